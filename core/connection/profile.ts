@@ -1,0 +1,30 @@
+/**
+ * One connection profile with libpq meanings. Every consumer (node-postgres,
+ * psql, pg_dump, the diagnostics) gets an explicit translation of it; nobody
+ * reads PG* variables or ~/.postgresql behind its back.
+ */
+export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+export type SslCertMode = 'disable' | 'allow' | 'require';
+export type SslNegotiation = 'postgres' | 'direct';
+
+export interface ConnectionProfile {
+  /** Host name, IP address, or a Unix socket directory (starts with '/'). */
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  sslmode?: SslMode;
+  /** A file path, or 'system' for the OS trust store (libpq 16+). */
+  sslrootcert?: string;
+  sslcert?: string;
+  sslkey?: string;
+  sslpassword?: string;
+  sslcrl?: string;
+  sslcertmode?: SslCertMode;
+  sslnegotiation?: SslNegotiation;
+  sslminprotocolversion?: string;
+  /** Seconds, as libpq takes it. */
+  connect_timeout?: number;
+  application_name?: string;
+}

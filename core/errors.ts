@@ -1,0 +1,103 @@
+/**
+ * Errors that can reach a user. Every one carries a stable `code`, a plain
+ * `userMessage` saying what happened and what to try, optional `detail`
+ * (SQLSTATE, stderr tail, line and column) and the original `cause`.
+ *
+ * Add new codes to the union below (keep it grouped by area); never rewrite the
+ * file wholesale, several areas contribute codes.
+ */
+export type ErrorCode =
+  // usage and input
+  | 'USAGE'
+  | 'INVALID_TENANT_NAME'
+  | 'INVALID_PLACEHOLDER'
+  | 'PLACEHOLDER_IN_DUMP'
+  | 'FILE_NOT_FOUND'
+  // SQL lexing
+  | 'SQL_UNTERMINATED_STRING'
+  | 'SQL_UNTERMINATED_QUOTED_IDENTIFIER'
+  | 'SQL_UNTERMINATED_DOLLAR_QUOTE'
+  | 'SQL_UNTERMINATED_COMMENT'
+  | 'SQL_UNTERMINATED_COPY'
+  // snapshots
+  | 'SNAPSHOT_INVALID'
+  | 'SNAPSHOT_CHECKSUM_MISMATCH'
+  | 'SNAPSHOT_PLACEHOLDER_MISSING'
+  | 'SNAPSHOT_VERSION_UNSUPPORTED'
+  // connection settings
+  | 'CONNECTION_PARAMETER_UNKNOWN'
+  | 'CONNECTION_PARAMETER_INVALID'
+  | 'CONNECTION_OPTION_UNSUPPORTED_BY_CLIENT'
+  // database services
+  | 'PG_CONNECTION_FAILED'
+  | 'PG_AUTH_FAILED'
+  | 'PG_QUERY_FAILED'
+  | 'PG_DUMP_NOT_FOUND'
+  | 'PG_DUMP_VERSION_MISMATCH'
+  | 'PG_DUMP_FAILED'
+  | 'PSQL_NOT_FOUND'
+  | 'PSQL_FAILED'
+  | 'SCHEMA_NOT_FOUND'
+  | 'TENANT_EXISTS'
+  | 'TENANT_NOT_FOUND'
+  | 'PROVISION_FAILED'
+  | 'CONFIRMATION_REQUIRED'
+  | 'LOCK_TABLE_TOO_SMALL'
+  | 'CANCELLED'
+  | 'TIMEOUT'
+  // SSL diagnostics verdicts
+  | 'SSL_CLIENT_CERT_UNKNOWN_CA'
+  | 'SSL_DEFAULT_CERT_UNREADABLE'
+  | 'SSL_SERVER_CERT_UNTRUSTED'
+  | 'SSL_HOSTNAME_MISMATCH'
+  | 'SSL_CERT_EXPIRED'
+  | 'SSL_REQUIRED_BY_SERVER'
+  | 'SSL_NOT_SUPPORTED_BY_SERVER'
+  | 'CLIENT_CERT_REQUIRED'
+  | 'KEY_PERMISSIONS'
+  | 'KEY_CERT_MISMATCH'
+  // anything unexpected: a bug
+  | 'INTERNAL';
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  userMessage: string;
+  detail?: string;
+}
+
+/** An error meant for the person at the keyboard. */
+export class TenantryError extends Error {
+  readonly code: ErrorCode;
+  readonly userMessage: string;
+  readonly detail?: string;
+
+  constructor(code: ErrorCode, userMessage: string, options: { detail?: string; cause?: unknown } = {}) {
+    super(userMessage, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TenantryError';
+    this.code = code;
+    this.userMessage = userMessage;
+    if (options.detail !== undefined) this.detail = options.detail;
+  }
+
+  /** Plain data, safe to send across IPC or HTTP. */
+  toInfo(): ErrorInfo {
+    return this.detail === undefined
+      ? { code: this.code, userMessage: this.userMessage }
+      : { code: this.code, userMessage: this.userMessage, detail: this.detail };
+  }
+}
+
+/** Whether a value is a TenantryError (also across realms, by shape). */
+export function isTenantryError(value: unknown): value is TenantryError {
+  return value instanceof TenantryError;
+}
+
+/** Turns anything thrown into error info for a transport; unknown errors become INTERNAL. */
+export function toErrorInfo(value: unknown): ErrorInfo {
+  if (isTenantryError(value)) return value.toInfo();
+  const message = value instanceof Error ? value.message : String(value);
+  return { code: 'INTERNAL', userMessage: 'Something unexpected went wrong. Copy the details and report it.', detail: message };
+}
+
+/** A result across a transport: never a thrown error. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
