@@ -13,6 +13,10 @@ export type ErrorCode =
   | 'INVALID_PLACEHOLDER'
   | 'PLACEHOLDER_IN_DUMP'
   | 'FILE_NOT_FOUND'
+  | 'INVALID_REQUEST'
+  | 'FORBIDDEN'
+  | 'SANDBOX_FAILED'
+  | 'NOT_AVAILABLE'
   // SQL lexing
   | 'SQL_UNTERMINATED_STRING'
   | 'SQL_UNTERMINATED_QUOTED_IDENTIFIER'
@@ -43,6 +47,9 @@ export type ErrorCode =
   | 'PROVISION_FAILED'
   | 'CONFIRMATION_REQUIRED'
   | 'LOCK_TABLE_TOO_SMALL'
+  // warm pool
+  | 'POOL_EMPTY'
+  | 'POOL_UNSUPPORTED'
   | 'CANCELLED'
   | 'TIMEOUT'
   // SSL diagnostics verdicts

@@ -27,4 +27,20 @@ export interface ConnectionProfile {
   /** Seconds, as libpq takes it. */
   connect_timeout?: number;
   application_name?: string;
+  /**
+   * A pg_service.conf service name. resolveProfile() expands it and removes it;
+   * consumers of a resolved profile ignore it.
+   */
+  service?: string;
+  /** A .pgpass file to look the password up in. resolveProfile() consumes it. */
+  passfile?: string;
 }
+
+/** Every profile field that holds a libpq parameter, in the order libpq documents them. */
+export const PROFILE_KEYS = [
+  'host', 'port', 'database', 'user', 'password', 'passfile', 'service',
+  'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'sslpassword', 'sslcrl',
+  'sslcertmode', 'sslnegotiation', 'sslminprotocolversion', 'connect_timeout', 'application_name',
+] as const satisfies readonly (keyof ConnectionProfile)[];
+
+export type ProfileKey = (typeof PROFILE_KEYS)[number];

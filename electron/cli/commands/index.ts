@@ -1,7 +1,13 @@
 import type { CliCommand } from '../command.js';
+import { uiCommand } from './ui.js';
+import { diagnoseCommand } from './diagnose.js';
+import { schemasCommand } from './schemas.js';
+import { dumpCommand } from './dump.js';
+import { verifyCommand } from './verify.js';
+import { dropCommand } from './drop.js';
 
 /**
  * Every CLI command, in the order `tenantry --help` lists them. Each command
  * lives in its own file in this folder; add one line here per command.
  */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [uiCommand, diagnoseCommand, schemasCommand, dumpCommand, verifyCommand, dropCommand];

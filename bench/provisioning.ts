@@ -1,0 +1,525 @@
+/**
+ * The provisioning benchmark: Tenantry's driver and psql paths, the warm
+ * pool's claim, the classic alternatives and the floor, per tenant and in
+ * batches, for generated templates and the largest corpus schema; time per
+ * tenant as the database fills up; memory while provisioning many tenants.
+ * Starts its own cluster (TLS enabled, so the same server serves plain and
+ * TLS connections). Sizes and rounds come from the environment
+ * (readProvisioningOptions); nothing here is asserted.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { startCluster, type Cluster } from '../test/integration/harness/cluster.js';
+import { estimateTenantLocks } from '../core/pool/lock-estimate.js';
+import { planLockBudget, type LockSettings } from '../core/pool/lock-budget.js';
+import { splitStatements } from '../core/pool/split-statements.js';
+import { countSnapshotBody, readLockSettings } from '../electron/services/lock-budget.js';
+import { createProvisioner, type Provisioner } from '../electron/services/provision.js';
+import { claimSpare, fillPool } from '../electron/services/warm-pool.js';
+import type { ConnectionProfile } from '../core/connection/profile.js';
+import { runFloor } from './alternatives/floor.js';
+import { LEDGER_SQL, runMigrationReplay } from './alternatives/migration-replay.js';
+import { runPsqlFile } from './alternatives/psql-file.js';
+import { runRoundTrips } from './alternatives/round-trips.js';
+import { openBenchClient, type BenchTarget } from './alternatives/target.js';
+import { makeBenchSnapshot, type BenchSnapshot } from './bench-snapshot.js';
+import { describeMachine, formatMachine, type MachineInfo } from './machine.js';
+import { generateTemplateSql } from './generate-template.js';
+import { formatMs, formatRatio, markdownTable, median } from './stats.js';
+
+const run = promisify(execFile);
+const LAGO = fileURLToPath(new URL('../../shared/corpus/lago.sql', import.meta.url));
+
+export interface ProvisioningBenchOptions {
+  quick: boolean;
+  /** Generated template sizes (tables). */
+  sizes: number[];
+  /** Also the largest corpus schema (lago). */
+  corpus: boolean;
+  /** Per-tenant rounds (each method once per round, order rotated). */
+  rounds: number;
+  /** Tenants per worker in a batch. */
+  batchPerWorker: number;
+  concurrency: number[];
+  /** Tenants already in the database when time per tenant is measured; the last is also the memory run. */
+  growth: number[];
+  /** Template size of the growth and memory run. */
+  growthTables: number;
+  maxLocksPerTransaction: number;
+  log: (line: string) => void;
+}
+
+function numbers(value: string | undefined, fallback: number[]): number[] {
+  if (!value) return fallback;
+  return value.split(',').map((s) => Number(s.trim())).filter((n) => Number.isFinite(n) && n >= 0);
+}
+
+/** Options from BENCH_* environment variables; BENCH_QUICK=1 is the smoke run. */
+export function readProvisioningOptions(env: NodeJS.ProcessEnv, log: (line: string) => void = (l) => process.stdout.write(l + '\n')): ProvisioningBenchOptions {
+  const quick = env.BENCH_QUICK === '1';
+  return {
+    quick,
+    sizes: numbers(env.BENCH_SIZES, quick ? [20, 100] : [20, 100, 400]),
+    corpus: (env.BENCH_CORPUS ?? (quick ? '0' : '1')) !== '0',
+    rounds: Number(env.BENCH_ROUNDS ?? (quick ? 3 : 5)),
+    batchPerWorker: Number(env.BENCH_BATCH ?? (quick ? 2 : 3)),
+    concurrency: numbers(env.BENCH_CONCURRENCY, [1, 2, 4]),
+    growth: numbers(env.BENCH_GROWTH, quick ? [0, 20, 60] : [0, 200, 1000]),
+    growthTables: Number(env.BENCH_GROWTH_TABLES ?? 20),
+    maxLocksPerTransaction: Number(env.BENCH_MAX_LOCKS ?? 512),
+    log,
+  };
+}
+
+type Method = 'floor' | 'driver' | 'psql' | 'psql-f' | 'psql-f-tls' | 'round-trips' | 'migration-replay' | 'pool-claim';
+const METHODS: Method[] = ['floor', 'driver', 'psql', 'psql-f', 'psql-f-tls', 'round-trips', 'migration-replay', 'pool-claim'];
+const METHOD_LABEL: Record<Method, string> = {
+  floor: 'floor (one query, open connection)',
+  driver: 'Tenantry driver path',
+  psql: 'Tenantry psql path',
+  'psql-f': 'psql -f temp file (TCP)',
+  'psql-f-tls': 'psql -f temp file (TLS)',
+  'round-trips': 'one round trip per statement',
+  'migration-replay': 'migration replay + ledger',
+  'pool-claim': 'warm pool claim',
+};
+
+interface TemplateResult {
+  name: string;
+  tables: number | null;
+  statements: number;
+  dumpBytes: number;
+  templateMs: number;
+  renderMs: number;
+  spareBuildMs: number;
+  locks: { estimate: number; defaultCapacity: number; defaultMaxConcurrency: number | string; benchCapacity: number; benchMaxConcurrency: number };
+  perTenant: Record<Method, number[]>;
+  /** Per-round ratio to the floor of the same round. */
+  ratios: Record<Method, number[]>;
+  batches: { concurrency: number; tenants: number; floor: number; driver: number; psql: number }[];
+}
+
+interface GrowthResult {
+  existing: number;
+  floorMs: number;
+  driverMs: number;
+}
+
+interface MemoryResult {
+  tenants: number;
+  rssStartMb: number;
+  rssPeakMb: number;
+  rssEndMb: number;
+  heapStartMb: number;
+  heapPeakMb: number;
+  /** Heap after GC at each checkpoint. */
+  heapAfterGc: { tenants: number; mb: number }[];
+  /** Least-squares slope of heap-after-GC in bytes per tenant over the second half of the run. */
+  heapSlopeBytesPerTenant: number;
+  gcAvailable: boolean;
+}
+
+export interface ProvisioningBenchResult {
+  machine: MachineInfo;
+  options: Omit<ProvisioningBenchOptions, 'log'>;
+  templates: TemplateResult[];
+  growth: GrowthResult[];
+  memory?: MemoryResult;
+  totalSeconds: number;
+}
+
+const DEFAULT_SERVER: LockSettings = { maxLocksPerTransaction: 64, maxConnections: 100, maxPreparedTransactions: 0, autovacuumMaxWorkers: 3, maxWorkerProcesses: 8, maxWalSenders: 10 };
+
+async function makeCertificate(dir: string): Promise<{ certFile: string; keyFile: string }> {
+  const certFile = join(dir, 'server.crt');
+  const keyFile = join(dir, 'server.key');
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=localhost']);
+  return { certFile, keyFile };
+}
+
+async function dump(cluster: Cluster, database: string, schema: string): Promise<string> {
+  const { stdout } = await run('pg_dump', ['--schema-only', `--schema=${schema}`, '--strict-names', '-d', cluster.url(database)], { maxBuffer: 512 * 1024 * 1024 });
+  return stdout;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+interface TemplateContext {
+  target: BenchTarget;
+  profile: ConnectionProfile;
+  snapshot: BenchSnapshot;
+  statements: string[];
+  driver: Provisioner;
+  psql: Provisioner;
+  pgPool: pg.Pool;
+  floorClient: pg.Client;
+  altClient: pg.Client;
+}
+
+async function measureOne(ctx: TemplateContext, method: Method, tenant: string): Promise<number> {
+  switch (method) {
+    case 'floor': {
+      const sql = ctx.snapshot.source.render(tenant);
+      return time(() => runFloor(ctx.floorClient, sql));
+    }
+    case 'driver':
+      return time(() => ctx.driver.provisionTenant(ctx.snapshot.source, tenant));
+    case 'psql':
+      return time(() => ctx.psql.provisionTenant(ctx.snapshot.source, tenant));
+    case 'psql-f':
+    case 'psql-f-tls': {
+      const sql = ctx.snapshot.source.render(tenant);
+      return time(() => runPsqlFile(ctx.target, sql, { tls: method === 'psql-f-tls' }));
+    }
+    case 'round-trips': {
+      const statements = splitStatements(ctx.snapshot.source.render(tenant)).filter((s) => s.kind === 'sql').map((s) => s.text);
+      return time(() => runRoundTrips(ctx.altClient, statements));
+    }
+    case 'migration-replay': {
+      const statements = splitStatements(ctx.snapshot.source.render(tenant)).filter((s) => s.kind === 'sql').map((s) => s.text);
+      return time(() => runMigrationReplay(ctx.altClient, tenant, statements));
+    }
+    case 'pool-claim':
+      return time(() => claimSpare(ctx.pgPool, ctx.snapshot.pool, tenant));
+  }
+}
+
+async function measureBatch(ctx: TemplateContext, kind: 'floor' | 'driver' | 'psql', concurrency: number, tenants: string[]): Promise<number> {
+  if (kind === 'floor') {
+    const clients = await Promise.all(Array.from({ length: concurrency }, () => openBenchClient(ctx.target)));
+    const sqls = tenants.map((t) => ctx.snapshot.source.render(t));
+    try {
+      let next = 0;
+      return await time(() =>
+        Promise.all(
+          clients.map(async (client) => {
+            for (let i = next++; i < sqls.length; i = next++) await runFloor(client, sqls[i]!);
+          }),
+        ),
+      );
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
+  }
+  const provisioner = kind === 'driver' ? ctx.driver : ctx.psql;
+  let failed = 0;
+  const ms = await time(async () => {
+    const summary = await provisioner.provisionMany(ctx.snapshot.source, tenants, { concurrency });
+    failed = summary.failed + summary.exists;
+  });
+  if (failed) throw new Error(`${kind} batch at concurrency ${concurrency}: ${failed} tenant(s) failed`);
+  return ms;
+}
+
+async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, name: string, tables: number | null): Promise<TemplateResult> {
+  const database = `bench_${name}`;
+  await cluster.createDatabase(database);
+  const schema = tables === null ? 'public' : 'tmpl';
+  opts.log(`[${name}] loading template`);
+  if (tables === null) {
+    await cluster.query('CREATE EXTENSION IF NOT EXISTS pgcrypto; CREATE EXTENSION IF NOT EXISTS unaccent;', database);
+    await cluster.query(readFileSync(LAGO, 'utf8'), database);
+  } else {
+    await cluster.query(generateTemplateSql({ schema, tables }), database);
+  }
+  await cluster.query(LEDGER_SQL, database);
+  const text = await dump(cluster, database, schema);
+  const snapshot = await makeBenchSnapshot(text, schema);
+  const renderTimes: number[] = [];
+  for (let i = 0; i < 20; i++) renderTimes.push(await time(async () => snapshot.source.render(`render_probe_${i}`)));
+  const sample = snapshot.source.render('lock_probe');
+  const counts = countSnapshotBody(sample);
+  const estimate = estimateTenantLocks(counts);
+
+  const target: BenchTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database };
+  const profile: ConnectionProfile = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, sslmode: 'disable' };
+  const maxConcurrency = Math.max(...opts.concurrency, 1);
+  const ctx: TemplateContext = {
+    target,
+    profile,
+    snapshot,
+    statements: [],
+    driver: await createProvisioner(profile, { via: 'driver', concurrency: maxConcurrency }),
+    psql: await createProvisioner(profile, { via: 'psql', concurrency: maxConcurrency }),
+    pgPool: new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, max: 2, ssl: false }),
+    floorClient: await openBenchClient(target),
+    altClient: await openBenchClient(target),
+  };
+  ctx.pgPool.on('error', () => undefined);
+  try {
+    const settings = await readLockSettings(ctx.floorClient);
+    const benchBudget = planLockBudget({ locksPerTenant: estimate, settings, requestedConcurrency: 64 });
+    let defaultMaxConcurrency: number | string;
+    try {
+      defaultMaxConcurrency = planLockBudget({ locksPerTenant: estimate, settings: DEFAULT_SERVER, requestedConcurrency: 64 }).maxConcurrency;
+    } catch {
+      defaultMaxConcurrency = 'too small';
+    }
+
+    opts.log(`[${name}] building ${opts.rounds} pool spares`);
+    const fillMs = await time(() => fillPool(ctx.pgPool, snapshot.pool, { target: opts.rounds }));
+
+    const perTenant = Object.fromEntries(METHODS.map((m) => [m, [] as number[]])) as Record<Method, number[]>;
+    const ratios = Object.fromEntries(METHODS.map((m) => [m, [] as number[]])) as Record<Method, number[]>;
+    for (let r = 0; r < opts.rounds; r++) {
+      const order = METHODS.map((_, i) => METHODS[(i + r) % METHODS.length]!);
+      const round: Partial<Record<Method, number>> = {};
+      for (const method of order) {
+        const ms = await measureOne(ctx, method, `t_${method.replace(/-/g, '_')}_${r}`);
+        round[method] = ms;
+        perTenant[method].push(ms);
+      }
+      for (const method of METHODS) ratios[method].push(round[method]! / round.floor!);
+      opts.log(`[${name}] round ${r + 1}/${opts.rounds}: ` + METHODS.map((m) => `${m} ${formatMs(round[m]!)}`).join(', '));
+    }
+
+    const batches: TemplateResult['batches'] = [];
+    for (const c of opts.concurrency) {
+      const n = c * opts.batchPerWorker;
+      const row = { concurrency: c, tenants: n, floor: 0, driver: 0, psql: 0 };
+      for (const kind of ['floor', 'driver', 'psql'] as const) {
+        const names = Array.from({ length: n }, (_, i) => `b_${kind}_c${c}_${i}`);
+        const ms = await measureBatch(ctx, kind, c, names);
+        row[kind] = n / (ms / 1000);
+      }
+      batches.push(row);
+      opts.log(`[${name}] batch c=${c} (${n} tenants): floor ${row.floor.toFixed(2)}/s, driver ${row.driver.toFixed(2)}/s, psql ${row.psql.toFixed(2)}/s`);
+    }
+
+    return {
+      name,
+      tables,
+      statements: counts.statements,
+      dumpBytes: snapshot.dumpBytes,
+      templateMs: snapshot.templateMs,
+      renderMs: median(renderTimes),
+      spareBuildMs: fillMs / Math.max(opts.rounds, 1),
+      locks: { estimate, defaultCapacity: 64 * 122, defaultMaxConcurrency, benchCapacity: benchBudget.capacity, benchMaxConcurrency: benchBudget.maxConcurrency },
+      perTenant,
+      ratios,
+      batches,
+    };
+  } finally {
+    await ctx.floorClient.end();
+    await ctx.altClient.end();
+    await ctx.pgPool.end();
+    await ctx.driver.close();
+    await ctx.psql.close();
+    await cluster.query(`DROP DATABASE ${database} WITH (FORCE)`);
+  }
+}
+
+function slope(points: { x: number; y: number }[]): number {
+  if (points.length < 2) return 0;
+  const mx = points.reduce((s, p) => s + p.x, 0) / points.length;
+  const my = points.reduce((s, p) => s + p.y, 0) / points.length;
+  const num = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const den = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+async function benchGrowth(cluster: Cluster, opts: ProvisioningBenchOptions): Promise<{ growth: GrowthResult[]; memory?: MemoryResult }> {
+  const database = 'bench_growth';
+  await cluster.createDatabase(database);
+  await cluster.query(generateTemplateSql({ schema: 'tmpl', tables: opts.growthTables }), database);
+  const snapshot = await makeBenchSnapshot(await dump(cluster, database, 'tmpl'), 'tmpl');
+  const target: BenchTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database };
+  const profile: ConnectionProfile = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, sslmode: 'disable' };
+  const driver = await createProvisioner(profile, { via: 'driver', concurrency: 2 });
+  const floorClient = await openBenchClient(target);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const growth: GrowthResult[] = [];
+  let memory: MemoryResult | undefined;
+  let existing = 0;
+  let probe = 0;
+  try {
+    const checkpoints = [...new Set(opts.growth)].sort((a, b) => a - b);
+    for (const checkpoint of checkpoints) {
+      if (checkpoint > existing) {
+        const names = Array.from({ length: checkpoint - existing }, (_, i) => `g_${existing + i}`);
+        const isMemoryRun = checkpoint === checkpoints.at(-1);
+        opts.log(`[growth] provisioning ${names.length} tenants (${existing} → ${checkpoint})${isMemoryRun ? ' with memory sampling' : ''}`);
+        gc?.();
+        const start = process.memoryUsage();
+        let rssPeak = start.rss;
+        let heapPeak = start.heapUsed;
+        const sampler = setInterval(() => {
+          const m = process.memoryUsage();
+          rssPeak = Math.max(rssPeak, m.rss);
+          heapPeak = Math.max(heapPeak, m.heapUsed);
+        }, 25);
+        const heapAfterGc: { tenants: number; mb: number }[] = [];
+        const every = Math.max(1, Math.round(names.length / 10));
+        let done = 0;
+        try {
+          const summary = await driver.provisionMany(snapshot.source, names, {
+            concurrency: 2,
+            onProgress: (p) => {
+              if (p.status === 'running') return;
+              done++;
+              if (done % every === 0) {
+                gc?.();
+                heapAfterGc.push({ tenants: done, mb: process.memoryUsage().heapUsed / 2 ** 20 });
+              }
+            },
+          });
+          if (summary.created !== names.length) throw new Error(`growth: ${names.length - summary.created} tenant(s) not created`);
+        } finally {
+          clearInterval(sampler);
+        }
+        const end = process.memoryUsage();
+        if (isMemoryRun) {
+          const half = heapAfterGc.filter((p) => p.tenants >= names.length / 2).map((p) => ({ x: p.tenants, y: p.mb * 2 ** 20 }));
+          memory = {
+            tenants: names.length,
+            rssStartMb: start.rss / 2 ** 20,
+            rssPeakMb: rssPeak / 2 ** 20,
+            rssEndMb: end.rss / 2 ** 20,
+            heapStartMb: start.heapUsed / 2 ** 20,
+            heapPeakMb: heapPeak / 2 ** 20,
+            heapAfterGc,
+            heapSlopeBytesPerTenant: slope(half),
+            gcAvailable: gc !== undefined,
+          };
+        }
+        existing = checkpoint;
+      }
+      const floorTimes: number[] = [];
+      const driverTimes: number[] = [];
+      for (let r = 0; r < opts.rounds; r++) {
+        const f = `p_floor_${probe}`;
+        const d = `p_driver_${probe++}`;
+        const sql = snapshot.source.render(f);
+        floorTimes.push(await time(() => runFloor(floorClient, sql)));
+        driverTimes.push(await time(() => driver.provisionTenant(snapshot.source, d)));
+      }
+      growth.push({ existing: checkpoint, floorMs: median(floorTimes), driverMs: median(driverTimes) });
+      opts.log(`[growth] ${checkpoint} tenants: floor ${formatMs(median(floorTimes))}, driver ${formatMs(median(driverTimes))}`);
+    }
+  } finally {
+    await floorClient.end();
+    await driver.close();
+    await cluster.query(`DROP DATABASE ${database} WITH (FORCE)`).catch(() => undefined);
+  }
+  return memory ? { growth, memory } : { growth };
+}
+
+/** Runs the whole provisioning benchmark. */
+export async function runProvisioningBench(opts: ProvisioningBenchOptions): Promise<ProvisioningBenchResult> {
+  const started = performance.now();
+  const certDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-cert-'));
+  let cluster: Cluster | undefined;
+  try {
+    const ssl = await makeCertificate(certDir);
+    cluster = await startCluster({ ssl, conf: { max_locks_per_transaction: opts.maxLocksPerTransaction } });
+    const client = await cluster.connect();
+    const machine = await describeMachine(client);
+    await client.end();
+    opts.log(`provisioning bench on ${machine.cpuModel} (${machine.cores} cores), ${machine.server ?? ''}`);
+    const templates: TemplateResult[] = [];
+    for (const tables of opts.sizes) templates.push(await benchTemplate(cluster, opts, `gen${tables}`, tables));
+    if (opts.corpus) templates.push(await benchTemplate(cluster, opts, 'lago', null));
+    const { growth, memory } = opts.growth.length ? await benchGrowth(cluster, opts) : { growth: [], memory: undefined };
+    const { log: _log, ...options } = opts;
+    return { machine, options, templates, growth, ...(memory ? { memory } : {}), totalSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    await cluster?.stop();
+    rmSync(certDir, { recursive: true, force: true });
+  }
+}
+
+/** The results as Markdown: medians, ratios to the floor, batches, growth, memory, targets. */
+export function formatProvisioningReport(result: ProvisioningBenchResult): string {
+  const out: string[] = ['## Provisioning', '', formatMachine(result.machine), `- Run: ${result.options.quick ? 'quick (BENCH_QUICK=1)' : 'full'}; ${result.options.rounds} rounds per method; ${result.totalSeconds.toFixed(0)} s in all`, ''];
+  const t = result.templates;
+  const label = (r: TemplateResult) => (r.tables === null ? `${r.name} (${r.statements} stmts)` : `${r.tables} tables (${r.statements} stmts)`);
+  out.push('### Per tenant, sequential (median ms; ratio = median of per-round ratios to the floor of the same round)', '');
+  out.push(
+    markdownTable(
+      ['method', ...t.map(label)],
+      METHODS.map((m) => [METHOD_LABEL[m], ...t.map((r) => `${formatMs(median(r.perTenant[m]))} (${formatRatio(median(r.ratios[m]))})`)]),
+    ),
+  );
+  out.push('', '### Batches: throughput in tenants/s (ratio to the floor at the same concurrency)', '');
+  const batchRows: string[][] = [];
+  for (const r of t) {
+    for (const b of r.batches) {
+      batchRows.push([label(r), String(b.concurrency), String(b.tenants), b.floor.toFixed(2), `${b.driver.toFixed(2)} (${formatRatio(b.driver / b.floor)})`, `${b.psql.toFixed(2)} (${formatRatio(b.psql / b.floor)})`]);
+    }
+  }
+  out.push(markdownTable(['template', 'concurrency', 'tenants', 'floor', 'driver', 'psql'], batchRows));
+  out.push('', '### Snapshot, renderer, pool and lock budget', '');
+  out.push(
+    markdownTable(
+      ['template', 'dump', 'templating', 'throughput', 'render / tenant', 'spare build', 'locks / tenant (est.)', 'max concurrency, default server', `max concurrency, bench server`],
+      t.map((r) => [
+        label(r),
+        `${(r.dumpBytes / 1024).toFixed(0)} KiB`,
+        formatMs(r.templateMs),
+        `${(r.dumpBytes / 2 ** 20 / (r.templateMs / 1000)).toFixed(1)} MB/s`,
+        formatMs(r.renderMs),
+        formatMs(r.spareBuildMs),
+        String(r.locks.estimate),
+        String(r.locks.defaultMaxConcurrency),
+        String(r.locks.benchMaxConcurrency),
+      ]),
+    ),
+  );
+  if (result.growth.length) {
+    out.push('', `### Time per tenant as the database fills (${result.options.growthTables}-table template, median of ${result.options.rounds})`, '');
+    out.push(markdownTable(['tenants already in the database', 'floor', 'driver', 'driver / floor'], result.growth.map((g) => [String(g.existing), formatMs(g.floorMs), formatMs(g.driverMs), formatRatio(g.driverMs / g.floorMs)])));
+  }
+  if (result.memory) {
+    const m = result.memory;
+    out.push('', `### Memory of the Tenantry process while provisioning ${m.tenants} tenants (driver path, concurrency 2)`, '');
+    out.push(
+      markdownTable(
+        ['RSS start', 'RSS peak', 'RSS end', 'heap start', 'heap peak', 'heap after GC (first → last checkpoint)', 'heap slope, 2nd half'],
+        [[`${m.rssStartMb.toFixed(0)} MB`, `${m.rssPeakMb.toFixed(0)} MB`, `${m.rssEndMb.toFixed(0)} MB`, `${m.heapStartMb.toFixed(1)} MB`, `${m.heapPeakMb.toFixed(1)} MB`, `${m.heapAfterGc[0]?.mb.toFixed(1) ?? '–'} → ${m.heapAfterGc.at(-1)?.mb.toFixed(1) ?? '–'} MB${m.gcAvailable ? '' : ' (no --expose-gc)'}`, `${m.heapSlopeBytesPerTenant.toFixed(0)} B/tenant`]],
+      ),
+    );
+  }
+  out.push('', '### Targets', '', ...formatTargets(result));
+  return out.join('\n') + '\n';
+}
+
+function formatTargets(result: ProvisioningBenchResult): string[] {
+  const lines: string[] = [];
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  for (const r of result.templates) {
+    const ratio = median(r.ratios.driver);
+    lines.push(`- Driver path within 1.10x of the floor, ${r.name}: ${formatRatio(ratio)} — ${verdict(ratio <= 1.1)}`);
+  }
+  for (const r of result.templates) {
+    const b = r.batches.find((x) => x.concurrency === 2);
+    if (b) lines.push(`- Batch throughput at concurrency 2 within 0.9x of the floor's, ${r.name}: ${formatRatio(b.driver / b.floor)} — ${verdict(b.driver / b.floor >= 0.9)}`);
+  }
+  const small = result.templates.find((r) => r.tables === 20);
+  if (small) {
+    const tls = median(small.perTenant['psql-f-tls']) / median(small.perTenant.driver);
+    const mig = median(small.perTenant['migration-replay']) / median(small.perTenant.driver);
+    lines.push(`- ≥ 1.5x faster than psql -f over TLS (20 tables): ${formatRatio(tls)} — ${verdict(tls >= 1.5)}`);
+    lines.push(`- ≥ 3x faster than migration replay (20 tables): ${formatRatio(mig)} — ${verdict(mig >= 3)}`);
+  }
+  if (result.memory) {
+    const m = result.memory;
+    const growthMb = ((m.heapAfterGc.at(-1)?.mb ?? 0) - (m.heapAfterGc[0]?.mb ?? 0));
+    lines.push(`- Memory flat over ${m.tenants} tenants: heap after GC grew ${growthMb.toFixed(1)} MB, slope ${m.heapSlopeBytesPerTenant.toFixed(0)} B/tenant, RSS peak ${m.rssPeakMb.toFixed(0)} MB — ${verdict(Math.abs(m.heapSlopeBytesPerTenant) < 2048)}`);
+  }
+  const biggest = [...result.templates].filter((r) => r.tables !== null).sort((a, b) => (b.tables ?? 0) - (a.tables ?? 0))[0];
+  if (biggest) {
+    const claim = median(biggest.perTenant['pool-claim']);
+    const speedup = median(biggest.perTenant.floor) / claim;
+    lines.push(`- Pool claim < 10 ms and ≥ 20x faster than the floor (${biggest.tables} tables): ${formatMs(claim)}, ${speedup.toFixed(0)}x — ${verdict(claim < 10 && speedup >= 20)}`);
+  }
+  return lines;
+}

@@ -1,0 +1,366 @@
+/**
+ * The one description of what the UI may ask the backend for: channel name →
+ * request and response, plus the events the backend pushes. Electron IPC and
+ * web-mode HTTP both serve exactly this map (electron/main/handlers.ts), and
+ * the renderer calls it through one typed `invoke(channel, req)`.
+ *
+ * Requests are one plain object; responses are plain serializable data.
+ * Every request has a runtime validator in core/api/validate.ts.
+ */
+import type { ConnectionProfile, SslMode } from '../connection/profile.js';
+import type { ErrorInfo, Result } from '../errors.js';
+
+/** A saved connection as the UI sees it: never the password itself. */
+export interface ConnectionSummary {
+  id: string;
+  name: string;
+  /** The profile without `password` / `sslpassword`. */
+  profile: ConnectionProfile;
+  hasPassword: boolean;
+  /** True for the built-in local sandbox. */
+  sandbox: boolean;
+}
+
+export interface ConnectionDraft {
+  /** Absent for a new connection. */
+  id?: string;
+  name: string;
+  profile: ConnectionProfile;
+  /** When false and `profile.password` is absent, a stored password is kept. */
+  clearPassword?: boolean;
+}
+
+/** Either a saved connection (by id) or an unsaved profile from the form. */
+export interface ConnectionTarget {
+  connectionId?: string;
+  profile?: ConnectionProfile;
+  /** For a saved connection: another database on the same server. */
+  database?: string;
+}
+
+export interface ServerInfo {
+  serverVersion: string;
+  user: string;
+  database: string;
+  ssl: boolean;
+  sslDetail?: string;
+  elapsedMs: number;
+}
+
+export interface SandboxStatus {
+  state: 'stopped' | 'starting' | 'running' | 'failed';
+  port?: number;
+  dataDir: string;
+  serverVersion?: string;
+  connectionId?: string;
+  /** The demo database holding the template schema. */
+  database?: string;
+  templateSchema?: string;
+  error?: ErrorInfo;
+}
+
+export interface DatabaseSummary {
+  name: string;
+  owner: string;
+  sizeBytes: number;
+}
+
+export interface SchemaSummary {
+  name: string;
+  owner: string;
+  tables: number;
+  views: number;
+  functions: number;
+  sequences: number;
+  sizeBytes: number;
+  system: boolean;
+  extensionOwned: boolean;
+}
+
+export interface DumpOptions {
+  noOwner: boolean;
+  noPrivileges: boolean;
+  /** Ledger tables whose rows are carried into the snapshot (empty: detect the usual ones). */
+  ledgerTables: string[];
+}
+
+export interface DumpRequest {
+  target: ConnectionTarget;
+  schema: string;
+  options: DumpOptions;
+}
+
+export interface BinaryInfo {
+  path: string;
+  version: string;
+}
+
+/** What `dump:start` finishes with (delivered by the `job:done` event). */
+export interface DumpResult {
+  schema: string;
+  database: string;
+  sql: string;
+  pgDump: BinaryInfo;
+  serverVersion: string;
+  /** Catalog facts for the reference finder (core/snapshot/catalog-facts.ts shape), when read. */
+  catalog?: unknown;
+  /** Ledger rows appended as INSERT statements, and which tables they came from. */
+  ledgerTables: string[];
+  bytes: number;
+  elapsedMs: number;
+}
+
+export interface SnapshotBuildRequest {
+  sql: string;
+  schema: string;
+  placeholder: string;
+  minify: boolean;
+  /** Indexes (into the reference list) the user chose to leave alone. */
+  skip: number[];
+  catalog?: unknown;
+  source?: { pgDumpVersion?: string; serverVersion?: string };
+}
+
+export interface ReferenceInfo {
+  index: number;
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  kind: string;
+  needsReview: boolean;
+  text: string;
+  context: string;
+}
+
+export interface SnapshotBuildResult {
+  text: string;
+  body: string;
+  references: ReferenceInfo[];
+  countsByKind: Record<string, number>;
+  warnings: string[];
+  stripped: { line: number; text: string; reason: string }[];
+}
+
+export interface SnapshotFileInfo {
+  id: string;
+  name: string;
+  schema: string;
+  placeholder: string;
+  createdAt: string;
+  bytes: number;
+  path: string;
+}
+
+export interface TenantProgress {
+  tenant: string;
+  status: 'queued' | 'running' | 'created' | 'exists' | 'failed' | 'cancelled';
+  elapsedMs?: number;
+  error?: ErrorInfo;
+}
+
+export interface ProvisionRequest {
+  snapshotId: string;
+  target: ConnectionTarget;
+  tenants: string[];
+  concurrency: number;
+  continueOnError: boolean;
+}
+
+export interface ProvisionResult {
+  tenants: TenantProgress[];
+  created: number;
+  failed: number;
+  elapsedMs: number;
+}
+
+export interface VerifyDifference {
+  kind: string;
+  object: string;
+  detail: string;
+}
+
+export interface VerifyResult {
+  tenant: string;
+  template: string;
+  equal: boolean;
+  isolated: boolean;
+  differences: VerifyDifference[];
+  /** Object counts compared (tables, columns, indexes, …) for display. */
+  compared: Record<string, number>;
+}
+
+export interface HistoryEntry {
+  tenant: string;
+  connectionName: string;
+  database: string;
+  snapshotName: string;
+  status: TenantProgress['status'];
+  at: string;
+  elapsedMs?: number;
+  verified?: boolean;
+}
+
+export interface FileFacts {
+  path: string;
+  exists: boolean;
+  readable: boolean;
+  mode?: string;
+  /** Key permissions acceptable to libpq (0600 or stricter, or 0640 owned by root). */
+  permissionsOk?: boolean;
+  kind: 'certificate' | 'key' | 'crl' | 'unknown' | 'missing';
+  certificates: {
+    subject: string;
+    issuer: string;
+    validFrom: string;
+    validTo: string;
+    expired: boolean;
+    isCa: boolean;
+    fingerprint256: string;
+  }[];
+  /** For a key checked against a certificate. */
+  matchesCertificate?: boolean;
+  problems: string[];
+}
+
+export type FilePurpose = 'sslrootcert' | 'sslcert' | 'sslkey' | 'sslcrl' | 'snapshot-open' | 'snapshot-save' | 'tenant-csv';
+
+export interface DiagnosticStepInfo {
+  id: string;
+  title: string;
+  status: 'running' | 'passed' | 'failed' | 'skipped' | 'warning';
+  evidence: string[];
+  elapsedMs?: number;
+}
+
+export interface DiagnosticVerdictInfo {
+  ok: boolean;
+  code?: string;
+  summary: string;
+  explanation?: string;
+  chain: { subject: string; issuer: string; validTo: string; sans?: string[] }[];
+  working?: { uri: string; env: string; psql: string };
+}
+
+export interface DiagnosticsResult {
+  steps: DiagnosticStepInfo[];
+  verdict: DiagnosticVerdictInfo;
+}
+
+export interface AppInfo {
+  mode: 'desktop' | 'web';
+  version: string;
+  dataDir: string;
+  /** Web mode: file pickers become server-side path fields. */
+  canPickFiles: boolean;
+  platform: string;
+}
+
+export type JobKind = 'dump' | 'provision' | 'diagnostics' | 'sandbox';
+
+/** Every channel: request and response types. */
+export interface Api {
+  'app:info': { req: Record<string, never>; res: AppInfo };
+
+  'sandbox:status': { req: Record<string, never>; res: SandboxStatus };
+  'sandbox:start': { req: Record<string, never>; res: SandboxStatus };
+  'sandbox:stop': { req: Record<string, never>; res: SandboxStatus };
+
+  'connections:list': { req: Record<string, never>; res: ConnectionSummary[] };
+  'connections:save': { req: ConnectionDraft; res: ConnectionSummary };
+  'connections:delete': { req: { id: string }; res: { deleted: boolean } };
+  'connections:test': { req: ConnectionTarget; res: ServerInfo };
+  'connections:parse-uri': { req: { uri: string }; res: ConnectionProfile };
+  'connections:format-uri': { req: { profile: ConnectionProfile }; res: { uri: string } };
+  'connections:diagnose': { req: ConnectionTarget; res: { jobId: string } };
+
+  'files:pick': { req: { purpose: FilePurpose }; res: { path: string | null } };
+  'files:inspect': { req: { path: string; purpose: FilePurpose; certificatePath?: string }; res: FileFacts };
+
+  'schemas:databases': { req: ConnectionTarget; res: DatabaseSummary[] };
+  'schemas:list': { req: ConnectionTarget; res: SchemaSummary[] };
+
+  'dump:start': { req: DumpRequest; res: { jobId: string } };
+  'job:cancel': { req: { jobId: string }; res: { cancelled: boolean } };
+
+  'snapshot:build': { req: SnapshotBuildRequest; res: SnapshotBuildResult };
+  'snapshot:save': { req: { name: string; text: string; toPickedFile?: boolean }; res: SnapshotFileInfo };
+  'snapshot:list': { req: Record<string, never>; res: SnapshotFileInfo[] };
+  'snapshot:read': { req: { id: string }; res: { info: SnapshotFileInfo; text: string } };
+  'snapshot:open-file': { req: Record<string, never>; res: { info: SnapshotFileInfo; text: string } | null };
+
+  'tenant:check-name': { req: { name: string }; res: { valid: boolean; quoted: string; message?: string } };
+  'provision:start': { req: ProvisionRequest; res: { jobId: string } };
+  'provision:verify': { req: { target: ConnectionTarget; snapshotId: string; tenant: string }; res: VerifyResult };
+  'provision:history': { req: Record<string, never>; res: HistoryEntry[] };
+}
+
+export type Channel = keyof Api;
+export type Req<C extends Channel> = Api[C]['req'];
+export type Res<C extends Channel> = Api[C]['res'];
+
+/** Events the backend pushes to the UI. */
+export interface Events {
+  'job:progress': { jobId: string; kind: JobKind; message?: string; done?: number; total?: number; bytes?: number };
+  'job:log': { jobId: string; kind: JobKind; line: string };
+  'job:tenant': { jobId: string; tenant: TenantProgress };
+  'job:step': { jobId: string; step: DiagnosticStepInfo };
+  'job:done': { jobId: string; kind: JobKind; result: Result<unknown> };
+  'sandbox:status': SandboxStatus;
+}
+
+export type EventName = keyof Events;
+export interface EventMessage<E extends EventName = EventName> {
+  event: E;
+  payload: Events[E];
+}
+
+/** The fixed list of channels the preload and the web server accept. */
+export const CHANNELS = [
+  'app:info',
+  'sandbox:status',
+  'sandbox:start',
+  'sandbox:stop',
+  'connections:list',
+  'connections:save',
+  'connections:delete',
+  'connections:test',
+  'connections:parse-uri',
+  'connections:format-uri',
+  'connections:diagnose',
+  'files:pick',
+  'files:inspect',
+  'schemas:databases',
+  'schemas:list',
+  'dump:start',
+  'job:cancel',
+  'snapshot:build',
+  'snapshot:save',
+  'snapshot:list',
+  'snapshot:read',
+  'snapshot:open-file',
+  'tenant:check-name',
+  'provision:start',
+  'provision:verify',
+  'provision:history',
+] as const satisfies readonly Channel[];
+
+/** Checks at compile time that CHANNELS lists every channel of Api. */
+type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>;
+const _allChannelsListed: MissingChannels extends never ? true : never = true;
+void _allChannelsListed;
+
+/** Whether a string is one of the contract's channels. */
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
+}
+
+/** The handler map both transports serve. */
+export type Handlers = { [C in Channel]: (req: Req<C>, context: HandlerContext) => Promise<Res<C>> };
+
+/** What a handler knows about who asked. */
+export interface HandlerContext {
+  transport: 'ipc' | 'http';
+}
+
+export type { SslMode };

@@ -1,0 +1,86 @@
+/**
+ * Runtime validators for every request of the contract (core/api/contract.ts).
+ * Both transports call validateRequest before a handler sees the payload.
+ */
+import type { ConnectionProfile } from '../connection/profile.js';
+import { TenantryError } from '../errors.js';
+import { type Channel, type Req, isChannel } from './contract.js';
+import { arr, bool, empty, int, json, obj, oneOf, str, type Check } from './validate-shape.js';
+
+const profile: Check<ConnectionProfile> = obj(
+  {},
+  {
+    host: str(1024),
+    port: int(1, 65535),
+    database: str(255),
+    user: str(255),
+    password: str(1024),
+    sslmode: oneOf('disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'),
+    sslrootcert: str(4096),
+    sslcert: str(4096),
+    sslkey: str(4096),
+    sslpassword: str(1024),
+    sslcrl: str(4096),
+    sslcertmode: oneOf('disable', 'allow', 'require'),
+    sslnegotiation: oneOf('postgres', 'direct'),
+    sslminprotocolversion: str(32),
+    connect_timeout: int(0, 3600),
+    application_name: str(64),
+  },
+);
+
+const id = str(200);
+const target = obj({}, { connectionId: id, profile, database: str(255) });
+const purpose = oneOf('sslrootcert', 'sslcert', 'sslkey', 'sslcrl', 'snapshot-open', 'snapshot-save', 'tenant-csv');
+const MAX_SQL = 256 * 1024 * 1024;
+
+const validators: { [C in Channel]: Check<Req<C>> } = {
+  'app:info': empty,
+  'sandbox:status': empty,
+  'sandbox:start': empty,
+  'sandbox:stop': empty,
+  'connections:list': empty,
+  'connections:save': obj({ name: str(200), profile }, { id, clearPassword: bool }),
+  'connections:delete': obj({ id }),
+  'connections:test': target,
+  'connections:parse-uri': obj({ uri: str(8192) }),
+  'connections:format-uri': obj({ profile }),
+  'connections:diagnose': target,
+  'files:pick': obj({ purpose }),
+  'files:inspect': obj({ path: str(4096), purpose }, { certificatePath: str(4096) }),
+  'schemas:databases': target,
+  'schemas:list': target,
+  'dump:start': obj({
+    target,
+    schema: str(255),
+    options: obj({ noOwner: bool, noPrivileges: bool, ledgerTables: arr(str(255), 100) }),
+  }),
+  'job:cancel': obj({ jobId: id }),
+  'snapshot:build': obj(
+    { sql: str(MAX_SQL), schema: str(255), placeholder: str(255), minify: bool, skip: arr(int(0, 10_000_000), 1_000_000) },
+    { catalog: json, source: obj({}, { pgDumpVersion: str(200), serverVersion: str(200) }) },
+  ),
+  'snapshot:save': obj({ name: str(200), text: str(MAX_SQL) }, { toPickedFile: bool }),
+  'snapshot:list': empty,
+  'snapshot:read': obj({ id }),
+  'snapshot:open-file': empty,
+  'tenant:check-name': obj({ name: str(1000) }),
+  'provision:start': obj({
+    snapshotId: id,
+    target,
+    tenants: arr(str(1000), 100_000),
+    concurrency: int(1, 64),
+    continueOnError: bool,
+  }),
+  'provision:verify': obj({ target, snapshotId: id, tenant: str(1000) }),
+  'provision:history': empty,
+};
+
+/** Checks the channel name and the request payload; throws INVALID_REQUEST otherwise. */
+export function validateRequest<C extends Channel>(channel: unknown, payload: unknown): { channel: C; req: Req<C> } {
+  if (!isChannel(channel)) {
+    throw new TenantryError('INVALID_REQUEST', `The request is malformed: unknown channel ${JSON.stringify(String(channel).slice(0, 80))}.`);
+  }
+  const check = validators[channel] as Check<Req<C>>;
+  return { channel: channel as C, req: check(payload ?? {}, 'request') };
+}

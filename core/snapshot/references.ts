@@ -1,0 +1,643 @@
+/**
+ * The schema-reference finder: every place where SQL refers to the template
+ * schema, with its position, its kind and how a tenant name must be written
+ * there. It runs on the RegionMap fast path: the schema name is searched for
+ * natively, and only the few tokens around each match are looked at.
+ *
+ * Kinds (stable, shown to users and stored in snapshots):
+ * - identifier:    `tmpl.t`, `"tmpl".t`, `CREATE SCHEMA tmpl`, `GRANT … ON SCHEMA tmpl`
+ * - name-literal:  a string that holds a name: `'tmpl.seq'::regclass`, `nextval('tmpl.seq')`
+ * - search-path:   `SET search_path TO tmpl`, a function's `SET search_path = 'tmpl'`,
+ *                  `set_config('search_path', 'tmpl, public', …)`
+ * - function-body: an identifier inside a function or procedure body (stored as text)
+ * - dynamic-sql:   a probable name inside a string in a body (`EXECUTE 'select … tmpl.t'`): needs review
+ * - comment:       a name in a comment, including pg_dump's `Schema: tmpl` headers: needs review
+ */
+import { TenantryError } from '../errors.js';
+import { mapRegions, type RegionMap } from '../sql/region-map.js';
+import { T, isIdentifierPart, isIdentifierStart } from '../sql/scanner.js';
+import { W, isSymbol, isWord, newNearToken, nextToken, prevToken, type NearToken } from '../sql/backward.js';
+import { collectNames, KNOWN_EXTENSION_OBJECTS, type CatalogFacts } from './catalog-facts.js';
+
+export type ReferenceKind = 'identifier' | 'name-literal' | 'search-path' | 'function-body' | 'dynamic-sql' | 'comment';
+
+/** How the tenant name is written at a site: as an SQL identifier (quoted when needed) or as the raw name. */
+export type NameForm = 'identifier' | 'name';
+
+/** A syntactic layer around a site, innermost first; render escapes the name for each, inside-out. */
+export type Wrapper =
+  | { type: 'literal'; style: 'standard' | 'escape' }
+  | { type: 'dollar'; tag: string }
+  | { type: 'line-comment' }
+  | { type: 'block-comment' };
+
+/** What kind of site a reference is; shared by every reference of that kind in the same context. */
+export interface ReferenceSite {
+  kind: ReferenceKind;
+  /** A probable reference a human should confirm (dynamic SQL, comments). */
+  needsReview: boolean;
+  form: NameForm;
+  wrappers: Wrapper[];
+  /** A summary of form + wrappers: identifier, qualified-name-literal, bare-name-literal, search-path-literal, comment. */
+  quoting: 'identifier' | 'qualified-name-literal' | 'bare-name-literal' | 'search-path-literal' | 'comment';
+  /** Inside a function or procedure body. */
+  inBody: boolean;
+  /** The schema name is kept as text in the catalog (bodies, search_path settings, dynamic SQL), not as an OID. */
+  storedAsText: boolean;
+}
+
+export interface SchemaReference extends ReferenceSite {
+  start: number;
+  end: number;
+  /** 1-based. */
+  line: number;
+  /** 1-based, UTF-16 code units. */
+  column: number;
+  /** The text replaced (e.g. `tmpl`, `"tmpl"`). */
+  text: string;
+  /** The source line around the reference. */
+  context: string;
+}
+
+/** References in compact form (parallel arrays, no object per reference): what templating uses. */
+export interface ReferenceList {
+  starts: number[];
+  ends: number[];
+  sites: ReferenceSite[];
+}
+
+export interface FindReferencesOptions {
+  schema: string;
+  catalog?: CatalogFacts;
+}
+
+/** Casts whose input is an object name: `'tmpl.t'::regclass`. */
+const REG_TYPES = new Set(['regclass', 'regproc', 'regprocedure', 'regtype', 'regoper', 'regoperator', 'regconfig', 'regdictionary', 'regcollation', 'regnamespace']);
+/** Functions whose first argument is a (qualified) object name. */
+const NAME_FUNCTIONS = new Set(['nextval', 'currval', 'setval', 'to_regclass', 'to_regproc', 'to_regprocedure', 'to_regtype', 'to_regoper', 'to_regoperator', 'to_regcollation', 'pg_get_serial_sequence', 'to_regnamespace']);
+/** Words after which `S.x` names an object in schema S (not a column of a table called S). */
+const RELATION_CONTEXT = new Set([
+  'table', 'view', 'sequence', 'function', 'procedure', 'type', 'domain', 'index', 'from', 'join', 'only', 'references',
+  'into', 'update', 'execute', 'collation', 'aggregate', 'operator', 'conversion', 'statistics', 'exists', 'truncate',
+  'call', 'setof', 'returns', 'of', 'like', 'inherits', 'trigger', 'policy', 'rule', 'materialized', 'foreign', 'search',
+  'dictionary', 'configuration', 'parser', 'template', 'family', 'class', 'using', 'with', 'cast', 'for', 'perform',
+]);
+
+interface Context {
+  wrappers: Wrapper[];
+  inBody: boolean;
+  /** Inside a string that a body executes (dynamic SQL). */
+  dynamic: boolean;
+  /** Interned sites and wrapper lists of this context, so references share them. */
+  sites: Map<number, ReferenceSite>;
+  local: (Wrapper[] | undefined)[];
+}
+
+/** The wrapper a site adds to its context's: none, a '' literal, an E'' literal, a -- comment, a block comment. */
+const L_NONE = 0;
+const L_LITERAL = 1;
+const L_ESCAPE_LITERAL = 2;
+const L_LINE_COMMENT = 3;
+const L_BLOCK_COMMENT = 4;
+type Local = 0 | 1 | 2 | 3 | 4;
+
+const KIND_CODES: Record<ReferenceKind, number> = { identifier: 0, 'name-literal': 1, 'search-path': 2, 'function-body': 3, 'dynamic-sql': 4, comment: 5 };
+const QUOTING_CODES: Record<ReferenceSite['quoting'], number> = { identifier: 0, 'qualified-name-literal': 1, 'bare-name-literal': 2, 'search-path-literal': 3, comment: 4 };
+
+function newContext(wrappers: Wrapper[], inBody: boolean, dynamic: boolean): Context {
+  return { wrappers, inBody, dynamic, sites: new Map(), local: [] };
+}
+
+function wrappersFor(ctx: Context, local: Local): Wrapper[] {
+  if (local === L_NONE) return ctx.wrappers;
+  let w = ctx.local[local];
+  if (w === undefined) {
+    const own: Wrapper =
+      local === L_LITERAL ? { type: 'literal', style: 'standard' } : local === L_ESCAPE_LITERAL ? { type: 'literal', style: 'escape' } : local === L_LINE_COMMENT ? { type: 'line-comment' } : { type: 'block-comment' };
+    w = [own, ...ctx.wrappers];
+    ctx.local[local] = w;
+  }
+  return w;
+}
+
+interface Finder {
+  schema: string;
+  /** Whether an unquoted identifier can equal the schema (the name is its own lower-case fold). */
+  foldable: boolean;
+  extensionObjects: Set<string>;
+  catalogObjects: Set<string> | undefined;
+  /** A relation or alias named like the schema exists, so `S.x` may be a column of it. */
+  relationNamedLikeSchema: boolean;
+  definiteNames: Set<string>;
+  /** Indexes (into starts) of `S.x` references that may be columns of a table named S. */
+  candidates: number[];
+  candidateMaps: RegionMap[];
+  candidateY: number[];
+  candidateYEnd: number[];
+  starts: number[];
+  ends: number[];
+  sites: ReferenceSite[];
+  /** The schema name, global (and case-insensitive when foldable). */
+  re: RegExp;
+  /** The same, also matching "schema". */
+  reText: RegExp;
+  a: NearToken;
+  b: NearToken;
+}
+
+/** Finds every reference to options.schema in sql, in text order, with line, column and context. */
+export function findSchemaReferences(sql: string, options: FindReferencesOptions): SchemaReference[] {
+  return materializeReferences(sql, scanSchemaReferences(sql, options));
+}
+
+/** Finds every reference to options.schema in sql, in text order, in compact form (the fast path). */
+export function scanSchemaReferences(sql: string, options: FindReferencesOptions): ReferenceList {
+  const schema = options.schema;
+  if (schema.length === 0) throw new TenantryError('USAGE', 'The template schema name is empty. Pass the schema to template with --schema.');
+  const catalog = options.catalog && options.catalog.schema === schema ? options.catalog : undefined;
+  const foldable = !/[A-Z]/.test(schema) && isPlainIdentifier(schema);
+  const finder: Finder = {
+    schema,
+    foldable,
+    re: new RegExp(escapeRegExp(schema), foldable ? 'gi' : 'g'),
+    reText: new RegExp(`"${escapeRegExp(schema)}"|${escapeRegExp(schema)}`, foldable ? 'gi' : 'g'),
+    extensionObjects: catalog ? collectNames(catalog.extensionObjects) : knownExtensionObjects(sql, schema),
+    catalogObjects: catalog ? collectNames(catalog.objects) : undefined,
+    relationNamedLikeSchema: catalog ? catalog.objects.relations.includes(schema) : false,
+    definiteNames: new Set(),
+    candidates: [],
+    candidateMaps: [],
+    candidateY: [],
+    candidateYEnd: [],
+    starts: [],
+    ends: [],
+    sites: [],
+    a: newNearToken(),
+    b: newNearToken(),
+  };
+  const map = mapRegions(sql);
+  findInRange(finder, map, newContext([], false, false));
+  const list: ReferenceList = { starts: finder.starts, ends: finder.ends, sites: finder.sites };
+  if (finder.relationNamedLikeSchema && finder.candidates.length > 0) dropColumnLookalikes(finder, list);
+  sortIfNeeded(list);
+  return list;
+}
+
+/** References are found in order except inside a comment (headers, then qualified names): sort those. */
+function sortIfNeeded(list: ReferenceList): void {
+  const { starts } = list;
+  let sorted = true;
+  for (let i = 1; i < starts.length && sorted; i++) if ((starts[i] as number) < (starts[i - 1] as number)) sorted = false;
+  if (sorted) return;
+  const order = starts.map((_, i) => i).sort((x, y) => (starts[x] as number) - (starts[y] as number));
+  const ends = list.ends;
+  const sites = list.sites;
+  list.starts = order.map((i) => starts[i] as number);
+  list.ends = order.map((i) => ends[i] as number);
+  list.sites = order.map((i) => sites[i] as ReferenceSite);
+}
+
+function isPlainIdentifier(name: string): boolean {
+  if (!isIdentifierStart(name.charCodeAt(0))) return false;
+  for (let i = 1; i < name.length; i++) if (!isIdentifierPart(name.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Extension members the dump installs into the schema itself (CREATE EXTENSION x WITH SCHEMA s), from a built-in table. */
+function knownExtensionObjects(sql: string, schema: string): Set<string> {
+  const names = new Set<string>();
+  const re = /CREATE EXTENSION (?:IF NOT EXISTS )?"?([\w-]+)"? WITH SCHEMA ("?)([^\s;"]+)\2/gi;
+  for (let m = re.exec(sql); m !== null; m = re.exec(sql)) {
+    if (m[3] === schema) for (const n of KNOWN_EXTENSION_OBJECTS[(m[1] ?? '').toLowerCase()] ?? []) names.add(n);
+  }
+  return names;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function findInRange(f: Finder, map: RegionMap, ctx: Context): void {
+  const text = map.text;
+  const schema = f.schema;
+  const len = schema.length;
+  const re = f.re;
+  // Search a slice for sub-ranges (bodies, strings) so a miss does not run on to the end of the dump.
+  const whole = map.from === 0 && map.to === text.length;
+  const hay = whole ? text : text.slice(map.from, map.to);
+  const offset = whole ? 0 : map.from;
+  re.lastIndex = 0;
+  let ri = 0;
+  for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
+    const o = m.index + offset;
+    while (ri < map.count && (map.ends[ri] as number) <= o) ri++;
+    if (ri < map.count && (map.starts[ri] as number) <= o) {
+      const end = map.ends[ri] as number;
+      handleRegion(f, map, ri, ctx);
+      re.lastIndex = Math.max(end, o + 1) - offset; // handleRegion may have used the same RegExp
+      continue;
+    }
+    if (o + len > map.to) break;
+    if (o > map.from && isIdentifierPart(text.charCodeAt(o - 1))) continue;
+    if (o + len < map.to && isIdentifierPart(text.charCodeAt(o + len))) continue;
+    if (f.foldable && !matchesFolded(text, o, schema)) continue;
+    handleIdentifier(f, map, o, o + len, ctx);
+    re.lastIndex = o + len - offset;
+  }
+}
+
+function matchesFolded(text: string, o: number, schema: string): boolean {
+  for (let i = 0; i < schema.length; i++) {
+    let c = text.charCodeAt(o + i);
+    if (c >= 65 && c <= 90) c |= 32;
+    if (c !== schema.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function handleRegion(f: Finder, map: RegionMap, ri: number, ctx: Context): void {
+  const code = map.codes[ri] as number;
+  const start = map.starts[ri] as number;
+  const end = map.ends[ri] as number;
+  const text = map.text;
+  switch (code) {
+    case T.quotedIdentifier:
+      if (text.charCodeAt(start) === 34 && end - start - 2 === f.schema.length && text.startsWith(f.schema, start + 1)) {
+        handleIdentifier(f, map, start, end, ctx);
+      }
+      return;
+    case T.string:
+    case T.escapeString:
+      handleString(f, map, start, end, text.charCodeAt(start) === 39 ? start + 1 : start + 2, end - 1, code === T.escapeString ? 'escape' : 'standard', ctx);
+      return;
+    case T.dollarString:
+      handleDollar(f, map, start, end, ctx);
+      return;
+    case T.lineComment:
+    case T.blockComment:
+      handleComment(f, map, start, end, code === T.lineComment, ctx);
+      return;
+    default:
+      // Bit strings, U&'' strings, psql meta-commands and COPY data are data, not names.
+      return;
+  }
+}
+
+/** An identifier equal to the schema at [s, e) in code. */
+function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: Context): void {
+  const text = map.text;
+  const a = nextToken(map, e, f.a);
+  const prev = prevToken(map, s, f.b);
+  const afterDot = isSymbol(map, prev, '.');
+  if (isSymbol(map, a, '.')) {
+    if (afterDot) {
+      f.relationNamedLikeSchema = true; // `x.S.y`: S is a table here
+      return;
+    }
+    const y = nextToken(map, a.end, f.a);
+    if (y.kind !== W.word && !(y.kind === W.region && y.code === T.quotedIdentifier)) {
+      if (isSymbol(map, y, '*')) f.relationNamedLikeSchema = true; // `S.*`: S is a table or alias
+      else if (y.kind === W.symbol && (isWord(map, prev, 'operator') || (isSymbol(map, prev, '(') && isWord(map, prevToken(map, prev.start, f.b), 'operator')))) {
+        pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier'); // OPERATOR(tmpl.+)
+      }
+      return;
+    }
+    const yStart = y.kind === W.word ? y.start : y.start + 1;
+    const yEnd = y.kind === W.word ? y.end : y.end - 1;
+    if (f.extensionObjects.size > 0) {
+      const name = y.kind === W.word ? text.slice(yStart, yEnd).toLowerCase() : text.slice(yStart, yEnd).replace(/""/g, '"');
+      if (f.extensionObjects.has(name)) return;
+    }
+    const z = nextToken(map, y.end, f.a);
+    const ref = pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
+    if (isSymbol(map, z, '.') || isSymbol(map, z, '(')) return;
+    f.candidates.push(ref);
+    f.candidateMaps.push(map);
+    f.candidateY.push(yStart);
+    f.candidateYEnd.push(yEnd);
+    return;
+  }
+  if (afterDot) {
+    // `FROM x.S`, `TABLE x.S`: a table named like the schema (but `t.S` alone is a column).
+    const x = prevToken(map, prev.start, f.b);
+    const w = x.kind === W.word ? prevToken(map, x.start, f.b) : x;
+    if (w.kind === W.word && RELATION_CONTEXT.has(map.text.slice(w.start, w.end).toLowerCase()) && !isSymbol(map, a, '(')) f.relationNamedLikeSchema = true;
+    return;
+  }
+  const where = listContext(f, map, s);
+  if (where === 'schema') pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
+  else if (where === 'search-path') pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'identifier', L_NONE, ctx, 'identifier');
+  else if (where === 'relation') f.relationNamedLikeSchema = true;
+}
+
+/**
+ * What an unqualified name at pos is, judging from the tokens before it:
+ * a schema (`SCHEMA s`, `SCHEMA a, s`, `IF NOT EXISTS s`), a search_path
+ * element (`search_path TO a, s` / `= s`), a relation or alias (`FROM s`, `AS s`), or nothing known.
+ */
+function listContext(f: Finder, map: RegionMap, pos: number): 'schema' | 'search-path' | 'relation' | undefined {
+  let t = prevToken(map, pos, f.b);
+  let listed = false;
+  for (let guard = 0; guard < 100 && isSymbol(map, t, ','); guard++) {
+    t = prevToken(map, t.start, t);
+    if (t.kind !== W.word && t.kind !== W.region) return undefined;
+    t = prevToken(map, t.start, t);
+    listed = true;
+  }
+  if (isWord(map, t, 'schema')) return 'schema';
+  if (isWord(map, t, 'exists')) {
+    t = prevToken(map, t.start, t);
+    if (isWord(map, t, 'not')) t = prevToken(map, t.start, t);
+    if (isWord(map, t, 'if')) t = prevToken(map, t.start, t);
+    return isWord(map, t, 'schema') ? 'schema' : undefined;
+  }
+  if (isWord(map, t, 'to') || isSymbol(map, t, '=')) {
+    t = prevToken(map, t.start, t);
+    return isWord(map, t, 'search_path') ? 'search-path' : undefined;
+  }
+  // `AS s`: an alias named like the schema. (`FROM s` is not used: `REVOKE … FROM public` names a role.)
+  if (!listed && isWord(map, t, 'as')) return 'relation';
+  return undefined;
+}
+
+/** Records a reference; returns its index. Sites are interned per context, so this allocates nothing in the common case. */
+function pushRef(f: Finder, s: number, e: number, kind: ReferenceKind, form: NameForm, local: Local, ctx: Context, quoting: ReferenceSite['quoting']): number {
+  const key = ((KIND_CODES[kind] * 8 + QUOTING_CODES[quoting]) * 8 + local) * 2 + (form === 'name' ? 1 : 0);
+  let site = ctx.sites.get(key);
+  if (site === undefined) {
+    const needsReview = kind === 'dynamic-sql' || kind === 'comment';
+    site = { kind, needsReview, form, wrappers: wrappersFor(ctx, local), quoting, inBody: ctx.inBody, storedAsText: ctx.inBody || kind === 'search-path' || needsReview };
+    ctx.sites.set(key, site);
+  }
+  f.starts.push(s);
+  f.ends.push(e);
+  f.sites.push(site);
+  return f.starts.length - 1;
+}
+
+/** A string literal in code: a name literal, a search_path value, a body, dynamic SQL, or data. */
+function handleString(f: Finder, map: RegionMap, start: number, end: number, cs: number, ce: number, style: 'standard' | 'escape', ctx: Context): void {
+  const text = map.text;
+  const wrappers: Local = style === 'escape' ? L_ESCAPE_LITERAL : L_LITERAL;
+  // 'tmpl.t'::regclass
+  const a = nextToken(map, end, f.a);
+  if (isSymbol(map, a, '::')) {
+    let t = nextToken(map, a.end, f.a);
+    if (isWord(map, t, 'pg_catalog')) {
+      t = nextToken(map, t.end, t);
+      if (isSymbol(map, t, '.')) t = nextToken(map, t.end, t);
+    }
+    if (t.kind === W.word) {
+      const type = text.slice(t.start, t.end).toLowerCase();
+      if (REG_TYPES.has(type)) {
+        nameInLiteral(f, text, cs, ce, type !== 'regnamespace', wrappers, ctx);
+        return;
+      }
+    }
+  }
+  const p = prevToken(map, start, f.b);
+  if (isSymbol(map, p, '(')) {
+    const fn = prevToken(map, p.start, f.b);
+    if (fn.kind === W.word) {
+      const name = text.slice(fn.start, fn.end).toLowerCase();
+      if (NAME_FUNCTIONS.has(name)) {
+        nameInLiteral(f, text, cs, ce, name !== 'to_regnamespace', wrappers, ctx);
+        return;
+      }
+    }
+  } else if (isSymbol(map, p, ',')) {
+    // set_config('search_path', 'a, tmpl', false)
+    const q = prevToken(map, p.start, f.b);
+    if (q.kind === W.region && q.code === T.string && text.slice(q.start + 1, q.end - 1).toLowerCase() === 'search_path') {
+      const r = prevToken(map, q.start, f.b);
+      const fn = isSymbol(map, r, '(') ? prevToken(map, r.start, f.b) : r;
+      if (isWord(map, fn, 'set_config')) {
+        searchPathValue(f, text, cs, ce, wrappers, ctx);
+        return;
+      }
+    }
+  } else if (isWord(map, p, 'as') && !ctx.inBody) {
+    oldStyleBody(f, text, cs, ce, style, ctx);
+    return;
+  }
+  if (listContext(f, map, start) === 'search-path') {
+    // SET search_path TO 'tmpl', public: a literal element is the name itself.
+    if (ce - cs === f.schema.length && text.startsWith(f.schema, cs)) {
+      pushRef(f, cs, ce, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'name', wrappers, ctx, 'bare-name-literal');
+    }
+    return;
+  }
+  if (ctx.inBody) dynamicString(f, text, cs, ce, style, wrappers, ctx);
+}
+
+/** A name at the start of a literal's content: `tmpl.t`, `"tmpl".t`, `tmpl.f(int)`; or the whole content when !qualified. */
+function nameInLiteral(f: Finder, text: string, cs: number, ce: number, qualified: boolean, wrappers: Local, ctx: Context): void {
+  let p = cs;
+  while (p < ce && isSpaceChar(text.charCodeAt(p))) p++;
+  const hit = identifierAt(f, text, p, ce);
+  if (hit === -1) return;
+  let q = hit;
+  while (q < ce && isSpaceChar(text.charCodeAt(q))) q++;
+  if (qualified ? text.charCodeAt(q) !== 46 : q !== ce) return;
+  pushRef(f, p, hit, ctx.dynamic ? 'dynamic-sql' : 'name-literal', 'identifier', wrappers, ctx, qualified ? 'qualified-name-literal' : 'bare-name-literal');
+}
+
+/** If an identifier equal to the schema starts at p (bare, folded, or "quoted"), returns its end; else -1. */
+function identifierAt(f: Finder, text: string, p: number, limit: number): number {
+  const schema = f.schema;
+  if (text.charCodeAt(p) === 34) {
+    const e = p + 1 + schema.length;
+    if (e < limit && text.startsWith(schema, p + 1) && text.charCodeAt(e) === 34 && text.charCodeAt(e + 1) !== 34) return e + 1;
+    return -1;
+  }
+  if (!f.foldable) return -1;
+  const e = p + schema.length;
+  if (e > limit || !matchesFolded(text, p, schema)) return -1;
+  if (e < limit && isIdentifierPart(text.charCodeAt(e))) return -1;
+  if (p > 0 && isIdentifierPart(text.charCodeAt(p - 1))) return -1;
+  return e;
+}
+
+/** The value of set_config('search_path', …): a comma list of identifiers, each possibly "quoted". */
+function searchPathValue(f: Finder, text: string, cs: number, ce: number, wrappers: Local, ctx: Context): void {
+  let p = cs;
+  while (p < ce) {
+    while (p < ce && (isSpaceChar(text.charCodeAt(p)) || text.charCodeAt(p) === 44)) p++;
+    const hit = identifierAt(f, text, p, ce);
+    let q = hit === -1 ? p : hit;
+    while (q < ce && isSpaceChar(text.charCodeAt(q))) q++;
+    if (hit !== -1 && (q === ce || text.charCodeAt(q) === 44)) {
+      pushRef(f, p, hit, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'identifier', wrappers, ctx, 'search-path-literal');
+    }
+    // skip to the next comma outside double quotes
+    let inQuotes = false;
+    while (q < ce) {
+      const c = text.charCodeAt(q);
+      if (c === 34) inQuotes = !inQuotes;
+      else if (c === 44 && !inQuotes) break;
+      q++;
+    }
+    p = q + 1;
+  }
+}
+
+/** A string inside a body: dynamic SQL (`EXECUTE 'select … tmpl.t'`, format('…tmpl.%I…')) or the bare name as text. */
+function dynamicString(f: Finder, text: string, cs: number, ce: number, style: 'standard' | 'escape', wrappers: Local, ctx: Context): void {
+  if (ce - cs === f.schema.length && text.startsWith(f.schema, cs)) {
+    pushRef(f, cs, ce, 'dynamic-sql', 'name', wrappers, ctx, 'bare-name-literal');
+    return;
+  }
+  if (style === 'escape' && text.lastIndexOf('\\', ce) >= cs) return; // escapes make the raw text unreliable
+  const mark = f.starts.length;
+  try {
+    findInRange(f, mapRegions(text, cs, ce), newContext(wrappersFor(ctx, wrappers), true, true));
+  } catch {
+    // Not lexable as SQL on its own (a fragment such as 'select ''' || x): fall back to the text.
+    f.starts.length = mark;
+    f.ends.length = mark;
+    f.sites.length = mark;
+    textualQualified(f, text, cs, ce, 'dynamic-sql', wrappers, ctx);
+  }
+}
+
+/** `S.` followed by a name character, found in plain text (fragments of dynamic SQL, comments). */
+function textualQualified(f: Finder, text: string, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context): void {
+  const re = f.reText;
+  const hay = text.slice(cs, ce);
+  re.lastIndex = 0;
+  for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
+    const s = m.index + cs;
+    const e = s + m[0].length;
+    if (e > ce) break;
+    const quoted = text.charCodeAt(s) === 34;
+    if (quoted ? !text.startsWith(f.schema, s + 1) : f.foldable && !matchesFolded(text, s, f.schema)) continue;
+    if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46)) continue;
+    if (text.charCodeAt(e) !== 46 || e + 1 >= ce) continue;
+    const n = text.charCodeAt(e + 1);
+    if (!(isIdentifierStart(n) || n === 34 || n === 37 /* %I */)) continue;
+    pushRef(f, s, e, kind, 'identifier', wrappers, ctx, kind === 'comment' ? 'comment' : 'identifier');
+  }
+}
+
+/** A dollar-quoted string: a function body (after AS or DO) or, inside a body, dynamic SQL. */
+function handleDollar(f: Finder, map: RegionMap, start: number, end: number, ctx: Context): void {
+  const text = map.text;
+  const tagEnd = text.indexOf('$', start + 1) + 1;
+  const tag = text.slice(start, tagEnd);
+  const p = prevToken(map, start, f.b);
+  const isBody = isWord(map, p, 'as') || isWord(map, p, 'do');
+  if (!isBody && !ctx.inBody) return; // a dollar-quoted constant outside a body: data
+  const wrappers: Wrapper[] = [{ type: 'dollar', tag }, ...ctx.wrappers];
+  findInRange(f, mapRegions(text, tagEnd, end - tag.length), newContext(wrappers, true, ctx.dynamic || !isBody));
+}
+
+/** An old-style function body in single quotes: re-lexed after undoubling its quotes, positions mapped back. */
+function oldStyleBody(f: Finder, text: string, cs: number, ce: number, style: 'standard' | 'escape', ctx: Context): void {
+  if (style === 'escape') return;
+  const raw = text.slice(cs, ce);
+  if (!raw.includes("''")) {
+    findInRange(f, mapRegions(text, cs, ce), newContext(wrappersFor(ctx, L_LITERAL), true, ctx.dynamic));
+    return;
+  }
+  // Undouble quotes and remember where each character came from.
+  const origin: number[] = [];
+  let body = '';
+  for (let i = cs; i < ce; i++) {
+    origin.push(i);
+    body += text[i];
+    if (text.charCodeAt(i) === 39) i++;
+  }
+  origin.push(ce);
+  const inner: Finder = { ...f, starts: [], ends: [], sites: [], candidates: [], candidateMaps: [], candidateY: [], candidateYEnd: [] };
+  try {
+    findInRange(inner, mapRegions(body), newContext(wrappersFor(ctx, L_LITERAL), true, ctx.dynamic));
+  } catch {
+    return;
+  }
+  for (let i = 0; i < inner.starts.length; i++) {
+    f.starts.push(origin[inner.starts[i] as number] as number);
+    f.ends.push(origin[inner.ends[i] as number] as number);
+    f.sites.push(inner.sites[i] as ReferenceSite);
+  }
+  f.relationNamedLikeSchema ||= inner.relationNamedLikeSchema;
+}
+
+/** Names in comments: `tmpl.t`, and pg_dump's `Schema: tmpl;` / `Name: tmpl; Type: SCHEMA` headers. */
+function handleComment(f: Finder, map: RegionMap, start: number, end: number, line: boolean, ctx: Context): void {
+  const text = map.text;
+  const wrappers: Local = line ? L_LINE_COMMENT : L_BLOCK_COMMENT;
+  const schema = f.schema;
+  const commentCtx = ctx;
+  const hay = text.slice(start, end);
+  for (let j = hay.indexOf(schema); j !== -1; j = hay.indexOf(schema, j + schema.length)) {
+    const i = j + start;
+    const e = i + schema.length;
+    const before = text.charCodeAt(i - 1);
+    const after = text.charCodeAt(e);
+    if (!isIdentifierPart(before) && before !== 46 && !(e < end && isIdentifierPart(after))) {
+      if (after === 59 && (endsWith(text, i, 'Schema: ') || endsWith(text, i, 'Name: SCHEMA ') || (endsWith(text, i, 'Name: ') && text.startsWith('; Type: SCHEMA;', e)))) {
+        pushRef(f, i, e, 'comment', 'name', wrappers, commentCtx, 'comment');
+      }
+    }
+  }
+  textualQualified(f, text, start, end, 'comment', wrappers, commentCtx);
+}
+
+function endsWith(text: string, pos: number, word: string): boolean {
+  return pos >= word.length && text.startsWith(word, pos - word.length);
+}
+
+function isSpaceChar(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * When a table or alias is named like the schema, `S.x` in an expression may be
+ * a column of that table. Keep a candidate when it is in a relation position,
+ * when x is known to live in the schema, or (with CatalogFacts) is a catalog object.
+ */
+function dropColumnLookalikes(f: Finder, list: ReferenceList): void {
+  const drop = new Set<number>();
+  const t = newNearToken();
+  const pending: number[] = [];
+  for (let i = 0; i < f.candidates.length; i++) {
+    const map = f.candidateMaps[i] as RegionMap;
+    const y = map.text.slice(f.candidateY[i], f.candidateYEnd[i]).toLowerCase();
+    const p = prevToken(map, list.starts[f.candidates[i] as number] as number, t);
+    const definite = isSymbol(map, p, '::') || (p.kind === W.word && RELATION_CONTEXT.has(map.text.slice(p.start, p.end).toLowerCase()));
+    if (definite) f.definiteNames.add(y);
+    else pending.push(i);
+  }
+  for (const i of pending) {
+    const map = f.candidateMaps[i] as RegionMap;
+    const y = map.text.slice(f.candidateY[i], f.candidateYEnd[i]).toLowerCase();
+    const known = f.definiteNames.has(y) || (f.catalogObjects?.has(y) ?? false);
+    if (!known) drop.add(f.candidates[i] as number);
+  }
+  if (drop.size === 0) return;
+  const keep = (_: unknown, i: number): boolean => !drop.has(i);
+  list.starts = list.starts.filter(keep);
+  list.ends = list.ends.filter(keep);
+  list.sites = list.sites.filter(keep);
+}
+
+/** Full reference objects (line, column, text, context) from the compact list, in one pass over the text. */
+export function materializeReferences(sql: string, list: ReferenceList): SchemaReference[] {
+  const refs: SchemaReference[] = [];
+  let line = 1;
+  let lineStart = 0;
+  let nl = sql.indexOf('\n');
+  for (let i = 0; i < list.starts.length; i++) {
+    const start = list.starts[i] as number;
+    const end = list.ends[i] as number;
+    while (nl !== -1 && nl < start) {
+      line++;
+      lineStart = nl + 1;
+      nl = sql.indexOf('\n', lineStart);
+    }
+    const lineEnd = nl === -1 ? sql.length : nl;
+    const context = lineEnd - lineStart > 200 ? sql.slice(Math.max(lineStart, start - 80), Math.min(lineEnd, end + 80)) : sql.slice(lineStart, lineEnd);
+    refs.push({ ...(list.sites[i] as ReferenceSite), start, end, line, column: start - lineStart + 1, text: sql.slice(start, end), context });
+  }
+  return refs;
+}

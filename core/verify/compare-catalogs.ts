@@ -1,0 +1,80 @@
+/**
+ * Compares a tenant schema with its template from catalog facts a service
+ * read: every object of the same kind and name must have the same attributes
+ * once the tenant's schema name is rewritten to the template's. Pure: the
+ * facts come in, the differences go out.
+ */
+import type { VerifyDifference } from '../api/contract.js';
+import { listSchemaNameForms, replaceSchemaName } from './schema-name-forms.js';
+
+/** One catalog object: kind ('table', 'column', 'index', 'function', …), name within the schema, attributes as text. */
+export interface CatalogObject {
+  kind: string;
+  name: string;
+  attributes: Record<string, string | null>;
+}
+
+/** Everything read about one schema. */
+export interface SchemaCatalog {
+  schema: string;
+  objects: CatalogObject[];
+}
+
+export interface CatalogComparison {
+  differences: VerifyDifference[];
+  /** Objects compared per kind. */
+  compared: Record<string, number>;
+}
+
+function keyOf(o: CatalogObject): string {
+  return `${o.kind}\u0000${o.name}`;
+}
+
+/** Rewrites a template text to its canonical spelling (`"public".t` → `public.t`). */
+function canonicalTemplate(text: string, template: string): string {
+  const forms = listSchemaNameForms(template);
+  return forms.patterns.length > 1 ? replaceSchemaName(text, template, template) : text;
+}
+
+function indexObjects(catalog: SchemaCatalog, rewrite: (text: string) => string): Map<string, CatalogObject> {
+  const map = new Map<string, CatalogObject>();
+  for (const o of catalog.objects) {
+    const attributes: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(o.attributes)) attributes[k] = v === null ? null : rewrite(v);
+    const normalized = { kind: o.kind, name: rewrite(o.name), attributes };
+    map.set(keyOf(normalized), normalized);
+  }
+  return map;
+}
+
+function shorten(text: string | null): string {
+  if (text === null) return '(none)';
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > 160 ? oneLine.slice(0, 157) + '…' : oneLine;
+}
+
+/** The differences between template and tenant, with the tenant's schema name read as the template's. */
+export function compareCatalogs(template: SchemaCatalog, tenant: SchemaCatalog): CatalogComparison {
+  const left = indexObjects(template, (t) => canonicalTemplate(t, template.schema));
+  const right = indexObjects(tenant, (t) => replaceSchemaName(t, tenant.schema, template.schema));
+  const differences: VerifyDifference[] = [];
+  const compared: Record<string, number> = {};
+  for (const [key, a] of left) {
+    compared[a.kind] = (compared[a.kind] ?? 0) + 1;
+    const b = right.get(key);
+    if (!b) {
+      differences.push({ kind: a.kind, object: a.name, detail: `missing in tenant "${tenant.schema}"` });
+      continue;
+    }
+    const names = new Set([...Object.keys(a.attributes), ...Object.keys(b.attributes)]);
+    for (const attr of [...names].sort()) {
+      const va = a.attributes[attr] ?? null;
+      const vb = b.attributes[attr] ?? null;
+      if (va !== vb) differences.push({ kind: a.kind, object: a.name, detail: `${attr}: template ${shorten(va)} ≠ tenant ${shorten(vb)}` });
+    }
+  }
+  for (const [key, b] of right) {
+    if (!left.has(key)) differences.push({ kind: b.kind, object: b.name, detail: `only in tenant "${tenant.schema}"` });
+  }
+  return { differences, compared };
+}

@@ -1,0 +1,94 @@
+/** `tenantry diagnose`: runs the connection and SSL diagnostics and prints the steps and the verdict. */
+import type { DiagnosticReport, DiagnosticStep } from '../../../core/diagnostics/types.js';
+import { resolveProfile } from '../../services/connection/resolve-profile.js';
+import { diagnoseConnection } from '../../services/diagnostics/diagnose.js';
+import { findClientBinaries } from '../../services/binaries.js';
+import { UsageError, type CliCommand } from '../command.js';
+
+const MARKS: Record<DiagnosticStep['status'], string> = { running: '…', passed: 'ok  ', failed: 'FAIL', warning: 'WARN', skipped: 'skip' };
+
+async function pickPsql(env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    const found = await findClientBinaries('psql', { env });
+    const newest = found.filter((c) => c.version).sort((a, b) => (b.version?.major ?? 0) - (a.version?.major ?? 0))[0];
+    return newest?.path ?? 'psql';
+  } catch {
+    return 'psql';
+  }
+}
+
+/** The human-readable report. */
+export function formatReport(report: DiagnosticReport): string {
+  const lines: string[] = [];
+  for (const step of report.steps) {
+    lines.push(`[${MARKS[step.status]}] ${step.title}${step.durationMs !== undefined && step.status !== 'skipped' ? ` (${step.durationMs} ms)` : ''}`);
+    if (step.summary) lines.push(`       ${step.summary}`);
+    for (const e of step.evidence) lines.push(`         ${e.label}: ${e.value}`);
+  }
+  const v = report.verdict;
+  lines.push('', `Verdict: ${v.code} — ${v.title}`, ...v.explanation.split('\n').map((l) => `  ${l}`));
+  if (v.warnings.length > 0) lines.push('', 'Warnings:', ...v.warnings.map((w) => `  - [${w.code}] ${w.message}`));
+  const s = report.suggestion;
+  if (s) {
+    lines.push('', `Settings that ${s.verified ? 'work (checked)' : s.verified === false ? 'should work (they did not connect when tried)' : 'should work'}${s.insecure ? ' — NOT verifying the server' : ''}:`);
+    for (const note of s.notes) lines.push(`  ${note}`);
+    lines.push('', '  URI:', `    ${s.copyable.uri}`, '', '  Environment:', ...s.copyable.envText.split('\n').map((l) => `    ${l}`), '', '  psql:', `    ${s.copyable.psqlCommand}`);
+    lines.push('', '  (No password is shown: give it through ~/.pgpass or PGPASSWORD.)');
+  } else {
+    lines.push('', 'No change of client settings alone can fix this; see the verdict.');
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const diagnoseCommand: CliCommand = {
+  name: 'diagnose',
+  summary: 'Diagnose a connection, SSL included, and say why it fails',
+  usage: [
+    'Usage: tenantry diagnose [--url URL] [--json] [--psql PATH] [--timeout SECONDS]',
+    '',
+    'Runs the connection diagnostics: TCP, the SSLRequest, the TLS handshake and',
+    'certificate chain, the server\'s SSL policy, a login through the driver, psql',
+    'with Tenantry\'s environment and with yours, and the certificate files in',
+    '~/.postgresql. Ends with a verdict and settings that work.',
+    '',
+    '  --url URL        libpq URI or key=value string (default: PG* variables,',
+    '                   service file and ~/.pgpass, as libpq reads them)',
+    '  --json           print the report as JSON',
+    '  --psql PATH      the psql to test with (default: the newest found)',
+    '  --timeout SECONDS  per network operation (default 10)',
+    '',
+    'Exit status: 0 when Tenantry can connect, 1 when it cannot.',
+  ].join('\n'),
+  async run(argv, io) {
+    let url: string | undefined;
+    let json = false;
+    let psqlPath: string | undefined;
+    let timeoutMs = 10_000;
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i];
+      const value = () => {
+        const v = argv[++i];
+        if (v === undefined) throw new UsageError(`${arg} needs a value.`);
+        return v;
+      };
+      if (arg === '--json') json = true;
+      else if (arg === '--url') url = value();
+      else if (arg?.startsWith('--url=')) url = arg.slice(6);
+      else if (arg === '--psql') psqlPath = value();
+      else if (arg === '--timeout') {
+        const seconds = Number(value());
+        if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout needs a positive number of seconds.');
+        timeoutMs = seconds * 1000;
+      } else throw new UsageError(`unknown option ${arg}`);
+    }
+    const profile = await resolveProfile({ ...(url !== undefined ? { url } : {}), env: io.env, onWarning: (m) => io.stderr(`warning: ${m}\n`) });
+    const report = await diagnoseConnection(profile, {
+      psqlPath: psqlPath ?? (await pickPsql(io.env)),
+      userEnv: io.env,
+      timeoutMs,
+      ...(json ? {} : { onStep: (step: DiagnosticStep) => { if (step.status === 'running') io.stderr(`… ${step.title}\n`); } }),
+    });
+    io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+    return report.verdict.tenantryConnects ? 0 : 1;
+  },
+};

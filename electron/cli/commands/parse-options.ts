@@ -1,0 +1,56 @@
+/**
+ * Option parsing shared by the schemas/dump/snapshot/provision/verify/drop
+ * commands: node:util parseArgs in strict mode, its errors turned into
+ * UsageError (exit 2), and the connection options every one of them takes.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { resolveProfile } from '../../services/connection/resolve-profile.js';
+import { UsageError, type CliIo } from '../command.js';
+
+/** Options every database command accepts. */
+export const CONNECTION_OPTIONS = {
+  url: { type: 'string' },
+  'pg-bin': { type: 'string', multiple: true },
+} as const satisfies ParseArgsConfig['options'];
+
+export const CONNECTION_USAGE = [
+  '  --url URL        libpq URI or key=value string (default: PG* variables,',
+  '                   service file and ~/.pgpass, as libpq reads them)',
+  '  --pg-bin DIR     folder holding pg_dump/psql to use (or TENANTRY_PG_BIN)',
+].join('\n');
+
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** parseArgs with bad arguments reported as usage errors. */
+export function parseOptions(argv: string[], options: NonNullable<ParseArgsConfig['options']>): OptionValues {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+  }
+}
+
+/** The profile for --url or the PG* environment, as libpq would resolve it. */
+export async function resolveCliProfile(url: string | undefined, io: CliIo): Promise<ConnectionProfile> {
+  return resolveProfile({ ...(url !== undefined ? { url } : {}), env: io.env, onWarning: (message) => io.stderr(`warning: ${message}\n`) });
+}
+
+/** A string option, or undefined. */
+export function stringOption(values: OptionValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A repeatable string option (empty when absent). */
+export function listOption(values: OptionValues, name: string): string[] {
+  const value = values[name];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
+}
+
+/** A required string option. */
+export function requireOption(values: OptionValues, name: string): string {
+  const value = stringOption(values, name);
+  if (value === undefined || value === '') throw new UsageError(`--${name} is required.`);
+  return value;
+}

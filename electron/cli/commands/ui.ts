@@ -1,0 +1,53 @@
+/** `tenantry ui`: serves the app in web mode on 127.0.0.1 and prints the address. */
+import { spawn } from 'node:child_process';
+import { UsageError, type CliCommand } from '../command.js';
+import { startWebMode } from '../../server/web-mode.js';
+
+function openBrowser(url: string, env: NodeJS.ProcessEnv): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  if (process.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return;
+  try {
+    const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // no browser: the printed address is enough
+  }
+}
+
+export const uiCommand: CliCommand = {
+  name: 'ui',
+  summary: 'Open the app in a browser (web mode on 127.0.0.1)',
+  usage: [
+    'Usage: tenantry ui [--port N] [--no-open]',
+    '',
+    'Serves the Tenantry UI on http://127.0.0.1 with a random access token and',
+    'prints the address. Passwords stay in memory only in web mode.',
+    '',
+    '  --port N     listen on port N (default: a free port)',
+    '  --no-open    do not open a browser',
+  ].join('\n'),
+  async run(argv, io) {
+    let port = 0;
+    let open = true;
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i];
+      if (arg === '--no-open') open = false;
+      else if (arg === '--port') {
+        port = Number(argv[++i]);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port needs a number from 0 to 65535.');
+      } else throw new UsageError(`unknown option ${arg}`);
+    }
+    const web = await startWebMode({ port, env: io.env });
+    io.stdout(`Tenantry is running at ${web.server.url}\nData folder: ${web.dataDir}\nPress Ctrl+C to stop.\n`);
+    if (open) openBrowser(web.server.url, io.env);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        void web.close().finally(resolve);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return 0;
+  },
+};

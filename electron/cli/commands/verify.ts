@@ -1,0 +1,50 @@
+/** `tenantry verify`: compares a tenant with its template through the catalog. */
+import type { VerifyResult } from '../../../core/api/contract.js';
+import { verifyTenant } from '../../services/verify.js';
+import type { CliCommand } from '../command.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+
+/** The human-readable verification report. */
+export function formatVerifyResult(result: VerifyResult): string {
+  const counts = Object.entries(result.compared)
+    .map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`)
+    .join(', ');
+  const lines = [`Compared tenant "${result.tenant}" with template "${result.template}": ${counts || 'no objects'}.`];
+  if (result.equal && result.isolated) {
+    lines.push('Equal and isolated.');
+  } else {
+    if (!result.equal) lines.push('Not equal to the template:');
+    for (const d of result.differences.filter((d) => d.kind !== 'isolation')) lines.push(`  - ${d.kind} ${d.object}: ${d.detail}`);
+    if (!result.isolated) lines.push('Not isolated from the template:');
+    for (const d of result.differences.filter((d) => d.kind === 'isolation')) lines.push(`  - ${d.object}: ${d.detail}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const verifyCommand: CliCommand = {
+  name: 'verify',
+  summary: 'Check that a tenant is a faithful, isolated copy of its template',
+  usage: [
+    'Usage: tenantry verify --template S --tenant T [--json] [--url URL]',
+    '',
+    'Compares tenant T with template S through the catalog (tables, columns, types,',
+    'defaults, constraints, indexes, sequences, views, functions, triggers, policies,',
+    'comments, enums, domains) and checks that nothing in T refers back to S.',
+    '',
+    '  --template S     the template schema',
+    '  --tenant T       the tenant schema',
+    '  --json           print the result as JSON',
+    CONNECTION_USAGE,
+    '',
+    'Exit status: 0 when equal and isolated, 1 otherwise.',
+  ].join('\n'),
+  async run(argv, io) {
+    const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, tenant: { type: 'string' }, json: { type: 'boolean' } });
+    const template = requireOption(values, 'template');
+    const tenant = requireOption(values, 'tenant');
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const result = await verifyTenant(profile, { template, tenant });
+    io.stdout(values.json === true ? JSON.stringify(result, null, 2) + '\n' : formatVerifyResult(result));
+    return result.equal && result.isolated ? 0 : 1;
+  },
+};

@@ -1,0 +1,15 @@
+/**
+ * The app's data folder: Electron's userData in the desktop app, otherwise
+ * $XDG_DATA_HOME/tenantry (~/.local/share/tenantry). TENANTRY_DATA_DIR wins
+ * over both (the tests point it at a temporary directory).
+ */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Resolves and creates the data folder. */
+export function resolveDataDir(env: NodeJS.ProcessEnv = process.env, electronUserData?: string): string {
+  const dir = env.TENANTRY_DATA_DIR || electronUserData || join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'tenantry');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}

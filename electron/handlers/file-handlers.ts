@@ -1,0 +1,45 @@
+/** Handlers for file pickers, file facts and connection diagnostics. */
+import type { ConnectionTarget, FilePurpose, Handlers } from '../../core/api/contract.js';
+import type { ConnectionProfile } from '../../core/connection/profile.js';
+import { TenantryError } from '../../core/errors.js';
+import type { BinarySearchOptions } from '../services/binaries.js';
+import { inspectFile } from './file-facts.js';
+import type { JobRegistry } from './jobs.js';
+import { runDiagnostics } from './diagnostics-adapter.js';
+
+const FILTERS: Record<FilePurpose, { name: string; extensions: string[] }[]> = {
+  sslrootcert: [{ name: 'Certificates', extensions: ['crt', 'pem', 'cer'] }, { name: 'All files', extensions: ['*'] }],
+  sslcert: [{ name: 'Certificates', extensions: ['crt', 'pem', 'cer'] }, { name: 'All files', extensions: ['*'] }],
+  sslkey: [{ name: 'Keys', extensions: ['key', 'pem'] }, { name: 'All files', extensions: ['*'] }],
+  sslcrl: [{ name: 'CRLs', extensions: ['crl', 'pem'] }, { name: 'All files', extensions: ['*'] }],
+  'snapshot-open': [{ name: 'Snapshots', extensions: ['sql'] }],
+  'snapshot-save': [{ name: 'Snapshots', extensions: ['sql'] }],
+  'tenant-csv': [{ name: 'CSV', extensions: ['csv', 'txt'] }],
+};
+
+export interface FileHandlerDeps {
+  mode: 'desktop' | 'web';
+  pickFile?: (purpose: 'open' | 'save', filters: { name: string; extensions: string[] }[], title: string) => Promise<string | null>;
+  jobs: JobRegistry;
+  resolveTarget(target: ConnectionTarget): Promise<{ name: string; profile: ConnectionProfile }>;
+  binaryOptions: BinarySearchOptions;
+}
+
+/** Builds the file and diagnostics handlers. */
+export function createFileHandlers(deps: FileHandlerDeps): Pick<Handlers, 'files:pick' | 'files:inspect' | 'connections:diagnose'> {
+  return {
+    async 'files:pick'({ purpose }) {
+      if (!deps.pickFile) throw new TenantryError('NOT_AVAILABLE', 'File dialogs exist only in the desktop app; in the browser, type the path on the server.');
+      const path = await deps.pickFile(purpose === 'snapshot-save' ? 'save' : 'open', FILTERS[purpose], `Choose ${purpose}`);
+      return { path };
+    },
+    async 'files:inspect'({ path, purpose, certificatePath }) {
+      return inspectFile(path, purpose, certificatePath);
+    },
+    async 'connections:diagnose'(target) {
+      const { profile } = await deps.resolveTarget(target);
+      const jobId = deps.jobs.start('diagnostics', (ctx) => runDiagnostics(profile, ctx));
+      return { jobId };
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Electron main process: one window on the app:// origin, the handler map on
+ * IPC, safeStorage for secrets, navigation and new windows denied.
+ */
+import { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, safeStorage, session, shell } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBackend, type Backend } from '../handlers/create-handlers.js';
+import { resolveDataDir } from '../handlers/data-dir.js';
+import { createEventHub } from '../handlers/event-hub.js';
+import { createEncryptedSecretStore, createMemorySecretStore } from '../handlers/secrets.js';
+import { CONTENT_SECURITY_POLICY } from './csp.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, createInvokeListener } from './ipc.js';
+import { APP_ORIGIN, APP_SCHEME, createWindowOptions, isAppUrl, isExternalLinkAllowed } from './window-options.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, '..', '..', 'renderer');
+const preloadPath = join(here, '..', 'preload', 'index.cjs');
+const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.png': 'image/png', '.json': 'application/json' };
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let mainWindow: BrowserWindow | undefined;
+let backend: Backend | undefined;
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const url = new URL(request.url);
+    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const file = normalize(join(rendererDir, relative));
+    if (url.host !== 'tenantry' || !file.startsWith(rendererDir + sep) || !existsSync(file)) return new Response('Not found', { status: 404 });
+    const headers: Record<string, string> = { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' };
+    if (extname(file) === '.html') headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
+    return new Response(readFileSync(file), { headers });
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(createWindowOptions(preloadPath, nativeTheme.shouldUseDarkColors));
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isExternalLinkAllowed(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+async function pickFile(purpose: 'open' | 'save', filters: { name: string; extensions: string[] }[], title: string): Promise<string | null> {
+  if (!mainWindow) return null;
+  if (purpose === 'save') {
+    const r = await dialog.showSaveDialog(mainWindow, { title, filters });
+    return r.canceled || !r.filePath ? null : r.filePath;
+  }
+  const r = await dialog.showOpenDialog(mainWindow, { title, filters, properties: ['openFile', 'showHiddenFiles'] });
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+void app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  serveRenderer();
+  const events = createEventHub();
+  const secrets = safeStorage.isEncryptionAvailable()
+    ? createEncryptedSecretStore({
+        encrypt: (text) => safeStorage.encryptString(text).toString('base64'),
+        decrypt: (data) => safeStorage.decryptString(Buffer.from(data, 'base64')),
+      })
+    : createMemorySecretStore();
+  const version = (JSON.parse(readFileSync(join(here, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  backend = createBackend({ mode: 'desktop', version, dataDir: resolveDataDir(process.env, app.getPath('userData')), secrets, emit: events.emit, pickFile });
+  events.subscribe((message) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENT_CHANNEL, message);
+  });
+  ipcMain.handle(INVOKE_CHANNEL, createInvokeListener(backend.handlers, () => mainWindow?.webContents.id));
+  mainWindow = createWindow();
+  mainWindow.on('closed', () => (mainWindow = undefined));
+  app.on('activate', () => {
+    if (!mainWindow) mainWindow = createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !backend) return;
+  quitting = true;
+  event.preventDefault();
+  void backend.shutdown().finally(() => app.quit());
+});
+process.on('exit', () => backend?.shutdownSync());

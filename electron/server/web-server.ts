@@ -1,0 +1,173 @@
+/**
+ * Web mode: the same handler map as the desktop app, served over HTTP on
+ * 127.0.0.1 only. Every API request needs the random per-start token; every
+ * request must carry a Host header naming this server (defeats DNS
+ * rebinding); cross-origin requests are refused. The built renderer is served
+ * as static files with the same CSP as the desktop window.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Handlers } from '../../core/api/contract.js';
+import { dispatch } from '../handlers/dispatch.js';
+import type { EventHub } from '../handlers/event-hub.js';
+import { CONTENT_SECURITY_POLICY } from '../main/csp.js';
+
+export interface WebServerOptions {
+  handlers: Handlers;
+  events: EventHub;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  /** 0 or absent: a free port. */
+  port?: number;
+  token?: string;
+}
+
+export interface WebServer {
+  port: number;
+  token: string;
+  /** The address to open, token included. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 300 * 1024 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+};
+
+function sameToken(given: string | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('request too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Starts the web-mode server and resolves once it listens. */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const staticRoot = resolve(options.staticDir);
+  let port = 0;
+  const sockets = new Set<import('node:net').Socket>();
+  const streams = new Set<ServerResponse>();
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      console.error('web server error:', error);
+      if (!res.headersSent) send(res, 500, 'Internal error');
+      else res.end();
+    });
+  });
+
+  function allowedHost(host: string | undefined): boolean {
+    return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHost(req.headers.host)) return send(res, 403, 'Forbidden: unexpected Host header.');
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${req.headers.host}`) return send(res, 403, 'Forbidden: cross-origin request.');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+
+    if (url.pathname === '/api/events') {
+      if (!sameToken(url.searchParams.get('token') ?? undefined, token)) return send(res, 401, 'Unauthorized');
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
+      res.write(': connected\n\n');
+      streams.add(res);
+      const unsubscribe = options.events.subscribe((message) => res.write(`data: ${JSON.stringify(message)}\n\n`));
+      const keepAlive = setInterval(() => res.write(': ping\n\n'), 15_000);
+      req.on('close', () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+        streams.delete(res);
+      });
+      return;
+    }
+
+    if (url.pathname.startsWith('/api/invoke/')) {
+      if (req.method !== 'POST') return send(res, 405, 'Method not allowed');
+      const header = req.headers['x-tenantry-token'];
+      if (!sameToken(Array.isArray(header) ? header[0] : header, token)) return send(res, 401, 'Unauthorized');
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'Expected application/json');
+      let payload: unknown;
+      try {
+        payload = JSON.parse(await readBody(req));
+      } catch {
+        return send(res, 400, JSON.stringify({ ok: false, error: { code: 'INVALID_REQUEST', userMessage: 'The request is not valid JSON.' } }), 'application/json');
+      }
+      const channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
+      const result = await dispatch(options.handlers, channel, payload, { transport: 'http' });
+      return send(res, 200, JSON.stringify(result), 'application/json');
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
+    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const file = normalize(join(staticRoot, relative));
+    if (!file.startsWith(staticRoot + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      if (!existsSync(join(staticRoot, 'index.html'))) return send(res, 503, 'The UI is not built yet: run `npm run build`.');
+      return send(res, 404, 'Not found');
+    }
+    const headers: Record<string, string> = {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': relative === 'index.html' ? 'no-store' : 'max-age=3600',
+    };
+    if (extname(file) === '.html') {
+      headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
+      headers['X-Frame-Options'] = 'DENY';
+      headers['Referrer-Policy'] = 'no-referrer';
+    }
+    res.writeHead(200, headers);
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolvePromise());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: () =>
+      new Promise<void>((resolvePromise) => {
+        for (const s of streams) s.end();
+        server.close(() => resolvePromise());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Reads what the snapshot engine needs to know about the template schema from
+ * pg_catalog: which names belong to the schema, which of those are extension
+ * members (never templated: `public.citext`, `public.gin_trgm_ops`), and the
+ * extensions of the database. Only catalogs every role can read.
+ */
+import type pg from 'pg';
+
+/** The shape of core/snapshot/catalog-facts.ts (CatalogFacts), as planned in engine-api.md. */
+export interface TemplateCatalogFacts {
+  schema: string;
+  objects: { relations: string[]; types: string[]; functions: string[]; sequences: string[] };
+  extensionObjects: { relations: string[]; types: string[]; functions: string[]; operatorClasses: string[]; operators: string[] };
+  extensions: { name: string; schema: string }[];
+}
+
+const OBJECTS_SQL = `
+with ns as (select oid from pg_catalog.pg_namespace where nspname = $1),
+ext as (select classid, objid from pg_catalog.pg_depend where deptype = 'e' and refclassid = 'pg_catalog.pg_extension'::regclass),
+objs as (
+  select 'relation' as kind, c.relname::text as name, c.relkind::text as sub,
+         exists (select 1 from ext where ext.classid = 'pg_catalog.pg_class'::regclass and ext.objid = c.oid) as ext
+    from pg_catalog.pg_class c where c.relnamespace = (select oid from ns)
+  union all
+  select 'type', t.typname::text, t.typtype::text,
+         exists (select 1 from ext where ext.classid = 'pg_catalog.pg_type'::regclass and ext.objid = t.oid)
+         -- array types follow their element type's extension membership
+         or exists (select 1 from ext where ext.classid = 'pg_catalog.pg_type'::regclass and ext.objid = t.typelem and t.typelem <> 0)
+    from pg_catalog.pg_type t where t.typnamespace = (select oid from ns)
+  union all
+  select 'function', p.proname::text, p.prokind::text,
+         exists (select 1 from ext where ext.classid = 'pg_catalog.pg_proc'::regclass and ext.objid = p.oid)
+    from pg_catalog.pg_proc p where p.pronamespace = (select oid from ns)
+  union all
+  select 'opclass', o.opcname::text, '',
+         exists (select 1 from ext where ext.classid = 'pg_catalog.pg_opclass'::regclass and ext.objid = o.oid)
+    from pg_catalog.pg_opclass o where o.opcnamespace = (select oid from ns)
+  union all
+  select 'opfamily', f.opfname::text, '',
+         exists (select 1 from ext where ext.classid = 'pg_catalog.pg_opfamily'::regclass and ext.objid = f.oid)
+    from pg_catalog.pg_opfamily f where f.opfnamespace = (select oid from ns)
+  union all
+  select 'operator', o.oprname::text, '',
+         exists (select 1 from ext where ext.classid = 'pg_catalog.pg_operator'::regclass and ext.objid = o.oid)
+    from pg_catalog.pg_operator o where o.oprnamespace = (select oid from ns)
+)
+select kind, name, sub, ext from objs order by kind, name`;
+
+interface ObjectRow {
+  kind: 'relation' | 'type' | 'function' | 'opclass' | 'opfamily' | 'operator';
+  name: string;
+  sub: string;
+  ext: boolean;
+}
+
+function addUnique(list: string[], name: string): void {
+  if (!list.includes(name)) list.push(name);
+}
+
+/** Reads the catalog facts of `schema` through an open connection. */
+export async function readCatalogFacts(client: pg.ClientBase, schema: string): Promise<TemplateCatalogFacts> {
+  const facts: TemplateCatalogFacts = {
+    schema,
+    objects: { relations: [], types: [], functions: [], sequences: [] },
+    extensionObjects: { relations: [], types: [], functions: [], operatorClasses: [], operators: [] },
+    extensions: [],
+  };
+  const { rows } = await client.query<ObjectRow>(OBJECTS_SQL, [schema]);
+  for (const row of rows) {
+    if (row.ext) {
+      if (row.kind === 'relation') addUnique(facts.extensionObjects.relations, row.name);
+      else if (row.kind === 'type') addUnique(facts.extensionObjects.types, row.name);
+      else if (row.kind === 'function') addUnique(facts.extensionObjects.functions, row.name);
+      else if (row.kind === 'opclass' || row.kind === 'opfamily') addUnique(facts.extensionObjects.operatorClasses, row.name);
+      else addUnique(facts.extensionObjects.operators, row.name);
+      continue;
+    }
+    if (row.kind === 'relation') {
+      addUnique(facts.objects.relations, row.name);
+      if (row.sub === 'S') addUnique(facts.objects.sequences, row.name);
+    } else if (row.kind === 'type') addUnique(facts.objects.types, row.name);
+    else if (row.kind === 'function') addUnique(facts.objects.functions, row.name);
+  }
+  const extensions = await client.query<{ name: string; schema: string }>(
+    'select e.extname as name, n.nspname as schema from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace order by e.extname',
+  );
+  facts.extensions = extensions.rows;
+  return facts;
+}

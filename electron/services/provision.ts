@@ -1,0 +1,210 @@
+/**
+ * Provisions tenants from a snapshot, one transaction per tenant: either the
+ * whole tenant exists afterwards or nothing does.
+ *
+ * - driver (default): a pooled node-postgres connection; BEGIN, advisory lock
+ *   on the tenant name, existence check, the rendered SQL as one
+ *   multi-statement simple query, session settings put back, COMMIT.
+ * - psql: `psql -X -v ON_ERROR_STOP=1 --single-transaction -f -` with the same
+ *   guard and the SQL on stdin, environment from the connection settings.
+ *
+ * Shaped for benchmarking and a later warm pool: createProvisioner() keeps the
+ * pool (and the psql binary) between tenants; close() ends it.
+ */
+import type pg from 'pg';
+import type { ProvisionResult, TenantProgress } from '../../core/api/contract.js';
+import type { PgVersion } from '../../core/binaries/pg-version.js';
+import type { ConnectionProfile } from '../../core/connection/profile.js';
+import { TenantryError, isTenantryError } from '../../core/errors.js';
+import { assertNotReservedTenantName } from '../../core/pool/spare-name.js';
+import { runQueue } from '../../core/provision/run-queue.js';
+import { buildPsqlTenantScript, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
+import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
+import { createPool, toConnectionError } from './catalog/connect.js';
+import { readServerVersion } from './catalog/server-version.js';
+import { runClientTool } from './dump/run-client-tool.js';
+import { tenantExistsError, toProvisionError } from './provision/provision-errors.js';
+import { readSessionSettings, restoreSessionSettings } from './provision/session-settings.js';
+
+/** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
+export interface TenantSource {
+  render(tenant: string): string;
+}
+
+export type ProvisionVia = 'driver' | 'psql';
+
+export interface ProvisionerOptions extends BinarySearchOptions {
+  via?: ProvisionVia;
+  /** Pool size and the default concurrency of provisionMany. Default 4. */
+  concurrency?: number;
+  /** psql path: per-tenant timeout, default 10 minutes. */
+  timeoutMs?: number;
+}
+
+export interface TenantCreated {
+  tenant: string;
+  elapsedMs: number;
+}
+
+export interface ProvisionManyOptions {
+  concurrency?: number;
+  /** Carry on after a failure (default: stop starting new tenants). */
+  continueOnError?: boolean;
+  onProgress?: (progress: TenantProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ProvisionSummary extends ProvisionResult {
+  exists: number;
+  /** Tenants never started (stopped after a failure, or cancelled). */
+  skipped: number;
+}
+
+export interface Provisioner {
+  readonly via: ProvisionVia;
+  provisionTenant(source: TenantSource, tenant: string, options?: { signal?: AbortSignal }): Promise<TenantCreated>;
+  provisionMany(source: TenantSource, tenants: readonly string[], options?: ProvisionManyOptions): Promise<ProvisionSummary>;
+  /** The pool the driver path uses (for benchmarks and tests: it is the connection that must stay clean). */
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+async function acquire(pool: pg.Pool, profile: ConnectionProfile): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw toConnectionError(error, profile);
+  }
+}
+
+async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string): Promise<void> {
+  const client = await acquire(pool, profile);
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const before = await readSessionSettings(client);
+    await client.query('select pg_catalog.pg_advisory_xact_lock($1, pg_catalog.hashtext($2))', [TENANT_LOCK_CLASS, tenant]);
+    const { rowCount } = await client.query('select 1 from pg_catalog.pg_namespace where nspname = $1', [tenant]);
+    if (rowCount) throw tenantExistsError(tenant);
+    await client.query(sql);
+    await restoreSessionSettings(client, before);
+    await client.query('COMMIT');
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      // The connection is unusable: the pool must not hand it out again.
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    }
+    throw toProvisionError(error, tenant, sql);
+  } finally {
+    client.release(broken);
+  }
+}
+
+function toPsqlProvisionError(error: unknown, tenant: string): TenantryError {
+  if (!isTenantryError(error) || error.code !== 'PSQL_FAILED') return isTenantryError(error) ? error : toProvisionError(error, tenant, '');
+  if ((error.detail ?? '').includes(TENANT_EXISTS_MARKER)) return tenantExistsError(tenant, error);
+  return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" through psql failed and was rolled back; nothing was created.`, {
+    ...(error.detail !== undefined ? { detail: error.detail } : {}),
+    cause: error,
+  });
+}
+
+/** Creates a provisioner for one database; call close() when done. */
+export async function createProvisioner(profile: ConnectionProfile, options: ProvisionerOptions = {}): Promise<Provisioner> {
+  const via = options.via ?? 'driver';
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const pool = await createPool(profile, concurrency);
+  let psql: Promise<{ path: string; version: PgVersion }> | undefined;
+
+  async function findPsql(): Promise<{ path: string; version: PgVersion }> {
+    psql ??= (async () => {
+      const client = await acquire(pool, profile);
+      let server: PgVersion;
+      try {
+        server = await readServerVersion(client);
+      } finally {
+        client.release();
+      }
+      return resolveClientBinary('psql', server, options);
+    })();
+    try {
+      return await psql;
+    } catch (error) {
+      psql = undefined;
+      throw error;
+    }
+  }
+
+  async function provisionTenant(source: TenantSource, tenant: string, runOptions: { signal?: AbortSignal } = {}): Promise<TenantCreated> {
+    const started = performance.now();
+    assertNotReservedTenantName(tenant);
+    const sql = source.render(tenant);
+    if (runOptions.signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
+    if (via === 'driver') {
+      await provisionWithDriver(pool, profile, tenant, sql);
+    } else {
+      const binary = await findPsql();
+      try {
+        await runClientTool({
+          binary: binary.path,
+          libpqMajor: binary.version.major,
+          args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--no-password', '-f', '-'],
+          profile,
+          input: buildPsqlTenantScript(tenant, sql),
+          ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+          timeoutMs: options.timeoutMs ?? 600_000,
+          failureCode: 'PSQL_FAILED',
+          failureMessage: `psql ${binary.version.text} (${binary.path}) failed to create tenant "${tenant}"`,
+          ...(options.env ? { baseEnv: options.env } : {}),
+        });
+      } catch (error) {
+        throw toPsqlProvisionError(error, tenant);
+      }
+    }
+    return { tenant, elapsedMs: Math.round(performance.now() - started) };
+  }
+
+  async function provisionMany(source: TenantSource, tenants: readonly string[], many: ProvisionManyOptions = {}): Promise<ProvisionSummary> {
+    const started = performance.now();
+    let stop = false;
+    const outcomes = await runQueue(
+      tenants,
+      async (tenant): Promise<TenantProgress> => {
+        many.onProgress?.({ tenant, status: 'running' });
+        const t0 = performance.now();
+        let progress: TenantProgress;
+        try {
+          const created = await provisionTenant(source, tenant, many.signal ? { signal: many.signal } : {});
+          progress = { tenant, status: 'created', elapsedMs: created.elapsedMs };
+        } catch (error) {
+          const info = isTenantryError(error) ? error.toInfo() : { code: 'INTERNAL' as const, userMessage: String(error) };
+          const status = info.code === 'TENANT_EXISTS' ? 'exists' : info.code === 'CANCELLED' ? 'cancelled' : 'failed';
+          if (status !== 'exists' && !many.continueOnError) stop = true;
+          progress = { tenant, status, elapsedMs: Math.round(performance.now() - t0), error: info };
+        }
+        many.onProgress?.(progress);
+        return progress;
+      },
+      { concurrency: many.concurrency ?? concurrency, shouldStop: () => stop || (many.signal?.aborted ?? false) },
+    );
+    const results: TenantProgress[] = outcomes.map((o, i) => o ?? { tenant: tenants[i] ?? '', status: 'cancelled' });
+    return {
+      tenants: results,
+      created: results.filter((r) => r.status === 'created').length,
+      failed: results.filter((r) => r.status === 'failed').length,
+      exists: results.filter((r) => r.status === 'exists').length,
+      skipped: outcomes.filter((o) => o === undefined).length,
+      elapsedMs: Math.round(performance.now() - started),
+    };
+  }
+
+  return {
+    via,
+    pool,
+    provisionTenant,
+    provisionMany,
+    close: () => pool.end(),
+  };
+}

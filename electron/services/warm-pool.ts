@@ -1,0 +1,362 @@
+/**
+ * The warm pool: spare tenants built ahead of time from the current snapshot,
+ * under reserved names (`_tenantry_spare_<checksum8>_<n>`) and without the
+ * snapshot's grants, so the application's roles cannot use them. Claiming one
+ * is a single short transaction: lock a spare's bookkeeping row with FOR UPDATE
+ * SKIP LOCKED, rename its schema to the tenant's name, rewrite what stores the
+ * schema name as text (core/pool/claim-plan.ts), apply the grants, delete the
+ * row, commit. Filling builds one spare per transaction, so a spare is either
+ * complete and registered or absent.
+ *
+ * "Invisible" means: no role other than the owner (and superusers) has any
+ * privilege on a spare schema or the `_tenantry` schema, so the application
+ * cannot read, write or resolve names in them (permission denied), they are
+ * not on anyone's search_path, and information_schema does not list them or
+ * their tables to such a role. Their names are still in pg_namespace, which
+ * every role can read (PostgreSQL has no per-row catalog visibility), so psql's
+ * \dn shows them; Tenantry's own listings hide the reserved prefix.
+ */
+import type pg from 'pg';
+import { TenantryError } from '../../core/errors.js';
+import { planClaim, type ClaimPlan } from '../../core/pool/claim-plan.js';
+import { assertNotReservedTenantName, formatSpareName, POOL_SCHEMA, SPARE_PREFIX } from '../../core/pool/spare-name.js';
+import { buildTenantLockSql } from '../../core/provision/tenant-guard.js';
+import { quoteIdent, quoteLiteral } from './pool-sql.js';
+
+/** What the pool needs of a snapshot (see toPoolSnapshot in warm-pool-snapshot.ts). */
+export interface PoolSnapshot {
+  /** SHA-256 of the snapshot body, hex. */
+  checksum: string;
+  /** The body in placeholder form. */
+  body: string;
+  placeholder: string;
+  /** Renders a piece of the body for a schema name with the snapshot's substitution rules. */
+  render(fragment: string, schema: string): string;
+}
+
+export interface SpareInfo {
+  schema: string;
+  checksum: string;
+  builtAt: Date;
+}
+
+export interface PoolStatus {
+  target: number;
+  /** Spares built from the given snapshot (claimable). */
+  ready: SpareInfo[];
+  /** Spares of other snapshots (dropped by the next fill). */
+  stale: SpareInfo[];
+}
+
+export interface ClaimResult {
+  tenant: string;
+  spare: string;
+  /** Wall time of the claim transaction in milliseconds. */
+  ms: number;
+}
+
+const SPARES = `${quoteIdent(POOL_SCHEMA)}.pool_spares`;
+const CONFIG = `${quoteIdent(POOL_SCHEMA)}.pool_config`;
+
+/** Session advisory lock key that makes one filler per database. */
+const FILL_LOCK = `pg_catalog.hashtextextended('tenantry:pool-fill', 0)`;
+
+
+const plans = new Map<string, ClaimPlan>();
+
+/** The build/claim plan of a snapshot, computed once per checksum. */
+export function getClaimPlan(snapshot: PoolSnapshot): ClaimPlan {
+  let plan = plans.get(snapshot.checksum);
+  if (!plan) {
+    plan = planClaim(snapshot.body, snapshot.placeholder);
+    if (plans.size > 16) plans.clear();
+    plans.set(snapshot.checksum, plan);
+  }
+  return plan;
+}
+
+function assertPoolable(plan: ClaimPlan): void {
+  if (plan.unsupported.length > 0) {
+    throw new TenantryError(
+      'POOL_UNSUPPORTED',
+      `This snapshot cannot be used with the warm pool: ${plan.unsupported.length} statement(s) store the schema name as text in a way a claim cannot rewrite. Provision tenants directly instead.`,
+      { detail: plan.unsupported.map((u) => `line ${u.line}: ${u.excerpt} (${u.reason})`).join('\n') },
+    );
+  }
+}
+
+/** Creates the `_tenantry` bookkeeping schema and tables when missing; no other role gets access. */
+export async function ensurePoolSchema(db: pg.Pool | pg.ClientBase): Promise<void> {
+  const exists = await db.query(`SELECT to_regclass(${quoteLiteral(`${quoteIdent(POOL_SCHEMA)}.pool_config`)}) IS NOT NULL AS ok`);
+  if ((exists.rows[0] as { ok: boolean }).ok) return;
+  await db.query(`BEGIN;
+SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:pool-schema', 0));
+CREATE SCHEMA IF NOT EXISTS ${quoteIdent(POOL_SCHEMA)};
+REVOKE ALL ON SCHEMA ${quoteIdent(POOL_SCHEMA)} FROM PUBLIC;
+CREATE TABLE IF NOT EXISTS ${SPARES} (
+  schema_name name PRIMARY KEY,
+  snapshot_checksum text NOT NULL,
+  built_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS pool_spares_checksum_idx ON ${SPARES} (snapshot_checksum, built_at);
+CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(POOL_SCHEMA)}.spare_number;
+CREATE TABLE IF NOT EXISTS ${CONFIG} (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  target integer NOT NULL CHECK (target >= 0)
+);
+INSERT INTO ${CONFIG} (target) VALUES (0) ON CONFLICT DO NOTHING;
+COMMIT;`);
+}
+
+/** Sets how many spares the pool keeps. */
+export async function setPoolTarget(db: pg.Pool, target: number): Promise<void> {
+  if (!Number.isInteger(target) || target < 0 || target > 10_000) {
+    throw new TenantryError('USAGE', `The pool size must be a whole number from 0 to 10000 (got ${target}).`);
+  }
+  await ensurePoolSchema(db);
+  await db.query(`UPDATE ${CONFIG} SET target = ${target}`);
+}
+
+/** The pool's target size and its spares, split into those of `checksum` and stale ones. */
+export async function readPoolStatus(db: pg.Pool, checksum?: string): Promise<PoolStatus> {
+  await ensurePoolSchema(db);
+  const config = await db.query(`SELECT target FROM ${CONFIG}`);
+  const { rows } = await db.query(`SELECT schema_name, snapshot_checksum, built_at FROM ${SPARES} ORDER BY built_at, schema_name`);
+  const spares = (rows as { schema_name: string; snapshot_checksum: string; built_at: Date }[]).map((r) => ({ schema: r.schema_name, checksum: r.snapshot_checksum, builtAt: r.built_at }));
+  return {
+    target: (config.rows[0] as { target: number } | undefined)?.target ?? 0,
+    ready: spares.filter((s) => checksum === undefined || s.checksum === checksum),
+    stale: spares.filter((s) => checksum !== undefined && s.checksum !== checksum),
+  };
+}
+
+/** Builds one spare in its own transaction and registers it; returns its schema name. */
+export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<string> {
+  const plan = getClaimPlan(snapshot);
+  assertPoolable(plan);
+  const client = await db.connect();
+  let ok = false;
+  try {
+    const { rows } = await client.query(`SELECT pg_catalog.nextval(${quoteLiteral(`${quoteIdent(POOL_SCHEMA)}.spare_number`)}) AS n`);
+    const spare = formatSpareName(snapshot.checksum, Number((rows[0] as { n: string }).n));
+    const sql = snapshot.render(plan.build, spare);
+    try {
+      await client.query(
+        `BEGIN;\n${sql}\n;REVOKE ALL ON SCHEMA ${quoteIdent(spare)} FROM PUBLIC;\n` +
+          `INSERT INTO ${SPARES} (schema_name, snapshot_checksum) VALUES (${quoteLiteral(spare)}, ${quoteLiteral(snapshot.checksum)});\nCOMMIT;`,
+      );
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw new TenantryError('PROVISION_FAILED', `Building the spare tenant ${spare} failed; nothing was kept.`, { detail: describePgError(error), cause: error });
+    }
+    // The dump's session settings (search_path = '', …) must not outlive the build on a pooled connection.
+    await client.query('RESET ALL');
+    ok = true;
+    return spare;
+  } finally {
+    client.release(ok ? undefined : true);
+  }
+}
+
+async function dropSpare(db: pg.Pool, schema: string): Promise<boolean> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const { rowCount } = await client.query(`DELETE FROM ${SPARES} WHERE schema_name = $1 AND schema_name IN (SELECT schema_name FROM ${SPARES} WHERE schema_name = $1 FOR UPDATE SKIP LOCKED)`, [schema]);
+    if (rowCount) await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    await client.query('COMMIT');
+    return (rowCount ?? 0) > 0;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface FillResult {
+  built: string[];
+  dropped: string[];
+  /** Another session was filling the pool; this call did nothing. */
+  busy: boolean;
+}
+
+/**
+ * Brings the pool to its target for this snapshot: drops spares of other
+ * snapshots, then builds spares one transaction at a time. One filler per
+ * database at a time (a session advisory lock); a second caller returns busy.
+ */
+export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: { target?: number; signal?: AbortSignal; onBuilt?: (schema: string) => void } = {}): Promise<FillResult> {
+  assertPoolable(getClaimPlan(snapshot));
+  await ensurePoolSchema(db);
+  const lockClient = await db.connect();
+  const result: FillResult = { built: [], dropped: [], busy: false };
+  try {
+    const { rows } = await lockClient.query(`SELECT pg_catalog.pg_try_advisory_lock(${FILL_LOCK}) AS ok`);
+    if (!(rows[0] as { ok: boolean }).ok) return { ...result, busy: true };
+    try {
+      const status = await readPoolStatus(db, snapshot.checksum);
+      for (const spare of status.stale) {
+        if (options.signal?.aborted) return result;
+        if (await dropSpare(db, spare.schema)) result.dropped.push(spare.schema);
+      }
+      const target = options.target ?? status.target;
+      for (let have = status.ready.length; have < target; have++) {
+        if (options.signal?.aborted) return result;
+        const spare = await buildSpare(db, snapshot);
+        result.built.push(spare);
+        options.onBuilt?.(spare);
+      }
+      return result;
+    } finally {
+      await lockClient.query(`SELECT pg_catalog.pg_advisory_unlock(${FILL_LOCK})`);
+    }
+  } finally {
+    lockClient.release();
+  }
+}
+
+/** Drops spares (all, or only those of one snapshot) and returns their names. Leaves the bookkeeping schema. */
+export async function emptyPool(db: pg.Pool, options: { checksum?: string } = {}): Promise<string[]> {
+  const status = await readPoolStatus(db);
+  const dropped: string[] = [];
+  for (const spare of status.ready) {
+    if (options.checksum && spare.checksum !== options.checksum) continue;
+    if (await dropSpare(db, spare.schema)) dropped.push(spare.schema);
+  }
+  // Spare-named schemas without a row (a crash between creating and registering cannot happen: both are one transaction), listed for completeness.
+  return dropped;
+}
+
+function describePgError(error: unknown): string {
+  const e = error as { code?: string; message?: string; position?: string; where?: string };
+  return [e.code ? `SQLSTATE ${e.code}` : undefined, e.message, e.where].filter(Boolean).join(': ');
+}
+
+/**
+ * Claims a spare for `tenant` in one transaction. Fails with TENANT_EXISTS
+ * (leaving the spare in the pool) when the schema exists, POOL_EMPTY when no
+ * spare of this snapshot is free.
+ */
+export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: string): Promise<ClaimResult> {
+  assertNotReservedTenantName(tenant);
+  if (tenant.length === 0 || new TextEncoder().encode(tenant).length > 63 || tenant.includes('\0')) {
+    throw new TenantryError('INVALID_TENANT_NAME', 'A tenant name must be 1 to 63 bytes long and contain no NUL character.', { detail: `tenant: ${tenant}` });
+  }
+  if (tenant.startsWith('pg_')) throw new TenantryError('INVALID_TENANT_NAME', 'Tenant names may not start with "pg_": PostgreSQL reserves that prefix.', { detail: `tenant: ${tenant}` });
+  const plan = getClaimPlan(snapshot);
+  const claimSql = plan.claim ? snapshot.render(plan.claim, tenant) : '';
+  const client = await db.connect();
+  const started = performance.now();
+  let inTransaction = false;
+  let broken = false;
+  try {
+    const first = (await client.query(
+      `BEGIN;\n${buildTenantLockSql(tenant)}\n` +
+        `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(tenant)}) AS taken;\n` +
+        `SELECT schema_name FROM ${SPARES} WHERE snapshot_checksum = ${quoteLiteral(snapshot.checksum)} ORDER BY built_at, schema_name LIMIT 1 FOR UPDATE SKIP LOCKED;`,
+    )) as unknown as pg.QueryResult[];
+    inTransaction = true;
+    const taken = (first[2]?.rows[0] as { taken: boolean } | undefined)?.taken;
+    const spare = (first[3]?.rows[0] as { schema_name: string } | undefined)?.schema_name;
+    if (taken) throw new TenantryError('TENANT_EXISTS', `A schema named ${quoteIdent(tenant)} already exists; the tenant was left untouched and the spare stays in the pool.`, { detail: `tenant: ${tenant}` });
+    if (!spare) throw new TenantryError('POOL_EMPTY', 'The warm pool has no free spare for this snapshot. Fill the pool (tenantry pool fill) or provision the tenant directly.', { detail: `snapshot ${snapshot.checksum.slice(0, 12)}` });
+    try {
+      await client.query(
+        `SET LOCAL check_function_bodies = false;\n` +
+          `ALTER SCHEMA ${quoteIdent(spare)} RENAME TO ${quoteIdent(tenant)};\n` +
+          (claimSql ? claimSql + '\n;' : '') +
+          `DELETE FROM ${SPARES} WHERE schema_name = ${quoteLiteral(spare)};\nCOMMIT;`,
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P06') {
+        throw new TenantryError('TENANT_EXISTS', `A schema named ${quoteIdent(tenant)} already exists; the tenant was left untouched and the spare stays in the pool.`, { detail: describePgError(error), cause: error });
+      }
+      throw new TenantryError('PROVISION_FAILED', `Claiming a spare for ${quoteIdent(tenant)} failed; the spare stays in the pool and no tenant was created.`, { detail: describePgError(error), cause: error });
+    }
+    inTransaction = false;
+    return { tenant, spare, ms: performance.now() - started };
+  } catch (error) {
+    if (inTransaction) await client.query('ROLLBACK').catch(() => { broken = true; });
+    throw error;
+  } finally {
+    client.release(broken ? true : undefined);
+  }
+}
+
+export type PoolEvent =
+  | { type: 'built'; schema: string }
+  | { type: 'dropped'; schema: string }
+  | { type: 'claimed'; tenant: string; spare: string; ms: number }
+  | { type: 'error'; error: unknown };
+
+/**
+ * A warm pool kept at its target in the background: every claim triggers a
+ * refill, and switching the snapshot rebuilds the pool from the new one.
+ */
+export class WarmPool {
+  private snapshot: PoolSnapshot;
+  private refilling: Promise<void> | undefined;
+  private again = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly db: pg.Pool,
+    snapshot: PoolSnapshot,
+    private readonly onEvent: (event: PoolEvent) => void = () => undefined,
+  ) {
+    this.snapshot = snapshot;
+  }
+
+  /** Claims a spare for the tenant and starts refilling behind it. */
+  async claim(tenant: string): Promise<ClaimResult> {
+    const result = await claimSpare(this.db, this.snapshot, tenant);
+    this.onEvent({ type: 'claimed', ...result });
+    this.refill();
+    return result;
+  }
+
+  /** Uses a new snapshot from now on; spares of the old one are dropped by the refill this starts. */
+  setSnapshot(snapshot: PoolSnapshot): void {
+    this.snapshot = snapshot;
+    this.refill();
+  }
+
+  /** Starts a refill unless one runs; a refill requested meanwhile runs right after it. */
+  refill(): Promise<void> {
+    if (this.refilling) {
+      this.again = true;
+      return this.refilling;
+    }
+    this.refilling = (async () => {
+      try {
+        do {
+          this.again = false;
+          if (this.abort.signal.aborted) return;
+          const snapshot = this.snapshot;
+          const result = await fillPool(this.db, snapshot, { signal: this.abort.signal, onBuilt: (schema) => this.onEvent({ type: 'built', schema }) });
+          for (const schema of result.dropped) this.onEvent({ type: 'dropped', schema });
+          if (snapshot !== this.snapshot) this.again = true;
+        } while (this.again);
+      } catch (error) {
+        this.onEvent({ type: 'error', error });
+      } finally {
+        this.refilling = undefined;
+      }
+    })();
+    return this.refilling;
+  }
+
+  /** Waits for a running refill to finish. */
+  async idle(): Promise<void> {
+    while (this.refilling) await this.refilling;
+  }
+
+  /** Stops refilling after the spare being built. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.idle();
+  }
+}
+
+export { SPARE_PREFIX };

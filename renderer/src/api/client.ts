@@ -1,0 +1,92 @@
+/**
+ * The renderer's one way to the backend: `invoke(channel, req)` resolves to a
+ * Result whichever transport is underneath — the preload's window.tenantry in
+ * the desktop app, or HTTP with the per-start token in web mode.
+ */
+import type { Channel, EventMessage, Req, Res } from '../../../core/api/contract';
+import type { Result } from '../../../core/errors';
+
+interface PreloadApi {
+  invoke(channel: Channel, req: unknown): Promise<Result<unknown>>;
+  onEvent(listener: (message: EventMessage) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    tenantry?: PreloadApi;
+  }
+}
+
+function readToken(): string {
+  const params = new URLSearchParams(window.location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('tenantry-token', fromUrl);
+    // Keep the token out of the address bar and history once read.
+    window.history.replaceState(null, '', window.location.pathname);
+    return fromUrl;
+  }
+  return sessionStorage.getItem('tenantry-token') ?? '';
+}
+
+const preload = window.tenantry;
+const token = preload ? '' : readToken();
+export const transport: 'ipc' | 'http' = preload ? 'ipc' : 'http';
+
+/** Calls a channel; never throws. */
+export async function invoke<C extends Channel>(channel: C, req: Req<C>): Promise<Result<Res<C>>> {
+  try {
+    if (preload) return (await preload.invoke(channel, req)) as Result<Res<C>>;
+    const response = await fetch(`/api/invoke/${encodeURIComponent(channel)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Tenantry-Token': token },
+      body: JSON.stringify(req),
+    });
+    if (response.status === 401) {
+      return { ok: false, error: { code: 'FORBIDDEN', userMessage: 'This page has no valid access token. Open the address that `tenantry ui` printed.' } };
+    }
+    return (await response.json()) as Result<Res<C>>;
+  } catch (error) {
+    return { ok: false, error: { code: 'INTERNAL', userMessage: 'The Tenantry backend did not answer. Is it still running?', detail: String(error) } };
+  }
+}
+
+/** Calls a channel and throws the error info on failure (for code that shows errors itself). */
+export async function call<C extends Channel>(channel: C, req: Req<C>): Promise<Res<C>> {
+  const result = await invoke(channel, req);
+  if (!result.ok) throw new ApiError(result.error);
+  return result.value;
+}
+
+export class ApiError extends Error {
+  constructor(readonly info: { code: string; userMessage: string; detail?: string }) {
+    super(info.userMessage);
+  }
+}
+
+type Listener = (message: EventMessage) => void;
+const listeners = new Set<Listener>();
+let connected = false;
+
+function connectEvents(): void {
+  if (connected) return;
+  connected = true;
+  const deliver = (message: EventMessage) => {
+    for (const l of listeners) l(message);
+  };
+  if (preload) {
+    preload.onEvent(deliver);
+    return;
+  }
+  const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+  source.onmessage = (e) => deliver(JSON.parse(e.data as string) as EventMessage);
+}
+
+/** Subscribes to every pushed event. */
+export function onEvent(listener: Listener): () => void {
+  connectEvents();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+connectEvents();

@@ -1,0 +1,85 @@
+import { useEffect } from 'react';
+import { useAppState, type ViewName } from './state/app-state';
+import { ConnectionsView } from './views/connections-view';
+import { SchemasView } from './views/schemas-view';
+import { SnapshotView } from './views/snapshot-view';
+import { ProvisionView } from './views/provision-view';
+
+const VIEWS: { name: ViewName; label: string }[] = [
+  { name: 'connections', label: 'Connections' },
+  { name: 'schemas', label: 'Schemas' },
+  { name: 'snapshot', label: 'Snapshot editor' },
+  { name: 'provision', label: 'Provision' },
+];
+
+function SandboxBadge() {
+  const { sandbox } = useAppState();
+  if (!sandbox) return null;
+  const dot = sandbox.state === 'running' ? 'ok' : sandbox.state === 'starting' ? 'busy' : sandbox.state === 'failed' ? 'bad' : '';
+  return (
+    <div>
+      <span className={`dot ${dot}`} /> Sandbox {sandbox.state}
+      {sandbox.port ? <span className="mono"> :{sandbox.port}</span> : null}
+    </div>
+  );
+}
+
+export function App() {
+  const { view, setView, info, connections, connectionId, dump, snapshot } = useAppState();
+  const current = connections.find((c) => c.id === connectionId);
+
+  // Alt+1…4 switch views from the keyboard.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey) return;
+      const index = Number(e.key) - 1;
+      const target = VIEWS[index];
+      if (target) {
+        e.preventDefault();
+        setView(target.name);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView]);
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Views">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" /> Tenantry
+        </div>
+        {VIEWS.map((v, i) => (
+          <button key={v.name} type="button" className="nav-item" aria-current={view === v.name ? 'page' : undefined} onClick={() => setView(v.name)} title={`Alt+${i + 1}`}>
+            <span className="nav-num" aria-hidden="true">{i + 1}</span>
+            {v.label}
+          </button>
+        ))}
+        <div className="sidebar-footer" aria-live="polite">
+          <div>
+            Connection: <strong>{current?.name ?? '—'}</strong>
+          </div>
+          <SandboxBadge />
+          {dump ? <div>Dump: <span className="mono">{dump.schema}</span></div> : null}
+          {snapshot ? <div>Snapshot: <span className="mono">{snapshot.name}</span></div> : null}
+          <div>{info ? `${info.mode === 'web' ? 'Web mode' : 'Desktop'} · v${info.version}` : ''}</div>
+        </div>
+      </nav>
+      <main className="main">
+        {/* Views stay mounted so switching keeps each one's work (editor, choices, progress). */}
+        <section className="main" hidden={view !== 'connections'} aria-label="Connections view">
+          <ConnectionsView />
+        </section>
+        <section className="main" hidden={view !== 'schemas'} aria-label="Schemas view">
+          <SchemasView />
+        </section>
+        <section className="main" hidden={view !== 'snapshot'} aria-label="Snapshot editor view">
+          <SnapshotView />
+        </section>
+        <section className="main" hidden={view !== 'provision'} aria-label="Provision view">
+          <ProvisionView />
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,303 @@
+import { useEffect, useState } from 'react';
+import type { ConnectionSummary, DiagnosticStepInfo, DiagnosticsResult, ServerInfo } from '../../../core/api/contract';
+import type { ConnectionProfile, SslMode } from '../../../core/connection/profile';
+import type { ErrorInfo } from '../../../core/errors';
+import { invoke } from '../api/client';
+import { watchJob } from '../api/jobs';
+import { ErrorBox } from '../components/error-box';
+import { formatMs } from '../components/format';
+import { useAppState } from '../state/app-state';
+import { DiagnosticsPanel } from './diagnostics-panel';
+import { FileField } from './file-field';
+import { SSL_MODES } from './ssl-modes';
+
+interface Draft {
+  id?: string;
+  name: string;
+  host: string;
+  port: string;
+  database: string;
+  user: string;
+  password: string;
+  sslmode: SslMode | '';
+  sslrootcert: string;
+  sslcert: string;
+  sslkey: string;
+  sslcrl: string;
+}
+
+const EMPTY: Draft = { name: '', host: 'localhost', port: '5432', database: '', user: '', password: '', sslmode: 'prefer', sslrootcert: '', sslcert: '', sslkey: '', sslcrl: '' };
+
+function toDraft(c: ConnectionSummary): Draft {
+  const p = c.profile;
+  return { id: c.id, name: c.name, host: p.host ?? '', port: p.port ? String(p.port) : '', database: p.database ?? '', user: p.user ?? '', password: '', sslmode: p.sslmode ?? '', sslrootcert: p.sslrootcert ?? '', sslcert: p.sslcert ?? '', sslkey: p.sslkey ?? '', sslcrl: p.sslcrl ?? '' };
+}
+
+function fromProfile(p: ConnectionProfile, base: Draft): Draft {
+  return { ...base, host: p.host ?? '', port: p.port ? String(p.port) : '', database: p.database ?? '', user: p.user ?? '', password: p.password ?? '', sslmode: p.sslmode ?? '', sslrootcert: p.sslrootcert ?? '', sslcert: p.sslcert ?? '', sslkey: p.sslkey ?? '', sslcrl: p.sslcrl ?? '', name: base.name || p.host || '' };
+}
+
+function toProfile(d: Draft): ConnectionProfile {
+  const p: ConnectionProfile = {};
+  if (d.host) p.host = d.host.trim();
+  const port = Number(d.port);
+  if (d.port && Number.isInteger(port) && port > 0 && port < 65536) p.port = port;
+  if (d.database) p.database = d.database.trim();
+  if (d.user) p.user = d.user.trim();
+  if (d.password) p.password = d.password;
+  if (d.sslmode) p.sslmode = d.sslmode;
+  if (d.sslrootcert) p.sslrootcert = d.sslrootcert.trim();
+  if (d.sslcert) p.sslcert = d.sslcert.trim();
+  if (d.sslkey) p.sslkey = d.sslkey.trim();
+  if (d.sslcrl) p.sslcrl = d.sslcrl.trim();
+  p.connect_timeout = 10;
+  return p;
+}
+
+function SandboxCard() {
+  const { sandbox, setConnectionId, setView } = useAppState();
+  const [error, setError] = useState<ErrorInfo>();
+  const [busy, setBusy] = useState(false);
+  const running = sandbox?.state === 'running';
+  return (
+    <section className="card" aria-label="Local sandbox">
+      <h2>Local sandbox</h2>
+      <p className="muted" style={{ marginTop: 0 }}>
+        A PostgreSQL server in the app's data folder with a demo database (<span className="mono">tenantry_demo</span>) whose template schema <span className="mono">tenant_template</span> is a small SaaS: accounts, users, projects, invoices, a migration ledger, functions, triggers, a view and a row-level security policy.
+      </p>
+      <div className="row">
+        {running ? (
+          <>
+            <span className="pill">
+              <span className="dot ok" /> Running — PostgreSQL {sandbox.serverVersion} on 127.0.0.1:{sandbox.port}
+            </span>
+            <button type="button" className="btn primary" onClick={() => { setConnectionId('sandbox'); setView('schemas'); }}>
+              Continue to Schemas →
+            </button>
+            <button type="button" className="btn" disabled={busy} onClick={() => { setBusy(true); void invoke('sandbox:stop', {}).finally(() => setBusy(false)); }}>
+              Stop sandbox
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            className="btn primary"
+            disabled={busy || sandbox?.state === 'starting'}
+            onClick={() => {
+              setBusy(true);
+              setError(undefined);
+              void invoke('sandbox:start', {}).then((r) => {
+                setBusy(false);
+                if (r.ok) setConnectionId('sandbox');
+                else setError(r.error);
+              });
+            }}
+          >
+            Start local sandbox
+          </button>
+        )}
+        {busy && !running ? <span className="muted"><span className="dot busy" /> Starting PostgreSQL and loading the demo schema…</span> : null}
+      </div>
+      <div className="muted mono" style={{ marginTop: 8, fontSize: 11 }}>{sandbox?.dataDir}</div>
+      {error ? <ErrorBox error={error} title="The sandbox did not start" /> : null}
+    </section>
+  );
+}
+
+export function ConnectionsView() {
+  const { connections, connectionId, setConnectionId, refreshConnections } = useAppState();
+  const selected = connections.find((c) => c.id === connectionId);
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [tab, setTab] = useState<'general' | 'ssl'>('general');
+  const [url, setUrl] = useState('');
+  const [urlError, setUrlError] = useState<ErrorInfo>();
+  const [testResult, setTestResult] = useState<ServerInfo>();
+  const [error, setError] = useState<ErrorInfo>();
+  const [busy, setBusy] = useState<string>();
+  const [steps, setSteps] = useState<DiagnosticStepInfo[]>([]);
+  const [diag, setDiag] = useState<{ result?: DiagnosticsResult; error?: ErrorInfo; running: boolean }>();
+  const [saved, setSaved] = useState<string>();
+
+  useEffect(() => {
+    if (selected && !selected.sandbox) setDraft(toDraft(selected));
+    else if (!selected || selected.sandbox) setDraft(EMPTY);
+    setTestResult(undefined);
+    setError(undefined);
+    setDiag(undefined);
+    setSaved(undefined);
+  }, [selected?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const editing = !selected?.sandbox;
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const target = () => (editing ? { profile: toProfile(draft) } : { connectionId: 'sandbox' });
+
+  async function applyUrl(text: string) {
+    setUrl(text);
+    if (!text.trim()) return setUrlError(undefined);
+    const r = await invoke('connections:parse-uri', { uri: text });
+    if (r.ok) {
+      setUrlError(undefined);
+      setDraft((d) => fromProfile(r.value, d));
+    } else setUrlError(r.error);
+  }
+
+  async function test() {
+    setBusy('test');
+    setError(undefined);
+    setTestResult(undefined);
+    // A saved connection keeps its stored password unless a new one is typed.
+    const t = editing && draft.id && !draft.password ? { connectionId: draft.id } : target();
+    const r = await invoke('connections:test', t);
+    setBusy(undefined);
+    if (r.ok) setTestResult(r.value);
+    else setError(r.error);
+  }
+
+  async function diagnose() {
+    setSteps([]);
+    setDiag({ running: true });
+    const t = editing && draft.id && !draft.password ? { connectionId: draft.id } : target();
+    const r = await invoke('connections:diagnose', t);
+    if (!r.ok) return setDiag({ running: false, error: r.error });
+    const done = await watchJob<DiagnosticsResult>(r.value.jobId, {
+      onStep: (s) => setSteps((list) => [...list.filter((x) => x.id !== s.id), s]),
+    });
+    setDiag(done.ok ? { running: false, result: done.value } : { running: false, error: done.error });
+  }
+
+  async function save() {
+    setBusy('save');
+    setError(undefined);
+    const r = await invoke('connections:save', { ...(draft.id ? { id: draft.id } : {}), name: draft.name || draft.host || 'Connection', profile: toProfile(draft) });
+    setBusy(undefined);
+    if (!r.ok) return setError(r.error);
+    await refreshConnections();
+    setConnectionId(r.value.id);
+    setSaved(`Saved “${r.value.name}”.`);
+  }
+
+  return (
+    <>
+      <header className="view-header">
+        <h1>Connections</h1>
+        <span className="sub">Where your template schema lives and where tenants go.</span>
+      </header>
+      <div className="view-body">
+        <div className="split">
+          <div className="card">
+            <h2>Saved connections</h2>
+            <div className="list" role="list">
+              {connections.map((c) => (
+                <button key={c.id} type="button" role="listitem" className="list-item" aria-pressed={c.id === connectionId} onClick={() => setConnectionId(c.id)}>
+                  <strong>{c.name}</strong>
+                  <span className="muted mono" style={{ fontSize: 11 }}>
+                    {c.profile.user ?? ''}@{c.profile.host ?? ''}
+                    {c.profile.port ? `:${c.profile.port}` : ''}/{c.profile.database ?? ''}
+                  </span>
+                </button>
+              ))}
+            </div>
+            <button type="button" className="btn" style={{ marginTop: 10, width: '100%' }} onClick={() => { setConnectionId('new'); setDraft(EMPTY); setUrl(''); }}>
+              + Add connection
+            </button>
+          </div>
+          <div>
+            {selected?.sandbox ? <SandboxCard /> : null}
+            {editing ? (
+              <section className="card" aria-label="Connection settings">
+                <h2>{draft.id ? `Edit “${draft.name}”` : 'New connection'}</h2>
+                <label className="field" style={{ marginBottom: 12 }}>
+                  <span>Connection URL</span>
+                  <input type="text" className="mono" aria-label="Connection URL" placeholder="postgresql://user@host:5432/db?sslmode=verify-full — paste to fill the form" value={url} onChange={(e) => void applyUrl(e.target.value)} />
+                </label>
+                {urlError ? <ErrorBox error={urlError} /> : null}
+                <div className="tabs" role="tablist">
+                  <button type="button" role="tab" className="tab" aria-selected={tab === 'general'} onClick={() => setTab('general')}>
+                    General
+                  </button>
+                  <button type="button" role="tab" className="tab" aria-selected={tab === 'ssl'} onClick={() => setTab('ssl')}>
+                    SSL
+                  </button>
+                </div>
+                {tab === 'general' ? (
+                  <div className="stack" role="tabpanel" aria-label="General">
+                    <label className="field"><span>Name</span><input type="text" value={draft.name} onChange={(e) => set({ name: e.target.value })} /></label>
+                    <div className="grid3">
+                      <label className="field"><span>Host</span><input type="text" value={draft.host} onChange={(e) => set({ host: e.target.value })} /></label>
+                      <label className="field"><span>Port</span><input type="text" inputMode="numeric" value={draft.port} onChange={(e) => set({ port: e.target.value })} /></label>
+                      <label className="field"><span>Database</span><input type="text" value={draft.database} onChange={(e) => set({ database: e.target.value })} /></label>
+                    </div>
+                    <div className="grid2">
+                      <label className="field"><span>User</span><input type="text" value={draft.user} onChange={(e) => set({ user: e.target.value })} /></label>
+                      <label className="field">
+                        <span>Password</span>
+                        <input type="password" value={draft.password} placeholder={selected?.hasPassword ? '(stored — type to replace)' : ''} onChange={(e) => set({ password: e.target.value })} />
+                      </label>
+                    </div>
+                  </div>
+                ) : (
+                  <div className="stack" role="tabpanel" aria-label="SSL">
+                    <label className="field">
+                      <span>SSL mode</span>
+                      <select aria-label="SSL mode" value={draft.sslmode} onChange={(e) => set({ sslmode: e.target.value as SslMode })}>
+                        {SSL_MODES.map((m) => (
+                          <option key={m.mode} value={m.mode}>
+                            {m.mode}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                    <p className="muted" style={{ margin: 0 }} aria-live="polite">
+                      {SSL_MODES.find((m) => m.mode === (draft.sslmode || 'prefer'))?.explanation}
+                    </p>
+                    <FileField label="Root certificate (sslrootcert)" purpose="sslrootcert" value={draft.sslrootcert} onChange={(v) => set({ sslrootcert: v })} />
+                    <FileField label="Client certificate (sslcert)" purpose="sslcert" value={draft.sslcert} onChange={(v) => set({ sslcert: v })} />
+                    <FileField label="Client key (sslkey)" purpose="sslkey" value={draft.sslkey} onChange={(v) => set({ sslkey: v })} {...(draft.sslcert ? { certificatePath: draft.sslcert } : {})} />
+                    <FileField label="Revocation list (sslcrl)" purpose="sslcrl" value={draft.sslcrl} onChange={(v) => set({ sslcrl: v })} />
+                  </div>
+                )}
+              </section>
+            ) : null}
+            <div className="row" style={{ marginBottom: 16 }}>
+              <button type="button" className="btn" disabled={busy !== undefined} onClick={() => void test()}>
+                Test connection
+              </button>
+              <button type="button" className="btn" disabled={diag?.running} onClick={() => void diagnose()}>
+                Run diagnostics
+              </button>
+              {editing ? (
+                <button type="button" className="btn primary" disabled={busy !== undefined} onClick={() => void save()}>
+                  Save connection
+                </button>
+              ) : null}
+              {editing && draft.id ? (
+                <button
+                  type="button"
+                  className="btn danger"
+                  onClick={() => {
+                    if (!draft.id || !window.confirm(`Delete the connection “${draft.name}”?`)) return;
+                    void invoke('connections:delete', { id: draft.id }).then(async () => {
+                      await refreshConnections();
+                      setConnectionId('sandbox');
+                    });
+                  }}
+                >
+                  Delete
+                </button>
+              ) : null}
+              {busy === 'test' ? <span className="muted"><span className="dot busy" /> Connecting…</span> : null}
+              {saved ? <span className="status-ok">{saved}</span> : null}
+            </div>
+            {testResult ? (
+              <div className="ok-box" role="status">
+                <strong>Connected</strong> as {testResult.user} to {testResult.database} — PostgreSQL {testResult.serverVersion}, {testResult.ssl ? `TLS (${testResult.sslDetail ?? 'on'})` : 'no TLS'}, {formatMs(testResult.elapsedMs)}
+              </div>
+            ) : null}
+            {error ? <ErrorBox error={error} title="Connection failed" /> : null}
+            {diag ? <DiagnosticsPanel steps={steps} running={diag.running} {...(diag.result ? { result: diag.result } : {})} {...(diag.error ? { error: diag.error } : {})} /> : null}
+          </div>
+        </div>
+      </div>
+    </>
+  );
+}

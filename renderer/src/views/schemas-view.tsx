@@ -1,0 +1,197 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { DatabaseSummary, DumpResult, SchemaSummary } from '../../../core/api/contract';
+import type { ErrorInfo } from '../../../core/errors';
+import { invoke } from '../api/client';
+import { watchJob } from '../api/jobs';
+import { ErrorBox } from '../components/error-box';
+import { formatBytes, formatMs } from '../components/format';
+import { useAppState } from '../state/app-state';
+
+export function SchemasView() {
+  const { connections, connectionId, setConnectionId, database, setDatabase, sandbox, setDump, setView, view } = useAppState();
+  const [databases, setDatabases] = useState<DatabaseSummary[]>([]);
+  const [schemas, setSchemas] = useState<SchemaSummary[]>([]);
+  const [template, setTemplate] = useState<string>();
+  const [showSystem, setShowSystem] = useState(false);
+  const [options, setOptions] = useState({ noOwner: true, noPrivileges: false, ledger: '' });
+  const [error, setError] = useState<ErrorInfo>();
+  const [dumpError, setDumpError] = useState<ErrorInfo>();
+  const [job, setJob] = useState<{ id: string; message: string; log: string[] }>();
+  const [done, setDone] = useState<DumpResult>();
+  const [loading, setLoading] = useState(false);
+
+  const target = useCallback(() => ({ connectionId, ...(database ? { database } : {}) }), [connectionId, database]);
+  const usable = connectionId !== 'new' && (connectionId !== 'sandbox' || sandbox?.state === 'running');
+
+  useEffect(() => {
+    if (!usable || view !== 'schemas') return;
+    setError(undefined);
+    setLoading(true);
+    void (async () => {
+      const dbs = await invoke('schemas:databases', { connectionId });
+      if (!dbs.ok) {
+        setLoading(false);
+        return setError(dbs.error);
+      }
+      setDatabases(dbs.value);
+      const list = await invoke('schemas:list', target());
+      setLoading(false);
+      if (!list.ok) return setError(list.error);
+      setSchemas(list.value);
+      const preferred = connectionId === 'sandbox' ? sandbox?.templateSchema : undefined;
+      setTemplate((t) => (t && list.value.some((s) => s.name === t) ? t : (preferred ?? list.value.find((s) => !s.system && !s.extensionOwned && s.name !== 'public')?.name ?? list.value.find((s) => !s.system)?.name)));
+    })();
+  }, [usable, connectionId, database, target, sandbox?.templateSchema, view]);
+
+  async function dump() {
+    if (!template) return;
+    setDumpError(undefined);
+    setDone(undefined);
+    const ledgerTables = options.ledger.split(/[\s,]+/).filter(Boolean);
+    const r = await invoke('dump:start', { target: target(), schema: template, options: { noOwner: options.noOwner, noPrivileges: options.noPrivileges, ledgerTables } });
+    if (!r.ok) return setDumpError(r.error);
+    setJob({ id: r.value.jobId, message: 'Starting pg_dump…', log: [] });
+    const result = await watchJob<DumpResult>(r.value.jobId, {
+      onProgress: (p) => setJob((j) => (j ? { ...j, message: p.message ?? j.message } : j)),
+      onLog: (line) => setJob((j) => (j ? { ...j, log: [...j.log, line].slice(-50) } : j)),
+    });
+    setJob(undefined);
+    if (!result.ok) return setDumpError(result.error);
+    setDone(result.value);
+    setDump(result.value);
+  }
+
+  const shown = schemas.filter((s) => showSystem || (!s.system && !s.extensionOwned));
+  return (
+    <>
+      <header className="view-header">
+        <h1>Schemas</h1>
+        <span className="sub">Pick the template schema and dump its definition.</span>
+        <span className="grow" />
+        <label className="field" style={{ minWidth: 200 }}>
+          <span>Connection</span>
+          <select value={connectionId} onChange={(e) => setConnectionId(e.target.value)}>
+            {connections.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field" style={{ minWidth: 180 }}>
+          <span>Database</span>
+          <select value={database ?? ''} onChange={(e) => setDatabase(e.target.value || undefined)}>
+            <option value="">(connection default)</option>
+            {databases.map((d) => (
+              <option key={d.name} value={d.name}>
+                {d.name} — {formatBytes(d.sizeBytes)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
+      <div className="view-body">
+        {!usable ? (
+          <div className="empty">
+            <h2>No server to look at yet</h2>
+            <p>Start the local sandbox or choose a saved connection.</p>
+            <button type="button" className="btn primary" onClick={() => setView('connections')}>
+              Go to Connections
+            </button>
+          </div>
+        ) : (
+          <>
+            {error ? <ErrorBox error={error} title="Could not list schemas" /> : null}
+            <section className="card" aria-label="Schemas">
+              <div className="row" style={{ marginBottom: 8 }}>
+                <h2 style={{ margin: 0 }}>Schemas {loading ? <span className="dot busy" /> : null}</h2>
+                <span className="grow" />
+                <label className="row" style={{ gap: 6, fontSize: 12 }}>
+                  <input type="checkbox" checked={showSystem} onChange={(e) => setShowSystem(e.target.checked)} /> Show system and extension schemas
+                </label>
+              </div>
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th>Template</th>
+                    <th>Schema</th>
+                    <th>Owner</th>
+                    <th className="num">Tables</th>
+                    <th className="num">Views</th>
+                    <th className="num">Functions</th>
+                    <th className="num">Sequences</th>
+                    <th className="num">Size</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((s) => (
+                    <tr key={s.name} className={`clickable ${s.name === template ? 'selected' : ''}`} onClick={() => setTemplate(s.name)}>
+                      <td>
+                        <input type="radio" name="template" aria-label={`Template ${s.name}`} checked={s.name === template} onChange={() => setTemplate(s.name)} />
+                      </td>
+                      <td className="mono">
+                        {s.name} {s.system ? <span className="pill">system</span> : null} {s.extensionOwned ? <span className="pill">extension</span> : null}
+                      </td>
+                      <td>{s.owner}</td>
+                      <td className="num">{s.tables}</td>
+                      <td className="num">{s.views}</td>
+                      <td className="num">{s.functions}</td>
+                      <td className="num">{s.sequences}</td>
+                      <td className="num">{formatBytes(s.sizeBytes)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+            <section className="card" aria-label="Dump options">
+              <h2>Dump {template ? <span className="mono">{template}</span> : null}</h2>
+              <div className="row" style={{ gap: 20 }}>
+                <label className="row" style={{ gap: 6 }}>
+                  <input type="checkbox" checked={options.noOwner} onChange={(e) => setOptions({ ...options, noOwner: e.target.checked })} /> No owner (--no-owner)
+                </label>
+                <label className="row" style={{ gap: 6 }}>
+                  <input type="checkbox" checked={options.noPrivileges} onChange={(e) => setOptions({ ...options, noPrivileges: e.target.checked })} /> No privileges (--no-privileges)
+                </label>
+                <label className="field grow">
+                  <span>Ledger tables whose rows are copied (besides the usual migration tables)</span>
+                  <input type="text" className="mono" placeholder="e.g. feature_flags" value={options.ledger} onChange={(e) => setOptions({ ...options, ledger: e.target.value })} />
+                </label>
+              </div>
+              <div className="row" style={{ marginTop: 12 }}>
+                <button type="button" className="btn primary" disabled={!template || job !== undefined} onClick={() => void dump()}>
+                  Dump schema
+                </button>
+                {job ? (
+                  <>
+                    <span className="muted" role="status">
+                      <span className="dot busy" /> {job.message}
+                    </span>
+                    <button type="button" className="btn" onClick={() => void invoke('job:cancel', { jobId: job.id })}>
+                      Cancel
+                    </button>
+                  </>
+                ) : null}
+              </div>
+              {job && job.log.length > 0 ? <pre className="mono muted">{job.log.join('\n')}</pre> : null}
+              {dumpError ? <ErrorBox error={dumpError} title="The dump failed" /> : null}
+              {done ? (
+                <div className="ok-box" role="status" aria-label="Dump finished">
+                  <div>
+                    <strong>Dumped {done.schema}</strong> from {done.database}: {formatBytes(done.bytes)} in {formatMs(done.elapsedMs)}
+                    {done.ledgerTables.length > 0 ? `, ledger rows from ${done.ledgerTables.join(', ')}` : ''}.
+                  </div>
+                  <div className="mono muted" style={{ marginTop: 4 }}>
+                    pg_dump {done.pgDump.version} — {done.pgDump.path} · server {done.serverVersion}
+                  </div>
+                  <button type="button" className="btn primary" style={{ marginTop: 8 }} onClick={() => setView('snapshot')}>
+                    Open in the snapshot editor →
+                  </button>
+                </div>
+              ) : null}
+            </section>
+          </>
+        )}
+      </div>
+    </>
+  );
+}

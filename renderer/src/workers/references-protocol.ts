@@ -1,0 +1,11 @@
+import type { ReferenceInfo } from '../../../core/api/contract';
+import type { ErrorInfo } from '../../../core/errors';
+
+export interface ReferencesRequest {
+  id: number;
+  sql: string;
+  schema: string;
+  catalog?: unknown;
+}
+
+export type ReferencesResponse = { id: number; ok: true; references: ReferenceInfo[]; elapsedMs: number } | { id: number; ok: false; error: ErrorInfo };

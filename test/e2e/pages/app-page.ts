@@ -1,0 +1,188 @@
+/** Page objects: every selector the journeys use lives here, by accessible name. */
+import type { Locator, Page } from 'playwright-core';
+
+const LONG = 120_000;
+
+export class AppPage {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.getByRole('navigation', { name: 'Views' }).waitFor();
+  }
+
+  async goTo(view: 'Connections' | 'Schemas' | 'Snapshot editor' | 'Provision'): Promise<void> {
+    await this.page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: view }).click();
+    await this.page.getByRole('heading', { level: 1, name: view }).waitFor();
+  }
+
+  get connections(): ConnectionsPage {
+    return new ConnectionsPage(this.page);
+  }
+  get schemas(): SchemasPage {
+    return new SchemasPage(this.page);
+  }
+  get snapshot(): SnapshotPage {
+    return new SnapshotPage(this.page);
+  }
+  get provision(): ProvisionPage {
+    return new ProvisionPage(this.page);
+  }
+
+  /** The visible error alert (service message), if any. */
+  alert(): Locator {
+    return this.page.getByRole('alert');
+  }
+}
+
+export class ConnectionsPage {
+  constructor(readonly page: Page) {}
+
+  async startSandbox(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Start local sandbox' }).click();
+    await this.page.getByText(/Running — PostgreSQL/).waitFor({ timeout: LONG });
+  }
+
+  async addConnection(): Promise<void> {
+    await this.page.getByRole('button', { name: '+ Add connection' }).click();
+    await this.page.getByRole('textbox', { name: 'Connection URL' }).waitFor();
+  }
+
+  async pasteUrl(url: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Connection URL' }).fill(url);
+  }
+
+  field(label: string): Locator {
+    return this.page.getByLabel(label, { exact: true });
+  }
+
+  async openSslTab(): Promise<void> {
+    await this.page.getByRole('tab', { name: 'SSL' }).click();
+    await this.page.getByRole('combobox', { name: 'SSL mode' }).waitFor();
+  }
+
+  async setSslMode(mode: string): Promise<void> {
+    await this.page.getByRole('combobox', { name: 'SSL mode' }).selectOption(mode);
+  }
+
+  async setFile(label: string, path: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: label }).fill(path);
+  }
+
+  async testConnection(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Test connection' }).click();
+  }
+
+  async runDiagnostics(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Run diagnostics' }).click();
+    const verdict = this.page.getByRole('status', { name: 'Verdict' });
+    await verdict.waitFor({ timeout: LONG });
+    return verdict;
+  }
+
+  async save(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Save connection' }).click();
+    await this.page.getByText(/^Saved “/).waitFor();
+  }
+
+  connectedBox(): Locator {
+    return this.page.getByRole('status').filter({ hasText: 'Connected' });
+  }
+}
+
+export class SchemasPage {
+  constructor(readonly page: Page) {}
+
+  async chooseTemplate(schema: string): Promise<void> {
+    await this.page.getByRole('radio', { name: `Template ${schema}` }).check();
+  }
+
+  async waitForSchema(schema: string): Promise<void> {
+    await this.page.getByRole('radio', { name: `Template ${schema}` }).waitFor({ timeout: LONG });
+  }
+
+  async dump(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Dump schema' }).click();
+    const done = this.page.getByRole('status', { name: 'Dump finished' }).or(this.page.getByRole('alert'));
+    await done.first().waitFor({ timeout: LONG });
+    return done.first();
+  }
+}
+
+export class SnapshotPage {
+  constructor(readonly page: Page) {}
+
+  /** The status text "N references found…" once the worker has answered. */
+  async referenceCount(): Promise<number> {
+    const status = this.page.getByRole('status').filter({ hasText: /references found/ });
+    await status.waitFor({ timeout: LONG });
+    const text = (await status.textContent()) ?? '';
+    return Number(/(\d+) references found/.exec(text)?.[1] ?? NaN);
+  }
+
+  highlighted(group: 'identifier' | 'name-literal' | 'function-body' | 'review'): Locator {
+    return this.page.locator(`.ref-hl-${group}`);
+  }
+
+  async setPlaceholder(value: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Placeholder' }).fill(value);
+  }
+
+  async replaceAll(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Replace all references' }).click();
+    await this.page.getByText(/references replaced with/).waitFor({ timeout: LONG });
+  }
+
+  async save(name: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Snapshot name' }).fill(name);
+    await this.page.getByRole('button', { name: 'Save snapshot' }).click();
+    await this.page.getByRole('status', { name: 'Snapshot saved' }).waitFor({ timeout: LONG });
+  }
+
+  /** Visible editor text (what Monaco rendered). */
+  editorText(): Locator {
+    return this.page.locator('[data-testid="sql-editor"] .view-lines');
+  }
+}
+
+export class ProvisionPage {
+  constructor(readonly page: Page) {}
+
+  async chooseSnapshot(name: RegExp | string): Promise<void> {
+    const select = this.page.getByRole('combobox', { name: 'Snapshot' });
+    const option = select.locator('option').filter({ hasText: name }).first();
+    await option.waitFor({ state: 'attached' });
+    await select.selectOption((await option.getAttribute('value')) ?? '');
+  }
+
+  async typeTenantName(name: string): Promise<Locator> {
+    await this.page.getByRole('textbox', { name: 'Tenant name', exact: true }).fill(name);
+    return this.page.locator('#tenant-name-help');
+  }
+
+  async createTenants(names: string[]): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Tenant names' }).fill(names.join('\n'));
+    await this.page.getByRole('button', { name: 'Create tenants' }).click();
+  }
+
+  progress(): Locator {
+    return this.page.getByRole('progressbar', { name: 'Provisioning progress' });
+  }
+
+  async waitForSummary(): Promise<string> {
+    const summary = this.page.getByRole('status').filter({ hasText: /created, \d+ failed/ });
+    await summary.waitFor({ timeout: LONG });
+    return (await summary.textContent()) ?? '';
+  }
+
+  tenantRow(tenant: string): Locator {
+    return this.page.locator(`tr[data-tenant="${tenant}"]`);
+  }
+
+  async verify(tenant: string): Promise<Locator> {
+    await this.tenantRow(tenant).getByRole('button', { name: 'Verify', exact: true }).click();
+    const result = this.page.getByRole('status', { name: `Verification of ${tenant}` }).or(this.page.getByRole('alert').filter({ hasText: 'Verification failed' }));
+    await result.first().waitFor({ timeout: LONG });
+    return result.first();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Starts the real app in web mode (`tenantry ui`) as a child process on a free
+ * port with its own data folder, and stops it (with its sandbox) afterwards.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface WebApp {
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+const cli = join(root, 'dist', 'electron', 'cli', 'index.js');
+
+/** Whether the app has been built (`npm run build`). */
+export function isBuilt(): boolean {
+  return existsSync(cli) && existsSync(join(root, 'dist', 'renderer', 'index.html'));
+}
+
+/** Starts `tenantry ui --no-open --port 0` and waits for its address. */
+export async function startWebApp(env: Record<string, string> = {}): Promise<WebApp> {
+  if (!isBuilt()) throw new Error('The app is not built: run `npm run build` before the e2e tests.');
+  const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-e2e-'));
+  // As root, the sandbox's server runs as the postgres OS user, which must reach this folder.
+  chmodSync(dataDir, 0o755);
+  const child: ChildProcess = spawn(process.execPath, [cli, 'ui', '--no-open', '--port', '0'], {
+    env: { ...process.env, TENANTRY_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tenantry ui did not print its address:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`tenantry ui exited with ${code}:\n${output}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    dataDir,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        const timeout = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        await exited;
+        clearTimeout(timeout);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,167 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster } from '../harness/cluster.js';
+import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, WarmPool, type PoolSnapshot } from '../../../electron/services/warm-pool.js';
+import { verifyTenantWith } from '../../../electron/services/verify.js';
+import { loadGeneratedTemplate, makePoolSnapshot } from './pool-fixtures.js';
+
+const TEMPLATE = 'tmpl_src';
+const APP_PASSWORD = 'app-secret';
+// The application's role: not the owner of anything, granted access by the template's own GRANTs.
+const GRANTS = `
+CREATE ROLE app LOGIN PASSWORD '${APP_PASSWORD}';
+GRANT USAGE ON SCHEMA ${TEMPLATE} TO app;
+GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA ${TEMPLATE} TO app;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${TEMPLATE} TO app;
+`;
+
+let cluster: Cluster;
+let db: pg.Pool;
+let snapshot: PoolSnapshot;
+
+async function asApp<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ host: cluster.host, port: cluster.port, user: 'app', password: APP_PASSWORD, database: 'pooldb' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function sqlstateOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+}
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  const dump = await loadGeneratedTemplate(cluster, 'pooldb', TEMPLATE, 20, GRANTS);
+  snapshot = await makePoolSnapshot(cluster, 'pooldb', dump, TEMPLATE);
+  db = new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database: 'pooldb', max: 12 });
+});
+
+afterAll(async () => {
+  await db?.end();
+  await cluster?.stop();
+});
+
+describe('warm pool', () => {
+  it('keeps spares invisible to the application until claimed', async () => {
+    await setPoolTarget(db, 3);
+    const filled = await fillPool(db, snapshot);
+    expect(filled.built).toHaveLength(3);
+    const status = await readPoolStatus(db, snapshot.checksum);
+    expect(status.ready.map((s) => s.schema).sort()).toEqual([...filled.built].sort());
+    const spare = filled.built[0]!;
+
+    await asApp(async (app) => {
+      // Sanity: the app role does reach the template through its grants.
+      expect((await app.query(`SELECT count(*)::int AS n FROM ${TEMPLATE}.t_1`)).rows[0].n).toBe(0);
+      for (const schema of filled.built) {
+        const { rows } = await app.query(`SELECT has_schema_privilege($1, 'USAGE') AS usage, has_schema_privilege($1, 'CREATE') AS create`, [schema]);
+        expect(rows[0]).toEqual({ usage: false, create: false });
+      }
+      expect(await sqlstateOf(app.query(`SELECT * FROM "${spare}".t_1`))).toBe('42501');
+      expect(await sqlstateOf(app.query(`INSERT INTO "${spare}".t_1 (code, name) VALUES ('x', 'y')`))).toBe('42501');
+      expect(await sqlstateOf(app.query(`SELECT "${spare}".count_t_5('draft')`))).toBe('42501');
+      expect(await sqlstateOf(app.query(`SELECT * FROM _tenantry.pool_spares`))).toBe('42501');
+      // Not on the search_path even when asked for: without USAGE, names in the schema do not resolve.
+      await app.query(`SET search_path = "${spare}"`);
+      expect((await app.query(`SELECT current_schemas(false)::text[] AS s`)).rows[0].s).toEqual([]);
+      expect(await sqlstateOf(app.query(`SELECT * FROM t_1`))).toBe('42P01');
+      await app.query('RESET search_path');
+      const schemata = await app.query(`SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '\\_tenantry%'`);
+      expect(schemata.rows).toEqual([]);
+      const tables = await app.query(`SELECT table_schema FROM information_schema.tables WHERE table_schema LIKE '\\_tenantry%'`);
+      expect(tables.rows).toEqual([]);
+    });
+
+    const claimed = await claimSpare(db, snapshot, 'acme');
+    expect(claimed.spare).toBe(status.ready[0]!.schema);
+    await asApp(async (app) => {
+      await app.query(`INSERT INTO acme.t_1 (code, name) VALUES ('c1', 'first')`);
+      expect((await app.query(`SELECT count(*)::int AS n FROM acme.t_1`)).rows[0].n).toBe(1);
+      expect(await sqlstateOf(app.query(`SELECT * FROM "${claimed.spare}".t_1`))).toBe('42P01');
+    });
+  });
+
+  it('hands out a tenant that verifies against the template and works on its own', async () => {
+    const client = await db.connect();
+    try {
+      const result = await verifyTenantWith(client, { template: TEMPLATE, tenant: 'acme' });
+      expect(result.differences).toEqual([]);
+      expect(result.equal && result.isolated).toBe(true);
+      // The audit trigger's function has search_path = tenant: it writes the tenant's audit_log, not the template's or the spare's.
+      await client.query(`INSERT INTO acme.t_5 (code, name) VALUES ('a', 'b')`);
+      expect((await client.query(`SELECT table_name FROM acme.audit_log`)).rows).toEqual([{ table_name: 't_5' }]);
+      expect((await client.query(`SELECT count(*)::int AS n FROM ${TEMPLATE}.audit_log`)).rows[0].n).toBe(0);
+      // A function body naming the schema as text now names the tenant.
+      expect((await client.query(`SELECT acme.count_t_5('draft') AS n`)).rows[0].n).toBe('1');
+      const bodies = await client.query(`SELECT count(*)::int AS n FROM pg_proc WHERE pronamespace = 'acme'::regnamespace AND (prosrc LIKE '%\\_tenantry%' OR array_to_string(proconfig, ',') LIKE '%\\_tenantry%')`);
+      expect(bodies.rows[0].n).toBe(0);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('fails cleanly for an existing tenant name and leaves the spare in the pool', async () => {
+    const before = await readPoolStatus(db, snapshot.checksum);
+    await expect(claimSpare(db, snapshot, 'acme')).rejects.toMatchObject({ code: 'TENANT_EXISTS' });
+    await cluster.query('CREATE SCHEMA "Taken One"', 'pooldb');
+    await expect(claimSpare(db, snapshot, 'Taken One')).rejects.toMatchObject({ code: 'TENANT_EXISTS' });
+    await expect(claimSpare(db, snapshot, '_tenantry_spare_x')).rejects.toMatchObject({ code: 'INVALID_TENANT_NAME' });
+    const after = await readPoolStatus(db, snapshot.checksum);
+    expect(after.ready.map((s) => s.schema)).toEqual(before.ready.map((s) => s.schema));
+    const schemas = await cluster.query(`SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::name[])`.replace('$1', `ARRAY[${before.ready.map((s) => `'${s.schema}'`).join(',')}]`), 'pooldb');
+    expect(schemas.rowCount).toBe(before.ready.length);
+    expect((await cluster.query(`SELECT count(*)::int AS n FROM "Taken One".pg_class`, 'pooldb').catch(() => ({ rows: [{ n: -1 }] }))).rows[0].n).toBe(-1);
+  });
+
+  it('never hands the same spare to two concurrent claims', async () => {
+    await emptyPool(db);
+    const filled = await fillPool(db, snapshot, { target: 10 });
+    expect(filled.built).toHaveLength(10);
+    const names = Array.from({ length: 12 }, (_, i) => `tenant_${i}`);
+    const settled = await Promise.allSettled(names.map((name) => claimSpare(db, snapshot, name)));
+    const won = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const lost = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as { code?: string }] : []));
+    expect(won).toHaveLength(10);
+    expect(new Set(won.map((w) => w.spare)).size).toBe(10);
+    expect(new Set(won.map((w) => w.spare))).toEqual(new Set(filled.built));
+    expect(lost.map((e) => e.code)).toEqual(['POOL_EMPTY', 'POOL_EMPTY']);
+    const present = await cluster.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' ORDER BY 1`, 'pooldb');
+    expect(present.rows.map((r) => r.nspname)).toEqual(won.map((w) => w.tenant).sort());
+    expect((await readPoolStatus(db, snapshot.checksum)).ready).toEqual([]);
+  });
+
+  it('refills in the background after a claim and rebuilds when the snapshot changes', async () => {
+    await setPoolTarget(db, 2);
+    const events: string[] = [];
+    const pool = new WarmPool(db, snapshot, (e) => events.push(e.type));
+    await pool.refill();
+    expect((await readPoolStatus(db, snapshot.checksum)).ready).toHaveLength(2);
+    await pool.claim('beta');
+    await pool.idle();
+    expect((await readPoolStatus(db, snapshot.checksum)).ready).toHaveLength(2);
+
+    await cluster.query(`CREATE TABLE ${TEMPLATE}.added (id int PRIMARY KEY)`, 'pooldb');
+    const next = await makePoolSnapshot(cluster, 'pooldb', undefined, TEMPLATE);
+    expect(next.checksum).not.toBe(snapshot.checksum);
+    pool.setSnapshot(next);
+    await pool.idle();
+    const status = await readPoolStatus(db, next.checksum);
+    expect(status.ready).toHaveLength(2);
+    expect(status.stale).toEqual([]);
+    const claimed = await pool.claim('gamma');
+    await pool.stop();
+    expect((await cluster.query(`SELECT to_regclass('gamma.added') IS NOT NULL AS ok`, 'pooldb')).rows[0].ok).toBe(true);
+    expect(claimed.spare.startsWith('_tenantry_spare_' + next.checksum.slice(0, 8))).toBe(true);
+    expect(events).toContain('dropped');
+    expect(events.filter((e) => e === 'error')).toEqual([]);
+  });
+});

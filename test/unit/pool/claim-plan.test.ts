@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { planClaim } from '../../../core/pool/claim-plan.js';
+
+const body = (p: string): string => `
+SET check_function_bodies = false;
+CREATE SCHEMA ${p};
+CREATE TABLE ${p}.t (id integer NOT NULL, label text DEFAULT 'plain');
+CREATE SEQUENCE ${p}.t_id_seq;
+ALTER TABLE ONLY ${p}.t ALTER COLUMN id SET DEFAULT nextval('${p}.t_id_seq'::regclass);
+ALTER TABLE ONLY ${p}.t ALTER COLUMN label SET DEFAULT '${p}';
+CREATE FUNCTION ${p}.f() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM ${p}.t); END $$;
+CREATE FUNCTION ${p}.g() RETURNS integer LANGUAGE sql SET search_path TO ${p}, pg_catalog AS 'SELECT 1';
+CREATE OR REPLACE FUNCTION ${p}.h() RETURNS integer LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM ${p}.t; END;
+CREATE FUNCTION ${p}.plain() RETURNS integer LANGUAGE sql AS 'SELECT 1';
+CREATE VIEW ${p}.v AS SELECT id FROM ${p}.t;
+CREATE VIEW ${p}.v2 AS SELECT '${p}'::text AS home;
+CREATE TRIGGER tr AFTER INSERT ON ${p}.t FOR EACH ROW EXECUTE FUNCTION ${p}.f('${p}.t');
+CREATE TRIGGER tr2 AFTER INSERT ON ${p}.t FOR EACH ROW EXECUTE FUNCTION ${p}.f();
+COMMENT ON TABLE ${p}.t IS 'rows of ${p}';
+COMMENT ON TABLE ${p}.v IS 'plain';
+ALTER FUNCTION ${p}.plain() SET search_path = ${p};
+SELECT pg_catalog.setval('${p}.t_id_seq', 5, true);
+GRANT USAGE ON SCHEMA ${p} TO app;
+GRANT SELECT ON TABLE ${p}.t TO app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA ${p} GRANT SELECT ON TABLES TO app;
+`;
+
+describe.each(['#{prefix}', '__tenant__'])('planClaim with placeholder %s', (p) => {
+  const plan = planClaim(body(p), p);
+
+  it('rewrites what stores the name as text, and nothing stored by OID', () => {
+    expect(plan.rewrites.map((r) => r.kind)).toEqual(['default', 'function', 'function', 'view', 'trigger', 'comment', 'function-setting']);
+    expect(plan.claim).toContain(`CREATE OR REPLACE FUNCTION ${p}.f()`);
+    expect(plan.claim).toContain(`CREATE OR REPLACE FUNCTION ${p}.g()`);
+    expect(plan.claim).toContain(`CREATE OR REPLACE VIEW ${p}.v2`);
+    expect(plan.claim).toContain(`CREATE OR REPLACE TRIGGER tr AFTER`);
+    expect(plan.claim).toContain(`ALTER TABLE ONLY ${p}.t ALTER COLUMN label SET DEFAULT '${p}';`);
+    expect(plan.claim).not.toContain('nextval');
+    expect(plan.claim).not.toContain(`${p}.h()`);
+    expect(plan.claim).not.toContain('tr2');
+    expect(plan.claim).not.toContain('setval');
+    expect(plan.claim).not.toContain(`VIEW ${p}.v AS`);
+    expect(plan.unsupported).toEqual([]);
+  });
+
+  it('moves grants from building to claiming', () => {
+    expect(plan.deferredGrants).toBe(3);
+    expect(plan.build).not.toContain('GRANT');
+    expect(plan.claim).toContain(`GRANT USAGE ON SCHEMA ${p} TO app;`);
+    expect(plan.claim).toContain(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${p} GRANT SELECT ON TABLES TO app;`);
+    expect(plan.build).toContain(`CREATE OR REPLACE FUNCTION ${p}.h()`);
+    expect(plan.build).toContain('setval');
+  });
+
+  it('reports statements it cannot rewrite in place', () => {
+    const bad = planClaim(`CREATE TABLE ${p}.x (note text CHECK (note <> '${p}'));\nCREATE MATERIALIZED VIEW ${p}.m AS SELECT '${p}' AS s;\n`, p);
+    expect(bad.unsupported.map((u) => u.line)).toEqual([1, 2]);
+    expect(bad.unsupported[0]?.excerpt).toContain('CREATE TABLE');
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { runQueue } from '../../../core/provision/run-queue.js';
+import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../../core/provision/tenant-guard.js';
+
+describe('runQueue', () => {
+  it('never runs more than `concurrency` at once and keeps result order', async () => {
+    let running = 0;
+    let peak = 0;
+    const results = await runQueue(
+      [5, 1, 4, 2, 3],
+      async (n) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, n * 3));
+        running--;
+        return n * 10;
+      },
+      { concurrency: 2 },
+    );
+    expect(peak).toBe(2);
+    expect(results).toEqual([50, 10, 40, 20, 30]);
+  });
+  it('stops starting tasks when told to', async () => {
+    let stop = false;
+    const results = await runQueue(
+      ['a', 'b', 'c', 'd'],
+      async (s) => {
+        if (s === 'b') stop = true;
+        return s;
+      },
+      { concurrency: 1, shouldStop: () => stop },
+    );
+    expect(results).toEqual(['a', 'b', undefined, undefined]);
+  });
+});
+
+describe('tenant guard', () => {
+  it('locks on the tenant name as a safe literal', () => {
+    expect(buildTenantLockSql("o'neil")).toBe("SELECT pg_catalog.pg_advisory_xact_lock(1414416980, pg_catalog.hashtext('o''neil'));");
+  });
+  it('checks existence with the exact name and a recognisable message', () => {
+    const sql = buildTenantAbsentCheckSql('Acme Corp');
+    expect(sql).toContain("WHERE nspname = 'Acme Corp'");
+    expect(sql).toContain(`MESSAGE = '${TENANT_EXISTS_MARKER} Acme Corp'`);
+    expect(sql).toContain("ERRCODE = 'duplicate_schema'");
+  });
+  it('cannot be broken out of by a name containing the dollar tag or quotes', () => {
+    const sql = buildTenantAbsentCheckSql("x$tenantry_guard$'; DROP TABLE t; --");
+    // The name only ever appears inside string literals with doubled quotes.
+    expect(sql).toContain("nspname = 'x$tenantry_guard$''; DROP TABLE t; --'");
+    expect(sql.startsWith('DO $tenantry_guard1$\n')).toBe(true);
+    expect(sql.endsWith('\n$tenantry_guard1$;')).toBe(true);
+  });
+  it('puts the guard before the rendered SQL', () => {
+    const script = buildPsqlTenantScript('acme', 'CREATE SCHEMA acme;');
+    expect(script.indexOf('pg_advisory_xact_lock')).toBeLessThan(script.indexOf('CREATE SCHEMA acme;'));
+    expect(script.endsWith('CREATE SCHEMA acme;\n')).toBe(true);
+  });
+});

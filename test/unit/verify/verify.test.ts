@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { compareCatalogs, type SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
+import { findQualifiedTemplateReferences, findTemplateReferences, namesTemplateInSearchPath } from '../../../core/verify/find-template-references.js';
+import { listSchemaNameForms, replaceSchemaName } from '../../../core/verify/schema-name-forms.js';
+
+describe('listSchemaNameForms', () => {
+  it.each([
+    ['acme', 'acme', ['"acme"', 'acme']],
+    ['Acme Corp', '"Acme Corp"', ['"Acme Corp"']],
+    ['select', '"select"', ['"select"']],
+    ["o'neil", `"o'neil"`, [`"o''neil"`, `"o'neil"`]],
+    ['tenant_日本', '"tenant_日本"', ['"tenant_日本"']],
+  ])('%s', (name, canonical, patterns) => {
+    const forms = listSchemaNameForms(name);
+    expect(forms.canonical).toBe(canonical);
+    expect(forms.patterns).toEqual(patterns);
+  });
+});
+
+describe('replaceSchemaName', () => {
+  it.each([
+    ['acme', 'CREATE FUNCTION acme.f() RETURNS acme.t', 'CREATE FUNCTION public.f() RETURNS public.t'],
+    ['acme', "nextval('acme.items_id_seq'::regclass)", "nextval('public.items_id_seq'::regclass)"],
+    ['acme', 'acme_old.t, xacme.t, "acme".t', 'acme_old.t, xacme.t, public.t'],
+    ['Acme Corp', `nextval('"Acme Corp".items_id_seq'::regclass)`, `nextval('public.items_id_seq'::regclass)`],
+    ["o'neil", `nextval('"o''neil".s'::regclass), "o'neil".t`, `nextval('public.s'::regclass), public.t`],
+    ['select', 'select * from "select".t', 'select * from public.t'],
+    ['tenant_日本', 'SET search_path TO \'"tenant_日本"\'', `SET search_path TO 'public'`],
+  ])('%s: %s', (tenant, text, expected) => {
+    expect(replaceSchemaName(text, tenant, 'public')).toBe(expected);
+  });
+  it('writes a non-plain template name quoted', () => {
+    expect(replaceSchemaName('acme.t', 'acme', 'App')).toBe('"App".t');
+  });
+});
+
+const catalog = (schema: string, objects: SchemaCatalog['objects']): SchemaCatalog => ({ schema, objects });
+
+describe('compareCatalogs', () => {
+  const template = catalog('public', [
+    { kind: 'table', name: 'items', attributes: { relkind: 'r' } },
+    { kind: 'column', name: 'items.id', attributes: { type: 'integer', default: "nextval('public.items_id_seq'::regclass)" } },
+    { kind: 'column', name: 'items.email', attributes: { type: 'public.citext', default: null } },
+    { kind: 'function', name: 'f(public.items)', attributes: { definition: 'select 1 from public.items' } },
+  ]);
+  it('finds no difference in a faithful copy, extension types kept in public', () => {
+    const tenant = catalog('Acme Corp', [
+      { kind: 'table', name: 'items', attributes: { relkind: 'r' } },
+      { kind: 'column', name: 'items.id', attributes: { type: 'integer', default: `nextval('"Acme Corp".items_id_seq'::regclass)` } },
+      { kind: 'column', name: 'items.email', attributes: { type: 'public.citext', default: null } },
+      { kind: 'function', name: 'f("Acme Corp".items)', attributes: { definition: 'select 1 from "Acme Corp".items' } },
+    ]);
+    const result = compareCatalogs(template, tenant);
+    expect(result.differences).toEqual([]);
+    expect(result.compared).toEqual({ table: 1, column: 2, function: 1 });
+  });
+  it('lists missing, extra and changed objects', () => {
+    const tenant = catalog('acme', [
+      { kind: 'table', name: 'items', attributes: { relkind: 'p' } },
+      { kind: 'column', name: 'items.id', attributes: { type: 'integer', default: "nextval('public.items_id_seq'::regclass)" } },
+      { kind: 'column', name: 'items.extra', attributes: { type: 'text', default: null } },
+      { kind: 'function', name: 'f(acme.items)', attributes: { definition: 'select 1 from acme.items' } },
+    ]);
+    const details = compareCatalogs(template, tenant).differences.map((d) => `${d.kind} ${d.object}: ${d.detail}`);
+    expect(details).toEqual([
+      'table items: relkind: template r ≠ tenant p',
+      'column items.email: missing in tenant "acme"',
+      'column items.extra: only in tenant "acme"',
+    ]);
+  });
+  it('canonicalises a quoted template name', () => {
+    const t = catalog('public', [{ kind: 'view', name: 'v', attributes: { definition: 'SELECT * FROM "public".items' } }]);
+    const n = catalog('acme', [{ kind: 'view', name: 'v', attributes: { definition: 'SELECT * FROM acme.items' } }]);
+    expect(compareCatalogs(t, n).differences).toEqual([]);
+  });
+});
+
+describe('isolation', () => {
+  const template = { schema: 'public', ownNames: ['items', 'items_id_seq', 'touch'] };
+  it('finds qualified references to the template own objects only', () => {
+    expect(findQualifiedTemplateReferences('insert into public.items select public.uuid_generate_v4(), x::public.citext', template)).toEqual(['public.items']);
+    expect(findQualifiedTemplateReferences(`nextval('public.items_id_seq'::regclass)`, template)).toEqual(['public.items_id_seq']);
+    expect(findQualifiedTemplateReferences('"public"."items" public_items.x', template)).toEqual(['"public"."items"']);
+  });
+  it('sees a search_path naming the template', () => {
+    expect(namesTemplateInSearchPath("SET search_path TO 'public', 'pg_temp'", 'public')).toBe(true);
+    expect(namesTemplateInSearchPath("SET search_path TO 'acme', 'pg_temp'", 'public')).toBe(false);
+    expect(namesTemplateInSearchPath("perform set_config('search_path', 'app_public, public', true)", 'app_public')).toBe(true);
+    expect(namesTemplateInSearchPath('search_path="Acme Corp", public', 'Acme Corp')).toBe(true);
+    expect(namesTemplateInSearchPath('search_path="Acme Corp", public', 'public', 'Acme Corp')).toBe(false);
+    expect(namesTemplateInSearchPath('search_path=public, "Acme Corp"', 'public', 'Acme Corp')).toBe(true);
+  });
+  it('reports each tenant object that reaches back', () => {
+    const tenant = catalog('acme', [
+      { kind: 'function', name: 'touch()', attributes: { definition: 'update public.items set x = 1', config: null } },
+      { kind: 'function', name: 'ok()', attributes: { definition: 'select public.uuid_generate_v4()', config: 'search_path=acme, public' } },
+      { kind: 'function', name: 'bad()', attributes: { definition: 'select 1', config: 'search_path=public' } },
+    ]);
+    const diffs = findTemplateReferences(tenant, template);
+    expect(diffs.map((d) => d.object)).toEqual(['function touch()', 'function bad()']);
+    expect(diffs[0]?.detail).toContain('public.items');
+  });
+});
