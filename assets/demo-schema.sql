@@ -40,7 +40,7 @@ CREATE TABLE tenant_template.users (
   UNIQUE (account_id, email)
 );
 CREATE INDEX users_email_lower_idx ON tenant_template.users (lower(email));
-COMMENT ON COLUMN tenant_template.users.api_token IS 'Bearer token for the public API; rotate with tenant_template.rotate_token().';
+COMMENT ON COLUMN tenant_template.users.api_token IS 'Bearer token for the public API; rotate it with rotate_token(user_id).';
 
 CREATE SEQUENCE tenant_template.project_number_seq START 1000;
 

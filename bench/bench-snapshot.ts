@@ -1,32 +1,42 @@
 /**
  * Turns a pg_dump text into what the provisioning benchmark needs: a source
  * of per-tenant SQL for the provisioner, a PoolSnapshot for the warm pool,
- * and how long templating took.
+ * and how long templating took. Uses the real engine with the template's
+ * catalog facts, as `tenantry snapshot` does.
  */
-import { createHash } from 'node:crypto';
-import type { TenantSource } from '../electron/services/provision.js';
+import type pg from 'pg';
+import type { Snapshot } from '../core/snapshot/format.js';
+import { renderSnapshot } from '../core/snapshot/render.js';
+import { createSnapshot } from '../core/snapshot/template.js';
+import { readCatalogFacts } from '../electron/services/catalog/read-catalog-facts.js';
+import { buildSessionPreamble } from '../core/provision/session-preamble.js';
+import { snapshotSource, type TenantSource } from '../electron/services/provision.js';
 import type { PoolSnapshot } from '../electron/services/warm-pool.js';
+import { toPoolSnapshot } from '../electron/services/warm-pool-snapshot.js';
 
 export interface BenchSnapshot {
+  snapshot: Snapshot;
+  /** What Tenantry's provisioner gets. */
   source: TenantSource;
+  /** The exact SQL a tenant's transaction runs (session preamble as SET LOCAL, then the rendered body): what the floor and the alternatives run. */
+  sql(tenant: string): string;
   pool: PoolSnapshot;
-  /** Milliseconds the engine took to template the dump. */
+  /** Milliseconds the engine took to template the dump (catalog facts read beforehand). */
   templateMs: number;
   dumpBytes: number;
 }
 
-/** Templates a dump of `schema`. */
-export async function makeBenchSnapshot(dump: string, schema: string): Promise<BenchSnapshot> {
-  // TEMPORARY until the engine's createSnapshot/renderSnapshot land: a plain substitution of a distinctive template name.
+/** Templates a dump of `schema`, reading the catalog facts through `client`. */
+export async function makeBenchSnapshot(client: pg.ClientBase, dump: string, schema: string): Promise<BenchSnapshot> {
+  const catalog = await readCatalogFacts(client, schema);
   const started = performance.now();
-  const placeholder = '__tenantry_placeholder__';
-  const body = dump.replace(/^\\.*$/gm, '').split(schema + '.').join(placeholder + '.').replace(new RegExp(`\\b${schema}\\b`, 'g'), placeholder);
+  const { snapshot } = createSnapshot(dump, { schema, catalog });
   const templateMs = performance.now() - started;
-  const quote = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
-  const render = (fragment: string, name: string) => fragment.split(placeholder).join(quote(name));
   return {
-    source: { render: (tenant) => render(body, tenant) },
-    pool: { checksum: createHash('sha256').update(body).digest('hex'), body, placeholder, render },
+    snapshot,
+    source: snapshotSource(snapshot),
+    sql: (tenant) => buildSessionPreamble(snapshot.header.sessionSettings) + renderSnapshot(snapshot, tenant),
+    pool: toPoolSnapshot(snapshot),
     templateMs,
     dumpBytes: dump.length,
   };

@@ -55,7 +55,8 @@ export interface ProvisioningBenchOptions {
 }
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
-  if (!value) return fallback;
+  if (value === undefined) return fallback;
+  if (value.trim() === '') return [];
   return value.split(',').map((s) => Number(s.trim())).filter((n) => Number.isFinite(n) && n >= 0);
 }
 
@@ -168,7 +169,7 @@ interface TemplateContext {
 async function measureOne(ctx: TemplateContext, method: Method, tenant: string): Promise<number> {
   switch (method) {
     case 'floor': {
-      const sql = ctx.snapshot.source.render(tenant);
+      const sql = ctx.snapshot.sql(tenant);
       return time(() => runFloor(ctx.floorClient, sql));
     }
     case 'driver':
@@ -177,15 +178,16 @@ async function measureOne(ctx: TemplateContext, method: Method, tenant: string):
       return time(() => ctx.psql.provisionTenant(ctx.snapshot.source, tenant));
     case 'psql-f':
     case 'psql-f-tls': {
-      const sql = ctx.snapshot.source.render(tenant);
+      const sql = ctx.snapshot.sql(tenant);
       return time(() => runPsqlFile(ctx.target, sql, { tls: method === 'psql-f-tls' }));
     }
     case 'round-trips': {
-      const statements = splitStatements(ctx.snapshot.source.render(tenant)).filter((s) => s.kind === 'sql').map((s) => s.text);
+      const statements = splitStatements(ctx.snapshot.sql(tenant)).filter((s) => s.kind === 'sql').map((s) => s.text);
       return time(() => runRoundTrips(ctx.altClient, statements));
     }
     case 'migration-replay': {
-      const statements = splitStatements(ctx.snapshot.source.render(tenant)).filter((s) => s.kind === 'sql').map((s) => s.text);
+      // Each migration is its own transaction: the preamble must be session-wide there.
+      const statements = splitStatements(ctx.snapshot.sql(tenant).replace(/^SET LOCAL /gm, 'SET ')).filter((s) => s.kind === 'sql').map((s) => s.text);
       return time(() => runMigrationReplay(ctx.altClient, tenant, statements));
     }
     case 'pool-claim':
@@ -196,7 +198,7 @@ async function measureOne(ctx: TemplateContext, method: Method, tenant: string):
 async function measureBatch(ctx: TemplateContext, kind: 'floor' | 'driver' | 'psql', concurrency: number, tenants: string[]): Promise<number> {
   if (kind === 'floor') {
     const clients = await Promise.all(Array.from({ length: concurrency }, () => openBenchClient(ctx.target)));
-    const sqls = tenants.map((t) => ctx.snapshot.source.render(t));
+    const sqls = tenants.map((t) => ctx.snapshot.sql(t));
     try {
       let next = 0;
       return await time(() =>
@@ -233,10 +235,11 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
   }
   await cluster.query(LEDGER_SQL, database);
   const text = await dump(cluster, database, schema);
-  const snapshot = await makeBenchSnapshot(text, schema);
+  const catalogClient = await cluster.connect(database);
+  const snapshot = await makeBenchSnapshot(catalogClient, text, schema).finally(() => catalogClient.end());
   const renderTimes: number[] = [];
   for (let i = 0; i < 20; i++) renderTimes.push(await time(async () => snapshot.source.render(`render_probe_${i}`)));
-  const sample = snapshot.source.render('lock_probe');
+  const sample = snapshot.sql('lock_probe');
   const counts = countSnapshotBody(sample);
   const estimate = estimateTenantLocks(counts);
 
@@ -331,7 +334,8 @@ async function benchGrowth(cluster: Cluster, opts: ProvisioningBenchOptions): Pr
   const database = 'bench_growth';
   await cluster.createDatabase(database);
   await cluster.query(generateTemplateSql({ schema: 'tmpl', tables: opts.growthTables }), database);
-  const snapshot = await makeBenchSnapshot(await dump(cluster, database, 'tmpl'), 'tmpl');
+  const catalogClient = await cluster.connect(database);
+  const snapshot = await makeBenchSnapshot(catalogClient, await dump(cluster, database, 'tmpl'), 'tmpl').finally(() => catalogClient.end());
   const target: BenchTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database };
   const profile: ConnectionProfile = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, sslmode: 'disable' };
   const driver = await createProvisioner(profile, { via: 'driver', concurrency: 2 });
@@ -398,7 +402,7 @@ async function benchGrowth(cluster: Cluster, opts: ProvisioningBenchOptions): Pr
       for (let r = 0; r < opts.rounds; r++) {
         const f = `p_floor_${probe}`;
         const d = `p_driver_${probe++}`;
-        const sql = snapshot.source.render(f);
+        const sql = snapshot.sql(f);
         floorTimes.push(await time(() => runFloor(floorClient, sql)));
         driverTimes.push(await time(() => driver.provisionTenant(snapshot.source, d)));
       }

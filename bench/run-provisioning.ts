@@ -6,6 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatProvisioningReport, readProvisioningOptions, runProvisioningBench } from './provisioning.js';
 
+// Ctrl-C: exit normally so the cluster harness stops the benchmark's cluster.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 const options = readProvisioningOptions(process.env, (line) => process.stderr.write(line + '\n'));
 const result = await runProvisioningBench(options);
 const markdown = formatProvisioningReport(result);

@@ -239,7 +239,10 @@ export interface DiagnosticVerdictInfo {
   summary: string;
   explanation?: string;
   chain: { subject: string; issuer: string; validTo: string; sans?: string[] }[];
-  working?: { uri: string; env: string; psql: string };
+  /** Hazards found on the way (e.g. a stale ~/.postgresql/postgresql.crt). */
+  warnings: string[];
+  /** Settings that work (or would), ready to copy; never a password. */
+  working?: { uri: string; env: string; psql: string; notes: string[]; insecure: boolean; verified?: boolean };
 }
 
 export interface DiagnosticsResult {

@@ -15,9 +15,10 @@ export function parseConnectionString(text: string): ConnectionProfile {
   const trimmed = text.trim();
   if (URI_PREFIX.test(trimmed)) return parseUri(trimmed);
   if (trimmed === '' || trimmed.includes('=')) return parseKeyValue(trimmed);
+  // Not echoed: a mistyped string may well hold a password.
   throw new TenantryError(
     'CONNECTION_PARAMETER_INVALID',
-    `The connection string "${trimmed}" is neither a postgresql:// URI nor key=value pairs.`,
+    'The connection string is neither a postgresql:// URI nor key=value pairs.',
     { detail: 'Examples: postgresql://alice@db.example.com:5432/app?sslmode=verify-full or host=db.example.com dbname=app' },
   );
 }
@@ -32,7 +33,8 @@ function decode(part: string, what: string): string {
     if (value.includes('\0')) throw new Error('NUL');
     return value;
   } catch {
-    throw malformed(`The ${what} in the connection URI has an invalid percent-encoding: "${part}".`);
+    const shown = what === 'password' ? '' : `: "${part}"`;
+    throw malformed(`The ${what} in the connection URI has an invalid percent-encoding${shown}. Write % as %25.`);
   }
 }
 
@@ -71,7 +73,7 @@ function parseUri(uri: string): ConnectionProfile {
       const eq = pair.indexOf('=');
       if (eq < 0) throw malformed(`The URI query parameter "${pair}" has no value; write it as ${pair}=value.`);
       const keyword = decode(pair.slice(0, eq), 'parameter name');
-      const value = decode(pair.slice(eq + 1), `value of "${keyword}"`);
+      const value = decode(pair.slice(eq + 1), keyword === 'password' || keyword === 'sslpassword' ? 'password' : `value of "${keyword}"`);
       // libpq accepts the JDBC spelling ssl=true as sslmode=require.
       if (keyword === 'ssl') {
         if (value !== 'true') throw malformed(`The URI parameter "ssl" accepts only "true" (use sslmode=… instead).`);

@@ -49,3 +49,14 @@ export function findPgpassPassword(text: string, target: PgpassTarget): string |
   }
   return undefined;
 }
+
+function escapeField(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+}
+
+/** A .pgpass line for a target (`*` for unset fields), escaping `:` and `\`. */
+export function formatPgpassLine(target: Partial<PgpassTarget>, password: string): string {
+  const host = target.host === undefined ? '*' : target.host.startsWith('/') ? 'localhost' : target.host;
+  const fields = [host, target.port === undefined ? '*' : String(target.port), target.database ?? '*', target.user ?? '*'];
+  return `${fields.map((f) => (f === '*' ? f : escapeField(f))).join(':')}:${escapeField(password)}\n`;
+}

@@ -3,7 +3,7 @@
  * Pure parsing; the service layer finds and reads the files.
  */
 import { TenantryError } from '../errors.js';
-import { setConnectionParameter } from './parameters.js';
+import { PARAMETERS, setConnectionParameter } from './parameters.js';
 import type { ConnectionProfile } from './profile.js';
 
 /**
@@ -45,4 +45,22 @@ export function findServiceInFile(text: string, name: string, fileName: string):
 
 function syntax(fileName: string, line: number, what: string): TenantryError {
   return new TenantryError('CONNECTION_PARAMETER_INVALID', `The service file ${fileName} has a syntax error on line ${line}: ${what}.`);
+}
+
+/** Formats a profile as a pg_service.conf section (no password unless asked; values cannot be quoted there). */
+export function formatServiceEntry(name: string, profile: ConnectionProfile, options: { includePassword?: boolean } = {}): string {
+  if (!/^[^\]\r\n]+$/.test(name)) throw new TenantryError('CONNECTION_PARAMETER_INVALID', `"${name}" cannot be a service name: it must be one line without "]".`);
+  const lines = [`[${name}]`];
+  for (const spec of PARAMETERS) {
+    if (spec.key === 'service' || spec.key === 'passfile') continue;
+    if ((spec.key === 'password' || spec.key === 'sslpassword') && !options.includePassword) continue;
+    const value = profile[spec.key];
+    if (value === undefined) continue;
+    const text = String(value);
+    if (/[\r\n]/.test(text) || text !== text.trim()) {
+      throw new TenantryError('CONNECTION_PARAMETER_INVALID', `The value of "${spec.keyword}" has line breaks or surrounding spaces, which a service file cannot hold.`);
+    }
+    lines.push(`${spec.keyword}=${text}`);
+  }
+  return lines.join('\n') + '\n';
 }

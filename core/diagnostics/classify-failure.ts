@@ -37,10 +37,10 @@ const PATTERNS: [RegExp, VerdictCode][] = [
   [/root certificate file .* does not exist/i, 'SSL_ROOT_CERT_MISSING'],
   [/certificate verify failed|self[- ]signed certificate|unable to (?:verify the first certificate|get (?:local )?issuer certificate)/i, 'SSL_SERVER_CERT_UNTRUSTED'],
   [/could not open certificate file "[^"]*\.postgresql[\\/]postgresql\.crt": Permission denied/i, 'SSL_DEFAULT_CERT_UNREADABLE'],
-  [/could not (?:open|load|read) (?:certificate|private key|root certificate|SSL certificate revocation list) file/i, 'SSL_FILE_UNREADABLE'],
   [/private key file .* has group or world access/i, 'KEY_PERMISSIONS'],
   [/key values mismatch/i, 'KEY_CERT_MISMATCH'],
   [/certificate present, but not private key file/i, 'SSL_KEY_MISSING'],
+  [/could not (?:open|load|read) (?:certificate|private key|root certificate|SSL certificate revocation list) file/i, 'SSL_FILE_UNREADABLE'],
   [/requires a valid client certificate/i, 'CLIENT_CERT_REQUIRED'],
   [/certificate authentication failed for user/i, 'CLIENT_CERT_USER_MISMATCH'],
   [/password authentication failed|no password supplied|fe_sendauth|asks for a password/i, 'AUTH_FAILED'],
@@ -57,4 +57,16 @@ export function classifyFailure(message: string, code?: string): VerdictCode | u
   for (const [pattern, verdict] of PATTERNS) if (pattern.test(message)) return verdict;
   if (code !== undefined && NODE_CODES[code] !== undefined) return NODE_CODES[code];
   return undefined;
+}
+
+/**
+ * Strips OpenSSL's error-queue prefix and source location from a message:
+ * "80AC…:error:0A000418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca:../deps/…:SSL alert number 48"
+ * becomes "tlsv1 alert unknown ca (SSL alert number 48)".
+ */
+export function cleanErrorMessage(message: string): string {
+  const match = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):[^\s:]+:\d+:?(.*)$/s.exec(message.trim());
+  if (!match?.[1]) return message.trim();
+  const extra = (match[2] ?? '').trim();
+  return extra ? `${match[1]} (${extra})` : match[1];
 }

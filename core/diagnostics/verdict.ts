@@ -92,9 +92,11 @@ export function decideVerdict(facts: DiagnosticFacts): Verdict {
     const hazard = facts.hazards.find((h) => h.severity === 'breaks' && h.code === facts.psqlUser?.failure) ?? facts.hazards.find((h) => h.severity === 'breaks');
     const code = refine(facts.psqlUser.failure ?? hazard?.code ?? 'CONNECTION_FAILED', facts);
     const because = hazard ? ` ${hazard.message}` : '';
+    if (hazard) warnings.splice(warnings.indexOf(hazard), 1);
     return make(code, true, withMessage(`Tenantry connects (driver and psql with its own environment). Plain psql with your environment fails.${because} ${ADVICE[code]} Tenantry never reads those default files; it sets every libpq SSL setting explicitly.`, facts.psqlUser.message));
   }
   const breaking = warnings.find((w) => w.severity === 'breaks');
+  if (breaking) warnings.splice(warnings.indexOf(breaking), 1);
   if (breaking) return make(breaking.code, true, `Tenantry connects, but ${breaking.message} ${ADVICE[breaking.code]}`);
   const expired = warnings.find((w) => w.code === 'SSL_CERT_EXPIRED');
   if (expired) return make('SSL_CERT_EXPIRED', true, `The connection works, but ${expired.message} ${ADVICE.SSL_CERT_EXPIRED}`);

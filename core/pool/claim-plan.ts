@@ -27,14 +27,24 @@ import { splitStatements } from './split-statements.js';
  * unsuitable for the pool: `unsupported` lists why.
  */
 export interface ClaimPlan {
-  /** Statements (placeholder form) that build a spare: the body without grants. */
-  build: string;
-  /** Statements (placeholder form) run after the rename, in the same transaction. */
-  claim: string;
+  /** Ranges of the body (placeholder form) that build a spare: the body without grants and psql meta-commands. */
+  build: BodyRange[];
+  /** Statements of the body run after the rename, in the same transaction. */
+  claim: ClaimStatement[];
   rewrites: ClaimRewrite[];
   /** Grant statements moved from build to claim. */
   deferredGrants: number;
   unsupported: { line: number; excerpt: string; reason: string }[];
+}
+
+export interface BodyRange {
+  start: number;
+  end: number;
+}
+
+export interface ClaimStatement extends BodyRange {
+  /** Run as CREATE OR REPLACE … instead of CREATE …. */
+  orReplace: boolean;
 }
 
 export interface ClaimRewrite {
@@ -101,61 +111,84 @@ function lineAt(body: string, offset: number): number {
   return line;
 }
 
-function orReplace(sql: string, words: string[]): string {
-  // `CREATE X` → `CREATE OR REPLACE X` unless it already says so.
-  return words[1] === 'OR' ? sql : sql.replace(/^CREATE\b/i, 'CREATE OR REPLACE');
+function pushRange(ranges: BodyRange[], start: number, end: number): void {
+  const last = ranges.at(-1);
+  if (last && last.end === start) last.end = end;
+  else ranges.push({ start, end });
 }
 
-/** Decides how spares are built and claimed for a snapshot body (placeholder form). */
-export function planClaim(body: string, placeholder: string): ClaimPlan {
-  const build: string[] = [];
-  const claim: string[] = [];
+/**
+ * Decides how spares are built and claimed for a snapshot body (placeholder
+ * form). `storedAsText(offset)`, when given, is the snapshot's own verdict on
+ * the placeholder occurrence at that body offset; a statement is rewritten
+ * when either it or the syntax here says the name is kept as text.
+ */
+export function planClaim(body: string, placeholder: string, options: { storedAsText?: (offset: number) => boolean } = {}): ClaimPlan {
+  const build: BodyRange[] = [];
+  const claim: ClaimStatement[] = [];
   const rewrites: ClaimRewrite[] = [];
   const unsupported: ClaimPlan['unsupported'] = [];
   let deferredGrants = 0;
   for (const statement of splitStatements(body)) {
-    if (statement.kind !== 'sql') {
-      build.push(statement.text);
+    if (statement.kind === 'meta') continue;
+    if (statement.kind === 'copy-data') {
+      pushRange(build, statement.start, statement.end);
       continue;
     }
     const a = analyse(statement.text, placeholder);
+    const headStart = statement.start + a.headStart;
     const sql = statement.text.slice(a.headStart);
     const [w0, w1, w2, w3] = a.words;
     const excerpt = sql.slice(0, 120).replace(/\s+/g, ' ');
-    const line = (): number => lineAt(body, statement.start + a.headStart);
+    const line = (): number => lineAt(body, headStart);
     if (w0 === 'GRANT' || (w0 === 'ALTER' && w1 === 'DEFAULT' && w2 === 'PRIVILEGES')) {
-      claim.push(sql);
+      claim.push({ start: headStart, end: statement.end, orReplace: false });
       deferredGrants++;
       continue;
     }
-    build.push(statement.text);
-    if (!a.inText && !a.inSetting) continue;
+    pushRange(build, statement.start, statement.end);
+    let asText = a.inText || a.inSetting;
+    if (!asText && options.storedAsText) {
+      // From the statement's first word: leading SQL comments are not stored anywhere.
+      for (let i = statement.text.indexOf(placeholder, a.headStart); i >= 0 && !asText; i = statement.text.indexOf(placeholder, i + placeholder.length)) asText = options.storedAsText(statement.start + i);
+    }
+    if (!asText) continue;
     const creates = w0 === 'CREATE';
     const kind = creates ? (w1 === 'OR' && w2 === 'REPLACE' ? w3 : w1) : undefined;
-    if (creates && (kind === 'FUNCTION' || kind === 'PROCEDURE')) {
-      claim.push(orReplace(sql, a.words));
-      rewrites.push({ kind: 'function', line: line(), excerpt });
-    } else if (creates && kind === 'TRIGGER') {
-      claim.push(orReplace(sql, a.words));
-      rewrites.push({ kind: 'trigger', line: line(), excerpt });
-    } else if (creates && (kind === 'VIEW' || kind === 'RECURSIVE')) {
-      claim.push(orReplace(sql, a.words));
-      rewrites.push({ kind: 'view', line: line(), excerpt });
-    } else if (w0 === 'COMMENT') {
-      claim.push(sql);
-      rewrites.push({ kind: 'comment', line: line(), excerpt });
-    } else if (w0 === 'ALTER' && w1 === 'TABLE' && /\bSET\s+DEFAULT\b/i.test(sql) && !/\bADD\b/i.test(sql)) {
-      claim.push(sql);
-      rewrites.push({ kind: 'default', line: line(), excerpt });
-    } else if (w0 === 'ALTER' && (w1 === 'FUNCTION' || w1 === 'PROCEDURE' || w1 === 'ROUTINE') && a.inSetting && !a.inText) {
-      claim.push(sql);
-      rewrites.push({ kind: 'function-setting', line: line(), excerpt });
-    } else if (w0 === 'SELECT' && /^SELECT\s+pg_catalog\.setval\s*\(/i.test(sql)) {
-      // setval('s.seq'::regclass, …) sets a value the spare already has.
-      continue;
-    } else {
-      unsupported.push({ line: line(), excerpt, reason: 'stores the schema name as text and cannot be rewritten in place' });
-    }
+    const orReplace = creates && w1 !== 'OR';
+    const rewrite = (k: ClaimRewrite['kind'], replace: boolean): void => {
+      claim.push({ start: headStart, end: statement.end, orReplace: replace });
+      rewrites.push({ kind: k, line: line(), excerpt });
+    };
+    if (creates && (kind === 'FUNCTION' || kind === 'PROCEDURE')) rewrite('function', orReplace);
+    else if (creates && kind === 'TRIGGER') rewrite('trigger', orReplace);
+    else if (creates && (kind === 'VIEW' || kind === 'RECURSIVE')) rewrite('view', orReplace);
+    else if (w0 === 'COMMENT') rewrite('comment', false);
+    else if (w0 === 'ALTER' && w1 === 'TABLE' && /\bSET\s+DEFAULT\b/i.test(sql) && !/\bADD\b/i.test(sql)) rewrite('default', false);
+    else if (w0 === 'ALTER' && (w1 === 'FUNCTION' || w1 === 'PROCEDURE' || w1 === 'ROUTINE') && a.inSetting && !a.inText) rewrite('function-setting', false);
+    else if (w0 === 'SELECT' && /^SELECT\s+pg_catalog\.setval\s*\(/i.test(sql)) continue; // setval('s.seq'::regclass, …) sets a value the spare already has.
+    else unsupported.push({ line: line(), excerpt, reason: 'stores the schema name as text and cannot be rewritten in place' });
   }
-  return { build: build.join(''), claim: claim.join('\n'), rewrites, deferredGrants, unsupported };
+  return { build, claim, rewrites, deferredGrants, unsupported };
+}
+
+/**
+ * Renders pieces of a body: every placeholder occurrence inside them becomes
+ * `nameAt(offset)` (offset in the body), and claim statements marked orReplace
+ * start with CREATE OR REPLACE. Pieces are joined with newlines.
+ */
+export function renderPieces(body: string, placeholder: string, pieces: readonly (BodyRange & { orReplace?: boolean })[], nameAt: (offset: number) => string): string {
+  const out: string[] = [];
+  for (const piece of pieces) {
+    const parts: string[] = [];
+    let last = piece.start;
+    for (let at = body.indexOf(placeholder, piece.start); at !== -1 && at + placeholder.length <= piece.end; at = body.indexOf(placeholder, at + placeholder.length)) {
+      parts.push(body.slice(last, at), nameAt(at));
+      last = at + placeholder.length;
+    }
+    parts.push(body.slice(last, piece.end));
+    const text = parts.join('');
+    out.push(piece.orReplace ? text.replace(/^CREATE\b/i, 'CREATE OR REPLACE') : text);
+  }
+  return out.join('\n');
 }

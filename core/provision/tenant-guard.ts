@@ -35,7 +35,7 @@ export function buildTenantAbsentCheckSql(tenant: string): string {
   ].join('\n');
 }
 
-/** The whole script psql runs for one tenant inside --single-transaction: guard, then the rendered SQL. */
-export function buildPsqlTenantScript(tenant: string, renderedSql: string): string {
-  return `${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n${renderedSql}${renderedSql.endsWith('\n') ? '' : '\n'}`;
+/** The whole script psql runs for one tenant inside --single-transaction: session settings, guard, then the rendered SQL. */
+export function buildPsqlTenantScript(tenant: string, renderedSql: string, sessionPreamble = ''): string {
+  return `${sessionPreamble}${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n${renderedSql}${renderedSql.endsWith('\n') ? '' : '\n'}`;
 }

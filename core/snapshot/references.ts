@@ -91,6 +91,8 @@ interface Context {
   /** Interned sites and wrapper lists of this context, so references share them. */
   sites: Map<number, ReferenceSite>;
   local: (Wrapper[] | undefined)[];
+  lastKey: number;
+  lastSite: ReferenceSite | undefined;
 }
 
 /** The wrapper a site adds to its context's: none, a '' literal, an E'' literal, a -- comment, a block comment. */
@@ -105,7 +107,7 @@ const KIND_CODES: Record<ReferenceKind, number> = { identifier: 0, 'name-literal
 const QUOTING_CODES: Record<ReferenceSite['quoting'], number> = { identifier: 0, 'qualified-name-literal': 1, 'bare-name-literal': 2, 'search-path-literal': 3, comment: 4 };
 
 function newContext(wrappers: Wrapper[], inBody: boolean, dynamic: boolean): Context {
-  return { wrappers, inBody, dynamic, sites: new Map(), local: [] };
+  return { wrappers, inBody, dynamic, sites: new Map(), local: [], lastKey: -1, lastSite: undefined };
 }
 
 function wrappersFor(ctx: Context, local: Local): Wrapper[] {
@@ -125,6 +127,8 @@ interface Finder {
   /** Whether an unquoted identifier can equal the schema (the name is its own lower-case fold). */
   foldable: boolean;
   extensionObjects: Set<string>;
+  /** The same names grouped by length. */
+  extensionByLength: string[][];
   catalogObjects: Set<string> | undefined;
   /** A relation or alias named like the schema exists, so `S.x` may be a column of it. */
   relationNamedLikeSchema: boolean;
@@ -132,8 +136,6 @@ interface Finder {
   /** Indexes (into starts) of `S.x` references that may be columns of a table named S. */
   candidates: number[];
   candidateMaps: RegionMap[];
-  candidateY: number[];
-  candidateYEnd: number[];
   starts: number[];
   ends: number[];
   sites: ReferenceSite[];
@@ -151,31 +153,33 @@ export function findSchemaReferences(sql: string, options: FindReferencesOptions
 }
 
 /** Finds every reference to options.schema in sql, in text order, in compact form (the fast path). */
-export function scanSchemaReferences(sql: string, options: FindReferencesOptions): ReferenceList {
+export function scanSchemaReferences(sql: string, options: FindReferencesOptions, regions?: RegionMap): ReferenceList {
   const schema = options.schema;
   if (schema.length === 0) throw new TenantryError('USAGE', 'The template schema name is empty. Pass the schema to template with --schema.');
   const catalog = options.catalog && options.catalog.schema === schema ? options.catalog : undefined;
   const foldable = !/[A-Z]/.test(schema) && isPlainIdentifier(schema);
+  const extensionObjects = catalog ? collectNames(catalog.extensionObjects) : knownExtensionObjects(sql, schema);
+  const extensionByLength: string[][] = [];
+  for (const name of extensionObjects) (extensionByLength[name.length] ??= []).push(name);
   const finder: Finder = {
     schema,
     foldable,
     re: new RegExp(escapeRegExp(schema), foldable ? 'gi' : 'g'),
     reText: new RegExp(`"${escapeRegExp(schema)}"|${escapeRegExp(schema)}`, foldable ? 'gi' : 'g'),
-    extensionObjects: catalog ? collectNames(catalog.extensionObjects) : knownExtensionObjects(sql, schema),
+    extensionObjects,
+    extensionByLength,
     catalogObjects: catalog ? collectNames(catalog.objects) : undefined,
     relationNamedLikeSchema: catalog ? catalog.objects.relations.includes(schema) : false,
     definiteNames: new Set(),
     candidates: [],
     candidateMaps: [],
-    candidateY: [],
-    candidateYEnd: [],
     starts: [],
     ends: [],
     sites: [],
     a: newNearToken(),
     b: newNearToken(),
   };
-  const map = mapRegions(sql);
+  const map = regions ?? mapRegions(sql);
   findInRange(finder, map, newContext([], false, false));
   const list: ReferenceList = { starts: finder.starts, ends: finder.ends, sites: finder.sites };
   if (finder.relationNamedLikeSchema && finder.candidates.length > 0) dropColumnLookalikes(finder, list);
@@ -206,9 +210,13 @@ function isPlainIdentifier(name: string): boolean {
 /** Extension members the dump installs into the schema itself (CREATE EXTENSION x WITH SCHEMA s), from a built-in table. */
 function knownExtensionObjects(sql: string, schema: string): Set<string> {
   const names = new Set<string>();
-  const re = /CREATE EXTENSION (?:IF NOT EXISTS )?"?([\w-]+)"? WITH SCHEMA ("?)([^\s;"]+)\2/gi;
-  for (let m = re.exec(sql); m !== null; m = re.exec(sql)) {
-    if (m[3] === schema) for (const n of KNOWN_EXTENSION_OBJECTS[(m[1] ?? '').toLowerCase()] ?? []) names.add(n);
+  const re = /CREATE EXTENSION (?:IF NOT EXISTS )?"?([\w-]+)"? WITH SCHEMA ("?)([^\s;"]+)\2/iy;
+  for (const word of ['EXTENSION', 'extension']) {
+    for (let i = sql.indexOf(word); i !== -1; i = sql.indexOf(word, i + 1)) {
+      re.lastIndex = i - 7;
+      const m = i >= 7 ? re.exec(sql) : null;
+      if (m !== null && m[3] === schema) for (const n of KNOWN_EXTENSION_OBJECTS[(m[1] ?? '').toLowerCase()] ?? []) names.add(n);
+    }
   }
   return names;
 }
@@ -228,8 +236,9 @@ function findInRange(f: Finder, map: RegionMap, ctx: Context): void {
   const offset = whole ? 0 : map.from;
   re.lastIndex = 0;
   let ri = 0;
-  for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
-    const o = m.index + offset;
+  // test() + lastIndex instead of exec(): no match object per occurrence.
+  while (re.test(hay)) {
+    const o = re.lastIndex - len + offset;
     while (ri < map.count && (map.ends[ri] as number) <= o) ri++;
     if (ri < map.count && (map.starts[ri] as number) <= o) {
       const end = map.ends[ri] as number;
@@ -238,12 +247,23 @@ function findInRange(f: Finder, map: RegionMap, ctx: Context): void {
       continue;
     }
     if (o + len > map.to) break;
+    if (!f.foldable) continue; // an unquoted name folds to lower case: it cannot be a mixed-case schema
     if (o > map.from && isIdentifierPart(text.charCodeAt(o - 1))) continue;
     if (o + len < map.to && isIdentifierPart(text.charCodeAt(o + len))) continue;
     if (f.foldable && !matchesFolded(text, o, schema)) continue;
-    handleIdentifier(f, map, o, o + len, ctx);
+    handleIdentifier(f, map, o, o + len, ctx, ri);
     re.lastIndex = o + len - offset;
   }
+}
+
+/** Whether text[s, e) names an extension member (compared without allocating: most names are not). */
+function isExtensionObject(f: Finder, text: string, s: number, e: number, fold: boolean): boolean {
+  const candidates = f.extensionByLength[e - s];
+  if (candidates === undefined) return false;
+  for (const name of candidates) {
+    if (fold ? matchesFolded(text, s, name) : text.startsWith(name, s)) return true;
+  }
+  return false;
 }
 
 function matchesFolded(text: string, o: number, schema: string): boolean {
@@ -284,10 +304,9 @@ function handleRegion(f: Finder, map: RegionMap, ri: number, ctx: Context): void
 }
 
 /** An identifier equal to the schema at [s, e) in code. */
-function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: Context): void {
-  const text = map.text;
+function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: Context, hint = -1): void {
   const a = nextToken(map, e, f.a);
-  const prev = prevToken(map, s, f.b);
+  const prev = prevToken(map, s, f.b, hint);
   const afterDot = isSymbol(map, prev, '.');
   if (isSymbol(map, a, '.')) {
     if (afterDot) {
@@ -297,24 +316,19 @@ function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: 
     const y = nextToken(map, a.end, f.a);
     if (y.kind !== W.word && !(y.kind === W.region && y.code === T.quotedIdentifier)) {
       if (isSymbol(map, y, '*')) f.relationNamedLikeSchema = true; // `S.*`: S is a table or alias
+      else if (ctx.dynamic && isSymbol(map, y, '%')) {
+        pushRef(f, s, e, 'dynamic-sql', 'identifier', L_NONE, ctx, 'identifier'); // format('… tmpl.%I …')
+      }
       else if (y.kind === W.symbol && (isWord(map, prev, 'operator') || (isSymbol(map, prev, '(') && isWord(map, prevToken(map, prev.start, f.b), 'operator')))) {
         pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier'); // OPERATOR(tmpl.+)
       }
       return;
     }
-    const yStart = y.kind === W.word ? y.start : y.start + 1;
-    const yEnd = y.kind === W.word ? y.end : y.end - 1;
-    if (f.extensionObjects.size > 0) {
-      const name = y.kind === W.word ? text.slice(yStart, yEnd).toLowerCase() : text.slice(yStart, yEnd).replace(/""/g, '"');
-      if (f.extensionObjects.has(name)) return;
-    }
-    const z = nextToken(map, y.end, f.a);
+    if (f.extensionObjects.size > 0 && isExtensionObject(f, map.text, y.kind === W.word ? y.start : y.start + 1, y.kind === W.word ? y.end : y.end - 1, y.kind === W.word)) return;
     const ref = pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
-    if (isSymbol(map, z, '.') || isSymbol(map, z, '(')) return;
+    // Whether `S.x` could be a column of a table named S is decided at the end, and only if such a table shows up.
     f.candidates.push(ref);
     f.candidateMaps.push(map);
-    f.candidateY.push(yStart);
-    f.candidateYEnd.push(yEnd);
     return;
   }
   if (afterDot) {
@@ -363,12 +377,14 @@ function listContext(f: Finder, map: RegionMap, pos: number): 'schema' | 'search
 /** Records a reference; returns its index. Sites are interned per context, so this allocates nothing in the common case. */
 function pushRef(f: Finder, s: number, e: number, kind: ReferenceKind, form: NameForm, local: Local, ctx: Context, quoting: ReferenceSite['quoting']): number {
   const key = ((KIND_CODES[kind] * 8 + QUOTING_CODES[quoting]) * 8 + local) * 2 + (form === 'name' ? 1 : 0);
-  let site = ctx.sites.get(key);
+  let site = ctx.lastKey === key ? ctx.lastSite : ctx.sites.get(key);
   if (site === undefined) {
     const needsReview = kind === 'dynamic-sql' || kind === 'comment';
     site = { kind, needsReview, form, wrappers: wrappersFor(ctx, local), quoting, inBody: ctx.inBody, storedAsText: ctx.inBody || kind === 'search-path' || needsReview };
     ctx.sites.set(key, site);
   }
+  ctx.lastKey = key;
+  ctx.lastSite = site;
   f.starts.push(s);
   f.ends.push(e);
   f.sites.push(site);
@@ -501,7 +517,16 @@ function dynamicString(f: Finder, text: string, cs: number, ce: number, style: '
 }
 
 /** `S.` followed by a name character, found in plain text (fragments of dynamic SQL, comments). */
-function textualQualified(f: Finder, text: string, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context): void {
+function textualQualified(f: Finder, text: string, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context, fold = true): void {
+  const schema = f.schema;
+  // Comments are prose: match the name as written (no folding), found with indexOf.
+  if (!fold) {
+    for (let i = text.indexOf(schema, cs); i !== -1 && i + schema.length < ce; i = text.indexOf(schema, i + schema.length)) {
+      const q = text.charCodeAt(i - 1) === 34 && text.charCodeAt(i + schema.length) === 34;
+      qualifiedAt(f, text, q ? i - 1 : i, q ? i + schema.length + 1 : i + schema.length, cs, ce, kind, wrappers, ctx);
+    }
+    return;
+  }
   const re = f.reText;
   const hay = text.slice(cs, ce);
   re.lastIndex = 0;
@@ -510,11 +535,18 @@ function textualQualified(f: Finder, text: string, cs: number, ce: number, kind:
     const e = s + m[0].length;
     if (e > ce) break;
     const quoted = text.charCodeAt(s) === 34;
-    if (quoted ? !text.startsWith(f.schema, s + 1) : f.foldable && !matchesFolded(text, s, f.schema)) continue;
-    if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46)) continue;
-    if (text.charCodeAt(e) !== 46 || e + 1 >= ce) continue;
+    if (quoted ? !text.startsWith(schema, s + 1) : f.foldable && !matchesFolded(text, s, schema)) continue;
+    qualifiedAt(f, text, s, e, cs, ce, kind, wrappers, ctx);
+  }
+}
+
+/** Records text[s, e) when it is followed by `.` and a name (or %I) and not preceded by a name character or a dot. */
+function qualifiedAt(f: Finder, text: string, s: number, e: number, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context): void {
+  {
+    if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46)) return;
+    if (text.charCodeAt(e) !== 46 || e + 1 >= ce) return;
     const n = text.charCodeAt(e + 1);
-    if (!(isIdentifierStart(n) || n === 34 || n === 37 /* %I */)) continue;
+    if (!(isIdentifierStart(n) || n === 34 || n === 37 /* %I */)) return;
     pushRef(f, s, e, kind, 'identifier', wrappers, ctx, kind === 'comment' ? 'comment' : 'identifier');
   }
 }
@@ -548,7 +580,7 @@ function oldStyleBody(f: Finder, text: string, cs: number, ce: number, style: 's
     if (text.charCodeAt(i) === 39) i++;
   }
   origin.push(ce);
-  const inner: Finder = { ...f, starts: [], ends: [], sites: [], candidates: [], candidateMaps: [], candidateY: [], candidateYEnd: [] };
+  const inner: Finder = { ...f, starts: [], ends: [], sites: [], candidates: [], candidateMaps: [] };
   try {
     findInRange(inner, mapRegions(body), newContext(wrappersFor(ctx, L_LITERAL), true, ctx.dynamic));
   } catch {
@@ -568,9 +600,7 @@ function handleComment(f: Finder, map: RegionMap, start: number, end: number, li
   const wrappers: Local = line ? L_LINE_COMMENT : L_BLOCK_COMMENT;
   const schema = f.schema;
   const commentCtx = ctx;
-  const hay = text.slice(start, end);
-  for (let j = hay.indexOf(schema); j !== -1; j = hay.indexOf(schema, j + schema.length)) {
-    const i = j + start;
+  for (let i = text.indexOf(schema, start); i !== -1 && i + schema.length <= end; i = text.indexOf(schema, i + schema.length)) {
     const e = i + schema.length;
     const before = text.charCodeAt(i - 1);
     const after = text.charCodeAt(e);
@@ -580,7 +610,7 @@ function handleComment(f: Finder, map: RegionMap, start: number, end: number, li
       }
     }
   }
-  textualQualified(f, text, start, end, 'comment', wrappers, commentCtx);
+  textualQualified(f, text, start, end, 'comment', wrappers, commentCtx, false);
 }
 
 function endsWith(text: string, pos: number, word: string): boolean {
@@ -597,22 +627,30 @@ function isSpaceChar(c: number): boolean {
  * when x is known to live in the schema, or (with CatalogFacts) is a catalog object.
  */
 function dropColumnLookalikes(f: Finder, list: ReferenceList): void {
-  const drop = new Set<number>();
   const t = newNearToken();
-  const pending: number[] = [];
+  const names: string[] = [];
+  const definite: boolean[] = [];
   for (let i = 0; i < f.candidates.length; i++) {
     const map = f.candidateMaps[i] as RegionMap;
-    const y = map.text.slice(f.candidateY[i], f.candidateYEnd[i]).toLowerCase();
-    const p = prevToken(map, list.starts[f.candidates[i] as number] as number, t);
-    const definite = isSymbol(map, p, '::') || (p.kind === W.word && RELATION_CONTEXT.has(map.text.slice(p.start, p.end).toLowerCase()));
-    if (definite) f.definiteNames.add(y);
-    else pending.push(i);
+    const ref = f.candidates[i] as number;
+    const dot = nextToken(map, list.ends[ref] as number, t);
+    const y = nextToken(map, dot.end, t);
+    const yEnd = y.end;
+    names.push(y.kind === W.word ? map.text.slice(y.start, y.end).toLowerCase() : map.text.slice(y.start + 1, y.end - 1));
+    const z = nextToken(map, yEnd, t);
+    let sure = isSymbol(map, z, '.') || isSymbol(map, z, '(');
+    if (!sure) {
+      const p = prevToken(map, list.starts[ref] as number, t);
+      sure = isSymbol(map, p, '::') || (p.kind === W.word && RELATION_CONTEXT.has(map.text.slice(p.start, p.end).toLowerCase()));
+    }
+    definite.push(sure);
+    if (sure) f.definiteNames.add(names[i] as string);
   }
-  for (const i of pending) {
-    const map = f.candidateMaps[i] as RegionMap;
-    const y = map.text.slice(f.candidateY[i], f.candidateYEnd[i]).toLowerCase();
-    const known = f.definiteNames.has(y) || (f.catalogObjects?.has(y) ?? false);
-    if (!known) drop.add(f.candidates[i] as number);
+  const drop = new Set<number>();
+  for (let i = 0; i < f.candidates.length; i++) {
+    if (definite[i]) continue;
+    const y = names[i] as string;
+    if (!f.definiteNames.has(y) && !(f.catalogObjects?.has(y) ?? false)) drop.add(f.candidates[i] as number);
   }
   if (drop.size === 0) return;
   const keep = (_: unknown, i: number): boolean => !drop.has(i);

@@ -26,23 +26,43 @@ export interface NearToken {
   code: number;
 }
 
+/** Whether a region (string, comment, …) may start at q: cheap checks before a binary search. */
+function mayStartRegion(text: string, q: number, c: number): boolean {
+  if (c === 39 || c === 34 || c === 36 || c === 92) return true;
+  const n = text.charCodeAt(q + 1);
+  if (c === 45) return n === 45;
+  if (c === 47) return n === 42;
+  const l = c | 32;
+  if (l === 101 || l === 98 || l === 120 || l === 110) return n === 39;
+  return l === 117 && n === 38;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
-/** Sets `out` to the significant token that ends at or before pos (skipping white space and comments). */
-export function prevToken(map: RegionMap, pos: number, out: NearToken): NearToken {
+/**
+ * Sets `out` to the significant token that ends at or before pos (skipping white space and comments).
+ * hint: when known, the index of the first region that ends after pos (saves a binary search).
+ */
+export function prevToken(map: RegionMap, pos: number, out: NearToken, hint = -1): NearToken {
   const text = map.text;
   const from = map.from;
+  const ends = map.ends;
   let q = pos;
+  let j = (hint === -1 ? map.indexAfter(pos) : hint) - 1; // last region that may end at or before q
   for (;;) {
+    const q0 = q;
     while (q > from && isSpace(text.charCodeAt(q - 1))) q--;
+    while (j >= 0 && (ends[j] as number) > q0) j--;
+    // A line comment or meta-command can end in white space (`-- x \r`): do not walk into it.
+    if (j >= 0 && (ends[j] as number) > q) q = ends[j] as number;
     if (q <= from) {
       out.kind = W.none;
       out.start = out.end = from;
       return out;
     }
-    const r = map.regionEndingAt(q);
+    const r = j >= 0 && ends[j] === q ? j : -1;
     if (r !== -1) {
       const code = map.codes[r] as number;
       if (code === T.lineComment || code === T.blockComment) {
@@ -83,7 +103,7 @@ export function nextToken(map: RegionMap, pos: number, out: NearToken): NearToke
       return out;
     }
     const c = text.charCodeAt(q);
-    if (c === 45 || c === 47 || c === 39 || c === 34 || c === 36 || c === 92 || ((c | 32) === 101 || (c | 32) === 117 || (c | 32) === 98 || (c | 32) === 120 || (c | 32) === 110)) {
+    if (mayStartRegion(text, q, c)) {
       const r = map.regionAt(q);
       if (r !== -1) {
         const code = map.codes[r] as number;

@@ -112,14 +112,16 @@ export function mapRegions(text: string, from = 0, to = text.length): RegionMap 
     if (nSlash < m) m = nSlash;
     if (nCopy < m) m = nCopy;
     if (m === NEVER) break;
+    // Look-behind (E'…, a$b) may cross plain code but not the end of the last region.
+    const bound = map.count > 0 ? (map.ends[map.count - 1] as number) : from;
     if (m === nQuote || m === nDquote) {
-      p = scanRegion(scanner, quoteStart(text, p, m), map);
+      p = scanRegion(scanner, quoteStart(text, bound, m), map);
     } else if (m === nDash || m === nSlash || m === nBackslash) {
       p = scanRegion(scanner, m, map);
     } else if (m === nDollar) {
-      p = isDollarStart(text, p, m) ? scanRegion(scanner, m, map) : m + 1;
+      p = isDollarStart(text, bound, m) ? scanRegion(scanner, m, map) : m + 1;
     } else {
-      p = handleCopy(text, p, m, to, map);
+      p = handleCopy(text, bound, m, to, map);
     }
   }
   return map;
@@ -147,13 +149,8 @@ function quoteStart(text: string, p: number, m: number): number {
 
 /** Whether the `$` at m starts a dollar quote (not part of an identifier, not $1). */
 function isDollarStart(text: string, p: number, m: number): boolean {
-  // Walk back over identifier characters: `a$b` and `foo$$` are identifiers, `1$$x$$` a number then a body.
-  let q = m;
-  while (q > p && isIdentifierPart(text.charCodeAt(q - 1))) q--;
-  if (q < m) {
-    const first = text.charCodeAt(q);
-    if (isIdentifierStart(first)) return false;
-  }
+  // After a name character the `$` belongs to that token: `a$b`, `foo$$`, `1$` (the scanner keeps junk in numbers).
+  if (m > p && isIdentifierPart(text.charCodeAt(m - 1))) return false;
   const n = text.charCodeAt(m + 1);
   return n === 36 || isIdentifierStart(n);
 }
@@ -189,10 +186,14 @@ function handleCopy(text: string, p: number, m: number, to: number, map: RegionM
 /** Whether only white space and comments separate pos from the previous `;`, meta-command, COPY data or the start. */
 function isStatementStart(text: string, pos: number, map: RegionMap): boolean {
   let q = pos;
+  let j = map.count - 1; // every region so far lies before pos
   for (;;) {
     while (q > map.from && isSpace(text.charCodeAt(q - 1))) q--;
+    // A line comment or meta-command can end in white space (`-- x \r`): do not walk into it.
+    while (j >= 0 && (map.starts[j] as number) >= q) j--;
+    if (j >= 0 && (map.ends[j] as number) > q) q = map.ends[j] as number;
     if (q <= map.from) return true;
-    const r = map.regionEndingAt(q);
+    const r = j >= 0 && map.ends[j] === q ? j : -1;
     if (r === -1) return text.charCodeAt(q - 1) === 59;
     const code = map.codes[r];
     if (code === T.lineComment || code === T.blockComment) {

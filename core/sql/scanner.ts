@@ -204,8 +204,8 @@ export class SqlScanner {
     } else if (cls === C_OP) {
       const n = p + 1 < limit ? text.charCodeAt(p + 1) : 0;
       if (c === MINUS && n === MINUS) {
-        p += 2;
-        while (p < limit && text.charCodeAt(p) !== NL) p++;
+        const eol = text.indexOf('\n', p + 2);
+        p = eol === -1 || eol > limit ? limit : eol;
         code = T.lineComment;
       } else if (c === SLASH && n === STAR) {
         p = this.scanBlockComment(p);
@@ -220,8 +220,8 @@ export class SqlScanner {
           p++;
         }
         code = T.operator;
+        this.atStatementStart = false;
       }
-      this.atStatementStart = false;
     } else if (cls === C_PUNCT) {
       p++;
       if (c === COLON && p < limit) {
@@ -241,7 +241,8 @@ export class SqlScanner {
       this.atStatementStart = false;
       code = T.punctuation;
     } else if (c === BACKSLASH) {
-      while (p < limit && text.charCodeAt(p) !== NL) p++;
+      const eol = text.indexOf('\n', p);
+      p = eol === -1 || eol > limit ? limit : eol;
       code = T.metaCommand;
       this.atStatementStart = true;
       this.copyState = 0;
@@ -249,6 +250,7 @@ export class SqlScanner {
       // Anything PostgreSQL would reject (a stray control character, a lone `{`): one character, kept as is.
       p++;
       code = T.operator;
+      this.atStatementStart = false;
     }
     return this.finish(p, code);
   }
@@ -312,25 +314,30 @@ export class SqlScanner {
     const text = this.text;
     const limit = this.limit;
     // Digits, one decimal point, an exponent, 0x/0o/0b prefixes and `_` separators (PostgreSQL 16+).
+    // Junk PostgreSQL rejects (1abc, 1$) stays in the token, but only right after a name character:
+    // after `1.` a letter starts a new token, so `1.e'x'` is a number and an E'' string, as in scan.l.
     let seenDot = false;
+    let junk = false;
     while (p < limit) {
       const c = text.charCodeAt(p);
       if (isDigit(c) || c === 95) p++;
-      else if (c === DOT && !seenDot && !(p + 1 < limit && text.charCodeAt(p + 1) === DOT)) {
+      else if (c === DOT && !seenDot && !junk && !(p + 1 < limit && text.charCodeAt(p + 1) === DOT)) {
         seenDot = true;
         p++;
-      } else if ((c | 32) === 101 /* e */) {
+      } else if ((c | 32) === 101 /* e */ && !junk) {
         const n = p + 1 < limit ? text.charCodeAt(p + 1) : 0;
         if (isDigit(n)) p += 2;
         else if ((n === 43 || n === MINUS) && p + 2 < limit && isDigit(text.charCodeAt(p + 2))) p += 3;
-        else {
-          p++; // junk such as `1e` (PostgreSQL rejects it): stays in this token
+        else if (isIdentifierPart(text.charCodeAt(p - 1))) {
+          p++;
+          junk = true;
           continue;
-        }
+        } else break;
         while (p < limit && isDigit(text.charCodeAt(p))) p++;
-      } else if (c < 128 && CLASS[c] === C_IDENT_START) {
-        // 0x1F, 0o17, 0b101 — or trailing junk PostgreSQL rejects; either way part of this token.
+        junk = true; // nothing after an exponent but junk
+      } else if ((c >= 128 || CLASS[c] === C_IDENT_START || c === DOLLAR) && isIdentifierPart(text.charCodeAt(p - 1))) {
         p++;
+        junk = true;
       } else break;
     }
     this.atStatementStart = false;
@@ -345,7 +352,8 @@ export class SqlScanner {
     const first = q < limit ? text.charCodeAt(q) : 0;
     this.atStatementStart = false;
     if (isDigit(first)) {
-      while (q < limit && isDigit(text.charCodeAt(q))) q++;
+      // $1, and junk such as $1e (PostgreSQL rejects it) stays in the token.
+      while (q < limit && isIdentifierPart(text.charCodeAt(q))) q++;
       this.code = T.parameter;
       return q;
     }
@@ -360,8 +368,8 @@ export class SqlScanner {
         q++;
       }
       if (q >= limit || text.charCodeAt(q) !== DOLLAR) {
-        this.code = T.operator; // `$abc` without a closing `$`: not a tag
-        return p + 1;
+        this.code = T.operator; // `$abc` without a closing `$`: not a tag, not valid SQL; one token
+        return q;
       }
     }
     const tagEnd = q + 1;

@@ -1,14 +1,53 @@
 /**
- * Runs the connection diagnostics (issue 4's diagnoseConnection) and maps its
- * steps and verdict to the contract's plain types.
- * TEMPORARY until electron/services/diagnostics lands.
+ * Runs the connection diagnostics (electron/services/diagnostics) and maps its
+ * steps and verdict to the contract's plain types, reporting each step live.
  */
-import type { DiagnosticsResult } from '../../core/api/contract.js';
+import type { DiagnosticStepInfo, DiagnosticsResult } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
-import { TenantryError } from '../../core/errors.js';
+import type { DiagnosticReport, DiagnosticStep } from '../../core/diagnostics/types.js';
+import { diagnoseConnection } from '../services/diagnostics/diagnose.js';
 import type { JobContext } from './jobs.js';
 
-/** Runs diagnostics for a profile, reporting each step as it finishes. */
-export async function runDiagnostics(_profile: ConnectionProfile, _ctx: JobContext): Promise<DiagnosticsResult> {
-  throw new TenantryError('NOT_AVAILABLE', 'Diagnostics are not available in this build yet.');
+function toStepInfo(step: DiagnosticStep): DiagnosticStepInfo {
+  return {
+    id: step.id,
+    title: step.title,
+    status: step.status,
+    evidence: [step.summary, ...step.evidence.map((e) => `${e.label}: ${e.value}`)].filter((line) => line.length > 0),
+    ...(step.durationMs !== undefined ? { elapsedMs: step.durationMs } : {}),
+  };
+}
+
+/** Maps a diagnostic report to what the SSL panel shows. */
+export function toDiagnosticsResult(report: DiagnosticReport): DiagnosticsResult {
+  const suggestion = report.suggestion;
+  return {
+    steps: report.steps.map(toStepInfo),
+    verdict: {
+      ok: report.verdict.tenantryConnects,
+      code: report.verdict.code,
+      summary: report.verdict.title,
+      explanation: report.verdict.explanation,
+      chain: (report.facts.tls?.chain ?? []).map((c) => ({ subject: c.subject, issuer: c.issuer, validTo: c.validTo, sans: c.subjectAltNames })),
+      warnings: report.verdict.warnings.map((w) => w.message),
+      ...(suggestion
+        ? {
+            working: {
+              uri: suggestion.copyable.uri,
+              env: suggestion.copyable.envText,
+              psql: suggestion.copyable.psqlCommand,
+              notes: suggestion.notes,
+              insecure: suggestion.insecure,
+              ...(suggestion.verified !== undefined ? { verified: suggestion.verified } : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** Runs diagnostics for a profile, reporting each step as it starts and ends. */
+export async function runDiagnostics(profile: ConnectionProfile, ctx: JobContext): Promise<DiagnosticsResult> {
+  const report = await diagnoseConnection(profile, { signal: ctx.signal, onStep: (step) => ctx.step(toStepInfo(step)) });
+  return toDiagnosticsResult(report);
 }

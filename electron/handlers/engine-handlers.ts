@@ -14,6 +14,13 @@ import { openClient } from '../services/catalog/connect.js';
 import { readCatalogFacts } from '../services/catalog/read-catalog-facts.js';
 import { readLedgers } from '../services/ledger.js';
 import { verifyTenant } from '../services/verify.js';
+import { createProvisioner, type TenantSource } from '../services/provision.js';
+import { parseSnapshot } from '../../core/snapshot/format.js';
+import { renderSnapshot, validateTenantName } from '../../core/snapshot/render.js';
+import { createSnapshot } from '../../core/snapshot/template.js';
+import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
+import { quoteIdentifier } from '../../core/sql/quote.js';
+import { isTenantryError } from '../../core/errors.js';
 
 export interface EngineDeps {
   jobs: JobRegistry;
@@ -26,10 +33,6 @@ export interface EngineDeps {
 
 type EngineHandlers = Pick<Handlers, 'snapshot:build' | 'snapshot:save' | 'snapshot:open-file' | 'tenant:check-name' | 'provision:start' | 'provision:verify'> & {
   enrichDump(profile: ConnectionProfile, dump: SchemaDump, ledgerTables: string[], signal: AbortSignal): Promise<DumpResult>;
-};
-
-const notYet = (): never => {
-  throw new TenantryError('NOT_AVAILABLE', 'This part of the engine is not available in this build yet.');
 };
 
 /** Builds the engine handlers. */
@@ -48,8 +51,27 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
         await client.end();
       }
     },
-    'snapshot:build': async () => notYet(),
+    async 'snapshot:build'(req) {
+      const { text, snapshot, report } = createSnapshot(req.sql, {
+        schema: req.schema,
+        placeholder: req.placeholder,
+        minify: req.minify,
+        skip: req.skip,
+        ...(req.catalog ? { catalog: req.catalog as CatalogFacts } : {}),
+        ...(req.source ? { source: req.source } : {}),
+      });
+      return {
+        text,
+        body: snapshot.body,
+        references: report.references.map((r, index) => ({ index, start: r.start, end: r.end, line: r.line, column: r.column, kind: r.kind, needsReview: r.needsReview, text: r.text, context: r.context.slice(0, 200) })),
+        countsByKind: { ...report.countsByKind },
+        warnings: [...report.warnings],
+        stripped: report.stripped.map((x) => ({ line: x.line, text: x.text.slice(0, 200), reason: x.reason })),
+      };
+    },
     async 'snapshot:save'({ name, text, toPickedFile }) {
+      // Only real snapshots are stored: the same checks provisioning will make.
+      parseSnapshot(text);
       const info = deps.snapshots.save(name, text);
       if (toPickedFile && deps.pickFile) {
         const path = await deps.pickFile('save', [{ name: 'Snapshots', extensions: ['sql'] }], 'Save snapshot');
@@ -62,8 +84,57 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       const path = await deps.pickFile('open', [{ name: 'Snapshots', extensions: ['sql'] }], 'Open snapshot');
       return path ? deps.snapshots.import(path) : null;
     },
-    'tenant:check-name': async () => notYet(),
-    'provision:start': async () => notYet(),
+    async 'tenant:check-name'({ name }) {
+      try {
+        validateTenantName(name);
+        return { valid: true, quoted: quoteIdentifier(name) };
+      } catch (error) {
+        if (!isTenantryError(error)) throw error;
+        return { valid: false, quoted: '', message: error.userMessage };
+      }
+    },
+    async 'provision:start'(req) {
+      const { info, text } = deps.snapshots.read(req.snapshotId);
+      const snapshot = parseSnapshot(text);
+      for (const tenant of req.tenants) validateTenantName(tenant);
+      const duplicates = req.tenants.filter((t, i) => req.tenants.indexOf(t) !== i);
+      if (duplicates.length > 0) throw new TenantryError('INVALID_TENANT_NAME', `Tenant names repeated: ${[...new Set(duplicates)].map((d) => `"${d}"`).join(', ')}. Give each tenant once.`);
+      const { name: connectionName, profile } = await deps.resolveTarget(req.target);
+      // renderSnapshot leaves out the dump's session settings (check_function_bodies = false above all:
+      // a LANGUAGE sql body is otherwise checked against the provisioning session's search_path).
+      const settings = Object.entries(snapshot.header.sessionSettings ?? {})
+        .filter(([setting]) => /^[a-z_]+$/.test(setting))
+        .map(([setting, value]) => `SET LOCAL ${setting} = ${value};\n`)
+        .join('');
+      const source: TenantSource = { render: (tenant) => settings + renderSnapshot(snapshot, tenant) };
+      const jobId = deps.jobs.start('provision', async (ctx) => {
+        const total = req.tenants.length;
+        let done = 0;
+        ctx.progress({ message: `Provisioning ${total} tenant(s)…`, done, total });
+        const provisioner = await createProvisioner(profile, { concurrency: req.concurrency, ...deps.binaryOptions });
+        try {
+          const summary = await provisioner.provisionMany(source, req.tenants, {
+            concurrency: req.concurrency,
+            continueOnError: req.continueOnError,
+            signal: ctx.signal,
+            onProgress: (p) => {
+              ctx.tenant(p);
+              if (p.status !== 'running') ctx.progress({ done: ++done, total });
+            },
+          });
+          const at = new Date().toISOString();
+          deps.history.add(
+            summary.tenants
+              .filter((t) => t.status !== 'cancelled')
+              .map((t) => ({ tenant: t.tenant, connectionName, database: profile.database ?? '', snapshotName: info.name, status: t.status, at, ...(t.elapsedMs !== undefined ? { elapsedMs: t.elapsedMs } : {}) })),
+          );
+          return { tenants: summary.tenants, created: summary.created, failed: summary.failed, elapsedMs: summary.elapsedMs };
+        } finally {
+          await provisioner.close();
+        }
+      });
+      return { jobId };
+    },
     async 'provision:verify'({ target, snapshotId, tenant }) {
       const { info } = deps.snapshots.read(snapshotId);
       if (!info.schema) throw new TenantryError('SNAPSHOT_INVALID', 'This snapshot does not name its template schema, so there is nothing to compare the tenant with.');

@@ -18,6 +18,9 @@ import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError, isTenantryError } from '../../core/errors.js';
 import { assertNotReservedTenantName } from '../../core/pool/spare-name.js';
 import { runQueue } from '../../core/provision/run-queue.js';
+import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
+import type { Snapshot } from '../../core/snapshot/format.js';
+import { renderSnapshot } from '../../core/snapshot/render.js';
 import { buildPsqlTenantScript, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
 import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
 import { createPool, toConnectionError } from './catalog/connect.js';
@@ -29,6 +32,13 @@ import { readSessionSettings, restoreSessionSettings } from './provision/session
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
 export interface TenantSource {
   render(tenant: string): string;
+  /** Session settings for the SQL (a snapshot header's sessionSettings), applied with SET LOCAL. */
+  sessionSettings?: Readonly<Record<string, string>>;
+}
+
+/** A TenantSource for a parsed snapshot. */
+export function snapshotSource(snapshot: Snapshot): TenantSource {
+  return { render: (tenant) => renderSnapshot(snapshot, tenant), sessionSettings: snapshot.header.sessionSettings };
 }
 
 export type ProvisionVia = 'driver' | 'psql';
@@ -77,12 +87,13 @@ async function acquire(pool: pg.Pool, profile: ConnectionProfile): Promise<pg.Po
   }
 }
 
-async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string): Promise<void> {
+async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string): Promise<void> {
   const client = await acquire(pool, profile);
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const before = await readSessionSettings(client);
+    await client.query(preamble);
     await client.query('select pg_catalog.pg_advisory_xact_lock($1, pg_catalog.hashtext($2))', [TENANT_LOCK_CLASS, tenant]);
     const { rowCount } = await client.query('select 1 from pg_catalog.pg_namespace where nspname = $1', [tenant]);
     if (rowCount) throw tenantExistsError(tenant);
@@ -141,9 +152,10 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     const started = performance.now();
     assertNotReservedTenantName(tenant);
     const sql = source.render(tenant);
+    const preamble = buildSessionPreamble(source.sessionSettings);
     if (runOptions.signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
     if (via === 'driver') {
-      await provisionWithDriver(pool, profile, tenant, sql);
+      await provisionWithDriver(pool, profile, tenant, sql, preamble);
     } else {
       const binary = await findPsql();
       try {
@@ -152,7 +164,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
           libpqMajor: binary.version.major,
           args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--no-password', '-f', '-'],
           profile,
-          input: buildPsqlTenantScript(tenant, sql),
+          input: buildPsqlTenantScript(tenant, sql, preamble),
           ...(runOptions.signal ? { signal: runOptions.signal } : {}),
           timeoutMs: options.timeoutMs ?? 600_000,
           failureCode: 'PSQL_FAILED',

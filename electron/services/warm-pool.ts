@@ -18,9 +18,10 @@
  */
 import type pg from 'pg';
 import { TenantryError } from '../../core/errors.js';
-import { planClaim, type ClaimPlan } from '../../core/pool/claim-plan.js';
+import { planClaim, renderPieces, type ClaimPlan } from '../../core/pool/claim-plan.js';
 import { assertNotReservedTenantName, formatSpareName, POOL_SCHEMA, SPARE_PREFIX } from '../../core/pool/spare-name.js';
-import { buildTenantLockSql } from '../../core/provision/tenant-guard.js';
+import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
+import { buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../core/provision/tenant-guard.js';
 import { quoteIdent, quoteLiteral } from './pool-sql.js';
 
 /** What the pool needs of a snapshot (see toPoolSnapshot in warm-pool-snapshot.ts). */
@@ -30,8 +31,24 @@ export interface PoolSnapshot {
   /** The body in placeholder form. */
   body: string;
   placeholder: string;
-  /** Renders a piece of the body for a schema name with the snapshot's substitution rules. */
-  render(fragment: string, schema: string): string;
+  /** The text replacing the placeholder occurrence at `offset` of the body, for schema `name` (quoted and escaped for its context). */
+  nameAt(offset: number, name: string): string;
+  /** The snapshot's own verdict: the occurrence at `offset` keeps the name as text in the catalog. */
+  storedAsText?(offset: number): boolean;
+  /** Settings pg_dump's preamble set (check_function_bodies = false, …), applied with SET LOCAL. */
+  sessionSettings?: Record<string, string>;
+  /** Throws INVALID_TENANT_NAME for a name the snapshot cannot be rendered for. */
+  validateName?(name: string): void;
+}
+
+/** Renders planned body pieces for a schema name. */
+function renderFor(snapshot: PoolSnapshot, pieces: Parameters<typeof renderPieces>[2], name: string): string {
+  return renderPieces(snapshot.body, snapshot.placeholder, pieces, (offset) => snapshot.nameAt(offset, name));
+}
+
+/** SET LOCAL for the snapshot's session settings (the same preamble provisioning uses). */
+function sessionSettingsSql(snapshot: PoolSnapshot): string {
+  return buildSessionPreamble(snapshot.sessionSettings);
 }
 
 export interface SpareInfo {
@@ -68,7 +85,7 @@ const plans = new Map<string, ClaimPlan>();
 export function getClaimPlan(snapshot: PoolSnapshot): ClaimPlan {
   let plan = plans.get(snapshot.checksum);
   if (!plan) {
-    plan = planClaim(snapshot.body, snapshot.placeholder);
+    plan = planClaim(snapshot.body, snapshot.placeholder, snapshot.storedAsText ? { storedAsText: (offset) => snapshot.storedAsText!(offset) } : {});
     if (plans.size > 16) plans.clear();
     plans.set(snapshot.checksum, plan);
   }
@@ -139,10 +156,10 @@ export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<s
   try {
     const { rows } = await client.query(`SELECT pg_catalog.nextval(${quoteLiteral(`${quoteIdent(POOL_SCHEMA)}.spare_number`)}) AS n`);
     const spare = formatSpareName(snapshot.checksum, Number((rows[0] as { n: string }).n));
-    const sql = snapshot.render(plan.build, spare);
+    const sql = renderFor(snapshot, plan.build, spare);
     try {
       await client.query(
-        `BEGIN;\n${sql}\n;REVOKE ALL ON SCHEMA ${quoteIdent(spare)} FROM PUBLIC;\n` +
+        `BEGIN;\n${sessionSettingsSql(snapshot)}${sql}\n;REVOKE ALL ON SCHEMA ${quoteIdent(spare)} FROM PUBLIC;\n` +
           `INSERT INTO ${SPARES} (schema_name, snapshot_checksum) VALUES (${quoteLiteral(spare)}, ${quoteLiteral(snapshot.checksum)});\nCOMMIT;`,
       );
     } catch (error) {
@@ -233,6 +250,51 @@ function describePgError(error: unknown): string {
   return [e.code ? `SQLSTATE ${e.code}` : undefined, e.message, e.where].filter(Boolean).join(': ');
 }
 
+const CLAIMED_SETTING = 'tenantry.claimed_spare';
+const POOL_EMPTY_MARKER = 'tenantry: warm pool empty';
+
+/** A dollar-quote tag that does not occur in `text`. */
+function dollarTag(text: string): string {
+  let tag = '$tenantry_claim$';
+  for (let i = 1; text.includes(tag); i++) tag = `$tenantry_claim${i}$`;
+  return tag;
+}
+
+/**
+ * The whole claim as one simple query (one round trip): the tenant's advisory
+ * lock, then a DO block that checks the name is free, takes the oldest free
+ * spare of the snapshot (FOR UPDATE SKIP LOCKED: concurrent claims take
+ * different spares, never wait for each other), deletes its row and renames
+ * its schema; then the rewrites and grants rendered for the tenant; COMMIT.
+ */
+export function buildClaimSql(tenant: string, checksum: string, rewrites: string, settings = ''): string {
+  const body = [
+    'DECLARE spare name;',
+    'BEGIN',
+    `  IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(tenant)}) THEN`,
+    `    RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = ${quoteLiteral(`${TENANT_EXISTS_MARKER} ${tenant}`)};`,
+    '  END IF;',
+    `  SELECT schema_name INTO spare FROM ${SPARES} WHERE snapshot_checksum = ${quoteLiteral(checksum)} ORDER BY built_at, schema_name LIMIT 1 FOR UPDATE SKIP LOCKED;`,
+    `  IF spare IS NULL THEN RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = ${quoteLiteral(POOL_EMPTY_MARKER)}; END IF;`,
+    `  DELETE FROM ${SPARES} WHERE schema_name = spare;`,
+    `  EXECUTE pg_catalog.format('ALTER SCHEMA %I RENAME TO %I', spare, ${quoteLiteral(tenant)});`,
+    `  PERFORM pg_catalog.set_config(${quoteLiteral(CLAIMED_SETTING)}, spare, true);`,
+    'END',
+  ].join('\n');
+  const tag = dollarTag(body);
+  return [
+    'BEGIN;',
+    buildTenantLockSql(tenant),
+    `DO ${tag}\n${body}\n${tag};`,
+    // pg_dump writes bodies for a server that does not check them on creation; the claim re-creates them the same way.
+    'SET LOCAL check_function_bodies = false;',
+    settings,
+    rewrites ? `${rewrites}\n;` : '',
+    `SELECT pg_catalog.current_setting(${quoteLiteral(CLAIMED_SETTING)}) AS spare;`,
+    'COMMIT;',
+  ].join('\n');
+}
+
 /**
  * Claims a spare for `tenant` in one transaction. Fails with TENANT_EXISTS
  * (leaving the spare in the pool) when the schema exists, POOL_EMPTY when no
@@ -244,41 +306,28 @@ export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: st
     throw new TenantryError('INVALID_TENANT_NAME', 'A tenant name must be 1 to 63 bytes long and contain no NUL character.', { detail: `tenant: ${tenant}` });
   }
   if (tenant.startsWith('pg_')) throw new TenantryError('INVALID_TENANT_NAME', 'Tenant names may not start with "pg_": PostgreSQL reserves that prefix.', { detail: `tenant: ${tenant}` });
+  snapshot.validateName?.(tenant);
   const plan = getClaimPlan(snapshot);
-  const claimSql = plan.claim ? snapshot.render(plan.claim, tenant) : '';
+  const sql = buildClaimSql(tenant, snapshot.checksum, plan.claim.length ? renderFor(snapshot, plan.claim, tenant) : '', sessionSettingsSql(snapshot));
   const client = await db.connect();
   const started = performance.now();
-  let inTransaction = false;
   let broken = false;
   try {
-    const first = (await client.query(
-      `BEGIN;\n${buildTenantLockSql(tenant)}\n` +
-        `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(tenant)}) AS taken;\n` +
-        `SELECT schema_name FROM ${SPARES} WHERE snapshot_checksum = ${quoteLiteral(snapshot.checksum)} ORDER BY built_at, schema_name LIMIT 1 FOR UPDATE SKIP LOCKED;`,
-    )) as unknown as pg.QueryResult[];
-    inTransaction = true;
-    const taken = (first[2]?.rows[0] as { taken: boolean } | undefined)?.taken;
-    const spare = (first[3]?.rows[0] as { schema_name: string } | undefined)?.schema_name;
-    if (taken) throw new TenantryError('TENANT_EXISTS', `A schema named ${quoteIdent(tenant)} already exists; the tenant was left untouched and the spare stays in the pool.`, { detail: `tenant: ${tenant}` });
-    if (!spare) throw new TenantryError('POOL_EMPTY', 'The warm pool has no free spare for this snapshot. Fill the pool (tenantry pool fill) or provision the tenant directly.', { detail: `snapshot ${snapshot.checksum.slice(0, 12)}` });
-    try {
-      await client.query(
-        `SET LOCAL check_function_bodies = false;\n` +
-          `ALTER SCHEMA ${quoteIdent(spare)} RENAME TO ${quoteIdent(tenant)};\n` +
-          (claimSql ? claimSql + '\n;' : '') +
-          `DELETE FROM ${SPARES} WHERE schema_name = ${quoteLiteral(spare)};\nCOMMIT;`,
-      );
-    } catch (error) {
-      if ((error as { code?: string }).code === '42P06') {
-        throw new TenantryError('TENANT_EXISTS', `A schema named ${quoteIdent(tenant)} already exists; the tenant was left untouched and the spare stays in the pool.`, { detail: describePgError(error), cause: error });
-      }
-      throw new TenantryError('PROVISION_FAILED', `Claiming a spare for ${quoteIdent(tenant)} failed; the spare stays in the pool and no tenant was created.`, { detail: describePgError(error), cause: error });
-    }
-    inTransaction = false;
+    const results = (await client.query(sql)) as unknown as pg.QueryResult[];
+    const spare = (results.at(-2)?.rows[0] as { spare: string } | undefined)?.spare ?? '';
     return { tenant, spare, ms: performance.now() - started };
   } catch (error) {
-    if (inTransaction) await client.query('ROLLBACK').catch(() => { broken = true; });
-    throw error;
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    const e = error as { code?: string; message?: string };
+    if (e.code === '42P06') {
+      throw new TenantryError('TENANT_EXISTS', `A schema named ${quoteIdent(tenant)} already exists; the tenant was left untouched and the spare stays in the pool.`, { detail: describePgError(error), cause: error });
+    }
+    if (e.code === 'P0002' && e.message === POOL_EMPTY_MARKER) {
+      throw new TenantryError('POOL_EMPTY', 'The warm pool has no free spare for this snapshot. Fill the pool (tenantry pool fill) or provision the tenant directly.', { detail: `snapshot ${snapshot.checksum.slice(0, 12)}`, cause: error });
+    }
+    throw new TenantryError('PROVISION_FAILED', `Claiming a spare for ${quoteIdent(tenant)} failed; the spare stays in the pool and no tenant was created.`, { detail: describePgError(error), cause: error });
   } finally {
     client.release(broken ? true : undefined);
   }

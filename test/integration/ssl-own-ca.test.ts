@@ -81,6 +81,17 @@ describe('SSL server with its own CA, hostssl only', () => {
     expect(report.suggestion?.verified).toBe(true);
   });
 
+  it('allow: plaintext is refused, the driver and psql retry with TLS like libpq', async () => {
+    const profile = base({ sslmode: 'allow' });
+    const { client, transport } = await connectDriverWithTransport(profile);
+    await client.end();
+    expect(transport).toBe('tls');
+    expect(await psqlWithTenantryEnv(profile)).toMatchObject({ ok: true, stdout: '1\n' });
+    const report = await diagnose(profile);
+    expect(report.verdict.code).toBe('OK');
+    expect(report.facts.driver).toMatchObject({ ok: true, transport: 'tls' });
+  });
+
   it('require without a root: TLS without verification works, diagnose shows the chain, provisioning works', async () => {
     const profile = base({ sslmode: 'require' });
     const { client, transport } = await connectDriverWithTransport(profile);
@@ -174,6 +185,21 @@ describe('SSL server with its own CA, hostssl only', () => {
       await provisionViaPsql(cluster, profile, 'alice_tenant', userEnv(home));
       const { rows } = await cluster.query("select nspowner::regrole::text as owner from pg_namespace where nspname = 'alice_tenant'");
       expect(rows[0]?.owner).toBe('alice');
+    });
+
+    it('with an encrypted key and sslpassword: the driver and Tenantry\'s psql both use it', async () => {
+      const encrypted = join(dir, 'alice-encrypted.key');
+      await runCommand('openssl', ['pkey', '-in', alice.keyFile, '-aes256', '-passout', 'pass:key secret', '-out', encrypted], { PATH: process.env.PATH ?? '' });
+      chmodSync(encrypted, 0o600);
+      const profile = aliceProfile({ sslcert: alice.certFile, sslkey: encrypted, sslpassword: 'key secret' });
+      const report = await diagnose(profile);
+      expect(report.verdict.code).toBe('OK');
+      expect(report.facts.files.find((f) => f.path === encrypted)).toMatchObject({ matchesCertificate: true });
+      expect(JSON.stringify(report)).not.toContain('key secret');
+      await provisionViaPsql(cluster, profile, 'alice_encrypted', userEnv(home));
+      const wrong = await diagnose({ ...profile, sslpassword: 'nope' });
+      expect(wrong.verdict.tenantryConnects).toBe(false);
+      expect(wrong.facts.files.find((f) => f.path === encrypted)?.keyError).toMatch(/encrypted/);
     });
 
     it('with a key libpq refuses (0644): the driver connects, psql does not — KEY_PERMISSIONS', async () => {

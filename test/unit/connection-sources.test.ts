@@ -80,3 +80,21 @@ describe('describeSslPolicy: the sslmode table', () => {
     expect(describeSslPolicy({ host: 'db' })).toMatchObject({ sslmode: 'prefer', first: 'tls', fallback: 'plaintext' });
   });
 });
+
+describe('writing service entries and .pgpass lines', () => {
+  it('formats a service section that reads back to the same profile (no password unless asked)', async () => {
+    const { formatServiceEntry } = await import('../../core/connection/service-file.js');
+    const profile = { host: 'db', port: 6432, database: 'app', user: 'alice', password: 'pw', sslmode: 'verify-full' as const, sslrootcert: '/etc/ca.pem' };
+    const text = formatServiceEntry('prod', profile);
+    expect(text).toBe('[prod]\nhost=db\nport=6432\ndbname=app\nuser=alice\nsslmode=verify-full\nsslrootcert=/etc/ca.pem\n');
+    expect(findServiceInFile(formatServiceEntry('prod', profile, { includePassword: true }), 'prod', 'f')).toEqual(profile);
+    expect(() => formatServiceEntry('a]b', profile)).toThrow(/service name/);
+    expect(() => formatServiceEntry('x', { application_name: ' padded ' })).toThrow(/"application_name"/);
+  });
+  it('formats .pgpass lines that the lookup reads back', async () => {
+    const { formatPgpassLine } = await import('../../core/connection/pgpass.js');
+    const line = formatPgpassLine({ host: 'db', port: 5432, user: 'a:b' }, 'p:w\\x');
+    expect(line).toBe('db:5432:*:a\\:b:p\\:w\\\\x\n');
+    expect(findPgpassPassword(line, { host: 'db', port: 5432, database: 'any', user: 'a:b' })).toBe('p:w\\x');
+  });
+});

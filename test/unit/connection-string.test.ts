@@ -98,3 +98,43 @@ describe('formatting', () => {
     expect(parseConnectionString(formatKeyValue(odd, { includePassword: true }))).toEqual(odd);
   });
 });
+
+describe('security regressions', () => {
+  it('a value cannot smuggle in another parameter through key=value quoting', () => {
+    const evil: ConnectionProfile = { database: "app' sslmode='disable", user: 'u sslmode=disable', application_name: "x\\' host=evil" };
+    const text = formatKeyValue(evil);
+    expect(parseConnectionString(text)).toEqual(evil);
+    expect(parseConnectionString(text).sslmode).toBeUndefined();
+    expect(parseConnectionString(text).host).toBeUndefined();
+  });
+  it('a value cannot smuggle in another parameter through the URI', () => {
+    const evil: ConnectionProfile = { host: 'db', database: 'app?sslmode=disable', user: 'a@b/c', application_name: 'x&sslmode=disable' };
+    const uri = formatConnectionUri(evil);
+    expect(parseConnectionString(uri)).toEqual(evil);
+  });
+  it('error messages never echo a password', () => {
+    const attempts = ['postgresql://u:s3cr%ZZet@h/d', 'password=s3cret', 'postgresql://h/d?password=s3cr%ZZet', "host=h password='s3cret"];
+    for (const text of attempts) {
+      let message = '';
+      try {
+        parseConnectionString(text);
+      } catch (error) {
+        message = error instanceof TenantryError ? `${error.userMessage} ${error.detail ?? ''}` : String(error);
+      }
+      if (text === 'password=s3cret') {
+        expect(message).toBe('');
+        continue;
+      }
+      expect(message).not.toBe('');
+      expect(message).not.toContain('s3cr');
+    }
+    let notAString = '';
+    try {
+      parseConnectionString('secret-token-without-equals');
+    } catch (error) {
+      notAString = (error as TenantryError).userMessage;
+    }
+    expect(notAString).toMatch(/neither a postgresql:\/\/ URI nor key=value/);
+    expect(notAString).not.toContain('secret-token');
+  });
+});

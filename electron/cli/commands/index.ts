@@ -5,9 +5,13 @@ import { schemasCommand } from './schemas.js';
 import { dumpCommand } from './dump.js';
 import { verifyCommand } from './verify.js';
 import { dropCommand } from './drop.js';
+import { provisionCommand } from './provision.js';
+import { snapshotCommand } from './snapshot.js';
+import { templateCommand } from './template.js';
+import { renderCommand } from './render.js';
 
 /**
  * Every CLI command, in the order `tenantry --help` lists them. Each command
  * lives in its own file in this folder; add one line here per command.
  */
-export const commands: CliCommand[] = [uiCommand, diagnoseCommand, schemasCommand, dumpCommand, verifyCommand, dropCommand];
+export const commands: CliCommand[] = [uiCommand, diagnoseCommand, schemasCommand, dumpCommand, snapshotCommand, templateCommand, renderCommand, provisionCommand, verifyCommand, dropCommand];

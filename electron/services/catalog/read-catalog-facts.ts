@@ -5,9 +5,10 @@
  * extensions of the database. Only catalogs every role can read.
  */
 import type pg from 'pg';
+import type { CatalogFacts } from '../../../core/snapshot/catalog-facts.js';
 
-/** The shape of core/snapshot/catalog-facts.ts (CatalogFacts), as planned in engine-api.md. */
-export interface TemplateCatalogFacts {
+/** CatalogFacts (core/snapshot/catalog-facts.ts) with every optional list filled in. */
+export interface TemplateCatalogFacts extends CatalogFacts {
   schema: string;
   objects: { relations: string[]; types: string[]; functions: string[]; sequences: string[] };
   extensionObjects: { relations: string[]; types: string[]; functions: string[]; operatorClasses: string[]; operators: string[] };

@@ -6,6 +6,7 @@
  * A snapshot does not recreate any of these per tenant (peers.md bug 12).
  */
 import type pg from 'pg';
+import { OBJECT_SCHEMAS_CTE } from './object-schemas-sql.js';
 
 export interface SharedDependency {
   /** The template object, as pg_identify_object names it (e.g. "public.users.email"). */
@@ -20,6 +21,12 @@ export interface SharedDependency {
 
 export interface SharedObjectsReport {
   dependencies: SharedDependency[];
+  /**
+   * Objects in other schemas that depend on template objects (a foreign key
+   * from app_private.user_secrets to app_public.users, a view over a template
+   * table). They keep pointing at the template, never at a tenant.
+   */
+  dependents: { from: string; to: string }[];
   /** Extensions the template's objects use, with their schema. */
   extensions: { name: string; schema: string }[];
   /** Roles that own template objects or appear in their grants (PUBLIC included as such). */
@@ -29,18 +36,40 @@ export interface SharedObjectsReport {
 }
 
 const DEPENDENCIES_SQL = `
-select f.identity as from, f.type as from_type, t.identity as to, t.type as to_type, t.schema as to_schema,
+with template as (select oid from pg_catalog.pg_namespace where nspname = $1),
+${OBJECT_SCHEMAS_CTE},
+f as (select * from objns where ns = (select oid from template))
+select pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from, fi.type as from_type,
+       t.identity as to, t.type as to_type, t.schema as to_schema,
        (select e.extname from pg_catalog.pg_depend x join pg_catalog.pg_extension e on e.oid = x.refobjid
          where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e'
            and x.refclassid = 'pg_catalog.pg_extension'::regclass limit 1) as extension
   from pg_catalog.pg_depend d
-  cross join lateral pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) f
+  join f on f.classid = d.classid and f.objid = d.objid
+  cross join lateral pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) fi
   cross join lateral pg_catalog.pg_identify_object(d.refclassid, d.refobjid, d.refobjsubid) t
  where d.deptype in ('n', 'a')
-   and f.schema = $1
-   and not (d.refclassid = 'pg_catalog.pg_namespace'::regclass)
+   -- extension members living in the template schema are not template objects
+   and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
+   and d.refclassid <> 'pg_catalog.pg_namespace'::regclass
    and coalesce(t.schema, '') not in ('pg_catalog', 'information_schema')
  order by 1, 3`;
+
+const DEPENDENTS_SQL = `
+with template as (select oid from pg_catalog.pg_namespace where nspname = $1),
+${OBJECT_SCHEMAS_CTE},
+f as (select o.* from objns o join pg_catalog.pg_namespace n on n.oid = o.ns
+       where o.ns <> (select oid from template) and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'),
+t as (select * from objns where ns = (select oid from template))
+select distinct pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from,
+       pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid) as to
+  from pg_catalog.pg_depend d
+  join f on f.classid = d.classid and f.objid = d.objid
+  join t on t.classid = d.refclassid and t.objid = d.refobjid
+ where d.deptype in ('n', 'a')
+   and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
+   and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e')
+ order by 1, 2`;
 
 const ROLES_SQL = `
 with ns as (select oid from pg_catalog.pg_namespace where nspname = $1),
@@ -82,8 +111,10 @@ export async function readSharedObjects(client: pg.ClientBase, schema: string): 
   );
   const roles = await client.query<{ name: string; owns: boolean; granted: boolean }>(ROLES_SQL, [schema]);
   const members = await client.query<{ n: number }>(EXTENSION_MEMBERS_SQL, [schema]);
+  const dependents = await client.query<{ from: string; to: string }>(DEPENDENTS_SQL, [schema]);
   return {
     dependencies,
+    dependents: dependents.rows,
     extensions: ext.rows.filter((e) => used.has(e.name)),
     roles: roles.rows,
     extensionMembersInTemplate: members.rows[0]?.n ?? 0,

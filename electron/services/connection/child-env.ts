@@ -8,6 +8,7 @@
 import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatPgpassLine } from '../../../core/connection/pgpass.js';
 import { describeSslPolicy } from '../../../core/connection/ssl-policy.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
@@ -42,14 +43,11 @@ export function checkClientSupport(profile: ConnectionProfile, libpqMajor: numbe
   if (profile.sslnegotiation === 'direct' && libpqMajor < 17) throw unsupported('sslnegotiation=direct', 17, libpqMajor);
 }
 
-/** A .pgpass line matching any server: `*:*:*:*:password` with `:` and `\` escaped. */
-function passfileLine(password: string): string {
-  return `*:*:*:*:${password.replace(/\\/g, '\\\\').replace(/:/g, '\\:')}\n`;
-}
-
-/** A service-file value cannot be quoted; refuse what it cannot carry. */
+/** A service-file value cannot be quoted (libpq trims it); refuse what it cannot carry. */
 function serviceFileValue(value: string): string {
-  if (/[\r\n]/.test(value)) throw new TenantryError('CONNECTION_PARAMETER_INVALID', 'sslpassword contains a line break, which psql cannot be given.');
+  if (/[\r\n]/.test(value) || value !== value.trim()) {
+    throw new TenantryError('CONNECTION_PARAMETER_INVALID', 'sslpassword has a line break or leading/trailing spaces, which psql cannot be given.');
+  }
   return value;
 }
 
@@ -86,8 +84,11 @@ export async function buildChildEnvironment(profile: ConnectionProfile, options:
     env.PGSERVICEFILE = absent('pg_service.conf');
 
     if (full.password !== undefined) {
+      // A .pgpass line cannot hold a line break; one would even start a second entry.
+      if (/[\r\n]/.test(full.password)) throw new TenantryError('CONNECTION_PARAMETER_INVALID', 'The password contains a line break, which psql and pg_dump cannot be given.');
       const passfile = join(dir, 'pgpass');
-      await writeFile(passfile, passfileLine(full.password), { mode: 0o600 });
+      // One line matching any server: the file exists for this one child only.
+      await writeFile(passfile, formatPgpassLine({}, full.password), { mode: 0o600 });
       env.PGPASSFILE = passfile;
     } else {
       env.PGPASSFILE = absent('pgpass');

@@ -101,13 +101,23 @@ export function toDriverConfig(profile: ConnectionProfile, transport?: Transport
 /** An error from a connection attempt, with the retry's error when libpq-style fallback also failed. */
 export type DriverConnectError = Error & { fallbackError?: unknown; transport?: Transport };
 
+/**
+ * Disposes of a client whose connect() failed. Awaiting end() is not an
+ * option: after a TLS alert (e.g. "unknown ca") pg's end() never settles.
+ */
+export function discardFailedClient(client: pg.Client): void {
+  const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream;
+  stream?.destroy?.();
+  client.end().catch(() => undefined);
+}
+
 async function attempt(config: pg.ClientConfig): Promise<pg.Client> {
   const client = new pg.Client(config);
   try {
     await client.connect();
     return client;
   } catch (error) {
-    await client.end().catch(() => undefined);
+    discardFailedClient(client);
     throw error;
   }
 }

@@ -13,7 +13,7 @@ export interface PsqlRun {
 /** Runs `psqlPath args` with exactly `env`; never throws for a failing psql. */
 export function runPsql(psqlPath: string, args: string[], env: Record<string, string>, options: { timeoutMs: number; signal?: AbortSignal }): Promise<PsqlRun> {
   return new Promise((resolve) => {
-    execFile(psqlPath, args, { env, timeout: options.timeoutMs, signal: options.signal, maxBuffer: 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+    const child = execFile(psqlPath, args, { env, timeout: options.timeoutMs, signal: options.signal, maxBuffer: 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       if (!error) return resolve({ ok: true, exitCode: 0, stdout, stderr });
       const e = error as NodeJS.ErrnoException & { code?: string | number };
       if (typeof e.code === 'string' && (e.code === 'ENOENT' || e.code === 'EACCES')) {
@@ -21,5 +21,8 @@ export function runPsql(psqlPath: string, args: string[], env: Record<string, st
       }
       resolve({ ok: false, exitCode: typeof e.code === 'number' ? e.code : null, stdout, stderr: stderr || e.message });
     });
+    // No stdin: a prompt (password, PEM pass phrase) must fail at once instead of waiting.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end();
   });
 }

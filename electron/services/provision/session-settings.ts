@@ -6,6 +6,7 @@
  * COMMIT we put every changed one back (set_config to its old value, or RESET).
  */
 import type pg from 'pg';
+import { quoteTextLiteral } from '../../../core/ledger/ledger-inserts.js';
 
 export type SessionSettings = Map<string, string>;
 
@@ -19,25 +20,28 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Restores the settings noted in `before`, inside the current transaction so that COMMIT keeps the restore. */
+/**
+ * Restores the settings noted in `before`, inside the current transaction so
+ * that COMMIT keeps the restore: one round trip whatever the number. Settings
+ * changed with SET LOCAL show as 'session' here too; RESET puts them back to
+ * what the session had before (their reset value).
+ */
 export async function restoreSessionSettings(client: pg.ClientBase, before: SessionSettings): Promise<string[]> {
   const after = await readSessionSettings(client);
+  const statements: string[] = [];
   const restored: string[] = [];
   for (const [name, value] of after) {
     const old = before.get(name);
     if (old === value) continue;
-    if (old === undefined) {
-      // Names come from pg_settings; quoting keeps dotted custom names (app.x) intact.
-      await client.query(`RESET ${name.split('.').map(quoteIdent).join('.')}`);
-    } else {
-      await client.query('select pg_catalog.set_config($1, $2, false)', [name, old]);
-    }
+    // Names come from pg_settings; quoting keeps dotted custom names (app.x) intact.
+    statements.push(old === undefined ? `RESET ${name.split('.').map(quoteIdent).join('.')}` : `SELECT pg_catalog.set_config(${quoteTextLiteral(name)}, ${quoteTextLiteral(old)}, false)`);
     restored.push(name);
   }
   for (const [name, old] of before) {
     if (after.has(name)) continue;
-    await client.query('select pg_catalog.set_config($1, $2, false)', [name, old]);
+    statements.push(`SELECT pg_catalog.set_config(${quoteTextLiteral(name)}, ${quoteTextLiteral(old)}, false)`);
     restored.push(name);
   }
+  if (statements.length > 0) await client.query(statements.join(';\n'));
   return restored;
 }

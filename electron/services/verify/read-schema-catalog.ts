@@ -60,7 +60,7 @@ const QUERIES: Record<string, string> = {
     select c.relname as name, pg_catalog.format_type(s.seqtypid, null) as type, s.seqstart::text as start,
            s.seqincrement::text as increment, s.seqmin::text as min, s.seqmax::text as max, s.seqcache::text as cache,
            s.seqcycle::text as cycle,
-           (select r.oid::regclass::text || '.' || a.attname || ' (' || d.deptype || ')'
+           (select r.oid::regclass::text || '.' || a.attname || ' (' || d.deptype::text || ')'
               from pg_catalog.pg_depend d
               join pg_catalog.pg_class r on r.oid = d.refobjid
               join pg_catalog.pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid

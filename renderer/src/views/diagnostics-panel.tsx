@@ -55,6 +55,15 @@ export function DiagnosticsPanel({ steps, result, error, running }: { steps: Dia
             <strong>{verdict.ok ? 'Connection works' : 'Cause found'}:</strong> {verdict.summary} {verdict.code ? <span className="mono muted">{verdict.code}</span> : null}
           </div>
           {verdict.explanation ? <p style={{ margin: '6px 0' }}>{verdict.explanation}</p> : null}
+          {verdict.warnings.length > 0 ? (
+            <ul style={{ margin: '4px 0', paddingLeft: 18 }} aria-label="Hazards">
+              {verdict.warnings.map((w, i) => (
+                <li key={i} className="status-warn">
+                  {w}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           {verdict.chain.length > 0 ? (
             <details open>
               <summary>Server certificate chain</summary>
@@ -70,8 +79,17 @@ export function DiagnosticsPanel({ steps, result, error, running }: { steps: Dia
           ) : null}
           {verdict.working ? (
             <div className="stack" style={{ marginTop: 8 }}>
-              <div className="muted">Settings that work:</div>
-              <code className="mono">{verdict.working.uri}</code>
+              <div className="muted">
+                {verdict.ok ? 'Settings that work' : 'Settings that would work'}
+                {verdict.working.verified ? ' (checked: Tenantry connected with them)' : ''}
+                {verdict.working.insecure ? ' — they do not verify the server' : ''}:
+              </div>
+              <code className="mono" aria-label="Working settings URI">{verdict.working.uri}</code>
+              {verdict.working.notes.map((n, i) => (
+                <div key={i} className="muted" style={{ fontSize: 12 }}>
+                  {n}
+                </div>
+              ))}
               <div className="row">
                 <CopyButton label="Copy as URI" text={verdict.working.uri} />
                 <CopyButton label="Copy as environment variables" text={verdict.working.env} />

@@ -65,7 +65,7 @@ export function FileField(props: { label: string; purpose: FilePurpose; value: s
       <label className="field">
         <span>{props.label}</span>
         <div className="row">
-          <input type="text" className="grow mono" value={value} placeholder={info?.canPickFiles ? 'Choose a file…' : 'Path on the machine running Tenantry'} onChange={(e) => props.onChange(e.target.value)} />
+          <input type="text" className="grow mono" aria-label={props.label} value={value} placeholder={info?.canPickFiles ? 'Choose a file…' : 'Path on the machine running Tenantry'} onChange={(e) => props.onChange(e.target.value)} />
           {info?.canPickFiles ? (
             <button
               type="button"

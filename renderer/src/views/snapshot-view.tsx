@@ -101,7 +101,8 @@ export function SnapshotView() {
       if (r.ok) {
         setRefs(r.references);
         setRefState({ busy: false, elapsedMs: r.elapsedMs });
-        setSkipped(new Set(r.references.filter((x) => x.needsReview && x.kind === 'comment').map((x) => x.index)));
+        // Like the CLI, every reference is replaced unless the user skips it here.
+        setSkipped(new Set());
       } else {
         setRefs([]);
         setRefState({ busy: false, error: r.error });

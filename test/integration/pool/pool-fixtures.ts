@@ -1,20 +1,25 @@
 /**
  * Shared set-up of the warm pool and lock budget tests: a generated template
- * loaded into a database, dumped with the real pg_dump and turned into a
- * PoolSnapshot.
+ * loaded into a database, dumped with the real pg_dump and templated by the
+ * snapshot service (catalog-aware), as the CLI would.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Cluster } from '../harness/cluster.js';
 import { generateTemplateSql } from '../../../bench/generate-template.js';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { renderSnapshot } from '../../../core/snapshot/render.js';
+import type { Snapshot } from '../../../core/snapshot/format.js';
+import { createTenantSnapshot } from '../../../electron/services/snapshot.js';
+import type { PoolSnapshot } from '../../../electron/services/warm-pool.js';
+import { toPoolSnapshot } from '../../../electron/services/warm-pool-snapshot.js';
 
 const run = promisify(execFile);
 
-/** Loads a generated template of `tables` tables into `schema` of a new database and returns its pg_dump -s text. */
-export async function loadGeneratedTemplate(cluster: Cluster, database: string, schema: string, tables: number, extraSql = ''): Promise<string> {
+/** Loads a generated template of `tables` tables into `schema` of a new database. */
+export async function loadGeneratedTemplate(cluster: Cluster, database: string, schema: string, tables: number, extraSql = ''): Promise<void> {
   await cluster.createDatabase(database);
   await cluster.query(generateTemplateSql({ schema, tables }) + extraSql, database);
-  return dumpSchema(cluster, database, schema);
 }
 
 /** pg_dump --schema-only of one schema. */
@@ -23,26 +28,13 @@ export async function dumpSchema(cluster: Cluster, database: string, schema: str
   return stdout;
 }
 
-import { createHash } from 'node:crypto';
-import type { PoolSnapshot } from '../../../electron/services/warm-pool.js';
-
-/**
- * TEMPORARY until the snapshot engine lands: a PoolSnapshot made by replacing
- * the (distinctive) template name with a placeholder. Only for generated
- * templates whose schema name appears nowhere else.
- */
-export function naivePoolSnapshot(dump: string, schema: string): PoolSnapshot {
-  const placeholder = '__tenantry_placeholder__';
-  const body = dump.replace(/^\\.*$/gm, '').split(schema).join(placeholder);
-  return {
-    checksum: createHash('sha256').update(body).digest('hex'),
-    body,
-    placeholder,
-    render: (fragment, name) => fragment.split(placeholder).join(/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`),
-  };
+/** The superuser's connection profile for a database of the cluster (plain TCP). */
+export function profileFor(cluster: Cluster, database: string): ConnectionProfile {
+  return { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, sslmode: 'disable' };
 }
 
-/** The PoolSnapshot of a template schema (dumping it again when no dump is given). */
-export async function makePoolSnapshot(cluster: Cluster, database: string, dump: string | undefined, schema: string): Promise<PoolSnapshot> {
-  return naivePoolSnapshot(dump ?? (await dumpSchema(cluster, database, schema)), schema);
+/** The snapshot of a template schema, made by the snapshot service, and its PoolSnapshot. */
+export async function makeSnapshot(cluster: Cluster, database: string, schema: string): Promise<{ snapshot: Snapshot; pool: PoolSnapshot; render: (tenant: string) => string }> {
+  const { snapshot } = await createTenantSnapshot(profileFor(cluster, database), { schema });
+  return { snapshot, pool: toPoolSnapshot(snapshot), render: (tenant) => renderSnapshot(snapshot, tenant) };
 }

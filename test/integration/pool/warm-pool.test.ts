@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../harness/cluster.js';
 import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, WarmPool, type PoolSnapshot } from '../../../electron/services/warm-pool.js';
 import { verifyTenantWith } from '../../../electron/services/verify.js';
-import { loadGeneratedTemplate, makePoolSnapshot } from './pool-fixtures.js';
+import { loadGeneratedTemplate, makeSnapshot } from './pool-fixtures.js';
 
 const TEMPLATE = 'tmpl_src';
 const APP_PASSWORD = 'app-secret';
@@ -40,8 +40,8 @@ async function sqlstateOf(promise: Promise<unknown>): Promise<string | undefined
 
 beforeAll(async () => {
   cluster = await startCluster();
-  const dump = await loadGeneratedTemplate(cluster, 'pooldb', TEMPLATE, 20, GRANTS);
-  snapshot = await makePoolSnapshot(cluster, 'pooldb', dump, TEMPLATE);
+  await loadGeneratedTemplate(cluster, 'pooldb', TEMPLATE, 20, GRANTS);
+  snapshot = (await makeSnapshot(cluster, 'pooldb', TEMPLATE)).pool;
   db = new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database: 'pooldb', max: 12 });
 });
 
@@ -122,6 +122,23 @@ describe('warm pool', () => {
     expect((await cluster.query(`SELECT count(*)::int AS n FROM "Taken One".pg_class`, 'pooldb').catch(() => ({ rows: [{ n: -1 }] }))).rows[0].n).toBe(-1);
   });
 
+  it.each(['Acme Corp', "o'neil", 'tenant_日本', 'select'])('claims for the awkward name %s and verifies', async (tenant) => {
+    await fillPool(db, snapshot, { target: 1 });
+    const claimed = await claimSpare(db, snapshot, tenant);
+    expect(claimed.tenant).toBe(tenant);
+    const client = await db.connect();
+    try {
+      const result = await verifyTenantWith(client, { template: TEMPLATE, tenant });
+      expect(result.differences).toEqual([]);
+      expect(result.equal && result.isolated).toBe(true);
+      const quoted = `"${tenant.replace(/"/g, '""')}"`;
+      await client.query(`INSERT INTO ${quoted}.t_10 (code, name) VALUES ('k', 'v')`);
+      expect((await client.query(`SELECT table_name, row_id FROM ${quoted}.audit_log`)).rows).toEqual([{ table_name: 't_10', row_id: '1' }]);
+    } finally {
+      client.release();
+    }
+  });
+
   it('never hands the same spare to two concurrent claims', async () => {
     await emptyPool(db);
     const filled = await fillPool(db, snapshot, { target: 10 });
@@ -134,7 +151,7 @@ describe('warm pool', () => {
     expect(new Set(won.map((w) => w.spare)).size).toBe(10);
     expect(new Set(won.map((w) => w.spare))).toEqual(new Set(filled.built));
     expect(lost.map((e) => e.code)).toEqual(['POOL_EMPTY', 'POOL_EMPTY']);
-    const present = await cluster.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' ORDER BY 1`, 'pooldb');
+    const present = await cluster.query(`SELECT nspname FROM pg_namespace WHERE nspname ~ '^tenant_[0-9]+$' ORDER BY 1`, 'pooldb');
     expect(present.rows.map((r) => r.nspname)).toEqual(won.map((w) => w.tenant).sort());
     expect((await readPoolStatus(db, snapshot.checksum)).ready).toEqual([]);
   });
@@ -150,7 +167,7 @@ describe('warm pool', () => {
     expect((await readPoolStatus(db, snapshot.checksum)).ready).toHaveLength(2);
 
     await cluster.query(`CREATE TABLE ${TEMPLATE}.added (id int PRIMARY KEY)`, 'pooldb');
-    const next = await makePoolSnapshot(cluster, 'pooldb', undefined, TEMPLATE);
+    const next = (await makeSnapshot(cluster, 'pooldb', TEMPLATE)).pool;
     expect(next.checksum).not.toBe(snapshot.checksum);
     pool.setSnapshot(next);
     await pool.idle();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planClaim } from '../../../core/pool/claim-plan.js';
+import { planClaim, renderPieces } from '../../../core/pool/claim-plan.js';
 
 const body = (p: string): string => `
 SET check_function_bodies = false;
@@ -26,7 +26,9 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA ${p} GRANT SELECT ON TABLES TO app;
 `;
 
 describe.each(['#{prefix}', '__tenant__'])('planClaim with placeholder %s', (p) => {
-  const plan = planClaim(body(p), p);
+  const raw = planClaim(body(p), p);
+  // Rendering with the placeholder itself gives the planned statements back in placeholder form.
+  const plan = { ...raw, claim: renderPieces(body(p), p, raw.claim, () => p), build: renderPieces(body(p), p, raw.build, () => p) };
 
   it('rewrites what stores the name as text, and nothing stored by OID', () => {
     expect(plan.rewrites.map((r) => r.kind)).toEqual(['default', 'function', 'function', 'view', 'trigger', 'comment', 'function-setting']);
@@ -50,6 +52,26 @@ describe.each(['#{prefix}', '__tenant__'])('planClaim with placeholder %s', (p) 
     expect(plan.claim).toContain(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${p} GRANT SELECT ON TABLES TO app;`);
     expect(plan.build).toContain(`CREATE OR REPLACE FUNCTION ${p}.h()`);
     expect(plan.build).toContain('setval');
+  });
+
+  it('renders each occurrence with the name for its offset', () => {
+    const offsets: number[] = [];
+    const text = renderPieces(body(p), p, raw.claim, (offset) => {
+      offsets.push(offset);
+      return body(p).slice(offset, offset + p.length) === p ? 'acme' : 'WRONG';
+    });
+    expect(text).not.toContain(p);
+    expect(text).not.toContain('WRONG');
+    expect(text).toContain("CREATE OR REPLACE TRIGGER tr AFTER INSERT ON acme.t FOR EACH ROW EXECUTE FUNCTION acme.f('acme.t');");
+    expect(offsets.length).toBe(text.split('acme').length - 1);
+  });
+
+  it('also rewrites what the snapshot itself says is kept as text', () => {
+    const sql = `CREATE TABLE ${p}.t (id int);\nCOMMENT ON TABLE ${p}.t IS 'x';\n`;
+    const second = sql.indexOf(p, sql.indexOf('COMMENT'));
+    const flagged = planClaim(sql, p, { storedAsText: (offset) => offset === second });
+    expect(flagged.rewrites.map((r) => r.kind)).toEqual(['comment']);
+    expect(planClaim(sql, p).rewrites).toEqual([]);
   });
 
   it('reports statements it cannot rewrite in place', () => {

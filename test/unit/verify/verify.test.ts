@@ -5,11 +5,11 @@ import { listSchemaNameForms, replaceSchemaName } from '../../../core/verify/sch
 
 describe('listSchemaNameForms', () => {
   it.each([
-    ['acme', 'acme', ['"acme"', 'acme']],
-    ['Acme Corp', '"Acme Corp"', ['"Acme Corp"']],
-    ['select', '"select"', ['"select"']],
-    ["o'neil", `"o'neil"`, [`"o''neil"`, `"o'neil"`]],
-    ['tenant_日本', '"tenant_日本"', ['"tenant_日本"']],
+    ['acme', 'acme', ['"acme"', "'acme'", 'acme']],
+    ['Acme Corp', '"Acme Corp"', ['"Acme Corp"', "'Acme Corp'"]],
+    ['select', '"select"', ['"select"', "'select'", 'select']],
+    ["o'neil", `"o'neil"`, [`'o''neil'`, `"o''neil"`, `"o'neil"`]],
+    ['tenant_日本', '"tenant_日本"', ['"tenant_日本"', "'tenant_日本'"]],
   ])('%s', (name, canonical, patterns) => {
     const forms = listSchemaNameForms(name);
     expect(forms.canonical).toBe(canonical);
@@ -25,12 +25,16 @@ describe('replaceSchemaName', () => {
     ['Acme Corp', `nextval('"Acme Corp".items_id_seq'::regclass)`, `nextval('public.items_id_seq'::regclass)`],
     ["o'neil", `nextval('"o''neil".s'::regclass), "o'neil".t`, `nextval('public.s'::regclass), public.t`],
     ['select', 'select * from "select".t', 'select * from public.t'],
+    ['copy', 'copy.t, copy x, "copy".u', 'public.t, copy x, public.u'],
     ['tenant_日本', 'SET search_path TO \'"tenant_日本"\'', `SET search_path TO 'public'`],
+    ['Acme Corp', "SET search_path TO 'Acme Corp', 'public'", "SET search_path TO 'public', 'public'"],
+    ["o'neil", "SET search_path TO 'o''neil'", "SET search_path TO 'public'"],
   ])('%s: %s', (tenant, text, expected) => {
     expect(replaceSchemaName(text, tenant, 'public')).toBe(expected);
   });
-  it('writes a non-plain template name quoted', () => {
+  it('writes a non-plain template name quoted, in the form it replaces', () => {
     expect(replaceSchemaName('acme.t', 'acme', 'App')).toBe('"App".t');
+    expect(replaceSchemaName(`nextval('"o''neil".s'::regclass), search_path TO 'o''neil'`, "o'neil", "it's")).toBe(`nextval('"it''s".s'::regclass), search_path TO 'it''s'`);
   });
 });
 

@@ -1,0 +1,96 @@
+/**
+ * Snapshot + tenant name → the exact SQL provisioning runs. Each placeholder
+ * occurrence is replaced by the name written for its context: a quoted
+ * identifier or the raw name, then escaped for every layer around it, inside
+ * out (a '' literal doubles quotes, an E'' literal also backslashes, a
+ * dollar-quoted body must not end early, a comment must stay a comment).
+ */
+import { TenantryError } from '../errors.js';
+import { quoteIdentifier } from '../sql/quote.js';
+import { expandOccurrences, type Snapshot } from './format.js';
+import type { ReferenceSite } from './references.js';
+import { utf8Length } from './sha256.js';
+
+/** Throws INVALID_TENANT_NAME unless name is a usable schema name: 1–63 bytes of UTF-8, no pg_ prefix, no NUL or control characters. */
+export function validateTenantName(name: string): void {
+  const bad = (why: string): never => {
+    throw new TenantryError('INVALID_TENANT_NAME', `The tenant name ${JSON.stringify(name)} cannot be used: ${why}`);
+  };
+  if (typeof name !== 'string' || name.length === 0) bad('it is empty. Give a schema name of 1 to 63 bytes.');
+  const bytes = utf8Length(name);
+  if (bytes > 63) bad(`it is ${bytes} bytes long in UTF-8 and PostgreSQL truncates names to 63 bytes. Choose a shorter name.`);
+  if (name.includes('\u0000')) bad('it contains a NUL character, which PostgreSQL does not allow in names.');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being rejected
+  if (/[\u0001-\u001f\u007f]/.test(name)) bad('it contains a control character (such as a newline or tab). Use printable characters only.');
+  if (name.startsWith('pg_')) bad('names starting with pg_ are reserved for PostgreSQL system schemas. Choose another prefix.');
+  if (/^\s|\s$/.test(name)) bad('it starts or ends with white space, which is almost certainly a mistake. Trim it.');
+}
+
+/** The text that replaces the placeholder in one context. */
+export function renderName(tenant: string, site: ReferenceSite): string {
+  let s = site.form === 'identifier' ? quoteIdentifier(tenant) : tenant;
+  for (const w of site.wrappers) {
+    switch (w.type) {
+      case 'literal':
+        if (w.style === 'escape') s = s.replace(/\\/g, '\\\\');
+        s = s.replace(/'/g, "''");
+        break;
+      case 'dollar':
+        if (s.includes(w.tag)) {
+          throw new TenantryError('INVALID_TENANT_NAME', `The tenant name ${JSON.stringify(tenant)} contains ${w.tag}, which would end a dollar-quoted function body early. Choose a name without "${w.tag}".`);
+        }
+        break;
+      case 'line-comment':
+        break; // validateTenantName rejects line breaks
+      case 'block-comment':
+        s = s.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
+        break;
+    }
+  }
+  return s;
+}
+
+/** The exact SQL to execute for tenant; the snapshot must come from parseSnapshot or createSnapshot. */
+export function renderSnapshot(snapshot: Snapshot, tenant: string): string {
+  validateTenantName(tenant);
+  const { header, body } = snapshot;
+  const placeholder = header.placeholder;
+  const order = expandOccurrences(header);
+  const names: (string | undefined)[] = new Array(header.contexts.length);
+  const tags = header.contexts.map((c) => c.wrappers.filter((w) => w.type === 'dollar').map((w) => (w as { tag: string }).tag));
+  const parts: string[] = [];
+  let last = 0;
+  let i = 0;
+  for (let at = body.indexOf(placeholder); at !== -1; at = body.indexOf(placeholder, at + placeholder.length)) {
+    const index = order[i++];
+    const site = index === undefined ? undefined : header.contexts[index];
+    if (index === undefined || site === undefined) throw missing(header.counts.replaced, i);
+    let name = names[index];
+    if (name === undefined) {
+      name = renderName(tenant, site);
+      names[index] = name;
+    }
+    for (const tag of tags[index] ?? []) checkDollarNeighbours(body, at, placeholder, name, tag, tenant);
+    parts.push(body.slice(last, at), name);
+    last = at + placeholder.length;
+  }
+  if (i !== order.length) throw missing(order.length, i);
+  parts.push(body.slice(last));
+  return parts.join('');
+}
+
+/** A name ending in `$` next to body text starting with `$` could form the closing tag: refuse. */
+function checkDollarNeighbours(body: string, at: number, placeholder: string, name: string, tag: string, tenant: string): void {
+  if (!name.includes('$')) return;
+  const k = tag.length - 1;
+  const before = body.slice(Math.max(0, at - k), at);
+  const after = body.slice(at + placeholder.length, at + placeholder.length + k);
+  const count = (s: string): number => s.split(tag).length - 1;
+  if (count(before + name + after) > count(before + placeholder + after)) {
+    throw new TenantryError('INVALID_TENANT_NAME', `The tenant name ${JSON.stringify(tenant)} would form ${tag} with the text next to it and end a dollar-quoted function body early. Choose a name without "$".`);
+  }
+}
+
+function missing(expected: number, found: number): TenantryError {
+  return new TenantryError('SNAPSHOT_PLACEHOLDER_MISSING', `The snapshot header lists ${expected} placeholder occurrences but the body holds ${found === expected ? 'more' : found}. The snapshot was changed; template the dump again.`);
+}

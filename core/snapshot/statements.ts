@@ -1,0 +1,204 @@
+/**
+ * The statements of a dump that cannot run once per tenant, found on the
+ * RegionMap fast path: psql meta-commands (\restrict, \connect …), pg_dump's
+ * session preamble, database- and cluster-wide objects (extensions, roles,
+ * databases, …) and, optionally, OWNER TO. Each is stripped from the snapshot
+ * and reported; what they imply (extensions to install, session settings to
+ * apply) is returned so provisioning can act on it.
+ */
+import { T } from '../sql/scanner.js';
+import type { RegionMap } from '../sql/region-map.js';
+import { W, isWord, newNearToken, nextToken, type NearToken } from '../sql/backward.js';
+
+export interface StrippedStatement {
+  start: number;
+  /** End of the statement including its `;` and the rest of its line. */
+  end: number;
+  /** 1-based line of start (filled by the caller). */
+  line: number;
+  text: string;
+  reason: string;
+}
+
+export interface StripAnalysis {
+  stripped: StrippedStatement[];
+  /** Extensions the dump installs (CREATE EXTENSION): the database needs them once, not per tenant. */
+  extensions: { name: string; schema?: string }[];
+  /** Session settings from the stripped preamble (SET name = value), for provisioning to apply. */
+  sessionSettings: Record<string, string>;
+  /** CREATE SCHEMA statements for schemas other than the template: they would run for every tenant. */
+  otherSchemas: string[];
+  /** Roles named in OWNER TO (kept or stripped): they must exist in the cluster. */
+  roles: string[];
+}
+
+/** Settings pg_dump puts in its preamble (and before tables): provisioning sets its own session state. */
+const SESSION_SETTINGS = new Set([
+  'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'transaction_timeout', 'client_encoding',
+  'standard_conforming_strings', 'check_function_bodies', 'xmloption', 'client_min_messages', 'row_security',
+  'default_with_oids', 'default_table_access_method', 'default_tablespace', 'escape_string_warning', 'synchronous_commit',
+]);
+
+/** CREATE/ALTER/DROP targets that live outside the schema (database- or cluster-wide). */
+const WIDE_OBJECTS: Record<string, string> = {
+  role: 'roles are cluster-wide',
+  user: 'roles are cluster-wide',
+  group: 'roles are cluster-wide',
+  database: 'databases are cluster-wide',
+  tablespace: 'tablespaces are cluster-wide',
+  publication: 'publications are database-wide',
+  subscription: 'subscriptions are database-wide',
+  event: 'event triggers are database-wide',
+  server: 'foreign servers are database-wide',
+  language: 'languages are database-wide',
+  system: 'ALTER SYSTEM is cluster-wide',
+};
+
+export interface StripOptions {
+  schema: string;
+  stripOwner: boolean;
+}
+
+/** Finds the top-level statements to strip (see the file comment). */
+export function findStrippableStatements(map: RegionMap, options: StripOptions): StripAnalysis {
+  const analysis: StripAnalysis = { stripped: [], extensions: [], sessionSettings: {}, otherSchemas: [], roles: [] };
+  const text = map.text;
+  const t = newNearToken();
+  const u = newNearToken();
+  let ri = 0;
+  let statementStart = map.from;
+  let semi = text.indexOf(';', map.from);
+  for (;;) {
+    // The next statement boundary: a `;` in code, or a meta-command / COPY data region.
+    while (ri < map.count && (semi === -1 || (map.starts[ri] as number) < semi)) {
+      const code = map.codes[ri] as number;
+      const start = map.starts[ri] as number;
+      const end = map.ends[ri] as number;
+      ri++;
+      if (code === T.metaCommand) {
+        const command = text.slice(start, Math.min(end, start + 200));
+        const word = /^\\[a-z!?]*/i.exec(command)?.[0] ?? '\\';
+        add(analysis, text, start, end, `psql meta-command ${word}: a driver cannot run it${word === '\\restrict' || word === '\\unrestrict' ? ' (pg_dump 17.6+ / 16.10+ / 15.14+ security guard)' : ''}`);
+        statementStart = end;
+      } else if (code === T.copyData) statementStart = end;
+      if (semi !== -1 && semi < end) semi = text.indexOf(';', end);
+    }
+    if (semi === -1) break;
+    classify(analysis, map, statementStart, semi + 1, options, t, u);
+    statementStart = semi + 1;
+    semi = text.indexOf(';', semi + 1);
+  }
+  return analysis;
+}
+
+function add(analysis: StripAnalysis, text: string, start: number, end: number, reason: string): void {
+  // Take the rest of the line too when it is only white space.
+  let e = end;
+  while (e < text.length && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9 || text.charCodeAt(e) === 13)) e++;
+  if (text.charCodeAt(e) === 10) e++;
+  else e = end;
+  const shown = text.slice(start, end);
+  analysis.stripped.push({ start, end: e, line: 0, text: shown.length > 300 ? `${shown.slice(0, 300)}…` : shown, reason });
+}
+
+/** Looks at the statement text[from, end) (end just past its `;`). */
+function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, t: NearToken, u: NearToken): void {
+  const text = map.text;
+  const first = nextToken(map, from, t);
+  if (first.kind !== W.word || first.start >= end) return;
+  const start = first.start;
+  const c = text.charCodeAt(start) | 32;
+  // Only statements starting with these letters can be stripped: s(et/elect), c(reate/omment), a(lter), g(rant), r(evoke).
+  if (c !== 115 && c !== 99 && c !== 97 && c !== 103 && c !== 114) return;
+  const second = nextToken(map, first.end, u);
+  if (isWord(map, first, 'set')) {
+    let name = second;
+    if (isWord(map, name, 'session') || isWord(map, name, 'local')) name = nextToken(map, name.end, u);
+    const setting = name.kind === W.word ? text.slice(name.start, name.end).toLowerCase() : '';
+    if (SESSION_SETTINGS.has(setting)) {
+      const value = text.slice(name.end, end - 1).replace(/^\s*(?:=|to)\s*/i, '').trim();
+      analysis.sessionSettings[setting] = value;
+      add(analysis, text, start, end, `session setting ${setting} (pg_dump preamble): provisioning sets its own session state`);
+    }
+    return;
+  }
+  if (isWord(map, first, 'select')) {
+    // SELECT pg_catalog.set_config('search_path', '', false);
+    const body = text.slice(second.start, end);
+    if (/^(?:pg_catalog\s*\.\s*)?set_config\s*\(\s*'search_path'\s*,\s*''\s*,\s*false\s*\)\s*;$/i.test(body)) {
+      analysis.sessionSettings.search_path = "''";
+      add(analysis, text, start, end, 'empties search_path (pg_dump preamble): provisioning sets its own search_path');
+    }
+    return;
+  }
+  if (isWord(map, first, 'create') || isWord(map, first, 'alter') || isWord(map, first, 'drop') || isWord(map, first, 'comment')) {
+    let kind = second;
+    if (isWord(map, first, 'create') && isWord(map, kind, 'or')) {
+      kind = nextToken(map, nextToken(map, kind.end, u).end, u); // OR REPLACE
+    }
+    if (isWord(map, first, 'comment')) {
+      if (!isWord(map, kind, 'on')) return;
+      const target = nextToken(map, kind.end, u);
+      if (isWord(map, target, 'extension')) add(analysis, text, start, end, 'comment on an extension: extensions are per database');
+      else if (isWord(map, target, 'database') || isWord(map, target, 'role') || isWord(map, target, 'tablespace')) add(analysis, text, start, end, 'comment on a cluster-wide object');
+      return;
+    }
+    if (isWord(map, kind, 'extension')) {
+      if (isWord(map, first, 'create')) {
+        const m = /^CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[^\s;]+)(?:\s+WITH)?(?:\s+SCHEMA\s+("(?:[^"]|"")+"|[^\s;]+))?/i.exec(text.slice(start, end));
+        if (m) analysis.extensions.push(m[2] === undefined ? { name: unquote(m[1] ?? '') } : { name: unquote(m[1] ?? ''), schema: unquote(m[2]) });
+      }
+      add(analysis, text, start, end, 'extensions are per database: install them once, not per tenant');
+      return;
+    }
+    const word = kind.kind === W.word ? text.slice(kind.start, kind.end).toLowerCase() : '';
+    if (word === 'foreign' || word === 'user') {
+      const next = nextToken(map, kind.end, u);
+      if (isWord(map, next, 'data') || isWord(map, next, 'mapping')) {
+        add(analysis, text, start, end, 'foreign-data wrappers and user mappings are database-wide');
+        return;
+      }
+    }
+    const wide = WIDE_OBJECTS[word];
+    if (wide !== undefined && !(word === 'event' && !isWord(map, nextToken(map, kind.end, u), 'trigger'))) {
+      add(analysis, text, start, end, wide);
+      return;
+    }
+    if (word === 'schema' && isWord(map, first, 'create')) {
+      let name = nextToken(map, kind.end, u);
+      if (isWord(map, name, 'if')) name = nextToken(map, nextToken(map, nextToken(map, name.end, u).end, u).end, u);
+      const schemaName = nameOf(map, name);
+      if (schemaName !== undefined && schemaName !== options.schema) analysis.otherSchemas.push(schemaName);
+      return;
+    }
+    if (isWord(map, first, 'alter')) {
+      if (word === 'default') {
+        // ALTER DEFAULT PRIVILEGES without IN SCHEMA applies to the whole database.
+        if (!/\bIN\s+SCHEMA\b/i.test(text.slice(start, end))) add(analysis, text, start, end, 'ALTER DEFAULT PRIVILEGES without IN SCHEMA is database-wide');
+        return;
+      }
+      const owner = /\bOWNER\s+TO\s+("(?:[^"]|"")+"|[^\s;]+)\s*;$/i.exec(text.slice(start, end));
+      if (owner) {
+        const role = unquote(owner[1] ?? '');
+        if (!analysis.roles.includes(role)) analysis.roles.push(role);
+        if (options.stripOwner) add(analysis, text, start, end, 'OWNER TO (stripped with --no-owner): objects belong to the provisioning role');
+      }
+    }
+    return;
+  }
+  if (isWord(map, first, 'grant') || isWord(map, first, 'revoke')) {
+    // GRANT role TO role (no ON): role membership is cluster-wide.
+    const body = text.slice(start, end);
+    if (!/\bON\b/i.test(body)) add(analysis, text, start, end, 'role membership is cluster-wide');
+  }
+}
+
+function nameOf(map: RegionMap, t: NearToken): string | undefined {
+  if (t.kind === W.word) return map.text.slice(t.start, t.end).toLowerCase();
+  if (t.kind === W.region && t.code === T.quotedIdentifier) return map.text.slice(t.start + 1, t.end - 1).replace(/""/g, '"');
+  return undefined;
+}
+
+function unquote(name: string): string {
+  return name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase();
+}

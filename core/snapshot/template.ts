@@ -1,0 +1,263 @@
+/**
+ * Templating: a pg_dump --schema-only text → a snapshot in which every chosen
+ * reference to the template schema is the placeholder, with the statements
+ * that cannot run per tenant stripped and reported.
+ */
+import { TenantryError } from '../errors.js';
+import { mapRegions } from '../sql/region-map.js';
+import type { CatalogFacts } from './catalog-facts.js';
+import { serializeSnapshot, SNAPSHOT_FORMAT_VERSION, type Snapshot, type SnapshotHeader } from './format.js';
+import { minifyWithEdits } from './minify.js';
+import { materializeReferences, scanSchemaReferences, type ReferenceKind, type ReferenceList, type ReferenceSite, type SchemaReference } from './references.js';
+import { sha256Hex, utf8Length } from './sha256.js';
+import { findStrippableStatements, type StripAnalysis, type StrippedStatement } from './statements.js';
+import { detectDumpVersions } from './dump-versions.js';
+
+export const DEFAULT_PLACEHOLDER = '#{prefix}';
+
+export interface TemplateOptions {
+  schema: string;
+  /** Default `#{prefix}`. */
+  placeholder?: string;
+  minify?: boolean;
+  /** Strip ALTER … OWNER TO statements. */
+  stripOwner?: boolean;
+  catalog?: CatalogFacts;
+  /** Versions of pg_dump and the server; read from the dump's head comments when not given. */
+  source?: { pgDumpVersion?: string; serverVersion?: string };
+  now?: Date;
+  /** Indexes (into report.references) of references to leave as they are. */
+  skip?: number[];
+  /** Leave every reference that needs review (dynamic SQL, comments) as it is. */
+  skipFlagged?: boolean;
+}
+
+export interface TemplateReport {
+  /** Every reference found, in text order (materialized on first access: large dumps have 100k+). */
+  readonly references: SchemaReference[];
+  countsByKind: Partial<Record<ReferenceKind, number>>;
+  /** Replaced references that need review, with line and column. */
+  readonly flagged: SchemaReference[];
+  /** References left as they were (skip / skipFlagged). */
+  readonly skipped: SchemaReference[];
+  stripped: StrippedStatement[];
+  warnings: string[];
+  extensions: { name: string; schema?: string }[];
+  roles: string[];
+}
+
+export interface TemplateResult {
+  snapshot: Snapshot;
+  /** The snapshot file text. */
+  text: string;
+  report: TemplateReport;
+}
+
+/** Whether a placeholder is usable; throws INVALID_PLACEHOLDER with the reason. */
+export function validatePlaceholder(placeholder: string): void {
+  const bad = (why: string): never => {
+    throw new TenantryError('INVALID_PLACEHOLDER', `The placeholder ${JSON.stringify(placeholder)} cannot be used: ${why}`);
+  };
+  if (placeholder.length === 0) bad('it is empty. Use the default #{prefix} or another marker.');
+  if (placeholder.length > 64) bad('it is longer than 64 characters.');
+  if (/[\s'"\\]/.test(placeholder) || /[\u0000-\u001f\u007f]/.test(placeholder)) {
+    bad('it contains white space, a quote, a backslash or a control character, which would change how the SQL around it is read. Use something like #{prefix}.');
+  }
+  if (placeholder.includes('$')) bad('it contains $, which could start or end a dollar-quoted body. Use something like #{prefix}.');
+  if (placeholder.includes('--') || placeholder.includes('/*') || placeholder.includes('*/')) bad('it contains a comment marker.');
+}
+
+/** The templated body and what was found, before the header (checksum) is made. */
+export interface TemplatedDump {
+  body: string;
+  references: ReferenceList;
+  /** Indexes into references of the occurrences in the body, in order. */
+  emitted: number[];
+  /** Indexes into references left as they were. */
+  skipped: number[];
+  strip: StripAnalysis;
+}
+
+/** Turns a schema-only dump into a snapshot (see the file comment). */
+export function createSnapshot(dumpSql: string, options: TemplateOptions): TemplateResult {
+  const { body, references: list, emitted, skipped: skippedIdx, strip } = templateDump(dumpSql, options);
+  const schema = options.schema;
+  const placeholder = options.placeholder ?? DEFAULT_PLACEHOLDER;
+  const contextIndex = new Map<ReferenceSite, number>();
+  const placeholder = options.placeholder ?? DEFAULT_PLACEHOLDER;
+  if (schema.length === 0 || utf8Length(schema) > 63) {
+    throw new TenantryError('USAGE', `The template schema name ${JSON.stringify(schema)} is not a valid schema name (1 to 63 bytes).`);
+  }
+  validatePlaceholder(placeholder);
+  const at = dumpSql.indexOf(placeholder);
+  if (at !== -1) {
+    const line = dumpSql.slice(0, at).split('\n').length;
+    throw new TenantryError('PLACEHOLDER_IN_DUMP', `The placeholder ${placeholder} already occurs in the dump (line ${line}), so it could not be told apart from a replaced name. Choose another with --placeholder.`, { detail: `line ${line}` });
+  }
+
+  const map = mapRegions(dumpSql);
+  const list = scanSchemaReferences(dumpSql, { schema, ...(options.catalog ? { catalog: options.catalog } : {}) }, map);
+  const strip = findStrippableStatements(map, { schema, stripOwner: options.stripOwner ?? false });
+  fillLines(dumpSql, strip.stripped);
+
+  // Which references are replaced: not inside a stripped statement, not skipped.
+  const skip = new Set(options.skip ?? []);
+  const replaced: number[] = [];
+  const skippedIdx: number[] = [];
+  let si = 0;
+  for (let i = 0; i < list.starts.length; i++) {
+    const start = list.starts[i] as number;
+    while (si < strip.stripped.length && (strip.stripped[si] as StrippedStatement).end <= start) si++;
+    const cut = strip.stripped[si];
+    if (cut !== undefined && cut.start <= start) continue;
+    if (skip.has(i) || (options.skipFlagged === true && (list.sites[i] as ReferenceSite).needsReview)) skippedIdx.push(i);
+    else replaced.push(i);
+  }
+
+  const { body, kept, positions } = buildBody(dumpSql, list, replaced, strip.stripped, placeholder, options.minify ?? false);
+  const emitted = replaced.filter((_, k) => kept[k]);
+  checkPlacement(body, placeholder, positions);
+  return { body, references: list, emitted, skipped: skippedIdx, strip };
+}
+
+/** The templating itself (references found, statements stripped, placeholders placed); createSnapshot adds the header. */
+export function templateDump(dumpSql: string, options: TemplateOptions): TemplatedDump {
+  const schema = options.schema;
+  const contexts: ReferenceSite[] = [];
+  const occurrences: [number, number][] = [];
+  const byKind: Partial<Record<ReferenceKind, number>> = {};
+  let flaggedCount = 0;
+  for (const i of emitted) {
+    const site = list.sites[i] as ReferenceSite;
+    let c = contextIndex.get(site);
+    if (c === undefined) {
+      c = contexts.length;
+      contexts.push(site);
+      contextIndex.set(site, c);
+    }
+    const last = occurrences[occurrences.length - 1];
+    if (last !== undefined && last[0] === c) last[1]++;
+    else occurrences.push([c, 1]);
+    byKind[site.kind] = (byKind[site.kind] ?? 0) + 1;
+    if (site.needsReview) flaggedCount++;
+  }
+
+  const warnings = collectWarnings(options, strip, list, skippedIdx.length);
+  const source = { ...detectDumpVersions(dumpSql), ...options.source };
+  const header: SnapshotHeader = {
+    formatVersion: SNAPSHOT_FORMAT_VERSION,
+    schema,
+    placeholder,
+    ...(source.pgDumpVersion ? { pgDumpVersion: source.pgDumpVersion } : {}),
+    ...(source.serverVersion ? { serverVersion: source.serverVersion } : {}),
+    createdAt: (options.now ?? new Date()).toISOString(),
+    checksum: sha256Hex(body),
+    minified: options.minify ?? false,
+    counts: { replaced: emitted.length, byKind, flagged: flaggedCount, skipped: skippedIdx.length, stripped: strip.stripped.length },
+    warnings,
+    requires: { extensions: strip.extensions, roles: strip.roles },
+    sessionSettings: strip.sessionSettings,
+    contexts,
+    occurrences,
+  };
+  const snapshot: Snapshot = { header, body };
+  const report = makeReport(dumpSql, list, emitted, skippedIdx, byKind, strip, warnings);
+  return { snapshot, text: serializeSnapshot(snapshot), report };
+}
+
+/** Render finds placeholders with indexOf: each must be found exactly where it was put, and nowhere else. */
+function checkPlacement(body: string, placeholder: string, positions: number[]): void {
+  let k = 0;
+  for (let at = body.indexOf(placeholder); at !== -1; at = body.indexOf(placeholder, at + placeholder.length), k++) {
+    if (positions[k] !== at) {
+      throw new TenantryError('INVALID_PLACEHOLDER', `The placeholder ${placeholder} combines with the text next to it, so it could not be found again reliably. Choose a placeholder such as #{prefix}.`, { detail: `offset ${at} in the snapshot body` });
+    }
+  }
+  if (k !== positions.length) throw new TenantryError('INVALID_PLACEHOLDER', `The placeholder ${placeholder} could not be found again in the snapshot body. Choose a placeholder such as #{prefix}.`);
+}
+
+function buildBody(sql: string, list: ReferenceList, replaced: number[], stripped: StrippedStatement[], placeholder: string, minify: boolean): { body: string; kept: boolean[]; positions: number[] } {
+  const starts = replaced.map((i) => list.starts[i] as number);
+  const ends = replaced.map((i) => list.ends[i] as number);
+  if (minify) {
+    const { text, kept, positions } = minifyWithEdits(sql, { cuts: stripped, replacements: { starts, ends, with: placeholder } });
+    return { body: text, kept, positions };
+  }
+  const positions: number[] = [];
+  let length = 0;
+  const parts: string[] = [];
+  const push = (s: string): void => {
+    parts.push(s);
+    length += s.length;
+  };
+  let p = 0;
+  let si = 0;
+  for (let k = 0; k < starts.length; k++) {
+    const s = starts[k] as number;
+    while (si < stripped.length && (stripped[si] as StrippedStatement).start < s) {
+      const cut = stripped[si] as StrippedStatement;
+      push(sql.slice(p, cut.start));
+      p = cut.end;
+      si++;
+    }
+    push(sql.slice(p, s));
+    positions.push(length);
+    push(placeholder);
+    p = ends[k] as number;
+  }
+  for (; si < stripped.length; si++) {
+    const cut = stripped[si] as StrippedStatement;
+    if (cut.start < p) continue;
+    push(sql.slice(p, cut.start));
+    p = cut.end;
+  }
+  push(sql.slice(p));
+  return { body: parts.join(''), kept: new Array<boolean>(starts.length).fill(true), positions };
+}
+
+function fillLines(sql: string, stripped: StrippedStatement[]): void {
+  let line = 1;
+  let p = 0;
+  for (const s of stripped) {
+    for (let i = sql.indexOf('\n', p); i !== -1 && i < s.start; i = sql.indexOf('\n', i + 1)) line++;
+    p = s.start;
+    s.line = line;
+  }
+}
+
+function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof findStrippableStatements>, list: ReferenceList, skipped: number): string[] {
+  const warnings: string[] = [];
+  if (list.starts.length === 0) warnings.push(`No reference to schema ${options.schema} was found. Check --schema: names are case-sensitive when quoted, and unquoted names fold to lower case.`);
+  for (const other of strip.otherSchemas) {
+    warnings.push(`The dump creates schema ${other}, which is not the template: it would be created again for every tenant. Dump only the template (pg_dump -n ${options.schema}) or remove it.`);
+  }
+  if (strip.extensions.length > 0) {
+    warnings.push(`Extensions needed in the database (install once, not per tenant): ${strip.extensions.map((e) => (e.schema ? `${e.name} (in ${e.schema})` : e.name)).join(', ')}.`);
+  }
+  if (!options.catalog && strip.extensions.some((e) => e.schema === options.schema)) {
+    warnings.push(`Extensions live in the template schema ${options.schema}; without catalog facts only well-known extension members (citext, pg_trgm, uuid-ossp, …) are left alone. Template from a live database to be exact.`);
+  }
+  const flagged = list.sites.filter((s) => s.needsReview).length;
+  if (flagged > 0) warnings.push(`${flagged} references need review (names in dynamic SQL or comments); they were ${options.skipFlagged ? 'left as they were' : 'replaced'}.`);
+  if (skipped > 0) warnings.push(`${skipped} references were left pointing at ${options.schema} on request.`);
+  return warnings;
+}
+
+function makeReport(sql: string, list: ReferenceList, emitted: number[], skippedIdx: number[], byKind: Partial<Record<ReferenceKind, number>>, strip: ReturnType<typeof findStrippableStatements>, warnings: string[]): TemplateReport {
+  let all: SchemaReference[] | undefined;
+  const references = (): SchemaReference[] => (all ??= materializeReferences(sql, list));
+  const emittedSet = new Set(emitted);
+  const report = {
+    countsByKind: byKind,
+    stripped: strip.stripped,
+    warnings,
+    extensions: strip.extensions,
+    roles: strip.roles,
+  } as TemplateReport;
+  Object.defineProperties(report, {
+    references: { enumerable: true, get: references },
+    flagged: { enumerable: true, get: () => references().filter((r, i) => r.needsReview && emittedSet.has(i)) },
+    skipped: { enumerable: true, get: () => skippedIdx.map((i) => references()[i] as SchemaReference) },
+  });
+  return report;
+}

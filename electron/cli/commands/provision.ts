@@ -1,0 +1,121 @@
+/** `tenantry provision`: creates tenants from a snapshot file. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { TenantryError } from '../../../core/errors.js';
+import { buildPsqlTenantScript } from '../../../core/provision/tenant-guard.js';
+import { assertNotReservedTenantName } from '../../../core/pool/spare-name.js';
+import { parseSnapshot } from '../../../core/snapshot/format.js';
+import { validateTenantName } from '../../../core/snapshot/render.js';
+import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
+import { createProvisioner, snapshotSource, type ProvisionSummary, type ProvisionVia } from '../../services/provision.js';
+import { UsageError, type CliCommand, type CliIo } from '../command.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+
+async function readText(path: string, what: string, io: CliIo): Promise<string> {
+  try {
+    return await readFile(resolve(io.cwd, path), 'utf8');
+  } catch (error) {
+    throw new TenantryError('FILE_NOT_FOUND', `The ${what} ${path} cannot be read: ${(error as Error).message}.`, { cause: error });
+  }
+}
+
+/** Tenant names from a file: one per line; blank lines and lines starting with # are skipped. */
+export function parseTenantsFile(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith('#'));
+}
+
+/** The human-readable summary. */
+export function formatSummary(summary: ProvisionSummary, via: ProvisionVia): string {
+  const lines = [`${summary.created} created, ${summary.exists} already existed, ${summary.failed} failed, ${summary.skipped} not started — ${summary.elapsedMs} ms via ${via}.`];
+  for (const t of summary.tenants) {
+    if (t.status === 'failed' || t.status === 'exists') lines.push(`  ${t.tenant}: [${t.error?.code ?? t.status}] ${t.error?.userMessage ?? ''}${t.error?.detail ? `\n    ${t.error.detail.replace(/\n/g, '\n    ')}` : ''}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const provisionCommand: CliCommand = {
+  name: 'provision',
+  summary: 'Create tenants from a snapshot, one transaction each',
+  usage: [
+    'Usage: tenantry provision --snapshot SNAPSHOT.sql (--tenant T … | --tenants-file F)',
+    '                          [--via driver|psql] [--concurrency N] [--continue-on-error]',
+    '                          [--dry-run] [--json] [--url URL]',
+    '',
+    'Creates each tenant in its own transaction: an advisory lock on the name, a',
+    'check that the schema does not exist (an existing tenant is left untouched),',
+    'the snapshot rendered for the tenant, commit. All or nothing per tenant.',
+    '',
+    '  --snapshot FILE  the snapshot made by `tenantry snapshot`',
+    '  --tenant T       a tenant name (repeatable)',
+    '  --tenants-file F one tenant name per line (# comments allowed)',
+    '  --via driver|psql  node-postgres (default) or psql --single-transaction',
+    '  --concurrency N  tenants at once (default 4)',
+    '  --continue-on-error  carry on after a failed tenant (default: stop)',
+    '  --dry-run        print the SQL that would run, connect to nothing',
+    '  --json           print the summary as JSON',
+    CONNECTION_USAGE,
+    '',
+    'Exit status: 0 when every tenant was created, 1 otherwise.',
+  ].join('\n'),
+  async run(argv, io) {
+    const values = parseOptions(argv, {
+      ...CONNECTION_OPTIONS,
+      snapshot: { type: 'string' },
+      tenant: { type: 'string', multiple: true },
+      'tenants-file': { type: 'string' },
+      via: { type: 'string' },
+      concurrency: { type: 'string' },
+      'continue-on-error': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
+    });
+    const snapshotPath = requireOption(values, 'snapshot');
+    const via = (stringOption(values, 'via') ?? 'driver') as ProvisionVia;
+    if (via !== 'driver' && via !== 'psql') throw new UsageError('--via must be driver or psql.');
+    const concurrencyText = stringOption(values, 'concurrency') ?? '4';
+    const concurrency = Number(concurrencyText);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency needs a whole number from 1 to 64.');
+    const tenantsFile = stringOption(values, 'tenants-file');
+    const tenants = [...listOption(values, 'tenant'), ...(tenantsFile ? parseTenantsFile(await readText(tenantsFile, 'tenants file', io)) : [])];
+    if (tenants.length === 0) throw new UsageError('Name at least one tenant with --tenant or --tenants-file.');
+    const duplicates = tenants.filter((t, i) => tenants.indexOf(t) !== i);
+    if (duplicates.length > 0) throw new UsageError(`Tenant names repeated: ${[...new Set(duplicates)].map((d) => `"${d}"`).join(', ')}.`);
+    for (const t of tenants) {
+      validateTenantName(t);
+      assertNotReservedTenantName(t);
+    }
+    const snapshot = parseSnapshot(await readText(snapshotPath, 'snapshot', io));
+    const source = snapshotSource(snapshot);
+
+    if (values['dry-run'] === true) {
+      for (const tenant of tenants) {
+        const sql = source.render(tenant);
+        io.stdout(`-- tenant ${JSON.stringify(tenant)} via ${via}\n`);
+        const script = buildPsqlTenantScript(tenant, sql, buildSessionPreamble(source.sessionSettings));
+        io.stdout(via === 'psql' ? script : `BEGIN;\n${script}COMMIT;\n`);
+        io.stdout('\n');
+      }
+      return 0;
+    }
+
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const pgBin = listOption(values, 'pg-bin');
+    const provisioner = await createProvisioner(profile, { via, concurrency, env: io.env, ...(pgBin.length > 0 ? { pgBin } : {}) });
+    let summary: ProvisionSummary;
+    try {
+      summary = await provisioner.provisionMany(source, tenants, {
+        continueOnError: values['continue-on-error'] === true,
+        onProgress: (p) => {
+          if (p.status !== 'running' && values.json !== true) io.stderr(`${p.status.padEnd(7)} ${p.tenant}${p.elapsedMs !== undefined ? ` (${p.elapsedMs} ms)` : ''}\n`);
+        },
+      });
+    } finally {
+      await provisioner.close();
+    }
+    io.stdout(values.json === true ? JSON.stringify({ via, ...summary }, null, 2) + '\n' : formatSummary(summary, via));
+    return summary.created === tenants.length ? 0 : 1;
+  },
+};

@@ -1,0 +1,97 @@
+/** `tenantry snapshot`: dump a template schema and make a catalog-aware snapshot file. */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createTenantSnapshot, type TenantSnapshot } from '../../services/snapshot.js';
+import type { CliCommand } from '../command.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+
+/** The human-readable snapshot report. */
+export function formatSnapshotReport(result: TenantSnapshot, output: string): string {
+  const { report, dump, shared, ledger } = result;
+  const lines = [
+    `Wrote snapshot of schema "${dump.schema}" to ${output}.`,
+    `  pg_dump ${dump.pgDump.version} (${dump.pgDump.path}), server ${dump.serverVersion}, ${dump.bytes} bytes dumped.`,
+    `  References templated: ${Object.entries(report.countsByKind).map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}.`,
+  ];
+  if (report.flagged.length > 0) {
+    lines.push(`  To review (${report.flagged.length}):`);
+    for (const r of report.flagged.slice(0, 20)) lines.push(`    line ${r.line}:${r.column} ${r.kind}: ${r.context.trim().slice(0, 120)}`);
+    if (report.flagged.length > 20) lines.push(`    … and ${report.flagged.length - 20} more`);
+  }
+  if (ledger.tables.length > 0) lines.push(`  Migration ledger rows carried: ${ledger.tables.map((t) => `${t.name} (${t.rows})`).join(', ')}.`);
+  const outside = new Map<string, number>();
+  for (const d of shared.dependencies) {
+    const key = d.extension ? `extension ${d.extension}` : `schema ${d.toSchema ?? '?'}`;
+    outside.set(key, (outside.get(key) ?? 0) + 1);
+  }
+  if (outside.size > 0) lines.push(`  Tenants will share: ${[...outside].map(([k, n]) => `${k} (${n} dependenc${n === 1 ? 'y' : 'ies'})`).join(', ')}.`);
+  if (result.leftOut.length > 0) {
+    lines.push('  Left out:');
+    for (const l of result.leftOut) lines.push(`    - ${l}`);
+  }
+  for (const w of report.warnings) lines.push(`  Warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+export const snapshotCommand: CliCommand = {
+  name: 'snapshot',
+  summary: 'Dump a template schema and template it into a snapshot file',
+  usage: [
+    'Usage: tenantry snapshot --schema S -o SNAPSHOT.sql [--placeholder P] [--minify]',
+    '                         [--no-owner] [--no-privileges] [--ledger TABLE …] [--json] [--url URL]',
+    '',
+    'Dumps schema S with pg_dump, reads the catalog (what belongs to S, what belongs',
+    'to extensions), carries the rows of migration ledger tables (schema_migrations,',
+    'django_migrations, … and every --ledger TABLE), and replaces each reference to',
+    'S with the placeholder.',
+    '',
+    '  --schema S       the template schema',
+    '  -o, --output FILE  where to write the snapshot',
+    '  --placeholder P  the placeholder text (default #{prefix})',
+    '  --minify         strip comments and blank lines',
+    '  --no-owner       leave out OWNER TO statements',
+    '  --no-privileges  leave out GRANT/REVOKE statements',
+    '  --ledger TABLE   also carry the rows of TABLE (repeatable)',
+    '  --json           print the report as JSON on standard output',
+    CONNECTION_USAGE,
+  ].join('\n'),
+  async run(argv, io) {
+    const values = parseOptions(argv, {
+      ...CONNECTION_OPTIONS,
+      schema: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      placeholder: { type: 'string' },
+      minify: { type: 'boolean' },
+      'no-owner': { type: 'boolean' },
+      'no-privileges': { type: 'boolean' },
+      ledger: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+    });
+    const schema = requireOption(values, 'schema');
+    const output = requireOption(values, 'output');
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const pgBin = listOption(values, 'pg-bin');
+    const placeholder = stringOption(values, 'placeholder');
+    const result = await createTenantSnapshot(profile, {
+      schema,
+      ...(placeholder !== undefined ? { placeholder } : {}),
+      minify: values.minify === true,
+      noOwner: values['no-owner'] === true,
+      noPrivileges: values['no-privileges'] === true,
+      ledgerTables: listOption(values, 'ledger'),
+      env: io.env,
+      ...(pgBin.length > 0 ? { pgBin } : {}),
+      onStderrLine: (line) => io.stderr(`pg_dump: ${line}\n`),
+    });
+    await writeFile(resolve(io.cwd, output), result.text);
+    if (values.json === true) {
+      const { snapshot: _s, text: _t, ...rest } = result;
+      void _s;
+      void _t;
+      io.stdout(JSON.stringify({ output, ...rest }, null, 2) + '\n');
+    } else {
+      io.stderr(formatSnapshotReport(result, output));
+    }
+    return 0;
+  },
+};

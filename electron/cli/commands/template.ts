@@ -1,0 +1,158 @@
+/** `tenantry template`: turn a schema-only dump into a snapshot file, offline. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TenantryError } from '../../../core/errors.js';
+import { createSnapshot, type TemplateReport } from '../../../core/snapshot/template.js';
+import type { SnapshotHeader } from '../../../core/snapshot/format.js';
+import { UsageError, type CliCommand, type CliIo } from '../command.js';
+
+const USAGE = [
+  'Usage: tenantry template DUMP.sql --schema S -o SNAPSHOT.sql [--placeholder P] [--minify]',
+  '                         [--no-owner] [--skip-flagged] [--report REPORT.json] [--json]',
+  '',
+  'Reads a pg_dump --schema-only file and replaces every reference to schema S',
+  '(identifiers, name literals, search_path settings, function bodies, dynamic SQL,',
+  'comments) with the placeholder, using a real SQL lexer. Statements that cannot',
+  'run once per tenant (psql meta-commands, the session preamble, extensions, roles',
+  '…) are stripped and listed. Offline: no database is needed.',
+  '',
+  '  --schema S           the template schema (case-sensitive; unquoted names are lower case)',
+  '  -o, --output FILE    where to write the snapshot (- for standard output)',
+  '  --placeholder P      the placeholder text (default #{prefix})',
+  '  --minify             drop comments and blank lines, collapse white space',
+  '  --no-owner           strip ALTER … OWNER TO statements',
+  '  --skip-flagged       leave references that need review (dynamic SQL, comments) as they are',
+  '  --report FILE        write every reference (line, column, kind, context) as JSON',
+  '  --json               print the summary as JSON on standard output',
+].join('\n');
+
+interface TemplateArgs {
+  dump: string;
+  schema: string;
+  output: string;
+  placeholder?: string;
+  minify: boolean;
+  noOwner: boolean;
+  skipFlagged: boolean;
+  report?: string;
+  json: boolean;
+}
+
+function parse(argv: string[]): TemplateArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        schema: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        placeholder: { type: 'string' },
+        minify: { type: 'boolean' },
+        'no-owner': { type: 'boolean' },
+        'skip-flagged': { type: 'boolean' },
+        report: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the dump file to template.' : `expected one dump file, got ${positionals.length}.`);
+  if (!values.schema) throw new UsageError('--schema is required: the name of the template schema in the dump.');
+  if (!values.output) throw new UsageError('-o/--output is required: where to write the snapshot.');
+  return {
+    dump: positionals[0] as string,
+    schema: values.schema,
+    output: values.output,
+    ...(values.placeholder !== undefined ? { placeholder: values.placeholder } : {}),
+    minify: values.minify === true,
+    noOwner: values['no-owner'] === true,
+    skipFlagged: values['skip-flagged'] === true,
+    ...(values.report !== undefined ? { report: values.report } : {}),
+    json: values.json === true,
+  };
+}
+
+/** Reads a text file, turning "not found" into a TenantryError. */
+export async function readTextFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TenantryError('FILE_NOT_FOUND', `The ${what} ${path} does not exist. Check the path.`, { cause: error });
+    throw error;
+  }
+}
+
+function summary(header: SnapshotHeader, report: TemplateReport, output: string): string {
+  const lines = [`Wrote snapshot of schema ${JSON.stringify(header.schema)} to ${output} (${header.counts.replaced} placeholder occurrences).`];
+  const kinds = Object.entries(header.counts.byKind).map(([k, n]) => `${n} ${k}`);
+  lines.push(`  References by kind: ${kinds.join(', ') || 'none'}.`);
+  const flagged = report.flagged;
+  if (flagged.length > 0) {
+    lines.push(`  Replaced, please review (${flagged.length}):`);
+    for (const r of flagged.slice(0, 25)) lines.push(`    ${r.line}:${r.column} ${r.kind}: ${r.context.trim().slice(0, 120)}`);
+    if (flagged.length > 25) lines.push(`    … and ${flagged.length - 25} more (see --report)`);
+  }
+  const skipped = report.skipped;
+  if (skipped.length > 0) {
+    lines.push(`  Left pointing at ${header.schema} (${skipped.length}):`);
+    for (const r of skipped.slice(0, 25)) lines.push(`    ${r.line}:${r.column} ${r.kind}: ${r.context.trim().slice(0, 120)}`);
+  }
+  if (report.stripped.length > 0) {
+    lines.push(`  Stripped (${report.stripped.length}):`);
+    for (const s of report.stripped) lines.push(`    ${s.line}: ${s.text.split('\n')[0]?.slice(0, 80)}  — ${s.reason}`);
+  }
+  for (const w of report.warnings) lines.push(`  Warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+async function runTemplate(argv: string[], io: CliIo): Promise<number> {
+  const args = parse(argv);
+  const dumpPath = resolve(io.cwd, args.dump);
+  const sql = await readTextFile(dumpPath, 'dump file');
+  const { snapshot, text, report } = createSnapshot(sql, {
+    schema: args.schema,
+    ...(args.placeholder !== undefined ? { placeholder: args.placeholder } : {}),
+    minify: args.minify,
+    stripOwner: args.noOwner,
+    skipFlagged: args.skipFlagged,
+  });
+  const toStdout = args.output === '-';
+  const output = toStdout ? '-' : resolve(io.cwd, args.output);
+  if (toStdout) io.stdout(text);
+  else await writeFile(output, text, { mode: 0o644 });
+  if (args.report !== undefined) {
+    const full = { header: snapshot.header, references: report.references, stripped: report.stripped, warnings: report.warnings };
+    await writeFile(resolve(io.cwd, args.report), JSON.stringify(full, null, 2) + '\n');
+  }
+  const header = snapshot.header;
+  if (args.json) {
+    const result = {
+      output,
+      schema: header.schema,
+      placeholder: header.placeholder,
+      checksum: header.checksum,
+      counts: header.counts,
+      flagged: report.flagged.map((r) => ({ line: r.line, column: r.column, kind: r.kind, text: r.text, context: r.context })),
+      skipped: report.skipped.map((r) => ({ line: r.line, column: r.column, kind: r.kind, text: r.text, context: r.context })),
+      stripped: report.stripped.map((s) => ({ line: s.line, text: s.text, reason: s.reason })),
+      requires: header.requires,
+      warnings: header.warnings,
+    };
+    (toStdout ? io.stderr : io.stdout)(JSON.stringify(result, null, 2) + '\n');
+  } else {
+    (toStdout ? io.stderr : io.stdout)(summary(header, report, output));
+  }
+  return 0;
+}
+
+export const templateCommand: CliCommand = {
+  name: 'template',
+  summary: 'Template a schema-only dump into a snapshot file (offline)',
+  usage: USAGE,
+  run: runTemplate,
+};

@@ -1,0 +1,88 @@
+/**
+ * Makes a catalog-aware snapshot of a template schema: pg_dump the schema,
+ * read the catalog (what belongs to the schema, what belongs to extensions),
+ * append the migration-ledger rows, and hand it all to the snapshot engine.
+ * Reports what tenants will share with the rest of the database and what the
+ * snapshot leaves out.
+ */
+import type { ConnectionProfile } from '../../core/connection/profile.js';
+import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
+import { createSnapshot } from '../../core/snapshot/template.js';
+import { dumpSchema, type DumpSchemaOptions, type SchemaDump } from './dump.js';
+import { openClient } from './catalog/connect.js';
+import { readCatalogFacts } from './catalog/read-catalog-facts.js';
+import { readSharedObjects, type SharedObjectsReport } from './catalog/read-shared-objects.js';
+import { readLedgers, type LedgerRead } from './ledger.js';
+
+export interface TenantSnapshotOptions extends DumpSchemaOptions {
+  placeholder?: string;
+  minify?: boolean;
+  /** Tables to carry rows of, besides the known migration ledgers. */
+  ledgerTables?: string[];
+}
+
+type SnapshotOutput = ReturnType<typeof createSnapshot>;
+
+export interface TenantSnapshot {
+  snapshot: SnapshotOutput['snapshot'];
+  /** The snapshot file's text. */
+  text: string;
+  report: SnapshotOutput['report'];
+  dump: Omit<SchemaDump, 'sql'>;
+  catalog: CatalogFacts;
+  shared: SharedObjectsReport;
+  ledger: Omit<LedgerRead, 'sql'>;
+  /** Plain sentences: what a tenant does not get from the snapshot, and why. */
+  leftOut: string[];
+}
+
+/** The SQL handed to the engine: the dump, then the ledger rows. */
+export function appendLedgerRows(dumpSql: string, ledgerSql: string): string {
+  if (!ledgerSql) return dumpSql;
+  return `${dumpSql}${dumpSql.endsWith('\n') ? '' : '\n'}\n${ledgerSql}`;
+}
+
+function describeLeftOut(shared: SharedObjectsReport, options: TenantSnapshotOptions, stripped: { reason: string }[]): string[] {
+  const leftOut: string[] = [];
+  for (const e of shared.extensions) leftOut.push(`Extension ${e.name} (in schema ${e.schema}) is shared: CREATE EXTENSION is per database, tenants use the installed one.`);
+  if (shared.extensionMembersInTemplate > 0) leftOut.push(`${shared.extensionMembersInTemplate} extension member objects inside the template schema are left to their extensions.`);
+  const roles = shared.roles.filter((r) => r.name !== 'PUBLIC').map((r) => r.name);
+  if (roles.length > 0) leftOut.push(`Roles ${roles.join(', ')} are cluster-wide: the snapshot refers to them but never creates them.`);
+  if (shared.dependents.length > 0) {
+    const examples = shared.dependents.slice(0, 3).map((d) => `${d.from} → ${d.to}`).join('; ');
+    leftOut.push(`${shared.dependents.length} object${shared.dependents.length === 1 ? '' : 's'} in other schemas depend on the template (${examples}${shared.dependents.length > 3 ? '; …' : ''}): they keep pointing at the template, not at tenants. Move them into the template schema if every tenant needs its own.`);
+  }
+  if (options.noOwner) leftOut.push('Ownership (ALTER … OWNER TO) was left out (--no-owner): tenant objects belong to the role that provisions them.');
+  if (options.noPrivileges) leftOut.push('Privileges (GRANT/REVOKE) were left out (--no-privileges).');
+  const reasons = new Map<string, number>();
+  for (const s of stripped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+  for (const [reason, n] of reasons) leftOut.push(`${n} line${n === 1 ? '' : 's'} removed: ${reason}.`);
+  return leftOut;
+}
+
+/** Dumps, reads the catalog and ledgers, and templates `options.schema` into a snapshot. */
+export async function createTenantSnapshot(profile: ConnectionProfile, options: TenantSnapshotOptions): Promise<TenantSnapshot> {
+  const { sql: dumpSql, ...dump } = await dumpSchema(profile, options);
+  const client = await openClient(profile);
+  let catalog: CatalogFacts;
+  let shared: SharedObjectsReport;
+  let ledger: LedgerRead;
+  try {
+    catalog = await readCatalogFacts(client, options.schema);
+    shared = await readSharedObjects(client, options.schema);
+    ledger = await readLedgers(client, options.schema, options.ledgerTables ?? []);
+  } finally {
+    await client.end();
+  }
+  const { snapshot, text, report } = createSnapshot(appendLedgerRows(dumpSql, ledger.sql), {
+    schema: options.schema,
+    ...(options.placeholder !== undefined ? { placeholder: options.placeholder } : {}),
+    minify: options.minify ?? false,
+    stripOwner: options.noOwner ?? false,
+    catalog,
+    source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
+  });
+  const { sql: _ledgerSql, ...ledgerInfo } = ledger;
+  void _ledgerSql;
+  return { snapshot, text, report, dump, catalog, shared, ledger: ledgerInfo, leftOut: describeLeftOut(shared, options, report.stripped) };
+}

@@ -1,0 +1,4 @@
+import { CORPUS } from '../harness/corpus.js';
+import { defineCorpusSuite } from './suite.js';
+
+defineCorpusSuite(CORPUS.find((c) => c.file === 'danbooru.sql')!);
