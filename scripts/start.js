@@ -1,13 +1,51 @@
 #!/usr/bin/env node
-// `npm start`: builds if needed, then opens the desktop window when an Electron
-// binary is installed, otherwise serves the UI in web mode on 127.0.0.1.
-// Until the app lands (issue 5) it prints the CLI help.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// `npm start`: builds when needed, then opens the desktop window when an
+// Electron binary is installed (and there is a display); otherwise serves the
+// UI in web mode on 127.0.0.1, prints the address and opens a browser when
+// there is one. `npm start -- --web` forces web mode; other arguments go to
+// `tenantry ui` (e.g. `npm start -- --port 8080 --no-open`).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-if (!existsSync('dist/electron/cli/index.js')) {
-  const build = spawnSync('npm', ['run', 'build:node'], { stdio: 'inherit' });
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+
+const built = ['dist/electron/cli/index.js', 'dist/electron/main/index.js', 'dist/electron/preload/index.cjs', 'dist/renderer/index.html'].every((f) => existsSync(join(root, f)));
+if (!built) {
+  console.log('Building Tenantry (first start)…');
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const r = spawnSync(process.execPath, ['bin/tenantry.js', '--help'], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+
+// Never require('electron') here: without its binary it would try to download one.
+function findElectronBinary() {
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const exe = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, process.platform === 'win32' ? 'electron.exe' : 'electron');
+    return existsSync(exe) ? exe : undefined;
+  }
+  const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
+  if (!existsSync(pathFile)) return undefined;
+  const exe = join(root, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(exe) ? exe : undefined;
+}
+
+const args = process.argv.slice(2);
+const forceWeb = args.includes('--web');
+const uiArgs = args.filter((a) => a !== '--web');
+const electron = findElectronBinary();
+const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+
+let child;
+if (electron && hasDisplay && !forceWeb) {
+  console.log('Opening the Tenantry desktop app…');
+  const sandboxArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  child = spawn(electron, [root, ...sandboxArgs], { stdio: 'inherit' });
+} else {
+  const why = forceWeb ? 'web mode requested' : !electron ? 'no Electron binary installed' : 'no display';
+  console.log(`Starting Tenantry in web mode (${why}).`);
+  child = spawn(process.execPath, [join(root, 'bin', 'tenantry.js'), 'ui', ...uiArgs], { stdio: 'inherit' });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -65,6 +65,14 @@ export function suggestSettings(profile: ConnectionProfile, facts: DiagnosticFac
       next = { ...profile, sslmode: profile.sslrootcert ? 'verify-full' : 'require' };
       if (!profile.sslrootcert) notes.push('require encrypts without verifying the server; add sslrootcert and use verify-full when you have the CA certificate.');
       break;
+    case 'CONNECTION_REJECTED':
+      // pg_hba.conf may accept this user only without encryption (hostnossl).
+      if (facts.policy?.plaintext?.ok && facts.sslmode !== 'disable') {
+        next = { ...without(profile, 'sslrootcert', 'sslcert', 'sslkey', 'sslcrl', 'sslpassword', 'sslcertmode', 'sslnegotiation'), sslmode: 'prefer' };
+        insecure = true;
+        notes.push('pg_hba.conf accepts this connection only without encryption (hostnossl). Ask the DBA for a hostssl line to encrypt it.');
+      }
+      break;
     case 'SSL_NOT_SUPPORTED_BY_SERVER':
       next = { ...without(profile, 'sslrootcert', 'sslcert', 'sslkey', 'sslcrl', 'sslpassword', 'sslcertmode', 'sslnegotiation'), sslmode: 'prefer' };
       insecure = true;

@@ -69,6 +69,8 @@ export interface ReferenceList {
 export interface FindReferencesOptions {
   schema: string;
   catalog?: CatalogFacts;
+  /** Extensions the dump itself installs into the schema (when known, saves a search; ignored with catalog). */
+  extensionsInSchema?: string[];
 }
 
 /** Casts whose input is an object name: `'tmpl.t'::regclass`. */
@@ -158,7 +160,11 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
   if (schema.length === 0) throw new TenantryError('USAGE', 'The template schema name is empty. Pass the schema to template with --schema.');
   const catalog = options.catalog && options.catalog.schema === schema ? options.catalog : undefined;
   const foldable = !/[A-Z]/.test(schema) && isPlainIdentifier(schema);
-  const extensionObjects = catalog ? collectNames(catalog.extensionObjects) : knownExtensionObjects(sql, schema);
+  const extensionObjects = catalog
+    ? collectNames(catalog.extensionObjects)
+    : options.extensionsInSchema
+      ? new Set(options.extensionsInSchema.flatMap((name) => KNOWN_EXTENSION_OBJECTS[name] ?? []))
+      : knownExtensionObjects(sql, schema);
   const extensionByLength: string[][] = [];
   for (const name of extensionObjects) (extensionByLength[name.length] ??= []).push(name);
   const finder: Finder = {
@@ -305,6 +311,7 @@ function handleRegion(f: Finder, map: RegionMap, ri: number, ctx: Context): void
 
 /** An identifier equal to the schema at [s, e) in code. */
 function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: Context, hint = -1): void {
+  if (qualifiedFastPath(f, map, s, e, ctx)) return;
   const a = nextToken(map, e, f.a);
   const prev = prevToken(map, s, f.b, hint);
   const afterDot = isSymbol(map, prev, '.');
@@ -342,6 +349,35 @@ function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: 
   if (where === 'schema') pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
   else if (where === 'search-path') pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'identifier', L_NONE, ctx, 'identifier');
   else if (where === 'relation') f.relationNamedLikeSchema = true;
+}
+
+/**
+ * The common case `… S.name` decided from neighbouring characters alone: a dot
+ * right after S, a plain name right after the dot, and before S something that
+ * is plainly not a dot (found without crossing a line, where a comment could end).
+ * Returns false when unsure; handleIdentifier then looks at whole tokens.
+ */
+function qualifiedFastPath(f: Finder, map: RegionMap, s: number, e: number, ctx: Context): boolean {
+  const text = map.text;
+  if (text.charCodeAt(e) !== 46 || e + 1 >= map.to) return false;
+  const n = text.charCodeAt(e + 1);
+  if (!isIdentifierStart(n)) return false;
+  const n2 = text.charCodeAt(e + 2);
+  if (n2 === 39 || n2 === 38) return false; // maybe E'…' or U&'…'
+  let q = s;
+  while (q > map.from && (text.charCodeAt(q - 1) === 32 || text.charCodeAt(q - 1) === 9)) q--;
+  if (q > map.from) {
+    const c = text.charCodeAt(q - 1);
+    // A dot, a line end (a comment may end there) or the end of a quoted token or comment: ask the slow path.
+    if (c === 46 || c === 10 || c === 13 || c === 39 || c === 34 || c === 36 || c === 47) return false;
+  }
+  let y = e + 2;
+  while (y < map.to && isIdentifierPart(text.charCodeAt(y))) y++;
+  if (f.extensionObjects.size > 0 && isExtensionObject(f, text, e + 1, y, true)) return true;
+  const ref = pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
+  f.candidates.push(ref);
+  f.candidateMaps.push(map);
+  return true;
 }
 
 /**

@@ -6,7 +6,7 @@
  * and reported; what they imply (extensions to install, session settings to
  * apply) is returned so provisioning can act on it.
  */
-import { T } from '../sql/scanner.js';
+import { T, isIdentifierPart } from '../sql/scanner.js';
 import type { RegionMap } from '../sql/region-map.js';
 import { W, isWord, newNearToken, nextToken, type NearToken } from '../sql/backward.js';
 
@@ -67,6 +67,8 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
   const u = newNearToken();
   let ri = 0;
   let statementStart = map.from;
+  // Where the statement's first token may start: after the comments that lead it (pg_dump's headers).
+  let lead = map.from;
   let semi = text.indexOf(';', map.from);
   for (;;) {
     // The next statement boundary: a `;` in code, or a meta-command / COPY data region.
@@ -75,20 +77,48 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
       const start = map.starts[ri] as number;
       const end = map.ends[ri] as number;
       ri++;
+      if ((code === T.lineComment || code === T.blockComment) && onlySpace(text, lead, start)) lead = end;
       if (code === T.metaCommand) {
         const command = text.slice(start, Math.min(end, start + 200));
         const word = /^\\[a-z!?]*/i.exec(command)?.[0] ?? '\\';
         add(analysis, text, start, end, `psql meta-command ${word}: a driver cannot run it${word === '\\restrict' || word === '\\unrestrict' ? ' (pg_dump 17.6+ / 16.10+ / 15.14+ security guard)' : ''}`);
-        statementStart = end;
-      } else if (code === T.copyData) statementStart = end;
+        statementStart = lead = end;
+      } else if (code === T.copyData) statementStart = lead = end;
       if (semi !== -1 && semi < end) semi = text.indexOf(';', end);
     }
     if (semi === -1) break;
-    classify(analysis, map, statementStart, semi + 1, options, t, u);
-    statementStart = semi + 1;
+    classify(analysis, map, Math.max(statementStart, lead), semi + 1, options, t, u);
+    statementStart = lead = semi + 1;
     semi = text.indexOf(';', semi + 1);
   }
   return analysis;
+}
+
+function onlySpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && (c < 9 || c > 13)) return false;
+  }
+  return true;
+}
+
+/** The first word of a statement that starts (after white space) at p, without a region lookup; undefined when it is not a plain word. */
+function firstWord(text: string, p: number, end: number, out: NearToken): NearToken | undefined {
+  while (p < end) {
+    const c = text.charCodeAt(p);
+    if (c !== 32 && (c < 9 || c > 13)) break;
+    p++;
+  }
+  const c = text.charCodeAt(p);
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return undefined;
+  const n = text.charCodeAt(p + 1);
+  if (n === 39 || n === 38) return undefined; // E'…', U&'…'
+  let q = p + 1;
+  while (q < end && isIdentifierPart(text.charCodeAt(q))) q++;
+  out.kind = W.word;
+  out.start = p;
+  out.end = q;
+  return out;
 }
 
 function add(analysis: StripAnalysis, text: string, start: number, end: number, reason: string): void {
@@ -104,8 +134,8 @@ function add(analysis: StripAnalysis, text: string, start: number, end: number, 
 /** Looks at the statement text[from, end) (end just past its `;`). */
 function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, t: NearToken, u: NearToken): void {
   const text = map.text;
-  const first = nextToken(map, from, t);
-  if (first.kind !== W.word || first.start >= end) return;
+  const first = firstWord(text, from, end, t);
+  if (first === undefined) return;
   const start = first.start;
   const c = text.charCodeAt(start) | 32;
   // Only statements starting with these letters can be stripped: s(et/elect), c(reate/omment), a(lter), g(rant), r(evoke).

@@ -115,8 +115,15 @@ export function mapRegions(text: string, from = 0, to = text.length): RegionMap 
     // Look-behind (E'…, a$b) may cross plain code but not the end of the last region.
     const bound = map.count > 0 ? (map.ends[map.count - 1] as number) : from;
     if (m === nQuote || m === nDquote) {
-      p = scanRegion(scanner, quoteStart(text, bound, m), map);
-    } else if (m === nDash || m === nSlash || m === nBackslash) {
+      const start = quoteStart(text, bound, m);
+      // Fast path for plain '…' and "…" (the vast majority); prefixed forms go through the scanner.
+      p = start === m ? scanPlainQuoted(hay, off, m, to, map, scanner) : scanRegion(scanner, start, map);
+    } else if (m === nDash) {
+      let eol = hay.indexOf('\n', m + 2 - off);
+      eol = eol === -1 ? to : eol + off;
+      map.push(m, eol, T.lineComment);
+      p = eol;
+    } else if (m === nSlash || m === nBackslash) {
       p = scanRegion(scanner, m, map);
     } else if (m === nDollar) {
       p = isDollarStart(text, bound, m) ? scanRegion(scanner, m, map) : m + 1;
@@ -153,6 +160,24 @@ function isDollarStart(text: string, p: number, m: number): boolean {
   if (m > p && isIdentifierPart(text.charCodeAt(m - 1))) return false;
   const n = text.charCodeAt(m + 1);
   return n === 36 || isIdentifierStart(n);
+}
+
+/** A '…' string or "…" identifier starting at m (no prefix): find the closing quote, skipping doubled ones. */
+function scanPlainQuoted(hay: string, off: number, m: number, to: number, map: RegionMap, scanner: SqlScanner): number {
+  const quote = hay.charCodeAt(m - off);
+  const ch = quote === 39 ? "'" : '"';
+  let q = m + 1 - off;
+  for (;;) {
+    const close = hay.indexOf(ch, q);
+    if (close === -1) return scanRegion(scanner, m, map); // unterminated: the scanner reports it
+    if (hay.charCodeAt(close + 1) === quote) {
+      q = close + 2;
+      continue;
+    }
+    const end = close + 1 + off;
+    map.push(m, end, quote === 39 ? T.string : T.quotedIdentifier);
+    return end;
+  }
 }
 
 /** Scans the one token starting at start with SqlScanner, records it if opaque, returns its end. */

@@ -40,7 +40,7 @@ export const T = {
 export type TokenCode = (typeof T)[keyof typeof T];
 
 // Character classes for the first 128 code units; everything >= 0x80 is an identifier character.
-const C_OTHER = 0;
+// 0: any other character
 const C_SPACE = 1;
 const C_IDENT_START = 2;
 const C_DIGIT = 3;

@@ -26,6 +26,7 @@ import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
 import { createPool, toConnectionError } from './catalog/connect.js';
 import { readServerVersion } from './catalog/server-version.js';
 import { runClientTool } from './dump/run-client-tool.js';
+import { planProvisionLocks } from './lock-budget.js';
 import { tenantExistsError, toProvisionError } from './provision/provision-errors.js';
 import { readSessionSettings, restoreSessionSettings } from './provision/session-settings.js';
 
@@ -181,6 +182,8 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
   async function provisionMany(source: TenantSource, tenants: readonly string[], many: ProvisionManyOptions = {}): Promise<ProvisionSummary> {
     const started = performance.now();
     let stop = false;
+    // Lock budget (issue 6): cap concurrency to what the server's lock table holds; LOCK_TABLE_TOO_SMALL before starting when one tenant cannot fit.
+    const locks = tenants.length > 0 ? await planProvisionLocks(pool, source.render('tenantry_lock_probe'), many.concurrency ?? concurrency, source) : undefined;
     const outcomes = await runQueue(
       tenants,
       async (tenant): Promise<TenantProgress> => {
@@ -199,7 +202,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
         many.onProgress?.(progress);
         return progress;
       },
-      { concurrency: many.concurrency ?? concurrency, shouldStop: () => stop || (many.signal?.aborted ?? false) },
+      { concurrency: locks?.concurrency ?? many.concurrency ?? concurrency, shouldStop: () => stop || (many.signal?.aborted ?? false) },
     );
     const results: TenantProgress[] = outcomes.map((o, i) => o ?? { tenant: tenants[i] ?? '', status: 'cancelled' });
     return {

@@ -42,10 +42,13 @@ export function appendLedgerRows(dumpSql: string, ledgerSql: string): string {
   return `${dumpSql}${dumpSql.endsWith('\n') ? '' : '\n'}\n${ledgerSql}`;
 }
 
-function describeLeftOut(shared: SharedObjectsReport, options: TenantSnapshotOptions, stripped: { reason: string }[]): string[] {
+function describeLeftOut(shared: SharedObjectsReport, catalog: CatalogFacts, options: TenantSnapshotOptions, stripped: { reason: string }[]): string[] {
   const leftOut: string[] = [];
   for (const e of shared.extensions) leftOut.push(`Extension ${e.name} (in schema ${e.schema}) is shared: CREATE EXTENSION is per database, tenants use the installed one.`);
-  if (shared.extensionMembersInTemplate > 0) leftOut.push(`${shared.extensionMembersInTemplate} extension member objects inside the template schema are left to their extensions.`);
+  if (shared.extensionMembersInTemplate > 0) {
+    const inTemplate = catalog.extensions.filter((e) => e.schema === options.schema).map((e) => e.name);
+    leftOut.push(`${shared.extensionMembersInTemplate} objects of extension${inTemplate.length === 1 ? '' : 's'} ${inTemplate.join(', ')} live in the template schema: they stay there, shared by every tenant, and are not copied.`);
+  }
   const roles = shared.roles.filter((r) => r.name !== 'PUBLIC').map((r) => r.name);
   if (roles.length > 0) leftOut.push(`Roles ${roles.join(', ')} are cluster-wide: the snapshot refers to them but never creates them.`);
   if (shared.dependents.length > 0) {
@@ -54,9 +57,15 @@ function describeLeftOut(shared: SharedObjectsReport, options: TenantSnapshotOpt
   }
   if (options.noOwner) leftOut.push('Ownership (ALTER … OWNER TO) was left out (--no-owner): tenant objects belong to the role that provisions them.');
   if (options.noPrivileges) leftOut.push('Privileges (GRANT/REVOKE) were left out (--no-privileges).');
+  const settings: string[] = [];
   const reasons = new Map<string, number>();
-  for (const s of stripped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
-  for (const [reason, n] of reasons) leftOut.push(`${n} line${n === 1 ? '' : 's'} removed: ${reason}.`);
+  for (const st of stripped) {
+    const setting = /^session setting (\S+)/.exec(st.reason)?.[1] ?? (st.reason.startsWith('empties search_path') ? 'search_path' : undefined);
+    if (setting) settings.push(setting);
+    else reasons.set(st.reason, (reasons.get(st.reason) ?? 0) + 1);
+  }
+  if (settings.length > 0) leftOut.push(`pg_dump's session settings (${settings.join(', ')}) moved to the snapshot header: provisioning applies them with SET LOCAL, so they end with each tenant's transaction.`);
+  for (const [reason, n] of reasons) leftOut.push(`${n} statement${n === 1 ? '' : 's'} removed: ${reason}.`);
   return leftOut;
 }
 
@@ -84,5 +93,5 @@ export async function createTenantSnapshot(profile: ConnectionProfile, options: 
   });
   const { sql: _ledgerSql, ...ledgerInfo } = ledger;
   void _ledgerSql;
-  return { snapshot, text, report, dump, catalog, shared, ledger: ledgerInfo, leftOut: describeLeftOut(shared, options, report.stripped) };
+  return { snapshot, text, report, dump, catalog, shared, ledger: ledgerInfo, leftOut: describeLeftOut(shared, catalog, options, report.stripped) };
 }

@@ -22,6 +22,7 @@ import { planClaim, renderPieces, type ClaimPlan } from '../../core/pool/claim-p
 import { assertNotReservedTenantName, formatSpareName, POOL_SCHEMA, SPARE_PREFIX } from '../../core/pool/spare-name.js';
 import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
 import { buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../core/provision/tenant-guard.js';
+import { planProvisionLocks } from './lock-budget.js';
 import { quoteIdent, quoteLiteral } from './pool-sql.js';
 
 /** What the pool needs of a snapshot (see toPoolSnapshot in warm-pool-snapshot.ts). */
@@ -205,6 +206,8 @@ export interface FillResult {
  */
 export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: { target?: number; signal?: AbortSignal; onBuilt?: (schema: string) => void } = {}): Promise<FillResult> {
   assertPoolable(getClaimPlan(snapshot));
+  // Building a spare is one tenant's transaction: refuse before starting when the lock table cannot hold it.
+  await planProvisionLocks(db, snapshot.body, 1, snapshot);
   await ensurePoolSchema(db);
   const lockClient = await db.connect();
   const result: FillResult = { built: [], dropped: [], busy: false };

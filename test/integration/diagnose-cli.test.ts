@@ -60,6 +60,24 @@ describe('tenantry diagnose', () => {
     expect(stdout).not.toContain(cluster.password);
   });
 
+  it('tenantry connection shows the resolved settings in each format, never the password', async () => {
+    const env = { ...userEnv(home), PGHOST: 'db.example.com', PGUSER: 'app', PGPASSWORD: 'hidden-pw', PGSSLMODE: 'require' };
+    const uri = await cli(['connection', '--url', 'dbname=shop port=6543'], env);
+    expect(uri.status).toBe(0);
+    expect(uri.stdout).toBe('postgresql://app@db.example.com:6543/shop?sslmode=require\n');
+    expect(uri.stderr).toMatch(/encrypts but does not verify.*A password is set \(not shown\)/);
+    const kv = await cli(['connection', '--format', 'keyvalue'], env);
+    expect(kv.stdout).toBe('host=db.example.com port=5432 dbname=app user=app sslmode=require\n');
+    const envOut = await cli(['connection', '--format', 'env', '--libpq', '15'], env);
+    expect(envOut.stdout).toContain("export PGSSLCERT=/dev/null/absent");
+    const service = await cli(['connection', '--format', 'service'], env);
+    expect(service.stdout).toBe('[tenantry]\nhost=db.example.com\nport=5432\ndbname=app\nuser=app\nsslmode=require\n');
+    const json = await cli(['connection', '--format', 'json'], env);
+    expect(JSON.parse(json.stdout)).toMatchObject({ hasPassword: true, ssl: { verifyChain: false, first: 'tls' } });
+    for (const out of [uri, kv, envOut, service, json]) expect(out.stdout + out.stderr).not.toContain('hidden-pw');
+    expect(await cli(['connection', '--format', 'yaml'], env)).toMatchObject({ status: 2 });
+  });
+
   it('usage errors exit 2 and name the option', async () => {
     expect(await cli(['diagnose', '--bogus'], {})).toMatchObject({ status: 2, stderr: expect.stringMatching(/unknown option --bogus/) });
     expect(await cli(['diagnose', '--url'], {})).toMatchObject({ status: 2, stderr: expect.stringMatching(/--url needs a value/) });
@@ -76,6 +94,20 @@ describe('tenantry diagnose', () => {
     expect(steps[0]).toMatchObject({ id: 'tcp', status: 'running' });
     expect(steps[1]).toMatchObject({ id: 'tcp', status: 'failed' });
     expect(report.suggestion).toBeUndefined();
+  });
+
+  it('stops with CANCELLED when the signal aborts between steps', async () => {
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const run = diagnoseConnection({ host: '127.0.0.1', port: cluster.port, user: 'postgres', password: cluster.password, database: 'postgres' }, {
+      psqlPath: PSQL, userEnv: userEnv(home), home, signal: controller.signal,
+      onStep: (s) => {
+        seen.push(`${s.id}:${s.status}`);
+        if (s.id === 'ssl-request' && s.status !== 'running') controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(seen).not.toContain('driver:running');
   });
 
   it('names AUTH_FAILED for a wrong password', async () => {

@@ -98,7 +98,8 @@ export function giveToNobody(path: string): void {
  * that contain `secret`, and how many command lines of `program` it saw
  * (proof that the watcher did see the children).
  */
-export function watchCommandLines(secret: string, program = 'psql'): { stop: () => { leaks: string[]; seen: number } } {
+export function watchCommandLines(secret: string | string[], program = 'psql'): { stop: () => { leaks: string[]; seen: number } } {
+  const secrets = Array.isArray(secret) ? secret : [secret];
   const leaks = new Set<string>();
   const seenPids = new Set<string>();
   const scan = () => {
@@ -115,7 +116,7 @@ export function watchCommandLines(secret: string, program = 'psql'): { stop: () 
       } catch {
         continue;
       }
-      if (cmdline.includes(secret)) leaks.add(cmdline);
+      if (secrets.some((x) => cmdline.includes(x))) leaks.add(cmdline);
       if (cmdline.includes(program)) seenPids.add(pid + cmdline);
     }
   };

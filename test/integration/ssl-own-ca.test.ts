@@ -16,7 +16,7 @@ import { connectDriverWithTransport } from '../../electron/services/connection/d
 import { diagnoseConnection } from '../../electron/services/diagnostics/diagnose.js';
 import { startCluster, type Cluster } from './harness/cluster.js';
 import { createCertAuthority, type CertAuthority, type CertFiles } from './harness/certs.js';
-import { PSQL, makeHome, provisionViaPsql, runCommand, userEnv } from './ssl-helpers.js';
+import { PSQL, makeHome, provisionViaPsql, runCommand, userEnv, watchCommandLines } from './ssl-helpers.js';
 
 describe('SSL server with its own CA, hostssl only', () => {
   let cluster: Cluster;
@@ -29,6 +29,7 @@ describe('SSL server with its own CA, hostssl only', () => {
   let alice: CertFiles;
   let aliceFromOtherCa: CertFiles;
   let bob: CertFiles;
+  let watcher: ReturnType<typeof watchCommandLines>;
 
   const base = (over: Partial<ConnectionProfile> = {}): ConnectionProfile => ({
     host: '127.0.0.1', port: cluster.port, user: 'postgres', password: cluster.password, database: 'postgres', ...over,
@@ -45,6 +46,7 @@ describe('SSL server with its own CA, hostssl only', () => {
   }
 
   beforeAll(async () => {
+    watcher = watchCommandLines(['pw-', 'key secret']);
     dir = mkdtempSync(join(tmpdir(), 'tenantry-ssl-ca-'));
     chmodSync(dir, 0o755);
     home = makeHome(dir, 'home');
@@ -189,7 +191,7 @@ describe('SSL server with its own CA, hostssl only', () => {
 
     it('with an encrypted key and sslpassword: the driver and Tenantry\'s psql both use it', async () => {
       const encrypted = join(dir, 'alice-encrypted.key');
-      await runCommand('openssl', ['pkey', '-in', alice.keyFile, '-aes256', '-passout', 'pass:key secret', '-out', encrypted], { PATH: process.env.PATH ?? '' });
+      await runCommand('openssl', ['pkey', '-in', alice.keyFile, '-aes256', '-passout', 'env:KEY_PASSPHRASE', '-out', encrypted], { PATH: process.env.PATH ?? '', KEY_PASSPHRASE: 'key secret' });
       chmodSync(encrypted, 0o600);
       const profile = aliceProfile({ sslcert: alice.certFile, sslkey: encrypted, sslpassword: 'key secret' });
       const report = await diagnose(profile);
@@ -247,5 +249,11 @@ describe('SSL server with its own CA, hostssl only', () => {
       expect(report.steps.find((s) => s.id === 'tls')?.status).toBe('warning');
       await provisionViaPsql(expiredCluster, profile, 'expired_require', userEnv(home));
     });
+  });
+
+  it('no process on the machine had a password or the key passphrase in its arguments meanwhile', () => {
+    const { leaks, seen } = watcher.stop();
+    expect(seen).toBeGreaterThan(10);
+    expect(leaks.filter((l) => l.includes(cluster.password) || l.includes(expiredCluster.password) || l.includes('key secret'))).toEqual([]);
   });
 });

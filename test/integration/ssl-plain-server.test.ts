@@ -13,6 +13,7 @@ import { connectDriverWithTransport } from '../../electron/services/connection/d
 import { resolveProfile } from '../../electron/services/connection/resolve-profile.js';
 import { diagnoseConnection } from '../../electron/services/diagnostics/diagnose.js';
 import { startCluster, type Cluster } from './harness/cluster.js';
+import { createCertAuthority } from './harness/certs.js';
 import { PSQL, makeHome, provisionViaPsql, runCommand, userEnv } from './ssl-helpers.js';
 
 describe('server with ssl=off', () => {
@@ -93,5 +94,42 @@ describe('server with ssl=off', () => {
     expect(ignored.password).toBeUndefined();
     expect(warnings.join()).toMatch(/group or world access/);
     await expect(connectDriverWithTransport(ignored)).rejects.toThrow(/settings have none/);
+  });
+});
+
+describe('server with ssl=on but only hostnossl lines', () => {
+  let cluster: Cluster;
+  let dir: string;
+  let home: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tenantry-nossl-'));
+    home = makeHome(dir, 'home');
+    const ca = await createCertAuthority(dir, 'CA');
+    const server = await ca.issueServerCert({ commonName: 'localhost', dnsNames: ['localhost'] });
+    cluster = await startCluster({ ssl: server, hba: ['hostnossl all all 127.0.0.1/32 scram-sha-256'] });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const profile = (sslmode: ConnectionProfile['sslmode']): ConnectionProfile => ({ host: '127.0.0.1', port: cluster.port, user: 'postgres', password: cluster.password, database: 'postgres', sslmode });
+
+  it('prefer: the TLS login is rejected, and like libpq the driver retries in plaintext', async () => {
+    const { client, transport } = await connectDriverWithTransport(profile('prefer'));
+    await client.end();
+    expect(transport).toBe('plaintext');
+    const report = await diagnoseConnection(profile('prefer'), { psqlPath: PSQL, userEnv: userEnv(home), home });
+    expect(report.verdict.code).toBe('OK');
+    expect(report.facts.policy?.withoutClientCert?.failure).toBe('CONNECTION_REJECTED');
+    await provisionViaPsql(cluster, profile('prefer'), 'nossl_prefer', userEnv(home));
+  });
+
+  it('require: rejected by pg_hba.conf, and the error says so', async () => {
+    const failed = connectDriverWithTransport(profile('require'));
+    await expect(failed).rejects.toThrow(/no pg_hba\.conf entry .*SSL encryption/);
+    const report = await diagnoseConnection(profile('require'), { psqlPath: PSQL, userEnv: userEnv(home), home });
+    expect(report.verdict.code).toBe('CONNECTION_REJECTED');
+    expect(report.facts.policy?.plaintext?.ok).toBe(true);
+    expect(report.suggestion).toMatchObject({ insecure: true, verified: true, profile: { sslmode: 'prefer' } });
   });
 });

@@ -159,3 +159,14 @@ describe('libpq version of a psql', () => {
     await expect(readClientMajor('/nonexistent/psql')).rejects.toMatchObject({ code: 'PSQL_NOT_FOUND' });
   });
 });
+
+describe('the command-line watcher the leak tests rely on', () => {
+  it('does see a secret in a short-lived child\'s arguments', async () => {
+    const { watchCommandLines, runCommand } = await import('./ssl-helpers.js');
+    const watcher = watchCommandLines('marker-7f3a', 'sleep');
+    await runCommand('sh', ['-c', 'sleep 0.05', 'marker-7f3a'], { PATH: process.env.PATH ?? '' });
+    const { leaks, seen } = watcher.stop();
+    expect(leaks.some((l) => l.includes('marker-7f3a'))).toBe(true);
+    expect(seen).toBeGreaterThan(0);
+  });
+});

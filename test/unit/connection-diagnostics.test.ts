@@ -111,6 +111,11 @@ describe('suggestSettings', () => {
     expect(suggest(none)?.profile.sslrootcert).toBeUndefined();
     expect(suggest(none)).toMatchObject({ insecure: true, profile: { sslmode: 'require' } });
   });
+  it('rejected with TLS but accepted in plaintext (hostnossl) → prefer, insecure', () => {
+    const f = facts({ driver: { ok: false, failure: 'CONNECTION_REJECTED' }, policy: { plaintext: { ok: true }, withoutClientCert: { ok: false, failure: 'CONNECTION_REJECTED' } } });
+    expect(suggest(f)).toMatchObject({ insecure: true, profile: { sslmode: 'prefer' } });
+    expect(suggest(facts({ driver: { ok: false, failure: 'CONNECTION_REJECTED' }, policy: { plaintext: { ok: false, failure: 'CONNECTION_REJECTED' } } }))).toBeUndefined();
+  });
   it('a client certificate required and none available: nothing to suggest', () => {
     expect(suggest(facts({ driver: { ok: false, failure: 'CLIENT_CERT_REQUIRED' } }))).toBeUndefined();
     expect(suggest(facts({ driver: { ok: false, failure: 'AUTH_FAILED' } }))).toBeUndefined();

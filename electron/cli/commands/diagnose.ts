@@ -2,20 +2,9 @@
 import type { DiagnosticReport, DiagnosticStep } from '../../../core/diagnostics/types.js';
 import { resolveProfile } from '../../services/connection/resolve-profile.js';
 import { diagnoseConnection } from '../../services/diagnostics/diagnose.js';
-import { findClientBinaries } from '../../services/binaries.js';
 import { UsageError, type CliCommand } from '../command.js';
 
 const MARKS: Record<DiagnosticStep['status'], string> = { running: '…', passed: 'ok  ', failed: 'FAIL', warning: 'WARN', skipped: 'skip' };
-
-async function pickPsql(env: NodeJS.ProcessEnv): Promise<string> {
-  try {
-    const found = await findClientBinaries('psql', { env });
-    const newest = found.filter((c) => c.version).sort((a, b) => (b.version?.major ?? 0) - (a.version?.major ?? 0))[0];
-    return newest?.path ?? 'psql';
-  } catch {
-    return 'psql';
-  }
-}
 
 /** The human-readable report. */
 export function formatReport(report: DiagnosticReport): string {
@@ -82,12 +71,21 @@ export const diagnoseCommand: CliCommand = {
       } else throw new UsageError(`unknown option ${arg}`);
     }
     const profile = await resolveProfile({ ...(url !== undefined ? { url } : {}), env: io.env, onWarning: (m) => io.stderr(`warning: ${m}\n`) });
-    const report = await diagnoseConnection(profile, {
-      psqlPath: psqlPath ?? (await pickPsql(io.env)),
-      userEnv: io.env,
-      timeoutMs,
-      ...(json ? {} : { onStep: (step: DiagnosticStep) => { if (step.status === 'running') io.stderr(`… ${step.title}\n`); } }),
-    });
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    process.once('SIGINT', cancel);
+    let report: DiagnosticReport;
+    try {
+      report = await diagnoseConnection(profile, {
+        ...(psqlPath !== undefined ? { psqlPath } : {}),
+        userEnv: io.env,
+        timeoutMs,
+        signal: controller.signal,
+        ...(json ? {} : { onStep: (step: DiagnosticStep) => { if (step.status === 'running') io.stderr(`… ${step.title}\n`); } }),
+      });
+    } finally {
+      process.off('SIGINT', cancel);
+    }
     io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
     return report.verdict.tenantryConnects ? 0 : 1;
   },

@@ -13,10 +13,12 @@ export function formatSnapshotReport(result: TenantSnapshot, output: string): st
     `  pg_dump ${dump.pgDump.version} (${dump.pgDump.path}), server ${dump.serverVersion}, ${dump.bytes} bytes dumped.`,
     `  References templated: ${Object.entries(report.countsByKind).map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}.`,
   ];
-  if (report.flagged.length > 0) {
-    lines.push(`  To review (${report.flagged.length}):`);
-    for (const r of report.flagged.slice(0, 20)) lines.push(`    line ${r.line}:${r.column} ${r.kind}: ${r.context.trim().slice(0, 120)}`);
-    if (report.flagged.length > 20) lines.push(`    … and ${report.flagged.length - 20} more`);
+  // Names in comments (pg_dump's "-- Name: …; Schema: …" headers) are replaced too; only dynamic SQL deserves a look.
+  const review = report.flagged.filter((r) => r.kind !== 'comment');
+  if (review.length > 0) {
+    lines.push(`  To review (${review.length}, names inside dynamic SQL strings):`);
+    for (const r of review.slice(0, 20)) lines.push(`    line ${r.line}:${r.column}: ${r.context.trim().slice(0, 120)}`);
+    if (review.length > 20) lines.push(`    … and ${review.length - 20} more`);
   }
   if (ledger.tables.length > 0) lines.push(`  Migration ledger rows carried: ${ledger.tables.map((t) => `${t.name} (${t.rows})`).join(', ')}.`);
   const outside = new Map<string, number>();
@@ -29,7 +31,7 @@ export function formatSnapshotReport(result: TenantSnapshot, output: string): st
     lines.push('  Left out:');
     for (const l of result.leftOut) lines.push(`    - ${l}`);
   }
-  for (const w of report.warnings) lines.push(`  Warning: ${w}`);
+  for (const w of report.warnings) if (!/references need review/.test(w) || review.length > 0) lines.push(`  Warning: ${w}`);
   return lines.join('\n') + '\n';
 }
 

@@ -53,6 +53,8 @@ select pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from, fi
    and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
    and d.refclassid <> 'pg_catalog.pg_namespace'::regclass
    and coalesce(t.schema, '') not in ('pg_catalog', 'information_schema')
+   -- every plpgsql function depends on its language: per database, nothing to share
+   and d.refclassid <> 'pg_catalog.pg_language'::regclass
  order by 1, 3`;
 
 const DEPENDENTS_SQL = `

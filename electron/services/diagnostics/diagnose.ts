@@ -13,12 +13,13 @@ import { redactSecrets } from '../../../core/diagnostics/redact.js';
 import { suggestSettings } from '../../../core/diagnostics/suggest-settings.js';
 import type { DiagnosticFacts, DiagnosticReport, DiagnosticStep, Evidence, SuggestedSettings, Verdict } from '../../../core/diagnostics/types.js';
 import { decideVerdict } from '../../../core/diagnostics/verdict.js';
-import { isTenantryError } from '../../../core/errors.js';
+import { TenantryError, isTenantryError } from '../../../core/errors.js';
 import { buildChildEnvironment } from '../connection/child-env.js';
 import { applyDefaults } from '../connection/defaults.js';
 import { checkProfileSsl, connectDriver, connectDriverWithTransport, toDriverConfig } from '../connection/driver-config.js';
 import { readLibpqMajor } from '../connection/libpq-version.js';
 import { describeAttempt, describeFile, errorParts, psqlAttempt, toAttempt } from './attempts.js';
+import { findDefaultPsql } from './default-psql.js';
 import { checkSslFiles } from './file-checks.js';
 import { closeQuietly, openTcp, sendSslRequest } from './probes.js';
 import { explainPsqlDifference, plainPsqlProfile, writeSslPasswordService } from './psql-checks.js';
@@ -28,7 +29,7 @@ import { StepRecorder } from './step-recorder.js';
 import { inspectTls } from './tls-inspection.js';
 
 export interface DiagnoseOptions {
-  /** psql to run for step 6 (default: `psql` on PATH). */
+  /** psql to run for step 6 (default: the newest installed, see default-psql.ts). */
   psqlPath?: string;
   /** The user's environment for plain psql (default process.env). */
   userEnv?: NodeJS.ProcessEnv;
@@ -60,6 +61,10 @@ interface Diagnosis {
 }
 
 const PSQL_ARGS = ['-X', '-w', '-A', '-t', '-c', 'select 1'];
+
+function throwIfCancelled(d: Diagnosis): void {
+  if (d.signal?.aborted) throw new TenantryError('CANCELLED', 'The connection diagnosis was cancelled.');
+}
 
 function signalOption(d: Diagnosis): { signal?: AbortSignal } {
   return d.signal ? { signal: d.signal } : {};
@@ -290,7 +295,10 @@ async function suggest(d: Diagnosis, verdict: Verdict): Promise<SuggestedSetting
   return suggestion;
 }
 
-/** Runs every diagnostic step against a profile and returns the report (never throws for connection problems). */
+/**
+ * Runs every diagnostic step against a profile and returns the report. Never
+ * throws for connection problems; throws TenantryError CANCELLED when `signal` aborts.
+ */
 export async function diagnoseConnection(input: ConnectionProfile, options: DiagnoseOptions = {}): Promise<DiagnosticReport> {
   const startedAt = new Date();
   const userEnv = options.userEnv ?? process.env;
@@ -304,7 +312,7 @@ export async function diagnoseConnection(input: ConnectionProfile, options: Diag
     timeoutMs: options.timeoutMs ?? 10_000,
     now: options.now ?? startedAt,
     home: options.home ?? userEnv.HOME ?? homedir(),
-    psqlPath: options.psqlPath ?? 'psql',
+    psqlPath: options.psqlPath ?? (await findDefaultPsql(userEnv)),
     recorder: new StepRecorder(options.onStep, secrets),
     facts: { host, port, sslmode: policy.sslmode, socket: isSocketHost(host), files: [], hazards: [] },
     ...(options.signal ? { signal: options.signal } : {}),
@@ -323,13 +331,14 @@ export async function diagnoseConnection(input: ConnectionProfile, options: Diag
   }
   Object.assign(d.facts, await checkSslFiles(profile, policy, d.home, d.now));
 
+  throwIfCancelled(d);
   const socket = await stepTcp(d);
-  const speaksTls = await stepSslRequest(d, socket);
-  closeQuietly(socket);
-  await stepTls(d, speaksTls);
-  await stepPolicy(d, speaksTls);
-  await stepDriver(d);
-  await stepsPsql(d);
+  const speaksTls = await stepSslRequest(d, socket).finally(() => closeQuietly(socket));
+  for (const step of [() => stepTls(d, speaksTls), () => stepPolicy(d, speaksTls), () => stepDriver(d), () => stepsPsql(d)]) {
+    throwIfCancelled(d);
+    await step();
+  }
+  throwIfCancelled(d);
   stepsFiles(d);
 
   const verdict = decideVerdict(d.facts);

@@ -125,7 +125,7 @@ export function ConnectionsView() {
     setError(undefined);
     setDiag(undefined);
     setSaved(undefined);
-  }, [selected?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [selected?.id]);
 
   const editing = !selected?.sandbox;
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -186,9 +186,9 @@ export function ConnectionsView() {
         <div className="split">
           <div className="card">
             <h2>Saved connections</h2>
-            <div className="list" role="list">
+            <div className="list">
               {connections.map((c) => (
-                <button key={c.id} type="button" role="listitem" className="list-item" aria-pressed={c.id === connectionId} onClick={() => setConnectionId(c.id)}>
+                <button key={c.id} type="button" className="list-item" aria-pressed={c.id === connectionId} onClick={() => setConnectionId(c.id)}>
                   <strong>{c.name}</strong>
                   <span className="muted mono" style={{ fontSize: 11 }}>
                     {c.profile.user ?? ''}@{c.profile.host ?? ''}
@@ -289,7 +289,7 @@ export function ConnectionsView() {
               {saved ? <span className="status-ok">{saved}</span> : null}
             </div>
             {testResult ? (
-              <div className="ok-box" role="status">
+              <div className="ok-box" role="status" aria-label="Connection test result">
                 <strong>Connected</strong> as {testResult.user} to {testResult.database} — PostgreSQL {testResult.serverVersion}, {testResult.ssl ? `TLS (${testResult.sslDetail ?? 'on'})` : 'no TLS'}, {formatMs(testResult.elapsedMs)}
               </div>
             ) : null}

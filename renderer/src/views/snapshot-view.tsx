@@ -68,7 +68,7 @@ function ReferencePanel(props: { refs: ReferenceInfo[]; skipped: ReadonlySet<num
 }
 
 export function SnapshotView() {
-  const { dump, setSnapshot, snapshot, setView, info } = useAppState();
+  const { dump, setSnapshot, setView, info } = useAppState();
   const editorRef = useRef<SqlEditorHandle>(null);
   const [refs, setRefs] = useState<ReferenceInfo[]>([]);
   const [refState, setRefState] = useState<{ busy: boolean; elapsedMs?: number; error?: ErrorInfo }>({ busy: false });

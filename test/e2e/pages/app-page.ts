@@ -86,7 +86,7 @@ export class ConnectionsPage {
   }
 
   connectedBox(): Locator {
-    return this.page.getByRole('status').filter({ hasText: 'Connected' });
+    return this.page.getByRole('status', { name: 'Connection test result' });
   }
 }
 

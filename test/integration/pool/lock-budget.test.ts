@@ -6,7 +6,9 @@ import { startCluster, type Cluster } from '../harness/cluster.js';
 import { countSnapshotBody, planProvisionLocks, readLockSettings } from '../../../electron/services/lock-budget.js';
 import { estimateTenantLocks } from '../../../core/pool/lock-estimate.js';
 import { suggestMaxLocksPerTransaction } from '../../../core/pool/lock-budget.js';
-import { loadGeneratedTemplate, makeSnapshot } from './pool-fixtures.js';
+import { loadGeneratedTemplate, makeSnapshot, profileFor } from './pool-fixtures.js';
+import { createProvisioner, snapshotSource } from '../../../electron/services/provision.js';
+import type { Snapshot } from '../../../core/snapshot/format.js';
 
 const LAGO = fileURLToPath(new URL('../../../../shared/corpus/lago.sql', import.meta.url));
 
@@ -27,12 +29,14 @@ async function measureLocks(client: pg.Client, sql: string): Promise<number> {
 
 let cluster: Cluster;
 const bodies = new Map<number, string>();
+const snapshots = new Map<number, Snapshot>();
 
 beforeAll(async () => {
   cluster = await startCluster();
   for (const tables of [20, 100]) {
     await loadGeneratedTemplate(cluster, `gen${tables}`, 'tmpl_src', tables);
-    const { render } = await makeSnapshot(cluster, `gen${tables}`, 'tmpl_src');
+    const { render, snapshot } = await makeSnapshot(cluster, `gen${tables}`, 'tmpl_src');
+    snapshots.set(tables, snapshot);
     // The engine strips pg_dump's session settings; the tenant's transaction sets the one that matters itself.
     bodies.set(tables, 'SET LOCAL check_function_bodies = false;\n' + render('calibration_tenant'));
   }
@@ -117,6 +121,14 @@ describe('lock budget against the server', () => {
       } finally {
         await client.end();
       }
+      // provisionMany checks the budget before it starts anything.
+      const provisioner = await createProvisioner(profileFor(tiny, 't'), { concurrency: 2 });
+      try {
+        await expect(provisioner.provisionMany(snapshotSource(snapshots.get(100)!), ['one', 'two'])).rejects.toMatchObject({ code: 'LOCK_TABLE_TOO_SMALL' });
+      } finally {
+        await provisioner.close();
+      }
+      expect((await tiny.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname IN ('one', 'two')`, 't')).rows[0].n).toBe(0);
     } finally {
       await tiny.stop();
     }

@@ -1,0 +1,62 @@
+/**
+ * `npm run bench [-- SECTION …]`: runs the benchmark sections (all by default),
+ * prints each as Markdown and writes bench-results/SECTION.json and .md.
+ * To add a section, add one entry to `sections` below.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { describeMachine, formatMachine } from './machine.js';
+import { formatTemplatingReport, runTemplatingBench } from './templating.js';
+
+interface BenchSection {
+  name: string;
+  summary: string;
+  run(log: (line: string) => void): Promise<{ json: unknown; markdown: string }>;
+}
+
+const sections: BenchSection[] = [
+  {
+    name: 'templating',
+    summary: 'snapshot engine vs a single regex pass over a ≥10 MB dump',
+    async run(log) {
+      const rounds = Number(process.env.TENANTRY_BENCH_ROUNDS ?? 9);
+      const result = runTemplatingBench({ rounds, log });
+      return { json: result, markdown: formatTemplatingReport(result) };
+    },
+  },
+  {
+    name: 'provisioning',
+    summary: 'provisioning tenants from a snapshot against a real cluster',
+    async run(log) {
+      const { formatProvisioningReport, readProvisioningOptions, runProvisioningBench } = await import('./provisioning.js');
+      const result = await runProvisioningBench(readProvisioningOptions(process.env, log));
+      return { json: result, markdown: formatProvisioningReport(result) };
+    },
+  },
+];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !sections.some((s) => s.name === w));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown section ${unknown.join(', ')}. Sections: ${sections.map((s) => `${s.name} (${s.summary})`).join('; ')}\n`);
+  process.exit(2);
+}
+// Ctrl-C: exit normally so cluster harnesses stop their clusters.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+mkdirSync('bench-results', { recursive: true });
+const machine = formatMachine(await describeMachine());
+process.stdout.write(`# Tenantry benchmarks\n\n${machine}\n\n`);
+let failed = 0;
+for (const section of sections.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
+  const log = (line: string): void => void process.stderr.write(`[${section.name}] ${line}\n`);
+  try {
+    const { json, markdown } = await section.run(log);
+    writeFileSync(`bench-results/${section.name}.json`, JSON.stringify(json, null, 2) + '\n');
+    writeFileSync(`bench-results/${section.name}.md`, `${machine}\n\n${markdown}`);
+    process.stdout.write(markdown + '\n');
+  } catch (error) {
+    failed++;
+    process.stderr.write(`[${section.name}] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+}
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,0 +1,73 @@
+/** `tenantry connection`: shows the connection settings Tenantry resolves, as libpq would read them (never the password). */
+import { formatConnectionUri, formatKeyValue } from '../../../core/connection/connection-string.js';
+import { formatServiceEntry } from '../../../core/connection/service-file.js';
+import { describeSslPolicy } from '../../../core/connection/ssl-policy.js';
+import { formatCopyableSettings } from '../../../core/diagnostics/copyable-settings.js';
+import { resolveProfile } from '../../services/connection/resolve-profile.js';
+import { UsageError, type CliCommand } from '../command.js';
+
+const FORMATS = ['uri', 'keyvalue', 'env', 'service', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const connectionCommand: CliCommand = {
+  name: 'connection',
+  summary: 'Show the resolved connection settings (URI, key=value, env, service)',
+  usage: [
+    'Usage: tenantry connection [--url URL] [--format uri|keyvalue|env|service|json] [--libpq N]',
+    '',
+    'Resolves the connection settings the way libpq does (URL, then the service',
+    'file, then PG* variables, then defaults; the password from ~/.pgpass) and',
+    'prints them without the password, with what the sslmode checks.',
+    '',
+    '  --url URL      libpq URI or key=value string',
+    '  --format F     uri (default), keyvalue, env (shell exports that also switch',
+    '                 off ~/.postgresql defaults), service (a pg_service.conf entry), json',
+    '  --libpq N      libpq major version the env format is for (default 16)',
+  ].join('\n'),
+  async run(argv, io) {
+    let url: string | undefined;
+    let format: Format = 'uri';
+    let libpqMajor = 16;
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i];
+      const value = () => {
+        const v = argv[++i];
+        if (v === undefined) throw new UsageError(`${arg} needs a value.`);
+        return v;
+      };
+      if (arg === '--url') url = value();
+      else if (arg === '--format') {
+        const f = value();
+        if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
+        format = f as Format;
+      } else if (arg === '--libpq') {
+        libpqMajor = Number(value());
+        if (!Number.isInteger(libpqMajor) || libpqMajor < 9) throw new UsageError('--libpq needs a major version such as 15.');
+      } else throw new UsageError(`unknown option ${arg}`);
+    }
+    const profile = await resolveProfile({ ...(url !== undefined ? { url } : {}), env: io.env, onWarning: (m) => io.stderr(`warning: ${m}\n`) });
+    const hasPassword = profile.password !== undefined;
+    delete profile.password;
+    delete profile.sslpassword;
+    const policy = describeSslPolicy(profile);
+    switch (format) {
+      case 'uri':
+        io.stdout(`${formatConnectionUri(profile)}\n`);
+        break;
+      case 'keyvalue':
+        io.stdout(`${formatKeyValue(profile)}\n`);
+        break;
+      case 'env':
+        io.stdout(`${formatCopyableSettings(profile, { libpqMajor }).envText}\n`);
+        break;
+      case 'service':
+        io.stdout(formatServiceEntry('tenantry', profile));
+        break;
+      case 'json':
+        io.stdout(JSON.stringify({ profile, hasPassword, ssl: policy }, null, 2) + '\n');
+        return 0;
+    }
+    io.stderr(`${policy.explanation}${hasPassword ? ' A password is set (not shown).' : ' No password is set.'}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,113 @@
+/** `tenantry pool`: size, fill, inspect, empty and claim from the warm pool of spare tenants. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { TenantryError } from '../../../core/errors.js';
+import { parseSnapshot } from '../../../core/snapshot/format.js';
+import { createPool } from '../../services/catalog/connect.js';
+import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../../services/warm-pool.js';
+import { toPoolSnapshot } from '../../services/warm-pool-snapshot.js';
+import { UsageError, type CliCommand, type CliIo } from '../command.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
+
+const USAGE = [
+  'Usage: tenantry pool <status|size|fill|empty|claim> [options] [--url URL]',
+  '',
+  'A warm pool keeps spare tenants built ahead from a snapshot, under reserved names',
+  '(_tenantry_spare_<checksum>_<n>) and without the snapshot\'s grants, so the',
+  'application cannot see or use them. Claiming one renames it to the tenant\'s name',
+  'in one short transaction.',
+  '',
+  '  pool status [--snapshot FILE] [--json]   target size and spares (ready / stale for FILE)',
+  '  pool size N                              set how many spares to keep',
+  '  pool fill --snapshot FILE [--size N]     build spares up to the size (drops stale ones)',
+  '  pool empty --yes                         drop every spare',
+  '  pool claim --snapshot FILE --tenant T [--json]',
+  '                                           create tenant T from a spare',
+  '',
+  CONNECTION_USAGE,
+].join('\n');
+
+async function loadPoolSnapshot(path: string, io: CliIo): Promise<PoolSnapshot> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, path), 'utf8');
+  } catch (error) {
+    throw new TenantryError('FILE_NOT_FOUND', `The snapshot ${path} cannot be read: ${(error as Error).message}.`, { cause: error });
+  }
+  return toPoolSnapshot(parseSnapshot(text));
+}
+
+function parseCount(value: string | undefined, what: string): number {
+  const n = Number(value);
+  if (value === undefined || !/^\d+$/.test(value) || n > 10_000) throw new UsageError(`${what} must be a whole number from 0 to 10000.`);
+  return n;
+}
+
+const OPTIONS = { ...CONNECTION_OPTIONS, snapshot: { type: 'string' }, size: { type: 'string' }, tenant: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' } } as const;
+
+export const poolCommand: CliCommand = {
+  name: 'pool',
+  summary: 'Warm pool of spare tenants: size, fill, status, empty, claim',
+  usage: USAGE,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    let positional: string | undefined;
+    if (sub === 'size' && rest[0] !== undefined && !rest[0].startsWith('--')) positional = rest.shift();
+    if (!sub || !['status', 'size', 'fill', 'empty', 'claim'].includes(sub)) throw new UsageError(sub ? `unknown pool command "${sub}".` : 'a pool command is required.');
+    const values: OptionValues = parseOptions(rest, OPTIONS);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const db = await createPool(profile, 2);
+    try {
+      switch (sub) {
+        case 'size': {
+          const size = parseCount(positional ?? stringOption(values, 'size'), 'The pool size');
+          await setPoolTarget(db, size);
+          io.stdout(`Pool size set to ${size}. Run \`tenantry pool fill --snapshot FILE\` to build the spares.\n`);
+          return 0;
+        }
+        case 'status': {
+          const path = stringOption(values, 'snapshot');
+          const snapshot = path ? await loadPoolSnapshot(path, io) : undefined;
+          const status = await readPoolStatus(db, snapshot?.checksum);
+          if (values.json === true) {
+            io.stdout(JSON.stringify(status, null, 2) + '\n');
+          } else {
+            io.stdout(`Target ${status.target} spare(s); ${status.ready.length} ${snapshot ? 'ready for this snapshot' : 'built'}${snapshot ? `, ${status.stale.length} stale (other snapshots)` : ''}.\n`);
+            for (const s of [...status.ready, ...status.stale]) io.stdout(`  ${s.schema}  snapshot ${s.checksum.slice(0, 12)}  built ${s.builtAt.toISOString()}\n`);
+          }
+          return 0;
+        }
+        case 'fill': {
+          const snapshot = await loadPoolSnapshot(requireOption(values, 'snapshot'), io);
+          const size = stringOption(values, 'size');
+          const result = await fillPool(db, snapshot, {
+            ...(size !== undefined ? { target: parseCount(size, '--size') } : {}),
+            onBuilt: (schema) => io.stderr(`built ${schema}\n`),
+          });
+          if (result.busy) {
+            io.stderr('Another session is filling the pool right now; nothing was done.\n');
+            return 1;
+          }
+          io.stdout(`Built ${result.built.length} spare(s), dropped ${result.dropped.length} stale one(s).\n`);
+          return 0;
+        }
+        case 'empty': {
+          if (values.yes !== true) throw new TenantryError('CONFIRMATION_REQUIRED', 'Emptying the pool drops every spare tenant schema. Run again with --yes to confirm.');
+          const dropped = await emptyPool(db);
+          io.stdout(`Dropped ${dropped.length} spare(s).\n`);
+          return 0;
+        }
+        case 'claim': {
+          const snapshot = await loadPoolSnapshot(requireOption(values, 'snapshot'), io);
+          const tenant = requireOption(values, 'tenant');
+          const result = await claimSpare(db, snapshot, tenant);
+          io.stdout(values.json === true ? JSON.stringify(result) + '\n' : `Created tenant "${result.tenant}" from spare ${result.spare} in ${result.ms.toFixed(1)} ms.\n`);
+          return 0;
+        }
+      }
+      return 2;
+    } finally {
+      await db.end();
+    }
+  },
+};

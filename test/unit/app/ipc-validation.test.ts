@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHANNELS } from '../../../core/api/contract.js';
+import { validateRequest } from '../../../core/api/validate.js';
+import { createBackend } from '../../../electron/handlers/create-handlers.js';
+import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
+import { createInvokeListener, isTrustedSender, type InvokeSender } from '../../../electron/main/ipc.js';
+
+describe('request validation', () => {
+  it.each([
+    ['unknown channel', 'fs:read', {}],
+    ['prototype key as channel', '__proto__', {}],
+    ['extra field', 'connections:delete', { id: 'a', evil: true }],
+    ['wrong type', 'connections:delete', { id: 42 }],
+    ['missing field', 'dump:start', { schema: 's' }],
+    ['not an object', 'connections:test', 'postgresql://x'],
+    ['array instead of object', 'app:info', []],
+    ['port out of range', 'connections:test', { profile: { port: 70000 } }],
+    ['unknown profile key', 'connections:test', { profile: { host: 'h', sslmode: 'require', options: '-c x=y' } }],
+    ['bad sslmode', 'connections:test', { profile: { sslmode: 'maybe' } }],
+    ['concurrency too high', 'provision:start', { snapshotId: 'a.sql', target: {}, tenants: ['a'], concurrency: 1000, continueOnError: true }],
+    ['non-integer skip index', 'snapshot:build', { sql: '', schema: 's', placeholder: 'p', minify: false, skip: [1.5] }],
+    ['overlong string', 'tenant:check-name', { name: 'x'.repeat(2000) }],
+  ])('refuses %s with INVALID_REQUEST', (_label, channel, payload) => {
+    expect(() => validateRequest(channel, payload)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+  });
+
+  it('accepts well-formed requests and returns only known fields', () => {
+    const { req } = validateRequest<'dump:start'>('dump:start', { target: { connectionId: 'sandbox' }, schema: 'app', options: { noOwner: true, noPrivileges: false, ledgerTables: [] } });
+    expect(req).toEqual({ target: { connectionId: 'sandbox' }, schema: 'app', options: { noOwner: true, noPrivileges: false, ledgerTables: [] } });
+  });
+
+  it('has a validator for every channel of the contract', () => {
+    for (const channel of CHANNELS) {
+      let error: unknown;
+      try {
+        validateRequest(channel, { definitelyNotAField: 1 });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, channel).toMatchObject({ code: 'INVALID_REQUEST' });
+    }
+  });
+});
+
+describe('IPC sender check', () => {
+  const trusted: InvokeSender = { sender: { id: 7 }, senderFrame: { url: 'app://tenantry/index.html', parent: null } };
+
+  it.each([
+    ['another window', { sender: { id: 8 }, senderFrame: { url: 'app://tenantry/index.html', parent: null } }],
+    ['a sub-frame', { sender: { id: 7 }, senderFrame: { url: 'app://tenantry/index.html', parent: {} } }],
+    ['a page that navigated away', { sender: { id: 7 }, senderFrame: { url: 'https://evil.example/', parent: null } }],
+    ['a destroyed frame', { sender: { id: 7 }, senderFrame: null }],
+  ])('refuses %s', (_label, event) => {
+    expect(isTrustedSender(event as InvokeSender, 7)).toBe(false);
+  });
+
+  it('accepts the main frame of our window', () => {
+    expect(isTrustedSender(trusted, 7)).toBe(true);
+    expect(isTrustedSender(trusted, undefined)).toBe(false);
+  });
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-ipc-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const backend = createBackend({ mode: 'desktop', version: 't', dataDir, secrets: createMemorySecretStore(), emit: () => undefined });
+  const listener = createInvokeListener(backend.handlers, () => 7);
+
+  it('answers a trusted, valid request through the real handler map', async () => {
+    const result = await listener(trusted, 'app:info', {});
+    expect(result).toMatchObject({ ok: true, value: { mode: 'desktop', dataDir } });
+  });
+
+  it('refuses an untrusted sender before validating or running anything', async () => {
+    const result = await listener({ ...trusted, sender: { id: 9 } }, 'connections:delete', { id: 'x' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('returns INVALID_REQUEST as data instead of throwing', async () => {
+    const result = await listener(trusted, 'connections:save', { name: 'x', profile: { host: 'h' }, shell: 'rm -rf /' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    expect((await listener(trusted, 'connections:list', {})).ok).toBe(true);
+  });
+});
