@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -22,7 +22,8 @@ import { planLockBudget, type LockSettings } from '../core/pool/lock-budget.js';
 import { splitStatements } from '../core/pool/split-statements.js';
 import { countSnapshotBody, readLockSettings } from '../electron/services/lock-budget.js';
 import { createProvisioner, type Provisioner } from '../electron/services/provision.js';
-import { claimSpare, fillPool, getClaimPlan } from '../electron/services/warm-pool.js';
+import { buildClaimSqlFor, claimSpare, fillPool, getClaimPlan } from '../electron/services/warm-pool.js';
+import { traceQueries } from './query-trace.js';
 import type { ConnectionProfile } from '../core/connection/profile.js';
 import { runFloor } from './alternatives/floor.js';
 import { LEDGER_SQL, runMigrationReplay } from './alternatives/migration-replay.js';
@@ -100,6 +101,8 @@ interface TemplateResult {
   templateMs: number;
   renderMs: number;
   spareBuildMs: number;
+  /** Per-tenant rounds run for this template. */
+  rounds: number;
   /** Statements a claim runs after the rename (rewrites of what stores the name as text, and grants). */
   claimStatements: number;
   locks: { estimate: number; defaultCapacity: number; defaultMaxConcurrency: number | string; benchCapacity: number; benchMaxConcurrency: number };
@@ -107,6 +110,8 @@ interface TemplateResult {
   /** Per-round ratio to the floor of the same round. */
   ratios: Record<Method, number[]>;
   batches: { concurrency: number; tenants: number; floor: number; driver: number; psql: number }[];
+  /** Median ms per step: the driver path's queries (traced) and the claim's parts. */
+  breakdown: { driver: Record<string, number>; claim: Record<string, number> };
 }
 
 interface GrowthResult {
@@ -136,6 +141,8 @@ export interface ProvisioningBenchResult {
   growth: GrowthResult[];
   memory?: MemoryResult;
   totalSeconds: number;
+  /** 1-minute load average when the run started and ended (other work on the machine skews timings). */
+  load: { start: number; end: number };
 }
 
 const DEFAULT_SERVER: LockSettings = { maxLocksPerTransaction: 64, maxConnections: 100, maxPreparedTransactions: 0, autovacuumMaxWorkers: 3, maxWorkerProcesses: 8, maxWalSenders: 10 };
@@ -150,6 +157,11 @@ async function makeCertificate(dir: string): Promise<{ certFile: string; keyFile
 async function dump(cluster: Cluster, database: string, schema: string): Promise<string> {
   const { stdout } = await run('pg_dump', ['--schema-only', `--schema=${schema}`, '--strict-names', '-d', cluster.url(database)], { maxBuffer: 512 * 1024 * 1024 });
   return stdout;
+}
+
+/** Rounds for a template: BENCH_ROUNDS for large ones, 4x for about 20 tables, 2x up to about 100 tables / 2,000 statements. */
+function roundsFor(opts: ProvisioningBenchOptions, statements: number): number {
+  return opts.rounds * (statements <= 500 ? 4 : statements <= 2500 ? 2 : 1);
 }
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
@@ -226,6 +238,49 @@ async function measureBatch(ctx: TemplateContext, kind: 'floor' | 'driver' | 'ps
   return ms;
 }
 
+function medianSteps(samples: Record<string, number>[]): Record<string, number> {
+  const keys = [...new Set(samples.flatMap((s) => Object.keys(s)))];
+  return Object.fromEntries(keys.map((k) => [k, median(samples.map((s) => s[k] ?? 0))]));
+}
+
+/**
+ * The driver path's queries, traced (what provision.ts really sends), and
+ * the claim split into its parts: rendering, the guard + rename (lock, DO
+ * block), the rewrites and grants, the final SELECT and COMMIT.
+ */
+async function measureBreakdown(ctx: TemplateContext, samples: number): Promise<TemplateResult['breakdown']> {
+  const driver: Record<string, number>[] = [];
+  for (let i = 0; i < samples; i++) {
+    const { queries, wallMs } = await traceQueries(() => ctx.driver.provisionTenant(ctx.snapshot.source, `bd_driver_${i}`));
+    const steps: Record<string, number> = {};
+    for (const q of queries) steps[q.label] = (steps[q.label] ?? 0) + q.ms;
+    steps['client side (render, JS)'] = wallMs - queries.reduce((sum, q) => sum + q.ms, 0);
+    steps.total = wallMs;
+    driver.push(steps);
+  }
+  const claim: Record<string, number>[] = [];
+  await fillPool(ctx.pgPool, ctx.snapshot.pool, { target: samples });
+  const client = await ctx.pgPool.connect();
+  try {
+    for (let i = 0; i < samples; i++) {
+      const started = performance.now();
+      const sql = buildClaimSqlFor(ctx.snapshot.pool, `bd_claim_${i}`);
+      const render = performance.now() - started;
+      const rewritesAt = sql.indexOf('SET LOCAL check_function_bodies = false;');
+      const finalAt = sql.lastIndexOf('SELECT pg_catalog.current_setting(');
+      const steps: Record<string, number> = { 'render rewrites': render };
+      steps['BEGIN, lock, guard + rename (DO)'] = await time(() => client.query(sql.slice(0, rewritesAt)));
+      steps[`rewrites + grants (${getClaimPlan(ctx.snapshot.pool).claim.length} statements)`] = await time(() => client.query(sql.slice(rewritesAt, finalAt)));
+      steps['SELECT + COMMIT'] = await time(() => client.query(sql.slice(finalAt)));
+      steps.total = performance.now() - started;
+      claim.push(steps);
+    }
+  } finally {
+    client.release();
+  }
+  return { driver: medianSteps(driver), claim: medianSteps(claim) };
+}
+
 async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, name: string, tables: number | null): Promise<TemplateResult> {
   const database = `bench_${name}`;
   await cluster.createDatabase(database);
@@ -272,12 +327,14 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
       defaultMaxConcurrency = 'too small';
     }
 
-    opts.log(`[${name}] building ${opts.rounds} pool spares`);
-    const fillMs = await time(() => fillPool(ctx.pgPool, snapshot.pool, { target: opts.rounds }));
+    // Small templates are cheap and noisy: more rounds for them (the median needs them on a busy machine).
+    const rounds = roundsFor(opts, counts.statements);
+    opts.log(`[${name}] building ${rounds} pool spares`);
+    const fillMs = await time(() => fillPool(ctx.pgPool, snapshot.pool, { target: rounds }));
 
     const perTenant = Object.fromEntries(METHODS.map((m) => [m, [] as number[]])) as Record<Method, number[]>;
     const ratios = Object.fromEntries(METHODS.map((m) => [m, [] as number[]])) as Record<Method, number[]>;
-    for (let r = 0; r < opts.rounds; r++) {
+    for (let r = 0; r < rounds; r++) {
       const order = METHODS.map((_, i) => METHODS[(i + r) % METHODS.length]!);
       const round: Partial<Record<Method, number>> = {};
       for (const method of order) {
@@ -286,7 +343,7 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
         perTenant[method].push(ms);
       }
       for (const method of METHODS) ratios[method].push(round[method]! / round.floor!);
-      opts.log(`[${name}] round ${r + 1}/${opts.rounds}: ` + METHODS.map((m) => `${m} ${formatMs(round[m]!)}`).join(', '));
+      opts.log(`[${name}] round ${r + 1}/${rounds}: ` + METHODS.map((m) => `${m} ${formatMs(round[m]!)}`).join(', '));
     }
 
     const batches: TemplateResult['batches'] = [];
@@ -302,14 +359,19 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
       opts.log(`[${name}] batch c=${c} (${n} tenants): floor ${row.floor.toFixed(2)}/s, driver ${row.driver.toFixed(2)}/s, psql ${row.psql.toFixed(2)}/s`);
     }
 
+    opts.log(`[${name}] where the time goes`);
+    const breakdown = await measureBreakdown(ctx, Math.min(rounds, 5));
+
     return {
       name,
       tables,
+      breakdown,
       statements: counts.statements,
       dumpBytes: snapshot.dumpBytes,
       templateMs: snapshot.templateMs,
       renderMs: median(renderTimes),
-      spareBuildMs: fillMs / Math.max(opts.rounds, 1),
+      spareBuildMs: fillMs / Math.max(rounds, 1),
+      rounds,
       claimStatements: getClaimPlan(snapshot.pool).claim.length,
       locks: { estimate, defaultCapacity: 64 * 122, defaultMaxConcurrency, benchCapacity: benchBudget.capacity, benchMaxConcurrency: benchBudget.maxConcurrency },
       perTenant,
@@ -437,6 +499,7 @@ async function benchGrowth(cluster: Cluster, opts: ProvisioningBenchOptions): Pr
 /** Runs the whole provisioning benchmark. */
 export async function runProvisioningBench(opts: ProvisioningBenchOptions): Promise<ProvisioningBenchResult> {
   const started = performance.now();
+  const loadStart = loadavg()[0] ?? 0;
   const certDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-cert-'));
   let cluster: Cluster | undefined;
   try {
@@ -451,7 +514,7 @@ export async function runProvisioningBench(opts: ProvisioningBenchOptions): Prom
     if (opts.corpus) templates.push(await benchTemplate(cluster, opts, 'lago', null));
     const { growth, memory } = opts.growth.length ? await benchGrowth(cluster, opts) : { growth: [], memory: undefined };
     const { log: _log, ...options } = opts;
-    return { machine, options, templates, growth, ...(memory ? { memory } : {}), totalSeconds: (performance.now() - started) / 1000 };
+    return { machine, options, templates, growth, ...(memory ? { memory } : {}), totalSeconds: (performance.now() - started) / 1000, load: { start: loadStart, end: loadavg()[0] ?? 0 } };
   } finally {
     await cluster?.stop();
     rmSync(certDir, { recursive: true, force: true });
@@ -460,10 +523,10 @@ export async function runProvisioningBench(opts: ProvisioningBenchOptions): Prom
 
 /** The results as Markdown: medians, ratios to the floor, batches, growth, memory, targets. */
 export function formatProvisioningReport(result: ProvisioningBenchResult): string {
-  const out: string[] = ['## Provisioning', '', formatMachine(result.machine), `- Run: ${result.options.quick ? 'quick (BENCH_QUICK=1)' : 'full'}; ${result.options.rounds} rounds per method; ${result.totalSeconds.toFixed(0)} s in all`, ''];
+  const out: string[] = ['## Provisioning', '', formatMachine(result.machine), `- Run: ${result.options.quick ? 'quick (BENCH_QUICK=1)' : 'full'}; BENCH_ROUNDS=${result.options.rounds}; ${result.totalSeconds.toFixed(0)} s in all; 1-minute load average ${result.load.start.toFixed(1)} at the start, ${result.load.end.toFixed(1)} at the end (${result.machine.cores} cores)`, ''];
   const t = result.templates;
   const label = (r: TemplateResult) => (r.tables === null ? `${r.name} (${r.statements} stmts)` : `${r.tables} tables (${r.statements} stmts)`);
-  out.push('### Per tenant, sequential (median ms; ratio = median of per-round ratios to the floor of the same round)', '');
+  out.push(`### Per tenant, sequential (median ms; ratio = median of per-round ratios to the floor of the same round; rounds: ${t.map((r) => `${r.name} ${r.rounds}`).join(', ')})`, '');
   out.push(
     markdownTable(
       ['method', ...t.map(label)],
@@ -496,6 +559,12 @@ export function formatProvisioningReport(result: ProvisioningBenchResult): strin
       ]),
     ),
   );
+  out.push('', '### Where the time goes (median ms per step; the claim split into three queries here to time its parts, so its total is a little above the one-query claim)', '');
+  for (const r of t) {
+    const fmt = (steps: Record<string, number>) => Object.entries(steps).map(([k, v]) => `${k} ${formatMs(v)}`).join('; ');
+    out.push(`- ${label(r)} — driver path: ${fmt(r.breakdown.driver)}`);
+    out.push(`- ${label(r)} — pool claim: ${fmt(r.breakdown.claim)}`);
+  }
   if (result.growth.length) {
     out.push('', `### Time per tenant as the database fills (${result.options.growthTables}-table template, median of ${result.options.rounds})`, '');
     out.push(markdownTable(['tenants already in the database', 'floor', 'driver', 'driver / floor'], result.growth.map((g) => [String(g.existing), formatMs(g.floorMs), formatMs(g.driverMs), formatRatio(g.driverMs / g.floorMs)])));

@@ -39,6 +39,8 @@ export interface SnapshotHeader {
   requires: { extensions: { name: string; schema?: string }[]; roles: string[] };
   /** Session settings from pg_dump's stripped preamble (e.g. check_function_bodies = false). */
   sessionSettings: Record<string, string>;
+  /** Whether the body creates the tenant schema itself (CREATE SCHEMA placeholder); when false, provisioning must. */
+  createsSchema?: boolean;
   /** Distinct occurrence contexts. */
   contexts: ReferenceSite[];
   /** Context index of each placeholder occurrence in body order, run-length encoded: [context, count] pairs. */

@@ -95,6 +95,8 @@ interface Context {
   local: (Wrapper[] | undefined)[];
   lastKey: number;
   lastSite: ReferenceSite | undefined;
+  /** The site of a plain `S.x` identifier in this context (the most common reference). */
+  identifierSite: ReferenceSite | undefined;
 }
 
 /** The wrapper a site adds to its context's: none, a '' literal, an E'' literal, a -- comment, a block comment. */
@@ -109,7 +111,7 @@ const KIND_CODES: Record<ReferenceKind, number> = { identifier: 0, 'name-literal
 const QUOTING_CODES: Record<ReferenceSite['quoting'], number> = { identifier: 0, 'qualified-name-literal': 1, 'bare-name-literal': 2, 'search-path-literal': 3, comment: 4 };
 
 function newContext(wrappers: Wrapper[], inBody: boolean, dynamic: boolean): Context {
-  return { wrappers, inBody, dynamic, sites: new Map(), local: [], lastKey: -1, lastSite: undefined };
+  return { wrappers, inBody, dynamic, sites: new Map(), local: [], lastKey: -1, lastSite: undefined, identifierSite: undefined };
 }
 
 function wrappersFor(ctx: Context, local: Local): Wrapper[] {
@@ -374,7 +376,17 @@ function qualifiedFastPath(f: Finder, map: RegionMap, s: number, e: number, ctx:
   let y = e + 2;
   while (y < map.to && isIdentifierPart(text.charCodeAt(y))) y++;
   if (f.extensionObjects.size > 0 && isExtensionObject(f, text, e + 1, y, true)) return true;
-  const ref = pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
+  // The hot path: the context's plain identifier site is cached on the context.
+  const site = ctx.identifierSite;
+  if (site === undefined) {
+    pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
+    ctx.identifierSite = f.sites[f.sites.length - 1] as ReferenceSite;
+  } else {
+    f.starts.push(s);
+    f.ends.push(e);
+    f.sites.push(site);
+  }
+  const ref = f.starts.length - 1;
   f.candidates.push(ref);
   f.candidateMaps.push(map);
   return true;
@@ -540,16 +552,56 @@ function dynamicString(f: Finder, text: string, cs: number, ce: number, style: '
     return;
   }
   if (style === 'escape' && text.lastIndexOf('\\', ce) >= cs) return; // escapes make the raw text unreliable
+  const inner = newContext(wrappersFor(ctx, wrappers), true, true);
   const mark = f.starts.length;
-  try {
-    findInRange(f, mapRegions(text, cs, ce), newContext(wrappersFor(ctx, wrappers), true, true));
-  } catch {
+  let ok: boolean;
+  if (style === 'standard' && text.slice(cs, ce).includes("''")) {
+    // 'SELECT nextval(''tmpl.s'')': the inner literal is a literal inside this one; escapes then apply twice.
+    ok = findInUndoubled(f, text, cs, ce, inner);
+  } else {
+    try {
+      findInRange(f, mapRegions(text, cs, ce), inner);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) {
     // Not lexable as SQL on its own (a fragment such as 'select ''' || x): fall back to the text.
     f.starts.length = mark;
     f.ends.length = mark;
     f.sites.length = mark;
     textualQualified(f, text, cs, ce, 'dynamic-sql', wrappers, ctx);
   }
+}
+
+/**
+ * Finds references in the content of a '' literal as the SQL it holds: quotes
+ * undoubled, positions mapped back to the original text. False when that SQL
+ * does not lex on its own.
+ */
+function findInUndoubled(f: Finder, text: string, cs: number, ce: number, ctx: Context): boolean {
+  const origin: number[] = [];
+  let body = '';
+  for (let i = cs; i < ce; i++) {
+    origin.push(i);
+    body += text[i];
+    if (text.charCodeAt(i) === 39) i++;
+  }
+  origin.push(ce);
+  const inner: Finder = { ...f, starts: [], ends: [], sites: [], candidates: [], candidateMaps: [] };
+  try {
+    findInRange(inner, mapRegions(body), ctx);
+  } catch {
+    return false;
+  }
+  for (let i = 0; i < inner.starts.length; i++) {
+    f.starts.push(origin[inner.starts[i] as number] as number);
+    f.ends.push(origin[inner.ends[i] as number] as number);
+    f.sites.push(inner.sites[i] as ReferenceSite);
+  }
+  f.relationNamedLikeSchema ||= inner.relationNamedLikeSchema;
+  return true;
 }
 
 /** `S.` followed by a name character, found in plain text (fragments of dynamic SQL, comments). */
@@ -602,32 +654,16 @@ function handleDollar(f: Finder, map: RegionMap, start: number, end: number, ctx
 /** An old-style function body in single quotes: re-lexed after undoubling its quotes, positions mapped back. */
 function oldStyleBody(f: Finder, text: string, cs: number, ce: number, style: 'standard' | 'escape', ctx: Context): void {
   if (style === 'escape') return;
-  const raw = text.slice(cs, ce);
-  if (!raw.includes("''")) {
-    findInRange(f, mapRegions(text, cs, ce), newContext(wrappersFor(ctx, L_LITERAL), true, ctx.dynamic));
+  const inner = newContext(wrappersFor(ctx, L_LITERAL), true, ctx.dynamic);
+  if (!text.slice(cs, ce).includes("''")) {
+    try {
+      findInRange(f, mapRegions(text, cs, ce), inner);
+    } catch {
+      // a body that is not SQL on its own (another language): nothing to find
+    }
     return;
   }
-  // Undouble quotes and remember where each character came from.
-  const origin: number[] = [];
-  let body = '';
-  for (let i = cs; i < ce; i++) {
-    origin.push(i);
-    body += text[i];
-    if (text.charCodeAt(i) === 39) i++;
-  }
-  origin.push(ce);
-  const inner: Finder = { ...f, starts: [], ends: [], sites: [], candidates: [], candidateMaps: [] };
-  try {
-    findInRange(inner, mapRegions(body), newContext(wrappersFor(ctx, L_LITERAL), true, ctx.dynamic));
-  } catch {
-    return;
-  }
-  for (let i = 0; i < inner.starts.length; i++) {
-    f.starts.push(origin[inner.starts[i] as number] as number);
-    f.ends.push(origin[inner.ends[i] as number] as number);
-    f.sites.push(inner.sites[i] as ReferenceSite);
-  }
-  f.relationNamedLikeSchema ||= inner.relationNamedLikeSchema;
+  findInUndoubled(f, text, cs, ce, inner);
 }
 
 /** Names in comments: `tmpl.t`, and pg_dump's `Schema: tmpl;` / `Name: tmpl; Type: SCHEMA` headers. */

@@ -62,46 +62,91 @@ export function utf8Length(text: string): number {
   return n;
 }
 
-/** Lower-case hex SHA-256 of the UTF-8 encoding of text. */
+/**
+ * Lower-case hex SHA-256 of the UTF-8 encoding of text. Encodes and hashes in
+ * 64 KiB chunks through one reused buffer (no copy of the whole text as bytes).
+ */
 export function sha256Hex(text: string): string {
-  return sha256Bytes(encodeUtf8(text));
+  const h = initialHash();
+  const w = new Int32Array(64);
+  const buf = new Uint8Array(CHUNK + 8);
+  const view = new DataView(buf.buffer);
+  let fill = 0;
+  let total = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && fill <= CHUNK - 4) {
+      let c = text.charCodeAt(i++);
+      if (c < 0x80) {
+        buf[fill++] = c;
+      } else if (c < 0x800) {
+        buf[fill++] = 0xc0 | (c >> 6);
+        buf[fill++] = 0x80 | (c & 63);
+      } else {
+        if (c >= 0xd800 && c <= 0xdfff) {
+          const d = i < n ? text.charCodeAt(i) : 0;
+          if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+            i++;
+            buf[fill++] = 0xf0 | (c >> 18);
+            buf[fill++] = 0x80 | ((c >> 12) & 63);
+            buf[fill++] = 0x80 | ((c >> 6) & 63);
+            buf[fill++] = 0x80 | (c & 63);
+            continue;
+          }
+          c = 0xfffd;
+        }
+        buf[fill++] = 0xe0 | (c >> 12);
+        buf[fill++] = 0x80 | ((c >> 6) & 63);
+        buf[fill++] = 0x80 | (c & 63);
+      }
+    }
+    const full = fill & ~63;
+    for (let off = 0; off < full; off += 64) compress(h, w, view, off);
+    total += full;
+    buf.copyWithin(0, full, fill);
+    fill -= full;
+  }
+  return finish(h, w, buf.subarray(0, fill), total + fill);
+}
+
+const CHUNK = 65536;
+
+function initialHash(): Int32Array {
+  return new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+}
+
+/** Pads the last (< 64) bytes, compresses them and returns the hex digest. */
+function finish(h: Int32Array, w: Int32Array, rest: Uint8Array, length: number): string {
+  const tail = new Uint8Array(128);
+  tail.set(rest);
+  tail[rest.length] = 0x80;
+  const tailLength = rest.length + 9 > 64 ? 128 : 64;
+  const bits = length * 8;
+  const hi = Math.floor(bits / 0x100000000);
+  const lo = bits >>> 0;
+  const view = new DataView(tail.buffer);
+  view.setUint32(tailLength - 8, hi);
+  view.setUint32(tailLength - 4, lo);
+  for (let off = 0; off < tailLength; off += 64) compress(h, w, view, off);
+  let hex = '';
+  for (let k = 0; k < 8; k++) hex += ((h[k] as number) >>> 0).toString(16).padStart(8, '0');
+  return hex;
 }
 
 /** Lower-case hex SHA-256 of bytes. */
 export function sha256Bytes(data: Uint8Array): string {
-  const length = data.length;
-  const blocks = Math.ceil((length + 9) / 64);
-  const tail = new Uint8Array(128);
-  const tailStart = Math.floor(length / 64) * 64;
-  tail.set(data.subarray(tailStart));
-  tail[length - tailStart] = 0x80;
-  const tailLength = (blocks * 64 - tailStart) as 64 | 128;
-  const bits = length * 8;
-  const hi = Math.floor(bits / 0x100000000);
-  const lo = bits >>> 0;
-  tail[tailLength - 8] = hi >>> 24;
-  tail[tailLength - 7] = (hi >>> 16) & 255;
-  tail[tailLength - 6] = (hi >>> 8) & 255;
-  tail[tailLength - 5] = hi & 255;
-  tail[tailLength - 4] = lo >>> 24;
-  tail[tailLength - 3] = (lo >>> 16) & 255;
-  tail[tailLength - 2] = (lo >>> 8) & 255;
-  tail[tailLength - 1] = lo & 255;
-
-  const h = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const h = initialHash();
   const w = new Int32Array(64);
-  for (let off = 0; off < tailStart; off += 64) compress(h, w, data, off);
-  for (let off = 0; off < tailLength; off += 64) compress(h, w, tail, off);
-  let hex = '';
-  for (let i = 0; i < 8; i++) hex += ((h[i] as number) >>> 0).toString(16).padStart(8, '0');
-  return hex;
+  const full = data.length & ~63;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let off = 0; off < full; off += 64) compress(h, w, view, off);
+  return finish(h, w, data.subarray(full), data.length);
 }
 
-function compress(h: Int32Array, w: Int32Array, d: Uint8Array, off: number): void {
-  for (let i = 0; i < 16; i++) {
-    const j = off + i * 4;
-    w[i] = ((d[j] as number) << 24) | ((d[j + 1] as number) << 16) | ((d[j + 2] as number) << 8) | (d[j + 3] as number);
-  }
+function compress(h: Int32Array, w: Int32Array, d: DataView, off: number): void {
+  for (let i = 0; i < 16; i++) w[i] = d.getInt32(off + i * 4);
   for (let i = 16; i < 64; i++) {
     const x = w[i - 15] as number;
     const y = w[i - 2] as number;

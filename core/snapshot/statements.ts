@@ -6,9 +6,9 @@
  * and reported; what they imply (extensions to install, session settings to
  * apply) is returned so provisioning can act on it.
  */
-import { T, isIdentifierPart } from '../sql/scanner.js';
+import { T, equalsFolded, isIdentifierPart } from '../sql/scanner.js';
 import type { RegionMap } from '../sql/region-map.js';
-import { W, isWord, newNearToken, nextToken, type NearToken } from '../sql/backward.js';
+import { W, isSymbol, isWord, newNearToken, nextToken, type NearToken } from '../sql/backward.js';
 
 export interface StrippedStatement {
   start: number;
@@ -30,6 +30,8 @@ export interface StripAnalysis {
   otherSchemas: string[];
   /** Roles named in OWNER TO (kept or stripped): they must exist in the cluster. */
   roles: string[];
+  /** Whether the dump has CREATE SCHEMA for the template (pg_dump leaves it out for public). */
+  createsSchema: boolean;
 }
 
 /** Settings pg_dump puts in its preamble (and before tables): provisioning sets its own session state. */
@@ -61,11 +63,12 @@ export interface StripOptions {
 
 /** Finds the top-level statements to strip (see the file comment). */
 export function findStrippableStatements(map: RegionMap, options: StripOptions): StripAnalysis {
-  const analysis: StripAnalysis = { stripped: [], extensions: [], sessionSettings: {}, otherSchemas: [], roles: [] };
+  const analysis: StripAnalysis = { stripped: [], extensions: [], sessionSettings: {}, otherSchemas: [], roles: [], createsSchema: false };
   const text = map.text;
   const t = newNearToken();
   const u = newNearToken();
   let ri = 0;
+  const state = { inAtomic: false };
   let statementStart = map.from;
   // Where the statement's first token may start: after the comments that lead it (pg_dump's headers).
   let lead = map.from;
@@ -87,7 +90,7 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
       if (semi !== -1 && semi < end) semi = text.indexOf(';', end);
     }
     if (semi === -1) break;
-    classify(analysis, map, Math.max(statementStart, lead), semi + 1, options, t, u);
+    classify(analysis, map, Math.max(statementStart, lead), semi + 1, options, t, u, state);
     statementStart = lead = semi + 1;
     semi = text.indexOf(';', semi + 1);
   }
@@ -132,16 +135,48 @@ function add(analysis: StripAnalysis, text: string, start: number, end: number, 
 }
 
 /** Looks at the statement text[from, end) (end just past its `;`). */
-function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, t: NearToken, u: NearToken): void {
+const VERBS = ['set', 'end', 'drop', 'alter', 'begin', 'grant', 'start', 'abort', 'select', 'create', 'commit', 'revoke', 'comment', 'rollback'];
+
+/** The statement's first word when it is one classify looks at, else '' (no allocation). */
+function verbOf(text: string, start: number, length: number): string {
+  for (const verb of VERBS) if (verb.length === length && equalsFolded(text, start, verb)) return verb;
+  return '';
+}
+
+/** `BEGIN;`, `COMMIT TRANSACTION`, `END WORK`: the word after the verb ends the statement or is TRANSACTION/WORK. */
+function endsTransactionWord(map: RegionMap, second: NearToken, end: number): boolean {
+  return second.start >= end - 1 || isSymbol(map, second, ';') || isWord(map, second, 'transaction') || isWord(map, second, 'work');
+}
+
+const TRANSACTION_CONTROL = 'transaction control: provisioning runs each tenant in its own transaction';
+
+function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, t: NearToken, u: NearToken, state: { inAtomic: boolean }): void {
   const text = map.text;
   const first = firstWord(text, from, end, t);
   if (first === undefined) return;
   const start = first.start;
   const c = text.charCodeAt(start) | 32;
-  // Only statements starting with these letters can be stripped: s(et/elect), c(reate/omment), a(lter), g(rant), r(evoke).
-  if (c !== 115 && c !== 99 && c !== 97 && c !== 103 && c !== 114) return;
+  // Only statements starting with these letters can be stripped: s(et/elect/tart), c(reate/omment/ommit), a(lter/bort),
+  // g(rant), r(evoke/ollback), b(egin), e(nd).
+  if (c !== 115 && c !== 99 && c !== 97 && c !== 103 && c !== 114 && c !== 98 && c !== 101) return;
+  const verb = verbOf(text, start, first.end - start);
+  if (verb === '') return;
   const second = nextToken(map, first.end, u);
-  if (isWord(map, first, 'set')) {
+  if (verb === 'end') {
+    // The END of a BEGIN ATOMIC function body (SQL-standard bodies) is part of CREATE FUNCTION: keep it.
+    if (state.inAtomic) state.inAtomic = false;
+    else if (endsTransactionWord(map, second, end)) add(analysis, text, start, end, TRANSACTION_CONTROL);
+    return;
+  }
+  if (verb === 'begin' || verb === 'commit' || verb === 'rollback' || verb === 'abort') {
+    if (endsTransactionWord(map, second, end) || isWord(map, second, 'isolation') || isWord(map, second, 'read')) add(analysis, text, start, end, TRANSACTION_CONTROL);
+    return;
+  }
+  if (verb === 'start') {
+    if (isWord(map, second, 'transaction')) add(analysis, text, start, end, TRANSACTION_CONTROL);
+    return;
+  }
+  if (verb === 'set') {
     let name = second;
     if (isWord(map, name, 'session') || isWord(map, name, 'local')) name = nextToken(map, name.end, u);
     const setting = name.kind === W.word ? text.slice(name.start, name.end).toLowerCase() : '';
@@ -152,7 +187,7 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
     }
     return;
   }
-  if (isWord(map, first, 'select')) {
+  if (verb === 'select') {
     // SELECT pg_catalog.set_config('search_path', '', false);
     const body = text.slice(second.start, end);
     if (/^(?:pg_catalog\s*\.\s*)?set_config\s*\(\s*'search_path'\s*,\s*''\s*,\s*false\s*\)\s*;$/i.test(body)) {
@@ -161,12 +196,17 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
     }
     return;
   }
-  if (isWord(map, first, 'create') || isWord(map, first, 'alter') || isWord(map, first, 'drop') || isWord(map, first, 'comment')) {
+  if (verb === 'create' || verb === 'alter' || verb === 'drop' || verb === 'comment') {
     let kind = second;
-    if (isWord(map, first, 'create') && isWord(map, kind, 'or')) {
+    if (verb === 'create' && isWord(map, kind, 'or')) {
       kind = nextToken(map, nextToken(map, kind.end, u).end, u); // OR REPLACE
     }
-    if (isWord(map, first, 'comment')) {
+    if (verb === 'create' && (isWord(map, kind, 'function') || isWord(map, kind, 'procedure')) && /\bBEGIN\s+ATOMIC\b/i.test(text.slice(start, end))) {
+      // Statements up to the matching END belong to the function body.
+      state.inAtomic = !/\bEND\s*;$/i.test(text.slice(start, end));
+      return;
+    }
+    if (verb === 'comment') {
       if (!isWord(map, kind, 'on')) return;
       const target = nextToken(map, kind.end, u);
       if (isWord(map, target, 'extension')) add(analysis, text, start, end, 'comment on an extension: extensions are per database');
@@ -174,7 +214,7 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
       return;
     }
     if (isWord(map, kind, 'extension')) {
-      if (isWord(map, first, 'create')) {
+      if (verb === 'create') {
         const m = /^CREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[^\s;]+)(?:\s+WITH)?(?:\s+SCHEMA\s+("(?:[^"]|"")+"|[^\s;]+))?/i.exec(text.slice(start, end));
         if (m) analysis.extensions.push(m[2] === undefined ? { name: unquote(m[1] ?? '') } : { name: unquote(m[1] ?? ''), schema: unquote(m[2]) });
       }
@@ -194,14 +234,15 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
       add(analysis, text, start, end, wide);
       return;
     }
-    if (word === 'schema' && isWord(map, first, 'create')) {
+    if (word === 'schema' && verb === 'create') {
       let name = nextToken(map, kind.end, u);
       if (isWord(map, name, 'if')) name = nextToken(map, nextToken(map, nextToken(map, name.end, u).end, u).end, u);
       const schemaName = nameOf(map, name);
-      if (schemaName !== undefined && schemaName !== options.schema) analysis.otherSchemas.push(schemaName);
+      if (schemaName === options.schema) analysis.createsSchema = true;
+      else if (schemaName !== undefined) analysis.otherSchemas.push(schemaName);
       return;
     }
-    if (isWord(map, first, 'alter')) {
+    if (verb === 'alter') {
       if (word === 'default') {
         // ALTER DEFAULT PRIVILEGES without IN SCHEMA applies to the whole database.
         if (!/\bIN\s+SCHEMA\b/i.test(text.slice(start, end))) add(analysis, text, start, end, 'ALTER DEFAULT PRIVILEGES without IN SCHEMA is database-wide');
@@ -216,7 +257,7 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
     }
     return;
   }
-  if (isWord(map, first, 'grant') || isWord(map, first, 'revoke')) {
+  if (verb === 'grant' || verb === 'revoke') {
     // GRANT role TO role (no ON): role membership is cluster-wide.
     const body = text.slice(start, end);
     if (!/\bON\b/i.test(body)) add(analysis, text, start, end, 'role membership is cluster-wide');

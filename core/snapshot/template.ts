@@ -120,6 +120,7 @@ export function createSnapshot(dumpSql: string, options: TemplateOptions): Templ
     warnings,
     requires: { extensions: strip.extensions, roles: strip.roles },
     sessionSettings: strip.sessionSettings,
+    createsSchema: strip.createsSchema,
     contexts,
     occurrences,
   };
@@ -242,6 +243,9 @@ function fillLines(sql: string, stripped: StrippedStatement[]): void {
 
 function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof findStrippableStatements>, list: ReferenceList, skipped: number): string[] {
   const warnings: string[] = [];
+  if (!strip.createsSchema && list.starts.length > 0) {
+    warnings.push(`The dump does not create schema ${options.schema} (pg_dump leaves out CREATE SCHEMA public): provisioning must create the tenant schema before running the snapshot.`);
+  }
   if (list.starts.length === 0) warnings.push(`No reference to schema ${options.schema} was found. Check --schema: names are case-sensitive when quoted, and unquoted names fold to lower case.`);
   for (const other of strip.otherSchemas) {
     warnings.push(`The dump creates schema ${other}, which is not the template: it would be created again for every tenant. Dump only the template (pg_dump -n ${options.schema}) or remove it.`);

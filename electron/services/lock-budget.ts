@@ -38,10 +38,11 @@ export async function readLockSettings(db: Queryable): Promise<LockSettings> {
 const countCache = new WeakMap<object, SnapshotObjectCounts>();
 
 /** What a snapshot body creates, counted once per body string holder. */
-export function countSnapshotBody(body: string, cacheKey?: object): SnapshotObjectCounts {
+export function countSnapshotBody(body: string | (() => string), cacheKey?: object): SnapshotObjectCounts {
   const cached = cacheKey ? countCache.get(cacheKey) : undefined;
   if (cached) return cached;
-  const counts = countSnapshotObjects(splitStatements(body).filter((s) => s.kind === 'sql').map((s) => s.text));
+  const text = typeof body === 'string' ? body : body();
+  const counts = countSnapshotObjects(splitStatements(text).filter((s) => s.kind === 'sql').map((s) => s.text));
   if (cacheKey) countCache.set(cacheKey, counts);
   return counts;
 }
@@ -54,10 +55,11 @@ export interface ProvisionLockPlan extends LockBudget {
 /**
  * The concurrency provisioning may use for this snapshot on this server; throws
  * LOCK_TABLE_TOO_SMALL (naming max_locks_per_transaction and a value) when one
- * tenant alone does not fit. `cacheKey` (e.g. the Snapshot object) avoids
- * re-counting the same body.
+ * tenant alone does not fit. `body` may be a function (called only when
+ * counting is needed); `cacheKey` (e.g. the Snapshot or TenantSource object)
+ * avoids re-counting the same body.
  */
-export async function planProvisionLocks(db: Queryable, body: string, requestedConcurrency: number, cacheKey?: object): Promise<ProvisionLockPlan> {
+export async function planProvisionLocks(db: Queryable, body: string | (() => string), requestedConcurrency: number, cacheKey?: object): Promise<ProvisionLockPlan> {
   const counts = countSnapshotBody(body, cacheKey);
   const settings = await readLockSettings(db);
   const budget = planLockBudget({ locksPerTenant: estimateTenantLocks(counts), settings, requestedConcurrency });

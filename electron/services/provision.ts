@@ -23,7 +23,7 @@ import type { Snapshot } from '../../core/snapshot/format.js';
 import { renderSnapshot } from '../../core/snapshot/render.js';
 import { buildPsqlTenantScript, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
 import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
-import { createPool, toConnectionError } from './catalog/connect.js';
+import { createPool, openClient, toConnectionError } from './catalog/connect.js';
 import { readServerVersion } from './catalog/server-version.js';
 import { runClientTool } from './dump/run-client-tool.js';
 import { planProvisionLocks } from './lock-budget.js';
@@ -88,10 +88,26 @@ async function acquire(pool: pg.Pool, profile: ConnectionProfile): Promise<pg.Po
   }
 }
 
-async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string): Promise<void> {
+/** Cancels the statement running on `pid` from a separate connection (what psql does on Ctrl-C). */
+async function cancelBackend(profile: ConnectionProfile, pid: number): Promise<void> {
+  const canceller = await openClient(profile);
+  try {
+    await canceller.query('select pg_catalog.pg_cancel_backend($1)', [pid]);
+  } finally {
+    await canceller.end();
+  }
+}
+
+async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, signal?: AbortSignal): Promise<void> {
   const client = await acquire(pool, profile);
   let broken: Error | undefined;
+  const pid = (client as pg.PoolClient & { processID?: number }).processID;
+  const onAbort = () => {
+    if (pid) cancelBackend(profile, pid).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    if (signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
     await client.query('BEGIN');
     const before = await readSessionSettings(client);
     await client.query(preamble);
@@ -108,8 +124,12 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
       // The connection is unusable: the pool must not hand it out again.
       broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
     }
+    if (signal?.aborted && (error as { code?: string }).code === '57014') {
+      throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled and rolled back; nothing was created.`, { cause: error });
+    }
     throw toProvisionError(error, tenant, sql);
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     client.release(broken);
   }
 }
@@ -156,7 +176,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     const preamble = buildSessionPreamble(source.sessionSettings);
     if (runOptions.signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
     if (via === 'driver') {
-      await provisionWithDriver(pool, profile, tenant, sql, preamble);
+      await provisionWithDriver(pool, profile, tenant, sql, preamble, runOptions.signal);
     } else {
       const binary = await findPsql();
       try {
@@ -183,7 +203,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     const started = performance.now();
     let stop = false;
     // Lock budget (issue 6): cap concurrency to what the server's lock table holds; LOCK_TABLE_TOO_SMALL before starting when one tenant cannot fit.
-    const locks = tenants.length > 0 ? await planProvisionLocks(pool, source.render('tenantry_lock_probe'), many.concurrency ?? concurrency, source) : undefined;
+    const locks = tenants.length > 0 ? await planProvisionLocks(pool, () => source.render('tenantry_lock_probe'), many.concurrency ?? concurrency, source) : undefined;
     const outcomes = await runQueue(
       tenants,
       async (tenant): Promise<TenantProgress> => {

@@ -6,7 +6,7 @@
 import type { VerifyResult } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
-import { compareCatalogs } from '../../core/verify/compare-catalogs.js';
+import { compareCatalogs, type SchemaCatalog } from '../../core/verify/compare-catalogs.js';
 import { findTemplateReferences } from '../../core/verify/find-template-references.js';
 import { openClient } from './catalog/connect.js';
 import { readCatalogFacts } from './catalog/read-catalog-facts.js';
@@ -27,19 +27,26 @@ async function requireSchema(client: pg.ClientBase, name: string, code: 'SCHEMA_
   }
 }
 
-/** Compares `tenant` with `template` on an open connection. */
-export async function verifyTenantWith(client: pg.ClientBase, options: VerifyOptions): Promise<VerifyResult> {
-  await requireSchema(client, options.template, 'SCHEMA_NOT_FOUND');
-  await requireSchema(client, options.tenant, 'TENANT_NOT_FOUND');
-  const template = await readSchemaCatalog(client, options.template);
-  const tenant = await readSchemaCatalog(client, options.tenant);
-  const facts = await readCatalogFacts(client, options.template);
-  const ownNames = [...facts.objects.relations, ...facts.objects.types, ...facts.objects.functions];
-  const { differences, compared } = compareCatalogs(template, tenant);
-  const isolation = [...findTemplateReferences(tenant, { schema: options.template, ownNames }), ...(await readIsolationFacts(client, options.tenant, options.template))];
+interface TemplateSide {
+  catalog: SchemaCatalog;
+  ownNames: string[];
+}
+
+async function readTemplateSide(client: pg.ClientBase, template: string): Promise<TemplateSide> {
+  await requireSchema(client, template, 'SCHEMA_NOT_FOUND');
+  const catalog = await readSchemaCatalog(client, template);
+  const facts = await readCatalogFacts(client, template);
+  return { catalog, ownNames: [...facts.objects.relations, ...facts.objects.types, ...facts.objects.functions] };
+}
+
+async function compareWithTemplate(client: pg.ClientBase, template: string, side: TemplateSide, tenantName: string): Promise<VerifyResult> {
+  await requireSchema(client, tenantName, 'TENANT_NOT_FOUND');
+  const tenant = await readSchemaCatalog(client, tenantName);
+  const { differences, compared } = compareCatalogs(side.catalog, tenant);
+  const isolation = [...findTemplateReferences(tenant, { schema: template, ownNames: side.ownNames }), ...(await readIsolationFacts(client, tenantName, template))];
   return {
-    tenant: options.tenant,
-    template: options.template,
+    tenant: tenantName,
+    template,
     equal: differences.length === 0,
     isolated: isolation.length === 0,
     differences: [...differences, ...isolation],
@@ -47,11 +54,29 @@ export async function verifyTenantWith(client: pg.ClientBase, options: VerifyOpt
   };
 }
 
+/** Compares `tenant` with `template` on an open connection. */
+export async function verifyTenantWith(client: pg.ClientBase, options: VerifyOptions): Promise<VerifyResult> {
+  return compareWithTemplate(client, options.template, await readTemplateSide(client, options.template), options.tenant);
+}
+
 /** Compares `tenant` with `template` in the profile's database. */
 export async function verifyTenant(profile: ConnectionProfile, options: VerifyOptions): Promise<VerifyResult> {
   const client = await openClient(profile);
   try {
     return await verifyTenantWith(client, options);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Compares several tenants with one template, reading the template's catalog once. */
+export async function verifyTenants(profile: ConnectionProfile, options: { template: string; tenants: readonly string[] }): Promise<VerifyResult[]> {
+  const client = await openClient(profile);
+  try {
+    const side = await readTemplateSide(client, options.template);
+    const results: VerifyResult[] = [];
+    for (const tenant of options.tenants) results.push(await compareWithTemplate(client, options.template, side, tenant));
+    return results;
   } finally {
     await client.end();
   }

@@ -9,12 +9,18 @@
  * complete and registered or absent.
  *
  * "Invisible" means: no role other than the owner (and superusers) has any
- * privilege on a spare schema or the `_tenantry` schema, so the application
- * cannot read, write or resolve names in them (permission denied), they are
- * not on anyone's search_path, and information_schema does not list them or
- * their tables to such a role. Their names are still in pg_namespace, which
- * every role can read (PostgreSQL has no per-row catalog visibility), so psql's
- * \dn shows them; Tenantry's own listings hide the reserved prefix.
+ * privilege on a spare schema or the `_tenantry` schema — the snapshot's
+ * GRANTs are not run, and what database-wide default privileges grant on new
+ * schemas is revoked and kept in `withheld_acl` to be granted back at claim —
+ * so the application cannot read, write or resolve names in them (permission
+ * denied), they are not on anyone's search_path, and information_schema does
+ * not list the schemas. Their names are still in pg_namespace and pg_class,
+ * which every role can read (PostgreSQL has no per-row catalog visibility), so
+ * psql's \dn shows them; Tenantry's own listings hide the reserved prefix.
+ * Table-level grants that database-wide default privileges put on new tables
+ * stay on a spare's tables (a fresh tenant gets them too); they are useless
+ * without USAGE on the schema, but information_schema.tables lists such
+ * tables to their grantee.
  */
 import type pg from 'pg';
 import { TenantryError } from '../../core/errors.js';
@@ -104,17 +110,22 @@ function assertPoolable(plan: ClaimPlan): void {
 }
 
 /** Creates the `_tenantry` bookkeeping schema and tables when missing; no other role gets access. */
-export async function ensurePoolSchema(db: pg.Pool | pg.ClientBase): Promise<void> {
+export async function ensurePoolSchema(db: pg.Pool): Promise<void> {
   const exists = await db.query(`SELECT to_regclass(${quoteLiteral(`${quoteIdent(POOL_SCHEMA)}.pool_config`)}) IS NOT NULL AS ok`);
   if ((exists.rows[0] as { ok: boolean }).ok) return;
-  await db.query(`BEGIN;
+  const client = await db.connect();
+  let broken = false;
+  try {
+    await client.query(`BEGIN;
 SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:pool-schema', 0));
 CREATE SCHEMA IF NOT EXISTS ${quoteIdent(POOL_SCHEMA)};
-REVOKE ALL ON SCHEMA ${quoteIdent(POOL_SCHEMA)} FROM PUBLIC;
+${buildWithholdSql(POOL_SCHEMA)}
 CREATE TABLE IF NOT EXISTS ${SPARES} (
   schema_name name PRIMARY KEY,
   snapshot_checksum text NOT NULL,
-  built_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+  built_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  -- Schema privileges a fresh CREATE SCHEMA got from default privileges, withheld from the spare and granted back at claim.
+  withheld_acl aclitem[]
 );
 CREATE INDEX IF NOT EXISTS pool_spares_checksum_idx ON ${SPARES} (snapshot_checksum, built_at);
 CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(POOL_SCHEMA)}.spare_number;
@@ -124,6 +135,14 @@ CREATE TABLE IF NOT EXISTS ${CONFIG} (
 );
 INSERT INTO ${CONFIG} (target) VALUES (0) ON CONFLICT DO NOTHING;
 COMMIT;`);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw new TenantryError('PG_QUERY_FAILED', `Creating the warm pool's bookkeeping schema ${POOL_SCHEMA} failed. The role needs CREATE on the database.`, { detail: describePgError(error), cause: error });
+  } finally {
+    client.release(broken ? true : undefined);
+  }
 }
 
 /** Sets how many spares the pool keeps. */
@@ -160,8 +179,9 @@ export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<s
     const sql = renderFor(snapshot, plan.build, spare);
     try {
       await client.query(
-        `BEGIN;\n${sessionSettingsSql(snapshot)}${sql}\n;REVOKE ALL ON SCHEMA ${quoteIdent(spare)} FROM PUBLIC;\n` +
-          `INSERT INTO ${SPARES} (schema_name, snapshot_checksum) VALUES (${quoteLiteral(spare)}, ${quoteLiteral(snapshot.checksum)});\nCOMMIT;`,
+        `BEGIN;\n${sessionSettingsSql(snapshot)}${sql}\n;\n` +
+          `INSERT INTO ${SPARES} (schema_name, snapshot_checksum, withheld_acl) SELECT nspname, ${quoteLiteral(snapshot.checksum)}, nspacl FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(spare)};\n` +
+          `${buildWithholdSql(spare)}\nCOMMIT;`,
       );
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -253,6 +273,25 @@ function describePgError(error: unknown): string {
   return [e.code ? `SQLSTATE ${e.code}` : undefined, e.message, e.where].filter(Boolean).join(': ');
 }
 
+/**
+ * Revokes every privilege on the spare's schema from everyone but its owner:
+ * PUBLIC, and roles that database-wide default privileges (ALTER DEFAULT
+ * PRIVILEGES … ON SCHEMAS) granted on creation. The snapshot's own grants are
+ * not run at build time at all.
+ */
+function buildWithholdSql(spare: string): string {
+  const body = [
+    'DECLARE r record;',
+    'BEGIN',
+    `  FOR r IN SELECT DISTINCT a.grantee FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a WHERE n.nspname = ${quoteLiteral(spare)} AND a.grantee <> n.nspowner LOOP`,
+    `    EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA %I FROM %s', ${quoteLiteral(spare)}, CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.grantee::regrole::text) END);`,
+    '  END LOOP;',
+    'END',
+  ].join('\n');
+  const tag = dollarTag(body);
+  return `DO ${tag}\n${body}\n${tag};`;
+}
+
 const CLAIMED_SETTING = 'tenantry.claimed_spare';
 const POOL_EMPTY_MARKER = 'tenantry: warm pool empty';
 
@@ -272,15 +311,21 @@ function dollarTag(text: string): string {
  */
 export function buildClaimSql(tenant: string, checksum: string, rewrites: string, settings = ''): string {
   const body = [
-    'DECLARE spare name;',
+    'DECLARE spare name; r record;',
     'BEGIN',
     `  IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(tenant)}) THEN`,
     `    RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = ${quoteLiteral(`${TENANT_EXISTS_MARKER} ${tenant}`)};`,
     '  END IF;',
     `  SELECT schema_name INTO spare FROM ${SPARES} WHERE snapshot_checksum = ${quoteLiteral(checksum)} ORDER BY built_at, schema_name LIMIT 1 FOR UPDATE SKIP LOCKED;`,
     `  IF spare IS NULL THEN RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = ${quoteLiteral(POOL_EMPTY_MARKER)}; END IF;`,
-    `  DELETE FROM ${SPARES} WHERE schema_name = spare;`,
     `  EXECUTE pg_catalog.format('ALTER SCHEMA %I RENAME TO %I', spare, ${quoteLiteral(tenant)});`,
+    // Give back what default privileges gave a fresh schema (withheld while it was a spare).
+    `  FOR r IN SELECT a.grantee, a.privilege_type, a.is_grantable FROM ${SPARES} s, pg_catalog.aclexplode(s.withheld_acl) a`,
+    `           WHERE s.schema_name = spare AND a.grantee <> (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(tenant)}) LOOP`,
+    `    EXECUTE pg_catalog.format('GRANT %s ON SCHEMA %I TO %s%s', r.privilege_type, ${quoteLiteral(tenant)},`,
+    `      CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.grantee::regrole::text) END, CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);`,
+    '  END LOOP;',
+    `  DELETE FROM ${SPARES} WHERE schema_name = spare;`,
     `  PERFORM pg_catalog.set_config(${quoteLiteral(CLAIMED_SETTING)}, spare, true);`,
     'END',
   ].join('\n');
@@ -298,6 +343,13 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
   ].join('\n');
 }
 
+/** The claim query for a tenant of this snapshot: buildClaimSql with the rewrites and grants rendered for the tenant. */
+export function buildClaimSqlFor(snapshot: PoolSnapshot, tenant: string): string {
+  snapshot.validateName?.(tenant);
+  const plan = getClaimPlan(snapshot);
+  return buildClaimSql(tenant, snapshot.checksum, plan.claim.length ? renderFor(snapshot, plan.claim, tenant) : '', sessionSettingsSql(snapshot));
+}
+
 /**
  * Claims a spare for `tenant` in one transaction. Fails with TENANT_EXISTS
  * (leaving the spare in the pool) when the schema exists, POOL_EMPTY when no
@@ -309,9 +361,7 @@ export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: st
     throw new TenantryError('INVALID_TENANT_NAME', 'A tenant name must be 1 to 63 bytes long and contain no NUL character.', { detail: `tenant: ${tenant}` });
   }
   if (tenant.startsWith('pg_')) throw new TenantryError('INVALID_TENANT_NAME', 'Tenant names may not start with "pg_": PostgreSQL reserves that prefix.', { detail: `tenant: ${tenant}` });
-  snapshot.validateName?.(tenant);
-  const plan = getClaimPlan(snapshot);
-  const sql = buildClaimSql(tenant, snapshot.checksum, plan.claim.length ? renderFor(snapshot, plan.claim, tenant) : '', sessionSettingsSql(snapshot));
+  const sql = buildClaimSqlFor(snapshot, tenant);
   const client = await db.connect();
   const started = performance.now();
   let broken = false;

@@ -50,6 +50,7 @@ describe.skipIf(!hasChromium())('newcomer journey (web mode, Debian Chromium)', 
     expect(count).toBeGreaterThan(40);
     await expect.poll(() => ui.snapshot.highlighted('identifier').count()).toBeGreaterThan(0);
     await expect(browser.page.locator('.ref-gutter-identifier').count()).resolves.toBeGreaterThan(0);
+    await browser.screenshot('newcomer-references');
     await expect(browser.page.getByRole('region', { name: 'Identifiers references' }).or(browser.page.locator('[aria-label="Identifiers references"]')).first().textContent()).resolves.toMatch(/Identifiers\s*\d+/);
   });
 
@@ -57,6 +58,10 @@ describe.skipIf(!hasChromium())('newcomer journey (web mode, Debian Chromium)', 
     await ui.snapshot.replaceAll();
     await expect(browser.page.getByText(/of \d+ references replaced with #\{prefix\}/).isVisible()).resolves.toBe(true);
     await expect.poll(() => ui.snapshot.editorText().textContent()).toContain('#{prefix}');
+    await browser.page.getByRole('tab', { name: 'Diff' }).click();
+    await browser.page.locator('[data-testid="sql-diff"] .editor.modified .view-lines').waitFor();
+    await expect.poll(() => browser.page.locator('[data-testid="sql-diff"] .editor.modified .view-lines').textContent()).toContain('#{prefix}');
+    await browser.screenshot('newcomer-snapshot-diff');
     await ui.snapshot.save('demo-e2e');
   });
 

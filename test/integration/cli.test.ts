@@ -79,6 +79,11 @@ describe('CLI: schemas, dump, verify, drop', () => {
     const result = JSON.parse(differs.stdout) as { equal: boolean; differences: { kind: string; object: string }[] };
     expect(result.equal).toBe(false);
     expect(result.differences.map((d) => `${d.kind} ${d.object}`)).toEqual(expect.arrayContaining(['column t.id', 'sequence t_id_seq', 'index t_pkey']));
+    const both = await cli('verify', '--template', 'tpl', '--tenant', 'copy', '--tenant', 'other', '--url', cluster.url('app'));
+    expect(both.code).toBe(1);
+    expect(both.stdout).toContain('Compared tenant "copy"');
+    expect(both.stdout).toContain('Compared tenant "other"');
+    expect(both.stdout).toContain('Not equal to the template:');
   });
 
   it('drops only with --yes', async () => {

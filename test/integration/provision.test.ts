@@ -8,6 +8,7 @@ import { startCluster, type Cluster } from './harness/cluster.js';
 import { profileFor } from './harness/profile.js';
 import { createProvisioner, type ProvisionVia, type TenantSource } from '../../electron/services/provision.js';
 import { dropTenant } from '../../electron/services/drop.js';
+import { verifyTenant } from '../../electron/services/verify.js';
 import { TenantryError } from '../../core/errors.js';
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -151,6 +152,34 @@ describe('provisioning guarantees', () => {
     });
   }
 
+  for (const via of ['driver', 'psql'] as ProvisionVia[]) {
+    it(`can be cancelled midway, leaving nothing behind (${via})`, async () => {
+      const provisioner = await createProvisioner(profileFor(cluster, 'app'), { via, concurrency: 1 });
+      try {
+        const controller = new AbortController();
+        const pending = catchError(provisioner.provisionTenant(source('SELECT pg_sleep(30);'), `cancel_${via}`, { signal: controller.signal }));
+        setTimeout(() => controller.abort(), 700);
+        const started = Date.now();
+        const error = await pending;
+        expect(error.code).toBe('CANCELLED');
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(await schemaExists(cluster, `cancel_${via}`)).toBe(false);
+        // The server stopped working on it too (no backend left sleeping with the tenant's lock).
+        let busy = 1;
+        for (let i = 0; i < 50 && busy > 0; i++) {
+          const { rows } = await cluster.query("select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()", 'app');
+          busy = rows[0].n;
+          if (busy > 0) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(busy).toBe(0);
+        // The pooled connection is usable again afterwards.
+        await provisioner.provisionTenant(source(), `after_cancel_${via}`);
+      } finally {
+        await provisioner.close();
+      }
+    });
+  }
+
   it('points at the line of a statement the server cannot parse (driver)', async () => {
     const provisioner = await createProvisioner(profileFor(cluster, 'app'));
     try {
@@ -180,6 +209,23 @@ describe('provisioning guarantees', () => {
     } finally {
       await provisioner.close();
     }
+  });
+
+  it('works for a role that is not superuser (managed PostgreSQL), verify included', async () => {
+    await cluster.query("CREATE ROLE app_owner LOGIN PASSWORD 'owner-pw'; GRANT CREATE ON DATABASE app TO app_owner;", 'app');
+    const profile = profileFor(cluster, 'app', { user: 'app_owner', password: 'owner-pw' });
+    for (const via of ['driver', 'psql'] as ProvisionVia[]) {
+      const provisioner = await createProvisioner(profile, { via });
+      try {
+        await provisioner.provisionTenant(source(), `owned_${via}`);
+      } finally {
+        await provisioner.close();
+      }
+    }
+    const verdict = await verifyTenant(profile, { template: 'owned_driver', tenant: 'owned_psql' });
+    expect(verdict.differences).toEqual([]);
+    const { rows } = await cluster.query("select nspowner::regrole::text as owner from pg_namespace where nspname = 'owned_psql'", 'app');
+    expect(rows[0].owner).toBe('app_owner');
   });
 
   it('drops a tenant only with confirmation', async () => {

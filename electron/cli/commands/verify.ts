@@ -1,8 +1,9 @@
 /** `tenantry verify`: compares a tenant with its template through the catalog. */
 import type { VerifyResult } from '../../../core/api/contract.js';
-import { verifyTenant } from '../../services/verify.js';
+import { verifyTenants } from '../../services/verify.js';
 import type { CliCommand } from '../command.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+import { UsageError } from '../command.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 
 /** The human-readable verification report. */
 export function formatVerifyResult(result: VerifyResult): string {
@@ -25,26 +26,29 @@ export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'Check that a tenant is a faithful, isolated copy of its template',
   usage: [
-    'Usage: tenantry verify --template S --tenant T [--json] [--url URL]',
+    'Usage: tenantry verify --template S --tenant T [--tenant T2 …] [--json] [--url URL]',
     '',
     'Compares tenant T with template S through the catalog (tables, columns, types,',
     'defaults, constraints, indexes, sequences, views, functions, triggers, policies,',
     'comments, enums, domains) and checks that nothing in T refers back to S.',
     '',
     '  --template S     the template schema',
-    '  --tenant T       the tenant schema',
+    '  --tenant T       the tenant schema (repeatable: the template is read once)',
     '  --json           print the result as JSON',
     CONNECTION_USAGE,
     '',
-    'Exit status: 0 when equal and isolated, 1 otherwise.',
+    'Exit status: 0 when every tenant is equal and isolated, 1 otherwise.',
   ].join('\n'),
   async run(argv, io) {
-    const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, tenant: { type: 'string' }, json: { type: 'boolean' } });
+    const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, tenant: { type: 'string', multiple: true }, json: { type: 'boolean' } });
     const template = requireOption(values, 'template');
-    const tenant = requireOption(values, 'tenant');
+    const tenants = listOption(values, 'tenant');
+    if (tenants.length === 0) throw new UsageError('--tenant is required.');
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
-    const result = await verifyTenant(profile, { template, tenant });
-    io.stdout(values.json === true ? JSON.stringify(result, null, 2) + '\n' : formatVerifyResult(result));
-    return result.equal && result.isolated ? 0 : 1;
+    const results = await verifyTenants(profile, { template, tenants });
+    // One tenant: one JSON object (as before); several: an array.
+    if (values.json === true) io.stdout(JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + '\n');
+    else io.stdout(results.map(formatVerifyResult).join(''));
+    return results.every((r) => r.equal && r.isolated) ? 0 : 1;
   },
 };

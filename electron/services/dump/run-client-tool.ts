@@ -48,7 +48,10 @@ export async function runClientTool(run: ClientToolRun): Promise<{ stdout: strin
       maxBuffer: 1024 * 1024 * 1024,
       stripFinalNewline: false,
       buffer: { stdout: true, stderr: false },
-      forceKillAfterDelay: 2000,
+      // SIGINT makes psql and pg_dump send the server a cancel request before exiting (SIGTERM would
+      // leave the backend running its statement, locks held, until it next talks to the client).
+      killSignal: 'SIGINT',
+      forceKillAfterDelay: 3000,
     });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ConnectionSummary, DiagnosticStepInfo, DiagnosticsResult, ServerInfo } from '../../../core/api/contract';
 import type { ConnectionProfile, SslMode } from '../../../core/connection/profile';
 import type { ErrorInfo } from '../../../core/errors';
@@ -118,9 +118,18 @@ export function ConnectionsView() {
   const [diag, setDiag] = useState<{ result?: DiagnosticsResult; error?: ErrorInfo; running: boolean }>();
   const [saved, setSaved] = useState<string>();
 
+  const justSaved = useRef<string>(undefined);
   useEffect(() => {
+    // Selecting another connection starts from a clean form; saving keeps the results on screen.
+    if (justSaved.current !== undefined && justSaved.current === selected?.id) {
+      justSaved.current = undefined;
+      if (selected) setDraft(toDraft(selected));
+      return;
+    }
     if (selected && !selected.sandbox) setDraft(toDraft(selected));
     else if (!selected || selected.sandbox) setDraft(EMPTY);
+    setUrl('');
+    setUrlError(undefined);
     setTestResult(undefined);
     setError(undefined);
     setDiag(undefined);
@@ -171,8 +180,11 @@ export function ConnectionsView() {
     const r = await invoke('connections:save', { ...(draft.id ? { id: draft.id } : {}), name: draft.name || draft.host || 'Connection', profile: toProfile(draft) });
     setBusy(undefined);
     if (!r.ok) return setError(r.error);
+    if (draft.id !== r.value.id) justSaved.current = r.value.id;
     await refreshConnections();
     setConnectionId(r.value.id);
+    // The URL field may hold a password: it is stored now, so it leaves the screen.
+    setUrl('');
     setSaved(`Saved “${r.value.name}”.`);
   }
 

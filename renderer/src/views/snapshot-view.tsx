@@ -11,6 +11,7 @@ import { GROUP_LABEL, groupOf, type RefGroup } from './reference-kinds';
 import { SqlDiff, SqlEditor, type SqlEditorHandle } from './sql-editor';
 
 type Mode = 'dump' | 'snapshot' | 'diff';
+const NO_REFS: ReferenceInfo[] = [];
 const GROUPS: RefGroup[] = ['review', 'identifier', 'name-literal', 'function-body'];
 
 let worker: Worker | undefined;
@@ -36,7 +37,9 @@ function ReferencePanel(props: { refs: ReferenceInfo[]; skipped: ReadonlySet<num
     const map = new Map<RefGroup, ReferenceInfo[]>();
     for (const r of props.refs) {
       const g = groupOf(r);
-      map.set(g, [...(map.get(g) ?? []), r]);
+      const list = map.get(g);
+      if (list) list.push(r);
+      else map.set(g, [r]);
     }
     return map;
   }, [props.refs]);
@@ -129,6 +132,13 @@ export function SnapshotView() {
     setSaved(undefined);
     setMode('snapshot');
   }
+
+  // Toggling minify on a built snapshot builds it again, so the view matches the toggle.
+  const builtRef = useRef(built);
+  builtRef.current = built;
+  useEffect(() => {
+    if (builtRef.current) void replaceAll();
+  }, [minify]);
 
   async function save(toPickedFile: boolean) {
     if (!built) return;
@@ -235,7 +245,7 @@ export function SnapshotView() {
                 <span className="grow" />
                 <label className="row" style={{ gap: 6 }}>
                   <span className="muted">Name</span>
-                  <input type="text" aria-label="Snapshot name" style={{ width: 200 }} value={name} onChange={(e) => setName(e.target.value)} />
+                  <input type="text" aria-label="Snapshot name" style={{ width: 170 }} value={name} onChange={(e) => setName(e.target.value)} />
                 </label>
                 <button type="button" className="btn primary" disabled={!built} onClick={() => void save(false)}>
                   Save snapshot
@@ -259,7 +269,7 @@ export function SnapshotView() {
             )}
           </div>
           <div className="editor-host">
-            {mode === 'diff' && built && dump ? <SqlDiff original={dump.sql} modified={built.text} /> : <SqlEditor ref={editorRef} label={opened ? 'Snapshot' : mode === 'dump' ? 'Dump' : 'Snapshot'} value={editorText} references={showRefs ? refs : []} skipped={skipped} />}
+            {mode === 'diff' && built && dump ? <SqlDiff original={dump.sql} modified={built.text} /> : <SqlEditor ref={editorRef} label={opened ? 'Snapshot' : mode === 'dump' ? 'Dump' : 'Snapshot'} value={editorText} references={showRefs ? refs : NO_REFS} skipped={skipped} />}
           </div>
           <aside className="side-panel" aria-label="References">
             {buildError ? <ErrorBox error={buildError} title="Could not build the snapshot" /> : null}
@@ -281,20 +291,27 @@ export function SnapshotView() {
                   Snapshot: {formatBytes(built.text.length)}
                   {minify ? ' (minified)' : ''}
                 </div>
-                {built.warnings.length > 0 || built.stripped.length > 0 ? (
+                {built.warnings.length > 0 ? (
                   <div style={{ marginTop: 8 }} aria-label="Warnings">
                     <strong style={{ fontSize: 12 }}>Warnings</strong>
-                    <ul style={{ fontSize: 12, paddingLeft: 18, margin: '4px 0' }}>
+                    <ul className="wrap-anywhere" style={{ fontSize: 12, paddingLeft: 18, margin: '4px 0' }}>
                       {built.warnings.map((w, i) => (
                         <li key={i}>{w}</li>
                       ))}
-                      {built.stripped.map((s, i) => (
-                        <li key={`s${i}`}>
-                          Stripped line {s.line}: <span className="mono">{s.text.slice(0, 60)}</span> — {s.reason}
+                    </ul>
+                  </div>
+                ) : null}
+                {built.stripped.length > 0 ? (
+                  <details style={{ marginTop: 6 }}>
+                    <summary>Left out of the snapshot ({built.stripped.length})</summary>
+                    <ul className="wrap-anywhere" style={{ fontSize: 12, paddingLeft: 18, margin: '4px 0' }}>
+                      {built.stripped.map((x, i) => (
+                        <li key={i}>
+                          line {x.line}: <span className="mono">{x.text.slice(0, 80)}</span> — {x.reason}
                         </li>
                       ))}
                     </ul>
-                  </div>
+                  </details>
                 ) : null}
               </div>
             ) : null}

@@ -25,6 +25,25 @@ const COMMON: MonacoApi.editor.IStandaloneEditorConstructionOptions = {
   largeFileOptimizations: true,
 };
 
+const DECORATION_SLICE = 4000;
+
+/** One reference as a decoration: inline colour, gutter mark and overview-ruler mark by kind. */
+function toDecoration(r: ReferenceInfo, isSkipped: boolean): MonacoApi.editor.IModelDeltaDecoration {
+  const group = groupOf(r);
+  // References never span lines (a name, a quoted name or a literal's name part).
+  return {
+    range: new monaco.Range(r.line, r.column, r.line, r.column + (r.end - r.start)),
+    options: {
+      inlineClassName: isSkipped ? 'ref-hl-skipped' : `ref-hl-${group}`,
+      linesDecorationsClassName: isSkipped ? undefined : `ref-gutter-${group}`,
+      overviewRuler: isSkipped ? null : { color: GROUP_RULER[group], position: monaco.editor.OverviewRulerLane.Right },
+      minimap: isSkipped ? null : { color: GROUP_RULER[group], position: monaco.editor.MinimapPosition.Inline },
+      hoverMessage: { value: `**${r.kind}**${r.needsReview ? ' — needs a decision' : ''}${isSkipped ? ' — skipped' : ''}` },
+      stickiness: monaco.editor.TrackedRangeStickiness.NeverGrowsWhenTypingAtEdges,
+    },
+  };
+}
+
 export const SqlEditor = forwardRef<SqlEditorHandle, { value: string; references: ReferenceInfo[]; skipped: ReadonlySet<number>; label: string }>(function SqlEditor({ value, references, skipped, label }, ref) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<MonacoApi.editor.IStandaloneCodeEditor>(null);
@@ -53,26 +72,22 @@ export const SqlEditor = forwardRef<SqlEditorHandle, { value: string; references
   useEffect(() => {
     const instance = editor.current;
     const model = instance?.getModel();
-    if (!instance || !model || !decorations.current) return;
+    const collection = decorations.current;
+    if (!instance || !model || !collection) return;
     if (model.getValueLength() !== value.length) return;
-    const list: MonacoApi.editor.IModelDeltaDecoration[] = references.map((r) => {
-      const group = groupOf(r);
-      const start = model.getPositionAt(r.start);
-      const end = model.getPositionAt(r.end);
-      const isSkipped = skipped.has(r.index);
-      return {
-        range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column),
-        options: {
-          inlineClassName: isSkipped ? 'ref-hl-skipped' : `ref-hl-${group}`,
-          linesDecorationsClassName: isSkipped ? undefined : `ref-gutter-${group}`,
-          overviewRuler: isSkipped ? null : { color: GROUP_RULER[group], position: monaco.editor.OverviewRulerLane.Right },
-          minimap: isSkipped ? null : { color: GROUP_RULER[group], position: monaco.editor.MinimapPosition.Inline },
-          hoverMessage: { value: `**${r.kind}**${r.needsReview ? ' — needs a decision' : ''}${isSkipped ? ' — skipped' : ''}` },
-          stickiness: monaco.editor.TrackedRangeStickiness.NeverGrowsWhenTypingAtEdges,
-        },
-      };
-    });
-    decorations.current.set(list);
+    collection.clear();
+    // Added in slices, one per frame: a 10 MB dump has 100 000+ references and
+    // one big set() would block the UI for seconds.
+    let next = 0;
+    let frame = 0;
+    const addSlice = () => {
+      const slice = references.slice(next, next + DECORATION_SLICE).map((r) => toDecoration(r, skipped.has(r.index)));
+      next += DECORATION_SLICE;
+      collection.append(slice);
+      if (next < references.length) frame = requestAnimationFrame(addSlice);
+    };
+    if (references.length > 0) addSlice();
+    return () => cancelAnimationFrame(frame);
   }, [references, skipped, value]);
 
   useImperativeHandle(ref, () => ({

@@ -22,6 +22,21 @@ const ownIds: Exercise = {
   },
 };
 
+const routingTriggerWritesOwnPartition: Exercise = {
+  name: "the measurement routing trigger (unqualified INSERTs) fills the tenant's own child table under the tenant's search_path",
+  async run(client, tenant) {
+    // Schema-per-tenant applications set search_path to the tenant; the trigger's unqualified names follow it.
+    await client.query(`select set_config('search_path', $1, true)`, [q(tenant)]);
+    try {
+      await client.query(`insert into ${q(tenant)}.measurement (city_id, logdate, peaktemp) values (1, '2024-05-01', 20)`);
+      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from ${q(tenant)}.measurement_y2024 where logdate = '2024-05-01'`);
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await client.query(`select set_config('search_path', '"$user", public', true)`);
+    }
+  },
+};
+
 // The failed insert above aborts the transaction unless it runs in a savepoint.
 const guarded = (e: Exercise): Exercise => ({
   name: e.name,
@@ -35,4 +50,4 @@ const guarded = (e: Exercise): Exercise => ({
   },
 });
 
-defineCorpusSuite(CORPUS.find((c) => c.file === 'pg-clone-schema-sample.sql')!, [guarded(triggersWork), ownIds]);
+defineCorpusSuite(CORPUS.find((c) => c.file === 'pg-clone-schema-sample.sql')!, [guarded(triggersWork), ownIds, routingTriggerWritesOwnPartition]);

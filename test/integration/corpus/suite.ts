@@ -10,7 +10,7 @@ import { loadCorpus, type CorpusCase } from '../harness/corpus.js';
 import { profileFor } from '../harness/profile.js';
 import { createTenantSnapshot, type TenantSnapshot } from '../../../electron/services/snapshot.js';
 import { createProvisioner, snapshotSource, type ProvisionVia, type TenantSource } from '../../../electron/services/provision.js';
-import { verifyTenant } from '../../../electron/services/verify.js';
+import { verifyTenants } from '../../../electron/services/verify.js';
 import { dropTenant } from '../../../electron/services/drop.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 
@@ -119,6 +119,31 @@ export function defineCorpusSuite(corpus: CorpusCase, exercises: Exercise[] = []
       }
     });
 
+    it('leaves the pooled connection with exactly the settings it had (driver)', async () => {
+      const provisioner = await createProvisioner(profileFor(cluster, db), { concurrency: 1 });
+      const settings = async (client: pg.ClientBase) =>
+        new Map((await client.query<{ name: string; value: string }>("select name, setting || ' (' || source || ')' as value from pg_settings")).rows.map((r) => [r.name, r.value]));
+      try {
+        const client = await provisioner.pool.connect();
+        const before = await settings(client);
+        client.release();
+        await provisioner.provisionTenant(source, 'settings_check');
+        const again = await provisioner.pool.connect();
+        try {
+          const after = await settings(again);
+          expect(Object.fromEntries([...before.keys()].map((name) => [name, after.get(name)]))).toEqual(Object.fromEntries(before));
+          // Creating plpgsql functions loads plpgsql, whose own settings then appear: at their defaults.
+          const added = [...after].filter(([name]) => !before.has(name));
+          expect(added.filter(([, value]) => !value.endsWith('(default)'))).toEqual([]);
+        } finally {
+          again.release();
+        }
+      } finally {
+        await provisioner.close();
+      }
+      await dropTenant(profileFor(cluster, db), 'settings_check', { confirmed: true });
+    });
+
     for (const via of ['driver', 'psql'] as ProvisionVia[]) {
       it(`provisions ${TENANTS.length} tenants through ${via}, each verified equal and isolated`, async () => {
         const provisioner = await createProvisioner(profileFor(cluster, db), { via, concurrency: 2 });
@@ -129,10 +154,10 @@ export function defineCorpusSuite(corpus: CorpusCase, exercises: Exercise[] = []
         } finally {
           await provisioner.close();
         }
-        for (const tenant of TENANTS) {
-          const verdict = await verifyTenant(profileFor(cluster, db), { template: corpus.template, tenant });
-          expect(verdict.differences.map((d) => `${tenant}: ${d.kind} ${d.object}: ${d.detail}`)).toEqual([]);
-        }
+        const verdicts = await verifyTenants(profileFor(cluster, db), { template: corpus.template, tenants: TENANTS });
+        expect(verdicts.map((v) => v.tenant)).toEqual(TENANTS);
+        expect(verdicts.flatMap((v) => v.differences.map((d) => `${v.tenant}: ${d.kind} ${d.object}: ${d.detail}`))).toEqual([]);
+        expect(verdicts.every((v) => v.equal && v.isolated && (v.compared.table ?? 0) > 0)).toBe(true);
       });
 
       if (corpus.ledger) {

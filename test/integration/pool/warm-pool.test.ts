@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../harness/cluster.js';
 import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, WarmPool, type PoolSnapshot } from '../../../electron/services/warm-pool.js';
 import { verifyTenantWith } from '../../../electron/services/verify.js';
-import { loadGeneratedTemplate, makeSnapshot } from './pool-fixtures.js';
+import { loadGeneratedTemplate, makeSnapshot, profileFor } from './pool-fixtures.js';
+import { createProvisioner, snapshotSource } from '../../../electron/services/provision.js';
+import type { Snapshot } from '../../../core/snapshot/format.js';
 
 const TEMPLATE = 'tmpl_src';
 const APP_PASSWORD = 'app-secret';
@@ -13,11 +15,14 @@ CREATE ROLE app LOGIN PASSWORD '${APP_PASSWORD}';
 GRANT USAGE ON SCHEMA ${TEMPLATE} TO app;
 GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA ${TEMPLATE} TO app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${TEMPLATE} TO app;
+-- Database-wide default privileges give every new schema to the app: spares must still be withheld.
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT USAGE ON SCHEMAS TO app;
 `;
 
 let cluster: Cluster;
 let db: pg.Pool;
 let snapshot: PoolSnapshot;
+let engineSnapshot: Snapshot;
 
 async function asApp<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ host: cluster.host, port: cluster.port, user: 'app', password: APP_PASSWORD, database: 'pooldb' });
@@ -41,7 +46,9 @@ async function sqlstateOf(promise: Promise<unknown>): Promise<string | undefined
 beforeAll(async () => {
   cluster = await startCluster();
   await loadGeneratedTemplate(cluster, 'pooldb', TEMPLATE, 20, GRANTS);
-  snapshot = (await makeSnapshot(cluster, 'pooldb', TEMPLATE)).pool;
+  const made = await makeSnapshot(cluster, 'pooldb', TEMPLATE);
+  snapshot = made.pool;
+  engineSnapshot = made.snapshot;
   db = new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database: 'pooldb', max: 12 });
 });
 
@@ -109,6 +116,18 @@ describe('warm pool', () => {
     }
   });
 
+  it('gives a claimed tenant the same schema privileges as a freshly provisioned one', async () => {
+    const provisioner = await createProvisioner(profileFor(cluster, 'pooldb'), { concurrency: 1 });
+    try {
+      await provisioner.provisionTenant(snapshotSource(engineSnapshot), 'fresh_one');
+    } finally {
+      await provisioner.close();
+    }
+    const acl = await cluster.query(`SELECT nspname, nspacl::text AS acl FROM pg_namespace WHERE nspname IN ('acme', 'fresh_one') ORDER BY 1`, 'pooldb');
+    expect(acl.rows[0].acl).toBe(acl.rows[1].acl);
+    expect(acl.rows[0].acl).toContain('app=U/');
+  });
+
   it('fails cleanly for an existing tenant name and leaves the spare in the pool', async () => {
     const before = await readPoolStatus(db, snapshot.checksum);
     await expect(claimSpare(db, snapshot, 'acme')).rejects.toMatchObject({ code: 'TENANT_EXISTS' });
@@ -122,7 +141,8 @@ describe('warm pool', () => {
     expect((await cluster.query(`SELECT count(*)::int AS n FROM "Taken One".pg_class`, 'pooldb').catch(() => ({ rows: [{ n: -1 }] }))).rows[0].n).toBe(-1);
   });
 
-  it.each(['Acme Corp', "o'neil", 'tenant_日本', 'select'])('claims for the awkward name %s and verifies', async (tenant) => {
+  // The last two try to break out of the claim's literals and its DO block's dollar quotes.
+  it.each(['Acme Corp', "o'neil", 'tenant_日本', 'select', "a'); DROP SCHEMA _tenantry CASCADE; --", 'x$tenantry_claim$y'])('claims for the awkward name %s and verifies', async (tenant) => {
     await fillPool(db, snapshot, { target: 1 });
     const claimed = await claimSpare(db, snapshot, tenant);
     expect(claimed.tenant).toBe(tenant);
@@ -134,6 +154,7 @@ describe('warm pool', () => {
       const quoted = `"${tenant.replace(/"/g, '""')}"`;
       await client.query(`INSERT INTO ${quoted}.t_10 (code, name) VALUES ('k', 'v')`);
       expect((await client.query(`SELECT table_name, row_id FROM ${quoted}.audit_log`)).rows).toEqual([{ table_name: 't_10', row_id: '1' }]);
+      expect((await client.query(`SELECT to_regclass('_tenantry.pool_spares') IS NOT NULL AS ok`)).rows[0].ok).toBe(true);
     } finally {
       client.release();
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runQueue } from '../../../core/provision/run-queue.js';
+import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
 import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../../core/provision/tenant-guard.js';
 
 describe('runQueue', () => {
@@ -55,5 +56,29 @@ describe('tenant guard', () => {
     const script = buildPsqlTenantScript('acme', 'CREATE SCHEMA acme;');
     expect(script.indexOf('pg_advisory_xact_lock')).toBeLessThan(script.indexOf('CREATE SCHEMA acme;'));
     expect(script.endsWith('CREATE SCHEMA acme;\n')).toBe(true);
+  });
+});
+
+describe('buildSessionPreamble', () => {
+  it('applies the snapshot settings with SET LOCAL, over the defaults', () => {
+    const sql = buildSessionPreamble({ client_encoding: "'UTF8'", check_function_bodies: 'false', search_path: "''", default_tablespace: "''" });
+    expect(sql.split('\n').filter(Boolean)).toEqual([
+      'SET LOCAL check_function_bodies = false;',
+      'SET LOCAL standard_conforming_strings = on;',
+      'SET LOCAL client_min_messages = warning;',
+      "SET LOCAL search_path = '';",
+      "SET LOCAL client_encoding = 'UTF8';",
+      "SET LOCAL default_tablespace = '';",
+    ]);
+  });
+  it('uses the defaults for a snapshot without settings', () => {
+    expect(buildSessionPreamble(undefined)).toContain('SET LOCAL check_function_bodies = false;');
+  });
+  it.each([
+    [{ 'search_path; drop table t; --': 'x' }],
+    [{ search_path: "public; drop table t" }],
+    [{ search_path: "'a'; drop table t; --'" }],
+  ])('refuses a setting that is not plain: %j', (settings) => {
+    expect(() => buildSessionPreamble(settings)).toThrowError(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
   });
 });

@@ -96,6 +96,8 @@ const TRAPS: Row[] = [
   ['COPY data is data', 'COPY tmpl.t (a) FROM stdin;\ntmpl.t\n\\.\n', 'COPY acme.t (a) FROM stdin;\ntmpl.t\n\\.\n'],
   ['a literal that is not a name (no cast, no name function)', "SELECT length('tmpl.t');", "SELECT length('tmpl.t');"],
   ['search_path of another setting', "SET application_name = 'tmpl';", "SET application_name = 'tmpl';"],
+  // PostgreSQL reads one literal in SET search_path as one name: this is a schema called "tmpl, public".
+  ['SET search_path TO one literal with a comma', "SET search_path TO 'tmpl, public';", "SET search_path TO 'tmpl, public';"],
   ['a schema alias list of another statement', 'SELECT a, tmpl FROM t;', 'SELECT a, tmpl FROM t;'],
 ];
 
@@ -173,6 +175,9 @@ describe.each(TENANTS)('quoting contexts for tenant %j', (tenant) => {
     expect(render("CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS 'SELECT nextval(''tmpl.seq'')';", tenant)).toBe(
       `CREATE FUNCTION f() RETURNS bigint LANGUAGE sql AS 'SELECT nextval(''${lit(lit(id))}.seq'')';`,
     );
+  });
+  it('a literal inside dynamic SQL inside a body (escaped twice)', () => {
+    expect(render("DO $$ BEGIN EXECUTE 'SELECT nextval(''tmpl.seq'')'; END $$;", tenant)).toBe(`DO $$ BEGIN EXECUTE 'SELECT nextval(''${lit(lit(id))}.seq'')'; END $$;`);
   });
   it('dynamic SQL string in a body', () => {
     expect(render("DO $$ BEGIN EXECUTE 'TRUNCATE tmpl.t'; END $$;", tenant)).toBe(`DO $$ BEGIN EXECUTE 'TRUNCATE ${lit(id)}.t'; END $$;`);
@@ -270,5 +275,39 @@ describe('reference kinds and flags', () => {
   it('skip leaves chosen references by index', () => {
     const { snapshot } = createSnapshot('SELECT 1 FROM tmpl.a, tmpl.b;', { schema: 'tmpl', skip: [1] });
     expect(renderSnapshot(snapshot, 'acme')).toBe('SELECT 1 FROM acme.a, tmpl.b;');
+  });
+});
+
+/** The same rules whatever the dollar tag of the body and however the schema is spelled. */
+describe.each(['$$', '$_$', '$body$', '$fn_1$', '$Ünï$'])('function bodies quoted with %s', (tag) => {
+  const fn = (body: string): string => `CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS ${tag} ${body} ${tag};`;
+  it.each<[string, string]>([
+    ['BEGIN PERFORM tmpl.g(); END', 'BEGIN PERFORM "Acme Corp".g(); END'],
+    ["BEGIN EXECUTE 'TRUNCATE tmpl.t'; END", `BEGIN EXECUTE 'TRUNCATE "Acme Corp".t'; END`],
+    ["BEGIN PERFORM nextval('tmpl.s'); END", `BEGIN PERFORM nextval('"Acme Corp".s'); END`],
+    ['BEGIN PERFORM tmplx.g(), x.tmpl; END', 'BEGIN PERFORM tmplx.g(), x.tmpl; END'],
+    ["BEGIN RAISE NOTICE 'tmpl is fine'; END", "BEGIN RAISE NOTICE 'tmpl is fine'; END"],
+  ])('%s', (body, expected) => {
+    expect(render(fn(body), 'Acme Corp')).toBe(fn(expected));
+  });
+});
+
+describe.each([
+  ['tmpl.t', 'acme.t'],
+  ['"tmpl".t', 'acme.t'],
+  ['TMPL.t', 'acme.t'],
+  ['Tmpl."t"', 'acme."t"'],
+  ['tmpl."T"', 'acme."T"'],
+  ['"tmpl"."t x"', 'acme."t x"'],
+])('schema spelled %s', (spelled, expected) => {
+  it.each([
+    ['in a FROM clause', (x: string) => `SELECT 1 FROM ${x};`],
+    ['in a body', (x: string) => `DO $$ BEGIN PERFORM 1 FROM ${x}; END $$;`],
+    ['in a comment', (x: string) => `/* ${x} */ SELECT 1;`],
+  ])('%s', (_where, make) => {
+    const out = render(make(spelled));
+    // Comments are prose: only the exact spelling as a name is replaced there, case-insensitive folding does not apply.
+    if (_where === 'in a comment' && /TMPL|Tmpl/.test(spelled)) expect(out).toBe(make(spelled));
+    else expect(out).toBe(make(expected));
   });
 });

@@ -149,6 +149,27 @@ describe('stripping', () => {
     expect(renderSnapshot(snapshot, 'acme')).not.toContain('OWNER TO');
   });
 
+  it('strips transaction control (provisioning wraps each tenant in its own transaction) but keeps BEGIN ATOMIC bodies whole', () => {
+    const sql = [
+      'begin;',
+      'create table tmpl.t (id int);',
+      'CREATE FUNCTION tmpl.f() RETURNS bigint LANGUAGE sql',
+      'BEGIN ATOMIC',
+      '  SELECT count(*) FROM tmpl.t;',
+      '  SELECT 1;',
+      'END;',
+      'COMMIT;',
+      'START TRANSACTION ISOLATION LEVEL SERIALIZABLE;',
+      'END;',
+      '',
+    ].join('\n');
+    const { snapshot, report } = createSnapshot(sql, { schema: 'tmpl' });
+    expect(report.stripped.map((s) => s.text)).toEqual(['begin;', 'COMMIT;', 'START TRANSACTION ISOLATION LEVEL SERIALIZABLE;', 'END;']);
+    expect(renderSnapshot(snapshot, 'acme')).toBe(
+      ['create table acme.t (id int);', 'CREATE FUNCTION acme.f() RETURNS bigint LANGUAGE sql', 'BEGIN ATOMIC', '  SELECT count(*) FROM acme.t;', '  SELECT 1;', 'END;', ''].join('\n'),
+    );
+  });
+
   it('strips \\connect', () => {
     const { snapshot, report } = createSnapshot('\\connect mydb\nCREATE TABLE tmpl.t ();\n', { schema: 'tmpl' });
     expect(report.stripped[0]?.reason).toMatch(/\\connect/);
@@ -180,6 +201,13 @@ describe('snapshot file', () => {
       ['identifier', false],
       ['function-body', true],
     ]);
+  });
+
+  it('says whether the body creates the tenant schema itself', () => {
+    expect(parseSnapshot(created.text).header.createsSchema).toBe(true);
+    const publicDump = createSnapshot('CREATE TABLE public.t (id int);\n', { schema: 'public' });
+    expect(publicDump.snapshot.header.createsSchema).toBe(false);
+    expect(publicDump.report.warnings.join('\n')).toMatch(/provisioning must create the tenant schema/);
   });
 
   it('is valid SQL as it stands: the header is comments', () => {
@@ -252,5 +280,27 @@ describe('minify', () => {
 describe('sha256', () => {
   it.each(['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'é日本😀', 'x'.repeat(1000)])('matches node:crypto for %j', (s) => {
     expect(sha256Hex(s)).toBe(createHash('sha256').update(s, 'utf8').digest('hex'));
+  });
+});
+
+describe('generated input (seeded): template then render with the template name is the identity', () => {
+  it.each([21, 22, 23])('seed %i: 1500 inputs keep their meaning', async (seed) => {
+    const { randomSql, seededRandom } = await import('../sql/random-sql.js');
+    const random = seededRandom(seed);
+    let checked = 0;
+    for (let i = 0; i < 1500; i++) {
+      const sql = randomSql(random, 1 + Math.floor(random() * 40));
+      let created;
+      try {
+        created = createSnapshot(sql, { schema: 'tmpl' });
+      } catch (error) {
+        expect((error as TenantryError).code).toMatch(/^SQL_UNTERMINATED_/);
+        continue;
+      }
+      const rendered = renderSnapshot(parseSnapshot(created.text), 'tmpl');
+      expect({ sql, meaning: meaning(rendered) }).toEqual({ sql, meaning: meaning(withoutRanges(sql, created.report.stripped)) });
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(500);
   });
 });

@@ -99,6 +99,7 @@ describe('isolation', () => {
       { kind: 'function', name: 'touch()', attributes: { definition: 'update public.items set x = 1', config: null } },
       { kind: 'function', name: 'ok()', attributes: { definition: 'select public.uuid_generate_v4()', config: 'search_path=acme, public' } },
       { kind: 'function', name: 'bad()', attributes: { definition: 'select 1', config: 'search_path=public' } },
+      { kind: 'column', name: 'items.token', attributes: { comment: 'rotate with public.touch()' } },
     ]);
     const diffs = findTemplateReferences(tenant, template);
     expect(diffs.map((d) => d.object)).toEqual(['function touch()', 'function bad()']);
