@@ -106,6 +106,10 @@ export interface DumpResult {
   catalog?: unknown;
   /** Ledger rows appended as INSERT statements, and which tables they came from. */
   ledgerTables: string[];
+  /** What every tenant will share with the rest of the database (extensions, roles, objects in other schemas). */
+  shared: string[];
+  /** Whether ownership was left out of the dump (the snapshot strips OWNER TO too). */
+  noOwner: boolean;
   bytes: number;
   elapsedMs: number;
 }
@@ -119,6 +123,8 @@ export interface SnapshotBuildRequest {
   skip: number[];
   catalog?: unknown;
   source?: { pgDumpVersion?: string; serverVersion?: string };
+  /** Leave out ALTER … OWNER TO (when the dump was made with --no-owner). */
+  stripOwner?: boolean;
 }
 
 export interface ReferenceInfo {

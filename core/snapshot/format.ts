@@ -9,6 +9,7 @@ import { TenantryError } from '../errors.js';
 import type { ReferenceKind, ReferenceSite, Wrapper } from './references.js';
 import { sha256Hex } from './sha256.js';
 
+/** The snapshot format this version writes and reads. */
 export const SNAPSHOT_FORMAT_VERSION = 1;
 
 export interface SnapshotHeader {

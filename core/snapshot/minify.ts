@@ -6,7 +6,7 @@
  * dollar-quoted bodies are copied untouched. The token stream without
  * comments is the same before and after (tested on every corpus file).
  */
-import { SqlScanner, T } from '../sql/scanner.js';
+import { SqlScanner, T, isIdentifierPart } from '../sql/scanner.js';
 
 /** Ranges to drop and ranges to replace while minifying, both sorted and non-overlapping. */
 export interface MinifyEdits {
@@ -43,6 +43,7 @@ export function minifyWithEdits(sql: string, edits: MinifyEdits): { text: string
   let pending = 0; // 0 nothing, 1 space, 2 line break
   let prevCode = -1;
   let prevChar = 0;
+  let gluedQuote = false;
   for (let code = scanner.next(); code !== -1; code = scanner.next()) {
     const { start, end } = scanner;
     while (ci < cuts.length && (cuts[ci] as { end: number }).end <= start) ci++;
@@ -66,15 +67,20 @@ export function minifyWithEdits(sql: string, edits: MinifyEdits): { text: string
     } else if (out.length > 0 && (prevCode === T.metaCommand || code === T.metaCommand || code === T.copyData)) {
       emit('\n');
     }
+    // `FROM"tmpl".t`: a replaced quoted name may render bare, so keep it apart from a name character next to it.
+    if (pending === 0 && gluedQuote && isIdentifierPart(first)) emit(' ');
+    gluedQuote = false;
     pending = 0;
     let p = start;
     while (ri < starts.length && (starts[ri] as number) < end) {
       const s = starts[ri] as number;
       emit(sql.slice(p, s));
+      if (s === start && first === 34 && out.length > 1 && isIdentifierPart(prevChar)) emit(' ');
       positions.push(length);
       emit(replacement);
       kept[ri] = true;
       p = ends[ri] as number;
+      if (p === end && first === 34) gluedQuote = true;
       ri++;
     }
     emit(p === start ? sql.slice(start, end) : sql.slice(p, end));

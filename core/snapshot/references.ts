@@ -7,7 +7,7 @@
  * Kinds (stable, shown to users and stored in snapshots):
  * - identifier:    `tmpl.t`, `"tmpl".t`, `CREATE SCHEMA tmpl`, `GRANT … ON SCHEMA tmpl`
  * - name-literal:  a string that holds a name: `'tmpl.seq'::regclass`, `nextval('tmpl.seq')`
- * - search-path:   `SET search_path TO tmpl`, a function's `SET search_path = 'tmpl'`,
+ * - search-path:   `SET search_path TO tmpl`, a function's `SET search_path = 'tmpl'` (stored as text),
  *                  `set_config('search_path', 'tmpl, public', …)`
  * - function-body: an identifier inside a function or procedure body (stored as text)
  * - dynamic-sql:   a probable name inside a string in a body (`EXECUTE 'select … tmpl.t'`): needs review
@@ -42,7 +42,7 @@ export interface ReferenceSite {
   quoting: 'identifier' | 'qualified-name-literal' | 'bare-name-literal' | 'search-path-literal' | 'comment';
   /** Inside a function or procedure body. */
   inBody: boolean;
-  /** The schema name is kept as text in the catalog (bodies, search_path settings, dynamic SQL), not as an OID. */
+  /** The schema name is kept as text in the catalog (function bodies incl. their comments and dynamic SQL, a function's SET search_path), not as an OID. */
   storedAsText: boolean;
 }
 
@@ -136,6 +136,8 @@ interface Finder {
   catalogObjects: Set<string> | undefined;
   /** A relation or alias named like the schema exists, so `S.x` may be a column of it. */
   relationNamedLikeSchema: boolean;
+  /** Set by listContext: whether the search_path it found is a function's SET clause (stored in the catalog). */
+  searchPathStored: boolean;
   definiteNames: Set<string>;
   /** Indexes (into starts) of `S.x` references that may be columns of a table named S. */
   candidates: number[];
@@ -178,6 +180,7 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
     extensionByLength,
     catalogObjects: catalog ? collectNames(catalog.objects) : undefined,
     relationNamedLikeSchema: catalog ? catalog.objects.relations.includes(schema) : false,
+    searchPathStored: false,
     definiteNames: new Set(),
     candidates: [],
     candidateMaps: [],
@@ -349,7 +352,7 @@ function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: 
   }
   const where = listContext(f, map, s);
   if (where === 'schema') pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
-  else if (where === 'search-path') pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'identifier', L_NONE, ctx, 'identifier');
+  else if (where === 'search-path') pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'identifier', L_NONE, ctx, 'identifier', f.searchPathStored);
   else if (where === 'relation') f.relationNamedLikeSchema = true;
 }
 
@@ -415,7 +418,13 @@ function listContext(f: Finder, map: RegionMap, pos: number): 'schema' | 'search
   }
   if (isWord(map, t, 'to') || isSymbol(map, t, '=')) {
     t = prevToken(map, t.start, t);
-    return isWord(map, t, 'search_path') ? 'search-path' : undefined;
+    if (!isWord(map, t, 'search_path')) return undefined;
+    // A statement of its own (`SET search_path …;`) only sets the session; a function's SET clause is stored.
+    t = prevToken(map, t.start, t);
+    if (isWord(map, t, 'local') || isWord(map, t, 'session')) t = prevToken(map, t.start, t);
+    if (isWord(map, t, 'set')) t = prevToken(map, t.start, t);
+    f.searchPathStored = !(t.kind === W.none || isSymbol(map, t, ';') || (t.kind === W.region && (t.code === T.metaCommand || t.code === T.copyData)));
+    return 'search-path';
   }
   // `AS s`: an alias named like the schema. (`FROM s` is not used: `REVOKE … FROM public` names a role.)
   if (!listed && isWord(map, t, 'as')) return 'relation';
@@ -423,12 +432,14 @@ function listContext(f: Finder, map: RegionMap, pos: number): 'schema' | 'search
 }
 
 /** Records a reference; returns its index. Sites are interned per context, so this allocates nothing in the common case. */
-function pushRef(f: Finder, s: number, e: number, kind: ReferenceKind, form: NameForm, local: Local, ctx: Context, quoting: ReferenceSite['quoting']): number {
-  const key = ((KIND_CODES[kind] * 8 + QUOTING_CODES[quoting]) * 8 + local) * 2 + (form === 'name' ? 1 : 0);
+function pushRef(f: Finder, s: number, e: number, kind: ReferenceKind, form: NameForm, local: Local, ctx: Context, quoting: ReferenceSite['quoting'], stored = false): number {
+  // Kept as text in the catalog: anything in a body (prosrc), or a function's SET search_path (proconfig).
+  const storedAsText = ctx.inBody || stored;
+  const key = (((KIND_CODES[kind] * 8 + QUOTING_CODES[quoting]) * 8 + local) * 2 + (form === 'name' ? 1 : 0)) * 2 + (storedAsText ? 1 : 0);
   let site = ctx.lastKey === key ? ctx.lastSite : ctx.sites.get(key);
   if (site === undefined) {
     const needsReview = kind === 'dynamic-sql' || kind === 'comment';
-    site = { kind, needsReview, form, wrappers: wrappersFor(ctx, local), quoting, inBody: ctx.inBody, storedAsText: ctx.inBody || kind === 'search-path' || needsReview };
+    site = { kind, needsReview, form, wrappers: wrappersFor(ctx, local), quoting, inBody: ctx.inBody, storedAsText };
     ctx.sites.set(key, site);
   }
   ctx.lastKey = key;
@@ -487,7 +498,7 @@ function handleString(f: Finder, map: RegionMap, start: number, end: number, cs:
   if (listContext(f, map, start) === 'search-path') {
     // SET search_path TO 'tmpl', public: a literal element is the name itself.
     if (ce - cs === f.schema.length && text.startsWith(f.schema, cs)) {
-      pushRef(f, cs, ce, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'name', wrappers, ctx, 'bare-name-literal');
+      pushRef(f, cs, ce, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'name', wrappers, ctx, 'bare-name-literal', f.searchPathStored);
     }
     return;
   }

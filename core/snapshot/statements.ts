@@ -80,12 +80,11 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
       const start = map.starts[ri] as number;
       const end = map.ends[ri] as number;
       ri++;
-      if ((code === T.lineComment || code === T.blockComment) && onlySpace(text, lead, start)) lead = end;
+      if ((code === T.lineComment || code === T.blockComment || code === T.metaCommand) && onlySpace(text, lead, start)) lead = end;
       if (code === T.metaCommand) {
         const command = text.slice(start, Math.min(end, start + 200));
         const word = /^\\[a-z!?]*/i.exec(command)?.[0] ?? '\\';
         add(analysis, text, start, end, `psql meta-command ${word}: a driver cannot run it${word === '\\restrict' || word === '\\unrestrict' ? ' (pg_dump 17.6+ / 16.10+ / 15.14+ security guard)' : ''}`);
-        statementStart = lead = end;
       } else if (code === T.copyData) statementStart = lead = end;
       if (semi !== -1 && semi < end) semi = text.indexOf(';', end);
     }
@@ -125,11 +124,16 @@ function firstWord(text: string, p: number, end: number, out: NearToken): NearTo
 }
 
 function add(analysis: StripAnalysis, text: string, start: number, end: number, reason: string): void {
-  // Take the rest of the line too when it is only white space.
+  // Take the rest of the line too when it is only white space and the statement starts its line, so whole lines
+  // disappear; otherwise the line break stays, so the text before and after cannot run together into new tokens.
   let e = end;
-  while (e < text.length && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9 || text.charCodeAt(e) === 13)) e++;
-  if (text.charCodeAt(e) === 10) e++;
-  else e = end;
+  let b = start;
+  while (b > 0 && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+  if (b === 0 || text.charCodeAt(b - 1) === 10) {
+    while (e < text.length && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9 || text.charCodeAt(e) === 13)) e++;
+    if (text.charCodeAt(e) === 10) e++;
+    else e = end;
+  }
   const shown = text.slice(start, end);
   analysis.stripped.push({ start, end: e, line: 0, text: shown.length > 300 ? `${shown.slice(0, 300)}…` : shown, reason });
 }

@@ -5,6 +5,7 @@
  */
 import { TenantryError } from '../errors.js';
 import { mapRegions } from '../sql/region-map.js';
+import { isIdentifierPart } from '../sql/scanner.js';
 import type { CatalogFacts } from './catalog-facts.js';
 import { serializeSnapshot, SNAPSHOT_FORMAT_VERSION, type Snapshot, type SnapshotHeader } from './format.js';
 import { minifyWithEdits } from './minify.js';
@@ -13,6 +14,7 @@ import { sha256Hex, utf8Length } from './sha256.js';
 import { findStrippableStatements, type StripAnalysis, type StrippedStatement } from './statements.js';
 import { detectDumpVersions } from './dump-versions.js';
 
+/** The placeholder used when none is given. */
 export const DEFAULT_PLACEHOLDER = '#{prefix}';
 
 export interface TemplateOptions {
@@ -216,9 +218,13 @@ function buildBody(sql: string, list: ReferenceList, replaced: number[], strippe
       si++;
     }
     push(sql.slice(p, s));
+    // `FROM"tmpl".t`: the name may render bare, so keep it apart from a name character next to it.
+    const quoted = sql.charCodeAt(s) === 34;
+    if (quoted && s > 0 && isIdentifierPart(sql.charCodeAt(s - 1))) push(' ');
     positions.push(length);
     push(placeholder);
     p = ends[k] as number;
+    if (quoted && p < sql.length && isIdentifierPart(sql.charCodeAt(p))) push(' ');
   }
   for (; si < stripped.length; si++) {
     const cut = stripped[si] as StrippedStatement;

@@ -8,6 +8,7 @@ import { isIdentifierPart } from './scanner.js';
 import { T } from './scanner.js';
 import type { RegionMap } from './region-map.js';
 
+/** Kinds of the tokens prevToken/nextToken find. */
 export const W = {
   none: 0,
   word: 1,

@@ -208,7 +208,7 @@ function handleCopy(text: string, p: number, m: number, to: number, map: RegionM
   return to;
 }
 
-/** Whether only white space and comments separate pos from the previous `;`, meta-command, COPY data or the start. */
+/** Whether only white space, comments and meta-commands separate pos from the previous `;`, COPY data or the start. */
 function isStatementStart(text: string, pos: number, map: RegionMap): boolean {
   let q = pos;
   let j = map.count - 1; // every region so far lies before pos
@@ -221,11 +221,11 @@ function isStatementStart(text: string, pos: number, map: RegionMap): boolean {
     const r = j >= 0 && map.ends[j] === q ? j : -1;
     if (r === -1) return text.charCodeAt(q - 1) === 59;
     const code = map.codes[r];
-    if (code === T.lineComment || code === T.blockComment) {
+    if (code === T.lineComment || code === T.blockComment || code === T.metaCommand) {
       q = map.starts[r] as number;
       continue;
     }
-    return code === T.metaCommand || code === T.copyData;
+    return code === T.copyData;
   }
 }
 

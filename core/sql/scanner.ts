@@ -243,9 +243,8 @@ export class SqlScanner {
     } else if (c === BACKSLASH) {
       const eol = text.indexOf('\n', p);
       p = eol === -1 || eol > limit ? limit : eol;
+      // Like psql, a meta-command does not end the SQL statement around it: it is transparent here.
       code = T.metaCommand;
-      this.atStatementStart = true;
-      this.copyState = 0;
     } else {
       // Anything PostgreSQL would reject (a stray control character, a lone `{`): one character, kept as is.
       p++;

@@ -6,7 +6,11 @@ import { T } from './scanner.js';
 
 /** Folds an unquoted identifier the way PostgreSQL does: ASCII letters to lower case only. */
 export function foldIdentifier(word: string): string {
-  return word.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 65 && c <= 90) return word.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  }
+  return word;
 }
 
 /** The value of a token given its scanner code and text (tagLength: dollar-tag length); undefined for others. */

@@ -13,10 +13,12 @@ import type { SnapshotStore } from './snapshot-store.js';
 import { openClient } from '../services/catalog/connect.js';
 import { readCatalogFacts } from '../services/catalog/read-catalog-facts.js';
 import { readLedgers } from '../services/ledger.js';
+import { readSharedObjects, type SharedObjectsReport } from '../services/catalog/read-shared-objects.js';
+import { appendLedgerRows } from '../services/snapshot.js';
 import { verifyTenant } from '../services/verify.js';
-import { createProvisioner, type TenantSource } from '../services/provision.js';
+import { createProvisioner, snapshotSource } from '../services/provision.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
-import { renderSnapshot, validateTenantName } from '../../core/snapshot/render.js';
+import { validateTenantName } from '../../core/snapshot/render.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
 import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { quoteIdentifier } from '../../core/sql/quote.js';
@@ -32,21 +34,43 @@ export interface EngineDeps {
 }
 
 type EngineHandlers = Pick<Handlers, 'snapshot:build' | 'snapshot:save' | 'snapshot:open-file' | 'tenant:check-name' | 'provision:start' | 'provision:verify'> & {
-  enrichDump(profile: ConnectionProfile, dump: SchemaDump, ledgerTables: string[], signal: AbortSignal): Promise<DumpResult>;
+  enrichDump(profile: ConnectionProfile, dump: SchemaDump, ledgerTables: string[], noOwner: boolean, signal: AbortSignal): Promise<DumpResult>;
 };
+
+/** One line per thing every tenant will share with the rest of the database. */
+export function describeShared(shared: SharedObjectsReport, schema: string): string[] {
+  const lines: string[] = [];
+  for (const e of shared.extensions) lines.push(`Extension ${e.name} (schema ${e.schema}) is shared: tenants use the installed one.`);
+  const roles = shared.roles.filter((r) => r.name !== 'PUBLIC').map((r) => r.name);
+  if (roles.length > 0) lines.push(`Roles ${roles.join(', ')} are cluster-wide: the snapshot refers to them but never creates them.`);
+  const outside = shared.dependencies.filter((d) => d.extension === null && d.toSchema !== schema);
+  for (const d of outside.slice(0, 20)) lines.push(`${d.from} depends on ${d.to}${d.toSchema ? ` in schema ${d.toSchema}` : ''}, which every tenant shares.`);
+  if (outside.length > 20) lines.push(`… and ${outside.length - 20} more dependencies outside the template.`);
+  for (const d of shared.dependents.slice(0, 20)) lines.push(`${d.from} (another schema) depends on ${d.to}: it keeps pointing at the template, not at tenants.`);
+  return lines;
+}
 
 /** Builds the engine handlers. */
 export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
   return {
-    async enrichDump(profile, dump, ledgerTables, signal) {
+    async enrichDump(profile, dump, ledgerTables, noOwner, signal) {
       // The catalog decides which names belong to the template; the ledger rows travel with the snapshot.
       const client = await openClient(profile);
       try {
         const catalog = await readCatalogFacts(client, dump.schema);
+        const shared = await readSharedObjects(client, dump.schema);
         if (signal.aborted) throw new TenantryError('CANCELLED', 'Cancelled.');
         const ledger = await readLedgers(client, dump.schema, ledgerTables);
-        const sql = ledger.sql ? `${dump.sql.replace(/\s*$/, '\n')}\n${ledger.sql}` : dump.sql;
-        return { ...dump, sql, bytes: new TextEncoder().encode(sql).length, catalog, ledgerTables: ledger.tables.map((t) => `${t.name} (${t.rows} rows)`) };
+        const sql = appendLedgerRows(dump.sql, ledger.sql);
+        return {
+          ...dump,
+          sql,
+          bytes: Buffer.byteLength(sql),
+          catalog,
+          ledgerTables: ledger.tables.map((t) => `${t.name} (${t.rows} rows)`),
+          shared: describeShared(shared, dump.schema),
+          noOwner,
+        };
       } finally {
         await client.end();
       }
@@ -59,6 +83,7 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
         skip: req.skip,
         ...(req.catalog ? { catalog: req.catalog as CatalogFacts } : {}),
         ...(req.source ? { source: req.source } : {}),
+        ...(req.stripOwner !== undefined ? { stripOwner: req.stripOwner } : {}),
       });
       return {
         text,
@@ -100,13 +125,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       const duplicates = req.tenants.filter((t, i) => req.tenants.indexOf(t) !== i);
       if (duplicates.length > 0) throw new TenantryError('INVALID_TENANT_NAME', `Tenant names repeated: ${[...new Set(duplicates)].map((d) => `"${d}"`).join(', ')}. Give each tenant once.`);
       const { name: connectionName, profile } = await deps.resolveTarget(req.target);
-      // renderSnapshot leaves out the dump's session settings (check_function_bodies = false above all:
-      // a LANGUAGE sql body is otherwise checked against the provisioning session's search_path).
-      const settings = Object.entries(snapshot.header.sessionSettings ?? {})
-        .filter(([setting]) => /^[a-z_]+$/.test(setting))
-        .map(([setting, value]) => `SET LOCAL ${setting} = ${value};\n`)
-        .join('');
-      const source: TenantSource = { render: (tenant) => settings + renderSnapshot(snapshot, tenant) };
+      // Renders the SQL and carries the dump's session settings (check_function_bodies = false, …).
+      const source = snapshotSource(snapshot);
       const jobId = deps.jobs.start('provision', async (ctx) => {
         const total = req.tenants.length;
         let done = 0;

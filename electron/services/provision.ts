@@ -2,11 +2,14 @@
  * Provisions tenants from a snapshot, one transaction per tenant: either the
  * whole tenant exists afterwards or nothing does.
  *
- * - driver (default): a pooled node-postgres connection; BEGIN, advisory lock
- *   on the tenant name, existence check, the rendered SQL as one
- *   multi-statement simple query, session settings put back, COMMIT.
+ * - driver (default): a pooled node-postgres connection; BEGIN, the snapshot's
+ *   session settings as SET LOCAL, advisory lock on the tenant name, existence
+ *   check, the rendered SQL as one multi-statement simple query, any session
+ *   setting the SQL changed put back, COMMIT. Cancelling sends
+ *   pg_cancel_backend from a second connection.
  * - psql: `psql -X -v ON_ERROR_STOP=1 --single-transaction -f -` with the same
- *   guard and the SQL on stdin, environment from the connection settings.
+ *   settings and guard and the SQL on stdin, environment from the connection
+ *   settings; cancelling sends psql SIGINT (it cancels the statement).
  *
  * Shaped for benchmarking and a later warm pool: createProvisioner() keeps the
  * pool (and the psql binary) between tenants; close() ends it.

@@ -11,7 +11,7 @@
  * the sandbox trusts local connections from its own OS user.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -133,7 +133,9 @@ export class Sandbox {
     const preferred = join(options.dataDir, 'sandbox');
     mkdirSync(options.dataDir, { recursive: true });
     // As root the cluster must live where the postgres OS user can reach it.
-    this.baseDir = canServerUserReach(options.dataDir) ? preferred : join(tmpdir(), `tenantry-sandbox-${process.getuid?.() ?? 0}`);
+    // (One folder per data folder, so two app instances never share a cluster.)
+    const suffix = createHash('sha256').update(options.dataDir).digest('hex').slice(0, 10);
+    this.baseDir = canServerUserReach(options.dataDir) ? preferred : join(tmpdir(), `tenantry-sandbox-${process.getuid?.() ?? 0}-${suffix}`);
     this.binDir = options.binDir;
   }
 

@@ -86,9 +86,10 @@ describe.skipIf(!hasChromium())('a 10 MB dump in the snapshot editor (web mode)'
     const longest = Math.round(Math.max(0, ...longTasks));
     console.log(`large dump: ${size} MB, ${count} references shown after ${shownMs} ms; longest main-thread task ${longest} ms (${longTasks.length} tasks > 50 ms); input answered in ${inputMs} ms`);
     expect(count).toBeGreaterThan(TABLES * 5);
-    // Measured here: ~3 s to show, longest task ~0.8 s (Monaco taking the 10 MB model), input ~0.6 s.
+    // Measured here: 2–4 s to show, longest task 0.3–0.8 s (Monaco taking the 10 MB model), input 0.6–1.1 s
+    // (Playwright fill while the decorations are still being added, one slice per frame).
     // The bounds leave room for a busy CI machine; before slicing the decorations the longest task was 25 s.
-    expect(inputMs).toBeLessThan(1500);
+    expect(inputMs).toBeLessThan(3000);
     expect(longest).toBeLessThan(2000);
     await browser.screenshot('large-dump');
   });

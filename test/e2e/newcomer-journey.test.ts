@@ -70,6 +70,12 @@ describe.skipIf(!hasChromium())('newcomer journey (web mode, Debian Chromium)', 
     await ui.provision.chooseSnapshot(/demo-e2e/);
     const help = await ui.provision.typeTenantName('Acme Corp');
     await expect.poll(() => help.textContent()).toContain('"Acme Corp"');
+    // A name that tries to break out of its identifier is shown exactly as it will be quoted.
+    await ui.provision.typeTenantName('x"; drop schema tenant_template cascade; --');
+    await expect.poll(() => help.textContent()).toContain('"x""; drop schema tenant_template cascade; --"');
+    await ui.provision.typeTenantName('pg_evil');
+    await expect.poll(() => help.textContent()).toMatch(/pg_/);
+    await expect(browser.page.getByRole('button', { name: 'Create tenant', exact: true }).isDisabled()).resolves.toBe(true);
     const tenants = ['acme', 'globex', 'initech'];
     await ui.provision.createTenants(tenants);
     const summary = await ui.provision.waitForSummary();

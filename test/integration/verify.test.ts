@@ -32,8 +32,8 @@ describe('verify against real catalogs', () => {
       const result = await verifyTenant(profileFor(cluster, db), { template: 'tpl', tenant });
       expect(result.differences).toEqual([]);
       expect(result.equal && result.isolated).toBe(true);
-      expect(result.compared).toMatchObject({ table: 3, view: 2, sequence: 3, trigger: 1, policy: 1, enum: 1, domain: 1, rule: 1 });
-      expect(result.compared.function).toBe(3);
+      expect(result.compared).toMatchObject({ table: 3, view: 2, sequence: 3, trigger: 1, policy: 1, enum: 1, domain: 1, rule: 1, statistics: 1, operator: 1, collation: 1 });
+      expect(result.compared.function).toBe(4);
       expect(result.compared.column).toBeGreaterThan(15);
     });
   }
@@ -41,7 +41,7 @@ describe('verify against real catalogs', () => {
   it('compares with a public template, leaving the extension members in public out', async () => {
     const result = await verifyTenant(profileFor(cluster, db), { template: 'public', tenant: 'Acme Corp' });
     expect(result.differences).toEqual([]);
-    expect(result.compared.function).toBe(3);
+    expect(result.compared.function).toBe(4);
   });
 
   it('lists each difference and each reference back to the template', async () => {

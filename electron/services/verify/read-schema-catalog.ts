@@ -98,6 +98,24 @@ const QUERIES: Record<string, string> = {
       from pg_catalog.pg_policy p
       join pg_catalog.pg_class c on c.oid = p.polrelid
      where c.relnamespace = $1`,
+  statistics: `
+    select s.stxname as name, pg_catalog.pg_get_statisticsobjdef(s.oid) as definition,
+           pg_catalog.obj_description(s.oid, 'pg_statistic_ext') as comment
+      from pg_catalog.pg_statistic_ext s
+     where s.stxnamespace = $1`,
+  operator: `
+    select o.oprname || '(' || coalesce(pg_catalog.format_type(nullif(o.oprleft, 0), null), 'NONE') || ', '
+             || coalesce(pg_catalog.format_type(nullif(o.oprright, 0), null), 'NONE') || ')' as name,
+           o.oprcode::regprocedure::text as function, pg_catalog.format_type(o.oprresult, null) as result,
+           nullif(o.oprcom, 0)::regoperator::text as commutator, nullif(o.oprnegate, 0)::regoperator::text as negator,
+           pg_catalog.obj_description(o.oid, 'pg_operator') as comment
+      from pg_catalog.pg_operator o
+     where o.oprnamespace = $1 and ${NOT_EXT('pg_catalog.pg_operator', 'o.oid')}`,
+  collation: `
+    select c.collname as name, c.collprovider::text as provider, c.collisdeterministic::text as deterministic,
+           c.collcollate as collate, c.collctype as ctype, pg_catalog.obj_description(c.oid, 'pg_collation') as comment
+      from pg_catalog.pg_collation c
+     where c.collnamespace = $1 and ${NOT_EXT('pg_catalog.pg_collation', 'c.oid')}`,
   rule: `
     select c.relname || '.' || r.rulename as name, pg_catalog.pg_get_ruledef(r.oid) as definition
       from pg_catalog.pg_rewrite r

@@ -6,6 +6,7 @@ import { watchJob } from '../api/jobs';
 import { ErrorBox } from '../components/error-box';
 import { formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
+import { parseTenantNames } from './tenant-names';
 
 const STATUS_CLASS: Record<TenantProgress['status'], string> = {
   queued: 'muted',
@@ -15,17 +16,6 @@ const STATUS_CLASS: Record<TenantProgress['status'], string> = {
   failed: 'status-bad',
   cancelled: 'muted',
 };
-
-/** Splits pasted text or CSV into tenant names: one per line or comma-separated; a header "name"/"tenant" is skipped. */
-export function parseTenantNames(text: string): string[] {
-  const names = text
-    .split(/\r?\n/)
-    .flatMap((line) => (line.includes(',') ? [line.split(',')[0] ?? ''] : [line]))
-    .map((n) => n.trim().replace(/^"(.*)"$/, '$1'))
-    .filter((n) => n.length > 0);
-  if (names[0] && /^(name|tenant|tenant_name|schema)$/i.test(names[0])) names.shift();
-  return [...new Set(names)];
-}
 
 function VerifyView({ result }: { result: VerifyResult }) {
   return (
@@ -270,7 +260,17 @@ export function ProvisionView() {
                         <td className="mono">{r.tenant}</td>
                         <td className={STATUS_CLASS[r.status]}>
                           {r.status === 'running' ? <span className="dot busy" /> : null} {r.status}
-                          {r.error ? <div style={{ fontSize: 12 }}>{r.error.userMessage}</div> : null}
+                          {r.error ? (
+                            <div style={{ fontSize: 12 }}>
+                              {r.error.userMessage}
+                              {r.error.detail ? (
+                                <details>
+                                  <summary>Details</summary>
+                                  <pre className="mono" style={{ whiteSpace: 'pre-wrap' }}>{r.error.detail}</pre>
+                                </details>
+                              ) : null}
+                            </div>
+                          ) : null}
                         </td>
                         <td className="num">{formatMs(r.elapsedMs)}</td>
                         <td>

@@ -84,7 +84,7 @@ export function SchemasView() {
             <option value="">(connection default)</option>
             {databases.map((d) => (
               <option key={d.name} value={d.name}>
-                {d.name} — {formatBytes(d.sizeBytes)}
+                {d.name} — {d.owner}, {formatBytes(d.sizeBytes)}
               </option>
             ))}
           </select>

@@ -125,6 +125,7 @@ export function SnapshotView() {
       skip: [...skipped].sort((a, b) => a - b),
       ...(dump.catalog !== undefined ? { catalog: dump.catalog } : {}),
       source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
+      stripOwner: dump.noOwner,
     });
     setBuilding(false);
     if (!r.ok) return setBuildError(r.error);
@@ -146,6 +147,24 @@ export function SnapshotView() {
     if (!r.ok) return setBuildError(r.error);
     setSaved(r.value);
     setSnapshot(r.value);
+  }
+
+  // Web mode has no file dialog: the browser reads the file and the backend checks and stores it.
+  async function uploadSnapshot(file: File | undefined) {
+    if (!file) return;
+    const r = await invoke('snapshot:save', { name: file.name, text: await file.text() });
+    if (!r.ok) return setBuildError(r.error);
+    setSaved(r.value);
+    await openSaved(r.value.id);
+  }
+
+  function download() {
+    if (!built) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([built.text], { type: 'application/sql' }));
+    link.download = `${name || 'snapshot'}.sql`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   }
 
   async function openSaved(id: string) {
@@ -185,7 +204,12 @@ export function SnapshotView() {
                 <button type="button" className="btn" onClick={() => void invoke('snapshot:open-file', {}).then((r) => r.ok && r.value && (setOpened(r.value), setSnapshot(r.value.info)))}>
                   Open file…
                 </button>
-              ) : null}
+              ) : (
+                <label className="btn">
+                  Open file…
+                  <input type="file" accept=".sql,text/plain" className="sr-only" onChange={(e) => void uploadSnapshot(e.target.files?.[0])} />
+                </label>
+              )}
             </div>
             {buildError ? <ErrorBox error={buildError} /> : null}
           </div>
@@ -233,7 +257,7 @@ export function SnapshotView() {
                 </div>
                 <label className="row" style={{ gap: 6 }}>
                   <span className="muted">Placeholder</span>
-                  <input type="text" aria-label="Placeholder" className="mono" style={{ width: 130 }} value={placeholder} onChange={(e) => setPlaceholder(e.target.value)} />
+                  <input type="text" aria-label="Placeholder" className="mono" style={{ width: 110 }} value={placeholder} onChange={(e) => setPlaceholder(e.target.value)} />
                 </label>
                 <label className="row" style={{ gap: 6 }}>
                   <input type="checkbox" role="switch" aria-checked={minify} checked={minify} onChange={(e) => setMinify(e.target.checked)} /> Minify
@@ -243,10 +267,7 @@ export function SnapshotView() {
                 </button>
                 {building ? <span className="dot busy" aria-label="building" /> : null}
                 <span className="grow" />
-                <label className="row" style={{ gap: 6 }}>
-                  <span className="muted">Name</span>
-                  <input type="text" aria-label="Snapshot name" style={{ width: 170 }} value={name} onChange={(e) => setName(e.target.value)} />
-                </label>
+                <input type="text" aria-label="Snapshot name" title="Snapshot name" placeholder="Snapshot name" style={{ width: 150 }} value={name} onChange={(e) => setName(e.target.value)} />
                 <button type="button" className="btn primary" disabled={!built} onClick={() => void save(false)}>
                   Save snapshot
                 </button>
@@ -254,7 +275,11 @@ export function SnapshotView() {
                   <button type="button" className="btn" disabled={!built} onClick={() => void save(true)}>
                     Export…
                   </button>
-                ) : null}
+                ) : (
+                  <button type="button" className="btn" disabled={!built} onClick={download}>
+                    Download
+                  </button>
+                )}
               </>
             ) : (
               <>
@@ -314,6 +339,18 @@ export function SnapshotView() {
                   </details>
                 ) : null}
               </div>
+            ) : null}
+            {dump && !opened && dump.shared.length > 0 ? (
+              <details className="card" style={{ padding: 10 }} aria-label="Shared with the rest of the database">
+                <summary>
+                  <strong style={{ color: 'var(--text)' }}>Tenants will share</strong> ({dump.shared.length})
+                </summary>
+                <ul className="wrap-anywhere" style={{ fontSize: 12, paddingLeft: 18, margin: '4px 0' }}>
+                  {dump.shared.map((line, i) => (
+                    <li key={i}>{line}</li>
+                  ))}
+                </ul>
+              </details>
             ) : null}
             {!opened ? (
               <ReferencePanel

@@ -20,6 +20,7 @@ type Row = [name: string, sql: string, expected: string];
 const MATCHES: Row[] = [
   ['qualified table', 'SELECT * FROM tmpl.t;', 'SELECT * FROM acme.t;'],
   ['quoted schema', 'SELECT * FROM "tmpl".t;', 'SELECT * FROM acme.t;'],
+  ['quoted schema glued to a keyword stays apart from it', 'SELECT * FROM"tmpl".t;GRANT USAGE ON SCHEMA"tmpl"TO app;', 'SELECT * FROM acme.t;GRANT USAGE ON SCHEMA acme TO app;'],
   ['three-part column reference', 'SELECT tmpl.t.col FROM tmpl.t;', 'SELECT acme.t.col FROM acme.t;'],
   ['upper-case unquoted folds', 'SELECT * FROM TMPL.t;', 'SELECT * FROM acme.t;'],
   ['white space around the dot', 'SELECT * FROM tmpl . t;', 'SELECT * FROM acme . t;'],
@@ -251,6 +252,7 @@ describe('reference kinds and flags', () => {
       "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql SET search_path = tmpl AS $$ BEGIN EXECUTE 'select 1 from tmpl.t'; PERFORM tmpl.g(); END $$;",
       '-- Schema: tmpl; x',
       "SELECT 'tmpl.t'::regclass;",
+      'SET search_path TO tmpl;',
     ].join('\n');
     const refs = findSchemaReferences(sql, { schema: 'tmpl' });
     const line2 = sql.split('\n')[1] as string;
@@ -259,8 +261,9 @@ describe('reference kinds and flags', () => {
       ['search-path', false, true, 2, line2.indexOf('= tmpl') + 3],
       ['dynamic-sql', true, true, 2, line2.indexOf('tmpl.t') + 1],
       ['function-body', false, true, 2, line2.indexOf('tmpl.g') + 1],
-      ['comment', true, true, 3, 12],
+      ['comment', true, false, 3, 12],
       ['name-literal', false, false, 4, 9],
+      ['search-path', false, false, 5, 20],
     ]);
     expect(refs[2]?.context).toContain('EXECUTE');
   });

@@ -246,6 +246,11 @@ describe('snapshot file', () => {
     expect(renderSnapshot(parseSnapshot(created.text), 'Acme Corp')).toBe(renderSnapshot(created.snapshot, 'Acme Corp'));
   });
 
+  it('minified, a replaced quoted name glued to a keyword stays apart from it', () => {
+    const { snapshot } = createSnapshot('SELECT * FROM"tmpl".t;', { schema: 'tmpl', minify: true });
+    expect(renderSnapshot(snapshot, 'acme')).toBe('SELECT * FROM acme.t;\n');
+  });
+
   it('uses a custom placeholder', () => {
     const { snapshot } = createSnapshot(sql, { schema: 'tmpl', placeholder: '__TENANT__' });
     expect(snapshot.body).toContain('CREATE SCHEMA __TENANT__;');
@@ -271,6 +276,7 @@ describe('minify', () => {
     ['\\connect x\nSELECT 1;', '\\connect x\nSELECT 1;\n'],
     ['COPY t FROM stdin; -- c\n1\t2\n\\.\nSELECT 1;', 'COPY t FROM stdin;\n1\t2\n\\.\nSELECT 1;\n'],
     ['SELECT 1 - -1, a+-b;', 'SELECT 1 - -1,a+-b;\n'],
+    ['SELECT  x"y"  FROM"t";', 'SELECT x"y" FROM"t";\n'],
   ])('%j', (sql, expected) => {
     expect(minifySql(sql)).toBe(expected);
     expect(meaning(minifySql(sql))).toEqual(meaning(sql));
@@ -284,7 +290,13 @@ describe('sha256', () => {
 });
 
 describe('generated input (seeded): template then render with the template name is the identity', () => {
-  it.each([21, 22, 23])('seed %i: 1500 inputs keep their meaning', async (seed) => {
+  it.each([
+    [21, false],
+    [22, false],
+    [23, false],
+    [24, true],
+    [25, true],
+  ])('seed %i (minify %s): 1500 inputs keep their meaning', async (seed, minify) => {
     const { randomSql, seededRandom } = await import('../sql/random-sql.js');
     const random = seededRandom(seed);
     let checked = 0;
@@ -292,7 +304,7 @@ describe('generated input (seeded): template then render with the template name 
       const sql = randomSql(random, 1 + Math.floor(random() * 40));
       let created;
       try {
-        created = createSnapshot(sql, { schema: 'tmpl' });
+        created = createSnapshot(sql, { schema: 'tmpl', minify });
       } catch (error) {
         expect((error as TenantryError).code).toMatch(/^SQL_UNTERMINATED_/);
         continue;
