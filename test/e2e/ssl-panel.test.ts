@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium())('SSL panel with client certificates (web mode)',
     await ui.connections.setFile('Client key (sslkey)', alice.keyFile);
     await browser.page.getByText('CN=E2E Client CA').first().waitFor();
     const verdict = await ui.connections.runDiagnostics();
-    await expect(verdict.textContent()).resolves.toMatch(/Connection works/);
+    await expect(verdict.textContent()).resolves.toMatch(/The connection works\s*OK/);
     await expect(verdict.getByRole('button', { name: 'Copy as psql command' }).isVisible()).resolves.toBe(true);
     await ui.connections.testConnection();
     await ui.connections.connectedBox().waitFor();

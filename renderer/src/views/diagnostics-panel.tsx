@@ -52,7 +52,7 @@ export function DiagnosticsPanel({ steps, result, error, running }: { steps: Dia
       {verdict ? (
         <div className={verdict.ok ? 'ok-box' : 'error-box'} role="status" aria-label="Verdict">
           <div>
-            <strong>{verdict.ok ? 'Connection works' : 'Cause found'}:</strong> {verdict.summary} {verdict.code ? <span className="mono muted">{verdict.code}</span> : null}
+            <strong>{verdict.ok ? '✓' : 'Cause found:'}</strong> <strong>{verdict.summary}</strong> {verdict.code ? <span className="mono muted">{verdict.code}</span> : null}
           </div>
           {verdict.explanation ? <p style={{ margin: '6px 0' }}>{verdict.explanation}</p> : null}
           {verdict.warnings.length > 0 ? (
