@@ -147,6 +147,15 @@ function verbOf(text: string, start: number, length: number): string {
   return '';
 }
 
+/** Object-kind words classify acts on after CREATE/ALTER/DROP. */
+const OBJECT_WORDS = [...Object.keys(WIDE_OBJECTS), 'foreign', 'schema', 'default'];
+
+/** The object-kind word at start when it is one classify acts on, else '' (no allocation: most are TABLE, INDEX, …). */
+function objectWord(text: string, start: number, length: number): string {
+  for (const word of OBJECT_WORDS) if (word.length === length && equalsFolded(text, start, word)) return word;
+  return '';
+}
+
 /** `BEGIN;`, `COMMIT TRANSACTION`, `END WORK`: the word after the verb ends the statement or is TRANSACTION/WORK. */
 function endsTransactionWord(map: RegionMap, second: NearToken, end: number): boolean {
   return second.start >= end - 1 || isSymbol(map, second, ';') || isWord(map, second, 'transaction') || isWord(map, second, 'work');
@@ -225,7 +234,7 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
       add(analysis, text, start, end, 'extensions are per database: install them once, not per tenant');
       return;
     }
-    const word = kind.kind === W.word ? text.slice(kind.start, kind.end).toLowerCase() : '';
+    const word = kind.kind === W.word ? objectWord(text, kind.start, kind.end - kind.start) : '';
     if (word === 'foreign' || word === 'user') {
       const next = nextToken(map, kind.end, u);
       if (isWord(map, next, 'data') || isWord(map, next, 'mapping')) {

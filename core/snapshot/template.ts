@@ -139,7 +139,7 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
     throw new TenantryError('USAGE', `The template schema name ${JSON.stringify(schema)} is not a valid schema name (1 to 63 bytes).`);
   }
   validatePlaceholder(placeholder);
-  const at = dumpSql.indexOf(placeholder);
+  const at = indexOfPlaceholder(dumpSql, placeholder);
   if (at !== -1) {
     const line = dumpSql.slice(0, at).split('\n').length;
     throw new TenantryError('PLACEHOLDER_IN_DUMP', `The placeholder ${placeholder} already occurs in the dump (line ${line}), so it could not be told apart from a replaced name. Choose another with --placeholder.`, { detail: `line ${line}` });
@@ -151,27 +151,48 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
   const list = scanSchemaReferences(dumpSql, { schema, extensionsInSchema, ...(options.catalog ? { catalog: options.catalog } : {}) }, map);
 
   // Which references are replaced: not inside a stripped statement, not skipped.
-  const skip = new Set(options.skip ?? []);
+  const skip = options.skip !== undefined && options.skip.length > 0 ? new Set(options.skip) : undefined;
+  const skipFlagged = options.skipFlagged === true;
+  const stripped = strip.stripped;
+  const starts = list.starts;
   const replaced: number[] = [];
   const skippedIdx: number[] = [];
   let si = 0;
-  for (let i = 0; i < list.starts.length; i++) {
-    const start = list.starts[i] as number;
-    while (si < strip.stripped.length && (strip.stripped[si] as StrippedStatement).end <= start) si++;
-    const cut = strip.stripped[si];
-    if (cut !== undefined && cut.start <= start) continue;
-    if (skip.has(i) || (options.skipFlagged === true && (list.sites[i] as ReferenceSite).needsReview)) skippedIdx.push(i);
+  let cutStart = stripped.length > 0 ? (stripped[0] as StrippedStatement).start : Infinity;
+  let cutEnd = stripped.length > 0 ? (stripped[0] as StrippedStatement).end : Infinity;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i] as number;
+    while (cutEnd <= start) {
+      si++;
+      const cut = stripped[si];
+      cutStart = cut === undefined ? Infinity : cut.start;
+      cutEnd = cut === undefined ? Infinity : cut.end;
+    }
+    if (cutStart <= start) continue;
+    if ((skip !== undefined && skip.has(i)) || (skipFlagged && (list.sites[i] as ReferenceSite).needsReview)) skippedIdx.push(i);
     else replaced.push(i);
   }
 
-  const { body, kept, positions, joins } = buildBody(dumpSql, list, replaced, strip.stripped, placeholder, options.minify ?? false);
-  const emitted = replaced.filter((_, k) => kept[k]);
+  if (options.minify) {
+    const { text, kept, positions } = minifyWithEdits(dumpSql, {
+      cuts: stripped,
+      replacements: { starts: replaced.map((i) => starts[i] as number), ends: replaced.map((i) => list.ends[i] as number), with: placeholder },
+    });
+    checkPlacement(text, placeholder, positions);
+    return { body: text, references: list, emitted: replaced.filter((_, k) => kept[k]), skipped: skippedIdx, strip };
+  }
+  const { body, positions, risky } = buildBody(dumpSql, list, replaced, stripped, placeholder);
   // A placeholder that cannot overlap itself (no border, like #{prefix}) and is not in the dump can only
   // appear where it was put, or where removing a statement joined two pieces of text: check those joins only.
-  if (options.minify || hasBorder(placeholder) || joins.some((j) => body.slice(Math.max(0, j - placeholder.length + 1), j + placeholder.length - 1).includes(placeholder))) {
-    checkPlacement(body, placeholder, positions);
-  }
-  return { body, references: list, emitted, skipped: skippedIdx, strip };
+  if (risky || hasBorder(placeholder)) checkPlacement(body, placeholder, positions);
+  return { body, references: list, emitted: replaced, skipped: skippedIdx, strip };
+}
+
+/** indexOf(placeholder), searching for its first character (rare in SQL, e.g. `#`) natively and comparing there. */
+function indexOfPlaceholder(text: string, placeholder: string): number {
+  const first = placeholder[0] as string;
+  for (let i = text.indexOf(first); i !== -1; i = text.indexOf(first, i + 1)) if (text.startsWith(placeholder, i)) return i;
+  return -1;
 }
 
 /** Whether a proper prefix of s is also a suffix (then occurrences could overlap text next to them). */
@@ -191,50 +212,63 @@ function checkPlacement(body: string, placeholder: string, positions: number[]):
   if (k !== positions.length) throw new TenantryError('INVALID_PLACEHOLDER', `The placeholder ${placeholder} could not be found again in the snapshot body. Choose a placeholder such as #{prefix}.`);
 }
 
-function buildBody(sql: string, list: ReferenceList, replaced: number[], stripped: StrippedStatement[], placeholder: string, minify: boolean): { body: string; kept: boolean[]; positions: number[]; joins: number[] } {
-  const starts = replaced.map((i) => list.starts[i] as number);
-  const ends = replaced.map((i) => list.ends[i] as number);
-  if (minify) {
-    const { text, kept, positions } = minifyWithEdits(sql, { cuts: stripped, replacements: { starts, ends, with: placeholder } });
-    return { body: text, kept, positions, joins: [] };
-  }
-  const positions: number[] = [];
-  const joins: number[] = [];
-  let length = 0;
-  const parts: string[] = [];
-  const push = (s: string): void => {
-    parts.push(s);
-    length += s.length;
-  };
+/**
+ * The body: the text between references and cuts, with the placeholder in place of each reference, built
+ * by string concatenation (V8 ropes: no copy per piece; the text is flattened once, by its first reader).
+ * risky: a cut joined two pieces into text that holds the placeholder, so placement must be checked in full.
+ */
+function buildBody(sql: string, list: ReferenceList, replaced: number[], stripped: StrippedStatement[], placeholder: string): { body: string; positions: number[]; risky: boolean } {
+  const starts = list.starts;
+  const ends = list.ends;
+  const positions: number[] = new Array<number>(replaced.length);
+  let body = '';
   let p = 0;
   let si = 0;
-  for (let k = 0; k < starts.length; k++) {
-    const s = starts[k] as number;
-    while (si < stripped.length && (stripped[si] as StrippedStatement).start < s) {
-      const cut = stripped[si] as StrippedStatement;
-      push(sql.slice(p, cut.start));
-      joins.push(length);
-      p = cut.end;
-      si++;
+  let risky = false;
+  let nextCut = stripped.length > 0 ? (stripped[0] as StrippedStatement).start : Infinity;
+  const k = placeholder.length - 1;
+  const cut = (): void => {
+    const c = stripped[si] as StrippedStatement;
+    const before = sql.slice(p, c.start);
+    body += before;
+    si++;
+    nextCut = si < stripped.length ? (stripped[si] as StrippedStatement).start : Infinity;
+    // The text around the join must not hold the placeholder. When a placeholder or another join is
+    // too close to tell from the source text alone, check the whole body at the end.
+    if (!risky && k > 0) {
+      if (before.length < k || nextCut < c.end + k) risky = true;
+      else if ((before.slice(before.length - k) + sql.slice(c.end, c.end + k)).includes(placeholder)) risky = true;
     }
-    push(sql.slice(p, s));
+    p = c.end;
+  };
+  for (let r = 0; r < replaced.length; r++) {
+    const i = replaced[r] as number;
+    const s = starts[i] as number;
+    while (nextCut < s) cut();
     // `FROM"tmpl".t`: the name may render bare, so keep it apart from a name character next to it.
-    const quoted = sql.charCodeAt(s) === 34;
-    if (quoted && s > 0 && isIdentifierPart(sql.charCodeAt(s - 1))) push(' ');
-    positions.push(length);
-    push(placeholder);
-    p = ends[k] as number;
-    if (quoted && p < sql.length && isIdentifierPart(sql.charCodeAt(p))) push(' ');
+    if (sql.charCodeAt(s) === 34) {
+      body += sql.slice(p, s);
+      if (s > 0 && isIdentifierPart(sql.charCodeAt(s - 1))) body += ' ';
+      positions[r] = body.length;
+      body += placeholder;
+      p = ends[i] as number;
+      if (p < sql.length && isIdentifierPart(sql.charCodeAt(p))) body += ' ';
+    } else {
+      body += sql.slice(p, s);
+      positions[r] = body.length;
+      body += placeholder;
+      p = ends[i] as number;
+    }
   }
-  for (; si < stripped.length; si++) {
-    const cut = stripped[si] as StrippedStatement;
-    if (cut.start < p) continue;
-    push(sql.slice(p, cut.start));
-    joins.push(length);
-    p = cut.end;
+  while (si < stripped.length) {
+    if ((stripped[si] as StrippedStatement).start < p) {
+      si++;
+      continue;
+    }
+    cut();
   }
-  push(sql.slice(p));
-  return { body: parts.join(''), kept: new Array<boolean>(starts.length).fill(true), positions, joins };
+  body += sql.slice(p);
+  return { body, positions, risky };
 }
 
 function fillLines(sql: string, stripped: StrippedStatement[]): void {

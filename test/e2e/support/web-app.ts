@@ -38,7 +38,12 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Web
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tenantry ui did not print its address:\n${output}`)), 30_000);
+    const fail = (error: Error) => {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error(`tenantry ui did not print its address:\n${output}`)), 30_000);
     const check = () => {
       const match = /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output);
       if (match?.[1]) {
@@ -49,7 +54,7 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Web
     child.stdout?.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`tenantry ui exited with ${code}:\n${output}`));
+      fail(new Error(`tenantry ui exited with ${code}:\n${output}`));
     });
   });
   const parsed = new URL(url);
