@@ -54,6 +54,10 @@ export interface ProvisioningBenchOptions {
   /** Template size of the growth and memory run. */
   growthTables: number;
   maxLocksPerTransaction: number;
+  /** Per-tenant methods to run (the floor always runs); BENCH_METHODS=floor,pool-claim for a targeted run. */
+  methods: string[];
+  /** Also the batches and the step breakdown (BENCH_BATCHES=0 skips them). */
+  batches: boolean;
   log: (line: string) => void;
 }
 
@@ -71,11 +75,13 @@ export function readProvisioningOptions(env: NodeJS.ProcessEnv, log: (line: stri
     sizes: numbers(env.BENCH_SIZES, quick ? [20] : [20, 100, 400]),
     corpus: (env.BENCH_CORPUS ?? (quick ? '0' : '1')) !== '0',
     rounds: Number(env.BENCH_ROUNDS ?? (quick ? 3 : 5)),
-    batchPerWorker: Number(env.BENCH_BATCH ?? (quick ? 2 : 3)),
+    batchPerWorker: Number(env.BENCH_BATCH ?? 2),
     concurrency: numbers(env.BENCH_CONCURRENCY, [1, 2, 4]),
     growth: numbers(env.BENCH_GROWTH, quick ? [0, 20, 50] : [0, 200, 1000]),
     growthTables: Number(env.BENCH_GROWTH_TABLES ?? 20),
     maxLocksPerTransaction: Number(env.BENCH_MAX_LOCKS ?? 512),
+    methods: env.BENCH_METHODS ? ['floor', ...env.BENCH_METHODS.split(',').map((m) => m.trim())] : [],
+    batches: env.BENCH_BATCHES !== '0',
     log,
   };
 }
@@ -109,9 +115,10 @@ interface TemplateResult {
   perTenant: Record<Method, number[]>;
   /** Per-round ratio to the floor of the same round. */
   ratios: Record<Method, number[]>;
-  batches: { concurrency: number; tenants: number; floor: number; driver: number; psql: number }[];
+  /** Median throughput (tenants/s) over batch rounds, and the median of per-round ratios to the floor. */
+  batches: { concurrency: number; tenants: number; rounds: number; floor: number; driver: number; psql: number; driverRatio: number; psqlRatio: number }[];
   /** Median ms per step: the driver path's queries (traced) and the claim's parts. */
-  breakdown: { driver: Record<string, number>; claim: Record<string, number> };
+  breakdown: { driver: Record<string, number>; claim: Record<string, number>; claimBackToBack?: number };
 }
 
 interface GrowthResult {
@@ -182,6 +189,16 @@ interface TemplateContext {
   altClient: pg.Client;
 }
 
+/**
+ * Opens `n` connections in a pg.Pool before timing (untimed): the floor runs
+ * on already-open connections, so the driver path gets the same. pg.Pool
+ * closes connections idle for 10 s, which large templates' rounds exceed.
+ */
+async function warmPool(pool: pg.Pool, n: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
+  for (const client of clients) client.release();
+}
+
 async function measureOne(ctx: TemplateContext, method: Method, tenant: string): Promise<number> {
   switch (method) {
     case 'floor': {
@@ -189,6 +206,7 @@ async function measureOne(ctx: TemplateContext, method: Method, tenant: string):
       return time(() => runFloor(ctx.floorClient, sql));
     }
     case 'driver':
+      await warmPool(ctx.driver.pool, 1);
       return time(() => ctx.driver.provisionTenant(ctx.snapshot.source, tenant));
     case 'psql':
       return time(() => ctx.psql.provisionTenant(ctx.snapshot.source, tenant));
@@ -207,6 +225,7 @@ async function measureOne(ctx: TemplateContext, method: Method, tenant: string):
       return time(() => runMigrationReplay(ctx.altClient, tenant, statements));
     }
     case 'pool-claim':
+      await warmPool(ctx.pgPool, 1);
       return time(() => claimSpare(ctx.pgPool, ctx.snapshot.pool, tenant));
   }
 }
@@ -229,6 +248,7 @@ async function measureBatch(ctx: TemplateContext, kind: 'floor' | 'driver' | 'ps
     }
   }
   const provisioner = kind === 'driver' ? ctx.driver : ctx.psql;
+  if (kind === 'driver') await warmPool(provisioner.pool, concurrency);
   let failed = 0;
   const ms = await time(async () => {
     const summary = await provisioner.provisionMany(ctx.snapshot.source, tenants, { concurrency });
@@ -251,6 +271,7 @@ function medianSteps(samples: Record<string, number>[]): Record<string, number> 
 async function measureBreakdown(ctx: TemplateContext, samples: number): Promise<TemplateResult['breakdown']> {
   const driver: Record<string, number>[] = [];
   for (let i = 0; i < samples; i++) {
+    await warmPool(ctx.driver.pool, 1);
     const { queries, wallMs } = await traceQueries(() => ctx.driver.provisionTenant(ctx.snapshot.source, `bd_driver_${i}`));
     const steps: Record<string, number> = {};
     for (const q of queries) steps[q.label] = (steps[q.label] ?? 0) + q.ms;
@@ -278,7 +299,12 @@ async function measureBreakdown(ctx: TemplateContext, samples: number): Promise<
   } finally {
     client.release();
   }
-  return { driver: medianSteps(driver), claim: medianSteps(claim) };
+  // Claims back to back on a warm connection: no other session's DDL in between (see the report for why that matters).
+  await fillPool(ctx.pgPool, ctx.snapshot.pool, { target: 4 });
+  await warmPool(ctx.pgPool, 1);
+  const backToBack: number[] = [];
+  for (let i = 0; i < 4; i++) backToBack.push(await time(() => claimSpare(ctx.pgPool, ctx.snapshot.pool, `bd_b2b_${i}`)));
+  return { driver: medianSteps(driver), claim: medianSteps(claim), claimBackToBack: median(backToBack.slice(1)) };
 }
 
 async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, name: string, tables: number | null): Promise<TemplateResult> {
@@ -334,33 +360,48 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
 
     const perTenant = Object.fromEntries(METHODS.map((m) => [m, [] as number[]])) as Record<Method, number[]>;
     const ratios = Object.fromEntries(METHODS.map((m) => [m, [] as number[]])) as Record<Method, number[]>;
+    const methods = opts.methods.length ? METHODS.filter((m) => opts.methods.includes(m)) : METHODS;
     for (let r = 0; r < rounds; r++) {
-      const order = METHODS.map((_, i) => METHODS[(i + r) % METHODS.length]!);
+      const order = methods.map((_, i) => methods[(i + r) % methods.length]!);
       const round: Partial<Record<Method, number>> = {};
       for (const method of order) {
         const ms = await measureOne(ctx, method, `t_${method.replace(/-/g, '_')}_${r}`);
         round[method] = ms;
         perTenant[method].push(ms);
       }
-      for (const method of METHODS) ratios[method].push(round[method]! / round.floor!);
-      opts.log(`[${name}] round ${r + 1}/${rounds}: ` + METHODS.map((m) => `${m} ${formatMs(round[m]!)}`).join(', '));
+      for (const method of methods) ratios[method].push(round[method]! / round.floor!);
+      opts.log(`[${name}] round ${r + 1}/${rounds}: ` + methods.map((m) => `${m} ${formatMs(round[m]!)}`).join(', '));
     }
 
+    // Batches: each concurrency in several rounds, the three kinds in rotated order per round, ratio per round.
     const batches: TemplateResult['batches'] = [];
-    for (const c of opts.concurrency) {
-      const n = c * opts.batchPerWorker;
-      const row = { concurrency: c, tenants: n, floor: 0, driver: 0, psql: 0 };
-      for (const kind of ['floor', 'driver', 'psql'] as const) {
-        const names = Array.from({ length: n }, (_, i) => `b_${kind}_c${c}_${i}`);
-        const ms = await measureBatch(ctx, kind, c, names);
-        row[kind] = n / (ms / 1000);
+    const perWorker = counts.statements > 2500 ? Math.max(1, opts.batchPerWorker - 1) : opts.batchPerWorker;
+    const batchRounds = counts.statements > 2500 ? 2 : 3;
+    const kinds = ['floor', 'driver', 'psql'] as const;
+    for (const c of opts.batches ? opts.concurrency : []) {
+      const n = c * perWorker;
+      const samples: Record<(typeof kinds)[number], number[]> = { floor: [], driver: [], psql: [] };
+      const driverRatios: number[] = [];
+      const psqlRatios: number[] = [];
+      for (let br = 0; br < batchRounds; br++) {
+        const round: Partial<Record<(typeof kinds)[number], number>> = {};
+        for (let k = 0; k < kinds.length; k++) {
+          const kind = kinds[(k + br) % kinds.length]!;
+          const names = Array.from({ length: n }, (_, i) => `b_${kind}_c${c}_${br}_${i}`);
+          const ms = await measureBatch(ctx, kind, c, names);
+          round[kind] = n / (ms / 1000);
+          samples[kind].push(round[kind]);
+        }
+        driverRatios.push(round.driver! / round.floor!);
+        psqlRatios.push(round.psql! / round.floor!);
       }
+      const row = { concurrency: c, tenants: n, rounds: batchRounds, floor: median(samples.floor), driver: median(samples.driver), psql: median(samples.psql), driverRatio: median(driverRatios), psqlRatio: median(psqlRatios) };
       batches.push(row);
-      opts.log(`[${name}] batch c=${c} (${n} tenants): floor ${row.floor.toFixed(2)}/s, driver ${row.driver.toFixed(2)}/s, psql ${row.psql.toFixed(2)}/s`);
+      opts.log(`[${name}] batch c=${c} (${n} tenants × ${batchRounds}): floor ${row.floor.toFixed(2)}/s, driver ${row.driver.toFixed(2)}/s (${formatRatio(row.driverRatio)}), psql ${row.psql.toFixed(2)}/s (${formatRatio(row.psqlRatio)})`);
     }
 
     opts.log(`[${name}] where the time goes`);
-    const breakdown = await measureBreakdown(ctx, Math.min(rounds, 5));
+    const breakdown = opts.batches ? await measureBreakdown(ctx, Math.min(rounds, 5)) : { driver: {}, claim: {} };
 
     return {
       name,
@@ -421,59 +462,40 @@ async function benchGrowth(cluster: Cluster, opts: ProvisioningBenchOptions): Pr
   const floorClient = await openBenchClient(target);
   const gc = exposeGc();
   const growth: GrowthResult[] = [];
-  let memory: MemoryResult | undefined;
   let existing = 0;
   let probe = 0;
+  // Memory is sampled over every tenant the growth run provisions (0 → the last checkpoint), not the probes.
+  const checkpoints = [...new Set(opts.growth)].sort((a, b) => a - b);
+  const total = checkpoints.at(-1) ?? 0;
+  const every = Math.max(1, Math.round(total / 20));
+  gc?.();
+  const start = process.memoryUsage();
+  let rssPeak = start.rss;
+  let heapPeak = start.heapUsed;
+  const heapAfterGc: { tenants: number; mb: number }[] = [];
+  let done = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    rssPeak = Math.max(rssPeak, m.rss);
+    heapPeak = Math.max(heapPeak, m.heapUsed);
+  }, 25);
   try {
-    const checkpoints = [...new Set(opts.growth)].sort((a, b) => a - b);
     for (const checkpoint of checkpoints) {
       if (checkpoint > existing) {
         const names = Array.from({ length: checkpoint - existing }, (_, i) => `g_${existing + i}`);
-        const isMemoryRun = checkpoint === checkpoints.at(-1);
-        opts.log(`[growth] provisioning ${names.length} tenants (${existing} → ${checkpoint})${isMemoryRun ? ' with memory sampling' : ''}`);
-        gc?.();
-        const start = process.memoryUsage();
-        let rssPeak = start.rss;
-        let heapPeak = start.heapUsed;
-        const sampler = setInterval(() => {
-          const m = process.memoryUsage();
-          rssPeak = Math.max(rssPeak, m.rss);
-          heapPeak = Math.max(heapPeak, m.heapUsed);
-        }, 25);
-        const heapAfterGc: { tenants: number; mb: number }[] = [];
-        const every = Math.max(1, Math.round(names.length / 10));
-        let done = 0;
-        try {
-          const summary = await driver.provisionMany(snapshot.source, names, {
-            concurrency: 2,
-            onProgress: (p) => {
-              if (p.status === 'running') return;
-              done++;
-              if (done % every === 0) {
-                gc?.();
-                heapAfterGc.push({ tenants: done, mb: process.memoryUsage().heapUsed / 2 ** 20 });
-              }
-            },
-          });
-          if (summary.created !== names.length) throw new Error(`growth: ${names.length - summary.created} tenant(s) not created`);
-        } finally {
-          clearInterval(sampler);
-        }
-        const end = process.memoryUsage();
-        if (isMemoryRun) {
-          const half = heapAfterGc.filter((p) => p.tenants >= names.length / 2).map((p) => ({ x: p.tenants, y: p.mb * 2 ** 20 }));
-          memory = {
-            tenants: names.length,
-            rssStartMb: start.rss / 2 ** 20,
-            rssPeakMb: rssPeak / 2 ** 20,
-            rssEndMb: end.rss / 2 ** 20,
-            heapStartMb: start.heapUsed / 2 ** 20,
-            heapPeakMb: heapPeak / 2 ** 20,
-            heapAfterGc,
-            heapSlopeBytesPerTenant: slope(half),
-            gcAvailable: gc !== undefined,
-          };
-        }
+        opts.log(`[growth] provisioning ${names.length} tenants (${existing} → ${checkpoint}), sampling memory`);
+        const summary = await driver.provisionMany(snapshot.source, names, {
+          concurrency: 2,
+          onProgress: (p) => {
+            if (p.status === 'running') return;
+            done++;
+            if (done % every === 0) {
+              gc?.();
+              heapAfterGc.push({ tenants: done, mb: process.memoryUsage().heapUsed / 2 ** 20 });
+            }
+          },
+        });
+        if (summary.created !== names.length) throw new Error(`growth: ${names.length - summary.created} tenant(s) not created`);
         existing = checkpoint;
       }
       const floorTimes: number[] = [];
@@ -483,17 +505,33 @@ async function benchGrowth(cluster: Cluster, opts: ProvisioningBenchOptions): Pr
         const d = `p_driver_${probe++}`;
         const sql = snapshot.sql(f);
         floorTimes.push(await time(() => runFloor(floorClient, sql)));
+        await warmPool(driver.pool, 1);
         driverTimes.push(await time(() => driver.provisionTenant(snapshot.source, d)));
       }
       growth.push({ existing: checkpoint, floorMs: median(floorTimes), driverMs: median(driverTimes) });
       opts.log(`[growth] ${checkpoint} tenants: floor ${formatMs(median(floorTimes))}, driver ${formatMs(median(driverTimes))}`);
     }
   } finally {
+    clearInterval(sampler);
     await floorClient.end();
     await driver.close();
     await cluster.query(`DROP DATABASE ${database} WITH (FORCE)`).catch(() => undefined);
   }
-  return memory ? { growth, memory } : { growth };
+  if (done === 0) return { growth };
+  const end = process.memoryUsage();
+  const half = heapAfterGc.filter((p) => p.tenants >= done / 2).map((p) => ({ x: p.tenants, y: p.mb * 2 ** 20 }));
+  const memory: MemoryResult = {
+    tenants: done,
+    rssStartMb: start.rss / 2 ** 20,
+    rssPeakMb: rssPeak / 2 ** 20,
+    rssEndMb: end.rss / 2 ** 20,
+    heapStartMb: start.heapUsed / 2 ** 20,
+    heapPeakMb: heapPeak / 2 ** 20,
+    heapAfterGc,
+    heapSlopeBytesPerTenant: slope(half),
+    gcAvailable: gc !== undefined,
+  };
+  return { growth, memory };
 }
 
 /** Runs the whole provisioning benchmark. */
@@ -533,14 +571,14 @@ export function formatProvisioningReport(result: ProvisioningBenchResult): strin
       METHODS.map((m) => [METHOD_LABEL[m], ...t.map((r) => `${formatMs(median(r.perTenant[m]))} (${formatRatio(median(r.ratios[m]))})`)]),
     ),
   );
-  out.push('', '### Batches: throughput in tenants/s (ratio to the floor at the same concurrency)', '');
+  out.push('', '### Batches: median throughput in tenants/s (median of per-round ratios to the floor at the same concurrency)', '');
   const batchRows: string[][] = [];
   for (const r of t) {
     for (const b of r.batches) {
-      batchRows.push([label(r), String(b.concurrency), String(b.tenants), b.floor.toFixed(2), `${b.driver.toFixed(2)} (${formatRatio(b.driver / b.floor)})`, `${b.psql.toFixed(2)} (${formatRatio(b.psql / b.floor)})`]);
+      batchRows.push([label(r), String(b.concurrency), `${b.tenants} × ${b.rounds}`, b.floor.toFixed(2), `${b.driver.toFixed(2)} (${formatRatio(b.driverRatio)})`, `${b.psql.toFixed(2)} (${formatRatio(b.psqlRatio)})`]);
     }
   }
-  out.push(markdownTable(['template', 'concurrency', 'tenants', 'floor', 'driver', 'psql'], batchRows));
+  out.push(markdownTable(['template', 'concurrency', 'tenants × rounds', 'floor', 'driver', 'psql'], batchRows));
   out.push('', '### Snapshot, renderer, pool and lock budget', '');
   out.push(
     markdownTable(
@@ -564,6 +602,7 @@ export function formatProvisioningReport(result: ProvisioningBenchResult): strin
     const fmt = (steps: Record<string, number>) => Object.entries(steps).map(([k, v]) => `${k} ${formatMs(v)}`).join('; ');
     out.push(`- ${label(r)} — driver path: ${fmt(r.breakdown.driver)}`);
     out.push(`- ${label(r)} — pool claim: ${fmt(r.breakdown.claim)}`);
+    if (r.breakdown.claimBackToBack !== undefined) out.push(`- ${label(r)} — pool claim back to back on a warm connection (no other session's DDL in between): ${formatMs(r.breakdown.claimBackToBack)}`);
   }
   if (result.growth.length) {
     out.push('', `### Time per tenant as the database fills (${result.options.growthTables}-table template, median of ${result.options.rounds})`, '');
@@ -592,7 +631,7 @@ function formatTargets(result: ProvisioningBenchResult): string[] {
   }
   for (const r of result.templates) {
     const b = r.batches.find((x) => x.concurrency === 2);
-    if (b) lines.push(`- Batch throughput at concurrency 2 within 0.9x of the floor's, ${r.name}: ${formatRatio(b.driver / b.floor)} — ${verdict(b.driver / b.floor >= 0.9)}`);
+    if (b) lines.push(`- Batch throughput at concurrency 2 within 0.9x of the floor's, ${r.name}: ${formatRatio(b.driverRatio)} — ${verdict(b.driverRatio >= 0.9)}`);
   }
   const small = result.templates.find((r) => r.tables === 20);
   if (small) {
@@ -612,7 +651,11 @@ function formatTargets(result: ProvisioningBenchResult): string[] {
   if (biggest) {
     const claim = median(biggest.perTenant['pool-claim']);
     const speedup = median(biggest.perTenant.floor) / claim;
-    lines.push(`- Pool claim < 10 ms and ≥ 20x faster than the floor (${biggest.tables} tables): ${formatMs(claim)}, ${speedup.toFixed(0)}x — ${verdict(claim < 10 && speedup >= 20)}`);
+    const b2b = biggest.breakdown.claimBackToBack;
+    lines.push(
+      `- Pool claim < 10 ms and ≥ 20x faster than the floor (${biggest.tables} tables): ${formatMs(claim)} in the rounds (each right after another session's bulk DDL), ${speedup.toFixed(0)}x — ${verdict(claim < 10 && speedup >= 20)}` +
+        (b2b !== undefined ? `; back to back on a warm connection ${formatMs(b2b)} — ${verdict(b2b < 10)}` : ''),
+    );
   }
   return lines;
 }

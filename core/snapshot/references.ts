@@ -133,6 +133,9 @@ interface Finder {
   extensionObjects: Set<string>;
   /** The same names grouped by length. */
   extensionByLength: string[][];
+  /** First characters (ASCII, both cases) of those names; nonAscii when one starts with a non-ASCII character. */
+  extensionFirst: Uint8Array;
+  extensionNonAscii: boolean;
   catalogObjects: Set<string> | undefined;
   /** A relation or alias named like the schema exists, so `S.x` may be a column of it. */
   relationNamedLikeSchema: boolean;
@@ -141,7 +144,9 @@ interface Finder {
   definiteNames: Set<string>;
   /** Indexes (into starts) of `S.x` references that may be columns of a table named S. */
   candidates: number[];
-  candidateMaps: RegionMap[];
+  /** The region map of each candidate (by index into candidates) that is not in the top-level map (most are). */
+  candidateMaps: Map<number, RegionMap>;
+  topMap: RegionMap | undefined;
   starts: number[];
   ends: number[];
   sites: ReferenceSite[];
@@ -170,7 +175,14 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
       ? new Set(options.extensionsInSchema.flatMap((name) => KNOWN_EXTENSION_OBJECTS[name] ?? []))
       : knownExtensionObjects(sql, schema);
   const extensionByLength: string[][] = [];
-  for (const name of extensionObjects) (extensionByLength[name.length] ??= []).push(name);
+  const extensionFirst = new Uint8Array(128);
+  let extensionNonAscii = false;
+  for (const name of extensionObjects) {
+    (extensionByLength[name.length] ??= []).push(name);
+    const c = name.charCodeAt(0);
+    if (c >= 128) extensionNonAscii = true;
+    else extensionFirst[c] = extensionFirst[c >= 97 && c <= 122 ? c - 32 : c >= 65 && c <= 90 ? c + 32 : c] = 1;
+  }
   const finder: Finder = {
     schema,
     foldable,
@@ -178,12 +190,15 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
     reText: new RegExp(`"${escapeRegExp(schema)}"|${escapeRegExp(schema)}`, foldable ? 'gi' : 'g'),
     extensionObjects,
     extensionByLength,
+    extensionFirst,
+    extensionNonAscii,
     catalogObjects: catalog ? collectNames(catalog.objects) : undefined,
     relationNamedLikeSchema: catalog ? catalog.objects.relations.includes(schema) : false,
     searchPathStored: false,
     definiteNames: new Set(),
     candidates: [],
-    candidateMaps: [],
+    candidateMaps: new Map(),
+    topMap: undefined,
     starts: [],
     ends: [],
     sites: [],
@@ -191,6 +206,7 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
     b: newNearToken(),
   };
   const map = regions ?? mapRegions(sql);
+  finder.topMap = map;
   findInRange(finder, map, newContext([], false, false));
   const list: ReferenceList = { starts: finder.starts, ends: finder.ends, sites: finder.sites };
   if (finder.relationNamedLikeSchema && finder.candidates.length > 0) dropColumnLookalikes(finder, list);
@@ -253,7 +269,7 @@ function findInRange(f: Finder, map: RegionMap, ctx: Context): void {
     while (ri < map.count && (map.ends[ri] as number) <= o) ri++;
     if (ri < map.count && (map.starts[ri] as number) <= o) {
       const end = map.ends[ri] as number;
-      handleRegion(f, map, ri, ctx);
+      handleRegion(f, map, ri, ctx, o);
       re.lastIndex = Math.max(end, o + 1) - offset; // handleRegion may have used the same RegExp
       continue;
     }
@@ -286,7 +302,8 @@ function matchesFolded(text: string, o: number, schema: string): boolean {
   return true;
 }
 
-function handleRegion(f: Finder, map: RegionMap, ri: number, ctx: Context): void {
+/** A match of the schema name at `at` inside region ri: the region decides what it is. */
+function handleRegion(f: Finder, map: RegionMap, ri: number, ctx: Context, at: number): void {
   const code = map.codes[ri] as number;
   const start = map.starts[ri] as number;
   const end = map.ends[ri] as number;
@@ -306,7 +323,7 @@ function handleRegion(f: Finder, map: RegionMap, ri: number, ctx: Context): void
       return;
     case T.lineComment:
     case T.blockComment:
-      handleComment(f, map, start, end, code === T.lineComment, ctx);
+      handleComment(f, map, start, end, code === T.lineComment, ctx, at);
       return;
     default:
       // Bit strings, U&'' strings, psql meta-commands and COPY data are data, not names.
@@ -340,7 +357,7 @@ function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: 
     const ref = pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
     // Whether `S.x` could be a column of a table named S is decided at the end, and only if such a table shows up.
     f.candidates.push(ref);
-    f.candidateMaps.push(map);
+    if (map !== f.topMap) f.candidateMaps.set(f.candidates.length - 1, map);
     return;
   }
   if (afterDot) {
@@ -376,9 +393,11 @@ function qualifiedFastPath(f: Finder, map: RegionMap, s: number, e: number, ctx:
     // A dot, a line end (a comment may end there) or the end of a quoted token or comment: ask the slow path.
     if (c === 46 || c === 10 || c === 13 || c === 39 || c === 34 || c === 36 || c === 47) return false;
   }
-  let y = e + 2;
-  while (y < map.to && isIdentifierPart(text.charCodeAt(y))) y++;
-  if (f.extensionObjects.size > 0 && isExtensionObject(f, text, e + 1, y, true)) return true;
+  if (f.extensionObjects.size > 0 && (n >= 128 ? f.extensionNonAscii : f.extensionFirst[n] === 1)) {
+    let y = e + 2;
+    while (y < map.to && isIdentifierPart(text.charCodeAt(y))) y++;
+    if (isExtensionObject(f, text, e + 1, y, true)) return true;
+  }
   // The hot path: the context's plain identifier site is cached on the context.
   const site = ctx.identifierSite;
   if (site === undefined) {
@@ -391,7 +410,7 @@ function qualifiedFastPath(f: Finder, map: RegionMap, s: number, e: number, ctx:
   }
   const ref = f.starts.length - 1;
   f.candidates.push(ref);
-  f.candidateMaps.push(map);
+  if (map !== f.topMap) f.candidateMaps.set(f.candidates.length - 1, map);
   return true;
 }
 
@@ -600,7 +619,7 @@ function findInUndoubled(f: Finder, text: string, cs: number, ce: number, ctx: C
     if (text.charCodeAt(i) === 39) i++;
   }
   origin.push(ce);
-  const inner: Finder = { ...f, starts: [], ends: [], sites: [], candidates: [], candidateMaps: [] };
+  const inner: Finder = { ...f, starts: [], ends: [], sites: [], candidates: [], candidateMaps: new Map(), topMap: undefined };
   try {
     findInRange(inner, mapRegions(body), ctx);
   } catch {
@@ -616,16 +635,8 @@ function findInUndoubled(f: Finder, text: string, cs: number, ce: number, ctx: C
 }
 
 /** `S.` followed by a name character, found in plain text (fragments of dynamic SQL, comments). */
-function textualQualified(f: Finder, text: string, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context, fold = true): void {
+function textualQualified(f: Finder, text: string, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context): void {
   const schema = f.schema;
-  // Comments are prose: match the name as written (no folding), found with indexOf.
-  if (!fold) {
-    for (let i = text.indexOf(schema, cs); i !== -1 && i + schema.length < ce; i = text.indexOf(schema, i + schema.length)) {
-      const q = text.charCodeAt(i - 1) === 34 && text.charCodeAt(i + schema.length) === 34;
-      qualifiedAt(f, text, q ? i - 1 : i, q ? i + schema.length + 1 : i + schema.length, cs, ce, kind, wrappers, ctx);
-    }
-    return;
-  }
   const re = f.reText;
   const hay = text.slice(cs, ce);
   re.lastIndex = 0;
@@ -677,23 +688,38 @@ function oldStyleBody(f: Finder, text: string, cs: number, ce: number, style: 's
   findInUndoubled(f, text, cs, ce, inner);
 }
 
-/** Names in comments: `tmpl.t`, and pg_dump's `Schema: tmpl;` / `Name: tmpl; Type: SCHEMA` headers. */
-function handleComment(f: Finder, map: RegionMap, start: number, end: number, line: boolean, ctx: Context): void {
+/** Names in comments: `tmpl.t`, and pg_dump's `Schema: tmpl;` / `Name: tmpl; Type: SCHEMA` headers (matched as written, no folding). */
+function handleComment(f: Finder, map: RegionMap, start: number, end: number, line: boolean, ctx: Context, first: number): void {
   const text = map.text;
   const wrappers: Local = line ? L_LINE_COMMENT : L_BLOCK_COMMENT;
   const schema = f.schema;
-  const commentCtx = ctx;
-  for (let i = text.indexOf(schema, start); i !== -1 && i + schema.length <= end; i = text.indexOf(schema, i + schema.length)) {
+  // `first`: where the (case-insensitive) search met the name first in this comment; nothing matches before it.
+  for (let i = indexWithin(text, schema, Math.max(start, first), end); i !== -1; i = indexWithin(text, schema, i + schema.length, end)) {
     const e = i + schema.length;
     const before = text.charCodeAt(i - 1);
     const after = text.charCodeAt(e);
-    if (!isIdentifierPart(before) && before !== 46 && !(e < end && isIdentifierPart(after))) {
-      if (after === 59 && (endsWith(text, i, 'Schema: ') || endsWith(text, i, 'Name: SCHEMA ') || (endsWith(text, i, 'Name: ') && text.startsWith('; Type: SCHEMA;', e)))) {
-        pushRef(f, i, e, 'comment', 'name', wrappers, commentCtx, 'comment');
+    if (after === 59 && !isIdentifierPart(before) && before !== 46) {
+      if (endsWith(text, i, 'Schema: ') || endsWith(text, i, 'Name: SCHEMA ') || (endsWith(text, i, 'Name: ') && text.startsWith('; Type: SCHEMA;', e))) {
+        pushRef(f, i, e, 'comment', 'name', wrappers, ctx, 'comment');
       }
+    } else if (e < end) {
+      // `tmpl.t` or `"tmpl".t` (a header match ends in `;`, so the two cannot both apply)
+      const q = before === 34 && after === 34;
+      qualifiedAt(f, text, q ? i - 1 : i, q ? e + 1 : e, start, end, 'comment', wrappers, ctx);
     }
   }
-  textualQualified(f, text, start, end, 'comment', wrappers, commentCtx, false);
+}
+
+/** indexOf(needle, from) limited to matches that end by to; short ranges are searched without running on past to. */
+function indexWithin(text: string, needle: string, from: number, to: number): number {
+  const last = to - needle.length;
+  if (to - from < 256) {
+    const c = needle.charCodeAt(0);
+    for (let i = from; i <= last; i++) if (text.charCodeAt(i) === c && text.startsWith(needle, i)) return i;
+    return -1;
+  }
+  const i = text.indexOf(needle, from);
+  return i !== -1 && i <= last ? i : -1;
 }
 
 function endsWith(text: string, pos: number, word: string): boolean {
@@ -714,8 +740,8 @@ function dropColumnLookalikes(f: Finder, list: ReferenceList): void {
   const names: string[] = [];
   const definite: boolean[] = [];
   for (let i = 0; i < f.candidates.length; i++) {
-    const map = f.candidateMaps[i] as RegionMap;
     const ref = f.candidates[i] as number;
+    const map = f.candidateMaps.get(i) ?? (f.topMap as RegionMap);
     const dot = nextToken(map, list.ends[ref] as number, t);
     const y = nextToken(map, dot.end, t);
     const yEnd = y.end;

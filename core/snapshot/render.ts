@@ -7,7 +7,7 @@
  */
 import { TenantryError } from '../errors.js';
 import { quoteIdentifier } from '../sql/quote.js';
-import { expandOccurrences, type Snapshot } from './format.js';
+import type { Snapshot } from './format.js';
 import type { ReferenceSite } from './references.js';
 import { utf8Length } from './sha256.js';
 
@@ -55,28 +55,51 @@ export function renderSnapshot(snapshot: Snapshot, tenant: string): string {
   validateTenantName(tenant);
   const { header, body } = snapshot;
   const placeholder = header.placeholder;
-  const order = expandOccurrences(header);
-  const names: (string | undefined)[] = new Array(header.contexts.length);
-  const tags = header.contexts.map((c) => c.wrappers.filter((w) => w.type === 'dollar').map((w) => (w as { tag: string }).tag));
-  const parts: string[] = [];
+  const contexts = header.contexts;
+  const runs = header.occurrences;
+  let total = 0;
+  for (const r of runs) if (r[1] > 0) total += r[1];
+  const names: (string | undefined)[] = new Array(contexts.length);
+  // The name for a context, and whether it needs the dollar-quote neighbour check (only names with `$` do).
+  const dollarTags: (string[] | undefined)[] = new Array(contexts.length);
+  // One pass: the placeholders found with indexOf, the text between them and the names joined by
+  // concatenation (V8 ropes: no copy per piece), the contexts read from the run-length list as they come.
+  let out = '';
   let last = 0;
   let i = 0;
+  let run = 0;
+  let left = 0;
+  let index = -1;
+  let name = '';
+  let tags: string[] | undefined;
   for (let at = body.indexOf(placeholder); at !== -1; at = body.indexOf(placeholder, at + placeholder.length)) {
-    const index = order[i++];
-    const site = index === undefined ? undefined : header.contexts[index];
-    if (index === undefined || site === undefined) throw missing(header.counts.replaced, i);
-    let name = names[index];
-    if (name === undefined) {
-      name = renderName(tenant, site);
-      names[index] = name;
+    if (left <= 0) {
+      let next = runs[run++];
+      while (next !== undefined && next[1] <= 0) next = runs[run++];
+      if (next === undefined) throw missing(header.counts.replaced, i + 1);
+      index = next[0];
+      left = next[1];
+      const site = contexts[index];
+      if (site === undefined) throw missing(header.counts.replaced, i + 1);
+      let cached = names[index];
+      if (cached === undefined) {
+        cached = renderName(tenant, site);
+        names[index] = cached;
+        dollarTags[index] = cached.includes('$') ? site.wrappers.filter((w) => w.type === 'dollar').map((w) => (w as { tag: string }).tag) : undefined;
+      }
+      name = cached;
+      tags = dollarTags[index];
     }
-    for (const tag of tags[index] ?? []) checkDollarNeighbours(body, at, placeholder, name, tag, tenant);
-    parts.push(body.slice(last, at), name);
+    i++;
+    left--;
+    if (tags !== undefined) for (const tag of tags) checkDollarNeighbours(body, at, placeholder, name, tag, tenant);
+    out += body.slice(last, at);
+    out += name;
     last = at + placeholder.length;
   }
-  if (i !== order.length) throw missing(order.length, i);
-  parts.push(body.slice(last));
-  return parts.join('');
+  if (i !== total) throw missing(total, i);
+  out += body.slice(last);
+  return out;
 }
 
 /** A name ending in `$` next to body text starting with `$` could form the closing tag: refuse. */

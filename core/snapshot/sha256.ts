@@ -1,6 +1,8 @@
 /**
  * SHA-256 of a string's UTF-8 bytes, in plain TypeScript (core/ has no
- * node:crypto and must also run in the renderer). FIPS 180-4.
+ * node:crypto and must also run in the renderer). FIPS 180-4. The UTF-8
+ * encoding uses the runtime's TextEncoder when there is one (a web standard
+ * that Node, browsers and Electron all provide), else a loop in TypeScript.
  */
 
 const K = new Int32Array([
@@ -67,10 +69,11 @@ export function utf8Length(text: string): number {
  * 64 KiB chunks through one reused buffer (no copy of the whole text as bytes).
  */
 export function sha256Hex(text: string): string {
+  const encoder = nativeEncoder();
+  if (encoder !== undefined) return sha256WithEncoder(text, encoder);
   const h = initialHash();
   const w = new Int32Array(64);
   const buf = new Uint8Array(CHUNK + 8);
-  const view = new DataView(buf.buffer);
   let fill = 0;
   let total = 0;
   const n = text.length;
@@ -103,7 +106,7 @@ export function sha256Hex(text: string): string {
       }
     }
     const full = fill & ~63;
-    for (let off = 0; off < full; off += 64) compress(h, w, view, off);
+    hashBlocks(h, w, buf, 0, full);
     total += full;
     buf.copyWithin(0, full, fill);
     fill -= full;
@@ -112,6 +115,48 @@ export function sha256Hex(text: string): string {
 }
 
 const CHUNK = 65536;
+
+/** The part of the WHATWG TextEncoder used here (core/ has no DOM or Node types). */
+interface Utf8Encoder {
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+}
+
+let encoderCache: { ctor: unknown; encoder: Utf8Encoder } | undefined;
+
+/** The runtime's TextEncoder (Node, browsers and Electron all have one), or undefined where there is none. */
+function nativeEncoder(): Utf8Encoder | undefined {
+  const ctor = (globalThis as { TextEncoder?: new () => Utf8Encoder }).TextEncoder;
+  if (typeof ctor !== 'function') return undefined;
+  if (encoderCache?.ctor !== ctor) encoderCache = { ctor, encoder: new ctor() };
+  return encoderCache.encoder;
+}
+
+/**
+ * The same digest, encoding with the native TextEncoder in 64 Ki-unit slices (never splitting a surrogate
+ * pair; lone surrogates become U+FFFD as in the plain loop) into one reused buffer.
+ */
+function sha256WithEncoder(text: string, encoder: Utf8Encoder): string {
+  const h = initialHash();
+  const w = new Int32Array(64);
+  const buf = new Uint8Array(CHUNK * 3 + 64);
+  let fill = 0;
+  let total = 0;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    let j = Math.min(n, i + CHUNK);
+    // Keep a high surrogate with its low half in the next slice.
+    if (j < n && (text.charCodeAt(j - 1) & 0xfc00) === 0xd800 && (text.charCodeAt(j) & 0xfc00) === 0xdc00) j--;
+    const { written } = encoder.encodeInto(text.slice(i, j), buf.subarray(fill));
+    fill += written;
+    i = j;
+    const full = fill & ~63;
+    hashBlocks(h, w, buf, 0, full);
+    total += full;
+    buf.copyWithin(0, full, fill);
+    fill -= full;
+  }
+  return finish(h, w, buf.subarray(0, fill), total + fill);
+}
 
 function initialHash(): Int32Array {
   return new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
@@ -129,7 +174,7 @@ function finish(h: Int32Array, w: Int32Array, rest: Uint8Array, length: number):
   const view = new DataView(tail.buffer);
   view.setUint32(tailLength - 8, hi);
   view.setUint32(tailLength - 4, lo);
-  for (let off = 0; off < tailLength; off += 64) compress(h, w, view, off);
+  hashBlocks(h, w, tail, 0, tailLength);
   let hex = '';
   for (let k = 0; k < 8; k++) hex += ((h[k] as number) >>> 0).toString(16).padStart(8, '0');
   return hex;
@@ -140,50 +185,71 @@ export function sha256Bytes(data: Uint8Array): string {
   const h = initialHash();
   const w = new Int32Array(64);
   const full = data.length & ~63;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let off = 0; off < full; off += 64) compress(h, w, view, off);
+  hashBlocks(h, w, data, 0, full);
   return finish(h, w, data.subarray(full), data.length);
 }
 
-function compress(h: Int32Array, w: Int32Array, d: DataView, off: number): void {
-  for (let i = 0; i < 16; i++) w[i] = d.getInt32(off + i * 4);
-  for (let i = 16; i < 64; i++) {
-    const x = w[i - 15] as number;
-    const y = w[i - 2] as number;
-    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-    w[i] = ((w[i - 16] as number) + s0 + (w[i - 7] as number) + s1) | 0;
+/** Compresses the 64-byte blocks of p[from, to) into h. */
+function hashBlocks(h: Int32Array, w: Int32Array, p: Uint8Array, from: number, to: number): void {
+  let h0 = h[0] as number;
+  let h1 = h[1] as number;
+  let h2 = h[2] as number;
+  let h3 = h[3] as number;
+  let h4 = h[4] as number;
+  let h5 = h[5] as number;
+  let h6 = h[6] as number;
+  let h7 = h[7] as number;
+  for (let off = from; off + 64 <= to; off += 64) {
+    for (let i = 0; i < 16; i++) {
+      const j = off + i * 4;
+      w[i] = ((p[j] as number) << 24) | ((p[j + 1] as number) << 16) | ((p[j + 2] as number) << 8) | (p[j + 3] as number);
+    }
+    for (let i = 16; i < 64; i++) {
+      const x = w[i - 15] as number;
+      const y = w[i - 2] as number;
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      w[i] = ((w[i - 16] as number) + s0 + (w[i - 7] as number) + s1) | 0;
+    }
+    let a = h0;
+    let b = h1;
+    let c = h2;
+    let dd = h3;
+    let e = h4;
+    let f = h5;
+    let g = h6;
+    let hh = h7;
+    for (let i = 0; i < 64; i++) {
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const ch = (e & f) ^ (~e & g);
+      const t1 = (hh + S1 + ch + (K[i] as number) + (w[i] as number)) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const maj = (a & b) ^ (a & c) ^ (b & c);
+      const t2 = (S0 + maj) | 0;
+      hh = g;
+      g = f;
+      f = e;
+      e = (dd + t1) | 0;
+      dd = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) | 0;
+    }
+    h0 = (h0 + a) | 0;
+    h1 = (h1 + b) | 0;
+    h2 = (h2 + c) | 0;
+    h3 = (h3 + dd) | 0;
+    h4 = (h4 + e) | 0;
+    h5 = (h5 + f) | 0;
+    h6 = (h6 + g) | 0;
+    h7 = (h7 + hh) | 0;
   }
-  let a = h[0] as number;
-  let b = h[1] as number;
-  let c = h[2] as number;
-  let dd = h[3] as number;
-  let e = h[4] as number;
-  let f = h[5] as number;
-  let g = h[6] as number;
-  let hh = h[7] as number;
-  for (let i = 0; i < 64; i++) {
-    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const ch = (e & f) ^ (~e & g);
-    const t1 = (hh + S1 + ch + (K[i] as number) + (w[i] as number)) | 0;
-    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const maj = (a & b) ^ (a & c) ^ (b & c);
-    const t2 = (S0 + maj) | 0;
-    hh = g;
-    g = f;
-    f = e;
-    e = (dd + t1) | 0;
-    dd = c;
-    c = b;
-    b = a;
-    a = (t1 + t2) | 0;
-  }
-  h[0] = ((h[0] as number) + a) | 0;
-  h[1] = ((h[1] as number) + b) | 0;
-  h[2] = ((h[2] as number) + c) | 0;
-  h[3] = ((h[3] as number) + dd) | 0;
-  h[4] = ((h[4] as number) + e) | 0;
-  h[5] = ((h[5] as number) + f) | 0;
-  h[6] = ((h[6] as number) + g) | 0;
-  h[7] = ((h[7] as number) + hh) | 0;
+  h[0] = h0;
+  h[1] = h1;
+  h[2] = h2;
+  h[3] = h3;
+  h[4] = h4;
+  h[5] = h5;
+  h[6] = h6;
+  h[7] = h7;
 }

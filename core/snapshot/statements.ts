@@ -143,7 +143,8 @@ const VERBS = ['set', 'end', 'drop', 'alter', 'begin', 'grant', 'start', 'abort'
 
 /** The statement's first word when it is one classify looks at, else '' (no allocation). */
 function verbOf(text: string, start: number, length: number): string {
-  for (const verb of VERBS) if (verb.length === length && equalsFolded(text, start, verb)) return verb;
+  const verbs = VERBS_BY_LENGTH[length];
+  if (verbs !== undefined) for (const verb of verbs) if (equalsFolded(text, start, verb)) return verb;
   return '';
 }
 
@@ -152,14 +153,25 @@ const OBJECT_WORDS = [...Object.keys(WIDE_OBJECTS), 'foreign', 'schema', 'defaul
 
 /** The object-kind word at start when it is one classify acts on, else '' (no allocation: most are TABLE, INDEX, …). */
 function objectWord(text: string, start: number, length: number): string {
-  for (const word of OBJECT_WORDS) if (word.length === length && equalsFolded(text, start, word)) return word;
+  const words = OBJECT_WORDS_BY_LENGTH[length];
+  if (words !== undefined) for (const word of words) if (equalsFolded(text, start, word)) return word;
   return '';
+}
+
+const OBJECT_WORDS_BY_LENGTH = byLength(OBJECT_WORDS);
+
+function byLength(words: string[]): (string[] | undefined)[] {
+  const out: (string[] | undefined)[] = [];
+  for (const word of words) (out[word.length] ??= []).push(word);
+  return out;
 }
 
 /** `BEGIN;`, `COMMIT TRANSACTION`, `END WORK`: the word after the verb ends the statement or is TRANSACTION/WORK. */
 function endsTransactionWord(map: RegionMap, second: NearToken, end: number): boolean {
   return second.start >= end - 1 || isSymbol(map, second, ';') || isWord(map, second, 'transaction') || isWord(map, second, 'work');
 }
+
+const VERBS_BY_LENGTH = byLength(VERBS);
 
 const TRANSACTION_CONTROL = 'transaction control: provisioning runs each tenant in its own transaction';
 
@@ -242,7 +254,7 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
         return;
       }
     }
-    const wide = WIDE_OBJECTS[word];
+    const wide = word === '' ? undefined : WIDE_OBJECTS[word];
     if (wide !== undefined && !(word === 'event' && !isWord(map, nextToken(map, kind.end, u), 'trigger'))) {
       add(analysis, text, start, end, wide);
       return;
@@ -261,7 +273,7 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
         if (!/\bIN\s+SCHEMA\b/i.test(text.slice(start, end))) add(analysis, text, start, end, 'ALTER DEFAULT PRIVILEGES without IN SCHEMA is database-wide');
         return;
       }
-      const owner = /\bOWNER\s+TO\s+("(?:[^"]|"")+"|[^\s;]+)\s*;$/i.exec(text.slice(start, end));
+      const owner = mayEndWithOwnerTo(text, start, end) ? /\bOWNER\s+TO\s+("(?:[^"]|"")+"|[^\s;]+)\s*;$/i.exec(text.slice(start, end)) : null;
       if (owner) {
         const role = unquote(owner[1] ?? '');
         if (!analysis.roles.includes(role)) analysis.roles.push(role);
@@ -275,6 +287,33 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
     const body = text.slice(start, end);
     if (!/\bON\b/i.test(body)) add(analysis, text, start, end, 'role membership is cluster-wide');
   }
+}
+
+/**
+ * A cheap necessary condition for the OWNER TO pattern at the end of text[start, end) (end just past `;`):
+ * false only when the text plainly does not end in `TO role;` (most ALTER statements), so the regex runs
+ * on the few that may. Anything unusual (a quoted role, non-ASCII text) is left to the regex.
+ */
+function mayEndWithOwnerTo(text: string, start: number, end: number): boolean {
+  let q = end - 1; // the `;`
+  while (q > start && isAsciiSpace(text.charCodeAt(q - 1))) q--;
+  const last = text.charCodeAt(q - 1);
+  if (last === 34 || last >= 128) return true;
+  let a = q;
+  for (; a > start; a--) {
+    const c = text.charCodeAt(a - 1);
+    if (c >= 128) return true;
+    if (c === 59 || isAsciiSpace(c)) break;
+  }
+  if (a === q || a === start || !isAsciiSpace(text.charCodeAt(a - 1))) return false;
+  let b = a - 1;
+  while (b > start && isAsciiSpace(text.charCodeAt(b - 1))) b--;
+  if (b > start && text.charCodeAt(b - 1) >= 128) return true;
+  return b - 2 >= start && (text.charCodeAt(b - 1) | 32) === 111 && (text.charCodeAt(b - 2) | 32) === 116;
+}
+
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }
 
 function nameOf(map: RegionMap, t: NearToken): string | undefined {

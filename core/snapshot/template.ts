@@ -92,19 +92,28 @@ export function createSnapshot(dumpSql: string, options: TemplateOptions): Templ
   const occurrences: [number, number][] = [];
   const byKind: Partial<Record<ReferenceKind, number>> = {};
   let flaggedCount = 0;
+  // Sites are shared objects and come in runs: look each new run's site up once, then count per run.
+  let prevSite: ReferenceSite | undefined;
+  let run: [number, number] = [0, 0];
   for (const i of emitted) {
     const site = list.sites[i] as ReferenceSite;
-    let c = contextIndex.get(site);
-    if (c === undefined) {
-      c = contexts.length;
-      contexts.push(site);
-      contextIndex.set(site, c);
+    if (site !== prevSite) {
+      let c = contextIndex.get(site);
+      if (c === undefined) {
+        c = contexts.length;
+        contexts.push(site);
+        contextIndex.set(site, c);
+      }
+      prevSite = site;
+      run = [c, 0];
+      occurrences.push(run);
     }
-    const last = occurrences[occurrences.length - 1];
-    if (last !== undefined && last[0] === c) last[1]++;
-    else occurrences.push([c, 1]);
-    byKind[site.kind] = (byKind[site.kind] ?? 0) + 1;
-    if (site.needsReview) flaggedCount++;
+    run[1]++;
+  }
+  for (const [c, n] of occurrences) {
+    const site = contexts[c] as ReferenceSite;
+    byKind[site.kind] = (byKind[site.kind] ?? 0) + n;
+    if (site.needsReview) flaggedCount += n;
   }
 
   const warnings = collectWarnings(options, strip, list, skippedIdx.length);
@@ -202,7 +211,7 @@ function hasBorder(s: string): boolean {
 }
 
 /** Render finds placeholders with indexOf: each must be found exactly where it was put, and nowhere else. */
-function checkPlacement(body: string, placeholder: string, positions: number[]): void {
+function checkPlacement(body: string, placeholder: string, positions: ArrayLike<number>): void {
   let k = 0;
   for (let at = body.indexOf(placeholder); at !== -1; at = body.indexOf(placeholder, at + placeholder.length), k++) {
     if (positions[k] !== at) {
@@ -217,46 +226,70 @@ function checkPlacement(body: string, placeholder: string, positions: number[]):
  * by string concatenation (V8 ropes: no copy per piece; the text is flattened once, by its first reader).
  * risky: a cut joined two pieces into text that holds the placeholder, so placement must be checked in full.
  */
-function buildBody(sql: string, list: ReferenceList, replaced: number[], stripped: StrippedStatement[], placeholder: string): { body: string; positions: number[]; risky: boolean } {
+function buildBody(sql: string, list: ReferenceList, replaced: number[], stripped: StrippedStatement[], placeholder: string): { body: string; positions: Int32Array; risky: boolean } {
   const starts = list.starts;
   const ends = list.ends;
-  const positions: number[] = new Array<number>(replaced.length);
+  // A typed array: `new Array(n)` goes to slow dictionary mode once n passes about 100k.
+  const positions = new Int32Array(replaced.length);
+  const k = placeholder.length - 1;
   let body = '';
+  /** The end of body: at least its last k characters (or all of it). */
+  let tail = '';
   let p = 0;
   let si = 0;
   let risky = false;
   let nextCut = stripped.length > 0 ? (stripped[0] as StrippedStatement).start : Infinity;
-  const k = placeholder.length - 1;
-  const cut = (): void => {
+  /** Removes stripped[si], joining the text before it to the text after; nextRef: start of the next reference to replace. */
+  const cut = (nextRef: number): void => {
     const c = stripped[si] as StrippedStatement;
     const before = sql.slice(p, c.start);
     body += before;
+    tail = before.length >= k ? before : tail.length > 4 * k ? tail.slice(tail.length - k) + before : tail + before;
     si++;
     nextCut = si < stripped.length ? (stripped[si] as StrippedStatement).start : Infinity;
-    // The text around the join must not hold the placeholder. When a placeholder or another join is
-    // too close to tell from the source text alone, check the whole body at the end.
-    if (!risky && k > 0) {
-      if (before.length < k || nextCut < c.end + k) risky = true;
-      else if ((before.slice(before.length - k) + sql.slice(c.end, c.end + k)).includes(placeholder)) risky = true;
-    }
     p = c.end;
+    // The placeholder must not appear across the join. A placeholder without a border cannot overlap another
+    // placeholder (hasBorder sends the others to the full check), so the text that matters is the body's last
+    // k characters and the source text after the join up to the next placeholder (over further cuts).
+    if (!risky && k > 0) {
+      let right = '';
+      let q = p;
+      for (let j = si; right.length < k; ) {
+        const cutAt = j < stripped.length ? (stripped[j] as StrippedStatement).start : Infinity;
+        if (cutAt < q) {
+          risky = true; // overlapping cuts: leave it to the full check
+          break;
+        }
+        const stop = Math.min(cutAt, nextRef, q + k - right.length, sql.length);
+        right += sql.slice(q, stop);
+        q = stop;
+        if (q !== cutAt || q === nextRef) break;
+        q = (stripped[j] as StrippedStatement).end;
+        j++;
+      }
+      if ((tail.slice(Math.max(0, tail.length - k)) + right).includes(placeholder)) risky = true;
+    }
   };
   for (let r = 0; r < replaced.length; r++) {
     const i = replaced[r] as number;
     const s = starts[i] as number;
-    while (nextCut < s) cut();
+    while (nextCut < s) cut(s);
     // `FROM"tmpl".t`: the name may render bare, so keep it apart from a name character next to it.
+    body += sql.slice(p, s);
     if (sql.charCodeAt(s) === 34) {
-      body += sql.slice(p, s);
       if (s > 0 && isIdentifierPart(sql.charCodeAt(s - 1))) body += ' ';
       positions[r] = body.length;
       body += placeholder;
+      tail = placeholder;
       p = ends[i] as number;
-      if (p < sql.length && isIdentifierPart(sql.charCodeAt(p))) body += ' ';
+      if (p < sql.length && isIdentifierPart(sql.charCodeAt(p))) {
+        body += ' ';
+        tail = placeholder + ' ';
+      }
     } else {
-      body += sql.slice(p, s);
       positions[r] = body.length;
       body += placeholder;
+      tail = placeholder;
       p = ends[i] as number;
     }
   }
@@ -265,7 +298,7 @@ function buildBody(sql: string, list: ReferenceList, replaced: number[], strippe
       si++;
       continue;
     }
-    cut();
+    cut(Infinity);
   }
   body += sql.slice(p);
   return { body, positions, risky };
@@ -305,7 +338,7 @@ function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof find
 function makeReport(sql: string, list: ReferenceList, emitted: number[], skippedIdx: number[], byKind: Partial<Record<ReferenceKind, number>>, strip: ReturnType<typeof findStrippableStatements>, warnings: string[]): TemplateReport {
   let all: SchemaReference[] | undefined;
   const references = (): SchemaReference[] => (all ??= materializeReferences(sql, list));
-  const emittedSet = new Set(emitted);
+  let emittedSet: Set<number> | undefined;
   const report = {
     countsByKind: byKind,
     stripped: strip.stripped,
@@ -315,7 +348,7 @@ function makeReport(sql: string, list: ReferenceList, emitted: number[], skipped
   } as TemplateReport;
   Object.defineProperties(report, {
     references: { enumerable: true, get: references },
-    flagged: { enumerable: true, get: () => references().filter((r, i) => r.needsReview && emittedSet.has(i)) },
+    flagged: { enumerable: true, get: () => references().filter((r, i) => r.needsReview && (emittedSet ??= new Set(emitted)).has(i)) },
     skipped: { enumerable: true, get: () => skippedIdx.map((i) => references()[i] as SchemaReference) },
   });
   return report;

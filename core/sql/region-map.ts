@@ -22,7 +22,8 @@ export class RegionMap {
     this.text = text;
     this.from = from;
     this.to = to;
-    const capacity = 1024;
+    // Sub-ranges (bodies, strings) are small and many: start small there.
+    const capacity = Math.min(1024, Math.max(16, (to - from) >> 6));
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
     this.codes = new Uint8Array(capacity);
@@ -123,6 +124,8 @@ export function mapRegions(text: string, from = 0, to = text.length): RegionMap 
       eol = eol === -1 ? to : eol + off;
       map.push(m, eol, T.lineComment);
       p = eol;
+      // pg_dump writes comments in blocks of `--` lines: the next `--` is often right after this line break.
+      if (eol + 2 < to && text.charCodeAt(eol + 1) === 45 && text.charCodeAt(eol + 2) === 45) nDash = eol + 1;
     } else if (m === nSlash || m === nBackslash) {
       p = scanRegion(scanner, m, map);
     } else if (m === nDollar) {
