@@ -3,8 +3,8 @@ import { formatConnectionUri, formatKeyValue } from '../../../core/connection/co
 import { formatServiceEntry } from '../../../core/connection/service-file.js';
 import { describeSslPolicy } from '../../../core/connection/ssl-policy.js';
 import { formatCopyableSettings } from '../../../core/diagnostics/copyable-settings.js';
-import { resolveProfile } from '../../services/connection/resolve-profile.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { parseOptions, resolveCliProfile, stringOption } from './parse-options.js';
 
 const FORMATS = ['uri', 'keyvalue', 'env', 'service', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -25,27 +25,12 @@ export const connectionCommand: CliCommand = {
     '  --libpq N      libpq major version the env format is for (default 16)',
   ].join('\n'),
   async run(argv, io) {
-    let url: string | undefined;
-    let format: Format = 'uri';
-    let libpqMajor = 16;
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i];
-      const value = () => {
-        const v = argv[++i];
-        if (v === undefined) throw new UsageError(`${arg} needs a value.`);
-        return v;
-      };
-      if (arg === '--url') url = value();
-      else if (arg === '--format') {
-        const f = value();
-        if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
-        format = f as Format;
-      } else if (arg === '--libpq') {
-        libpqMajor = Number(value());
-        if (!Number.isInteger(libpqMajor) || libpqMajor < 9) throw new UsageError('--libpq needs a major version such as 15.');
-      } else throw new UsageError(`unknown option ${arg}`);
-    }
-    const profile = await resolveProfile({ ...(url !== undefined ? { url } : {}), env: io.env, onWarning: (m) => io.stderr(`warning: ${m}\n`) });
+    const values = parseOptions(argv, { url: { type: 'string' }, format: { type: 'string' }, libpq: { type: 'string' } });
+    const format = (stringOption(values, 'format') ?? 'uri') as Format;
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
+    const libpqMajor = Number(stringOption(values, 'libpq') ?? 16);
+    if (!Number.isInteger(libpqMajor) || libpqMajor < 9) throw new UsageError('--libpq needs a major version such as 15.');
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const hasPassword = profile.password !== undefined;
     delete profile.password;
     delete profile.sslpassword;

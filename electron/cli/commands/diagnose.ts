@@ -1,8 +1,8 @@
 /** `tenantry diagnose`: runs the connection and SSL diagnostics and prints the steps and the verdict. */
 import type { DiagnosticReport, DiagnosticStep } from '../../../core/diagnostics/types.js';
-import { resolveProfile } from '../../services/connection/resolve-profile.js';
 import { diagnoseConnection } from '../../services/diagnostics/diagnose.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { parseOptions, resolveCliProfile, stringOption } from './parse-options.js';
 
 const MARKS: Record<DiagnosticStep['status'], string> = { running: '…', passed: 'ok  ', failed: 'FAIL', warning: 'WARN', skipped: 'skip' };
 
@@ -49,28 +49,13 @@ export const diagnoseCommand: CliCommand = {
     'Exit status: 0 when Tenantry can connect, 1 when it cannot.',
   ].join('\n'),
   async run(argv, io) {
-    let url: string | undefined;
-    let json = false;
-    let psqlPath: string | undefined;
-    let timeoutMs = 10_000;
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i];
-      const value = () => {
-        const v = argv[++i];
-        if (v === undefined) throw new UsageError(`${arg} needs a value.`);
-        return v;
-      };
-      if (arg === '--json') json = true;
-      else if (arg === '--url') url = value();
-      else if (arg?.startsWith('--url=')) url = arg.slice(6);
-      else if (arg === '--psql') psqlPath = value();
-      else if (arg === '--timeout') {
-        const seconds = Number(value());
-        if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout needs a positive number of seconds.');
-        timeoutMs = seconds * 1000;
-      } else throw new UsageError(`unknown option ${arg}`);
-    }
-    const profile = await resolveProfile({ ...(url !== undefined ? { url } : {}), env: io.env, onWarning: (m) => io.stderr(`warning: ${m}\n`) });
+    const values = parseOptions(argv, { url: { type: 'string' }, json: { type: 'boolean' }, psql: { type: 'string' }, timeout: { type: 'string' } });
+    const json = values.json === true;
+    const psqlPath = stringOption(values, 'psql');
+    const seconds = Number(stringOption(values, 'timeout') ?? 10);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout needs a positive number of seconds.');
+    const timeoutMs = seconds * 1000;
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const controller = new AbortController();
     const cancel = () => controller.abort();
     process.once('SIGINT', cancel);

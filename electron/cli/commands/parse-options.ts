@@ -27,8 +27,16 @@ export function parseOptions(argv: string[], options: NonNullable<ParseArgsConfi
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+    throw new UsageError(describeParseError(error as Error & { code?: string }));
   }
+}
+
+/** parseArgs' messages, reworded the way every command words them. */
+function describeParseError(error: Error & { code?: string }): string {
+  const quoted = /'(-[^' ]+)/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) return `unknown option ${quoted}`;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted && /argument missing/.test(error.message)) return `${quoted} needs a value.`;
+  return error.message.replace(/\. To specify a positional argument.*$/s, '.');
 }
 
 /** The profile for --url or the PG* environment, as libpq would resolve it. */

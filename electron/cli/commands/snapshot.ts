@@ -13,10 +13,10 @@ export function formatSnapshotReport(result: TenantSnapshot, output: string): st
     `  pg_dump ${dump.pgDump.version} (${dump.pgDump.path}), server ${dump.serverVersion}, ${dump.bytes} bytes dumped.`,
     `  References templated: ${Object.entries(report.countsByKind).map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}.`,
   ];
-  // Names in comments (pg_dump's "-- Name: …; Schema: …" headers) are replaced too; only dynamic SQL deserves a look.
-  const review = report.flagged.filter((r) => r.kind !== 'comment');
+  // The engine flags only what a person wrote (dynamic SQL, hand-written comments); pg_dump's headers are not flagged.
+  const review = report.flagged;
   if (review.length > 0) {
-    lines.push(`  To review (${review.length}, names inside dynamic SQL strings):`);
+    lines.push(`  To review (${review.length}, names in dynamic SQL or hand-written comments):`);
     for (const r of review.slice(0, 20)) lines.push(`    line ${r.line}:${r.column}: ${r.context.trim().slice(0, 120)}`);
     if (review.length > 20) lines.push(`    … and ${review.length - 20} more`);
   }

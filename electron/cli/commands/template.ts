@@ -22,7 +22,7 @@ const USAGE = [
   '  --placeholder P      the placeholder text (default #{prefix})',
   '  --minify             drop comments and blank lines, collapse white space',
   '  --no-owner           strip ALTER … OWNER TO statements',
-  '  --skip-flagged       leave references that need review (dynamic SQL, comments) as they are',
+  '  --skip-flagged       leave references that need review (dynamic SQL, hand-written comments) as they are',
   '  --report FILE        write every reference (line, column, kind, context) as JSON',
   '  --json               print the summary as JSON on standard output',
 ].join('\n');

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { UsageError, type CliCommand } from '../command.js';
 import { startWebMode } from '../../server/web-mode.js';
+import { parseOptions, stringOption } from './parse-options.js';
 
 function openBrowser(url: string, env: NodeJS.ProcessEnv): void {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
@@ -28,16 +29,10 @@ export const uiCommand: CliCommand = {
     '  --no-open    do not open a browser',
   ].join('\n'),
   async run(argv, io) {
-    let port = 0;
-    let open = true;
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i];
-      if (arg === '--no-open') open = false;
-      else if (arg === '--port') {
-        port = Number(argv[++i]);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port needs a number from 0 to 65535.');
-      } else throw new UsageError(`unknown option ${arg}`);
-    }
+    const values = parseOptions(argv, { port: { type: 'string' }, 'no-open': { type: 'boolean' } });
+    const port = Number(stringOption(values, 'port') ?? 0);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port needs a number from 0 to 65535.');
+    const open = values['no-open'] !== true;
     const web = await startWebMode({ port, env: io.env });
     io.stdout(`Tenantry is running at ${web.server.url}\nData folder: ${web.dataDir}\nPress Ctrl+C to stop.\n`);
     if (open) openBrowser(web.server.url, io.env);
