@@ -185,28 +185,48 @@ interface TemplateContext {
   driver: Provisioner;
   psql: Provisioner;
   pgPool: pg.Pool;
+  /** A utility connection (settings); the measured methods use fresh ones. */
   floorClient: pg.Client;
-  altClient: pg.Client;
 }
 
 /**
- * Opens `n` connections in a pg.Pool before timing (untimed): the floor runs
- * on already-open connections, so the driver path gets the same. pg.Pool
- * closes connections idle for 10 s, which large templates' rounds exceed.
+ * Every measured method starts on a FRESH, already-open connection (opened
+ * and used once, untimed). A long-lived backend that created thousands of
+ * relations keeps them in its relcache, and PostgreSQL walks that cache on
+ * every invalidation reset (other sessions' bulk DDL overflows the shared
+ * invalidation queue), so a reused connection gets slower tenant after tenant
+ * while a pool's connections (closed after 10 s idle) do not. Same age for
+ * everyone keeps the comparison fair.
  */
-async function warmPool(pool: pg.Pool, n: number): Promise<void> {
+async function freshPool(pool: pg.Pool, n: number): Promise<void> {
+  while (pool.idleCount > 0) {
+    const client = await pool.connect();
+    client.release(true);
+  }
   const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
+  await Promise.all(clients.map((client) => client.query('SELECT 1')));
   for (const client of clients) client.release();
+}
+
+/** A fresh client for the floor (see freshPool), used once. */
+async function withFreshClient<T>(target: BenchTarget, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await openBenchClient(target);
+  try {
+    await client.query('SELECT 1');
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
 }
 
 async function measureOne(ctx: TemplateContext, method: Method, tenant: string): Promise<number> {
   switch (method) {
     case 'floor': {
       const sql = ctx.snapshot.sql(tenant);
-      return time(() => runFloor(ctx.floorClient, sql));
+      return withFreshClient(ctx.target, (client) => time(() => runFloor(client, sql)));
     }
     case 'driver':
-      await warmPool(ctx.driver.pool, 1);
+      await freshPool(ctx.driver.pool, 1);
       return time(() => ctx.driver.provisionTenant(ctx.snapshot.source, tenant));
     case 'psql':
       return time(() => ctx.psql.provisionTenant(ctx.snapshot.source, tenant));
@@ -217,15 +237,15 @@ async function measureOne(ctx: TemplateContext, method: Method, tenant: string):
     }
     case 'round-trips': {
       const statements = splitStatements(ctx.snapshot.sql(tenant)).filter((s) => s.kind === 'sql').map((s) => s.text);
-      return time(() => runRoundTrips(ctx.altClient, statements));
+      return withFreshClient(ctx.target, (client) => time(() => runRoundTrips(client, statements)));
     }
     case 'migration-replay': {
       // Each migration is its own transaction: the preamble must be session-wide there.
       const statements = splitStatements(ctx.snapshot.sql(tenant).replace(/^SET LOCAL /gm, 'SET ')).filter((s) => s.kind === 'sql').map((s) => s.text);
-      return time(() => runMigrationReplay(ctx.altClient, tenant, statements));
+      return withFreshClient(ctx.target, (client) => time(() => runMigrationReplay(client, tenant, statements)));
     }
     case 'pool-claim':
-      await warmPool(ctx.pgPool, 1);
+      await freshPool(ctx.pgPool, 1);
       return time(() => claimSpare(ctx.pgPool, ctx.snapshot.pool, tenant));
   }
 }
@@ -233,6 +253,7 @@ async function measureOne(ctx: TemplateContext, method: Method, tenant: string):
 async function measureBatch(ctx: TemplateContext, kind: 'floor' | 'driver' | 'psql', concurrency: number, tenants: string[]): Promise<number> {
   if (kind === 'floor') {
     const clients = await Promise.all(Array.from({ length: concurrency }, () => openBenchClient(ctx.target)));
+    await Promise.all(clients.map((client) => client.query('SELECT 1')));
     const sqls = tenants.map((t) => ctx.snapshot.sql(t));
     try {
       let next = 0;
@@ -248,7 +269,7 @@ async function measureBatch(ctx: TemplateContext, kind: 'floor' | 'driver' | 'ps
     }
   }
   const provisioner = kind === 'driver' ? ctx.driver : ctx.psql;
-  if (kind === 'driver') await warmPool(provisioner.pool, concurrency);
+  if (kind === 'driver') await freshPool(provisioner.pool, concurrency);
   let failed = 0;
   const ms = await time(async () => {
     const summary = await provisioner.provisionMany(ctx.snapshot.source, tenants, { concurrency });
@@ -271,7 +292,7 @@ function medianSteps(samples: Record<string, number>[]): Record<string, number> 
 async function measureBreakdown(ctx: TemplateContext, samples: number): Promise<TemplateResult['breakdown']> {
   const driver: Record<string, number>[] = [];
   for (let i = 0; i < samples; i++) {
-    await warmPool(ctx.driver.pool, 1);
+    await freshPool(ctx.driver.pool, 1);
     const { queries, wallMs } = await traceQueries(() => ctx.driver.provisionTenant(ctx.snapshot.source, `bd_driver_${i}`));
     const steps: Record<string, number> = {};
     for (const q of queries) steps[q.label] = (steps[q.label] ?? 0) + q.ms;
@@ -301,7 +322,7 @@ async function measureBreakdown(ctx: TemplateContext, samples: number): Promise<
   }
   // Claims back to back on a warm connection: no other session's DDL in between (see the report for why that matters).
   await fillPool(ctx.pgPool, ctx.snapshot.pool, { target: 4 });
-  await warmPool(ctx.pgPool, 1);
+  await freshPool(ctx.pgPool, 1);
   const backToBack: number[] = [];
   for (let i = 0; i < 4; i++) backToBack.push(await time(() => claimSpare(ctx.pgPool, ctx.snapshot.pool, `bd_b2b_${i}`)));
   return { driver: medianSteps(driver), claim: medianSteps(claim), claimBackToBack: median(backToBack.slice(1)) };
@@ -340,7 +361,6 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
     psql: await createProvisioner(profile, { via: 'psql', concurrency: maxConcurrency }),
     pgPool: new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, max: 2, ssl: false }),
     floorClient: await openBenchClient(target),
-    altClient: await openBenchClient(target),
   };
   ctx.pgPool.on('error', () => undefined);
   try {
@@ -421,7 +441,6 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
     };
   } finally {
     await ctx.floorClient.end();
-    await ctx.altClient.end();
     await ctx.pgPool.end();
     await ctx.driver.close();
     await ctx.psql.close();
@@ -459,7 +478,6 @@ async function benchGrowth(cluster: Cluster, opts: ProvisioningBenchOptions): Pr
   const target: BenchTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database };
   const profile: ConnectionProfile = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, sslmode: 'disable' };
   const driver = await createProvisioner(profile, { via: 'driver', concurrency: 2 });
-  const floorClient = await openBenchClient(target);
   const gc = exposeGc();
   const growth: GrowthResult[] = [];
   let existing = 0;
@@ -504,8 +522,8 @@ async function benchGrowth(cluster: Cluster, opts: ProvisioningBenchOptions): Pr
         const f = `p_floor_${probe}`;
         const d = `p_driver_${probe++}`;
         const sql = snapshot.sql(f);
-        floorTimes.push(await time(() => runFloor(floorClient, sql)));
-        await warmPool(driver.pool, 1);
+        floorTimes.push(await withFreshClient(target, (client) => time(() => runFloor(client, sql))));
+        await freshPool(driver.pool, 1);
         driverTimes.push(await time(() => driver.provisionTenant(snapshot.source, d)));
       }
       growth.push({ existing: checkpoint, floorMs: median(floorTimes), driverMs: median(driverTimes) });
@@ -513,7 +531,6 @@ async function benchGrowth(cluster: Cluster, opts: ProvisioningBenchOptions): Pr
     }
   } finally {
     clearInterval(sampler);
-    await floorClient.end();
     await driver.close();
     await cluster.query(`DROP DATABASE ${database} WITH (FORCE)`).catch(() => undefined);
   }

@@ -11,7 +11,8 @@
  *                  `set_config('search_path', 'tmpl, public', …)`
  * - function-body: an identifier inside a function or procedure body (stored as text)
  * - dynamic-sql:   a probable name inside a string in a body (`EXECUTE 'select … tmpl.t'`): needs review
- * - comment:       a name in a comment, including pg_dump's `Schema: tmpl` headers: needs review
+ * - comment:       a name in a comment: needs review, except inside pg_dump's own header lines
+ *                  (`-- Name: t; Type: TABLE; Schema: tmpl; Owner: -`, `-- Data for Name: …`), which are machine-written
  */
 import { TenantryError } from '../errors.js';
 import { mapRegions, type RegionMap } from '../sql/region-map.js';
@@ -34,7 +35,7 @@ export type Wrapper =
 /** What kind of site a reference is; shared by every reference of that kind in the same context. */
 export interface ReferenceSite {
   kind: ReferenceKind;
-  /** A probable reference a human should confirm (dynamic SQL, comments). */
+  /** A probable reference a human should confirm (dynamic SQL, comments other than pg_dump's headers). */
   needsReview: boolean;
   form: NameForm;
   wrappers: Wrapper[];
@@ -451,13 +452,14 @@ function listContext(f: Finder, map: RegionMap, pos: number): 'schema' | 'search
 }
 
 /** Records a reference; returns its index. Sites are interned per context, so this allocates nothing in the common case. */
-function pushRef(f: Finder, s: number, e: number, kind: ReferenceKind, form: NameForm, local: Local, ctx: Context, quoting: ReferenceSite['quoting'], stored = false): number {
+function pushRef(f: Finder, s: number, e: number, kind: ReferenceKind, form: NameForm, local: Local, ctx: Context, quoting: ReferenceSite['quoting'], stored = false, machineWritten = false): number {
   // Kept as text in the catalog: anything in a body (prosrc), or a function's SET search_path (proconfig).
   const storedAsText = ctx.inBody || stored;
-  const key = (((KIND_CODES[kind] * 8 + QUOTING_CODES[quoting]) * 8 + local) * 2 + (form === 'name' ? 1 : 0)) * 2 + (storedAsText ? 1 : 0);
+  const key = ((((KIND_CODES[kind] * 8 + QUOTING_CODES[quoting]) * 8 + local) * 2 + (form === 'name' ? 1 : 0)) * 2 + (storedAsText ? 1 : 0)) * 2 + (machineWritten ? 1 : 0);
   let site = ctx.lastKey === key ? ctx.lastSite : ctx.sites.get(key);
   if (site === undefined) {
-    const needsReview = kind === 'dynamic-sql' || kind === 'comment';
+    // pg_dump's own header comments are safe to replace: no human wrote them.
+    const needsReview = kind === 'dynamic-sql' || (kind === 'comment' && !machineWritten);
     site = { kind, needsReview, form, wrappers: wrappersFor(ctx, local), quoting, inBody: ctx.inBody, storedAsText };
     ctx.sites.set(key, site);
   }
@@ -651,14 +653,12 @@ function textualQualified(f: Finder, text: string, cs: number, ce: number, kind:
 }
 
 /** Records text[s, e) when it is followed by `.` and a name (or %I) and not preceded by a name character or a dot. */
-function qualifiedAt(f: Finder, text: string, s: number, e: number, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context): void {
-  {
-    if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46)) return;
-    if (text.charCodeAt(e) !== 46 || e + 1 >= ce) return;
-    const n = text.charCodeAt(e + 1);
-    if (!(isIdentifierStart(n) || n === 34 || n === 37 /* %I */)) return;
-    pushRef(f, s, e, kind, 'identifier', wrappers, ctx, kind === 'comment' ? 'comment' : 'identifier');
-  }
+function qualifiedAt(f: Finder, text: string, s: number, e: number, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context, machineWritten = false): void {
+  if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46)) return;
+  if (text.charCodeAt(e) !== 46 || e + 1 >= ce) return;
+  const n = text.charCodeAt(e + 1);
+  if (!(isIdentifierStart(n) || n === 34 || n === 37 /* %I */)) return;
+  pushRef(f, s, e, kind, 'identifier', wrappers, ctx, kind === 'comment' ? 'comment' : 'identifier', false, machineWritten);
 }
 
 /** A dollar-quoted string: a function body (after AS or DO) or, inside a body, dynamic SQL. */
@@ -693,6 +693,8 @@ function handleComment(f: Finder, map: RegionMap, start: number, end: number, li
   const text = map.text;
   const wrappers: Local = line ? L_LINE_COMMENT : L_BLOCK_COMMENT;
   const schema = f.schema;
+  /** Whether this comment is a pg_dump header line: looked at once, when it first holds a reference. */
+  let header: boolean | undefined;
   // `first`: where the (case-insensitive) search met the name first in this comment; nothing matches before it.
   for (let i = indexWithin(text, schema, Math.max(start, first), end); i !== -1; i = indexWithin(text, schema, i + schema.length, end)) {
     const e = i + schema.length;
@@ -700,14 +702,38 @@ function handleComment(f: Finder, map: RegionMap, start: number, end: number, li
     const after = text.charCodeAt(e);
     if (after === 59 && !isIdentifierPart(before) && before !== 46) {
       if (endsWith(text, i, 'Schema: ') || endsWith(text, i, 'Name: SCHEMA ') || (endsWith(text, i, 'Name: ') && text.startsWith('; Type: SCHEMA;', e))) {
-        pushRef(f, i, e, 'comment', 'name', wrappers, ctx, 'comment');
+        header ??= line && !ctx.inBody && isPgDumpHeader(text, start, end);
+        pushRef(f, i, e, 'comment', 'name', wrappers, ctx, 'comment', false, header);
       }
     } else if (e < end) {
       // `tmpl.t` or `"tmpl".t` (a header match ends in `;`, so the two cannot both apply)
       const q = before === 34 && after === 34;
-      qualifiedAt(f, text, q ? i - 1 : i, q ? e + 1 : e, start, end, 'comment', wrappers, ctx);
+      const qe = q ? e + 1 : e;
+      if (text.charCodeAt(qe) === 46) {
+        header ??= line && !ctx.inBody && isPgDumpHeader(text, start, end);
+        qualifiedAt(f, text, q ? i - 1 : i, qe, start, end, 'comment', wrappers, ctx, header);
+      }
     }
   }
+}
+
+/**
+ * Whether the line comment text[start, end) is one of pg_dump's machine-written object headers,
+ * `-- [Data for ]Name: …; Type: …; Schema: …; Owner: …[; Tablespace: …]`: its names are safe to replace unreviewed.
+ */
+function isPgDumpHeader(text: string, start: number, end: number): boolean {
+  if (!text.startsWith('-- ', start)) return false;
+  let p = start + 3;
+  if (text.startsWith('Data for ', p)) p += 9;
+  if (!text.startsWith('Name: ', p)) return false;
+  // Searched natively within the line (a slice shares the text's memory).
+  const line = text.slice(p + 6, end);
+  const type = line.indexOf('; Type: ');
+  const schema = type === -1 ? -1 : line.indexOf('; Schema: ', type + 8);
+  const owner = schema === -1 ? -1 : line.indexOf('; Owner: ', schema + 10);
+  if (owner === -1) return false;
+  const more = line.indexOf(';', owner + 9);
+  return more === -1 || line.startsWith('; Tablespace: ', more);
 }
 
 /** indexOf(needle, from) limited to matches that end by to; short ranges are searched without running on past to. */

@@ -72,13 +72,24 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
   let statementStart = map.from;
   // Where the statement's first token may start: after the comments that lead it (pg_dump's headers).
   let lead = map.from;
-  let semi = text.indexOf(';', map.from);
+  const starts = map.starts;
+  const ends = map.ends;
+  const codes = map.codes;
+  // The statement's `;`: looked for only once its leading comments are behind (pg_dump's headers hold `;`s). -2: not yet.
+  let semi = -2;
   for (;;) {
     // The next statement boundary: a `;` in code, or a meta-command / COPY data region.
-    while (ri < map.count && (semi === -1 || (map.starts[ri] as number) < semi)) {
-      const code = map.codes[ri] as number;
-      const start = map.starts[ri] as number;
-      const end = map.ends[ri] as number;
+    while (ri < map.count) {
+      const code = codes[ri] as number;
+      const start = starts[ri] as number;
+      if (semi === -2) {
+        // A comment, meta-command or COPY data with only white space since lead cannot come after the `;`.
+        if (!((code === T.lineComment || code === T.blockComment || code === T.metaCommand || code === T.copyData) && onlySpace(text, lead, start))) {
+          semi = text.indexOf(';', lead);
+          continue;
+        }
+      } else if (semi !== -1 && start >= semi) break;
+      const end = ends[ri] as number;
       ri++;
       if ((code === T.lineComment || code === T.blockComment || code === T.metaCommand) && onlySpace(text, lead, start)) lead = end;
       if (code === T.metaCommand) {
@@ -86,12 +97,13 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
         const word = /^\\[a-z!?]*/i.exec(command)?.[0] ?? '\\';
         add(analysis, text, start, end, `psql meta-command ${word}: a driver cannot run it${word === '\\restrict' || word === '\\unrestrict' ? ' (pg_dump 17.6+ / 16.10+ / 15.14+ security guard)' : ''}`);
       } else if (code === T.copyData) statementStart = lead = end;
-      if (semi !== -1 && semi < end) semi = text.indexOf(';', end);
+      if (semi >= 0 && semi < end) semi = text.indexOf(';', end);
     }
+    if (semi === -2) semi = text.indexOf(';', lead);
     if (semi === -1) break;
     classify(analysis, map, Math.max(statementStart, lead), semi + 1, options, t, u, state);
     statementStart = lead = semi + 1;
-    semi = text.indexOf(';', semi + 1);
+    semi = -2;
   }
   return analysis;
 }
@@ -138,14 +150,34 @@ function add(analysis: StripAnalysis, text: string, start: number, end: number, 
   analysis.stripped.push({ start, end: e, line: 0, text: shown.length > 300 ? `${shown.slice(0, 300)}…` : shown, reason });
 }
 
-/** Looks at the statement text[from, end) (end just past its `;`). */
-const VERBS = ['set', 'end', 'drop', 'alter', 'begin', 'grant', 'start', 'abort', 'select', 'create', 'commit', 'revoke', 'comment', 'rollback'];
-
 /** The statement's first word when it is one classify looks at, else '' (no allocation). */
 function verbOf(text: string, start: number, length: number): string {
-  const verbs = VERBS_BY_LENGTH[length];
-  if (verbs !== undefined) for (const verb of verbs) if (equalsFolded(text, start, verb)) return verb;
-  return '';
+  // One candidate from the first letter and the length (most statements are CREATE or ALTER), then one comparison.
+  let verb = '';
+  switch (text.charCodeAt(start) | 32) {
+    case 97: // a
+      verb = length === 5 ? ((text.charCodeAt(start + 1) | 32) === 108 ? 'alter' : 'abort') : '';
+      break;
+    case 99: // c
+      verb = length === 6 ? ((text.charCodeAt(start + 1) | 32) === 114 ? 'create' : 'commit') : length === 7 ? 'comment' : '';
+      break;
+    case 115: // s
+      verb = length === 3 ? 'set' : length === 6 ? 'select' : length === 5 ? 'start' : '';
+      break;
+    case 101: // e
+      verb = length === 3 ? 'end' : '';
+      break;
+    case 98: // b
+      verb = length === 5 ? 'begin' : '';
+      break;
+    case 103: // g
+      verb = length === 5 ? 'grant' : '';
+      break;
+    case 114: // r
+      verb = length === 6 ? 'revoke' : length === 8 ? 'rollback' : '';
+      break;
+  }
+  return verb !== '' && equalsFolded(text, start, verb) ? verb : '';
 }
 
 /** Object-kind words classify acts on after CREATE/ALTER/DROP. */
@@ -171,10 +203,9 @@ function endsTransactionWord(map: RegionMap, second: NearToken, end: number): bo
   return second.start >= end - 1 || isSymbol(map, second, ';') || isWord(map, second, 'transaction') || isWord(map, second, 'work');
 }
 
-const VERBS_BY_LENGTH = byLength(VERBS);
-
 const TRANSACTION_CONTROL = 'transaction control: provisioning runs each tenant in its own transaction';
 
+/** Looks at the statement text[from, end) (end just past its `;`). DROP is not looked at (its first letter is not listed). */
 function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, t: NearToken, u: NearToken, state: { inAtomic: boolean }): void {
   const text = map.text;
   const first = firstWord(text, from, end, t);

@@ -330,7 +330,7 @@ function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof find
     warnings.push(`Extensions live in the template schema ${options.schema}; without catalog facts only well-known extension members (citext, pg_trgm, uuid-ossp, …) are left alone. Template from a live database to be exact.`);
   }
   const flagged = list.sites.filter((s) => s.needsReview).length;
-  if (flagged > 0) warnings.push(`${flagged} references need review (names in dynamic SQL or comments); they were ${options.skipFlagged ? 'left as they were' : 'replaced'}.`);
+  if (flagged > 0) warnings.push(`${flagged} references need review (names in dynamic SQL or hand-written comments); they were ${options.skipFlagged ? 'left as they were' : 'replaced'}.`);
   if (skipped > 0) warnings.push(`${skipped} references were left pointing at ${options.schema} on request.`);
   return warnings;
 }

@@ -120,12 +120,19 @@ export function mapRegions(text: string, from = 0, to = text.length): RegionMap 
       // Fast path for plain '…' and "…" (the vast majority); prefixed forms go through the scanner.
       p = start === m ? scanPlainQuoted(hay, off, m, to, map, scanner) : scanRegion(scanner, start, map);
     } else if (m === nDash) {
-      let eol = hay.indexOf('\n', m + 2 - off);
-      eol = eol === -1 ? to : eol + off;
-      map.push(m, eol, T.lineComment);
-      p = eol;
-      // pg_dump writes comments in blocks of `--` lines: the next `--` is often right after this line break.
-      if (eol + 2 < to && text.charCodeAt(eol + 1) === 45 && text.charCodeAt(eol + 2) === 45) nDash = eol + 1;
+      // pg_dump writes comments in blocks of `--` lines: take the lines that follow right after a line break here.
+      let s = m;
+      for (;;) {
+        let eol = hay.indexOf('\n', s + 2 - off);
+        eol = eol === -1 ? to : eol + off;
+        map.push(s, eol, T.lineComment);
+        if (eol + 2 < to && text.charCodeAt(eol + 1) === 45 && text.charCodeAt(eol + 2) === 45) {
+          s = eol + 1;
+          continue;
+        }
+        p = eol;
+        break;
+      }
     } else if (m === nSlash || m === nBackslash) {
       p = scanRegion(scanner, m, map);
     } else if (m === nDollar) {

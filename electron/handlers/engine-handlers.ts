@@ -42,7 +42,7 @@ export function describeShared(shared: SharedObjectsReport, schema: string): str
   const lines: string[] = [];
   for (const e of shared.extensions) lines.push(`Extension ${e.name} (schema ${e.schema}) is shared: tenants use the installed one.`);
   const roles = shared.roles.filter((r) => r.name !== 'PUBLIC').map((r) => r.name);
-  if (roles.length > 0) lines.push(`Roles ${roles.join(', ')} are cluster-wide: the snapshot refers to them but never creates them.`);
+  if (roles.length > 0) lines.push(roles.length === 1 ? `Role ${roles[0]} is cluster-wide: the snapshot refers to it but never creates it.` : `Roles ${roles.join(', ')} are cluster-wide: the snapshot refers to them but never creates them.`);
   const outside = shared.dependencies.filter((d) => d.extension === null && d.toSchema !== schema);
   for (const d of outside.slice(0, 20)) lines.push(`${d.from} depends on ${d.to}${d.toSchema ? ` in schema ${d.toSchema}` : ''}, which every tenant shares.`);
   if (outside.length > 20) lines.push(`… and ${outside.length - 20} more dependencies outside the template.`);

@@ -3,6 +3,7 @@ import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import { TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
 import { openClient } from './catalog/connect.js';
+import { explainPermissionError } from './permission-hint.js';
 
 export interface DropOptions {
   /** Must be true: dropping a tenant deletes its data. */
@@ -34,7 +35,8 @@ export async function dropTenant(profile: ConnectionProfile, tenant: string, opt
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     if (error instanceof TenantryError) throw error;
-    throw new TenantryError('PG_QUERY_FAILED', `Dropping tenant "${tenant}" failed; nothing was dropped.`, { detail: (error as Error).message, cause: error });
+    const hint = explainPermissionError((error as Error).message, { role: profile.user, database: profile.database });
+    throw new TenantryError('PG_QUERY_FAILED', `Dropping tenant "${tenant}" failed; nothing was dropped.${hint ? ` ${hint}` : ''}`, { detail: (error as Error).message, cause: error });
   } finally {
     await client.end();
   }

@@ -6,11 +6,12 @@ import type { BinaryInfo } from '../../core/api/contract.js';
 import type { PgVersion } from '../../core/binaries/pg-version.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { toExactNamePattern } from '../../core/dump/schema-pattern.js';
-import { TenantryError } from '../../core/errors.js';
+import { TenantryError, isTenantryError } from '../../core/errors.js';
 import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
 import { openClient } from './catalog/connect.js';
 import { readServerVersion } from './catalog/server-version.js';
 import { runClientTool } from './dump/run-client-tool.js';
+import { explainPermissionError } from './permission-hint.js';
 
 export interface DumpSchemaOptions extends BinarySearchOptions {
   schema: string;
@@ -70,6 +71,8 @@ export async function dumpSchema(profile: ConnectionProfile, options: DumpSchema
     failureCode: 'PG_DUMP_FAILED',
     failureMessage: `pg_dump ${pgDump.version.text} (${pgDump.path}) failed to dump schema "${options.schema}"`,
     ...(options.env ? { baseEnv: options.env } : {}),
+  }).catch((error: unknown) => {
+    throw withPermissionHint(error, profile);
   });
   return {
     schema: options.schema,
@@ -80,4 +83,12 @@ export async function dumpSchema(profile: ConnectionProfile, options: DumpSchema
     bytes: Buffer.byteLength(stdout),
     elapsedMs: Math.round(performance.now() - started),
   };
+}
+
+/** A pg_dump failure caused by missing privileges, with the role and the GRANT named in the message. */
+function withPermissionHint(error: unknown, profile: ConnectionProfile): unknown {
+  if (!isTenantryError(error) || error.code !== 'PG_DUMP_FAILED') return error;
+  const hint = explainPermissionError(error.detail ?? '', { role: profile.user, database: profile.database });
+  if (!hint) return error;
+  return new TenantryError(error.code, `${error.userMessage} ${hint}`, { ...(error.detail !== undefined ? { detail: error.detail } : {}), cause: error });
 }

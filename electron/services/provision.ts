@@ -24,13 +24,15 @@ import { runQueue } from '../../core/provision/run-queue.js';
 import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
 import type { Snapshot } from '../../core/snapshot/format.js';
 import { renderSnapshot } from '../../core/snapshot/render.js';
-import { buildPsqlTenantScript, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
+import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
+import { touchesSessionState } from '../../core/pool/touches-session.js';
 import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
 import { createPool, openClient, toConnectionError } from './catalog/connect.js';
 import { readServerVersion } from './catalog/server-version.js';
 import { runClientTool } from './dump/run-client-tool.js';
 import { planProvisionLocks } from './lock-budget.js';
 import { tenantExistsError, toProvisionError } from './provision/provision-errors.js';
+import { explainPermissionError, type PermissionContext } from './permission-hint.js';
 import { readSessionSettings, restoreSessionSettings } from './provision/session-settings.js';
 
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
@@ -101,7 +103,19 @@ async function cancelBackend(profile: ConnectionProfile, pid: number): Promise<v
   }
 }
 
-async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, signal?: AbortSignal): Promise<void> {
+const sessionVerdicts = new WeakMap<TenantSource, boolean>();
+
+/** Whether a source's SQL can change session state (checked once per source: rendering only changes names). */
+function sourceTouchesSession(source: TenantSource, sql: string): boolean {
+  let verdict = sessionVerdicts.get(source);
+  if (verdict === undefined) {
+    verdict = touchesSessionState(sql);
+    sessionVerdicts.set(source, verdict);
+  }
+  return verdict;
+}
+
+async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, signal?: AbortSignal, touchesSession = true): Promise<void> {
   const client = await acquire(pool, profile);
   let broken: Error | undefined;
   const pid = (client as pg.PoolClient & { processID?: number }).processID;
@@ -111,6 +125,23 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
+    if (!touchesSession) {
+      // Fast path (issue 6): SQL that cannot change session state needs no settings before/after, so guard, SQL and
+      // COMMIT go as one simple query, one round trip like the floor. Error positions are moved back onto `sql`.
+      const prologue = `BEGIN;\n${preamble}${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n`;
+      try {
+        await client.query(`${prologue}${sql}\n;COMMIT;`);
+      } catch (error) {
+        const e = error as { position?: string };
+        if (e.position !== undefined) {
+          const at = Number(e.position) - Array.from(prologue).length;
+          if (at > 0) e.position = String(at);
+          else delete e.position;
+        }
+        throw error;
+      }
+      return;
+    }
     await client.query('BEGIN');
     const before = await readSessionSettings(client);
     await client.query(preamble);
@@ -130,17 +161,18 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
     if (signal?.aborted && (error as { code?: string }).code === '57014') {
       throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled and rolled back; nothing was created.`, { cause: error });
     }
-    throw toProvisionError(error, tenant, sql);
+    throw toProvisionError(error, tenant, sql, { role: profile.user, database: profile.database });
   } finally {
     signal?.removeEventListener('abort', onAbort);
     client.release(broken);
   }
 }
 
-function toPsqlProvisionError(error: unknown, tenant: string): TenantryError {
-  if (!isTenantryError(error) || error.code !== 'PSQL_FAILED') return isTenantryError(error) ? error : toProvisionError(error, tenant, '');
+function toPsqlProvisionError(error: unknown, tenant: string, context: PermissionContext): TenantryError {
+  if (!isTenantryError(error) || error.code !== 'PSQL_FAILED') return isTenantryError(error) ? error : toProvisionError(error, tenant, '', context);
   if ((error.detail ?? '').includes(TENANT_EXISTS_MARKER)) return tenantExistsError(tenant, error);
-  return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" through psql failed and was rolled back; nothing was created.`, {
+  const hint = explainPermissionError(error.detail ?? '', context);
+  return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" through psql failed and was rolled back; nothing was created.${hint ? ` ${hint}` : ''}`, {
     ...(error.detail !== undefined ? { detail: error.detail } : {}),
     cause: error,
   });
@@ -179,7 +211,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     const preamble = buildSessionPreamble(source.sessionSettings);
     if (runOptions.signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
     if (via === 'driver') {
-      await provisionWithDriver(pool, profile, tenant, sql, preamble, runOptions.signal);
+      await provisionWithDriver(pool, profile, tenant, sql, preamble, runOptions.signal, sourceTouchesSession(source, sql));
     } else {
       const binary = await findPsql();
       try {
@@ -196,7 +228,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
           ...(options.env ? { baseEnv: options.env } : {}),
         });
       } catch (error) {
-        throw toPsqlProvisionError(error, tenant);
+        throw toPsqlProvisionError(error, tenant, { role: profile.user, database: profile.database });
       }
     }
     return { tenant, elapsedMs: Math.round(performance.now() - started) };

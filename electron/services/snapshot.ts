@@ -50,7 +50,7 @@ function describeLeftOut(shared: SharedObjectsReport, catalog: CatalogFacts, opt
     leftOut.push(`${shared.extensionMembersInTemplate} objects of extension${inTemplate.length === 1 ? '' : 's'} ${inTemplate.join(', ')} live in the template schema: they stay there, shared by every tenant, and are not copied.`);
   }
   const roles = shared.roles.filter((r) => r.name !== 'PUBLIC').map((r) => r.name);
-  if (roles.length > 0) leftOut.push(`Roles ${roles.join(', ')} are cluster-wide: the snapshot refers to them but never creates them.`);
+  if (roles.length > 0) leftOut.push(roles.length === 1 ? `Role ${roles[0]} is cluster-wide: the snapshot refers to it but never creates it.` : `Roles ${roles.join(', ')} are cluster-wide: the snapshot refers to them but never creates them.`);
   if (shared.dependents.length > 0) {
     const examples = shared.dependents.slice(0, 3).map((d) => `${d.from} → ${d.to}`).join('; ');
     leftOut.push(`${shared.dependents.length} object${shared.dependents.length === 1 ? '' : 's'} in other schemas depend on the template (${examples}${shared.dependents.length > 3 ? '; …' : ''}): they keep pointing at the template, not at tenants. Move them into the template schema if every tenant needs its own.`);

@@ -4,6 +4,7 @@
  */
 import { TenantryError } from '../../../core/errors.js';
 import { TENANT_EXISTS_MARKER } from '../../../core/provision/tenant-guard.js';
+import { explainPermissionError, type PermissionContext } from '../permission-hint.js';
 
 interface PgErrorFields {
   code?: string;
@@ -31,7 +32,7 @@ export function tenantExistsError(tenant: string, cause?: unknown): TenantryErro
 }
 
 /** Translates an error raised while running a tenant's SQL through the driver. */
-export function toProvisionError(error: unknown, tenant: string, sql: string): TenantryError {
+export function toProvisionError(error: unknown, tenant: string, sql: string, context: PermissionContext = {}): TenantryError {
   if (error instanceof TenantryError) return error;
   const e = error as PgErrorFields;
   if (e.code === '42P06' || (e.message ?? '').startsWith(TENANT_EXISTS_MARKER)) return tenantExistsError(tenant, error);
@@ -43,5 +44,6 @@ export function toProvisionError(error: unknown, tenant: string, sql: string): T
   if (e.detail) parts.push(`detail: ${e.detail}`);
   if (e.hint) parts.push(`hint: ${e.hint}`);
   if (e.where) parts.push(`where: ${e.where}`);
-  return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" failed and was rolled back; nothing was created.`, { detail: parts.join('\n'), cause: error });
+  const hint = e.code === '42501' ? explainPermissionError(e.message ?? '', context) : undefined;
+  return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" failed and was rolled back; nothing was created.${hint ? ` ${hint}` : ''}`, { detail: parts.join('\n'), cause: error });
 }

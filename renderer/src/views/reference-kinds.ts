@@ -20,7 +20,8 @@ export const GROUP_RULER: Record<RefGroup, string> = {
 /** Which group a reference is shown in. */
 export function groupOf(ref: ReferenceInfo): RefGroup {
   if (ref.needsReview) return 'review';
-  if (ref.kind === 'identifier') return 'identifier';
+  // Unflagged comments are pg_dump's own headers (`-- Name: t; Type: TABLE; Schema: tmpl; …`): they name the schema.
+  if (ref.kind === 'identifier' || ref.kind === 'comment') return 'identifier';
   if (ref.kind === 'function-body' || ref.kind === 'dynamic-sql') return 'function-body';
   return 'name-literal';
 }

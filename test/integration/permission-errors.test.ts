@@ -1,0 +1,99 @@
+/**
+ * A DBA's first run as an application role without the right privileges:
+ * every failure names the role and the GRANT (or option) that would fix it,
+ * through the driver, through psql, for dump and for drop; and a database
+ * name typo is not reported as "check that the server runs".
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster } from './harness/cluster.js';
+import { profileFor } from './harness/profile.js';
+import { createProvisioner, type ProvisionVia, type TenantSource } from '../../electron/services/provision.js';
+import { dropTenant } from '../../electron/services/drop.js';
+import { dumpSchema } from '../../electron/services/dump.js';
+import { listSchemas } from '../../electron/services/schemas.js';
+import { TenantryError } from '../../core/errors.js';
+
+const owned: TenantSource = {
+  render: (tenant) => `CREATE SCHEMA "${tenant}";\nCREATE TABLE "${tenant}".t (id int);\nALTER TABLE "${tenant}".t OWNER TO postgres;\n`,
+};
+const plain: TenantSource = { render: (tenant) => `CREATE SCHEMA "${tenant}";\nCREATE TABLE "${tenant}".t (id int);\n` };
+
+let cluster: Cluster;
+const app = { user: 'app user', password: 'app-pw' };
+
+async function failure(promise: Promise<unknown>): Promise<TenantryError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(TenantryError);
+    return error as TenantryError;
+  }
+  throw new Error('expected a failure');
+}
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  await cluster.createDatabase('app');
+  await cluster.query(`create role "app user" login password 'app-pw'; create table public.secret (id int); create schema admin_owned;`, 'app');
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe('a role without privileges', () => {
+  for (const via of ['driver', 'psql'] as ProvisionVia[]) {
+    it(`provisioning via ${via} without CREATE on the database names the role and the GRANT`, async () => {
+      const provisioner = await createProvisioner(profileFor(cluster, 'app', app), { via });
+      try {
+        const error = await failure(provisioner.provisionTenant(plain, `t_${via}`));
+        expect(error.code).toBe('PROVISION_FAILED');
+        expect(error.userMessage).toContain('Role "app user" may not create schemas in database "app"');
+        expect(error.userMessage).toContain('GRANT CREATE ON DATABASE app TO "app user";');
+      } finally {
+        await provisioner.close();
+      }
+    });
+  }
+
+  it('a snapshot with OWNER TO a role the provisioner is not a member of suggests --no-owner or the GRANT', async () => {
+    await cluster.query('grant create on database app to "app user"', 'app');
+    const provisioner = await createProvisioner(profileFor(cluster, 'app', app));
+    try {
+      const error = await failure(provisioner.provisionTenant(owned, 'acme'));
+      expect(error.userMessage).toContain('not a member of role "postgres"');
+      expect(error.userMessage).toContain('--no-owner');
+      expect(error.userMessage).toContain('GRANT postgres TO "app user";');
+      // The same role can provision once ownership is left out.
+      await provisioner.provisionTenant(plain, 'acme');
+    } finally {
+      await provisioner.close();
+      await cluster.query('revoke create on database app from "app user"', 'app');
+    }
+  });
+
+  it('drop of a schema the role does not own says so', async () => {
+    const error = await failure(dropTenant(profileFor(cluster, 'app', app), 'admin_owned', { confirmed: true }));
+    expect(error.userMessage).toContain('Role "app user" does not own schema "admin_owned"');
+  });
+
+  it('dump of a table the role cannot read names the role and a GRANT', async () => {
+    const error = await failure(dumpSchema(profileFor(cluster, 'app', app), { schema: 'public' }));
+    expect(error.code).toBe('PG_DUMP_FAILED');
+    expect(error.userMessage).toContain('Role "app user" may not read table secret');
+    expect(error.userMessage).toContain('GRANT SELECT ON ALL TABLES IN SCHEMA');
+  });
+
+  it('a database name that does not exist is reported as such, not as a server that is down', async () => {
+    const error = await failure(listSchemas(profileFor(cluster, 'no_such_db')));
+    expect(error.userMessage).toContain('has no database "no_such_db"');
+    expect(error.userMessage).not.toContain('Check that the server runs');
+  });
+
+  it('a role without CONNECT on the database gets the GRANT CONNECT to run', async () => {
+    await cluster.createDatabase('vault');
+    await cluster.query('revoke connect on database vault from public', 'app');
+    const error = await failure(listSchemas(profileFor(cluster, 'vault', app)));
+    expect(error.userMessage).toContain('GRANT CONNECT ON DATABASE vault TO "app user";');
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Differential tests for the performance rewrites: the current region map and
+ * statement stripping against frozen copies of the previous, simpler versions
+ * (test/unit/snapshot/baseline/*-v1.ts) on every corpus file and on seeded
+ * random inputs. Regions, stripped statements, everything the stripping
+ * reports, and the templated bodies must be identical.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mapRegions, type RegionMap } from '../../../core/sql/region-map.js';
+import { findStrippableStatements } from '../../../core/snapshot/statements.js';
+import { templateDump } from '../../../core/snapshot/template.js';
+import { randomSql, seededRandom } from '../sql/random-sql.js';
+import { mapRegions as mapRegionsV1 } from './baseline/region-map-v1.js';
+import { findStrippableStatements as findStrippableStatementsV1 } from './baseline/statements-v1.js';
+
+const CORPUS_DIR = join(import.meta.dirname, '../../../../shared/corpus');
+const corpus = readdirSync(CORPUS_DIR)
+  .filter((f) => f.endsWith('.sql'))
+  .map((file) => ({ file, sql: readFileSync(join(CORPUS_DIR, file), 'utf8') }));
+
+function regionsOf(map: RegionMap): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let i = 0; i < map.count; i++) out.push([map.starts[i] as number, map.ends[i] as number, map.codes[i] as number]);
+  return out;
+}
+
+/** The outcome of a function, or the error code it threw. */
+function attempt<R>(fn: () => R): R | { threw: string } {
+  try {
+    return fn();
+  } catch (error) {
+    return { threw: (error as { code?: string }).code ?? String(error) };
+  }
+}
+
+/** Same regions (or the same error) and the same stripping analysis with both versions, for several option sets. */
+function expectSameAnalysis(sql: string, label: string): void {
+  const now = attempt(() => regionsOf(mapRegions(sql)));
+  const before = attempt(() => regionsOf(mapRegionsV1(sql)));
+  expect(now, `${label}: regions`).toEqual(before);
+  if ('threw' in now) return;
+  const map = mapRegions(sql);
+  for (const options of [
+    { schema: 'tmpl', stripOwner: false },
+    { schema: 'tmpl', stripOwner: true },
+    { schema: 'public', stripOwner: true },
+  ]) {
+    expect(findStrippableStatements(map, options), `${label}: stripping ${JSON.stringify(options)}`).toEqual(findStrippableStatementsV1(mapRegionsV1(sql), options));
+  }
+}
+
+/** Statement-shaped random input: pg_dump headers, preamble, cluster-wide objects, bodies, strings and comments holding `;`. */
+const STATEMENTS = [
+  '--\n-- Name: t; Type: TABLE; Schema: tmpl; Owner: -\n--\n\n',
+  '-- a comment; with a semicolon\n',
+  '/* block; comment */ ',
+  '/* nested /* ; */ still */',
+  "SET statement_timeout = 0;\n",
+  "SET client_encoding = 'UTF8';\n",
+  'SET search_path TO tmpl, public;\n',
+  "SELECT pg_catalog.set_config('search_path', '', false);\n",
+  "select set_config('search_path', 'tmpl', false);\n",
+  'CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA tmpl;\n',
+  'COMMENT ON EXTENSION citext IS \'text; case-insensitive\';\n',
+  'CREATE ROLE r;\n',
+  'ALTER TABLE tmpl.t OWNER TO "Owner Role";\n',
+  'ALTER TABLE tmpl.t OWNER TO app;\n',
+  'ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO r;\n',
+  'ALTER DEFAULT PRIVILEGES IN SCHEMA tmpl GRANT SELECT ON TABLES TO r;\n',
+  'GRANT r TO s;\n',
+  'GRANT SELECT ON tmpl.t TO r;\n',
+  'BEGIN;\n',
+  'COMMIT;\n',
+  'END;\n',
+  'START TRANSACTION;\n',
+  'CREATE SCHEMA tmpl;\n',
+  'CREATE SCHEMA other;\n',
+  'CREATE TABLE tmpl.t (a text DEFAULT \'x;y\', "b;c" int);\n',
+  'CREATE FUNCTION tmpl.f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n',
+  'CREATE FUNCTION tmpl.g() RETURNS void LANGUAGE plpgsql AS $$ BEGIN PERFORM 1; END $$;\n',
+  'CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION f();\n',
+  'CREATE FOREIGN DATA WRAPPER w;\n',
+  '\\restrict abc\n',
+  '\\unrestrict abc\n',
+  '\\connect db\n',
+  'COPY tmpl.t (a) FROM stdin;\nx;y\n\\.\n',
+  '  ',
+  '\n',
+  ';',
+];
+
+function randomStatements(random: () => number, n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    out += random() < 0.15 ? randomSql(random, 3) : (STATEMENTS[Math.floor(random() * STATEMENTS.length)] ?? '');
+  }
+  return out;
+}
+
+describe('fast paths agree with the previous versions', () => {
+  it.each(corpus.map((c) => [c.file, c.sql]))('%s', (file, sql) => {
+    expectSameAnalysis(sql, file);
+  });
+
+  it('on seeded random statement sequences', () => {
+    const random = seededRandom(20261122);
+    for (let k = 0; k < 400; k++) expectSameAnalysis(randomStatements(random, 1 + Math.floor(random() * 40)), `statements #${k}`);
+  });
+
+  it('on seeded random SQL fragments', () => {
+    const random = seededRandom(4242);
+    for (let k = 0; k < 400; k++) expectSameAnalysis(randomSql(random, 1 + Math.floor(random() * 60)), `fragments #${k}`);
+  });
+
+  it('templated bodies are unchanged on the corpus (public and every schema the file creates)', () => {
+    // Bodies are compared against a build from the baseline analysis: same cuts and references give the same text.
+    for (const { file, sql } of corpus) {
+      const schemas = new Set(['public', ...[...sql.matchAll(/^CREATE SCHEMA (\w+);$/gm)].map((m) => m[1] as string)]);
+      for (const schema of schemas) {
+        const t = templateDump(sql, { schema });
+        const before = findStrippableStatementsV1(mapRegionsV1(sql), { schema, stripOwner: false });
+        expect(t.strip, `${file} ${schema}`).toEqual(before);
+        expect(t.body.length, `${file} ${schema}`).toBeGreaterThan(0);
+      }
+    }
+  });
+});
