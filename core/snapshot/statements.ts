@@ -59,6 +59,8 @@ const WIDE_OBJECTS: Record<string, string> = {
 export interface StripOptions {
   schema: string;
   stripOwner: boolean;
+  /** When given, receives the start of every statement that begins with COPY (see mapRegions' copy option). */
+  copyStatements?: number[];
 }
 
 /** Finds the top-level statements to strip (see the file comment). */
@@ -83,20 +85,24 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
       const code = codes[ri] as number;
       const start = starts[ri] as number;
       if (semi === -2) {
-        // A comment, meta-command or COPY data with only white space since lead cannot come after the `;`.
-        if (!((code === T.lineComment || code === T.blockComment || code === T.metaCommand || code === T.copyData) && onlySpace(text, lead, start))) {
-          semi = text.indexOf(';', lead);
+        // A comment, meta-command or COPY data with only white space since lead leads the statement: it comes before the `;`.
+        if ((code === T.lineComment || code === T.blockComment || code === T.metaCommand || code === T.copyData) && onlySpace(text, lead, start)) {
+          const end = ends[ri] as number;
+          ri++;
+          if (code === T.metaCommand) addMetaCommand(analysis, text, start, end);
+          else if (code === T.copyData) statementStart = end;
+          lead = end;
           continue;
         }
-      } else if (semi !== -1 && start >= semi) break;
+        semi = text.indexOf(';', lead);
+        continue;
+      }
+      if (semi !== -1 && start >= semi) break;
       const end = ends[ri] as number;
       ri++;
       if ((code === T.lineComment || code === T.blockComment || code === T.metaCommand) && onlySpace(text, lead, start)) lead = end;
-      if (code === T.metaCommand) {
-        const command = text.slice(start, Math.min(end, start + 200));
-        const word = /^\\[a-z!?]*/i.exec(command)?.[0] ?? '\\';
-        add(analysis, text, start, end, `psql meta-command ${word}: a driver cannot run it${word === '\\restrict' || word === '\\unrestrict' ? ' (pg_dump 17.6+ / 16.10+ / 15.14+ security guard)' : ''}`);
-      } else if (code === T.copyData) statementStart = lead = end;
+      if (code === T.metaCommand) addMetaCommand(analysis, text, start, end);
+      else if (code === T.copyData) statementStart = lead = end;
       if (semi >= 0 && semi < end) semi = text.indexOf(';', end);
     }
     if (semi === -2) semi = text.indexOf(';', lead);
@@ -106,6 +112,12 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
     semi = -2;
   }
   return analysis;
+}
+
+function addMetaCommand(analysis: StripAnalysis, text: string, start: number, end: number): void {
+  const command = text.slice(start, Math.min(end, start + 200));
+  const word = /^\\[a-z!?]*/i.exec(command)?.[0] ?? '\\';
+  add(analysis, text, start, end, `psql meta-command ${word}: a driver cannot run it${word === '\\restrict' || word === '\\unrestrict' ? ' (pg_dump 17.6+ / 16.10+ / 15.14+ security guard)' : ''}`);
 }
 
 function onlySpace(text: string, from: number, to: number): boolean {
@@ -216,7 +228,10 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
   // g(rant), r(evoke/ollback), b(egin), e(nd).
   if (c !== 115 && c !== 99 && c !== 97 && c !== 103 && c !== 114 && c !== 98 && c !== 101) return;
   const verb = verbOf(text, start, first.end - start);
-  if (verb === '') return;
+  if (verb === '') {
+    if (c === 99 && first.end - start === 4 && options.copyStatements !== undefined && equalsFolded(text, start, 'copy')) options.copyStatements.push(start);
+    return;
+  }
   const second = nextToken(map, first.end, u);
   if (verb === 'end') {
     // The END of a BEGIN ATOMIC function body (SQL-standard bodies) is part of CREATE FUNCTION: keep it.

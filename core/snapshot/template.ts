@@ -4,14 +4,14 @@
  * that cannot run per tenant stripped and reported.
  */
 import { TenantryError } from '../errors.js';
-import { mapRegions } from '../sql/region-map.js';
+import { mapRegions, type RegionMap } from '../sql/region-map.js';
 import { isIdentifierPart } from '../sql/scanner.js';
 import type { CatalogFacts } from './catalog-facts.js';
 import { serializeSnapshot, SNAPSHOT_FORMAT_VERSION, type Snapshot, type SnapshotHeader } from './format.js';
 import { minifyWithEdits } from './minify.js';
 import { materializeReferences, scanSchemaReferences, type ReferenceKind, type ReferenceList, type ReferenceSite, type SchemaReference } from './references.js';
 import { sha256Hex, utf8Length } from './sha256.js';
-import { findStrippableStatements, type StripAnalysis, type StrippedStatement } from './statements.js';
+import { findStrippableStatements, type StripAnalysis, type StripOptions, type StrippedStatement } from './statements.js';
 import { detectDumpVersions } from './dump-versions.js';
 
 /** The placeholder used when none is given. */
@@ -154,8 +154,7 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
     throw new TenantryError('PLACEHOLDER_IN_DUMP', `The placeholder ${placeholder} already occurs in the dump (line ${line}), so it could not be told apart from a replaced name. Choose another with --placeholder.`, { detail: `line ${line}` });
   }
 
-  const map = mapRegions(dumpSql);
-  const strip = findStrippableStatements(map, { schema, stripOwner: options.stripOwner ?? false });
+  const { map, strip } = mapAndStrip(dumpSql, { schema, stripOwner: options.stripOwner ?? false });
   const extensionsInSchema = strip.extensions.filter((e) => e.schema === schema).map((e) => e.name);
   const list = scanSchemaReferences(dumpSql, { schema, extensionsInSchema, ...(options.catalog ? { catalog: options.catalog } : {}) }, map);
 
@@ -195,6 +194,27 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
   // appear where it was put, or where removing a statement joined two pieces of text: check those joins only.
   if (risky || hasBorder(placeholder)) checkPlacement(body, placeholder, positions);
   return { body, references: list, emitted: replaced, skipped: skippedIdx, strip };
+}
+
+/**
+ * The region map and the statements to strip. Schema-only dumps have no COPY statements, so the map is first
+ * made without looking for COPY data (a full case-insensitive pass saved); when a statement does start with
+ * COPY (or that map fails), both are made again the exact way.
+ */
+function mapAndStrip(sql: string, options: StripOptions): { map: RegionMap; strip: StripAnalysis } {
+  const copyStatements: number[] = [];
+  let map: RegionMap | undefined;
+  try {
+    map = mapRegions(sql, 0, sql.length, { copy: false });
+  } catch {
+    map = undefined; // maybe COPY data lexed as SQL: the exact map below decides
+  }
+  if (map !== undefined) {
+    const strip = findStrippableStatements(map, { ...options, copyStatements });
+    if (copyStatements.length === 0) return { map, strip };
+  }
+  const exact = mapRegions(sql);
+  return { map: exact, strip: findStrippableStatements(exact, options) };
 }
 
 /** indexOf(placeholder), searching for its first character (rare in SQL, e.g. `#`) natively and comparing there. */

@@ -76,8 +76,17 @@ export class RegionMap {
 
 const NEVER = 0x7fffffff;
 
+export interface MapRegionsOptions {
+  /**
+   * Look for COPY … FROM stdin data blocks (default true). false skips the case-insensitive search for `copy`
+   * (a full pass over the text): the map is then exact only when no statement starts with COPY, which the
+   * caller must check (templating does, with the statement pass, and maps again with true when one does).
+   */
+  copy?: boolean;
+}
+
 /** Builds the region map of text[from, to). Throws SQL_UNTERMINATED_* like the scanner. */
-export function mapRegions(text: string, from = 0, to = text.length): RegionMap {
+export function mapRegions(text: string, from = 0, to = text.length, options?: MapRegionsOptions): RegionMap {
   const map = new RegionMap(text, from, to);
   let nQuote = -1;
   let nDquote = -1;
@@ -85,7 +94,7 @@ export function mapRegions(text: string, from = 0, to = text.length): RegionMap 
   let nBackslash = -1;
   let nDash = -1;
   let nSlash = -1;
-  let nCopy = -1;
+  let nCopy = options?.copy === false ? NEVER : -1;
   const copyRe = /copy/gi;
   const scanner = new SqlScanner(text, from, to);
   // Sub-ranges (bodies, strings) are searched as a slice so that a miss does not run on to the end of the dump.

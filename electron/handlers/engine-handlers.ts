@@ -41,6 +41,11 @@ type EngineHandlers = Pick<Handlers, 'snapshot:build' | 'snapshot:save' | 'snaps
 export function describeShared(shared: SharedObjectsReport, schema: string): string[] {
   const lines: string[] = [];
   for (const e of shared.extensions) lines.push(`Extension ${e.name} (schema ${e.schema}) is shared: tenants use the installed one.`);
+  const members = shared.extensionMembersInTemplate;
+  if (members > 0) {
+    const inTemplate = shared.extensions.filter((e) => e.schema === schema).map((e) => e.name);
+    lines.push(`${members} object${members === 1 ? '' : 's'} of extension${inTemplate.length === 1 ? '' : 's'}${inTemplate.length > 0 ? ` ${inTemplate.join(', ')}` : ''} live in the template schema: they stay there, shared by every tenant, and are not copied.`);
+  }
   const roles = shared.roles.filter((r) => r.name !== 'PUBLIC').map((r) => r.name);
   if (roles.length > 0) lines.push(roles.length === 1 ? `Role ${roles[0]} is cluster-wide: the snapshot refers to it but never creates it.` : `Roles ${roles.join(', ')} are cluster-wide: the snapshot refers to them but never creates them.`);
   const outside = shared.dependencies.filter((d) => d.extension === null && d.toSchema !== schema);

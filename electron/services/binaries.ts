@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { listBinaryLocations, toolFileName } from '../../core/binaries/binary-locations.js';
 import { parseToolVersion, type PgVersion } from '../../core/binaries/pg-version.js';
 import { pickBinary, type BinaryCandidate, type ClientTool } from '../../core/binaries/pick-binary.js';
+import { TenantryError } from '../../core/errors.js';
 
 export interface BinarySearchOptions {
   /** Folders from --pg-bin; when absent, TENANTRY_PG_BIN of `env`. */
@@ -106,9 +107,25 @@ export async function findClientBinaries(tool: ClientTool, options: BinarySearch
 /** Finds and picks the tool to run against a server of version `server`. */
 export async function resolveClientBinary(tool: ClientTool, server: PgVersion, options: BinarySearchOptions = {}): Promise<BinaryCandidate & { version: PgVersion }> {
   const candidates = await findClientBinaries(tool, options);
+  const explicitDirs = explicitBinaryDirs(options);
+  if (explicitDirs && candidates.length === 0) throw explicitSettingError(tool, explicitDirs, server, options);
   const picked = pickBinary(candidates, { tool, server, platform: options.platform ?? process.platform });
   // pickBinary only returns candidates with a version.
   return picked as BinaryCandidate & { version: PgVersion };
+}
+
+/** --pg-bin / TENANTRY_PG_BIN named folders without the tool: say which setting, what is wrong with it, and how to fix it. */
+function explicitSettingError(tool: ClientTool, dirs: string[], server: PgVersion, options: BinarySearchOptions): TenantryError {
+  const setting = options.pgBin && options.pgBin.length > 0 ? '--pg-bin' : 'TENANTRY_PG_BIN';
+  const problems = dirs.map((dir) => {
+    try {
+      return statSync(dir).isDirectory() ? `${dir} has no executable ${tool}` : `${dir} is not a folder`;
+    } catch {
+      return `${dir} does not exist`;
+    }
+  });
+  const fix = setting === 'TENANTRY_PG_BIN' ? 'Unset TENANTRY_PG_BIN to search PATH and the usual install folders, or set it' : 'Leave out --pg-bin to search PATH and the usual install folders, or point it';
+  return new TenantryError(tool === 'pg_dump' ? 'PG_DUMP_NOT_FOUND' : 'PSQL_NOT_FOUND', `${setting} names where to find ${tool}, but ${problems.join('; ')}. ${fix} to the folder that holds ${tool} (a PostgreSQL ${server.major} or newer client, for example /usr/lib/postgresql/${server.major}/bin on Debian).`);
 }
 
 /** The folder a binary lives in (for messages). */

@@ -12,6 +12,7 @@ import { dropTenant } from '../../electron/services/drop.js';
 import { dumpSchema } from '../../electron/services/dump.js';
 import { listSchemas } from '../../electron/services/schemas.js';
 import { TenantryError } from '../../core/errors.js';
+import { main } from '../../electron/cli/main.js';
 
 const owned: TenantSource = {
   render: (tenant) => `CREATE SCHEMA "${tenant}";\nCREATE TABLE "${tenant}".t (id int);\nALTER TABLE "${tenant}".t OWNER TO postgres;\n`,
@@ -95,5 +96,17 @@ describe('a role without privileges', () => {
     await cluster.query('revoke connect on database vault from public', 'app');
     const error = await failure(listSchemas(profileFor(cluster, 'vault', app)));
     expect(error.userMessage).toContain('GRANT CONNECT ON DATABASE vault TO "app user";');
+  });
+});
+
+describe('the CLI, as that role', () => {
+  it('tenantry dump prints pg_dump\'s lines once-prefixed and the GRANT, exit 1', async () => {
+    let stderr = '';
+    const url = `postgresql://app%20user:app-pw@${cluster.host}:${cluster.port}/app?sslmode=disable`;
+    const code = await main(['dump', '--schema', 'public', '--url', url], { stdout: () => undefined, stderr: (t) => void (stderr += t), env: { PATH: process.env.PATH ?? '' }, cwd: process.cwd() });
+    expect(code).toBe(1);
+    expect(stderr).not.toContain('pg_dump: pg_dump:');
+    expect(stderr).toMatch(/^pg_dump: error: query failed: ERROR: {2}permission denied for table secret$/m);
+    expect(stderr).toContain('Role "app user" may not read table secret');
   });
 });

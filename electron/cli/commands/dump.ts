@@ -37,7 +37,7 @@ export const dumpCommand: CliCommand = {
       noPrivileges: values['no-privileges'] === true,
       env: io.env,
       ...(pgBin.length > 0 ? { pgBin } : {}),
-      onStderrLine: (line) => io.stderr(`pg_dump: ${line}\n`),
+      onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
     });
     const output = stringOption(values, 'output');
     if (output) {

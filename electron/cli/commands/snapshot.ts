@@ -83,7 +83,7 @@ export const snapshotCommand: CliCommand = {
       ledgerTables: listOption(values, 'ledger'),
       env: io.env,
       ...(pgBin.length > 0 ? { pgBin } : {}),
-      onStderrLine: (line) => io.stderr(`pg_dump: ${line}\n`),
+      onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
     });
     await writeFile(resolve(io.cwd, output), result.text);
     if (values.json === true) {

@@ -1,21 +1,15 @@
 /** `tenantry verify`: compares a tenant with its template through the catalog. */
 import type { VerifyResult } from '../../../core/api/contract.js';
+import { countKind } from '../../../core/verify/plural-kind.js';
 import { verifyTenants } from '../../services/verify.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 
-/** 'index' → 'indexes', 'policy' → 'policies', 'table' → 'tables'. */
-export function pluralizeKind(kind: string): string {
-  if (/(?:x|s|sh|ch)$/.test(kind)) return `${kind}es`;
-  if (/[^aeiou]y$/.test(kind)) return `${kind.slice(0, -1)}ies`;
-  return `${kind}s`;
-}
-
 /** The human-readable verification report. */
 export function formatVerifyResult(result: VerifyResult): string {
   const counts = Object.entries(result.compared)
-    .map(([kind, n]) => `${n} ${n === 1 ? kind : pluralizeKind(kind)}`)
+    .map(([kind, n]) => countKind(n, kind))
     .join(', ');
   const lines = [`Compared tenant "${result.tenant}" with template "${result.template}": ${counts || 'no objects'}.`];
   if (result.equal && result.isolated) {

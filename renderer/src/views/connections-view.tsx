@@ -10,6 +10,7 @@ import { useAppState } from '../state/app-state';
 import { DiagnosticsPanel } from './diagnostics-panel';
 import { FileField } from './file-field';
 import { SSL_MODES } from './ssl-modes';
+import { defaultConnectionName } from './connection-name';
 
 interface Draft {
   id?: string;
@@ -34,7 +35,7 @@ function toDraft(c: ConnectionSummary): Draft {
 }
 
 function fromProfile(p: ConnectionProfile, base: Draft): Draft {
-  return { ...base, host: p.host ?? '', port: p.port ? String(p.port) : '', database: p.database ?? '', user: p.user ?? '', password: p.password ?? '', sslmode: p.sslmode ?? '', sslrootcert: p.sslrootcert ?? '', sslcert: p.sslcert ?? '', sslkey: p.sslkey ?? '', sslcrl: p.sslcrl ?? '', name: base.name || p.host || '' };
+  return { ...base, host: p.host ?? '', port: p.port ? String(p.port) : '', database: p.database ?? '', user: p.user ?? '', password: p.password ?? '', sslmode: p.sslmode ?? '', sslrootcert: p.sslrootcert ?? '', sslcert: p.sslcert ?? '', sslkey: p.sslkey ?? '', sslcrl: p.sslcrl ?? '', name: !base.name || base.name === defaultConnectionName(base) ? defaultConnectionName(p) : base.name };
 }
 
 function toProfile(d: Draft): ConnectionProfile {
@@ -177,7 +178,7 @@ export function ConnectionsView() {
   async function save() {
     setBusy('save');
     setError(undefined);
-    const r = await invoke('connections:save', { ...(draft.id ? { id: draft.id } : {}), name: draft.name || draft.host || 'Connection', profile: toProfile(draft) });
+    const r = await invoke('connections:save', { ...(draft.id ? { id: draft.id } : {}), name: draft.name || defaultConnectionName(draft), profile: toProfile(draft) });
     setBusy(undefined);
     if (!r.ok) return setError(r.error);
     if (draft.id !== r.value.id) justSaved.current = r.value.id;
@@ -200,7 +201,7 @@ export function ConnectionsView() {
             <h2>Saved connections</h2>
             <div className="list">
               {connections.map((c) => (
-                <button key={c.id} type="button" className="list-item" aria-pressed={c.id === connectionId} onClick={() => setConnectionId(c.id)}>
+                <button key={c.id} type="button" className="list-item" aria-pressed={c.id === connectionId} title={`${c.name} — ${c.profile.user ?? ''}@${c.profile.host ?? ''}${c.profile.port ? `:${c.profile.port}` : ''}/${c.profile.database ?? ''}`} onClick={() => setConnectionId(c.id)}>
                   <strong>{c.name}</strong>
                   <span className="muted mono" style={{ fontSize: 11 }}>
                     {c.profile.user ?? ''}@{c.profile.host ?? ''}

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { HistoryEntry, ProvisionResult, SnapshotFileInfo, TenantProgress, VerifyResult } from '../../../core/api/contract';
 import type { ErrorInfo } from '../../../core/errors';
+import { countKind } from '../../../core/verify/plural-kind';
 import { invoke } from '../api/client';
 import { watchJob } from '../api/jobs';
 import { ErrorBox } from '../components/error-box';
 import { formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
-import { parseTenantNames } from './tenant-names';
+import { formatProvisionSummary } from './provision-summary';
+import { findInvalidTenantNames, parseTenantNames } from './tenant-names';
 
 const STATUS_CLASS: Record<TenantProgress['status'], string> = {
   queued: 'muted',
@@ -24,7 +26,7 @@ function VerifyView({ result }: { result: VerifyResult }) {
         {result.tenant}: {result.equal && result.isolated ? 'verified — same as the template and isolated' : `${result.differences.length} difference(s)`}
       </strong>
       <div className="muted" style={{ fontSize: 12, marginTop: 4 }}>
-        Compared with <span className="mono">{result.template}</span>: {Object.entries(result.compared).map(([k, v]) => `${v} ${k}`).join(', ')}
+        Compared with <span className="mono">{result.template}</span>: {Object.entries(result.compared).map(([k, v]) => countKind(v, k)).join(', ')}
       </div>
       {result.differences.length > 0 ? (
         <ul className="mono" style={{ fontSize: 12 }}>
@@ -115,6 +117,7 @@ export function ProvisionView() {
   }
 
   const batchNames = parseTenantNames(batchText);
+  const invalidNames = findInvalidTenantNames(batchNames);
   const failed = rows.filter((r) => r.status === 'failed' || r.status === 'cancelled').map((r) => r.tenant);
   const finished = rows.filter((r) => r.status !== 'queued' && r.status !== 'running').length;
   const progressValue = job ? job.done : finished;
@@ -206,10 +209,21 @@ export function ProvisionView() {
               </label>
               <span className="grow" />
               <span className="muted" style={{ fontSize: 12 }}>{batchNames.length} names</span>
-              <button type="button" className="btn primary" disabled={!snapshot || batchNames.length === 0 || job !== undefined} onClick={() => void provision(batchNames)}>
+              <button type="button" className="btn primary" disabled={!snapshot || batchNames.length === 0 || invalidNames.length > 0 || job !== undefined} onClick={() => void provision(batchNames)}>
                 Create tenants
               </button>
             </div>
+            {invalidNames.length > 0 ? (
+              <div id="tenant-names-help" className="status-bad" style={{ fontSize: 12, marginTop: 6 }} aria-live="polite">
+                {invalidNames.length === 1 ? '1 name cannot be used' : `${invalidNames.length} names cannot be used`}; fix or remove {invalidNames.length === 1 ? 'it' : 'them'} to create the batch:
+                <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+                  {invalidNames.slice(0, 10).map((n) => (
+                    <li key={n.name}>{n.message}</li>
+                  ))}
+                  {invalidNames.length > 10 ? <li>… and {invalidNames.length - 10} more</li> : null}
+                </ul>
+              </div>
+            ) : null}
           </section>
         </div>
 
@@ -239,7 +253,7 @@ export function ProvisionView() {
             </div>
             {summary ? (
               <p role="status" className={summary.failed > 0 ? 'status-bad' : 'status-ok'}>
-                {summary.created} created, {summary.failed} failed in {formatMs(summary.elapsedMs)}.
+                {formatProvisionSummary(summary)}
               </p>
             ) : null}
             <div className="tenant-list">

@@ -6,6 +6,7 @@ import { watchJob } from '../api/jobs';
 import { ErrorBox } from '../components/error-box';
 import { formatBytes, formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
+import { pickDefaultTemplate } from './pick-template';
 
 export function SchemasView() {
   const { connections, connectionId, setConnectionId, database, setDatabase, sandbox, setDump, setView, view } = useAppState();
@@ -39,7 +40,7 @@ export function SchemasView() {
       if (!list.ok) return setError(list.error);
       setSchemas(list.value);
       const preferred = connectionId === 'sandbox' ? sandbox?.templateSchema : undefined;
-      setTemplate((t) => (t && list.value.some((s) => s.name === t) ? t : (preferred ?? list.value.find((s) => !s.system && !s.extensionOwned && s.name !== 'public')?.name ?? list.value.find((s) => !s.system)?.name)));
+      setTemplate((t) => (t && list.value.some((s) => s.name === t) ? t : (preferred ?? pickDefaultTemplate(list.value))));
     })();
   }, [usable, connectionId, database, target, sandbox?.templateSchema, view]);
 

@@ -1,3 +1,6 @@
+import { assertNotReservedTenantName } from '../../../core/pool/spare-name';
+import { validateTenantName } from '../../../core/snapshot/render';
+
 /** Tenant names from pasted text (one per line) or a CSV (its first column); a header such as "name" is skipped, duplicates dropped. */
 export function parseTenantNames(text: string): string[] {
   const names = text
@@ -7,4 +10,18 @@ export function parseTenantNames(text: string): string[] {
     .filter((n) => n.length > 0);
   if (names[0] && /^(name|tenant|tenant_name|schema)$/i.test(names[0])) names.shift();
   return [...new Set(names)];
+}
+
+/** The names of a batch that cannot be tenant schemas, each with the reason (the same checks the backend makes before it starts). */
+export function findInvalidTenantNames(names: string[]): { name: string; message: string }[] {
+  const invalid: { name: string; message: string }[] = [];
+  for (const name of names) {
+    try {
+      validateTenantName(name);
+      assertNotReservedTenantName(name);
+    } catch (error) {
+      invalid.push({ name, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return invalid;
 }

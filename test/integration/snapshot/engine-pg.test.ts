@@ -92,6 +92,16 @@ describe('real pg_dump output, templated and rendered for hostile tenant names',
     expect(rows[0].proconfig).toEqual([`search_path="o'neil", pg_catalog`]);
   });
 
+  it("pg_dump's own header comments are replaced without asking for a decision", () => {
+    const { report } = createSnapshot(dump, { schema: 'tmpl' });
+    const headers = report.references.filter((r) => r.kind === 'comment' && /^-- (?:Data for )?Name: .*; Owner: /.test(r.context));
+    expect(headers.length).toBeGreaterThan(5);
+    expect(headers.every((r) => !r.needsReview)).toBe(true);
+    // What is left to decide is what people wrote: dynamic SQL and hand-written comments.
+    expect(report.flagged.length).toBeGreaterThan(0);
+    expect(report.flagged.every((r) => r.kind === 'dynamic-sql' || !/^-- (?:Data for )?Name: /.test(r.context))).toBe(true);
+  });
+
   it('refuses a tenant name that would end a dollar-quoted body', () => {
     const { snapshot } = createSnapshot(dump, { schema: 'tmpl' });
     expect(() => renderSnapshot(snapshot, 'x$$y')).toThrow(/dollar-quoted/);

@@ -1,6 +1,7 @@
 /** The verify report reads as English: "578 indexes", not "578 indexs". */
 import { describe, expect, it } from 'vitest';
-import { formatVerifyResult, pluralizeKind } from '../../../electron/cli/commands/verify.js';
+import { formatVerifyResult } from '../../../electron/cli/commands/verify.js';
+import { countKind, pluralizeKind } from '../../../core/verify/plural-kind.js';
 
 describe('formatVerifyResult', () => {
   it('pluralizes every catalog kind correctly', () => {
@@ -8,6 +9,8 @@ describe('formatVerifyResult', () => {
     expect(pluralizeKind('policy')).toBe('policies');
     expect(pluralizeKind('table')).toBe('tables');
     expect(pluralizeKind('materialized view')).toBe('materialized views');
+    expect(countKind(1, 'index')).toBe('1 index');
+    expect(countKind(0, 'index')).toBe('0 indexes');
   });
 
   it('counts objects with singular and plural names', () => {

@@ -1,0 +1,9 @@
+import type { ProvisionResult } from '../../../core/api/contract';
+import { formatMs } from '../components/format';
+
+/** "3 created, 0 failed, 1 already existed (left untouched) in 1.1 s." — the batch summary, without hiding the tenants that existed or never started. */
+export function formatProvisionSummary(summary: ProvisionResult): string {
+  const exists = summary.tenants.filter((t) => t.status === 'exists').length;
+  const notStarted = summary.tenants.filter((t) => t.status === 'cancelled' || t.status === 'queued').length;
+  return `${summary.created} created, ${summary.failed} failed${exists > 0 ? `, ${exists} already existed (left untouched)` : ''}${notStarted > 0 ? `, ${notStarted} not started` : ''} in ${formatMs(summary.elapsedMs)}.`;
+}

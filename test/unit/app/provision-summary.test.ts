@@ -1,0 +1,25 @@
+/** The Provision view's batch summary counted only created and failed: a re-run over existing tenants read "0 created, 0 failed". */
+import { describe, expect, it } from 'vitest';
+import { formatProvisionSummary } from '../../../renderer/src/views/provision-summary.js';
+
+describe('formatProvisionSummary', () => {
+  it('says how many already existed and how many never started', () => {
+    const text = formatProvisionSummary({
+      created: 3,
+      failed: 0,
+      elapsedMs: 1100,
+      tenants: [
+        { tenant: 'a', status: 'created' },
+        { tenant: 'b', status: 'created' },
+        { tenant: 'c', status: 'created' },
+        { tenant: 'acme', status: 'exists' },
+        { tenant: 'z', status: 'cancelled' },
+      ],
+    });
+    expect(text).toMatch(/^3 created, 0 failed, 1 already existed \(left untouched\), 1 not started in 1\.1 s\.$/);
+  });
+
+  it('stays short when everything was created', () => {
+    expect(formatProvisionSummary({ created: 1, failed: 0, elapsedMs: 80, tenants: [{ tenant: 'a', status: 'created' }] })).toBe('1 created, 0 failed in 80 ms.');
+  });
+});
