@@ -189,6 +189,37 @@ interface TemplateContext {
   floorClient: pg.Client;
 }
 
+/** A small seeded PRNG (mulberry32), so runs shuffle the same way. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Waits (untimed, at most 3 s) until no autovacuum worker runs, so no measurement inherits another's background work. */
+async function settle(client: pg.Client): Promise<void> {
+  const deadline = performance.now() + 3000;
+  while (performance.now() < deadline) {
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_catalog.pg_stat_activity WHERE backend_type = 'autovacuum worker'`);
+    if ((rows[0] as { n: number }).n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
  * Every measured method starts on a FRESH, already-open connection (opened
  * and used once, untimed). A long-lived backend that created thousands of
@@ -198,13 +229,16 @@ interface TemplateContext {
  * while a pool's connections (closed after 10 s idle) do not. Same age for
  * everyone keeps the comparison fair.
  */
+/** What a used connection has done already: a query, and PL/pgSQL loaded (the guard's DO block needs it). */
+const WARM_UP = 'SELECT 1; DO $$BEGIN END$$;';
+
 async function freshPool(pool: pg.Pool, n: number): Promise<void> {
   while (pool.idleCount > 0) {
     const client = await pool.connect();
     client.release(true);
   }
   const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
-  await Promise.all(clients.map((client) => client.query('SELECT 1')));
+  await Promise.all(clients.map((client) => client.query(WARM_UP)));
   for (const client of clients) client.release();
 }
 
@@ -212,7 +246,7 @@ async function freshPool(pool: pg.Pool, n: number): Promise<void> {
 async function withFreshClient<T>(target: BenchTarget, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = await openBenchClient(target);
   try {
-    await client.query('SELECT 1');
+    await client.query(WARM_UP);
     return await fn(client);
   } finally {
     await client.end();
@@ -253,7 +287,7 @@ async function measureOne(ctx: TemplateContext, method: Method, tenant: string):
 async function measureBatch(ctx: TemplateContext, kind: 'floor' | 'driver' | 'psql', concurrency: number, tenants: string[]): Promise<number> {
   if (kind === 'floor') {
     const clients = await Promise.all(Array.from({ length: concurrency }, () => openBenchClient(ctx.target)));
-    await Promise.all(clients.map((client) => client.query('SELECT 1')));
+    await Promise.all(clients.map((client) => client.query(WARM_UP)));
     const sqls = tenants.map((t) => ctx.snapshot.sql(t));
     try {
       let next = 0;
@@ -381,10 +415,14 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
     const perTenant = Object.fromEntries(METHODS.map((m) => [m, [] as number[]])) as Record<Method, number[]>;
     const ratios = Object.fromEntries(METHODS.map((m) => [m, [] as number[]])) as Record<Method, number[]>;
     const methods = opts.methods.length ? METHODS.filter((m) => opts.methods.includes(m)) : METHODS;
+    const random = seededRandom(rounds * 7919 + counts.statements);
     for (let r = 0; r < rounds; r++) {
-      const order = methods.map((_, i) => methods[(i + r) % methods.length]!);
+      // A new random order every round: a fixed cyclic order gives every method the same predecessor, and the
+      // background work one method leaves behind (autovacuum of the catalogs after migration replay) lands on the next.
+      const order = shuffle(methods, random);
       const round: Partial<Record<Method, number>> = {};
       for (const method of order) {
+        await settle(ctx.floorClient);
         const ms = await measureOne(ctx, method, `t_${method.replace(/-/g, '_')}_${r}`);
         round[method] = ms;
         perTenant[method].push(ms);
@@ -408,6 +446,7 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
         for (let k = 0; k < kinds.length; k++) {
           const kind = kinds[(k + br) % kinds.length]!;
           const names = Array.from({ length: n }, (_, i) => `b_${kind}_c${c}_${br}_${i}`);
+          await settle(ctx.floorClient);
           const ms = await measureBatch(ctx, kind, c, names);
           round[kind] = n / (ms / 1000);
           samples[kind].push(round[kind]);

@@ -718,23 +718,20 @@ function handleComment(f: Finder, map: RegionMap, start: number, end: number, li
 }
 
 /**
+ * pg_dump's header line, matched in place (sticky) without crossing the line end. Each part runs to the first
+ * `; Type: ` / `; Schema: ` / `; Owner: ` (no backtracking between parts: linear in the line's length).
+ */
+const PG_DUMP_HEADER = /-- (?:Data for )?Name: [^;\n]*(?:;(?! Type: )[^;\n]*)*; Type: [^;\n]*(?:;(?! Schema: )[^;\n]*)*; Schema: [^;\n]*(?:;(?! Owner: )[^;\n]*)*; Owner: [^;\n]*(?:; Tablespace: [^\n]*)?/y;
+
+/**
  * Whether the line comment text[start, end) is one of pg_dump's machine-written object headers,
  * `-- [Data for ]Name: …; Type: …; Schema: …; Owner: …[; Tablespace: …]`: its names are safe to replace unreviewed.
  */
 function isPgDumpHeader(text: string, start: number, end: number): boolean {
-  if (!text.startsWith('-- ', start)) return false;
-  let p = start + 3;
-  if (text.startsWith('Data for ', p)) p += 9;
-  if (!text.startsWith('Name: ', p)) return false;
-  // Searched natively within the line (a slice shares the text's memory).
-  const line = text.slice(p + 6, end);
-  const type = line.indexOf('; Type: ');
-  const schema = type === -1 ? -1 : line.indexOf('; Schema: ', type + 8);
-  const owner = schema === -1 ? -1 : line.indexOf('; Owner: ', schema + 10);
-  if (owner === -1) return false;
-  const more = line.indexOf(';', owner + 9);
-  return more === -1 || line.startsWith('; Tablespace: ', more);
+  PG_DUMP_HEADER.lastIndex = start;
+  return PG_DUMP_HEADER.test(text) && PG_DUMP_HEADER.lastIndex === end;
 }
+
 
 /** indexOf(needle, from) limited to matches that end by to; short ranges are searched without running on past to. */
 function indexWithin(text: string, needle: string, from: number, to: number): number {

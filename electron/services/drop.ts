@@ -10,6 +10,41 @@ export interface DropOptions {
   confirmed: boolean;
 }
 
+/**
+ * Objects outside the schema that depend on something inside it (a view in a
+ * reporting schema over a tenant table, a foreign key into the tenant, a column
+ * of a tenant type): CASCADE would drop them without a word.
+ */
+const OUTSIDE_DEPENDENTS_SQL = `
+with ns as (select oid from pg_catalog.pg_namespace where nspname = $1),
+inside as (
+  select 'pg_catalog.pg_class'::regclass as classid, c.oid as objid from pg_catalog.pg_class c, ns where c.relnamespace = ns.oid
+  union all select 'pg_catalog.pg_type'::regclass, t.oid from pg_catalog.pg_type t, ns where t.typnamespace = ns.oid
+  union all select 'pg_catalog.pg_proc'::regclass, p.oid from pg_catalog.pg_proc p, ns where p.pronamespace = ns.oid
+),
+deps as (
+  select d.classid, d.objid, d.objsubid,
+         case d.classid
+           when 'pg_catalog.pg_class'::regclass then (select relnamespace from pg_catalog.pg_class where oid = d.objid)
+           when 'pg_catalog.pg_proc'::regclass then (select pronamespace from pg_catalog.pg_proc where oid = d.objid)
+           when 'pg_catalog.pg_type'::regclass then (select typnamespace from pg_catalog.pg_type where oid = d.objid)
+           when 'pg_catalog.pg_constraint'::regclass then (select connamespace from pg_catalog.pg_constraint where oid = d.objid)
+           when 'pg_catalog.pg_rewrite'::regclass then (select c.relnamespace from pg_catalog.pg_rewrite r join pg_catalog.pg_class c on c.oid = r.ev_class where r.oid = d.objid)
+           when 'pg_catalog.pg_trigger'::regclass then (select c.relnamespace from pg_catalog.pg_trigger t join pg_catalog.pg_class c on c.oid = t.tgrelid where t.oid = d.objid)
+           when 'pg_catalog.pg_attrdef'::regclass then (select c.relnamespace from pg_catalog.pg_attrdef a join pg_catalog.pg_class c on c.oid = a.adrelid where a.oid = d.objid)
+           when 'pg_catalog.pg_policy'::regclass then (select c.relnamespace from pg_catalog.pg_policy p join pg_catalog.pg_class c on c.oid = p.polrelid where p.oid = d.objid)
+         end as nsp
+    from pg_catalog.pg_depend d
+    join inside i on d.refclassid = i.classid and d.refobjid = i.objid
+   where d.deptype in ('n', 'a')
+)
+select distinct case when deps.classid = 'pg_catalog.pg_rewrite'::regclass
+                     then (select 'view ' || r.ev_class::regclass::text from pg_catalog.pg_rewrite r where r.oid = deps.objid)
+                     else pg_catalog.pg_describe_object(deps.classid, deps.objid, deps.objsubid) end as what
+  from deps, ns
+ where deps.nsp is not null and deps.nsp <> ns.oid
+ order by 1`;
+
 /** `DROP SCHEMA "tenant" CASCADE`, under the tenant's advisory lock; returns how many objects went with it. */
 export async function dropTenant(profile: ConnectionProfile, tenant: string, options: DropOptions): Promise<{ tenant: string; objects: number }> {
   if (!options.confirmed) {
@@ -17,6 +52,9 @@ export async function dropTenant(profile: ConnectionProfile, tenant: string, opt
   }
   if (/^pg_/i.test(tenant) || tenant === 'information_schema') {
     throw new TenantryError('INVALID_TENANT_NAME', `"${tenant}" is a system schema, not a tenant.`);
+  }
+  if (tenant === 'public') {
+    throw new TenantryError('INVALID_TENANT_NAME', '"public" is the database\'s default schema (often the template itself), not a tenant; Tenantry will not drop it. Use psql if you really mean to.');
   }
   const client = await openClient(profile);
   try {
@@ -29,6 +67,15 @@ export async function dropTenant(profile: ConnectionProfile, tenant: string, opt
       [tenant],
     );
     if (rows.length === 0) throw new TenantryError('TENANT_NOT_FOUND', `Tenant schema "${tenant}" does not exist; nothing was dropped.`);
+    const outside = await client.query<{ what: string }>(OUTSIDE_DEPENDENTS_SQL, [tenant]);
+    if (outside.rows.length > 0) {
+      const list = outside.rows.map((r) => r.what);
+      throw new TenantryError(
+        'TENANT_HAS_DEPENDENTS',
+        `Objects in other schemas depend on tenant "${tenant}" (${list.slice(0, 5).join('; ')}${list.length > 5 ? `; and ${list.length - 5} more` : ''}): DROP SCHEMA … CASCADE would silently drop them too. Nothing was dropped; drop or change those objects first.`,
+        list.length > 5 ? { detail: list.join('\n') } : {},
+      );
+    }
     await client.query(`DROP SCHEMA "${tenant.replace(/"/g, '""')}" CASCADE`);
     await client.query('COMMIT');
     return { tenant, objects: rows[0]?.n ?? 0 };

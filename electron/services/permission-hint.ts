@@ -50,3 +50,29 @@ export function explainPermissionError(message: string, context: PermissionConte
   }
   return undefined;
 }
+
+/**
+ * A hint for a tenant's SQL that names something this database lacks: a role
+ * the snapshot grants to or gives ownership to, or a type, function or
+ * operator class outside the template schema (usually an extension's, such as
+ * public.citext or public.gin_trgm_ops) — the snapshot was made elsewhere.
+ */
+export function explainMissingObject(message: string, tenant?: string): string | undefined {
+  const role = /role "([^"]+)" does not exist/.exec(message);
+  if (role) {
+    return `Role "${role[1]}" does not exist in this cluster, and the snapshot grants to it or makes it an owner. Create it first (CREATE ROLE ${quoteIdentifier(role[1] ?? '')};), or make the snapshot with --no-owner --no-privileges.`;
+  }
+  const object = /\b(type|function|operator class|operator family|operator|collation|text search configuration|text search dictionary|schema) "?([^"\s]+?)"?(?:\(.*?\))? does not exist/.exec(message);
+  if (object) {
+    const name = object[2] ?? '';
+    // Something of the tenant's own is missing: an ordering problem in the snapshot, not a missing extension.
+    if (tenant !== undefined && (name.startsWith(`${tenant}.`) || name.startsWith(`"${tenant}".`))) return undefined;
+    const schema = name.includes('.') ? name.slice(0, name.indexOf('.')) : undefined;
+    const create = schema ? `CREATE EXTENSION … SCHEMA ${schema};` : 'CREATE EXTENSION …;';
+    return (
+      `The snapshot uses ${object[1]} ${name}, which this database does not have. A tenant shares what lives outside the template schema — usually an extension's objects (citext, pg_trgm, pgcrypto, …): ` +
+      `install the same extensions here first (${create}) as in the database the snapshot was made from, then provision again.`
+    );
+  }
+  return undefined;
+}

@@ -32,7 +32,7 @@ import { readServerVersion } from './catalog/server-version.js';
 import { runClientTool } from './dump/run-client-tool.js';
 import { planProvisionLocks } from './lock-budget.js';
 import { tenantExistsError, toProvisionError } from './provision/provision-errors.js';
-import { explainPermissionError, type PermissionContext } from './permission-hint.js';
+import { explainMissingObject, explainPermissionError, type PermissionContext } from './permission-hint.js';
 import { readSessionSettings, restoreSessionSettings } from './provision/session-settings.js';
 
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
@@ -171,7 +171,7 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
 function toPsqlProvisionError(error: unknown, tenant: string, context: PermissionContext): TenantryError {
   if (!isTenantryError(error) || error.code !== 'PSQL_FAILED') return isTenantryError(error) ? error : toProvisionError(error, tenant, '', context);
   if ((error.detail ?? '').includes(TENANT_EXISTS_MARKER)) return tenantExistsError(tenant, error);
-  const hint = explainPermissionError(error.detail ?? '', context);
+  const hint = explainPermissionError(error.detail ?? '', context) ?? explainMissingObject(error.detail ?? '', tenant);
   return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" through psql failed and was rolled back; nothing was created.${hint ? ` ${hint}` : ''}`, {
     ...(error.detail !== undefined ? { detail: error.detail } : {}),
     cause: error,

@@ -110,3 +110,39 @@ describe('the CLI, as that role', () => {
     expect(stderr).toContain('Role "app user" may not read table secret');
   });
 });
+
+describe('a snapshot made in another database', () => {
+  const needsCitext: TenantSource = { render: (tenant) => `CREATE SCHEMA "${tenant}";\nCREATE TABLE "${tenant}".users (name public.citext);\n` };
+  const needsTrgm: TenantSource = { render: (tenant) => `CREATE SCHEMA "${tenant}";\nCREATE TABLE "${tenant}".p (t text);\nCREATE INDEX ON "${tenant}".p USING gin (t public.gin_trgm_ops);\n` };
+  const grantsToMissingRole: TenantSource = { render: (tenant) => `CREATE SCHEMA "${tenant}";\nGRANT USAGE ON SCHEMA "${tenant}" TO app_visitor;\n` };
+  const ownOrderingBug: TenantSource = { render: (tenant) => `CREATE SCHEMA "${tenant}";\nCREATE TABLE "${tenant}".t (m "${tenant}".mood);\n` };
+
+  for (const via of ['driver', 'psql'] as ProvisionVia[]) {
+    it(`via ${via}: a missing extension type or operator class says to install the extensions first`, async () => {
+      const provisioner = await createProvisioner(profileFor(cluster, 'app'), { via });
+      try {
+        const citext = await failure(provisioner.provisionTenant(needsCitext, `c_${via}`));
+        expect(citext.userMessage).toContain('The snapshot uses type public.citext, which this database does not have');
+        expect(citext.userMessage).toContain('CREATE EXTENSION … SCHEMA public;');
+        const trgm = await failure(provisioner.provisionTenant(needsTrgm, `g_${via}`));
+        expect(trgm.userMessage).toContain('operator class public.gin_trgm_ops');
+        const role = await failure(provisioner.provisionTenant(grantsToMissingRole, `r_${via}`));
+        expect(role.userMessage).toContain('Role "app_visitor" does not exist in this cluster');
+        expect(role.userMessage).toContain('--no-owner --no-privileges');
+      } finally {
+        await provisioner.close();
+      }
+    });
+  }
+
+  it('a type of the tenant itself that is missing gets no misleading extension hint', async () => {
+    const provisioner = await createProvisioner(profileFor(cluster, 'app'));
+    try {
+      const error = await failure(provisioner.provisionTenant(ownOrderingBug, 'own'));
+      expect(error.code).toBe('PROVISION_FAILED');
+      expect(error.userMessage).not.toContain('CREATE EXTENSION');
+    } finally {
+      await provisioner.close();
+    }
+  });
+});

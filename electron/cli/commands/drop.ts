@@ -9,7 +9,9 @@ export const dropCommand: CliCommand = {
   usage: [
     'Usage: tenantry drop --tenant T --yes [--url URL]',
     '',
-    'Runs DROP SCHEMA "T" CASCADE: the tenant and all its data are deleted.',
+    'Runs DROP SCHEMA "T" CASCADE: the tenant and all its data are deleted. Refuses',
+    'public, system schemas, and a tenant that objects in other schemas depend on',
+    '(views, foreign keys, columns of its types): CASCADE would drop those too.',
     '',
     '  --tenant T       the tenant schema to drop',
     '  --yes            confirm; without it nothing is dropped',

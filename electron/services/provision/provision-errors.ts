@@ -4,7 +4,7 @@
  */
 import { TenantryError } from '../../../core/errors.js';
 import { TENANT_EXISTS_MARKER } from '../../../core/provision/tenant-guard.js';
-import { explainPermissionError, type PermissionContext } from '../permission-hint.js';
+import { explainMissingObject, explainPermissionError, type PermissionContext } from '../permission-hint.js';
 
 interface PgErrorFields {
   code?: string;
@@ -44,6 +44,6 @@ export function toProvisionError(error: unknown, tenant: string, sql: string, co
   if (e.detail) parts.push(`detail: ${e.detail}`);
   if (e.hint) parts.push(`hint: ${e.hint}`);
   if (e.where) parts.push(`where: ${e.where}`);
-  const hint = e.code === '42501' ? explainPermissionError(e.message ?? '', context) : undefined;
+  const hint = e.code === '42501' ? explainPermissionError(e.message ?? '', context) : e.code === '42704' || e.code === '42883' || e.code === '3F000' ? explainMissingObject(e.message ?? '', tenant) : undefined;
   return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" failed and was rolled back; nothing was created.${hint ? ` ${hint}` : ''}`, { detail: parts.join('\n'), cause: error });
 }

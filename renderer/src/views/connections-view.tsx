@@ -9,7 +9,7 @@ import { formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { DiagnosticsPanel } from './diagnostics-panel';
 import { FileField } from './file-field';
-import { SSL_MODES } from './ssl-modes';
+import { SSL_MODE_CHOICES } from './ssl-modes';
 import { defaultConnectionName } from './connection-name';
 
 interface Draft {
@@ -253,15 +253,15 @@ export function ConnectionsView() {
                     <label className="field">
                       <span>SSL mode</span>
                       <select aria-label="SSL mode" value={draft.sslmode} onChange={(e) => set({ sslmode: e.target.value as SslMode })}>
-                        {SSL_MODES.map((m) => (
-                          <option key={m.mode} value={m.mode}>
-                            {m.mode}
+                        {SSL_MODE_CHOICES.map((m) => (
+                          <option key={m.value} value={m.value}>
+                            {m.label}
                           </option>
                         ))}
                       </select>
                     </label>
                     <p className="muted" style={{ margin: 0 }} aria-live="polite">
-                      {SSL_MODES.find((m) => m.mode === (draft.sslmode || 'prefer'))?.explanation}
+                      {SSL_MODE_CHOICES.find((m) => m.value === draft.sslmode)?.explanation}
                     </p>
                     <FileField label="Root certificate (sslrootcert)" purpose="sslrootcert" value={draft.sslrootcert} onChange={(v) => set({ sslrootcert: v })} />
                     <FileField label="Client certificate (sslcert)" purpose="sslcert" value={draft.sslcert} onChange={(v) => set({ sslcert: v })} />

@@ -9,3 +9,13 @@ export const SSL_MODES: { mode: SslMode; explanation: string }[] = [
   { mode: 'verify-ca', explanation: 'Always TLS, and the server certificate must be signed by the root CA you give.' },
   { mode: 'verify-full', explanation: 'Always TLS, signed by your root CA, and the host name must match the certificate: the safe choice.' },
 ];
+
+/**
+ * The SSL mode select's options. A profile without sslmode (a pasted URI
+ * without ?sslmode=) has its own option, so the select never shows "disable"
+ * (the first option) while the connection actually uses libpq's default, prefer.
+ */
+export const SSL_MODE_CHOICES: { value: SslMode | ''; label: string; explanation: string }[] = [
+  { value: '', label: 'not set (libpq default: prefer)', explanation: `Not set, so libpq's default applies: ${SSL_MODES.find((m) => m.mode === 'prefer')?.explanation ?? ''}` },
+  ...SSL_MODES.map((m) => ({ value: m.mode, label: m.mode, explanation: m.explanation })),
+];

@@ -1,0 +1,75 @@
+/**
+ * `tenantry drop` is DROP SCHEMA … CASCADE: it used to drop, without a word,
+ * views, foreign keys and columns in other schemas that depended on the
+ * tenant, and it would drop `public` (the template of lago, pagila, …).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster } from './harness/cluster.js';
+import { profileFor } from './harness/profile.js';
+import { dropTenant } from '../../electron/services/drop.js';
+import { TenantryError } from '../../core/errors.js';
+
+let cluster: Cluster;
+
+async function failure(promise: Promise<unknown>): Promise<TenantryError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(TenantryError);
+    return error as TenantryError;
+  }
+  throw new Error('expected a failure');
+}
+
+async function exists(kind: 'schema' | 'view', name: string): Promise<boolean> {
+  const sql = kind === 'schema' ? `select 1 from pg_namespace where nspname = '${name}'` : `select 1 from pg_class where oid = to_regclass('${name}')`;
+  return ((await cluster.query(sql, 'app')).rowCount ?? 0) > 0;
+}
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  await cluster.createDatabase('app');
+  await cluster.query(
+    `create schema acme; create table acme.a (id int primary key); create type acme.mood as enum ('ok');
+     create schema rpt; create view rpt.v as select * from acme.a; create table rpt.child (a_id int references acme.a);
+     create table rpt.m (m acme.mood);
+     create schema beta; create table beta.x (id int); create view beta.vv as select * from beta.x;
+     create table public.keep (id int);`,
+    'app',
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe('drop', () => {
+  it('refuses when objects in other schemas depend on the tenant, names them, and drops nothing', async () => {
+    const error = await failure(dropTenant(profileFor(cluster, 'app'), 'acme', { confirmed: true }));
+    expect(error.code).toBe('TENANT_HAS_DEPENDENTS');
+    expect(error.userMessage).toContain('view rpt.v');
+    expect(error.userMessage).toContain('constraint child_a_id_fkey on table rpt.child');
+    expect(error.userMessage).toContain('column m of table rpt.m');
+    expect(await exists('schema', 'acme')).toBe(true);
+    expect(await exists('view', 'rpt.v')).toBe(true);
+  });
+
+  it('drops a self-contained tenant (its own views included)', async () => {
+    const dropped = await dropTenant(profileFor(cluster, 'app'), 'beta', { confirmed: true });
+    expect(dropped.objects).toBe(2);
+    expect(await exists('schema', 'beta')).toBe(false);
+  });
+
+  it('once the outside objects are gone, the tenant can be dropped', async () => {
+    await cluster.query('drop view rpt.v; drop table rpt.child; drop table rpt.m;', 'app');
+    await dropTenant(profileFor(cluster, 'app'), 'acme', { confirmed: true });
+    expect(await exists('schema', 'acme')).toBe(false);
+  });
+
+  it('never drops public', async () => {
+    const error = await failure(dropTenant(profileFor(cluster, 'app'), 'public', { confirmed: true }));
+    expect(error.code).toBe('INVALID_TENANT_NAME');
+    expect(error.userMessage).toContain('not a tenant');
+    expect(await exists('view', 'public.keep')).toBe(true);
+  });
+});
