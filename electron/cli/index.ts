@@ -2,6 +2,14 @@
 import type { CliIo } from './command.js';
 import { main } from './main.js';
 
+// `tenantry render … | head` closes the pipe early: stop quietly, like other Unix tools, instead of a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const io: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -19,6 +19,7 @@ import { verifyTenant } from '../services/verify.js';
 import { createProvisioner, snapshotSource } from '../services/provision.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
 import { validateTenantName } from '../../core/snapshot/render.js';
+import { assertNotReservedTenantName } from '../../core/pool/spare-name.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
 import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { quoteIdentifier } from '../../core/sql/quote.js';
@@ -117,6 +118,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
     async 'tenant:check-name'({ name }) {
       try {
         validateTenantName(name);
+        // The same checks provisioning makes: the warm pool's reserved prefix too.
+        assertNotReservedTenantName(name);
         return { valid: true, quoted: quoteIdentifier(name) };
       } catch (error) {
         if (!isTenantryError(error)) throw error;

@@ -1,8 +1,8 @@
 /** `tenantry dump`: pg_dump --schema-only of one schema, with the right pg_dump. */
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { dumpSchema } from '../../services/dump.js';
 import type { CliCommand } from '../command.js';
+import { checkOutputPath, writeOutputFile } from '../write-output.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 
 export const dumpCommand: CliCommand = {
@@ -29,6 +29,8 @@ export const dumpCommand: CliCommand = {
       'no-privileges': { type: 'boolean' },
     });
     const schema = requireOption(values, 'schema');
+    const output = stringOption(values, 'output');
+    if (output) await checkOutputPath(resolve(io.cwd, output));
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const pgBin = listOption(values, 'pg-bin');
     const dump = await dumpSchema(profile, {
@@ -39,9 +41,8 @@ export const dumpCommand: CliCommand = {
       ...(pgBin.length > 0 ? { pgBin } : {}),
       onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
     });
-    const output = stringOption(values, 'output');
     if (output) {
-      await writeFile(resolve(io.cwd, output), dump.sql);
+      await writeOutputFile(resolve(io.cwd, output), dump.sql);
       io.stderr(`Dumped schema "${schema}" (${dump.bytes} bytes) to ${output} with pg_dump ${dump.pgDump.version} (${dump.pgDump.path}); server ${dump.serverVersion}.\n`);
     } else {
       io.stdout(dump.sql);

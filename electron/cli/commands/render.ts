@@ -1,11 +1,11 @@
 /** `tenantry render`: the exact SQL a snapshot becomes for one tenant, offline. */
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { quoteLiteral } from '../../../core/sql/quote.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
+import { writeOutputFile } from '../write-output.js';
 import { readTextFile } from './template.js';
 
 const USAGE = [
@@ -45,7 +45,7 @@ async function runRender(argv: string[], io: CliIo): Promise<number> {
     sql = settings.join('') + sql;
   }
   const output = values.output === undefined ? undefined : resolve(io.cwd, values.output);
-  if (output !== undefined) await writeFile(output, sql);
+  if (output !== undefined) await writeOutputFile(output, sql);
   if (values.json === true) {
     const { header } = snapshot;
     io.stdout(

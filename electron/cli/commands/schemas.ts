@@ -16,11 +16,31 @@ function formatSize(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+/** Terminal columns a string takes: CJK and other wide characters count 2, combining marks 0. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200d) continue;
+    const wide =
+      (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+      (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd);
+    width += wide ? 2 : 1;
+  }
+  return width;
+}
+
+/** A schema name as one table cell: control characters (a newline in a name) shown escaped so rows stay rows. */
+function cellName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being escaped
+  return /[\u0000-\u001f\u007f]/.test(name) ? JSON.stringify(name) : name;
+}
+
 /** A plain-text table of schemas. */
 export function formatSchemaTable(schemas: SchemaSummary[]): string {
   const header = ['schema', 'owner', 'tables', 'views', 'functions', 'sequences', 'size', 'notes'];
   const rows = schemas.map((s) => [
-    s.name,
+    cellName(s.name),
     s.owner,
     String(s.tables),
     String(s.views),
@@ -29,8 +49,9 @@ export function formatSchemaTable(schemas: SchemaSummary[]): string {
     formatSize(s.sizeBytes),
     [s.system ? 'system' : '', s.extensionOwned ? 'extension' : '', isReservedSchemaName(s.name) ? 'tenantry pool' : ''].filter(Boolean).join(', '),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const pad = (c: string, i: number) => ' '.repeat(Math.max(0, (widths[i] ?? 0) - displayWidth(c)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 6 ? pad(c, i) + c : c + pad(c, i))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
 }
 

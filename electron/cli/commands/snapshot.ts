@@ -1,8 +1,8 @@
 /** `tenantry snapshot`: dump a template schema and make a catalog-aware snapshot file. */
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createTenantSnapshot, type TenantSnapshot } from '../../services/snapshot.js';
 import type { CliCommand } from '../command.js';
+import { checkOutputPath, writeOutputFile } from '../write-output.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 
 /** The human-readable snapshot report. */
@@ -71,6 +71,7 @@ export const snapshotCommand: CliCommand = {
     });
     const schema = requireOption(values, 'schema');
     const output = requireOption(values, 'output');
+    await checkOutputPath(resolve(io.cwd, output));
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const pgBin = listOption(values, 'pg-bin');
     const placeholder = stringOption(values, 'placeholder');
@@ -85,7 +86,7 @@ export const snapshotCommand: CliCommand = {
       ...(pgBin.length > 0 ? { pgBin } : {}),
       onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
     });
-    await writeFile(resolve(io.cwd, output), result.text);
+    await writeOutputFile(resolve(io.cwd, output), result.text);
     if (values.json === true) {
       const { snapshot: _s, text: _t, ...rest } = result;
       void _s;

@@ -1,11 +1,12 @@
 /** `tenantry template`: turn a schema-only dump into a snapshot file, offline. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TenantryError } from '../../../core/errors.js';
 import { createSnapshot, type TemplateReport } from '../../../core/snapshot/template.js';
 import type { SnapshotHeader } from '../../../core/snapshot/format.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
+import { writeOutputFile } from '../write-output.js';
 
 const USAGE = [
   'Usage: tenantry template DUMP.sql --schema S -o SNAPSHOT.sql [--placeholder P] [--minify]',
@@ -124,10 +125,10 @@ async function runTemplate(argv: string[], io: CliIo): Promise<number> {
   const toStdout = args.output === '-';
   const output = toStdout ? '-' : resolve(io.cwd, args.output);
   if (toStdout) io.stdout(text);
-  else await writeFile(output, text, { mode: 0o644 });
+  else await writeOutputFile(output, text, { mode: 0o644 });
   if (args.report !== undefined) {
     const full = { header: snapshot.header, references: report.references, stripped: report.stripped, warnings: report.warnings };
-    await writeFile(resolve(io.cwd, args.report), JSON.stringify(full, null, 2) + '\n');
+    await writeOutputFile(resolve(io.cwd, args.report), JSON.stringify(full, null, 2) + '\n');
   }
   const header = snapshot.header;
   if (args.json) {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ConnectionSummary, DiagnosticStepInfo, DiagnosticsResult, ServerInfo } from '../../../core/api/contract';
 import type { ConnectionProfile, SslMode } from '../../../core/connection/profile';
 import type { ErrorInfo } from '../../../core/errors';
-import { invoke } from '../api/client';
+import { invoke, transport } from '../api/client';
 import { watchJob } from '../api/jobs';
 import { ErrorBox } from '../components/error-box';
 import { formatMs } from '../components/format';
@@ -11,6 +11,7 @@ import { DiagnosticsPanel } from './diagnostics-panel';
 import { FileField } from './file-field';
 import { SSL_MODE_CHOICES } from './ssl-modes';
 import { defaultConnectionName } from './connection-name';
+import { passwordPlaceholder } from './password-placeholder';
 
 interface Draft {
   id?: string;
@@ -244,7 +245,7 @@ export function ConnectionsView() {
                       <label className="field"><span>User</span><input type="text" value={draft.user} onChange={(e) => set({ user: e.target.value })} /></label>
                       <label className="field">
                         <span>Password</span>
-                        <input type="password" value={draft.password} placeholder={selected?.hasPassword ? '(stored — type to replace)' : ''} onChange={(e) => set({ password: e.target.value })} />
+                        <input type="password" value={draft.password} placeholder={passwordPlaceholder(selected, transport)} onChange={(e) => set({ password: e.target.value })} />
                       </label>
                     </div>
                   </div>

@@ -1,7 +1,8 @@
 /**
  * The snapshot editor's "Tenants will share" list says the same as the CLI's
  * report: extension objects that live in the template schema (lago's public
- * holds pgcrypto and unaccent) stay there and are not copied.
+ * holds pgcrypto and unaccent) stay there and are not copied; and the tenant-name
+ * check of the Provision view applies the same rules as provisioning.
  */
 import { describe, expect, it } from 'vitest';
 import { describeShared } from '../../../electron/handlers/engine-handlers.js';
@@ -26,5 +27,16 @@ describe('describeShared', () => {
 
   it('says nothing about extension members when there are none', () => {
     expect(describeShared(base, 'public').some((l) => l.includes('extension'))).toBe(false);
+  });
+});
+
+describe("the Provision view's tenant-name check", () => {
+  it('rejects the warm pool prefix, as provisioning does', async () => {
+    const { createEngineHandlers } = await import('../../../electron/handlers/engine-handlers.js');
+    const handlers = createEngineHandlers({} as Parameters<typeof createEngineHandlers>[0]);
+    const reserved = await handlers['tenant:check-name']({ name: '_tenantry_spare_abc_1' });
+    expect(reserved.valid).toBe(false);
+    expect(reserved.message).toContain('warm pool');
+    await expect(handlers['tenant:check-name']({ name: 'Acme Corp' })).resolves.toEqual({ valid: true, quoted: '"Acme Corp"' });
   });
 });
