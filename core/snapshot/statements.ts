@@ -281,6 +281,9 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
       if (!isWord(map, kind, 'on')) return;
       const target = nextToken(map, kind.end, u);
       if (isWord(map, target, 'extension')) add(analysis, text, start, end, 'comment on an extension: extensions are per database');
+      else if (options.schema === 'public' && isWord(map, target, 'schema') && nameOf(map, nextToken(map, target.end, u)) === options.schema && /\bIS\s+'standard public schema'\s*;$/i.test(text.slice(start, end))) {
+        add(analysis, text, start, end, "PostgreSQL's stock comment on the public schema: it does not describe a tenant");
+      }
       else if (isWord(map, target, 'database') || isWord(map, target, 'role') || isWord(map, target, 'tablespace')) add(analysis, text, start, end, 'comment on a cluster-wide object');
       return;
     }
@@ -322,6 +325,11 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
       const owner = mayEndWithOwnerTo(text, start, end) ? /\bOWNER\s+TO\s+("(?:[^"]|"")+"|[^\s;]+)\s*;$/i.exec(text.slice(start, end)) : null;
       if (owner) {
         const role = unquote(owner[1] ?? '');
+        if (word === 'schema' && role === 'pg_database_owner' && nameOf(map, nextToken(map, kind.end, u)) === options.schema) {
+          // The public schema's stock owner: a tenant schema belongs to the role that provisions it.
+          add(analysis, text, start, end, 'the public schema\'s stock owner pg_database_owner: a tenant belongs to the role that provisions it');
+          return;
+        }
         if (!analysis.roles.includes(role)) analysis.roles.push(role);
         if (options.stripOwner) add(analysis, text, start, end, 'OWNER TO (stripped with --no-owner): objects belong to the provisioning role');
       }
