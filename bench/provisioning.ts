@@ -54,6 +54,12 @@ export interface ProvisioningBenchOptions {
   /** Template size of the growth and memory run. */
   growthTables: number;
   maxLocksPerTransaction: number;
+  /**
+   * Run the server with PostgreSQL's durable defaults (fsync, synchronous_commit,
+   * full_page_writes on), as production servers run; BENCH_DURABLE=0 keeps the
+   * test harness's fast, non-durable settings.
+   */
+  durable: boolean;
   /** Per-tenant methods to run (the floor always runs); BENCH_METHODS=floor,pool-claim for a targeted run. */
   methods: string[];
   /** Also the batches and the step breakdown (BENCH_BATCHES=0 skips them). */
@@ -80,6 +86,7 @@ export function readProvisioningOptions(env: NodeJS.ProcessEnv, log: (line: stri
     growth: numbers(env.BENCH_GROWTH, quick ? [0, 20, 50] : [0, 200, 1000]),
     growthTables: Number(env.BENCH_GROWTH_TABLES ?? 20),
     maxLocksPerTransaction: Number(env.BENCH_MAX_LOCKS ?? 512),
+    durable: env.BENCH_DURABLE !== '0',
     methods: env.BENCH_METHODS ? ['floor', ...env.BENCH_METHODS.split(',').map((m) => m.trim())] : [],
     batches: env.BENCH_BATCHES !== '0',
     log,
@@ -598,7 +605,8 @@ export async function runProvisioningBench(opts: ProvisioningBenchOptions): Prom
   let cluster: Cluster | undefined;
   try {
     const ssl = await makeCertificate(certDir);
-    cluster = await startCluster({ ssl, conf: { max_locks_per_transaction: opts.maxLocksPerTransaction } });
+    const durability = opts.durable ? { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } : {};
+    cluster = await startCluster({ ssl, conf: { max_locks_per_transaction: opts.maxLocksPerTransaction, ...durability } });
     const client = await cluster.connect();
     const machine = await describeMachine(client);
     await client.end();
