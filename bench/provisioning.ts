@@ -605,7 +605,7 @@ export async function runProvisioningBench(opts: ProvisioningBenchOptions): Prom
   let cluster: Cluster | undefined;
   try {
     const ssl = await makeCertificate(certDir);
-    const durability = opts.durable ? { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } : {};
+    const durability: Record<string, string> = opts.durable ? { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } : {};
     cluster = await startCluster({ ssl, conf: { max_locks_per_transaction: opts.maxLocksPerTransaction, ...durability } });
     const client = await cluster.connect();
     const machine = await describeMachine(client);

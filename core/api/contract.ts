@@ -163,6 +163,8 @@ export interface TenantProgress {
   status: 'queued' | 'running' | 'created' | 'exists' | 'failed' | 'cancelled';
   elapsedMs?: number;
   error?: ErrorInfo;
+  /** How the tenant came to be: claimed from the warm pool or built from the snapshot. */
+  via?: 'pool' | 'built';
 }
 
 export interface ProvisionRequest {
@@ -265,7 +267,44 @@ export interface AppInfo {
   platform: string;
 }
 
-export type JobKind = 'dump' | 'provision' | 'diagnostics' | 'sandbox';
+export type JobKind = 'dump' | 'provision' | 'diagnostics' | 'sandbox' | 'pool';
+
+/** One spare tenant of the warm pool. */
+export interface SpareSummary {
+  schema: string;
+  /** Built from the chosen snapshot (claimable), or from another one (dropped by the next fill). */
+  matches: boolean;
+  builtAt: string;
+}
+
+/** The warm pool of a database, seen for one snapshot. */
+export interface PoolStatusInfo {
+  target: number;
+  /** Spares of this snapshot, ready to claim. */
+  ready: number;
+  /** A fill is running in this app. */
+  building: boolean;
+  /** Spares built from other snapshots (checksum mismatch). */
+  stale: number;
+  /** The chosen snapshot's checksum (first 12 hex digits). */
+  checksum: string;
+  spares: SpareSummary[];
+}
+
+/** What `pool:fill` finishes with (delivered by the `job:done` event). */
+export interface PoolFillResult {
+  built: number;
+  dropped: number;
+  /** Another session was filling the pool; nothing was done. */
+  busy: boolean;
+  elapsedMs: number;
+}
+
+export interface PoolClaimResult {
+  tenant: string;
+  spare: string;
+  elapsedMs: number;
+}
 
 /** Every channel: request and response types. */
 export interface Api {
@@ -302,6 +341,12 @@ export interface Api {
   'provision:start': { req: ProvisionRequest; res: { jobId: string } };
   'provision:verify': { req: { target: ConnectionTarget; snapshotId: string; tenant: string }; res: VerifyResult };
   'provision:history': { req: Record<string, never>; res: HistoryEntry[] };
+
+  'pool:status': { req: { target: ConnectionTarget; snapshotId: string }; res: PoolStatusInfo };
+  'pool:size': { req: { target: ConnectionTarget; size: number }; res: { target: number } };
+  'pool:fill': { req: { target: ConnectionTarget; snapshotId: string }; res: { jobId: string } };
+  'pool:empty': { req: { target: ConnectionTarget; confirm: boolean }; res: { dropped: number } };
+  'pool:claim': { req: { target: ConnectionTarget; snapshotId: string; tenant: string }; res: PoolClaimResult };
 }
 
 export type Channel = keyof Api;
@@ -352,6 +397,11 @@ export const CHANNELS = [
   'provision:start',
   'provision:verify',
   'provision:history',
+  'pool:status',
+  'pool:size',
+  'pool:fill',
+  'pool:empty',
+  'pool:claim',
 ] as const satisfies readonly Channel[];
 
 /** Checks at compile time that CHANNELS lists every channel of Api. */

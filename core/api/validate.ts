@@ -74,6 +74,11 @@ const validators: { [C in Channel]: Check<Req<C>> } = {
   }),
   'provision:verify': obj({ target, snapshotId: id, tenant: str(1000) }),
   'provision:history': empty,
+  'pool:status': obj({ target, snapshotId: id }),
+  'pool:size': obj({ target, size: int(0, 10_000) }),
+  'pool:fill': obj({ target, snapshotId: id }),
+  'pool:empty': obj({ target, confirm: bool }),
+  'pool:claim': obj({ target, snapshotId: id, tenant: str(1000) }),
 };
 
 /** Checks the channel name and the request payload; throws INVALID_REQUEST otherwise. */

@@ -19,6 +19,7 @@ import type { SecretStore } from './secrets.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { createEngineHandlers } from './engine-handlers.js';
 import { createFileHandlers } from './file-handlers.js';
+import { createPoolHandlers } from './pool-handlers.js';
 
 export const SANDBOX_CONNECTION_ID = 'sandbox';
 
@@ -107,6 +108,7 @@ export function createBackend(deps: HandlerDeps): Backend {
 
   const binaryOptions = { env: deps.env ?? process.env };
   const engine = createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile });
+  const pool = createPoolHandlers({ jobs, snapshots, history, resolveTarget });
   const files = createFileHandlers({ mode: deps.mode, pickFile: deps.pickFile, jobs, resolveTarget, binaryOptions });
 
   const handlers: Handlers = {
@@ -203,6 +205,11 @@ export function createBackend(deps: HandlerDeps): Backend {
     'provision:start': engine['provision:start'],
     'provision:verify': engine['provision:verify'],
     'provision:history': async () => history.list(),
+    'pool:status': pool['pool:status'],
+    'pool:size': pool['pool:size'],
+    'pool:fill': pool['pool:fill'],
+    'pool:empty': pool['pool:empty'],
+    'pool:claim': pool['pool:claim'],
   };
 
   return {

@@ -1,4 +1,5 @@
 import type { SchemaSummary } from '../../../core/api/contract';
+import { isReservedSchemaName } from '../../../core/pool/spare-name';
 
 /**
  * The schema the Schemas view proposes as the template when the user has not
@@ -6,9 +7,10 @@ import type { SchemaSummary } from '../../../core/api/contract';
  * (then the most other objects), with `public` winning a tie — in a database
  * that already has tenants they all copy the template, so the first schema
  * in alphabetical order ("Acme Corp") is usually a tenant, not the template.
+ * Warm pool spares (`_tenantry*`) copy the template too and are never proposed.
  */
 export function pickDefaultTemplate(schemas: SchemaSummary[]): string | undefined {
-  const candidates = schemas.filter((s) => !s.system && !s.extensionOwned);
+  const candidates = schemas.filter((s) => !s.system && !s.extensionOwned && !isReservedSchemaName(s.name));
   const named = candidates.find((s) => /template/i.test(s.name));
   if (named) return named.name;
   let best: SchemaSummary | undefined;

@@ -9,6 +9,7 @@ import { formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { formatProvisionSummary } from './provision-summary';
 import { findInvalidTenantNames, parseTenantNames } from './tenant-names';
+import { WarmPoolPanel } from './warm-pool-panel';
 
 const STATUS_CLASS: Record<TenantProgress['status'], string> = {
   queued: 'muted',
@@ -57,6 +58,9 @@ export function ProvisionView() {
   const [error, setError] = useState<ErrorInfo>();
   const [verifications, setVerifications] = useState<Record<string, VerifyResult | ErrorInfo | 'running'>>({});
   const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [poolReady, setPoolReady] = useState(0);
+  const [claims, setClaims] = useState(0);
+  const [claiming, setClaiming] = useState(false);
 
   const refresh = useCallback(() => {
     void invoke('snapshot:list', {}).then((r) => r.ok && setSnapshots(r.value));
@@ -104,6 +108,32 @@ export function ProvisionView() {
     } else {
       setError(result.error);
       setRows((list) => list.map((x) => (x.status === 'queued' || x.status === 'running' ? { ...x, status: 'cancelled' } : x)));
+    }
+    refresh();
+  }
+
+  /** One tenant: claimed from the warm pool when a spare is ready, else built from the snapshot. */
+  async function createOne(tenant: string) {
+    if (!snapshot) return;
+    if (poolReady === 0) return provision([tenant]);
+    setError(undefined);
+    setSummary(undefined);
+    setVerifications({});
+    setRows([{ tenant, status: 'running' }]);
+    setClaiming(true);
+    const r = await invoke('pool:claim', { target: target(), snapshotId: snapshot.id, tenant });
+    setClaiming(false);
+    if (!r.ok && r.error.code === 'POOL_EMPTY') return provision([tenant]);
+    setClaims((n) => n + 1);
+    if (!r.ok) {
+      const status = r.error.code === 'TENANT_EXISTS' ? 'exists' : 'failed';
+      const row: TenantProgress = { tenant, status, error: r.error };
+      setRows([row]);
+      setSummary({ tenants: [row], created: 0, failed: status === 'failed' ? 1 : 0, elapsedMs: 0 });
+    } else {
+      const row: TenantProgress = { tenant, status: 'created', elapsedMs: r.value.elapsedMs, via: 'pool' };
+      setRows([row]);
+      setSummary({ tenants: [row], created: 1, failed: 0, elapsedMs: r.value.elapsedMs });
     }
     refresh();
   }
@@ -161,6 +191,8 @@ export function ProvisionView() {
           {!snapshot ? <p className="muted">Save a snapshot in the snapshot editor first, or pick one saved earlier.</p> : null}
         </section>
 
+        {snapshot && targetId ? <WarmPoolPanel snapshotId={snapshot.id} target={target()} claims={claims} onReady={setPoolReady} /> : null}
+
         <div className="grid2">
           <section className="card" aria-label="One tenant">
             <h2>One tenant</h2>
@@ -177,9 +209,14 @@ export function ProvisionView() {
                 <span className="status-bad">{check.message}</span>
               ) : null}
             </div>
-            <button type="button" className="btn primary" style={{ marginTop: 8 }} disabled={!snapshot || !check?.valid || job !== undefined} onClick={() => void provision([name])}>
+            <button type="button" className="btn primary" style={{ marginTop: 8 }} disabled={!snapshot || !check?.valid || job !== undefined || claiming} onClick={() => void createOne(name)}>
               Create tenant
             </button>
+            {snapshot && poolReady > 0 ? (
+              <span className="muted" style={{ fontSize: 12, marginLeft: 8 }}>
+                claims a spare from the warm pool
+              </span>
+            ) : null}
           </section>
           <section className="card" aria-label="Many tenants">
             <h2>Many tenants</h2>
@@ -274,6 +311,12 @@ export function ProvisionView() {
                         <td className="mono">{r.tenant}</td>
                         <td className={STATUS_CLASS[r.status]}>
                           {r.status === 'running' ? <span className="dot busy" /> : null} {r.status}
+                          {r.status === 'created' && r.elapsedMs !== undefined ? (
+                            <span className="muted" style={{ fontSize: 12 }}>
+                              {' '}
+                              · {r.via === 'pool' ? 'claimed from pool' : 'built'} in {formatMs(r.elapsedMs)}
+                            </span>
+                          ) : null}
                           {r.error ? (
                             <div style={{ fontSize: 12 }}>
                               {r.error.userMessage}

@@ -6,6 +6,7 @@ import { watchJob } from '../api/jobs';
 import { ErrorBox } from '../components/error-box';
 import { formatBytes, formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
+import { isReservedSchemaName } from '../../../core/pool/spare-name';
 import { pickDefaultTemplate } from './pick-template';
 
 export function SchemasView() {
@@ -62,7 +63,8 @@ export function SchemasView() {
     setDump(result.value);
   }
 
-  const shown = schemas.filter((s) => showSystem || (!s.system && !s.extensionOwned));
+  // Warm pool spares (`_tenantry*`) are never a template: hidden, or shown dimmed with the system schemas.
+  const shown = schemas.filter((s) => showSystem || (!s.system && !s.extensionOwned && !isReservedSchemaName(s.name)));
   return (
     <>
       <header className="view-header">
@@ -125,13 +127,15 @@ export function SchemasView() {
                   </tr>
                 </thead>
                 <tbody>
-                  {shown.map((s) => (
-                    <tr key={s.name} className={`clickable ${s.name === template ? 'selected' : ''}`} onClick={() => setTemplate(s.name)}>
+                  {shown.map((s) => {
+                    const pool = isReservedSchemaName(s.name);
+                    return (
+                    <tr key={s.name} className={pool ? 'muted' : `clickable ${s.name === template ? 'selected' : ''}`} onClick={pool ? undefined : () => setTemplate(s.name)} title={pool ? 'A spare tenant of the warm pool: not a template' : undefined}>
                       <td>
-                        <input type="radio" name="template" aria-label={`Template ${s.name}`} checked={s.name === template} onChange={() => setTemplate(s.name)} />
+                        <input type="radio" name="template" aria-label={`Template ${s.name}`} disabled={pool} checked={!pool && s.name === template} onChange={() => setTemplate(s.name)} />
                       </td>
                       <td className="mono">
-                        {s.name} {s.system ? <span className="pill">system</span> : null} {s.extensionOwned ? <span className="pill">extension</span> : null}
+                        {s.name} {s.system ? <span className="pill">system</span> : null} {s.extensionOwned ? <span className="pill">extension</span> : null} {pool ? <span className="pill">warm pool</span> : null}
                       </td>
                       <td>{s.owner}</td>
                       <td className="num">{s.tables}</td>
@@ -140,7 +144,8 @@ export function SchemasView() {
                       <td className="num">{s.sequences}</td>
                       <td className="num">{formatBytes(s.sizeBytes)}</td>
                     </tr>
-                  ))}
+                    );
+                  })}
                 </tbody>
               </table>
             </section>

@@ -175,6 +175,39 @@ export class ProvisionPage {
     return (await summary.textContent()) ?? '';
   }
 
+  /** The warm pool panel's "N of K spares ready" text. */
+  poolStatus(): Locator {
+    return this.page.getByRole('status', { name: 'Warm pool status' });
+  }
+
+  async setPoolSize(size: number): Promise<void> {
+    const field = this.page.getByRole('spinbutton', { name: 'Pool size' });
+    await field.fill(String(size));
+    await field.press('Enter');
+    await this.poolStatus().filter({ hasText: new RegExp(`of ${size} spares? ready`) }).waitFor({ timeout: LONG });
+  }
+
+  async fillPool(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Fill pool', exact: true }).click();
+  }
+
+  /** Waits until the pool reports `ready` spares of this snapshot. */
+  async waitForPoolReady(ready: number): Promise<void> {
+    await this.poolStatus().filter({ hasText: new RegExp(`^\\s*${ready} of \\d+ spares? ready`) }).waitFor({ timeout: LONG });
+  }
+
+  async emptyPool(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Empty pool', exact: true }).click();
+    await this.page.getByRole('button', { name: 'Confirm empty', exact: true }).click();
+  }
+
+  async createTenant(name: string): Promise<void> {
+    await this.typeTenantName(name);
+    const button = this.page.getByRole('button', { name: 'Create tenant', exact: true });
+    await expectEnabled(button);
+    await button.click();
+  }
+
   tenantRow(tenant: string): Locator {
     return this.page.locator(`tr[data-tenant="${tenant}"]`);
   }
@@ -184,5 +217,13 @@ export class ProvisionPage {
     const result = this.page.getByRole('status', { name: `Verification of ${tenant}` }).or(this.page.getByRole('alert').filter({ hasText: 'Verification failed' }));
     await result.first().waitFor({ timeout: LONG });
     return result.first();
+  }
+}
+
+async function expectEnabled(locator: Locator): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (await locator.isDisabled()) {
+    if (Date.now() > until) throw new Error('The button stayed disabled.');
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -34,9 +34,9 @@ describe("the Provision view's tenant-name check", () => {
   it('rejects the warm pool prefix, as provisioning does', async () => {
     const { createEngineHandlers } = await import('../../../electron/handlers/engine-handlers.js');
     const handlers = createEngineHandlers({} as Parameters<typeof createEngineHandlers>[0]);
-    const reserved = await handlers['tenant:check-name']({ name: '_tenantry_spare_abc_1' });
+    const reserved = await handlers['tenant:check-name']({ name: '_tenantry_spare_abc_1' }, { transport: 'http' });
     expect(reserved.valid).toBe(false);
     expect(reserved.message).toContain('warm pool');
-    await expect(handlers['tenant:check-name']({ name: 'Acme Corp' })).resolves.toEqual({ valid: true, quoted: '"Acme Corp"' });
+    await expect(handlers['tenant:check-name']({ name: 'Acme Corp' }, { transport: 'http' })).resolves.toEqual({ valid: true, quoted: '"Acme Corp"' });
   });
 });

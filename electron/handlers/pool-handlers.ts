@@ -1,0 +1,131 @@
+/**
+ * Handlers over the warm pool (electron/services/warm-pool.ts): inspect, size,
+ * fill (a job with one progress event per built spare), empty (only with an
+ * explicit confirmation) and claim a spare for a tenant.
+ */
+import type pg from 'pg';
+import type { ConnectionTarget, Handlers, PoolFillResult } from '../../core/api/contract.js';
+import type { ConnectionProfile } from '../../core/connection/profile.js';
+import { TenantryError } from '../../core/errors.js';
+import { parseSnapshot } from '../../core/snapshot/format.js';
+import { createPool } from '../services/catalog/connect.js';
+import { POOL_SCHEMA } from '../../core/pool/spare-name.js';
+import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../services/warm-pool.js';
+import { toPoolSnapshot } from '../services/warm-pool-snapshot.js';
+import type { HistoryStore } from './history-store.js';
+import type { JobRegistry } from './jobs.js';
+import type { SnapshotStore } from './snapshot-store.js';
+
+export interface PoolDeps {
+  jobs: JobRegistry;
+  snapshots: SnapshotStore;
+  history: HistoryStore;
+  resolveTarget(target: ConnectionTarget): Promise<{ name: string; profile: ConnectionProfile }>;
+}
+
+type PoolHandlers = Pick<Handlers, 'pool:status' | 'pool:size' | 'pool:fill' | 'pool:empty' | 'pool:claim'>;
+
+/** Where a pool lives: one per database of a server. */
+function poolKey(profile: ConnectionProfile): string {
+  return `${profile.host ?? ''}:${profile.port ?? ''}/${profile.database ?? ''}`;
+}
+
+/** Whether the warm pool's bookkeeping table exists in the database. */
+async function hasPoolSchema(db: pg.Pool): Promise<boolean> {
+  const { rows } = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(pg_catalog.quote_ident($1) || '.pool_config') IS NOT NULL AS ok`, [POOL_SCHEMA]);
+  return rows[0]?.ok === true;
+}
+
+/** Builds the warm pool handlers. */
+export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
+  /** Databases with a fill running in this app. */
+  const filling = new Set<string>();
+  /** Parsed pool snapshots by snapshot id and checksum (parsing a large snapshot is not free). */
+  const parsed = new Map<string, { text: string; snapshot: PoolSnapshot }>();
+
+  function loadSnapshot(snapshotId: string): { name: string; snapshot: PoolSnapshot } {
+    const { info, text } = deps.snapshots.read(snapshotId);
+    let entry = parsed.get(snapshotId);
+    if (!entry || entry.text !== text) {
+      entry = { text, snapshot: toPoolSnapshot(parseSnapshot(text)) };
+      if (parsed.size > 8) parsed.clear();
+      parsed.set(snapshotId, entry);
+    }
+    return { name: info.name, snapshot: entry.snapshot };
+  }
+
+  async function withDb<T>(profile: ConnectionProfile, work: (db: pg.Pool) => Promise<T>): Promise<T> {
+    const db = await createPool(profile, 2);
+    try {
+      return await work(db);
+    } finally {
+      await db.end();
+    }
+  }
+
+  return {
+    async 'pool:status'({ target, snapshotId }) {
+      const { snapshot } = loadSnapshot(snapshotId);
+      const { profile } = await deps.resolveTarget(target);
+      // Looking must not create anything: without the bookkeeping schema the pool is simply empty (and read-only roles see that, not an error).
+      const status = await withDb(profile, async (db) => ((await hasPoolSchema(db)) ? readPoolStatus(db, snapshot.checksum) : { target: 0, ready: [], stale: [] }));
+      const spares = [
+        ...status.ready.map((s) => ({ schema: s.schema, matches: true, builtAt: s.builtAt.toISOString() })),
+        ...status.stale.map((s) => ({ schema: s.schema, matches: false, builtAt: s.builtAt.toISOString() })),
+      ];
+      return { target: status.target, ready: status.ready.length, stale: status.stale.length, building: filling.has(poolKey(profile)), checksum: snapshot.checksum.slice(0, 12), spares };
+    },
+    async 'pool:size'({ target, size }) {
+      const { profile } = await deps.resolveTarget(target);
+      await withDb(profile, (db) => setPoolTarget(db, size));
+      return { target: size };
+    },
+    async 'pool:fill'({ target, snapshotId }) {
+      const { snapshot } = loadSnapshot(snapshotId);
+      const { profile } = await deps.resolveTarget(target);
+      const key = poolKey(profile);
+      if (filling.has(key)) throw new TenantryError('INVALID_REQUEST', 'The warm pool of this database is being filled already; wait for it to finish.');
+      filling.add(key);
+      try {
+        const jobId = deps.jobs.start('pool', async (ctx): Promise<PoolFillResult> => {
+          const started = performance.now();
+          try {
+            return await withDb(profile, async (db) => {
+              const status = await readPoolStatus(db, snapshot.checksum);
+              const total = Math.max(0, status.target - status.ready.length);
+              let done = 0;
+              ctx.progress({ message: `Building ${total} spare(s)…`, done, total });
+              const result = await fillPool(db, snapshot, {
+                signal: ctx.signal,
+                onBuilt: (schema) => ctx.progress({ message: `Built ${schema}.`, done: ++done, total }),
+              });
+              if (ctx.signal.aborted) throw new TenantryError('CANCELLED', 'Cancelled.');
+              return { built: result.built.length, dropped: result.dropped.length, busy: result.busy, elapsedMs: Math.round(performance.now() - started) };
+            });
+          } finally {
+            filling.delete(key);
+          }
+        });
+        return { jobId };
+      } catch (error) {
+        filling.delete(key);
+        throw error;
+      }
+    },
+    async 'pool:empty'({ target, confirm }) {
+      if (!confirm) throw new TenantryError('CONFIRMATION_REQUIRED', 'Emptying the warm pool drops every spare tenant schema. Confirm to go ahead.');
+      const { profile } = await deps.resolveTarget(target);
+      if (filling.has(poolKey(profile))) throw new TenantryError('INVALID_REQUEST', 'The warm pool is being filled; wait for it to finish before emptying it.');
+      const dropped = await withDb(profile, (db) => emptyPool(db));
+      return { dropped: dropped.length };
+    },
+    async 'pool:claim'({ target, snapshotId, tenant }) {
+      const { name: snapshotName, snapshot } = loadSnapshot(snapshotId);
+      const { name: connectionName, profile } = await deps.resolveTarget(target);
+      const result = await withDb(profile, (db) => claimSpare(db, snapshot, tenant));
+      const elapsedMs = Math.round(result.ms * 10) / 10;
+      deps.history.add([{ tenant, connectionName, database: profile.database ?? '', snapshotName, status: 'created', at: new Date().toISOString(), elapsedMs }]);
+      return { tenant: result.tenant, spare: result.spare, elapsedMs };
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ConnectionTarget, PoolFillResult, PoolStatusInfo } from '../../../core/api/contract';
+import type { ErrorInfo } from '../../../core/errors';
+import { invoke } from '../api/client';
+import { watchJob } from '../api/jobs';
+import { ErrorBox } from '../components/error-box';
+import { formatMs } from '../components/format';
+
+export interface WarmPoolPanelProps {
+  snapshotId: string;
+  target: ConnectionTarget;
+  /** Bumped by the parent after a claim: the panel re-reads the status and refills. */
+  claims: number;
+  /** Tells the parent how many spares of this snapshot are ready to claim. */
+  onReady(ready: number): void;
+}
+
+/**
+ * The warm pool of the target database for the chosen snapshot: ready spares
+ * against the target size, the size field, Fill and Empty (with an inline
+ * confirmation). After a claim it refills the pool in the background.
+ */
+export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolPanelProps) {
+  const [status, setStatus] = useState<PoolStatusInfo>();
+  const [size, setSize] = useState<number>();
+  const [fill, setFill] = useState<{ jobId: string; done: number; total: number }>();
+  const [note, setNote] = useState<string>();
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<ErrorInfo>();
+  const filling = useRef(false);
+  const targetKey = JSON.stringify(target);
+
+  const refresh = useCallback(async () => {
+    const r = await invoke('pool:status', { target: JSON.parse(targetKey) as ConnectionTarget, snapshotId });
+    if (!r.ok) {
+      setStatus(undefined);
+      onReady(0);
+      return setError(r.error);
+    }
+    setStatus(r.value);
+    setSize((s) => s ?? r.value.target);
+    onReady(r.value.ready);
+  }, [snapshotId, targetKey, onReady]);
+
+  useEffect(() => {
+    setError(undefined);
+    setSize(undefined);
+    setNote(undefined);
+    void refresh();
+  }, [refresh]);
+
+  async function saveSize(): Promise<boolean> {
+    if (size === undefined || size === status?.target) return true;
+    const r = await invoke('pool:size', { target, size });
+    if (!r.ok) {
+      setError(r.error);
+      return false;
+    }
+    await refresh();
+    return true;
+  }
+
+  const fillPool = useCallback(async () => {
+    if (filling.current) return;
+    filling.current = true;
+    try {
+      await runFill();
+    } finally {
+      filling.current = false;
+    }
+  }, [snapshotId, targetKey, refresh]);
+
+  async function runFill() {
+    setError(undefined);
+    setNote(undefined);
+    const r = await invoke('pool:fill', { target: JSON.parse(targetKey) as ConnectionTarget, snapshotId });
+    if (!r.ok) return setError(r.error);
+    setFill({ jobId: r.value.jobId, done: 0, total: 0 });
+    const result = await watchJob<PoolFillResult>(r.value.jobId, {
+      onProgress: (p) => {
+        setFill((f) => (f && p.done !== undefined ? { ...f, done: p.done, total: p.total ?? f.total } : f));
+        if (p.done) void refresh();
+      },
+    });
+    setFill(undefined);
+    if (result.ok) {
+      const v = result.value;
+      setNote(v.busy ? 'Another session is filling this pool; nothing was done.' : `Built ${v.built} spare(s)${v.dropped ? `, dropped ${v.dropped} stale` : ''} in ${formatMs(v.elapsedMs)}.`);
+    } else setError(result.error);
+    await refresh();
+  }
+
+  // A claim took a spare: show it gone at once, then build its replacement.
+  useEffect(() => {
+    if (claims === 0) return;
+    void refresh().then(() => fillPool());
+  }, [claims]); // only on a new claim, not when the callbacks change
+
+  async function empty() {
+    setConfirming(false);
+    setError(undefined);
+    const r = await invoke('pool:empty', { target, confirm: true });
+    if (!r.ok) setError(r.error);
+    else setNote(`Dropped ${r.value.dropped} spare(s).`);
+    await refresh();
+  }
+
+  const ready = status?.ready ?? 0;
+  const total = status?.spares.length ?? 0;
+  return (
+    <section className="card" aria-label="Warm pool">
+      <div className="row">
+        <h2 style={{ margin: 0 }}>Warm pool</h2>
+        <span className="muted" style={{ fontSize: 12 }}>
+          Spare tenants built ahead from this snapshot; “Create tenant” claims one in milliseconds.
+        </span>
+      </div>
+      <div className="row" style={{ marginTop: 10 }}>
+        <span role="status" aria-label="Warm pool status" className={`pill ${status && ready >= status.target && status.target > 0 ? 'status-ok' : ''}`}>
+          {fill || status?.building ? <span className="dot busy" /> : null}
+          {status ? `${ready} of ${status.target} spare${status.target === 1 ? '' : 's'} ready` : 'Pool status unknown'}
+        </span>
+        {status && status.stale > 0 ? (
+          <span className="pill status-warn" title="Built from another snapshot (checksum differs); the next fill drops them.">
+            {status.stale} stale
+          </span>
+        ) : null}
+        {status ? (
+          <span className="muted mono" style={{ fontSize: 12 }} title="Spares match this snapshot's checksum">
+            snapshot {status.checksum}
+          </span>
+        ) : null}
+        <span className="grow" />
+        <label className="row" style={{ gap: 6, fontSize: 12 }}>
+          Pool size
+          <input
+            type="number"
+            aria-label="Pool size"
+            min={0}
+            max={10000}
+            value={size ?? ''}
+            style={{ width: 72 }}
+            onChange={(e) => setSize(e.target.value === '' ? undefined : Math.min(10_000, Math.max(0, Math.floor(Number(e.target.value) || 0))))}
+            onBlur={() => void saveSize()}
+            onKeyDown={(e) => e.key === 'Enter' && void saveSize()}
+          />
+        </label>
+        <button type="button" className="btn" disabled={fill !== undefined || !status || status.building} onClick={() => void saveSize().then((ok) => (ok ? fillPool() : undefined))}>
+          Fill pool
+        </button>
+        {confirming ? (
+          <>
+            <span style={{ fontSize: 12 }}>Drop {total} spare schema{total === 1 ? '' : 's'}?</span>
+            <button type="button" className="btn danger" onClick={() => void empty()}>
+              Confirm empty
+            </button>
+            <button type="button" className="btn" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </>
+        ) : (
+          <button type="button" className="btn danger" disabled={fill !== undefined || total === 0} onClick={() => setConfirming(true)}>
+            Empty pool
+          </button>
+        )}
+      </div>
+      {fill ? (
+        <div className="row" style={{ marginTop: 10 }}>
+          <progress aria-label="Pool fill progress" value={fill.done} max={Math.max(fill.total, 1)} />
+          <span className="mono muted">
+            {fill.done}/{fill.total}
+          </span>
+          <button type="button" className="btn small" onClick={() => void invoke('job:cancel', { jobId: fill.jobId })}>
+            Stop
+          </button>
+        </div>
+      ) : null}
+      {note ? (
+        <p className="muted" style={{ fontSize: 12, margin: '8px 0 0' }}>
+          {note}
+        </p>
+      ) : null}
+      {status && total > 0 ? (
+        <details style={{ marginTop: 8, fontSize: 12 }}>
+          <summary>Spares ({total})</summary>
+          <ul className="mono" style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+            {status.spares.map((s) => (
+              <li key={s.schema} className={s.matches ? '' : 'status-warn'}>
+                {s.schema} — built {s.builtAt.slice(0, 19).replace('T', ' ')}
+                {s.matches ? '' : ' (other snapshot)'}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {error ? <ErrorBox error={error} title="Warm pool" /> : null}
+    </section>
+  );
+}
