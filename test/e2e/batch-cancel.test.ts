@@ -42,7 +42,7 @@ describe.skipIf(!hasChromium())('batch provisioning: cancel and retry (web mode)
     const names = Array.from({ length: 40 }, (_, i) => `customer_${String(i + 1).padStart(2, '0')}`);
     await page.getByRole('spinbutton', { name: 'Concurrency' }).fill('1');
     await ui.provision.createTenants(names);
-    await page.locator('tr[data-tenant] td', { hasText: /^ ?created$/ }).first().waitFor();
+    await page.locator('tr[data-tenant] td', { hasText: /^ ?created\b/ }).first().waitFor();
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     const summary = await ui.provision.waitForSummary();
     const created = Number(/(\d+) created/.exec(summary)?.[1]);
