@@ -69,50 +69,17 @@ export function utf8Length(text: string): number {
  * 64 KiB chunks through one reused buffer (no copy of the whole text as bytes).
  */
 export function sha256Hex(text: string): string {
-  const encoder = nativeEncoder();
-  if (encoder !== undefined) return sha256WithEncoder(text, encoder);
-  const h = initialHash();
-  const w = new Int32Array(64);
-  const buf = new Uint8Array(CHUNK + 8);
-  let fill = 0;
-  let total = 0;
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    while (i < n && fill <= CHUNK - 4) {
-      let c = text.charCodeAt(i++);
-      if (c < 0x80) {
-        buf[fill++] = c;
-      } else if (c < 0x800) {
-        buf[fill++] = 0xc0 | (c >> 6);
-        buf[fill++] = 0x80 | (c & 63);
-      } else {
-        if (c >= 0xd800 && c <= 0xdfff) {
-          const d = i < n ? text.charCodeAt(i) : 0;
-          if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-            i++;
-            buf[fill++] = 0xf0 | (c >> 18);
-            buf[fill++] = 0x80 | ((c >> 12) & 63);
-            buf[fill++] = 0x80 | ((c >> 6) & 63);
-            buf[fill++] = 0x80 | (c & 63);
-            continue;
-          }
-          c = 0xfffd;
-        }
-        buf[fill++] = 0xe0 | (c >> 12);
-        buf[fill++] = 0x80 | ((c >> 6) & 63);
-        buf[fill++] = 0x80 | (c & 63);
-      }
-    }
-    const full = fill & ~63;
-    hashBlocks(h, w, buf, 0, full);
-    total += full;
-    buf.copyWithin(0, full, fill);
-    fill -= full;
-  }
-  return finish(h, w, buf.subarray(0, fill), total + fill);
+  return sha256WithEncoder(text, nativeEncoder() ?? plainEncoder);
 }
+
+/** encodeInto over encodeUtf8, for runtimes without a TextEncoder (slices never split a surrogate pair). */
+const plainEncoder: Utf8Encoder = {
+  encodeInto(source, destination) {
+    const bytes = encodeUtf8(source);
+    destination.set(bytes);
+    return { read: source.length, written: bytes.length };
+  },
+};
 
 const CHUNK = 65536;
 
