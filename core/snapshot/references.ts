@@ -60,11 +60,58 @@ export interface SchemaReference extends ReferenceSite {
   context: string;
 }
 
-/** References in compact form (parallel arrays, no object per reference): what templating uses. */
+/** References in compact form (parallel typed arrays, no object per reference): what templating uses. */
 export interface ReferenceList {
-  starts: number[];
-  ends: number[];
-  sites: ReferenceSite[];
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Each reference's site, as an index into siteTable. */
+  siteIds: Int32Array;
+  /** The distinct sites, shared by the references of one kind in one context. */
+  siteTable: ReferenceSite[];
+}
+
+/** The site of reference i. */
+export function siteOf(list: ReferenceList, i: number): ReferenceSite {
+  return list.siteTable[list.siteIds[i] as number] as ReferenceSite;
+}
+
+/** A growable reference list (typed arrays: no garbage per reference on large dumps). */
+class RefBuffer {
+  starts: Int32Array = new Int32Array(256);
+  ends: Int32Array = new Int32Array(256);
+  siteIds: Int32Array = new Int32Array(256);
+  count = 0;
+
+  push(s: number, e: number, site: number): number {
+    const n = this.count;
+    if (n === this.starts.length) {
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+      this.siteIds = grow(this.siteIds);
+    }
+    this.starts[n] = s;
+    this.ends[n] = e;
+    this.siteIds[n] = site;
+    this.count = n + 1;
+    return n;
+  }
+}
+
+/** A growable list of integers. */
+class IntList {
+  items: Int32Array = new Int32Array(256);
+  count = 0;
+
+  push(v: number): void {
+    if (this.count === this.items.length) this.items = grow(this.items);
+    this.items[this.count++] = v;
+  }
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 export interface FindReferencesOptions {
@@ -91,13 +138,13 @@ interface Context {
   inBody: boolean;
   /** Inside a string that a body executes (dynamic SQL). */
   dynamic: boolean;
-  /** Interned sites and wrapper lists of this context, so references share them. */
-  sites: Map<number, ReferenceSite>;
+  /** Interned sites (key → index into the site table) and wrapper lists of this context, so references share them. */
+  sites: Map<number, number>;
   local: (Wrapper[] | undefined)[];
   lastKey: number;
-  lastSite: ReferenceSite | undefined;
-  /** The site of a plain `S.x` identifier in this context (the most common reference). */
-  identifierSite: ReferenceSite | undefined;
+  lastSite: number;
+  /** The site of a plain `S.x` identifier in this context (the most common reference), -1 until met. */
+  identifierSite: number;
 }
 
 /** The wrapper a site adds to its context's: none, a '' literal, an E'' literal, a -- comment, a block comment. */
@@ -112,7 +159,7 @@ const KIND_CODES: Record<ReferenceKind, number> = { identifier: 0, 'name-literal
 const QUOTING_CODES: Record<ReferenceSite['quoting'], number> = { identifier: 0, 'qualified-name-literal': 1, 'bare-name-literal': 2, 'search-path-literal': 3, comment: 4 };
 
 function newContext(wrappers: Wrapper[], inBody: boolean, dynamic: boolean): Context {
-  return { wrappers, inBody, dynamic, sites: new Map(), local: [], lastKey: -1, lastSite: undefined, identifierSite: undefined };
+  return { wrappers, inBody, dynamic, sites: new Map(), local: [], lastKey: -1, lastSite: -1, identifierSite: -1 };
 }
 
 function wrappersFor(ctx: Context, local: Local): Wrapper[] {
@@ -132,6 +179,7 @@ interface Finder {
   /** Whether an unquoted identifier can equal the schema (the name is its own lower-case fold). */
   foldable: boolean;
   extensionObjects: Set<string>;
+  hasExtensionObjects: boolean;
   /** The same names grouped by length. */
   extensionByLength: string[][];
   /** First characters (ASCII, both cases) of those names; nonAscii when one starts with a non-ASCII character. */
@@ -144,13 +192,13 @@ interface Finder {
   searchPathStored: boolean;
   definiteNames: Set<string>;
   /** Indexes (into starts) of `S.x` references that may be columns of a table named S. */
-  candidates: number[];
+  candidates: IntList;
   /** The region map of each candidate (by index into candidates) that is not in the top-level map (most are). */
   candidateMaps: Map<number, RegionMap>;
   topMap: RegionMap | undefined;
-  starts: number[];
-  ends: number[];
-  sites: ReferenceSite[];
+  refs: RefBuffer;
+  /** The distinct sites (shared with the finders of undoubled literals). */
+  siteTable: ReferenceSite[];
   /** The schema name, global (and case-insensitive when foldable). */
   re: RegExp;
   /** The same, also matching "schema". */
@@ -190,6 +238,7 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
     re: new RegExp(escapeRegExp(schema), foldable ? 'gi' : 'g'),
     reText: new RegExp(`"${escapeRegExp(schema)}"|${escapeRegExp(schema)}`, foldable ? 'gi' : 'g'),
     extensionObjects,
+    hasExtensionObjects: extensionObjects.size > 0,
     extensionByLength,
     extensionFirst,
     extensionNonAscii,
@@ -197,20 +246,20 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
     relationNamedLikeSchema: catalog ? catalog.objects.relations.includes(schema) : false,
     searchPathStored: false,
     definiteNames: new Set(),
-    candidates: [],
+    candidates: new IntList(),
     candidateMaps: new Map(),
     topMap: undefined,
-    starts: [],
-    ends: [],
-    sites: [],
+    refs: new RefBuffer(),
+    siteTable: [],
     a: newNearToken(),
     b: newNearToken(),
   };
   const map = regions ?? mapRegions(sql);
   finder.topMap = map;
   findInRange(finder, map, newContext([], false, false));
-  const list: ReferenceList = { starts: finder.starts, ends: finder.ends, sites: finder.sites };
-  if (finder.relationNamedLikeSchema && finder.candidates.length > 0) dropColumnLookalikes(finder, list);
+  const refs = finder.refs;
+  const list: ReferenceList = { starts: refs.starts.slice(0, refs.count), ends: refs.ends.slice(0, refs.count), siteIds: refs.siteIds.slice(0, refs.count), siteTable: finder.siteTable };
+  if (finder.relationNamedLikeSchema && finder.candidates.count > 0) dropColumnLookalikes(finder, list);
   sortIfNeeded(list);
   return list;
 }
@@ -221,12 +270,12 @@ function sortIfNeeded(list: ReferenceList): void {
   let sorted = true;
   for (let i = 1; i < starts.length && sorted; i++) if ((starts[i] as number) < (starts[i - 1] as number)) sorted = false;
   if (sorted) return;
-  const order = starts.map((_, i) => i).sort((x, y) => (starts[x] as number) - (starts[y] as number));
+  const order = Array.from(starts, (_, i) => i).sort((x, y) => (starts[x] as number) - (starts[y] as number));
   const ends = list.ends;
-  const sites = list.sites;
-  list.starts = order.map((i) => starts[i] as number);
-  list.ends = order.map((i) => ends[i] as number);
-  list.sites = order.map((i) => sites[i] as ReferenceSite);
+  const siteIds = list.siteIds;
+  list.starts = Int32Array.from(order, (i) => starts[i] as number);
+  list.ends = Int32Array.from(order, (i) => ends[i] as number);
+  list.siteIds = Int32Array.from(order, (i) => siteIds[i] as number);
 }
 
 function isPlainIdentifier(name: string): boolean {
@@ -354,11 +403,11 @@ function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: 
       }
       return;
     }
-    if (f.extensionObjects.size > 0 && isExtensionObject(f, map.text, y.kind === W.word ? y.start : y.start + 1, y.kind === W.word ? y.end : y.end - 1, y.kind === W.word)) return;
+    if (f.hasExtensionObjects && isExtensionObject(f, map.text, y.kind === W.word ? y.start : y.start + 1, y.kind === W.word ? y.end : y.end - 1, y.kind === W.word)) return;
     const ref = pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
     // Whether `S.x` could be a column of a table named S is decided at the end, and only if such a table shows up.
     f.candidates.push(ref);
-    if (map !== f.topMap) f.candidateMaps.set(f.candidates.length - 1, map);
+    if (map !== f.topMap) f.candidateMaps.set(f.candidates.count - 1, map);
     return;
   }
   if (afterDot) {
@@ -394,24 +443,21 @@ function qualifiedFastPath(f: Finder, map: RegionMap, s: number, e: number, ctx:
     // A dot, a line end (a comment may end there) or the end of a quoted token or comment: ask the slow path.
     if (c === 46 || c === 10 || c === 13 || c === 39 || c === 34 || c === 36 || c === 47) return false;
   }
-  if (f.extensionObjects.size > 0 && (n >= 128 ? f.extensionNonAscii : f.extensionFirst[n] === 1)) {
+  if (f.hasExtensionObjects && (n >= 128 ? f.extensionNonAscii : f.extensionFirst[n] === 1)) {
     let y = e + 2;
     while (y < map.to && isIdentifierPart(text.charCodeAt(y))) y++;
     if (isExtensionObject(f, text, e + 1, y, true)) return true;
   }
   // The hot path: the context's plain identifier site is cached on the context.
-  const site = ctx.identifierSite;
-  if (site === undefined) {
-    pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
-    ctx.identifierSite = f.sites[f.sites.length - 1] as ReferenceSite;
+  let ref: number;
+  if (ctx.identifierSite === -1) {
+    ref = pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
+    ctx.identifierSite = f.refs.siteIds[ref] as number;
   } else {
-    f.starts.push(s);
-    f.ends.push(e);
-    f.sites.push(site);
+    ref = f.refs.push(s, e, ctx.identifierSite);
   }
-  const ref = f.starts.length - 1;
   f.candidates.push(ref);
-  if (map !== f.topMap) f.candidateMaps.set(f.candidates.length - 1, map);
+  if (map !== f.topMap) f.candidateMaps.set(f.candidates.count - 1, map);
   return true;
 }
 
@@ -456,19 +502,17 @@ function pushRef(f: Finder, s: number, e: number, kind: ReferenceKind, form: Nam
   // Kept as text in the catalog: anything in a body (prosrc), or a function's SET search_path (proconfig).
   const storedAsText = ctx.inBody || stored;
   const key = ((((KIND_CODES[kind] * 8 + QUOTING_CODES[quoting]) * 8 + local) * 2 + (form === 'name' ? 1 : 0)) * 2 + (storedAsText ? 1 : 0)) * 2 + (machineWritten ? 1 : 0);
-  let site = ctx.lastKey === key ? ctx.lastSite : ctx.sites.get(key);
-  if (site === undefined) {
+  let site = ctx.lastKey === key ? ctx.lastSite : (ctx.sites.get(key) ?? -1);
+  if (site === -1) {
     // pg_dump's own header comments are safe to replace: no human wrote them.
     const needsReview = kind === 'dynamic-sql' || (kind === 'comment' && !machineWritten);
-    site = { kind, needsReview, form, wrappers: wrappersFor(ctx, local), quoting, inBody: ctx.inBody, storedAsText };
+    site = f.siteTable.length;
+    f.siteTable.push({ kind, needsReview, form, wrappers: wrappersFor(ctx, local), quoting, inBody: ctx.inBody, storedAsText });
     ctx.sites.set(key, site);
   }
   ctx.lastKey = key;
   ctx.lastSite = site;
-  f.starts.push(s);
-  f.ends.push(e);
-  f.sites.push(site);
-  return f.starts.length - 1;
+  return f.refs.push(s, e, site);
 }
 
 /** A string literal in code: a name literal, a search_path value, a body, dynamic SQL, or data. */
@@ -585,7 +629,8 @@ function dynamicString(f: Finder, text: string, cs: number, ce: number, style: '
   }
   if (style === 'escape' && text.lastIndexOf('\\', ce) >= cs) return; // escapes make the raw text unreliable
   const inner = newContext(wrappersFor(ctx, wrappers), true, true);
-  const mark = f.starts.length;
+  const mark = f.refs.count;
+  const candidateMark = f.candidates.count;
   let ok: boolean;
   if (style === 'standard' && text.slice(cs, ce).includes("''")) {
     // 'SELECT nextval(''tmpl.s'')': the inner literal is a literal inside this one; escapes then apply twice.
@@ -600,9 +645,8 @@ function dynamicString(f: Finder, text: string, cs: number, ce: number, style: '
   }
   if (!ok) {
     // Not lexable as SQL on its own (a fragment such as 'select ''' || x): fall back to the text.
-    f.starts.length = mark;
-    f.ends.length = mark;
-    f.sites.length = mark;
+    f.refs.count = mark;
+    f.candidates.count = candidateMark;
     textualQualified(f, text, cs, ce, 'dynamic-sql', wrappers, ctx);
   }
 }
@@ -621,17 +665,14 @@ function findInUndoubled(f: Finder, text: string, cs: number, ce: number, ctx: C
     if (text.charCodeAt(i) === 39) i++;
   }
   origin.push(ce);
-  const inner: Finder = { ...f, starts: [], ends: [], sites: [], candidates: [], candidateMaps: new Map(), topMap: undefined };
+  const inner: Finder = { ...f, refs: new RefBuffer(), candidates: new IntList(), candidateMaps: new Map(), topMap: undefined };
   try {
     findInRange(inner, mapRegions(body), ctx);
   } catch {
     return false;
   }
-  for (let i = 0; i < inner.starts.length; i++) {
-    f.starts.push(origin[inner.starts[i] as number] as number);
-    f.ends.push(origin[inner.ends[i] as number] as number);
-    f.sites.push(inner.sites[i] as ReferenceSite);
-  }
+  const found = inner.refs;
+  for (let i = 0; i < found.count; i++) f.refs.push(origin[found.starts[i] as number] as number, origin[found.ends[i] as number] as number, found.siteIds[i] as number);
   f.relationNamedLikeSchema ||= inner.relationNamedLikeSchema;
   return true;
 }
@@ -762,8 +803,9 @@ function dropColumnLookalikes(f: Finder, list: ReferenceList): void {
   const t = newNearToken();
   const names: string[] = [];
   const definite: boolean[] = [];
-  for (let i = 0; i < f.candidates.length; i++) {
-    const ref = f.candidates[i] as number;
+  const candidates = f.candidates.items;
+  for (let i = 0; i < f.candidates.count; i++) {
+    const ref = candidates[i] as number;
     const map = f.candidateMaps.get(i) ?? (f.topMap as RegionMap);
     const dot = nextToken(map, list.ends[ref] as number, t);
     const y = nextToken(map, dot.end, t);
@@ -779,16 +821,16 @@ function dropColumnLookalikes(f: Finder, list: ReferenceList): void {
     if (sure) f.definiteNames.add(names[i] as string);
   }
   const drop = new Set<number>();
-  for (let i = 0; i < f.candidates.length; i++) {
+  for (let i = 0; i < f.candidates.count; i++) {
     if (definite[i]) continue;
     const y = names[i] as string;
-    if (!f.definiteNames.has(y) && !(f.catalogObjects?.has(y) ?? false)) drop.add(f.candidates[i] as number);
+    if (!f.definiteNames.has(y) && !(f.catalogObjects?.has(y) ?? false)) drop.add(candidates[i] as number);
   }
   if (drop.size === 0) return;
   const keep = (_: unknown, i: number): boolean => !drop.has(i);
   list.starts = list.starts.filter(keep);
   list.ends = list.ends.filter(keep);
-  list.sites = list.sites.filter(keep);
+  list.siteIds = list.siteIds.filter(keep);
 }
 
 /** Full reference objects (line, column, text, context) from the compact list, in one pass over the text. */
@@ -807,7 +849,7 @@ export function materializeReferences(sql: string, list: ReferenceList): SchemaR
     }
     const lineEnd = nl === -1 ? sql.length : nl;
     const context = lineEnd - lineStart > 200 ? sql.slice(Math.max(lineStart, start - 80), Math.min(lineEnd, end + 80)) : sql.slice(lineStart, lineEnd);
-    refs.push({ ...(list.sites[i] as ReferenceSite), start, end, line, column: start - lineStart + 1, text: sql.slice(start, end), context });
+    refs.push({ ...siteOf(list, i), start, end, line, column: start - lineStart + 1, text: sql.slice(start, end), context });
   }
   return refs;
 }

@@ -9,7 +9,7 @@ import { isIdentifierPart } from '../sql/scanner.js';
 import type { CatalogFacts } from './catalog-facts.js';
 import { serializeSnapshot, SNAPSHOT_FORMAT_VERSION, type Snapshot, type SnapshotHeader } from './format.js';
 import { minifyWithEdits } from './minify.js';
-import { materializeReferences, scanSchemaReferences, type ReferenceKind, type ReferenceList, type ReferenceSite, type SchemaReference } from './references.js';
+import { materializeReferences, scanSchemaReferences, siteOf, type ReferenceKind, type ReferenceList, type ReferenceSite, type SchemaReference } from './references.js';
 import { sha256Hex, utf8Length } from './sha256.js';
 import { findStrippableStatements, type StripAnalysis, type StripOptions, type StrippedStatement } from './statements.js';
 import { detectDumpVersions } from './dump-versions.js';
@@ -75,7 +75,7 @@ export interface TemplatedDump {
   body: string;
   references: ReferenceList;
   /** Indexes into references of the occurrences in the body, in order. */
-  emitted: number[];
+  emitted: Int32Array;
   /** Indexes into references left as they were. */
   skipped: number[];
   strip: StripAnalysis;
@@ -87,22 +87,24 @@ export function createSnapshot(dumpSql: string, options: TemplateOptions): Templ
   fillLines(dumpSql, strip.stripped);
   const schema = options.schema;
   const placeholder = options.placeholder ?? DEFAULT_PLACEHOLDER;
-  const contextIndex = new Map<ReferenceSite, number>();
+  // Header contexts in order of first use: the index of each site of the list's table, -1 until used.
+  const contextIndex = new Int32Array(list.siteTable.length).fill(-1);
   const contexts: ReferenceSite[] = [];
   const occurrences: [number, number][] = [];
   const byKind: Partial<Record<ReferenceKind, number>> = {};
   let flaggedCount = 0;
-  // Sites are shared objects and come in runs: look each new run's site up once, then count per run.
-  let prevSite: ReferenceSite | undefined;
+  // Sites come in runs: look each new run's site up once, then count per run.
+  let prevSite = -1;
   let run: [number, number] = [0, 0];
+  const siteIds = list.siteIds;
   for (const i of emitted) {
-    const site = list.sites[i] as ReferenceSite;
+    const site = siteIds[i] as number;
     if (site !== prevSite) {
-      let c = contextIndex.get(site);
-      if (c === undefined) {
+      let c = contextIndex[site] as number;
+      if (c === -1) {
         c = contexts.length;
-        contexts.push(site);
-        contextIndex.set(site, c);
+        contexts.push(list.siteTable[site] as ReferenceSite);
+        contextIndex[site] = c;
       }
       prevSite = site;
       run = [c, 0];
@@ -163,7 +165,8 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
   const skipFlagged = options.skipFlagged === true;
   const stripped = strip.stripped;
   const starts = list.starts;
-  const replaced: number[] = [];
+  const replaced = new Int32Array(starts.length);
+  let replacedCount = 0;
   const skippedIdx: number[] = [];
   let si = 0;
   let cutStart = stripped.length > 0 ? (stripped[0] as StrippedStatement).start : Infinity;
@@ -177,23 +180,24 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
       cutEnd = cut === undefined ? Infinity : cut.end;
     }
     if (cutStart <= start) continue;
-    if ((skip !== undefined && skip.has(i)) || (skipFlagged && (list.sites[i] as ReferenceSite).needsReview)) skippedIdx.push(i);
-    else replaced.push(i);
+    if ((skip !== undefined && skip.has(i)) || (skipFlagged && siteOf(list, i).needsReview)) skippedIdx.push(i);
+    else replaced[replacedCount++] = i;
   }
+  const emitted = replaced.subarray(0, replacedCount);
 
   if (options.minify) {
     const { text, kept, positions } = minifyWithEdits(dumpSql, {
       cuts: stripped,
-      replacements: { starts: replaced.map((i) => starts[i] as number), ends: replaced.map((i) => list.ends[i] as number), with: placeholder },
+      replacements: { starts: Array.from(emitted, (i) => starts[i] as number), ends: Array.from(emitted, (i) => list.ends[i] as number), with: placeholder },
     });
     checkPlacement(text, placeholder, positions);
-    return { body: text, references: list, emitted: replaced.filter((_, k) => kept[k]), skipped: skippedIdx, strip };
+    return { body: text, references: list, emitted: emitted.filter((_, k) => kept[k] === true), skipped: skippedIdx, strip };
   }
-  const { body, positions, risky } = buildBody(dumpSql, list, replaced, stripped, placeholder);
+  const { body, positions, risky } = buildBody(dumpSql, list, emitted, stripped, placeholder);
   // A placeholder that cannot overlap itself (no border, like #{prefix}) and is not in the dump can only
   // appear where it was put, or where removing a statement joined two pieces of text: check those joins only.
   if (risky || hasBorder(placeholder)) checkPlacement(body, placeholder, positions);
-  return { body, references: list, emitted: replaced, skipped: skippedIdx, strip };
+  return { body, references: list, emitted, skipped: skippedIdx, strip };
 }
 
 /**
@@ -246,7 +250,7 @@ function checkPlacement(body: string, placeholder: string, positions: ArrayLike<
  * by string concatenation (V8 ropes: no copy per piece; the text is flattened once, by its first reader).
  * risky: a cut joined two pieces into text that holds the placeholder, so placement must be checked in full.
  */
-function buildBody(sql: string, list: ReferenceList, replaced: number[], stripped: StrippedStatement[], placeholder: string): { body: string; positions: Int32Array; risky: boolean } {
+function buildBody(sql: string, list: ReferenceList, replaced: Int32Array, stripped: StrippedStatement[], placeholder: string): { body: string; positions: Int32Array; risky: boolean } {
   const starts = list.starts;
   const ends = list.ends;
   // A typed array: `new Array(n)` goes to slow dictionary mode once n passes about 100k.
@@ -349,13 +353,14 @@ function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof find
   if (!options.catalog && strip.extensions.some((e) => e.schema === options.schema)) {
     warnings.push(`Extensions live in the template schema ${options.schema}; without catalog facts only well-known extension members (citext, pg_trgm, uuid-ossp, …) are left alone. Template from a live database to be exact.`);
   }
-  const flagged = list.sites.filter((s) => s.needsReview).length;
+  let flagged = 0;
+  for (let i = 0; i < list.siteIds.length; i++) if (siteOf(list, i).needsReview) flagged++;
   if (flagged > 0) warnings.push(`${flagged} references need review (names in dynamic SQL or hand-written comments); they were ${options.skipFlagged ? 'left as they were' : 'replaced'}.`);
   if (skipped > 0) warnings.push(`${skipped} references were left pointing at ${options.schema} on request.`);
   return warnings;
 }
 
-function makeReport(sql: string, list: ReferenceList, emitted: number[], skippedIdx: number[], byKind: Partial<Record<ReferenceKind, number>>, strip: ReturnType<typeof findStrippableStatements>, warnings: string[]): TemplateReport {
+function makeReport(sql: string, list: ReferenceList, emitted: Int32Array, skippedIdx: number[], byKind: Partial<Record<ReferenceKind, number>>, strip: ReturnType<typeof findStrippableStatements>, warnings: string[]): TemplateReport {
   let all: SchemaReference[] | undefined;
   const references = (): SchemaReference[] => (all ??= materializeReferences(sql, list));
   let emittedSet: Set<number> | undefined;

@@ -132,8 +132,13 @@ export function mapRegions(text: string, from = 0, to = text.length, options?: M
       // pg_dump writes comments in blocks of `--` lines: take the lines that follow right after a line break here.
       let s = m;
       for (;;) {
-        let eol = hay.indexOf('\n', s + 2 - off);
-        eol = eol === -1 ? to : eol + off;
+        // Half of pg_dump's comment lines are a bare `--`: no search needed for their end.
+        let eol: number;
+        if (s + 2 < to && text.charCodeAt(s + 2) === 10) eol = s + 2;
+        else {
+          eol = hay.indexOf('\n', s + 2 - off);
+          eol = eol === -1 ? to : eol + off;
+        }
         map.push(s, eol, T.lineComment);
         if (eol + 2 < to && text.charCodeAt(eol + 1) === 45 && text.charCodeAt(eol + 2) === 45) {
           s = eol + 1;

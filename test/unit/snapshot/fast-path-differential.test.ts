@@ -156,10 +156,10 @@ function expectSameTemplating(sql: string, schema: string, label: string): void 
 }
 
 /** Cuts and placeholders applied in order to pieces of the text (what buildBody does with ropes). */
-function plainBody(sql: string, stripped: { start: number; end: number }[], refs: { starts: number[]; ends: number[] }, placeholder = '#{prefix}'): string {
+function plainBody(sql: string, stripped: { start: number; end: number }[], refs: { starts: ArrayLike<number>; ends: ArrayLike<number> }, placeholder = '#{prefix}'): string {
   const edits = [
     ...stripped.map((c) => ({ start: c.start, end: c.end, with: '', cut: true })),
-    ...refs.starts.map((start, i) => ({ start, end: refs.ends[i] as number, with: placeholder, cut: false })),
+    ...Array.from(refs.starts, (start, i) => ({ start, end: refs.ends[i] as number, with: placeholder, cut: false })),
   ].sort((a, b) => a.start - b.start || (a.cut ? -1 : 1));
   let out = '';
   let p = 0;
