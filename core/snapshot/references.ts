@@ -313,12 +313,15 @@ function findInRange(f: Finder, map: RegionMap, ctx: Context): void {
   const offset = whole ? 0 : map.from;
   re.lastIndex = 0;
   let ri = 0;
+  const count = map.count;
+  const regionStarts = map.starts;
+  const regionEnds = map.ends;
   // test() + lastIndex instead of exec(): no match object per occurrence.
   while (re.test(hay)) {
     const o = re.lastIndex - len + offset;
-    while (ri < map.count && (map.ends[ri] as number) <= o) ri++;
-    if (ri < map.count && (map.starts[ri] as number) <= o) {
-      const end = map.ends[ri] as number;
+    while (ri < count && (regionEnds[ri] as number) <= o) ri++;
+    if (ri < count && (regionStarts[ri] as number) <= o) {
+      const end = regionEnds[ri] as number;
       handleRegion(f, map, ri, ctx, o);
       re.lastIndex = Math.max(end, o + 1) - offset; // handleRegion may have used the same RegExp
       continue;

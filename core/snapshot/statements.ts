@@ -67,37 +67,49 @@ export interface StripOptions {
 export function findStrippableStatements(map: RegionMap, options: StripOptions): StripAnalysis {
   const analysis: StripAnalysis = { stripped: [], extensions: [], sessionSettings: {}, otherSchemas: [], roles: [], createsSchema: false };
   const text = map.text;
-  const t = newNearToken();
   const u = newNearToken();
-  let ri = 0;
   const state = { inAtomic: false };
-  let statementStart = map.from;
-  // Where the statement's first token may start: after the comments that lead it (pg_dump's headers).
-  let lead = map.from;
   const starts = map.starts;
   const ends = map.ends;
   const codes = map.codes;
-  // The statement's `;`: looked for only once its leading comments are behind (pg_dump's headers hold `;`s). -2: not yet.
-  let semi = -2;
+  const count = map.count;
+  let ri = 0;
+  let statementStart = map.from;
+  // Where the statement's first token may start: after the comments that lead it (pg_dump's headers).
+  let lead = map.from;
   for (;;) {
-    // The next statement boundary: a `;` in code, or a meta-command / COPY data region.
-    while (ri < map.count) {
+    // The statement's `;`: the first one after lead that no region holds (-2: not looked for yet).
+    let semi = -2;
+    // A comment, meta-command or COPY data with only white space since lead leads the statement: it comes before the
+    // `;`, which is looked for only once such regions are behind (pg_dump's headers hold `;`s). A line comment ends at
+    // its line break, so the next line's comment right after that break needs no look at the text (headers are such
+    // blocks). After a long gap the `;` is looked for first: mostly it comes before the region, so the gap is only read
+    // by that native search.
+    let afterLine = false;
+    while (ri < count) {
       const code = codes[ri] as number;
+      if (code !== T.lineComment && code !== T.blockComment && code !== T.metaCommand && code !== T.copyData) break;
       const start = starts[ri] as number;
-      if (semi === -2) {
-        // A comment, meta-command or COPY data with only white space since lead leads the statement: it comes before the `;`.
-        if ((code === T.lineComment || code === T.blockComment || code === T.metaCommand || code === T.copyData) && onlySpace(text, lead, start)) {
-          const end = ends[ri] as number;
-          ri++;
-          if (code === T.metaCommand) addMetaCommand(analysis, text, start, end);
-          else if (code === T.copyData) statementStart = end;
-          lead = end;
-          continue;
+      if (start !== lead && !(afterLine && start === lead + 1)) {
+        if (start - lead > 8) {
+          if (semi === -2 || (semi >= 0 && semi < lead)) semi = text.indexOf(';', lead);
+          if (semi !== -1 && semi < start) break;
         }
-        semi = text.indexOf(';', lead);
-        continue;
+        if (!onlySpace(text, lead, start)) break;
       }
+      const end = ends[ri] as number;
+      ri++;
+      if (code === T.metaCommand) addMetaCommand(analysis, text, start, end);
+      else if (code === T.copyData) statementStart = end;
+      lead = end;
+      afterLine = code === T.lineComment;
+    }
+    // Regions before the `;`: meta-commands and COPY data still count, and a region holding the `;` moves it on.
+    if (semi === -2 || (semi >= 0 && semi < lead)) semi = text.indexOf(';', lead);
+    while (ri < count) {
+      const start = starts[ri] as number;
       if (semi !== -1 && start >= semi) break;
+      const code = codes[ri] as number;
       const end = ends[ri] as number;
       ri++;
       if ((code === T.lineComment || code === T.blockComment || code === T.metaCommand) && onlySpace(text, lead, start)) lead = end;
@@ -105,11 +117,9 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
       else if (code === T.copyData) statementStart = lead = end;
       if (semi >= 0 && semi < end) semi = text.indexOf(';', end);
     }
-    if (semi === -2) semi = text.indexOf(';', lead);
     if (semi === -1) break;
-    classify(analysis, map, Math.max(statementStart, lead), semi + 1, options, t, u, state);
+    classify(analysis, map, statementStart > lead ? statementStart : lead, semi + 1, options, u, state);
     statementStart = lead = semi + 1;
-    semi = -2;
   }
   return analysis;
 }
@@ -128,25 +138,6 @@ function onlySpace(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** The first word of a statement that starts (after white space) at p, without a region lookup; undefined when it is not a plain word. */
-function firstWord(text: string, p: number, end: number, out: NearToken): NearToken | undefined {
-  while (p < end) {
-    const c = text.charCodeAt(p);
-    if (c !== 32 && (c < 9 || c > 13)) break;
-    p++;
-  }
-  const c = text.charCodeAt(p);
-  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return undefined;
-  const n = text.charCodeAt(p + 1);
-  if (n === 39 || n === 38) return undefined; // E'…', U&'…'
-  let q = p + 1;
-  while (q < end && isIdentifierPart(text.charCodeAt(q))) q++;
-  out.kind = W.word;
-  out.start = p;
-  out.end = q;
-  return out;
-}
-
 function add(analysis: StripAnalysis, text: string, start: number, end: number, reason: string): void {
   // Take the rest of the line too when it is only white space and the statement starts its line, so whole lines
   // disappear; otherwise the line break stays, so the text before and after cannot run together into new tokens.
@@ -162,34 +153,47 @@ function add(analysis: StripAnalysis, text: string, start: number, end: number, 
   analysis.stripped.push({ start, end: e, line: 0, text: shown.length > 300 ? `${shown.slice(0, 300)}…` : shown, reason });
 }
 
-/** The statement's first word when it is one classify looks at, else '' (no allocation). */
-function verbOf(text: string, start: number, length: number): string {
-  // One candidate from the first letter and the length (most statements are CREATE or ALTER), then one comparison.
+/**
+ * The verb (a word classify looks at, or 'copy') that text[start…] begins with as a whole word, else ''. l: the first
+ * character folded to lower case. One candidate from the first letters, then one comparison; no allocation.
+ */
+function verbAt(text: string, start: number, l: number): string {
   let verb = '';
-  switch (text.charCodeAt(start) | 32) {
+  // Only statements starting with these letters can be stripped or recorded.
+  switch (l) {
+    case 99: { // c: create, comment, commit, copy
+      const c1 = text.charCodeAt(start + 1) | 32;
+      if (c1 === 114) verb = 'create';
+      else if (c1 === 111) {
+        const c2 = text.charCodeAt(start + 2) | 32;
+        verb = c2 === 112 ? 'copy' : (text.charCodeAt(start + 4) | 32) === 101 ? 'comment' : 'commit';
+      }
+      break;
+    }
     case 97: // a
-      verb = length === 5 ? ((text.charCodeAt(start + 1) | 32) === 108 ? 'alter' : 'abort') : '';
+      verb = (text.charCodeAt(start + 1) | 32) === 108 ? 'alter' : 'abort';
       break;
-    case 99: // c
-      verb = length === 6 ? ((text.charCodeAt(start + 1) | 32) === 114 ? 'create' : 'commit') : length === 7 ? 'comment' : '';
+    case 115: { // s
+      const c1 = text.charCodeAt(start + 1) | 32;
+      verb = c1 === 116 ? 'start' : (text.charCodeAt(start + 2) | 32) === 116 ? 'set' : 'select';
       break;
-    case 115: // s
-      verb = length === 3 ? 'set' : length === 6 ? 'select' : length === 5 ? 'start' : '';
-      break;
+    }
     case 101: // e
-      verb = length === 3 ? 'end' : '';
+      verb = 'end';
       break;
     case 98: // b
-      verb = length === 5 ? 'begin' : '';
+      verb = 'begin';
       break;
     case 103: // g
-      verb = length === 5 ? 'grant' : '';
+      verb = 'grant';
       break;
     case 114: // r
-      verb = length === 6 ? 'revoke' : length === 8 ? 'rollback' : '';
+      verb = (text.charCodeAt(start + 1) | 32) === 111 ? 'rollback' : 'revoke';
       break;
+    default:
+      return '';
   }
-  return verb !== '' && equalsFolded(text, start, verb) ? verb : '';
+  return equalsFolded(text, start, verb) && !isIdentifierPart(text.charCodeAt(start + verb.length)) ? verb : '';
 }
 
 /** Object-kind words classify acts on after CREATE/ALTER/DROP. */
@@ -217,22 +221,94 @@ function endsTransactionWord(map: RegionMap, second: NearToken, end: number): bo
 
 const TRANSACTION_CONTROL = 'transaction control: provisioning runs each tenant in its own transaction';
 
+/** Words by first letter, as flat arrays: the words starting with letter l are [offsets[l - 97], offsets[l - 96]). */
+interface Listed {
+  offsets: Int32Array;
+  lengths: Int32Array;
+  /** Each word's last letter. */
+  lasts: Int32Array;
+}
+
+function listed(words: string[]): Listed {
+  const sorted = [...words].sort();
+  const out: Listed = { offsets: new Int32Array(27), lengths: new Int32Array(sorted.length), lasts: new Int32Array(sorted.length) };
+  sorted.forEach((word, i) => {
+    out.lengths[i] = word.length;
+    out.lasts[i] = word.charCodeAt(word.length - 1);
+  });
+  for (let l = 0; l <= 26; l++) out.offsets[l] = sorted.filter((word) => word.charCodeAt(0) - 97 < l).length;
+  return out;
+}
+
+/** The words after CREATE that classify acts on (OR REPLACE, function bodies, extensions, wide objects, schemas). */
+const AFTER_CREATE = listed(['or', 'function', 'procedure', 'extension', ...OBJECT_WORDS]);
+/** The words after ALTER that classify acts on before its OWNER TO check. */
+const AFTER_ALTER = listed(['extension', ...OBJECT_WORDS]);
+
+/**
+ * A necessary condition for the word starting at s (an ASCII letter, l folded) to be one of the listed words that
+ * start with l, ignoring ASCII case: the listed word's last letter there and no identifier character after it.
+ */
+function mayBeListed(text: string, s: number, l: number, to: number, words: Listed): boolean {
+  const last = words.offsets[l - 96] as number;
+  for (let i = words.offsets[l - 97] as number; i < last; i++) {
+    const e = s + (words.lengths[i] as number);
+    if ((text.charCodeAt(e - 1) | 32) === words.lasts[i] && (e >= to || !isIdentifierPart(text.charCodeAt(e)))) return true;
+  }
+  return false;
+}
+
+const BEGIN_ATOMIC = /\bBEGIN\s+ATOMIC\b/i;
+/** Needed by BEGIN_ATOMIC and cheaper to look for in long function bodies (no word boundary or BEGIN to try at each position). */
+const ATOMIC = /atomic/i;
+
+function hasBeginAtomic(statement: string): boolean {
+  return ATOMIC.test(statement) && BEGIN_ATOMIC.test(statement);
+}
+
+const ENDS_WITH_END = /\bEND\s*;$/i;
+const OWNER_TO = /\bOWNER\s+TO\s+("(?:[^"]|"")+"|[^\s;]+)\s*;$/i;
+const ON_WORD = /\bON\b/i;
+
 /** Looks at the statement text[from, end) (end just past its `;`). DROP is not looked at (its first letter is not listed). */
-function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, t: NearToken, u: NearToken, state: { inAtomic: boolean }): void {
+function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, u: NearToken, state: { inAtomic: boolean }): void {
   const text = map.text;
-  const first = firstWord(text, from, end, t);
-  if (first === undefined) return;
-  const start = first.start;
-  const c = text.charCodeAt(start) | 32;
-  // Only statements starting with these letters can be stripped: s(et/elect/tart), c(reate/omment/ommit), a(lter/bort),
-  // g(rant), r(evoke/ollback), b(egin), e(nd).
-  if (c !== 115 && c !== 99 && c !== 97 && c !== 103 && c !== 114 && c !== 98 && c !== 101) return;
-  const verb = verbOf(text, start, first.end - start);
-  if (verb === '') {
-    if (c === 99 && first.end - start === 4 && options.copyStatements !== undefined && equalsFolded(text, start, 'copy')) options.copyStatements.push(start);
+  // The first word, decided from its first letter before anything else: most statements (DROP, INSERT, …) stop here.
+  let start = from;
+  let c = text.charCodeAt(start);
+  while (start < end && (c === 32 || (c >= 9 && c <= 13))) c = text.charCodeAt(++start);
+  // c | 32 is a lower-case ASCII letter only when c is an ASCII letter.
+  const l = c | 32;
+  if (l === 99 || l === 97) {
+    // CREATE TABLE/INDEX/… and ALTER TABLE/SEQUENCE/… (most statements): when the verb, one space and a word follow
+    // each other, a word that is none of those acted on settles CREATE, and ALTER but for its OWNER TO, in a few reads.
+    // Of the words starting with `cr` only CREATE matters, of those with `al` only ALTER.
+    const create = l === 99;
+    if ((text.charCodeAt(start + 1) | 32) === (create ? 114 : 108)) {
+      const p = start + (create ? 6 : 5); // just past the verb if it is one
+      const l2 = text.charCodeAt(p + 1) | 32;
+      if (text.charCodeAt(p) === 32 && l2 >= 97 && l2 <= 122 && !mayBeListed(text, p + 1, l2, map.to, create ? AFTER_CREATE : AFTER_ALTER)) {
+        if (!create && (text.charCodeAt(start + 2) | 32) === 116 && (text.charCodeAt(start + 3) | 32) === 101 && (text.charCodeAt(start + 4) | 32) === 114) {
+          ownerTo(analysis, map, start, end, '', 0, options, u);
+        }
+        return;
+      }
+    }
+  }
+  const verb = verbAt(text, start, l);
+  if (verb === '') return; // DROP, INSERT, …
+  if (verb === 'copy') {
+    options.copyStatements?.push(start);
     return;
   }
-  const second = nextToken(map, first.end, u);
+  const firstEnd = start + verb.length;
+  const second = nextToken(map, firstEnd, u);
+  classifyFurther(analysis, map, verb, start, end, second, options, u, state);
+}
+
+/** classify for the statements whose first two words leave it open. */
+function classifyFurther(analysis: StripAnalysis, map: RegionMap, verb: string, start: number, end: number, second: NearToken, options: StripOptions, u: NearToken, state: { inAtomic: boolean }): void {
+  const text = map.text;
   if (verb === 'end') {
     // The END of a BEGIN ATOMIC function body (SQL-standard bodies) is part of CREATE FUNCTION: keep it.
     if (state.inAtomic) state.inAtomic = false;
@@ -272,9 +348,9 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
     if (verb === 'create' && isWord(map, kind, 'or')) {
       kind = nextToken(map, nextToken(map, kind.end, u).end, u); // OR REPLACE
     }
-    if (verb === 'create' && (isWord(map, kind, 'function') || isWord(map, kind, 'procedure')) && /\bBEGIN\s+ATOMIC\b/i.test(text.slice(start, end))) {
+    if (verb === 'create' && (isWord(map, kind, 'function') || isWord(map, kind, 'procedure')) && hasBeginAtomic(text.slice(start, end))) {
       // Statements up to the matching END belong to the function body.
-      state.inAtomic = !/\bEND\s*;$/i.test(text.slice(start, end));
+      state.inAtomic = !ENDS_WITH_END.test(text.slice(start, end));
       return;
     }
     if (verb === 'comment') {
@@ -322,48 +398,81 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
         if (!/\bIN\s+SCHEMA\b/i.test(text.slice(start, end))) add(analysis, text, start, end, 'ALTER DEFAULT PRIVILEGES without IN SCHEMA is database-wide');
         return;
       }
-      const owner = mayEndWithOwnerTo(text, start, end) ? /\bOWNER\s+TO\s+("(?:[^"]|"")+"|[^\s;]+)\s*;$/i.exec(text.slice(start, end)) : null;
-      if (owner) {
-        const role = unquote(owner[1] ?? '');
-        if (word === 'schema' && role === 'pg_database_owner' && nameOf(map, nextToken(map, kind.end, u)) === options.schema) {
-          // The public schema's stock owner: a tenant schema belongs to the role that provisions it.
-          add(analysis, text, start, end, 'the public schema\'s stock owner pg_database_owner: a tenant belongs to the role that provisions it');
-          return;
-        }
-        if (!analysis.roles.includes(role)) analysis.roles.push(role);
-        if (options.stripOwner) add(analysis, text, start, end, 'OWNER TO (stripped with --no-owner): objects belong to the provisioning role');
-      }
+      ownerTo(analysis, map, start, end, word, kind.end, options, u);
     }
     return;
   }
   if (verb === 'grant' || verb === 'revoke') {
     // GRANT role TO role (no ON): role membership is cluster-wide.
-    const body = text.slice(start, end);
-    if (!/\bON\b/i.test(body)) add(analysis, text, start, end, 'role membership is cluster-wide');
+    if (!ON_WORD.test(text.slice(start, end))) add(analysis, text, start, end, 'role membership is cluster-wide');
+  }
+}
+
+/** ALTER … OWNER TO role: the role is recorded (and the statement stripped with stripOwner). word: the object kind after ALTER, ending at kindEnd. */
+function ownerTo(analysis: StripAnalysis, map: RegionMap, start: number, end: number, word: string, kindEnd: number, options: StripOptions, u: NearToken): void {
+  const text = map.text;
+  let role = ownerRole(text, start, end);
+  if (role === undefined) {
+    const owner = OWNER_TO.exec(text.slice(start, end));
+    role = owner === null ? null : unquote(owner[1] ?? '');
+  }
+  if (role !== null) {
+    if (word === 'schema' && role === 'pg_database_owner' && nameOf(map, nextToken(map, kindEnd, u)) === options.schema) {
+      // The public schema's stock owner: a tenant schema belongs to the role that provisions it.
+      add(analysis, text, start, end, 'the public schema\'s stock owner pg_database_owner: a tenant belongs to the role that provisions it');
+      return;
+    }
+    if (!analysis.roles.includes(role)) analysis.roles.push(role);
+    if (options.stripOwner) add(analysis, text, start, end, 'OWNER TO (stripped with --no-owner): objects belong to the provisioning role');
   }
 }
 
 /**
- * A cheap necessary condition for the OWNER TO pattern at the end of text[start, end) (end just past `;`):
- * false only when the text plainly does not end in `TO role;` (most ALTER statements), so the regex runs
- * on the few that may. Anything unusual (a quoted role, non-ASCII text) is left to the regex.
+ * OWNER_TO read backwards from the `;` of text[start, end) without a regex or a slice: the role (folded like unquote)
+ * when the statement ends in `OWNER TO role;`, null when it plainly does not (most ALTER statements: the last word
+ * is not preceded by TO), undefined when the regex must decide (a quoted role, text outside ASCII, where \s and
+ * quoting go beyond this reading). The last word runs back to white space or `;` as [^\s;]+ does.
  */
-function mayEndWithOwnerTo(text: string, start: number, end: number): boolean {
+function ownerRole(text: string, start: number, end: number): string | null | undefined {
   let q = end - 1; // the `;`
-  while (q > start && isAsciiSpace(text.charCodeAt(q - 1))) q--;
-  const last = text.charCodeAt(q - 1);
-  if (last === 34 || last >= 128) return true;
+  let c = text.charCodeAt(q - 1);
+  while (q > start && isAsciiSpace(c)) c = text.charCodeAt(--q - 1);
+  if (c === 34 || c >= 128) return undefined;
   let a = q;
-  for (; a > start; a--) {
-    const c = text.charCodeAt(a - 1);
-    if (c >= 128) return true;
+  while (a > start) {
+    c = text.charCodeAt(a - 1);
+    if (c > 32 && c !== 59 && c < 128) {
+      a--;
+      continue;
+    }
+    if (c >= 128) return undefined;
     if (c === 59 || isAsciiSpace(c)) break;
+    a--; // another control character: part of the word
   }
-  if (a === q || a === start || !isAsciiSpace(text.charCodeAt(a - 1))) return false;
+  if (a === q || a === start || !isAsciiSpace(text.charCodeAt(a - 1))) return null;
+  // TO, white space before it, then OWNER at a word boundary.
   let b = a - 1;
   while (b > start && isAsciiSpace(text.charCodeAt(b - 1))) b--;
-  if (b > start && text.charCodeAt(b - 1) >= 128) return true;
-  return b - 2 >= start && (text.charCodeAt(b - 1) | 32) === 111 && (text.charCodeAt(b - 2) | 32) === 116;
+  c = text.charCodeAt(b - 1);
+  if (b > start && c >= 128) return undefined;
+  if (b - 3 < start || (c | 32) !== 111 || (text.charCodeAt(b - 2) | 32) !== 116) return null;
+  let o = b - 2;
+  c = text.charCodeAt(o - 1);
+  if (c >= 128) return undefined;
+  if (!isAsciiSpace(c)) return null;
+  while (o > start && isAsciiSpace(text.charCodeAt(o - 1))) o--;
+  c = text.charCodeAt(o - 1);
+  if (o > start && c >= 128) return undefined;
+  if (o - 5 < start || !equalsFolded(text, o - 5, 'owner')) return null;
+  if (o - 5 > start && isWordCharacter(text.charCodeAt(o - 6))) return null;
+  const role = text.slice(a, q);
+  return role.charCodeAt(0) === 34 ? undefined : role.toLowerCase();
+}
+
+/** A regex word character (\w without the u flag). */
+function isWordCharacter(c: number): boolean {
+  const l = c | 32;
+  return (l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 95;
 }
 
 function isAsciiSpace(c: number): boolean {
