@@ -11,12 +11,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { startCluster, type Cluster } from '../test/integration/harness/cluster.js';
+import { CORPUS_DIR } from './paths.js';
 import { estimateTenantLocks } from '../core/pool/lock-estimate.js';
 import { planLockBudget, type LockSettings } from '../core/pool/lock-budget.js';
 import { splitStatements } from '../core/pool/split-statements.js';
@@ -36,7 +36,7 @@ import { generateTemplateSql } from './generate-template.js';
 import { formatMs, formatRatio, markdownTable, median } from './stats.js';
 
 const run = promisify(execFile);
-const LAGO = fileURLToPath(new URL('../../shared/corpus/lago.sql', import.meta.url));
+const LAGO = join(CORPUS_DIR, 'lago.sql');
 
 export interface ProvisioningBenchOptions {
   quick: boolean;
@@ -494,7 +494,7 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
   }
 }
 
-/** global.gc without needing `node --expose-gc` on the command line (npm run bench runs plain tsx). */
+/** global.gc without needing `node --expose-gc` on the command line (npm run bench runs plain node). */
 function exposeGc(): (() => void) | undefined {
   const existing = (globalThis as { gc?: () => void }).gc;
   if (existing) return existing;
