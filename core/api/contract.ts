@@ -163,8 +163,8 @@ export interface TenantProgress {
   status: 'queued' | 'running' | 'created' | 'exists' | 'failed' | 'cancelled';
   elapsedMs?: number;
   error?: ErrorInfo;
-  /** How the tenant came to be: claimed from the warm pool or built from the snapshot. */
-  via?: 'pool' | 'built';
+  /** How the tenant came to be: claimed from the warm pool (a spare renamed) or built from the snapshot. */
+  via?: 'claimed' | 'built';
 }
 
 export interface ProvisionRequest {
@@ -282,8 +282,15 @@ export interface PoolStatusInfo {
   target: number;
   /** Spares of this snapshot, ready to claim. */
   ready: number;
-  /** A fill is running in this app. */
+  /** A fill is running in this app (the "Fill pool" job or a background refill). */
   building: boolean;
+  /**
+   * The app keeps this pool at its target in the background (after a claim,
+   * and when the snapshot changes) and is refilling or rebuilding it now.
+   */
+  refilling: boolean;
+  /** The last background refill failed (cleared when one succeeds). */
+  refillError?: ErrorInfo;
   /** Spares built from other snapshots (checksum mismatch). */
   stale: number;
   /** The chosen snapshot's checksum (first 12 hex digits). */
@@ -361,6 +368,21 @@ export interface Events {
   'job:step': { jobId: string; step: DiagnosticStepInfo };
   'job:done': { jobId: string; kind: JobKind; result: Result<unknown> };
   'sandbox:status': SandboxStatus;
+  /** A background refill of a warm pool started, built or dropped a spare, failed or ended. */
+  'pool:refill': PoolRefillEvent;
+}
+
+/** What the background keeper of a warm pool reports (see electron/handlers/pool-keeper.ts). */
+export interface PoolRefillEvent {
+  /** The database's server and name (host:port/database). */
+  pool: string;
+  database: string;
+  refilling: boolean;
+  /** The snapshot spares are being built from (first 12 hex digits of its checksum). */
+  checksum: string;
+  built?: string;
+  dropped?: string;
+  error?: ErrorInfo;
 }
 
 export type EventName = keyof Events;

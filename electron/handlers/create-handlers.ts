@@ -20,6 +20,7 @@ import { SnapshotStore } from './snapshot-store.js';
 import { createEngineHandlers } from './engine-handlers.js';
 import { createFileHandlers } from './file-handlers.js';
 import { createPoolHandlers } from './pool-handlers.js';
+import { PoolKeeper } from './pool-keeper.js';
 
 export const SANDBOX_CONNECTION_ID = 'sandbox';
 
@@ -33,13 +34,17 @@ export interface HandlerDeps {
   pickFile?: (purpose: 'open' | 'save', filters: { name: string; extensions: string[] }[], title: string) => Promise<string | null>;
   /** Environment for binary discovery (TENANTRY_PG_BIN, PATH). */
   env?: NodeJS.ProcessEnv;
+  /** Background warm-pool upkeep: retry delay when another session holds the fill lock (tests shorten it). */
+  poolBusyRetryMs?: number;
 }
 
 export interface Backend {
   handlers: Handlers;
   jobs: JobRegistry;
   sandbox: Sandbox;
-  /** Cancels jobs and stops the sandbox. */
+  /** Background upkeep of warm pools. */
+  poolKeeper: PoolKeeper;
+  /** Cancels jobs, stops background pool work and stops the sandbox. */
   shutdown(): Promise<void>;
   shutdownSync(): void;
 }
@@ -51,6 +56,7 @@ export function createBackend(deps: HandlerDeps): Backend {
   const connections = new ConnectionStore(deps.dataDir, deps.secrets);
   const snapshots = new SnapshotStore(deps.dataDir);
   const history = new HistoryStore(deps.dataDir);
+  const keeper = new PoolKeeper(deps.emit, deps.poolBusyRetryMs !== undefined ? { busyRetryMs: deps.poolBusyRetryMs } : {});
   let sandboxError: TenantryError | undefined;
   let sandboxStarting = false;
 
@@ -107,8 +113,8 @@ export function createBackend(deps: HandlerDeps): Backend {
   }
 
   const binaryOptions = { env: deps.env ?? process.env };
-  const engine = createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile });
-  const pool = createPoolHandlers({ jobs, snapshots, history, resolveTarget });
+  const engine = createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper });
+  const pool = createPoolHandlers({ jobs, snapshots, history, resolveTarget, keeper });
   const files = createFileHandlers({ mode: deps.mode, pickFile: deps.pickFile, jobs, resolveTarget, binaryOptions });
 
   const handlers: Handlers = {
@@ -118,6 +124,8 @@ export function createBackend(deps: HandlerDeps): Backend {
     'sandbox:status': async () => sandboxStatus(),
     'sandbox:start': async () => startSandbox(),
     async 'sandbox:stop'() {
+      // No background pool work may outlive the server it talks to.
+      await keeper.forgetConnection(SANDBOX_CONNECTION_ID);
       await sandbox.stop();
       const status = sandboxStatus();
       deps.emit('sandbox:status', status);
@@ -126,10 +134,13 @@ export function createBackend(deps: HandlerDeps): Backend {
     'connections:list': async () => [sandboxSummary(), ...connections.list()],
     async 'connections:save'(draft) {
       if (draft.id === SANDBOX_CONNECTION_ID) throw new TenantryError('INVALID_REQUEST', 'The local sandbox cannot be edited; save a copy under another name.');
+      // The connection's settings change: background pool work on the old ones stops (the next claim starts it anew).
+      if (draft.id) void keeper.forgetConnection(draft.id);
       return connections.save(draft);
     },
     async 'connections:delete'({ id }) {
       if (id === SANDBOX_CONNECTION_ID) throw new TenantryError('INVALID_REQUEST', 'The local sandbox cannot be deleted; stop it instead.');
+      void keeper.forgetConnection(id);
       return { deleted: connections.delete(id) };
     },
     async 'connections:test'(target): Promise<ServerInfo> {
@@ -216,12 +227,15 @@ export function createBackend(deps: HandlerDeps): Backend {
     handlers,
     jobs,
     sandbox,
+    poolKeeper: keeper,
     async shutdown() {
       jobs.cancelAll();
+      await keeper.stopAll().catch(() => undefined);
       await sandbox.stop().catch(() => undefined);
     },
     shutdownSync() {
       jobs.cancelAll();
+      keeper.abortAll();
       sandbox.stopSync();
     },
   };

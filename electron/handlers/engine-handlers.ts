@@ -24,6 +24,9 @@ import { createSnapshot } from '../../core/snapshot/template.js';
 import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { quoteIdentifier } from '../../core/sql/quote.js';
 import { isTenantryError } from '../../core/errors.js';
+import { toPoolSnapshot } from '../services/warm-pool-snapshot.js';
+import type { PoolSnapshot } from '../services/warm-pool.js';
+import type { PoolKeeper } from './pool-keeper.js';
 
 export interface EngineDeps {
   jobs: JobRegistry;
@@ -32,6 +35,8 @@ export interface EngineDeps {
   resolveTarget(target: ConnectionTarget): Promise<{ name: string; profile: ConnectionProfile }>;
   binaryOptions: BinarySearchOptions;
   pickFile?: (purpose: 'open' | 'save', filters: { name: string; extensions: string[] }[], title: string) => Promise<string | null>;
+  /** Refills a warm pool in the background after a batch claimed spares from it. */
+  keeper?: PoolKeeper;
 }
 
 type EngineHandlers = Pick<Handlers, 'snapshot:build' | 'snapshot:save' | 'snapshot:open-file' | 'tenant:check-name' | 'provision:start' | 'provision:verify'> & {
@@ -135,6 +140,9 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       const { name: connectionName, profile } = await deps.resolveTarget(req.target);
       // Renders the SQL and carries the dump's session settings (check_function_bodies = false, …).
       const source = snapshotSource(snapshot);
+      // Ready warm-pool spares of this snapshot are claimed first; parsed for the pool only when there are some.
+      let poolSnapshot: PoolSnapshot | undefined;
+      const claimFrom = { checksum: snapshot.header.checksum, load: () => (poolSnapshot ??= toPoolSnapshot(snapshot)) };
       const jobId = deps.jobs.start('provision', async (ctx) => {
         const total = req.tenants.length;
         let done = 0;
@@ -145,11 +153,13 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
             concurrency: req.concurrency,
             continueOnError: req.continueOnError,
             signal: ctx.signal,
+            claimFrom,
             onProgress: (p) => {
               ctx.tenant(p);
               if (p.status !== 'running') ctx.progress({ done: ++done, total });
             },
           });
+          if (summary.claimed > 0 && poolSnapshot) deps.keeper?.keep({ profile, connectionId: req.target.connectionId, snapshot: poolSnapshot });
           const at = new Date().toISOString();
           deps.history.add(
             summary.tenants

@@ -2,6 +2,10 @@
  * Handlers over the warm pool (electron/services/warm-pool.ts): inspect, size,
  * fill (a job with one progress event per built spare), empty (only with an
  * explicit confirmation) and claim a spare for a tenant.
+ *
+ * Background upkeep (PoolKeeper): after a claim, and when a status read finds
+ * the database's spares built from another snapshot while a pool size is set,
+ * the pool is refilled / rebuilt behind the request; status says `refilling`.
  */
 import type pg from 'pg';
 import type { ConnectionTarget, Handlers, PoolFillResult } from '../../core/api/contract.js';
@@ -15,20 +19,18 @@ import { toPoolSnapshot } from '../services/warm-pool-snapshot.js';
 import type { HistoryStore } from './history-store.js';
 import type { JobRegistry } from './jobs.js';
 import type { SnapshotStore } from './snapshot-store.js';
+import { poolKey, type PoolKeeper } from './pool-keeper.js';
 
 export interface PoolDeps {
   jobs: JobRegistry;
   snapshots: SnapshotStore;
   history: HistoryStore;
+  /** Keeps pools at their target in the background. */
+  keeper: PoolKeeper;
   resolveTarget(target: ConnectionTarget): Promise<{ name: string; profile: ConnectionProfile }>;
 }
 
 type PoolHandlers = Pick<Handlers, 'pool:status' | 'pool:size' | 'pool:fill' | 'pool:empty' | 'pool:claim'>;
-
-/** Where a pool lives: one per database of a server. */
-function poolKey(profile: ConnectionProfile): string {
-  return `${profile.host ?? ''}:${profile.port ?? ''}/${profile.database ?? ''}`;
-}
 
 /** Whether the warm pool's bookkeeping table exists in the database. */
 async function hasPoolSchema(db: pg.Pool): Promise<boolean> {
@@ -69,22 +71,41 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
       const { profile } = await deps.resolveTarget(target);
       // Looking must not create anything: without the bookkeeping schema the pool is simply empty (and read-only roles see that, not an error).
       const status = await withDb(profile, async (db) => ((await hasPoolSchema(db)) ? readPoolStatus(db, snapshot.checksum) : { target: 0, ready: [], stale: [] }));
+      const key = poolKey(profile);
+      // The snapshot changed under a sized pool: rebuild it from this one in the background (stale spares dropped first).
+      const keptChecksum = deps.keeper.checksumOf(profile);
+      if (status.target > 0 && !filling.has(key) && (status.stale.length > 0 || (keptChecksum !== undefined && keptChecksum !== snapshot.checksum))) {
+        deps.keeper.rebuild({ profile, connectionId: target.connectionId, snapshot });
+      }
+      const refilling = deps.keeper.isRefilling(profile);
+      const refillError = deps.keeper.errorOf(profile);
       const spares = [
         ...status.ready.map((s) => ({ schema: s.schema, matches: true, builtAt: s.builtAt.toISOString() })),
         ...status.stale.map((s) => ({ schema: s.schema, matches: false, builtAt: s.builtAt.toISOString() })),
       ];
-      return { target: status.target, ready: status.ready.length, stale: status.stale.length, building: filling.has(poolKey(profile)), checksum: snapshot.checksum.slice(0, 12), spares };
+      return {
+        target: status.target,
+        ready: status.ready.length,
+        stale: status.stale.length,
+        building: filling.has(key) || refilling,
+        refilling,
+        ...(refillError ? { refillError } : {}),
+        checksum: snapshot.checksum.slice(0, 12),
+        spares,
+      };
     },
     async 'pool:size'({ target, size }) {
       const { profile } = await deps.resolveTarget(target);
       await withDb(profile, (db) => setPoolTarget(db, size));
+      // A pool the app already keeps follows its new size in the background.
+      deps.keeper.nudge(profile);
       return { target: size };
     },
     async 'pool:fill'({ target, snapshotId }) {
       const { snapshot } = loadSnapshot(snapshotId);
       const { profile } = await deps.resolveTarget(target);
       const key = poolKey(profile);
-      if (filling.has(key)) throw new TenantryError('INVALID_REQUEST', 'The warm pool of this database is being filled already; wait for it to finish.');
+      if (filling.has(key) || deps.keeper.isRefilling(profile)) throw new TenantryError('INVALID_REQUEST', 'The warm pool of this database is being filled already; wait for it to finish.');
       filling.add(key);
       try {
         const jobId = deps.jobs.start('pool', async (ctx): Promise<PoolFillResult> => {
@@ -116,13 +137,23 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
       if (!confirm) throw new TenantryError('CONFIRMATION_REQUIRED', 'Emptying the warm pool drops every spare tenant schema. Confirm to go ahead.');
       const { profile } = await deps.resolveTarget(target);
       if (filling.has(poolKey(profile))) throw new TenantryError('INVALID_REQUEST', 'The warm pool is being filled; wait for it to finish before emptying it.');
+      // Stop background upkeep first (after the spare it is building), or it would build spares back.
+      await deps.keeper.forget(profile);
       const dropped = await withDb(profile, (db) => emptyPool(db));
       return { dropped: dropped.length };
     },
     async 'pool:claim'({ target, snapshotId, tenant }) {
       const { name: snapshotName, snapshot } = loadSnapshot(snapshotId);
       const { name: connectionName, profile } = await deps.resolveTarget(target);
-      const result = await withDb(profile, (db) => claimSpare(db, snapshot, tenant));
+      let result;
+      try {
+        result = await withDb(profile, (db) => claimSpare(db, snapshot, tenant));
+      } catch (error) {
+        if (error instanceof TenantryError && error.code === 'POOL_EMPTY') deps.keeper.keep({ profile, connectionId: target.connectionId, snapshot });
+        throw error;
+      }
+      // Build the claimed spare's replacement behind the response.
+      deps.keeper.keep({ profile, connectionId: target.connectionId, snapshot });
       const elapsedMs = Math.round(result.ms * 10) / 10;
       deps.history.add([{ tenant, connectionName, database: profile.database ?? '', snapshotName, status: 'created', at: new Date().toISOString(), elapsedMs }]);
       return { tenant: result.tenant, spare: result.spare, elapsedMs };

@@ -19,7 +19,7 @@ import type { ProvisionResult, TenantProgress } from '../../core/api/contract.js
 import type { PgVersion } from '../../core/binaries/pg-version.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError, isTenantryError } from '../../core/errors.js';
-import { assertNotReservedTenantName } from '../../core/pool/spare-name.js';
+import { assertNotReservedTenantName, POOL_SCHEMA } from '../../core/pool/spare-name.js';
 import { runQueue } from '../../core/provision/run-queue.js';
 import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
 import type { Snapshot } from '../../core/snapshot/format.js';
@@ -34,6 +34,8 @@ import { planProvisionLocks } from './lock-budget.js';
 import { tenantExistsError, toProvisionError } from './provision/provision-errors.js';
 import { explainMissingObject, explainPermissionError, type PermissionContext } from './permission-hint.js';
 import { readSessionSettings, restoreSessionSettings } from './provision/session-settings.js';
+import { quoteIdent, quoteLiteral } from './pool-sql.js';
+import { claimSpare, type PoolSnapshot } from './warm-pool.js';
 
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
 export interface TenantSource {
@@ -62,8 +64,21 @@ export interface TenantCreated {
   elapsedMs: number;
 }
 
+/** The warm pool spares a batch may claim: those built from the snapshot with this checksum. */
+export interface ClaimSource {
+  checksum: string;
+  /** The snapshot in the pool's terms (toPoolSnapshot); only called when spares of `checksum` exist. */
+  load(): PoolSnapshot;
+}
+
 export interface ProvisionManyOptions {
   concurrency?: number;
+  /**
+   * Claim ready warm-pool spares of this snapshot first (one claim per tenant,
+   * FOR UPDATE SKIP LOCKED like every claim) and build the rest; a tenant whose
+   * claim fails is built instead. Each created tenant says `via` claimed/built.
+   */
+  claimFrom?: ClaimSource;
   /** Carry on after a failure (default: stop starting new tenants). */
   continueOnError?: boolean;
   onProgress?: (progress: TenantProgress) => void;
@@ -72,6 +87,8 @@ export interface ProvisionManyOptions {
 
 export interface ProvisionSummary extends ProvisionResult {
   exists: number;
+  /** Tenants claimed from the warm pool (the others were built). */
+  claimed: number;
   /** Tenants never started (stopped after a failure, or cancelled). */
   skipped: number;
 }
@@ -100,6 +117,23 @@ async function cancelBackend(profile: ConnectionProfile, pid: number): Promise<v
     await canceller.query('select pg_catalog.pg_cancel_backend($1)', [pid]);
   } finally {
     await canceller.end();
+  }
+}
+
+/**
+ * How many spares of `checksum` the database holds: 0 when it has no warm pool
+ * or the role cannot read it (such a role could not claim either). Looks only;
+ * creates nothing. A hint: claims themselves are what is concurrency-safe.
+ */
+export async function countReadySpares(pool: pg.Pool, checksum: string): Promise<number> {
+  try {
+    const table = `${quoteIdent(POOL_SCHEMA)}.pool_spares`;
+    const exists = await pool.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(table)}) IS NOT NULL AS ok`);
+    if (exists.rows[0]?.ok !== true) return 0;
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE snapshot_checksum = $1`, [checksum]);
+    return rows[0]?.n ?? 0;
+  } catch {
+    return 0;
   }
 }
 
@@ -239,6 +273,26 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     let stop = false;
     // Lock budget (issue 6): cap concurrency to what the server's lock table holds; LOCK_TABLE_TOO_SMALL before starting when one tenant cannot fit.
     const locks = tenants.length > 0 ? await planProvisionLocks(pool, () => source.render('tenantry_lock_probe'), many.concurrency ?? concurrency, source) : undefined;
+    // Warm pool spares of this snapshot go first; the count only decides whether to try (claims are SKIP LOCKED).
+    const claimFrom = many.claimFrom;
+    let spares = claimFrom && tenants.length > 0 ? await countReadySpares(pool, claimFrom.checksum) : 0;
+    let poolSnapshot: PoolSnapshot | undefined;
+    /** The tenant claimed from a spare, or undefined when it has to be built (no spare left, or the claim failed). */
+    async function tryClaim(tenant: string): Promise<TenantProgress | undefined> {
+      if (!claimFrom || spares <= 0 || many.signal?.aborted) return undefined;
+      spares--;
+      const t0 = performance.now();
+      try {
+        poolSnapshot ??= claimFrom.load();
+        await claimSpare(pool, poolSnapshot, tenant);
+        return { tenant, status: 'created', elapsedMs: Math.round(performance.now() - t0), via: 'claimed' };
+      } catch (error) {
+        // TENANT_EXISTS: building would say the same; anything else: nothing was created, so build it instead.
+        if (isTenantryError(error) && error.code === 'TENANT_EXISTS') throw error;
+        if (isTenantryError(error) && error.code === 'POOL_EMPTY') spares = 0;
+        return undefined;
+      }
+    }
     const outcomes = await runQueue(
       tenants,
       async (tenant): Promise<TenantProgress> => {
@@ -246,8 +300,12 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
         const t0 = performance.now();
         let progress: TenantProgress;
         try {
-          const created = await provisionTenant(source, tenant, many.signal ? { signal: many.signal } : {});
-          progress = { tenant, status: 'created', elapsedMs: created.elapsedMs };
+          const claimed = await tryClaim(tenant);
+          if (claimed) progress = claimed;
+          else {
+            const created = await provisionTenant(source, tenant, many.signal ? { signal: many.signal } : {});
+            progress = { tenant, status: 'created', elapsedMs: claimFrom ? Math.round(performance.now() - t0) : created.elapsedMs, ...(claimFrom ? { via: 'built' as const } : {}) };
+          }
         } catch (error) {
           const info = isTenantryError(error) ? error.toInfo() : { code: 'INTERNAL' as const, userMessage: String(error) };
           const status = info.code === 'TENANT_EXISTS' ? 'exists' : info.code === 'CANCELLED' ? 'cancelled' : 'failed';
@@ -265,6 +323,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
       created: results.filter((r) => r.status === 'created').length,
       failed: results.filter((r) => r.status === 'failed').length,
       exists: results.filter((r) => r.status === 'exists').length,
+      claimed: results.filter((r) => r.via === 'claimed').length,
       skipped: outcomes.filter((o) => o === undefined).length,
       elapsedMs: Math.round(performance.now() - started),
     };

@@ -390,60 +390,116 @@ export type PoolEvent =
   | { type: 'built'; schema: string }
   | { type: 'dropped'; schema: string }
   | { type: 'claimed'; tenant: string; spare: string; ms: number }
+  /** A refill started (`refilling: true`) or ended (`false`). */
+  | { type: 'refilling'; refilling: boolean }
+  /** Another session holds the fill lock; the refill tries again shortly. */
+  | { type: 'busy' }
   | { type: 'error'; error: unknown };
+
+export interface WarmPoolOptions {
+  /** How long to wait before trying again when another session is filling the pool (default 1 s). */
+  busyRetryMs?: number;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts; never keeps the process alive. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    timer.unref?.();
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 /**
  * A warm pool kept at its target in the background: every claim triggers a
  * refill, and switching the snapshot rebuilds the pool from the new one.
+ * A refill never rejects: failures arrive as `error` events. When another
+ * session holds the fill lock, the refill waits and tries again, so a claim
+ * or a snapshot change during someone else's fill is not lost.
  */
 export class WarmPool {
   private snapshot: PoolSnapshot;
   private refilling: Promise<void> | undefined;
   private again = false;
   private readonly abort = new AbortController();
+  private readonly busyRetryMs: number;
 
   constructor(
     private readonly db: pg.Pool,
     snapshot: PoolSnapshot,
     private readonly onEvent: (event: PoolEvent) => void = () => undefined,
+    options: WarmPoolOptions = {},
   ) {
     this.snapshot = snapshot;
+    this.busyRetryMs = options.busyRetryMs ?? 1000;
+  }
+
+  /** The snapshot spares are built from. */
+  get checksum(): string {
+    return this.snapshot.checksum;
+  }
+
+  /** A refill is running (or about to run again). */
+  get busy(): boolean {
+    return this.refilling !== undefined;
+  }
+
+  /** stop() was called: no more work starts. */
+  get stopped(): boolean {
+    return this.abort.signal.aborted;
   }
 
   /** Claims a spare for the tenant and starts refilling behind it. */
   async claim(tenant: string): Promise<ClaimResult> {
     const result = await claimSpare(this.db, this.snapshot, tenant);
     this.onEvent({ type: 'claimed', ...result });
-    this.refill();
+    void this.refill();
     return result;
   }
 
   /** Uses a new snapshot from now on; spares of the old one are dropped by the refill this starts. */
   setSnapshot(snapshot: PoolSnapshot): void {
     this.snapshot = snapshot;
-    this.refill();
+    void this.refill();
   }
 
-  /** Starts a refill unless one runs; a refill requested meanwhile runs right after it. */
+  /** Starts a refill unless one runs; a refill requested meanwhile runs right after it. Never rejects. */
   refill(): Promise<void> {
+    if (this.abort.signal.aborted) return Promise.resolve();
     if (this.refilling) {
       this.again = true;
       return this.refilling;
     }
     this.refilling = (async () => {
+      this.onEvent({ type: 'refilling', refilling: true });
       try {
         do {
           this.again = false;
           if (this.abort.signal.aborted) return;
           const snapshot = this.snapshot;
-          const result = await fillPool(this.db, snapshot, { signal: this.abort.signal, onBuilt: (schema) => this.onEvent({ type: 'built', schema }) });
-          for (const schema of result.dropped) this.onEvent({ type: 'dropped', schema });
+          try {
+            const result = await fillPool(this.db, snapshot, { signal: this.abort.signal, onBuilt: (schema) => this.onEvent({ type: 'built', schema }) });
+            for (const schema of result.dropped) this.onEvent({ type: 'dropped', schema });
+            if (result.busy && !this.abort.signal.aborted) {
+              this.onEvent({ type: 'busy' });
+              await pause(this.busyRetryMs, this.abort.signal);
+              this.again = true;
+            }
+          } catch (error) {
+            // Reported, then the loop ends unless more work was asked for meanwhile (a later claim or snapshot retries).
+            if (!this.abort.signal.aborted) this.onEvent({ type: 'error', error });
+          }
           if (snapshot !== this.snapshot) this.again = true;
-        } while (this.again);
-      } catch (error) {
-        this.onEvent({ type: 'error', error });
+        } while (this.again && !this.abort.signal.aborted);
       } finally {
         this.refilling = undefined;
+        this.onEvent({ type: 'refilling', refilling: false });
       }
     })();
     return this.refilling;
@@ -454,7 +510,7 @@ export class WarmPool {
     while (this.refilling) await this.refilling;
   }
 
-  /** Stops refilling after the spare being built. */
+  /** Stops refilling after the spare being built; resolves when no work runs. */
   async stop(): Promise<void> {
     this.abort.abort();
     await this.idle();

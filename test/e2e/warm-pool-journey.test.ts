@@ -2,7 +2,9 @@
  * The warm pool in the app (web mode): snapshot the sandbox's demo template,
  * size the pool to 2, fill it, watch both spares become ready, create a tenant
  * that is claimed from the pool (not built), verify it against the template,
- * and check the Schemas view never offers a spare as a template.
+ * see the backend refill the pool by itself, create a batch that claims the
+ * ready spares first and builds the rest, and check the Schemas view never
+ * offers a spare as a template.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './pages/app-page.js';
@@ -61,6 +63,18 @@ describe.skipIf(!hasChromium())('warm pool journey (web mode, Debian Chromium)',
     // The claim is followed by a refill back to the target.
     await ui.provision.waitForPoolReady(2);
     await browser.screenshot('warm-pool-claimed');
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('claims ready spares first in a batch and builds the rest', async () => {
+    await ui.provision.createTenants(['poolb1', 'poolb2', 'poolb3']);
+    const summary = await ui.provision.waitForSummary();
+    expect(summary).toMatch(/^3 created, 0 failed \(2 claimed from the warm pool, 1 built\)/);
+    const rows = await Promise.all(['poolb1', 'poolb2', 'poolb3'].map((t) => ui.provision.tenantRow(t).textContent()));
+    expect(rows.filter((r) => /claimed from pool in/.test(r ?? ''))).toHaveLength(2);
+    expect(rows.filter((r) => /created\s*· built in/.test(r ?? ''))).toHaveLength(1);
+    // The backend refills behind the batch; no "Fill pool" click.
+    await ui.provision.waitForPoolReady(2);
     expect(browser.errors).toEqual([]);
   });
 

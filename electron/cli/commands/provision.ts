@@ -7,6 +7,8 @@ import { assertNotReservedTenantName } from '../../../core/pool/spare-name.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { validateTenantName } from '../../../core/snapshot/render.js';
 import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
+import { toPoolSnapshot } from '../../services/warm-pool-snapshot.js';
+import type { PoolSnapshot } from '../../services/warm-pool.js';
 import { createProvisioner, snapshotSource, type ProvisionSummary, type ProvisionVia } from '../../services/provision.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
@@ -29,7 +31,9 @@ export function parseTenantsFile(text: string): string[] {
 
 /** The human-readable summary. */
 export function formatSummary(summary: ProvisionSummary, via: ProvisionVia): string {
-  const lines = [`${summary.created} created, ${summary.exists} already existed, ${summary.failed} failed, ${summary.skipped} not started — ${summary.elapsedMs} ms via ${via}.`];
+  const built = summary.created - summary.claimed;
+  const claimed = summary.claimed > 0 ? ` (${summary.claimed} claimed from the warm pool${built > 0 ? `, ${built} built` : ''})` : '';
+  const lines = [`${summary.created} created${claimed}, ${summary.exists} already existed, ${summary.failed} failed, ${summary.skipped} not started — ${summary.elapsedMs} ms via ${via}.`];
   for (const t of summary.tenants) {
     if (t.status === 'failed' || t.status === 'exists') lines.push(`  ${t.tenant}: [${t.error?.code ?? t.status}] ${t.error?.userMessage ?? ''}${t.error?.detail ? `\n    ${t.error.detail.replace(/\n/g, '\n    ')}` : ''}`);
   }
@@ -42,11 +46,14 @@ export const provisionCommand: CliCommand = {
   usage: [
     'Usage: tenantry provision --snapshot SNAPSHOT.sql (--tenant T … | --tenants-file F)',
     '                          [--via driver|psql] [--concurrency N] [--continue-on-error]',
-    '                          [--dry-run] [--json] [--url URL]',
+    '                          [--no-pool] [--dry-run] [--json] [--url URL]',
     '',
     'Creates each tenant in its own transaction: an advisory lock on the name, a',
     'check that the schema does not exist (an existing tenant is left untouched),',
     'the snapshot rendered for the tenant, commit. All or nothing per tenant.',
+    'When the database\'s warm pool (`tenantry pool`) holds ready spares built from',
+    'this snapshot, tenants claim them first (a rename in one transaction) and the',
+    'rest are built; a tenant whose claim fails is built instead.',
     '',
     '  --snapshot FILE  the snapshot made by `tenantry snapshot`',
     '  --tenant T       a tenant name (repeatable)',
@@ -54,8 +61,9 @@ export const provisionCommand: CliCommand = {
     '  --via driver|psql  node-postgres (default) or psql --single-transaction',
     '  --concurrency N  tenants at once (default 4)',
     '  --continue-on-error  carry on after a failed tenant (default: stop)',
+    '  --no-pool        build every tenant, never claim warm-pool spares',
     '  --dry-run        print the SQL that would run, connect to nothing',
-    '  --json           print the summary as JSON',
+    '  --json           print the summary as JSON (each created tenant has "via": "claimed" or "built")',
     CONNECTION_USAGE,
     '',
     'Exit status: 0 when every tenant was created, 1 otherwise.',
@@ -70,6 +78,7 @@ export const provisionCommand: CliCommand = {
       concurrency: { type: 'string' },
       'continue-on-error': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      'no-pool': { type: 'boolean' },
       json: { type: 'boolean' },
     });
     const snapshotPath = requireOption(values, 'snapshot');
@@ -105,11 +114,16 @@ export const provisionCommand: CliCommand = {
     const pgBin = listOption(values, 'pg-bin');
     const provisioner = await createProvisioner(profile, { via, concurrency, env: io.env, ...(pgBin.length > 0 ? { pgBin } : {}) });
     let summary: ProvisionSummary;
+    let poolSnapshot: PoolSnapshot | undefined;
     try {
       summary = await provisioner.provisionMany(source, tenants, {
         continueOnError: values['continue-on-error'] === true,
+        ...(values['no-pool'] === true ? {} : { claimFrom: { checksum: snapshot.header.checksum, load: () => (poolSnapshot ??= toPoolSnapshot(snapshot)) } }),
         onProgress: (p) => {
-          if (p.status !== 'running' && values.json !== true) io.stderr(`${p.status.padEnd(7)} ${p.tenant}${p.elapsedMs !== undefined ? ` (${p.elapsedMs} ms)` : ''}\n`);
+          if (p.status !== 'running' && values.json !== true) {
+            const how = p.status === 'created' && p.via === 'claimed' ? ', claimed from the warm pool' : '';
+            io.stderr(`${p.status.padEnd(7)} ${p.tenant}${p.elapsedMs !== undefined ? ` (${p.elapsedMs} ms${how})` : ''}\n`);
+          }
         },
       });
     } finally {

@@ -5,5 +5,8 @@ import { formatMs } from '../components/format';
 export function formatProvisionSummary(summary: ProvisionResult): string {
   const exists = summary.tenants.filter((t) => t.status === 'exists').length;
   const notStarted = summary.tenants.filter((t) => t.status === 'cancelled' || t.status === 'queued').length;
-  return `${summary.created} created, ${summary.failed} failed${exists > 0 ? `, ${exists} already existed (left untouched)` : ''}${notStarted > 0 ? `, ${notStarted} not started` : ''} in ${formatMs(summary.elapsedMs)}.`;
+  const claimed = summary.tenants.filter((t) => t.status === 'created' && t.via === 'claimed').length;
+  const built = summary.created - claimed;
+  const pool = claimed > 0 ? ` (${claimed} claimed from the warm pool${built > 0 ? `, ${built} built` : ''})` : '';
+  return `${summary.created} created, ${summary.failed} failed${exists > 0 ? `, ${exists} already existed (left untouched)` : ''}${notStarted > 0 ? `, ${notStarted} not started` : ''}${pool} in ${formatMs(summary.elapsedMs)}.`;
 }

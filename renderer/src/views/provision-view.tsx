@@ -105,6 +105,8 @@ export function ProvisionView() {
     if (result.ok) {
       setSummary(result.value);
       setRows(result.value.tenants);
+      // Spares were claimed: the pool panel shows them gone and the backend's refill.
+      if (result.value.tenants.some((t) => t.via === 'claimed')) setClaims((n) => n + 1);
     } else {
       setError(result.error);
       setRows((list) => list.map((x) => (x.status === 'queued' || x.status === 'running' ? { ...x, status: 'cancelled' } : x)));
@@ -131,7 +133,7 @@ export function ProvisionView() {
       setRows([row]);
       setSummary({ tenants: [row], created: 0, failed: status === 'failed' ? 1 : 0, elapsedMs: 0 });
     } else {
-      const row: TenantProgress = { tenant, status: 'created', elapsedMs: r.value.elapsedMs, via: 'pool' };
+      const row: TenantProgress = { tenant, status: 'created', elapsedMs: r.value.elapsedMs, via: 'claimed' };
       setRows([row]);
       setSummary({ tenants: [row], created: 1, failed: 0, elapsedMs: r.value.elapsedMs });
     }
@@ -245,6 +247,11 @@ export function ProvisionView() {
                 <input type="checkbox" checked={continueOnError} onChange={(e) => setContinueOnError(e.target.checked)} /> Carry on after a failure
               </label>
               <span className="grow" />
+              {snapshot && poolReady > 0 ? (
+                <span className="muted" style={{ fontSize: 12 }}>
+                  claims up to {poolReady} ready spare{poolReady === 1 ? '' : 's'} first
+                </span>
+              ) : null}
               <span className="muted" style={{ fontSize: 12 }}>{batchNames.length} names</span>
               <button type="button" className="btn primary" disabled={!snapshot || batchNames.length === 0 || invalidNames.length > 0 || job !== undefined} onClick={() => void provision(batchNames)}>
                 Create tenants
@@ -314,7 +321,7 @@ export function ProvisionView() {
                           {r.status === 'created' && r.elapsedMs !== undefined ? (
                             <span className="muted" style={{ fontSize: 12 }}>
                               {' '}
-                              · {r.via === 'pool' ? 'claimed from pool' : 'built'} in {formatMs(r.elapsedMs)}
+                              · {r.via === 'claimed' ? 'claimed from pool' : 'built'} in {formatMs(r.elapsedMs)}
                             </span>
                           ) : null}
                           {r.error ? (

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ConnectionTarget, PoolFillResult, PoolStatusInfo } from '../../../core/api/contract';
 import type { ErrorInfo } from '../../../core/errors';
-import { invoke } from '../api/client';
+import { invoke, onEvent } from '../api/client';
 import { watchJob } from '../api/jobs';
 import { ErrorBox } from '../components/error-box';
 import { formatMs } from '../components/format';
@@ -9,7 +9,7 @@ import { formatMs } from '../components/format';
 export interface WarmPoolPanelProps {
   snapshotId: string;
   target: ConnectionTarget;
-  /** Bumped by the parent after a claim: the panel re-reads the status and refills. */
+  /** Bumped by the parent after a claim: the panel re-reads the status (the backend refills the pool itself). */
   claims: number;
   /** Tells the parent how many spares of this snapshot are ready to claim. */
   onReady(ready: number): void;
@@ -18,7 +18,9 @@ export interface WarmPoolPanelProps {
 /**
  * The warm pool of the target database for the chosen snapshot: ready spares
  * against the target size, the size field, Fill and Empty (with an inline
- * confirmation). After a claim it refills the pool in the background.
+ * confirmation). Once a size is set, the backend refills the pool after a
+ * claim and rebuilds it when the snapshot changes; the panel shows that
+ * ("refilling…") and follows it through `pool:refill` events and status reads.
  */
 export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolPanelProps) {
   const [status, setStatus] = useState<PoolStatusInfo>();
@@ -90,11 +92,26 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
     await refresh();
   }
 
-  // A claim took a spare: show it gone at once, then build its replacement.
+  // A claim took a spare: show it gone at once; the backend builds its replacement.
   useEffect(() => {
     if (claims === 0) return;
-    void refresh().then(() => fillPool());
+    void refresh();
   }, [claims]); // only on a new claim, not when the callbacks change
+
+  // While the backend refills, follow it: on each of its events, and by reading the status every second.
+  const refilling = status?.refilling === true;
+  useEffect(() => {
+    if (!refilling) return;
+    const timer = setInterval(() => void refresh(), 1000);
+    return () => clearInterval(timer);
+  }, [refilling, refresh]);
+  useEffect(
+    () =>
+      onEvent((m) => {
+        if (m.event === 'pool:refill') void refresh();
+      }),
+    [refresh],
+  );
 
   async function empty() {
     setConfirming(false);
@@ -119,9 +136,10 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
         <span role="status" aria-label="Warm pool status" className={`pill ${status && ready >= status.target && status.target > 0 ? 'status-ok' : ''}`}>
           {fill || status?.building ? <span className="dot busy" /> : null}
           {status ? `${ready} of ${status.target} spare${status.target === 1 ? '' : 's'} ready` : 'Pool status unknown'}
+          {refilling && !fill ? (status && status.stale > 0 ? ' · rebuilding…' : ' · refilling…') : null}
         </span>
         {status && status.stale > 0 ? (
-          <span className="pill status-warn" title="Built from another snapshot (checksum differs); the next fill drops them.">
+          <span className="pill status-warn" title={refilling ? 'Built from another snapshot (checksum differs); being replaced by spares of this one.' : 'Built from another snapshot (checksum differs); the next fill drops them.'}>
             {status.stale} stale
           </span>
         ) : null}
@@ -194,6 +212,7 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
         </details>
       ) : null}
       {error ? <ErrorBox error={error} title="Warm pool" /> : null}
+      {status?.refillError && !refilling ? <ErrorBox error={status.refillError} title="Warm pool refill" /> : null}
     </section>
   );
 }

@@ -19,6 +19,21 @@ describe('formatProvisionSummary', () => {
     expect(text).toMatch(/^3 created, 0 failed, 1 already existed \(left untouched\), 1 not started in 1\.1 s\.$/);
   });
 
+  it('says how many were claimed from the warm pool and how many built', () => {
+    const text = formatProvisionSummary({
+      created: 3,
+      failed: 0,
+      elapsedMs: 250,
+      tenants: [
+        { tenant: 'a', status: 'created', via: 'claimed' },
+        { tenant: 'b', status: 'created', via: 'built' },
+        { tenant: 'c', status: 'created', via: 'claimed' },
+      ],
+    });
+    expect(text).toBe('3 created, 0 failed (2 claimed from the warm pool, 1 built) in 250 ms.');
+    expect(formatProvisionSummary({ created: 1, failed: 0, elapsedMs: 8, tenants: [{ tenant: 'a', status: 'created', via: 'claimed' }] })).toBe('1 created, 0 failed (1 claimed from the warm pool) in 8 ms.');
+  });
+
   it('stays short when everything was created', () => {
     expect(formatProvisionSummary({ created: 1, failed: 0, elapsedMs: 80, tenants: [{ tenant: 'a', status: 'created' }] })).toBe('1 created, 0 failed in 80 ms.');
   });
