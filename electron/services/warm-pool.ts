@@ -62,13 +62,15 @@ export interface SpareInfo {
   schema: string;
   checksum: string;
   builtAt: Date;
+  /** Its schema is gone (dropped by hand): the row is dropped by the next fill and never claimed. */
+  missing?: boolean;
 }
 
 export interface PoolStatus {
   target: number;
   /** Spares built from the given snapshot (claimable). */
   ready: SpareInfo[];
-  /** Spares of other snapshots (dropped by the next fill). */
+  /** Spares of other snapshots, and rows whose schema was dropped by hand (dropped by the next fill). */
   stale: SpareInfo[];
 }
 
@@ -158,12 +160,21 @@ export async function setPoolTarget(db: pg.Pool, target: number): Promise<void> 
 export async function readPoolStatus(db: pg.Pool, checksum?: string): Promise<PoolStatus> {
   await ensurePoolSchema(db);
   const config = await db.query(`SELECT target FROM ${CONFIG}`);
-  const { rows } = await db.query(`SELECT schema_name, snapshot_checksum, built_at FROM ${SPARES} ORDER BY built_at, schema_name`);
-  const spares = (rows as { schema_name: string; snapshot_checksum: string; built_at: Date }[]).map((r) => ({ schema: r.schema_name, checksum: r.snapshot_checksum, builtAt: r.built_at }));
+  const { rows } = await db.query(
+    `SELECT s.schema_name, s.snapshot_checksum, s.built_at, EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s.schema_name) AS present
+       FROM ${SPARES} s ORDER BY s.built_at, s.schema_name`,
+  );
+  const spares = (rows as { schema_name: string; snapshot_checksum: string; built_at: Date; present: boolean }[]).map((r) => ({
+    schema: r.schema_name,
+    checksum: r.snapshot_checksum,
+    builtAt: r.built_at,
+    ...(r.present ? {} : { missing: true }),
+  }));
+  const usable = (s: SpareInfo): boolean => s.missing !== true && (checksum === undefined || s.checksum === checksum);
   return {
     target: (config.rows[0] as { target: number } | undefined)?.target ?? 0,
-    ready: spares.filter((s) => checksum === undefined || s.checksum === checksum),
-    stale: spares.filter((s) => checksum !== undefined && s.checksum !== checksum),
+    ready: spares.filter(usable),
+    stale: spares.filter((s) => !usable(s)),
   };
 }
 
@@ -316,7 +327,10 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
     `  IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(tenant)}) THEN`,
     `    RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = ${quoteLiteral(`${TENANT_EXISTS_MARKER} ${tenant}`)};`,
     '  END IF;',
-    `  SELECT schema_name INTO spare FROM ${SPARES} WHERE snapshot_checksum = ${quoteLiteral(checksum)} ORDER BY built_at, schema_name LIMIT 1 FOR UPDATE SKIP LOCKED;`,
+    // A row whose schema was dropped by hand is passed over (the next fill removes it), so one bad row cannot block every claim.
+    `  SELECT s.schema_name INTO spare FROM ${SPARES} s WHERE s.snapshot_checksum = ${quoteLiteral(checksum)}`,
+    '    AND EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s.schema_name)',
+    '    ORDER BY s.built_at, s.schema_name LIMIT 1 FOR UPDATE OF s SKIP LOCKED;',
     `  IF spare IS NULL THEN RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = ${quoteLiteral(POOL_EMPTY_MARKER)}; END IF;`,
     `  EXECUTE pg_catalog.format('ALTER SCHEMA %I RENAME TO %I', spare, ${quoteLiteral(tenant)});`,
     // Give back what default privileges gave a fresh schema (withheld while it was a spare).

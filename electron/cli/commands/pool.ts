@@ -74,8 +74,11 @@ export const poolCommand: CliCommand = {
           if (values.json === true) {
             io.stdout(JSON.stringify(status, null, 2) + '\n');
           } else {
-            io.stdout(`Target ${status.target} spare(s); ${status.ready.length} ${snapshot ? 'ready for this snapshot' : 'built'}${snapshot ? `, ${status.stale.length} stale (other snapshots)` : ''}.\n`);
-            for (const s of [...status.ready, ...status.stale]) io.stdout(`  ${s.schema}  snapshot ${s.checksum.slice(0, 12)}  built ${s.builtAt.toISOString()}\n`);
+            const missing = status.stale.filter((s) => s.missing === true).length;
+            const stale = status.stale.length - missing;
+            const notes = [...(snapshot ? [`${stale} stale (other snapshots)`] : []), ...(missing > 0 ? [`${missing} whose schema was dropped by hand (removed by the next fill)`] : [])];
+            io.stdout(`Target ${status.target} spare(s); ${status.ready.length} ${snapshot ? 'ready for this snapshot' : 'built'}${notes.map((n) => `, ${n}`).join('')}.\n`);
+            for (const s of [...status.ready, ...status.stale]) io.stdout(`  ${s.schema}  snapshot ${s.checksum.slice(0, 12)}  built ${s.builtAt.toISOString()}${s.missing === true ? '  (schema gone)' : ''}\n`);
           }
           return 0;
         }

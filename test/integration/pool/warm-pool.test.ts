@@ -177,6 +177,29 @@ describe('warm pool', () => {
     expect((await readPoolStatus(db, snapshot.checksum)).ready).toEqual([]);
   });
 
+  it('passes over a spare whose schema was dropped by hand, and the next fill removes its row', async () => {
+    await emptyPool(db);
+    const filled = await fillPool(db, snapshot, { target: 2 });
+    expect(filled.built).toHaveLength(2);
+    const [oldest, other] = (await readPoolStatus(db, snapshot.checksum)).ready.map((s) => s.schema);
+    await cluster.query(`DROP SCHEMA "${oldest}" CASCADE`, 'pooldb');
+
+    const status = await readPoolStatus(db, snapshot.checksum);
+    expect(status.ready.map((s) => s.schema)).toEqual([other]);
+    expect(status.stale).toEqual([expect.objectContaining({ schema: oldest, missing: true })]);
+    // The claim takes the spare that still exists instead of failing on the oldest row again and again.
+    const claimed = await claimSpare(db, snapshot, 'after_manual_drop');
+    expect(claimed.spare).toBe(other);
+    await expect(claimSpare(db, snapshot, 'no_spare_left')).rejects.toMatchObject({ code: 'POOL_EMPTY' });
+
+    const refilled = await fillPool(db, snapshot, { target: 1 });
+    expect(refilled.dropped).toEqual([oldest]);
+    expect(refilled.built).toHaveLength(1);
+    const after = await readPoolStatus(db, snapshot.checksum);
+    expect(after.stale).toEqual([]);
+    expect(after.ready.map((s) => s.schema)).toEqual(refilled.built);
+  });
+
   it('refills in the background after a claim and rebuilds when the snapshot changes', async () => {
     await setPoolTarget(db, 2);
     const events: string[] = [];
