@@ -19,7 +19,7 @@ import type { ProvisionResult, TenantProgress } from '../../core/api/contract.js
 import type { PgVersion } from '../../core/binaries/pg-version.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError, isTenantryError } from '../../core/errors.js';
-import { assertNotReservedTenantName, POOL_SCHEMA } from '../../core/pool/spare-name.js';
+import { assertNotReservedTenantName } from '../../core/pool/spare-name.js';
 import { runQueue } from '../../core/provision/run-queue.js';
 import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
 import type { Snapshot } from '../../core/snapshot/format.js';
@@ -34,8 +34,7 @@ import { planProvisionLocks } from './lock-budget.js';
 import { tenantExistsError, toProvisionError } from './provision/provision-errors.js';
 import { explainMissingObject, explainPermissionError, type PermissionContext } from './permission-hint.js';
 import { readSessionSettings, restoreSessionSettings } from './provision/session-settings.js';
-import { quoteIdent, quoteLiteral } from './pool-sql.js';
-import { claimSpare, type PoolSnapshot } from './warm-pool.js';
+import { claimSpare, countReadySpares, type PoolSnapshot } from './warm-pool.js';
 
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
 export interface TenantSource {
@@ -117,23 +116,6 @@ async function cancelBackend(profile: ConnectionProfile, pid: number): Promise<v
     await canceller.query('select pg_catalog.pg_cancel_backend($1)', [pid]);
   } finally {
     await canceller.end();
-  }
-}
-
-/**
- * How many spares of `checksum` the database holds: 0 when it has no warm pool
- * or the role cannot read it (such a role could not claim either). Looks only;
- * creates nothing. A hint: claims themselves are what is concurrency-safe.
- */
-export async function countReadySpares(pool: pg.Pool, checksum: string): Promise<number> {
-  try {
-    const table = `${quoteIdent(POOL_SCHEMA)}.pool_spares`;
-    const exists = await pool.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(table)}) IS NOT NULL AS ok`);
-    if (exists.rows[0]?.ok !== true) return 0;
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE snapshot_checksum = $1`, [checksum]);
-    return rows[0]?.n ?? 0;
-  } catch {
-    return 0;
   }
 }
 

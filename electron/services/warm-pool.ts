@@ -83,6 +83,8 @@ export interface ClaimResult {
 
 const SPARES = `${quoteIdent(POOL_SCHEMA)}.pool_spares`;
 const CONFIG = `${quoteIdent(POOL_SCHEMA)}.pool_config`;
+/** Whether the spare row `s` still has its schema (one dropped by hand is never claimed, and the next fill removes its row). */
+const SPARE_PRESENT = 'EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s.schema_name)';
 
 /** Session advisory lock key that makes one filler per database. */
 const FILL_LOCK = `pg_catalog.hashtextextended('tenantry:pool-fill', 0)`;
@@ -161,8 +163,7 @@ export async function readPoolStatus(db: pg.Pool, checksum?: string): Promise<Po
   await ensurePoolSchema(db);
   const config = await db.query(`SELECT target FROM ${CONFIG}`);
   const { rows } = await db.query(
-    `SELECT s.schema_name, s.snapshot_checksum, s.built_at, EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s.schema_name) AS present
-       FROM ${SPARES} s ORDER BY s.built_at, s.schema_name`,
+    `SELECT s.schema_name, s.snapshot_checksum, s.built_at, ${SPARE_PRESENT} AS present FROM ${SPARES} s ORDER BY s.built_at, s.schema_name`,
   );
   const spares = (rows as { schema_name: string; snapshot_checksum: string; built_at: Date; present: boolean }[]).map((r) => ({
     schema: r.schema_name,
@@ -176,6 +177,22 @@ export async function readPoolStatus(db: pg.Pool, checksum?: string): Promise<Po
     ready: spares.filter(usable),
     stale: spares.filter((s) => !usable(s)),
   };
+}
+
+/**
+ * How many claimable spares of `checksum` the database holds: 0 when it has no warm pool or the role cannot
+ * read it (such a role could not claim either). Looks only, creates nothing (unlike readPoolStatus). A hint
+ * for batches: the claims themselves are what is concurrency-safe.
+ */
+export async function countReadySpares(db: pg.Pool, checksum: string): Promise<number> {
+  try {
+    const exists = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(SPARES)}) IS NOT NULL AS ok`);
+    if (exists.rows[0]?.ok !== true) return 0;
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SPARES} s WHERE s.snapshot_checksum = $1 AND ${SPARE_PRESENT}`, [checksum]);
+    return rows[0]?.n ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Builds one spare in its own transaction and registers it; returns its schema name. */
@@ -327,9 +344,8 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
     `  IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(tenant)}) THEN`,
     `    RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = ${quoteLiteral(`${TENANT_EXISTS_MARKER} ${tenant}`)};`,
     '  END IF;',
-    // A row whose schema was dropped by hand is passed over (the next fill removes it), so one bad row cannot block every claim.
-    `  SELECT s.schema_name INTO spare FROM ${SPARES} s WHERE s.snapshot_checksum = ${quoteLiteral(checksum)}`,
-    '    AND EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s.schema_name)',
+    // A row whose schema was dropped by hand is passed over, so one bad row cannot block every claim.
+    `  SELECT s.schema_name INTO spare FROM ${SPARES} s WHERE s.snapshot_checksum = ${quoteLiteral(checksum)} AND ${SPARE_PRESENT}`,
     '    ORDER BY s.built_at, s.schema_name LIMIT 1 FOR UPDATE OF s SKIP LOCKED;',
     `  IF spare IS NULL THEN RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = ${quoteLiteral(POOL_EMPTY_MARKER)}; END IF;`,
     `  EXECUTE pg_catalog.format('ALTER SCHEMA %I RENAME TO %I', spare, ${quoteLiteral(tenant)});`,
