@@ -52,12 +52,6 @@ export function arr<T>(item: Check<T>, max: number): Check<T[]> {
   };
 }
 
-/** Any JSON value (used for opaque data the backend produced itself, such as catalog facts). */
-export const json: Check<unknown> = (v, path) => {
-  if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') fail(path, 'JSON data');
-  return v;
-};
-
 type Shape = Record<string, Check<unknown>>;
 type Out<S extends Shape, O extends Shape> = { [K in keyof S]: ReturnType<S[K]> } & { [K in keyof O]?: ReturnType<O[K]> };
 
@@ -68,7 +62,8 @@ export function obj<S extends Shape, O extends Shape = Record<never, never>>(req
     const input = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(input)) {
-      if (!(key in required) && !(optional && key in optional)) fail(`${path}.${key}`, 'absent (unknown field)');
+      // Own keys only: `key in` would also accept toString, constructor, __proto__ … from Object.prototype.
+      if (!Object.hasOwn(required, key) && !(optional && Object.hasOwn(optional, key))) fail(`${path}.${JSON.stringify(key.slice(0, 60))}`, 'absent (unknown field)');
     }
     for (const [key, check] of Object.entries(required)) out[key] = check(input[key], `${path}.${key}`);
     for (const [key, check] of Object.entries(optional ?? {})) {

@@ -3,9 +3,10 @@
  * Both transports call validateRequest before a handler sees the payload.
  */
 import type { ConnectionProfile } from '../connection/profile.js';
+import type { CatalogFacts } from '../snapshot/catalog-facts.js';
 import { TenantryError } from '../errors.js';
 import { type Channel, type Req, isChannel } from './contract.js';
-import { arr, bool, empty, int, json, obj, oneOf, str, type Check } from './validate-shape.js';
+import { arr, bool, empty, int, obj, oneOf, str, type Check } from './validate-shape.js';
 
 const profile: Check<ConnectionProfile> = obj(
   {},
@@ -32,7 +33,26 @@ const profile: Check<ConnectionProfile> = obj(
 const id = str(200);
 const target = obj({}, { connectionId: id, profile, database: str(255) });
 const purpose = oneOf('sslrootcert', 'sslcert', 'sslkey', 'sslcrl', 'snapshot-open', 'snapshot-save', 'tenant-csv');
-const MAX_SQL = 256 * 1024 * 1024;
+/**
+ * The longest dump or snapshot text a request may carry, in characters. The
+ * largest real schema at hand, GitLab's (../shared/realworld/gitlab.sql), is
+ * 2.7 MB; 3,200 tables with functions and comments (test/e2e/large-dump)
+ * make 10 MB. 64 Mi characters is six times that; bigger dumps are for the
+ * CLI (`tenantry snapshot`, `tenantry template`), which streams no request.
+ */
+export const MAX_SQL_CHARS = 64 * 1024 * 1024;
+const MAX_SQL = MAX_SQL_CHARS;
+
+/** A PostgreSQL name as the catalog stores it (63 bytes; room for multibyte characters). */
+const pgName = str(255);
+const names = arr(pgName, 2_000_000);
+/** Catalog facts exactly as readCatalogFacts produces them (core/snapshot/catalog-facts.ts). */
+const catalog: Check<CatalogFacts> = obj({
+  schema: pgName,
+  objects: obj({ relations: names, types: names, functions: names }, { sequences: names }),
+  extensionObjects: obj({ relations: names, types: names, functions: names }, { operatorClasses: names, operators: names }),
+  extensions: arr(obj({ name: pgName, schema: pgName }), 10_000),
+});
 
 const validators: { [C in Channel]: Check<Req<C>> } = {
   'app:info': empty,
@@ -58,7 +78,7 @@ const validators: { [C in Channel]: Check<Req<C>> } = {
   'job:cancel': obj({ jobId: id }),
   'snapshot:build': obj(
     { sql: str(MAX_SQL), schema: str(255), placeholder: str(255), minify: bool, skip: arr(int(0, 10_000_000), 1_000_000) },
-    { catalog: json, source: obj({}, { pgDumpVersion: str(200), serverVersion: str(200) }), stripOwner: bool },
+    { catalog, source: obj({}, { pgDumpVersion: str(200), serverVersion: str(200) }), stripOwner: bool },
   ),
   'snapshot:save': obj({ name: str(200), text: str(MAX_SQL) }, { toPickedFile: bool }),
   'snapshot:list': empty,

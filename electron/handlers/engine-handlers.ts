@@ -174,6 +174,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       return { jobId };
     },
     async 'provision:verify'({ target, snapshotId, tenant }) {
+      // A name that could never be a tenant (NUL, control characters, too long) is a bad request, not a query to run.
+      validateTenantName(tenant);
       const { info } = deps.snapshots.read(snapshotId);
       if (!info.schema) throw new TenantryError('SNAPSHOT_INVALID', 'This snapshot does not name its template schema, so there is nothing to compare the tenant with.');
       const { profile } = await deps.resolveTarget(target);

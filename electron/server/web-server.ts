@@ -11,9 +11,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Handlers } from '../../core/api/contract.js';
+import { MAX_SQL_CHARS } from '../../core/api/validate.js';
 import { dispatch } from '../handlers/dispatch.js';
 import type { EventHub } from '../handlers/event-hub.js';
 import { CONTENT_SECURITY_POLICY } from '../main/csp.js';
+import { HttpRefusal, decodePathSegment, isJsonContentType, readBody } from './http-request.js';
 
 export interface WebServerOptions {
   handlers: Handlers;
@@ -23,6 +25,8 @@ export interface WebServerOptions {
   /** 0 or absent: a free port. */
   port?: number;
   token?: string;
+  /** The largest request body accepted (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
 }
 
 export interface WebServer {
@@ -33,7 +37,17 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 300 * 1024 * 1024;
+/**
+ * The largest request body: the biggest real requests are snapshot:build (the
+ * dump plus its catalog facts) and snapshot:save (the snapshot text), both
+ * bounded by MAX_SQL_CHARS. JSON adds 2–3 % to a dump (escaped newlines and
+ * quotes: GitLab's 2,746,807-byte schema, the largest in ../shared/realworld,
+ * makes a 2,809,766-byte snapshot:build body; catalog facts add a few KB), so
+ * the SQL limit plus a quarter (80 MiB) leaves room for escapes and catalog
+ * facts. A bigger body is refused with 413, by its Content-Length before it is
+ * read, or as soon as a chunked one grows past the cap.
+ */
+export const MAX_BODY_BYTES = MAX_SQL_CHARS + MAX_SQL_CHARS / 4;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -60,15 +74,10 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
   res.end(body);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function refuse(res: ServerResponse, status: number, code: 'INVALID_REQUEST', userMessage: string): void {
+  // The API answers errors as Results the renderer can show; the status tells other clients.
+  res.setHeader('Connection', 'close');
+  send(res, status, JSON.stringify({ ok: false, error: { code, userMessage } }), 'application/json');
 }
 
 /** Starts the web-mode server and resolves once it listens. */
@@ -79,8 +88,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const sockets = new Set<import('node:net').Socket>();
   const streams = new Set<ServerResponse>();
 
+  const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
+      if (error instanceof HttpRefusal) {
+        if (!res.headersSent) refuse(res, error.status, 'INVALID_REQUEST', error.message);
+        else res.end();
+        return;
+      }
       console.error('web server error:', error);
       if (!res.headersSent) send(res, 500, 'Internal error');
       else res.end();
@@ -95,7 +110,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!allowedHost(req.headers.host)) return send(res, 403, 'Forbidden: unexpected Host header.');
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${req.headers.host}`) return send(res, 403, 'Forbidden: cross-origin request.');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    } catch {
+      throw new HttpRefusal(400, 'The address is malformed.');
+    }
 
     if (url.pathname === '/api/events') {
       if (!sameToken(url.searchParams.get('token') ?? undefined, token)) return send(res, 401, 'Unauthorized');
@@ -116,20 +136,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (req.method !== 'POST') return send(res, 405, 'Method not allowed');
       const header = req.headers['x-tenantry-token'];
       if (!sameToken(Array.isArray(header) ? header[0] : header, token)) return send(res, 401, 'Unauthorized');
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'Expected application/json');
+      if (!isJsonContentType(req.headers['content-type'])) throw new HttpRefusal(415, 'The request must be sent as application/json.');
+      const channel = decodePathSegment(url.pathname.slice('/api/invoke/'.length));
+      const body = await readBody(req, maxBody);
       let payload: unknown;
       try {
-        payload = JSON.parse(await readBody(req));
+        payload = JSON.parse(body);
       } catch {
-        return send(res, 400, JSON.stringify({ ok: false, error: { code: 'INVALID_REQUEST', userMessage: 'The request is not valid JSON.' } }), 'application/json');
+        throw new HttpRefusal(400, 'The request is not valid JSON.');
       }
-      const channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
       const result = await dispatch(options.handlers, channel, payload, { transport: 'http' });
       return send(res, 200, JSON.stringify(result), 'application/json');
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const relative = url.pathname === '/' ? 'index.html' : decodePathSegment(url.pathname).replace(/^\/+/, '');
     const file = normalize(join(staticRoot, relative));
     if (!file.startsWith(staticRoot + sep) || !existsSync(file) || !statSync(file).isFile()) {
       if (!existsSync(join(staticRoot, 'index.html'))) return send(res, 503, 'The UI is not built yet: run `npm run build`.');

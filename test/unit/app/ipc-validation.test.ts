@@ -27,6 +27,35 @@ describe('request validation', () => {
     expect(() => validateRequest(channel, payload)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
   });
 
+  // Keys named like Object.prototype members: `key in shape` used to find them on the prototype and let them through.
+  it.each(['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__', '__defineGetter__'])('refuses an extra field named %s', (key) => {
+    const payload: unknown = JSON.parse(`{"id":"a",${JSON.stringify(key)}:1}`);
+    expect(() => validateRequest('connections:delete', payload)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    const empty: unknown = JSON.parse(`{${JSON.stringify(key)}:{"polluted":true}}`);
+    expect(() => validateRequest('app:info', empty)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+  });
+
+  const build = { sql: 'create table s.t ();', schema: 's', placeholder: 'p', minify: false, skip: [] };
+  const facts = { schema: 's', objects: { relations: ['t'], types: [], functions: [], sequences: [] }, extensionObjects: { relations: [], types: [], functions: [], operatorClasses: [], operators: [] }, extensions: [{ name: 'plpgsql', schema: 'pg_catalog' }] };
+  it.each([
+    ['a string', 'catalog'],
+    ['a number', 42],
+    ['a list', [1, 2]],
+    ['an empty object', {}],
+    ['objects as a string', { ...facts, objects: 'x' }],
+    ['relations holding numbers', { ...facts, objects: { ...facts.objects, relations: [1] } }],
+    ['relations missing', { ...facts, objects: { types: [], functions: [] } }],
+    ['an unknown field', { ...facts, evil: true }],
+    ['extensions without a schema', { ...facts, extensions: [{ name: 'x' }] }],
+  ])('refuses snapshot:build with a catalog that is %s', (_label, catalog) => {
+    expect(() => validateRequest('snapshot:build', { ...build, catalog })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+  });
+
+  it('accepts snapshot:build with catalog facts as readCatalogFacts makes them', () => {
+    const { req } = validateRequest<'snapshot:build'>('snapshot:build', { ...build, catalog: facts });
+    expect(req.catalog).toEqual(facts);
+  });
+
   it('accepts well-formed requests and returns only known fields', () => {
     const { req } = validateRequest<'dump:start'>('dump:start', { target: { connectionId: 'sandbox' }, schema: 'app', options: { noOwner: true, noPrivileges: false, ledgerTables: [] } });
     expect(req).toEqual({ target: { connectionId: 'sandbox' }, schema: 'app', options: { noOwner: true, noPrivileges: false, ledgerTables: [] } });

@@ -6,11 +6,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBackend } from '../../../electron/handlers/create-handlers.js';
 import { createEventHub } from '../../../electron/handlers/event-hub.js';
 import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
-import { startWebServer, type WebServer } from '../../../electron/server/web-server.js';
+import { MAX_BODY_BYTES, startWebServer, type WebServer } from '../../../electron/server/web-server.js';
 
 interface Reply {
   status: number;
@@ -103,7 +103,84 @@ describe('web-mode server', () => {
     }
   });
 
+  it('answers a malformed percent-encoding with 400, not a 500 and a stack trace', async () => {
+    const logged = vi.spyOn(console, 'error');
+    try {
+      for (const path of ['/api/invoke/%E0%A4%A', '/%E0%A4%A', '/assets/%zz.js', '/api/invoke/app%3']) {
+        const reply = await send(server, path, path.startsWith('/api/') ? { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Tenantry-Token': server.token }, body: '{}' } : {});
+        expect(reply.status, path).toBe(400);
+        expect(reply.body, path).toMatch(/malformed/);
+      }
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it.each(['text/plain', 'application/jsonp', 'application/json-seq', 'application/json5', 'application/json; charset=latin1', 'application/json; boundary=x', 'multipart/form-data'])(
+    'refuses the content type %s with 415',
+    async (type) => {
+      const reply = await send(server, '/api/invoke/app:info', { method: 'POST', headers: { 'Content-Type': type, 'X-Tenantry-Token': server.token }, body: '{}' });
+      expect(reply.status).toBe(415);
+      expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', userMessage: expect.stringMatching(/application\/json/) } });
+    },
+  );
+
+  it.each(['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset="UTF-8"'])('accepts the content type %s', async (type) => {
+    const reply = await invoke('app:info', {}, { 'Content-Type': type });
+    expect(reply.status).toBe(200);
+  });
+
+  it('answers a body that is not JSON with 400 and a plain message', async () => {
+    const reply = await send(server, '/api/invoke/app:info', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Tenantry-Token': server.token }, body: '{"a":' });
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', userMessage: 'The request is not valid JSON.' } });
+  });
+
+  it('refuses a body announced larger than the cap with 413 before reading it', async () => {
+    // Only the header claims the size: the answer must not wait for the body.
+    const reply = await send(server, '/api/invoke/snapshot:save', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Tenantry-Token': server.token, 'Content-Length': String(MAX_BODY_BYTES + 1) }, body: '{' });
+    expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', userMessage: expect.stringMatching(/larger than \d+ MB/) } });
+  });
+
+  it('checks the tenant name of provision:verify before connecting anywhere', async () => {
+    // A closed port: the old handler went on to connect (and with a real server, sent the NUL to PostgreSQL: INTERNAL).
+    const reply = await invoke('provision:verify', { target: { profile: { host: '127.0.0.1', port: 1 } }, snapshotId: 'x.sql', tenant: 'acme\u0000' });
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'INVALID_TENANT_NAME' } });
+  });
+
   it('requires the token for the event stream', async () => {
     expect((await send(server, '/api/events')).status).toBe(401);
+  });
+});
+
+describe('web-mode server with a small body cap', () => {
+  let server: WebServer;
+  let root: string;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'tenantry-web-cap-'));
+    const events = createEventHub();
+    const backend = createBackend({ mode: 'web', version: 't', dataDir: join(root, 'data'), secrets: createMemorySecretStore(), emit: events.emit });
+    server = await startWebServer({ handlers: backend.handlers, events, staticDir: root, maxBodyBytes: 1024 });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('refuses a chunked body that grows past the cap with 413, not "not valid JSON"', async () => {
+    const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/api/invoke/snapshot:save', method: 'POST', headers: { Host: `127.0.0.1:${server.port}`, 'Content-Type': 'application/json', 'X-Tenantry-Token': server.token, 'Transfer-Encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(JSON.stringify({ name: 'x', text: 'y'.repeat(4096) }));
+      req.end();
+    });
+    expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
   });
 });
