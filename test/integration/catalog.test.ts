@@ -4,6 +4,7 @@ import { readCatalogFacts } from '../../electron/services/catalog/read-catalog-f
 import { readSharedObjects } from '../../electron/services/catalog/read-shared-objects.js';
 import { readLedgers } from '../../electron/services/ledger.js';
 import { TenantryError } from '../../core/errors.js';
+import { validateRequest } from '../../core/api/validate.js';
 
 describe('catalog facts, shared objects and ledgers', () => {
   let cluster: Cluster;
@@ -51,6 +52,9 @@ describe('catalog facts, shared objects and ledgers', () => {
       expect(facts.extensionObjects.functions).toEqual(expect.arrayContaining(['uuid_generate_v4', 'similarity', 'citextin']));
       expect(facts.extensionObjects.operatorClasses).toEqual(expect.arrayContaining(['gin_trgm_ops', 'citext_ops']));
       expect(facts.extensions.map((e) => `${e.name}@${e.schema}`)).toEqual(['citext@public', 'pg_trgm@public', 'plpgsql@pg_catalog', 'uuid-ossp@public']);
+      // The contract's catalog check (core/api/validate.ts) must accept exactly what this reader produces.
+      const { req } = validateRequest<'snapshot:build'>('snapshot:build', { sql: '', schema: 'public', placeholder: 'p', minify: false, skip: [], catalog: JSON.parse(JSON.stringify(facts)) as unknown });
+      expect(req.catalog).toEqual(facts);
     } finally {
       await client.end();
     }
