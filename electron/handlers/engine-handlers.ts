@@ -21,6 +21,7 @@ import { parseSnapshot } from '../../core/snapshot/format.js';
 import { validateTenantName } from '../../core/snapshot/render.js';
 import { assertNotReservedTenantName } from '../../core/pool/spare-name.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
+import { describeRepeatedNames, findRepeatedNames } from '../../core/provision/repeated-names.js';
 import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { quoteIdentifier } from '../../core/sql/quote.js';
 import { isTenantryError } from '../../core/errors.js';
@@ -135,8 +136,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       const { info, text } = deps.snapshots.read(req.snapshotId);
       const snapshot = parseSnapshot(text);
       for (const tenant of req.tenants) validateTenantName(tenant);
-      const duplicates = req.tenants.filter((t, i) => req.tenants.indexOf(t) !== i);
-      if (duplicates.length > 0) throw new TenantryError('INVALID_TENANT_NAME', `Tenant names repeated: ${[...new Set(duplicates)].map((d) => `"${d}"`).join(', ')}. Give each tenant once.`);
+      const repeated = findRepeatedNames(req.tenants);
+      if (repeated.length > 0) throw new TenantryError('INVALID_TENANT_NAME', `${describeRepeatedNames(repeated)} Give each tenant once.`);
       const { name: connectionName, profile } = await deps.resolveTarget(req.target);
       // Renders the SQL and carries the dump's session settings (check_function_bodies = false, …).
       const source = snapshotSource(snapshot);

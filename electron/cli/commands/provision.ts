@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
+import { describeRepeatedNames, findRepeatedNames } from '../../../core/provision/repeated-names.js';
 import { buildPsqlTenantScript } from '../../../core/provision/tenant-guard.js';
 import { assertNotReservedTenantName } from '../../../core/pool/spare-name.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
@@ -90,8 +91,8 @@ export const provisionCommand: CliCommand = {
     const tenantsFile = stringOption(values, 'tenants-file');
     const tenants = [...listOption(values, 'tenant'), ...(tenantsFile ? parseTenantsFile(await readText(tenantsFile, 'tenants file', io)) : [])];
     if (tenants.length === 0) throw new UsageError('Name at least one tenant with --tenant or --tenants-file.');
-    const duplicates = tenants.filter((t, i) => tenants.indexOf(t) !== i);
-    if (duplicates.length > 0) throw new UsageError(`Tenant names repeated: ${[...new Set(duplicates)].map((d) => `"${d}"`).join(', ')}.`);
+    const repeated = findRepeatedNames(tenants);
+    if (repeated.length > 0) throw new UsageError(describeRepeatedNames(repeated));
     for (const t of tenants) {
       validateTenantName(t);
       assertNotReservedTenantName(t);
