@@ -38,10 +38,3 @@ export function parseSpareName(name: string): { checksumPrefix: string; n: numbe
   if (!match?.[1] || !match[2]) return undefined;
   return { checksumPrefix: match[1], n: Number(match[2]) };
 }
-
-/** Throws INVALID_TENANT_NAME when a tenant name uses the reserved prefix. */
-export function assertNotReservedTenantName(name: string): void {
-  if (isReservedSchemaName(name)) {
-    throw new TenantryError('INVALID_TENANT_NAME', `Tenant names may not start with "${RESERVED_PREFIX}": that prefix is reserved for Tenantry's warm pool. Choose another name.`, { detail: `tenant: ${name}` });
-  }
-}

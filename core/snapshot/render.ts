@@ -9,22 +9,7 @@ import { TenantryError } from '../errors.js';
 import { quoteIdentifier } from '../sql/quote.js';
 import type { Snapshot } from './format.js';
 import type { ReferenceSite } from './references.js';
-import { utf8Length } from './sha256.js';
-
-/** Throws INVALID_TENANT_NAME unless name is a usable schema name: 1–63 bytes of UTF-8, no pg_ prefix, no NUL or control characters. */
-export function validateTenantName(name: string): void {
-  const bad = (why: string): never => {
-    throw new TenantryError('INVALID_TENANT_NAME', `The tenant name ${JSON.stringify(name)} cannot be used: ${why}`);
-  };
-  if (typeof name !== 'string' || name.length === 0) bad('it is empty. Give a schema name of 1 to 63 bytes.');
-  const bytes = utf8Length(name);
-  if (bytes > 63) bad(`it is ${bytes} bytes long in UTF-8 and PostgreSQL truncates names to 63 bytes. Choose a shorter name.`);
-  if (name.includes('\u0000')) bad('it contains a NUL character, which PostgreSQL does not allow in names.');
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being rejected
-  if (/[\u0001-\u001f\u007f]/.test(name)) bad('it contains a control character (such as a newline or tab). Use printable characters only.');
-  if (name.startsWith('pg_')) bad('names starting with pg_ are reserved for PostgreSQL system schemas. Choose another prefix.');
-  if (/^\s|\s$/.test(name)) bad('it starts or ends with white space, which is almost certainly a mistake. Trim it.');
-}
+import { validateWritableName } from '../tenant/tenant-name.js';
 
 /** The text that replaces the placeholder in one context. */
 export function renderName(tenant: string, site: ReferenceSite): string {
@@ -41,7 +26,7 @@ export function renderName(tenant: string, site: ReferenceSite): string {
         }
         break;
       case 'line-comment':
-        break; // validateTenantName rejects line breaks
+        break; // validateWritableName (core/tenant/tenant-name.ts) rejects line breaks
       case 'block-comment':
         s = s.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
         break;
@@ -52,7 +37,7 @@ export function renderName(tenant: string, site: ReferenceSite): string {
 
 /** The exact SQL to execute for tenant; the snapshot must come from parseSnapshot or createSnapshot. */
 export function renderSnapshot(snapshot: Snapshot, tenant: string): string {
-  validateTenantName(tenant);
+  validateWritableName(tenant);
   const { header, body } = snapshot;
   const placeholder = header.placeholder;
   const contexts = header.contexts;

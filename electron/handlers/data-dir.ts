@@ -9,7 +9,12 @@ import { join } from 'node:path';
 
 /** Resolves and creates the data folder. */
 export function resolveDataDir(env: NodeJS.ProcessEnv = process.env, electronUserData?: string): string {
-  const dir = env.TENANTRY_DATA_DIR || electronUserData || join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'tenantry');
+  const dir = findDataDir(env, electronUserData);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
+}
+
+/** Where the data folder is, without creating it (for commands that only read it). */
+export function findDataDir(env: NodeJS.ProcessEnv = process.env, electronUserData?: string): string {
+  return env.TENANTRY_DATA_DIR || electronUserData || join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'tenantry');
 }

@@ -18,8 +18,7 @@ import { appendLedgerRows } from '../services/snapshot.js';
 import { verifyTenant } from '../services/verify.js';
 import { createProvisioner, snapshotSource } from '../services/provision.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
-import { validateTenantName } from '../../core/snapshot/render.js';
-import { assertNotReservedTenantName } from '../../core/pool/spare-name.js';
+import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
 import { describeRepeatedNames, findRepeatedNames } from '../../core/provision/repeated-names.js';
 import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
@@ -123,9 +122,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
     },
     async 'tenant:check-name'({ name }) {
       try {
-        validateTenantName(name);
-        // The same checks provisioning makes: the warm pool's reserved prefix too.
-        assertNotReservedTenantName(name);
+        // Exactly the check provision:start and pool:claim make (the same module, the same protected names).
+        validateTenantName(name, { protectedNames: deps.snapshots.templateSchemas() });
         return { valid: true, quoted: quoteIdentifier(name) };
       } catch (error) {
         if (!isTenantryError(error)) throw error;
@@ -135,7 +133,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
     async 'provision:start'(req) {
       const { info, text } = deps.snapshots.read(req.snapshotId);
       const snapshot = parseSnapshot(text);
-      for (const tenant of req.tenants) validateTenantName(tenant);
+      const protectedNames = deps.snapshots.templateSchemas();
+      for (const tenant of req.tenants) validateTenantName(tenant, { protectedNames });
       const repeated = findRepeatedNames(req.tenants);
       if (repeated.length > 0) throw new TenantryError('INVALID_TENANT_NAME', `${describeRepeatedNames(repeated)} Give each tenant once.`);
       const { name: connectionName, profile } = await deps.resolveTarget(req.target);
@@ -175,8 +174,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       return { jobId };
     },
     async 'provision:verify'({ target, snapshotId, tenant }) {
-      // A name that could never be a tenant (NUL, control characters, too long) is a bad request, not a query to run.
-      validateTenantName(tenant);
+      // A name that could never be a tenant (NUL, control characters, too long, a template) is a bad request, not a query to run.
+      validateTenantName(tenant, { protectedNames: deps.snapshots.templateSchemas() });
       const { info } = deps.snapshots.read(snapshotId);
       if (!info.schema) throw new TenantryError('SNAPSHOT_INVALID', 'This snapshot does not name its template schema, so there is nothing to compare the tenant with.');
       const { profile } = await deps.resolveTarget(target);

@@ -12,6 +12,7 @@ import type { ConnectionTarget, Handlers, PoolFillResult } from '../../core/api/
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
+import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { createPool } from '../services/catalog/connect.js';
 import { POOL_SCHEMA } from '../../core/pool/spare-name.js';
 import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../services/warm-pool.js';
@@ -143,6 +144,7 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
       return { dropped: dropped.length };
     },
     async 'pool:claim'({ target, snapshotId, tenant }) {
+      validateTenantName(tenant, { protectedNames: deps.snapshots.templateSchemas() });
       const { name: snapshotName, snapshot } = loadSnapshot(snapshotId);
       const { name: connectionName, profile } = await deps.resolveTarget(target);
       let result;

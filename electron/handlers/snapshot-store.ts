@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { basename, join } from 'node:path';
 import type { SnapshotFileInfo } from '../../core/api/contract.js';
 import { TenantryError } from '../../core/errors.js';
+import { listSavedTemplateSchemas } from '../services/storage/saved-templates.js';
 
 /** A file name made of safe characters only. */
 export function toSafeFileName(name: string): string {
@@ -54,6 +55,11 @@ export class SnapshotStore {
       bytes: stat.size,
       path,
     };
+  }
+
+  /** The template schemas of the saved snapshots: names no tenant may take (core/tenant/tenant-name.ts). */
+  templateSchemas(): string[] {
+    return listSavedTemplateSchemas(this.dir);
   }
 
   list(): SnapshotFileInfo[] {

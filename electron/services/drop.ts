@@ -2,12 +2,16 @@
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import { TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
+import { quoteIdentifier } from '../../core/sql/quote.js';
+import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { openClient } from './catalog/connect.js';
 import { explainPermissionError } from './permission-hint.js';
 
 export interface DropOptions {
   /** Must be true: dropping a tenant deletes its data. */
   confirmed: boolean;
+  /** Schemas that are not tenants (template schemas of saved snapshots and pools): refused like system schemas. */
+  protectedNames?: Iterable<string>;
 }
 
 /**
@@ -47,14 +51,11 @@ select distinct case when deps.classid = 'pg_catalog.pg_rewrite'::regclass
 
 /** `DROP SCHEMA "tenant" CASCADE`, under the tenant's advisory lock; returns how many objects went with it. */
 export async function dropTenant(profile: ConnectionProfile, tenant: string, options: DropOptions): Promise<{ tenant: string; objects: number }> {
+  // The same rule as provisioning: a name drop accepts is one Tenantry could have created (never a 64+ byte
+  // name PostgreSQL would truncate into another schema, a system schema, _tenantry or a template).
+  validateTenantName(tenant, options.protectedNames ? { protectedNames: options.protectedNames } : {});
   if (!options.confirmed) {
     throw new TenantryError('CONFIRMATION_REQUIRED', `Dropping tenant "${tenant}" deletes the schema and all its data. Add --yes to confirm.`);
-  }
-  if (/^pg_/i.test(tenant) || tenant === 'information_schema') {
-    throw new TenantryError('INVALID_TENANT_NAME', `"${tenant}" is a system schema, not a tenant.`);
-  }
-  if (tenant === 'public') {
-    throw new TenantryError('INVALID_TENANT_NAME', '"public" is the database\'s default schema (often the template itself), not a tenant; Tenantry will not drop it. Use psql if you really mean to.');
   }
   const client = await openClient(profile);
   try {
@@ -76,7 +77,7 @@ export async function dropTenant(profile: ConnectionProfile, tenant: string, opt
         list.length > 5 ? { detail: list.join('\n') } : {},
       );
     }
-    await client.query(`DROP SCHEMA "${tenant.replace(/"/g, '""')}" CASCADE`);
+    await client.query(`DROP SCHEMA ${quoteIdentifier(tenant)} CASCADE`);
     await client.query('COMMIT');
     return { tenant, objects: rows[0]?.n ?? 0 };
   } catch (error) {

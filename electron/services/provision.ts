@@ -19,11 +19,11 @@ import type { ProvisionResult, TenantProgress } from '../../core/api/contract.js
 import type { PgVersion } from '../../core/binaries/pg-version.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError, isTenantryError } from '../../core/errors.js';
-import { assertNotReservedTenantName } from '../../core/pool/spare-name.js';
 import { runQueue } from '../../core/provision/run-queue.js';
 import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
 import type { Snapshot } from '../../core/snapshot/format.js';
 import { renderSnapshot } from '../../core/snapshot/render.js';
+import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
 import { touchesSessionState } from '../../core/pool/touches-session.js';
 import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
@@ -41,11 +41,13 @@ export interface TenantSource {
   render(tenant: string): string;
   /** Session settings for the SQL (a snapshot header's sessionSettings), applied with SET LOCAL. */
   sessionSettings?: Readonly<Record<string, string>>;
+  /** Schemas no tenant may be named (the snapshot's template schema). */
+  protectedNames?: readonly string[];
 }
 
 /** A TenantSource for a parsed snapshot. */
 export function snapshotSource(snapshot: Snapshot): TenantSource {
-  return { render: (tenant) => renderSnapshot(snapshot, tenant), sessionSettings: snapshot.header.sessionSettings };
+  return { render: (tenant) => renderSnapshot(snapshot, tenant), sessionSettings: snapshot.header.sessionSettings, protectedNames: [snapshot.header.schema] };
 }
 
 export type ProvisionVia = 'driver' | 'psql';
@@ -222,7 +224,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
 
   async function provisionTenant(source: TenantSource, tenant: string, runOptions: { signal?: AbortSignal } = {}): Promise<TenantCreated> {
     const started = performance.now();
-    assertNotReservedTenantName(tenant);
+    validateTenantName(tenant, { protectedNames: source.protectedNames ?? [] });
     const sql = source.render(tenant);
     const preamble = buildSessionPreamble(source.sessionSettings);
     if (runOptions.signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);

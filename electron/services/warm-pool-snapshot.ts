@@ -4,7 +4,7 @@
  * engine's own quoting rules (renderName), and whether it is kept as text.
  */
 import { listOccurrences, type Snapshot } from '../../core/snapshot/format.js';
-import { renderName, validateTenantName } from '../../core/snapshot/render.js';
+import { renderName } from '../../core/snapshot/render.js';
 import type { ReferenceSite } from '../../core/snapshot/references.js';
 import type { PoolSnapshot } from './warm-pool.js';
 
@@ -24,7 +24,7 @@ export function toPoolSnapshot(snapshot: Snapshot): PoolSnapshot {
     body: snapshot.body,
     placeholder: snapshot.header.placeholder,
     sessionSettings: snapshot.header.sessionSettings,
-    validateName: validateTenantName,
+    protectedNames: [snapshot.header.schema],
     nameAt(offset, name) {
       if (name !== cachedName) {
         cachedName = name;

@@ -25,8 +25,9 @@
 import type pg from 'pg';
 import { TenantryError } from '../../core/errors.js';
 import { planClaim, renderPieces, type ClaimPlan } from '../../core/pool/claim-plan.js';
-import { assertNotReservedTenantName, formatSpareName, POOL_SCHEMA, SPARE_PREFIX } from '../../core/pool/spare-name.js';
+import { formatSpareName, POOL_SCHEMA, SPARE_PREFIX } from '../../core/pool/spare-name.js';
 import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
+import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../core/provision/tenant-guard.js';
 import { planProvisionLocks } from './lock-budget.js';
 import { quoteIdent, quoteLiteral } from './pool-sql.js';
@@ -44,8 +45,8 @@ export interface PoolSnapshot {
   storedAsText?(offset: number): boolean;
   /** Settings pg_dump's preamble set (check_function_bodies = false, …), applied with SET LOCAL. */
   sessionSettings?: Record<string, string>;
-  /** Throws INVALID_TENANT_NAME for a name the snapshot cannot be rendered for. */
-  validateName?(name: string): void;
+  /** Schemas no tenant may be named (the snapshot's template schema). */
+  protectedNames?: readonly string[];
 }
 
 /** Renders planned body pieces for a schema name. */
@@ -375,7 +376,7 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
 
 /** The claim query for a tenant of this snapshot: buildClaimSql with the rewrites and grants rendered for the tenant. */
 export function buildClaimSqlFor(snapshot: PoolSnapshot, tenant: string): string {
-  snapshot.validateName?.(tenant);
+  validateTenantName(tenant, { protectedNames: snapshot.protectedNames ?? [] });
   const plan = getClaimPlan(snapshot);
   return buildClaimSql(tenant, snapshot.checksum, plan.claim.length ? renderFor(snapshot, plan.claim, tenant) : '', sessionSettingsSql(snapshot));
 }
@@ -386,11 +387,6 @@ export function buildClaimSqlFor(snapshot: PoolSnapshot, tenant: string): string
  * spare of this snapshot is free.
  */
 export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: string): Promise<ClaimResult> {
-  assertNotReservedTenantName(tenant);
-  if (tenant.length === 0 || new TextEncoder().encode(tenant).length > 63 || tenant.includes('\0')) {
-    throw new TenantryError('INVALID_TENANT_NAME', 'A tenant name must be 1 to 63 bytes long and contain no NUL character.', { detail: `tenant: ${tenant}` });
-  }
-  if (tenant.startsWith('pg_')) throw new TenantryError('INVALID_TENANT_NAME', 'Tenant names may not start with "pg_": PostgreSQL reserves that prefix.', { detail: `tenant: ${tenant}` });
   const sql = buildClaimSqlFor(snapshot, tenant);
   const client = await db.connect();
   const started = performance.now();

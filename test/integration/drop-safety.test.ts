@@ -2,12 +2,20 @@
  * `tenantry drop` is DROP SCHEMA … CASCADE: it used to drop, without a word,
  * views, foreign keys and columns in other schemas that depended on the
  * tenant, and it would drop `public` (the template of lago, pagila, …).
+ * It also had name rules of its own: it accepted a 64-byte name and dropped the
+ * 63-byte schema PostgreSQL truncated it to, refused `PG_x` that provision
+ * accepts, and dropped a snapshot's template and the pool's `_tenantry`.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from './harness/cluster.js';
 import { profileFor } from './harness/profile.js';
 import { dropTenant } from '../../electron/services/drop.js';
 import { TenantryError } from '../../core/errors.js';
+import { createSnapshot } from '../../core/snapshot/template.js';
+import { main } from '../../electron/cli/main.js';
 
 let cluster: Cluster;
 
@@ -34,7 +42,10 @@ beforeAll(async () => {
      create schema rpt; create view rpt.v as select * from acme.a; create table rpt.child (a_id int references acme.a);
      create table rpt.m (m acme.mood);
      create schema beta; create table beta.x (id int); create view beta.vv as select * from beta.x;
-     create table public.keep (id int);`,
+     create table public.keep (id int);
+     create schema "${'x'.repeat(63)}"; create schema "PG_x"; create table "PG_x".t (id int);
+     create schema _tenantry; create table _tenantry.pool_spares (schema_name name);
+     create schema tmplx; create table tmplx.t (id int);`,
     'app',
   );
 }, 120_000);
@@ -71,5 +82,48 @@ describe('drop', () => {
     expect(error.code).toBe('INVALID_TENANT_NAME');
     expect(error.userMessage).toContain('not a tenant');
     expect(await exists('view', 'public.keep')).toBe(true);
+  });
+});
+
+describe('drop uses the tenant-name rule provisioning uses', () => {
+  it('refuses a 64-byte name instead of dropping the 63-byte schema PostgreSQL truncates it to', async () => {
+    const error = await failure(dropTenant(profileFor(cluster, 'app'), 'x'.repeat(64), { confirmed: true }));
+    expect(error.code).toBe('INVALID_TENANT_NAME');
+    expect(error.userMessage).toContain('64 bytes');
+    expect(await exists('schema', 'x'.repeat(63))).toBe(true);
+  });
+
+  it('drops PG_x (PostgreSQL reserves lower-case pg_ only, and provisioning accepts it)', async () => {
+    const dropped = await dropTenant(profileFor(cluster, 'app'), 'PG_x', { confirmed: true });
+    expect(dropped.tenant).toBe('PG_x');
+    expect(await exists('schema', 'PG_x')).toBe(false);
+  });
+
+  it.each(['_tenantry', 'pg_toast', 'information_schema'])('never drops %s', async (name) => {
+    const error = await failure(dropTenant(profileFor(cluster, 'app'), name, { confirmed: true }));
+    expect(error.code).toBe('INVALID_TENANT_NAME');
+    expect(await exists('schema', name)).toBe(true);
+  });
+
+  it('never drops the template schema of a saved snapshot (tenantry drop reads the app\'s saved snapshots)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tenantry-drop-'));
+    try {
+      mkdirSync(join(home, 'snapshots'), { recursive: true });
+      writeFileSync(join(home, 'snapshots', 'tmplx.sql'), createSnapshot('CREATE TABLE tmplx.t (id int);\n', { schema: 'tmplx' }).text);
+      let stderr = '';
+      const code = await main(['drop', '--tenant', 'tmplx', '--yes', '--url', cluster.url('app')], {
+        stdout: () => undefined,
+        stderr: (t) => void (stderr += t),
+        env: { PATH: process.env.PATH ?? '', TENANTRY_DATA_DIR: home },
+        cwd: home,
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain('template schema of a snapshot');
+      expect(await exists('schema', 'tmplx')).toBe(true);
+      // The service refuses it too when told.
+      expect((await failure(dropTenant(profileFor(cluster, 'app'), 'tmplx', { confirmed: true, protectedNames: ['tmplx'] }))).code).toBe('INVALID_TENANT_NAME');
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,6 @@
 /** `tenantry pool`: size, fill, inspect, empty and claim from the warm pool of spare tenants. */
+import { validateTenantName } from '../../../core/tenant/tenant-name.js';
+import { listSavedTemplates } from '../protected-names.js';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
@@ -105,6 +107,7 @@ export const poolCommand: CliCommand = {
         case 'claim': {
           const snapshot = await loadPoolSnapshot(requireOption(values, 'snapshot'), io);
           const tenant = requireOption(values, 'tenant');
+          validateTenantName(tenant, { protectedNames: listSavedTemplates(io) });
           const result = await claimSpare(db, snapshot, tenant);
           io.stdout(values.json === true ? JSON.stringify(result) + '\n' : `Created tenant "${result.tenant}" from spare ${result.spare} in ${result.ms.toFixed(1)} ms.\n`);
           return 0;

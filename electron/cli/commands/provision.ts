@@ -4,13 +4,13 @@ import { resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
 import { describeRepeatedNames, findRepeatedNames } from '../../../core/provision/repeated-names.js';
 import { buildPsqlTenantScript } from '../../../core/provision/tenant-guard.js';
-import { assertNotReservedTenantName } from '../../../core/pool/spare-name.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
-import { validateTenantName } from '../../../core/snapshot/render.js';
+import { validateTenantName } from '../../../core/tenant/tenant-name.js';
 import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
 import { toPoolSnapshot } from '../../services/warm-pool-snapshot.js';
 import type { PoolSnapshot } from '../../services/warm-pool.js';
 import { createProvisioner, snapshotSource, type ProvisionSummary, type ProvisionVia } from '../../services/provision.js';
+import { listSavedTemplates } from '../protected-names.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 
@@ -93,12 +93,11 @@ export const provisionCommand: CliCommand = {
     if (tenants.length === 0) throw new UsageError('Name at least one tenant with --tenant or --tenants-file.');
     const repeated = findRepeatedNames(tenants);
     if (repeated.length > 0) throw new UsageError(describeRepeatedNames(repeated));
-    for (const t of tenants) {
-      validateTenantName(t);
-      assertNotReservedTenantName(t);
-    }
     const snapshot = parseSnapshot(await readText(snapshotPath, 'snapshot', io));
     const source = snapshotSource(snapshot);
+    // The app's rule exactly: not the template of this snapshot nor of any snapshot the app saved.
+    const protectedNames = [snapshot.header.schema, ...listSavedTemplates(io)];
+    for (const t of tenants) validateTenantName(t, { protectedNames });
 
     if (values['dry-run'] === true) {
       for (const tenant of tenants) {

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { quoteLiteral } from '../../../core/sql/quote.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { renderSnapshot } from '../../../core/snapshot/render.js';
+import { validateTenantName } from '../../../core/tenant/tenant-name.js';
+import { listSavedTemplates } from '../protected-names.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { writeOutputFile } from '../write-output.js';
 import { readTextFile } from './template.js';
@@ -37,6 +39,7 @@ async function runRender(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the snapshot file to render.' : `expected one snapshot file, got ${positionals.length}.`);
   if (values.tenant === undefined) throw new UsageError('--tenant is required: the schema name to render for.');
   const snapshot = parseSnapshot(await readTextFile(resolve(io.cwd, positionals[0] as string), 'snapshot file'));
+  validateTenantName(values.tenant, { protectedNames: [snapshot.header.schema, ...listSavedTemplates(io)] });
   let sql = renderSnapshot(snapshot, values.tenant);
   if (values.session === true) {
     const settings = Object.entries(snapshot.header.sessionSettings)

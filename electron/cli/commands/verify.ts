@@ -1,4 +1,6 @@
 /** `tenantry verify`: compares a tenant with its template through the catalog. */
+import { validateTenantName } from '../../../core/tenant/tenant-name.js';
+import { listSavedTemplates } from '../protected-names.js';
 import type { VerifyResult } from '../../../core/api/contract.js';
 import { countKind } from '../../../core/verify/plural-kind.js';
 import { verifyTenants } from '../../services/verify.js';
@@ -45,6 +47,8 @@ export const verifyCommand: CliCommand = {
     const template = requireOption(values, 'template');
     const tenants = listOption(values, 'tenant');
     if (tenants.length === 0) throw new UsageError('--tenant is required.');
+    const protectedNames = [template, ...listSavedTemplates(io)];
+    for (const tenant of tenants) validateTenantName(tenant, { protectedNames });
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const results = await verifyTenants(profile, { template, tenants });
     // One tenant: one JSON object (as before); several: an array.

@@ -149,7 +149,7 @@ export function ProvisionView() {
   }
 
   const batchNames = parseTenantNames(batchText);
-  const invalidNames = findInvalidTenantNames(batchNames);
+  const invalidNames = findInvalidTenantNames(batchNames, snapshots.map((s) => s.schema));
   const failed = rows.filter((r) => r.status === 'failed' || r.status === 'cancelled').map((r) => r.tenant);
   const finished = rows.filter((r) => r.status !== 'queued' && r.status !== 'running').length;
   const progressValue = job ? job.done : finished;

@@ -1,5 +1,4 @@
-import { assertNotReservedTenantName } from '../../../core/pool/spare-name';
-import { validateTenantName } from '../../../core/snapshot/render';
+import { validateTenantName } from '../../../core/tenant/tenant-name';
 
 /** Tenant names from pasted text (one per line) or a CSV (its first column); a header such as "name" is skipped, duplicates dropped. */
 export function parseTenantNames(text: string): string[] {
@@ -13,12 +12,11 @@ export function parseTenantNames(text: string): string[] {
 }
 
 /** The names of a batch that cannot be tenant schemas, each with the reason (the same checks the backend makes before it starts). */
-export function findInvalidTenantNames(names: string[]): { name: string; message: string }[] {
+export function findInvalidTenantNames(names: string[], protectedNames: string[] = []): { name: string; message: string }[] {
   const invalid: { name: string; message: string }[] = [];
   for (const name of names) {
     try {
-      validateTenantName(name);
-      assertNotReservedTenantName(name);
+      validateTenantName(name, { protectedNames });
     } catch (error) {
       invalid.push({ name, message: error instanceof Error ? error.message : String(error) });
     }

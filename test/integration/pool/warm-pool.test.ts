@@ -141,8 +141,9 @@ describe('warm pool', () => {
     expect((await cluster.query(`SELECT count(*)::int AS n FROM "Taken One".pg_class`, 'pooldb').catch(() => ({ rows: [{ n: -1 }] }))).rows[0].n).toBe(-1);
   });
 
-  // The last two try to break out of the claim's literals and its DO block's dollar quotes.
-  it.each(['Acme Corp', "o'neil", 'tenant_日本', 'select', "a'); DROP SCHEMA _tenantry CASCADE; --", 'x$tenantry_claim$y'])('claims for the awkward name %s and verifies', async (tenant) => {
+  // The last two try to break out of the claim's literals and its DO block's dollar quotes ($tenantry_claim$ itself is
+  // not a tenant name: core/tenant/tenant-name.ts refuses every $tag$, see the next test).
+  it.each(['Acme Corp', "o'neil", 'tenant_日本', 'select', "a'); DROP SCHEMA _tenantry CASCADE; --", 'x$tenantry_claim'])('claims for the awkward name %s and verifies', async (tenant) => {
     await fillPool(db, snapshot, { target: 1 });
     const claimed = await claimSpare(db, snapshot, tenant);
     expect(claimed.tenant).toBe(tenant);
@@ -158,6 +159,13 @@ describe('warm pool', () => {
     } finally {
       client.release();
     }
+  });
+
+  it.each(['x$tenantry_claim$y', 'w$$b', 'pg_x', 'x'.repeat(64), 'tmpl\u202e', TEMPLATE])('refuses the name %j before touching the pool, as provisioning does', async (tenant) => {
+    await fillPool(db, snapshot, { target: 1 });
+    const before = await readPoolStatus(db, snapshot.checksum);
+    await expect(claimSpare(db, snapshot, tenant)).rejects.toMatchObject({ code: 'INVALID_TENANT_NAME' });
+    expect((await readPoolStatus(db, snapshot.checksum)).ready).toEqual(before.ready);
   });
 
   it('never hands the same spare to two concurrent claims', async () => {

@@ -33,10 +33,15 @@ describe('describeShared', () => {
 describe("the Provision view's tenant-name check", () => {
   it('rejects the warm pool prefix, as provisioning does', async () => {
     const { createEngineHandlers } = await import('../../../electron/handlers/engine-handlers.js');
-    const handlers = createEngineHandlers({} as Parameters<typeof createEngineHandlers>[0]);
+    const deps = { snapshots: { templateSchemas: () => ['tmpl'] } };
+    const handlers = createEngineHandlers(deps as unknown as Parameters<typeof createEngineHandlers>[0]);
     const reserved = await handlers['tenant:check-name']({ name: '_tenantry_spare_abc_1' }, { transport: 'http' });
     expect(reserved.valid).toBe(false);
     expect(reserved.message).toContain('warm pool');
+    // A saved snapshot's template schema is not a tenant name either (provision:start refuses it too).
+    const template = await handlers['tenant:check-name']({ name: 'tmpl' }, { transport: 'http' });
+    expect(template).toMatchObject({ valid: false });
+    expect(template.message).toContain('template schema');
     await expect(handlers['tenant:check-name']({ name: 'Acme Corp' }, { transport: 'http' })).resolves.toEqual({ valid: true, quoted: '"Acme Corp"' });
   });
 });

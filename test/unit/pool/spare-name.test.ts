@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertNotReservedTenantName, formatSpareName, isReservedSchemaName, parseSpareName } from '../../../core/pool/spare-name.js';
+import { validateTenantName } from '../../../core/tenant/tenant-name.js';
+import { formatSpareName, isReservedSchemaName, parseSpareName } from '../../../core/pool/spare-name.js';
 
 describe('spare names', () => {
   it('formats and parses spare names from the checksum prefix and a number', () => {
@@ -25,7 +26,7 @@ describe('spare names', () => {
     ['acme_tenantry', false],
   ])('reserves %s: %s', (name, reserved) => {
     expect(isReservedSchemaName(name)).toBe(reserved);
-    if (reserved) expect(() => assertNotReservedTenantName(name)).toThrow(expect.objectContaining({ code: 'INVALID_TENANT_NAME' }));
-    else expect(() => assertNotReservedTenantName(name)).not.toThrow();
+    if (reserved) expect(() => validateTenantName(name)).toThrow(expect.objectContaining({ code: 'INVALID_TENANT_NAME' }));
+    else expect(() => validateTenantName(name)).not.toThrow();
   });
 });
