@@ -111,7 +111,7 @@ describe('hazards in the user\'s ~/.postgresql', () => {
     // Provisioning through psql with Tenantry's environment, as nobody with that HOME.
     const child = await buildChildEnvironment(profile(), { libpqMajor: 15, baseEnv: userEnv(home) });
     try {
-      giveToNobody(dirname(child.env.PGPASSFILE ?? ''));
+      giveToNobody(dirname(child.env.PGSYSCONFDIR ?? ''));
       const created = await runCommand(PSQL, ['-X', '-w', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-c', 'create schema locked_home; create table locked_home.items (id int)'], child.env, true);
       expect(created).toMatchObject({ ok: true });
     } finally {

@@ -3,7 +3,7 @@
  * libpq's precedence) and the child environment built from it: real files,
  * no server needed.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,20 +100,20 @@ describe('buildChildEnvironment', () => {
       const env = child.env;
       expect(env.PATH).toBe('/bin');
       expect(env.HOME).toBe('/home/x');
-      expect(env.PGPASSWORD).toBeUndefined();
+      // The profile's password, in the child's environment only (no passfile a killed process could leave behind).
+      expect(env.PGPASSWORD).toBe('p:w\\d');
       expect(env.PGSERVICE).toBeUndefined();
       expect(env.PGOPTIONS).toBeUndefined();
       expect(env).toMatchObject({ PGHOST: 'db.example.com', PGPORT: '5433', PGUSER: 'app', PGDATABASE: 'appdb', PGSSLMODE: 'require', PGGSSENCMODE: 'disable', PGAPPNAME: 'tenantry' });
-      const privateDir = dirname(env.PGPASSFILE ?? '');
+      const privateDir = dirname(env.PGSYSCONFDIR ?? '');
       expect(statSync(privateDir).mode & 0o777).toBe(0o700);
-      expect(statSync(env.PGPASSFILE ?? '').mode & 0o777).toBe(0o600);
-      expect(readFileSync(env.PGPASSFILE ?? '', 'utf8')).toBe('*:*:*:*:p\\:w\\\\d\n');
-      for (const name of ['PGSSLCERT', 'PGSSLKEY', 'PGSSLROOTCERT', 'PGSSLCRL', 'PGSERVICEFILE'] as const) {
+      expect(readdirSync(privateDir)).toEqual([]);
+      for (const name of ['PGPASSFILE', 'PGSSLCERT', 'PGSSLKEY', 'PGSSLROOTCERT', 'PGSSLCRL', 'PGSERVICEFILE'] as const) {
         expect(env[name]?.startsWith(privateDir)).toBe(true);
         expect(existsSync(env[name] ?? '')).toBe(false);
       }
       expect(env.PGSSLCERTMODE).toBeUndefined();
-      expect(Object.values(env).join('\n')).not.toContain('p:w');
+      expect(Object.entries(env).filter(([k]) => k !== 'PGPASSWORD').map(([, v]) => v).join('\n')).not.toContain('p:w');
       await child.cleanup();
       expect(existsSync(privateDir)).toBe(false);
     } finally {
@@ -134,8 +134,10 @@ describe('buildChildEnvironment', () => {
       await own.cleanup();
     }
   });
-  it('refuses a password or sslpassword that a passfile or service file cannot carry', async () => {
-    await expect(buildChildEnvironment({ ...profile, password: 'a\n*:*:*:*:b' }, { libpqMajor: 15, baseEnv: {} })).rejects.toThrow(/line break/);
+  it('refuses an sslpassword that a service file cannot carry; a password travels in PGPASSWORD as it is', async () => {
+    const odd = await buildChildEnvironment({ ...profile, password: 'a\n*:*:*:*:b' }, { libpqMajor: 15, baseEnv: {} });
+    expect(odd.env.PGPASSWORD).toBe('a\n*:*:*:*:b');
+    await odd.cleanup();
     await expect(buildChildEnvironment({ ...profile, sslcert: '/c', sslkey: '/k', sslpassword: ' padded' }, { libpqMajor: 15, baseEnv: {} })).rejects.toThrow(/sslpassword/);
   });
   it.each([

@@ -5,10 +5,9 @@
  * root.crl, no ~/.pgpass, no pg_service.conf is consulted behind the profile's
  * back (see ../shared/docs/postgres-ssl.md, "The story this tool exists for").
  */
-import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatPgpassLine } from '../../../core/connection/pgpass.js';
 import { describeSslPolicy } from '../../../core/connection/ssl-policy.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
@@ -24,7 +23,7 @@ export interface ChildEnvironmentOptions {
 
 export interface ChildEnvironment {
   env: Record<string, string>;
-  /** Removes the private directory (passfile included). Safe to call twice. */
+  /** Removes the private directory (the sslpassword service file included). Safe to call twice. */
   cleanup: () => Promise<void>;
 }
 
@@ -51,6 +50,46 @@ function serviceFileValue(value: string): string {
   return value;
 }
 
+const CHILD_DIR_PREFIX = 'tenantry-libpq-';
+/** Directories of earlier versions had no pid in the name (and held a plaintext passfile): swept once this old. */
+const LEGACY_DIR_AGE_MS = 3600_000;
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else (the pid was reused), so it is alive for our purposes.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes private directories that a killed Tenantry process left in `base`
+ * (SIGKILL skips every cleanup): only directories (never symlinks) owned by
+ * this user, named with a pid that no longer runs, or, from earlier versions
+ * without a pid in the name, untouched for an hour. Returns what it removed.
+ */
+export async function sweepStaleChildDirs(base = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const names = await readdir(base).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(CHILD_DIR_PREFIX)) continue;
+    const path = join(base, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isDirectory() || (uid !== undefined && info.uid !== uid)) continue;
+    const pid = /^tenantry-libpq-(\d+)-/.exec(name)?.[1];
+    const stale = pid !== undefined ? Number(pid) !== process.pid && !isProcessAlive(Number(pid)) : Date.now() - info.mtimeMs > LEGACY_DIR_AGE_MS;
+    if (!stale) continue;
+    await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    removed.push(path);
+  }
+  return removed;
+}
+
+let swept: Promise<unknown> | undefined;
+
 /** Builds the child environment for psql/pg_dump from a profile; call cleanup() when the child has exited. */
 export async function buildChildEnvironment(profile: ConnectionProfile, options: ChildEnvironmentOptions): Promise<ChildEnvironment> {
   const full = applyDefaults(profile);
@@ -62,7 +101,10 @@ export async function buildChildEnvironment(profile: ConnectionProfile, options:
   for (const [key, value] of Object.entries(options.baseEnv ?? process.env)) {
     if (value !== undefined && !key.startsWith('PG')) env[key] = value;
   }
-  const dir = await mkdtemp(join(tmpdir(), 'tenantry-libpq-'));
+  swept ??= sweepStaleChildDirs().catch(() => undefined);
+  await swept;
+  // The pid in the name tells a later run whether the directory's owner still lives (sweepStaleChildDirs).
+  const dir = await mkdtemp(join(tmpdir(), `${CHILD_DIR_PREFIX}${process.pid}-`));
   await chmod(dir, 0o700);
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
@@ -83,16 +125,12 @@ export async function buildChildEnvironment(profile: ConnectionProfile, options:
     env.PGSYSCONFDIR = join(dir, 'sysconf');
     env.PGSERVICEFILE = absent('pg_service.conf');
 
-    if (full.password !== undefined) {
-      // A .pgpass line cannot hold a line break; one would even start a second entry.
-      if (/[\r\n]/.test(full.password)) throw new TenantryError('CONNECTION_PARAMETER_INVALID', 'The password contains a line break, which psql and pg_dump cannot be given.');
-      const passfile = join(dir, 'pgpass');
-      // One line matching any server: the file exists for this one child only.
-      await writeFile(passfile, formatPgpassLine({}, full.password), { mode: 0o600 });
-      env.PGPASSFILE = passfile;
-    } else {
-      env.PGPASSFILE = absent('pgpass');
-    }
+    // The password travels in the child's environment only: nothing on disk that a killed process could leave
+    // behind (a passfile did: SIGKILL skipped its cleanup). A process's environment is readable by its own user
+    // and root only (/proc/PID/environ is 0400), like a 0600 file, and it never appears in argv. libpq cannot
+    // read a passfile from a pipe (it must be a plain file), so /dev/fd/N is no alternative.
+    if (full.password !== undefined) env.PGPASSWORD = full.password;
+    env.PGPASSFILE = absent('pgpass');
 
     env.PGSSLROOTCERT = full.sslrootcert ?? absent('root.crt');
     env.PGSSLCRL = full.sslcrl ?? absent('root.crl');
