@@ -47,6 +47,11 @@ export type ErrorCode =
   | 'TENANT_NOT_FOUND'
   | 'TENANT_HAS_DEPENDENTS'
   | 'PROVISION_FAILED'
+  /** The connection broke while a tenant was being created; a fresh connection showed nothing was created. */
+  | 'PG_CONNECTION_LOST'
+  /** The connection broke when COMMIT may have been sent, and no fresh connection could check the catalog. */
+  | 'PROVISION_OUTCOME_UNKNOWN'
+  | 'LOCK_TIMEOUT'
   | 'CONFIRMATION_REQUIRED'
   | 'LOCK_TABLE_TOO_SMALL'
   // warm pool

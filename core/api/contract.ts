@@ -165,6 +165,8 @@ export interface TenantProgress {
   error?: ErrorInfo;
   /** How the tenant came to be: claimed from the warm pool (a spare renamed) or built from the snapshot. */
   via?: 'claimed' | 'built';
+  /** Said when the outcome had to be checked, e.g. the connection broke during COMMIT and the catalog showed the tenant. */
+  note?: string;
 }
 
 export interface ProvisionRequest {

@@ -12,6 +12,15 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * For a command that can stop cleanly: from this call on, the first Ctrl+C
+   * (SIGINT) or SIGTERM aborts the returned signal instead of ending the
+   * process, so the command finishes what is in flight and reports; a second
+   * one ends the process at once. The abort reason is the signal's name; a
+   * command that stopped for it returns 128 + its number (130, 143) after
+   * reporting. Absent where nothing delivers signals (in-process tests).
+   */
+  interrupts?: () => AbortSignal;
 }
 
 /** Bad command-line arguments: exit status 2. */

@@ -10,10 +10,27 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+/** Exit status of a process ended by a signal, as shells report it (128 + the signal number). */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+let interruption: AbortController | undefined;
+let interruptedBy: NodeJS.Signals | undefined;
+
+// Commands that can stop cleanly take over SIGINT/SIGTERM through io.interrupts(); for every other command the
+// signal ends the process as it would without a handler.
+function onSignal(signal: NodeJS.Signals): void {
+  if (!interruption || interruptedBy) process.exit(SIGNAL_EXIT[signal] ?? 1);
+  interruptedBy = signal;
+  process.stderr.write(`\n${signal === 'SIGINT' ? 'Ctrl+C' : signal}: stopping cleanly (press Ctrl+C again to quit at once).\n`);
+  interruption.abort(signal);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 const io: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  interrupts: () => (interruption ??= new AbortController()).signal,
 };
 process.exitCode = await main(process.argv.slice(2), io);

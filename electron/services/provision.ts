@@ -14,6 +14,7 @@
  * Shaped for benchmarking and a later warm pool: createProvisioner() keeps the
  * pool (and the psql binary) between tenants; close() ends it.
  */
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { ProvisionResult, TenantProgress } from '../../core/api/contract.js';
 import type { PgVersion } from '../../core/binaries/pg-version.js';
@@ -21,6 +22,7 @@ import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError, isTenantryError } from '../../core/errors.js';
 import { runQueue } from '../../core/provision/run-queue.js';
 import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
+import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../core/provision/provision-limits.js';
 import type { Snapshot } from '../../core/snapshot/format.js';
 import { renderSnapshot } from '../../core/snapshot/render.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
@@ -32,6 +34,8 @@ import { readServerVersion } from './catalog/server-version.js';
 import { runClientTool } from './dump/run-client-tool.js';
 import { planProvisionLocks } from './lock-budget.js';
 import { tenantExistsError, toProvisionError } from './provision/provision-errors.js';
+import { isConnectionLost, settleLostTenant } from './provision/lost-connection.js';
+import { describeBlockers, watchLockWaits, type LockBlocker, type LockWatchHandle, type WatchTarget } from './provision/lock-watch.js';
 import { explainMissingObject, explainPermissionError, type PermissionContext } from './permission-hint.js';
 import { readSessionSettings, restoreSessionSettings } from './provision/session-settings.js';
 import { claimSpare, countReadySpares, type PoolSnapshot } from './warm-pool.js';
@@ -58,11 +62,15 @@ export interface ProvisionerOptions extends BinarySearchOptions {
   concurrency?: number;
   /** psql path: per-tenant timeout, default 10 minutes. */
   timeoutMs?: number;
+  /** How long a tenant waits for a lock held by another session before it fails (lock_timeout); default 5 s, 0 no limit. */
+  lockTimeoutMs?: number;
 }
 
 export interface TenantCreated {
   tenant: string;
   elapsedMs: number;
+  /** Set when the outcome had to be checked (the connection broke during COMMIT and the catalog shows the tenant). */
+  note?: string;
 }
 
 /** The warm pool spares a batch may claim: those built from the snapshot with this checksum. */
@@ -133,9 +141,13 @@ function sourceTouchesSession(source: TenantSource, sql: string): boolean {
   return verdict;
 }
 
-async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, signal?: AbortSignal, touchesSession = true): Promise<void> {
+/** Creates one tenant on a pooled connection; resolves to a note when the outcome needed checking (a connection lost during COMMIT). */
+async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, signal?: AbortSignal, touchesSession = true, lockWatch?: LockWatcher): Promise<string | undefined> {
   const client = await acquire(pool, profile);
   let broken: Error | undefined;
+  const watch = lockWatch && (client as pg.PoolClient & { processID?: number }).processID ? lockWatch.watch({ pid: (client as pg.PoolClient & { processID: number }).processID }) : undefined;
+  // Once COMMIT may have reached the server, a lost connection leaves the outcome to the catalog (settleLostTenant).
+  let commitMayHaveBeenSent = false;
   const pid = (client as pg.PoolClient & { processID?: number }).processID;
   const onAbort = () => {
     if (pid) cancelBackend(profile, pid).catch(() => undefined);
@@ -148,6 +160,7 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
       // COMMIT go as one simple query, one round trip like the floor. Error positions are moved back onto `sql`.
       const prologue = `BEGIN;\n${preamble}${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n`;
       try {
+        commitMayHaveBeenSent = true;
         await client.query(`${prologue}${sql}\n;COMMIT;`);
       } catch (error) {
         const e = error as { position?: string };
@@ -168,22 +181,69 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
     if (rowCount) throw tenantExistsError(tenant);
     await client.query(sql);
     await restoreSessionSettings(client, before);
+    commitMayHaveBeenSent = true;
     await client.query('COMMIT');
   } catch (error) {
     try {
-      await client.query('ROLLBACK');
+      if (!isConnectionLost(error)) await client.query('ROLLBACK');
+      else broken = error instanceof Error ? error : new Error(String(error));
     } catch (rollbackError) {
       // The connection is unusable: the pool must not hand it out again.
       broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
     }
+    if (isConnectionLost(error)) {
+      broken ??= error instanceof Error ? error : new Error(String(error));
+      const outcome = await settleLostTenant(profile, { tenant, commitMayHaveBeenSent, cause: error, ...(pid ? { backendPid: pid } : {}) });
+      if (outcome.exists) return outcome.note;
+      throw outcome.error;
+    }
+    if ((error as { code?: string }).code === '55P03' && lockWatch) throw lockTimeoutError(tenant, lockWatch, watch?.stop() ?? [], error);
     if (signal?.aborted && (error as { code?: string }).code === '57014') {
       throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled and rolled back; nothing was created.`, { cause: error });
     }
     throw toProvisionError(error, tenant, sql, { role: profile.user, database: profile.database });
   } finally {
+    watch?.stop();
     signal?.removeEventListener('abort', onAbort);
     client.release(broken);
   }
+}
+
+/** Watches tenants' lock waits on one shared monitor connection (see lock-watch.ts). */
+interface LockWatcher {
+  readonly timeoutMs: number;
+  watch(target: WatchTarget): LockWatchHandle;
+  close(): Promise<void>;
+}
+
+function createLockWatcher(profile: ConnectionProfile, timeoutMs: number): LockWatcher {
+  let monitor: Promise<pg.Client> | undefined;
+  const connect = () => (monitor ??= openClient(profile).catch((error: unknown) => {
+    monitor = undefined;
+    throw error;
+  }));
+  return {
+    timeoutMs,
+    watch: (target) => watchLockWaits(connect, target, Math.max(50, Math.floor(timeoutMs / 3))),
+    async close() {
+      const client = await monitor?.catch(() => undefined);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+function lockTimeoutError(tenant: string, watcher: LockWatcher, blockers: LockBlocker[], cause: unknown): TenantryError {
+  const seconds = watcher.timeoutMs >= 1000 ? `${Math.round(watcher.timeoutMs / 100) / 10} s` : `${watcher.timeoutMs} ms`;
+  return new TenantryError('LOCK_TIMEOUT', `Creating tenant "${tenant}" waited more than ${seconds} for a lock another session holds, so it was rolled back; nothing was created. ${describeBlockers(blockers)}`, {
+    detail: `55P03: ${(cause as { message?: string }).message ?? String(cause)}`,
+    cause,
+  });
+}
+
+/** psql exits with status 2 when the connection to the server went bad (psql(1), "Exit Status"). */
+function isPsqlConnectionLost(error: unknown): boolean {
+  if (!isTenantryError(error) || error.code !== 'PSQL_FAILED') return false;
+  return (error.cause as { exitCode?: number } | undefined)?.exitCode === 2 || isConnectionLost({ message: error.detail ?? '' });
 }
 
 function toPsqlProvisionError(error: unknown, tenant: string, context: PermissionContext): TenantryError {
@@ -201,19 +261,37 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
   const via = options.via ?? 'driver';
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const pool = await createPool(profile, concurrency);
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const lockWatcher = lockTimeoutMs > 0 ? createLockWatcher(profile, lockTimeoutMs) : undefined;
   let psql: Promise<{ path: string; version: PgVersion }> | undefined;
+  let serverVersion: Promise<PgVersion> | undefined;
+  let limitsSql: string | undefined;
 
-  async function findPsql(): Promise<{ path: string; version: PgVersion }> {
-    psql ??= (async () => {
+  async function readVersionOnce(): Promise<PgVersion> {
+    serverVersion ??= (async () => {
       const client = await acquire(pool, profile);
-      let server: PgVersion;
       try {
-        server = await readServerVersion(client);
+        return await readServerVersion(client);
       } finally {
         client.release();
       }
-      return resolveClientBinary('psql', server, options);
     })();
+    try {
+      return await serverVersion;
+    } catch (error) {
+      serverVersion = undefined;
+      throw error;
+    }
+  }
+
+  /** lock_timeout and client_connection_check_interval for every tenant (the latter where the server has it). */
+  async function provisionLimits(): Promise<string> {
+    limitsSql ??= buildProvisionLimitsSql({ lockTimeoutMs, serverMajor: (await readVersionOnce()).major });
+    return limitsSql;
+  }
+
+  async function findPsql(): Promise<{ path: string; version: PgVersion }> {
+    psql ??= (async () => resolveClientBinary('psql', await readVersionOnce(), options))();
     try {
       return await psql;
     } catch (error) {
@@ -226,19 +304,23 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     const started = performance.now();
     validateTenantName(tenant, { protectedNames: source.protectedNames ?? [] });
     const sql = source.render(tenant);
-    const preamble = buildSessionPreamble(source.sessionSettings);
+    const preamble = buildSessionPreamble(source.sessionSettings) + (await provisionLimits());
     if (runOptions.signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
+    let note: string | undefined;
     if (via === 'driver') {
-      await provisionWithDriver(pool, profile, tenant, sql, preamble, runOptions.signal, sourceTouchesSession(source, sql));
+      note = await provisionWithDriver(pool, profile, tenant, sql, preamble, runOptions.signal, sourceTouchesSession(source, sql), lockWatcher);
     } else {
       const binary = await findPsql();
+      // The psql session's pid is unknown here; a unique application_name for the transaction lets the lock watch find it.
+      const applicationName = `tenantry provision ${randomBytes(6).toString('hex')}`;
+      const watch = lockWatcher?.watch({ applicationName });
       try {
         await runClientTool({
           binary: binary.path,
           libpqMajor: binary.version.major,
           args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--no-password', '-f', '-'],
           profile,
-          input: buildPsqlTenantScript(tenant, sql, preamble),
+          input: buildPsqlTenantScript(tenant, sql, `${preamble}SET LOCAL application_name = '${applicationName}';\n`),
           ...(runOptions.signal ? { signal: runOptions.signal } : {}),
           timeoutMs: options.timeoutMs ?? 600_000,
           failureCode: 'PSQL_FAILED',
@@ -246,10 +328,18 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
           ...(options.env ? { baseEnv: options.env } : {}),
         });
       } catch (error) {
-        throw toPsqlProvisionError(error, tenant, { role: profile.user, database: profile.database });
+        const blockers = watch?.stop() ?? [];
+        if (lockWatcher && isTenantryError(error) && error.code === 'PSQL_FAILED' && /lock timeout/.test(error.detail ?? '')) throw lockTimeoutError(tenant, lockWatcher, blockers, error);
+        if (!isPsqlConnectionLost(error)) throw toPsqlProvisionError(error, tenant, { role: profile.user, database: profile.database });
+        // psql sends COMMIT itself at the end of the script: whether it got there only the catalog can say.
+        const outcome = await settleLostTenant(profile, { tenant, commitMayHaveBeenSent: true, cause: error });
+        if (!outcome.exists) throw outcome.error;
+        note = outcome.note;
+      } finally {
+        watch?.stop();
       }
     }
-    return { tenant, elapsedMs: Math.round(performance.now() - started) };
+    return { tenant, elapsedMs: Math.round(performance.now() - started), ...(note !== undefined ? { note } : {}) };
   }
 
   async function provisionMany(source: TenantSource, tenants: readonly string[], many: ProvisionManyOptions = {}): Promise<ProvisionSummary> {
@@ -288,7 +378,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
           if (claimed) progress = claimed;
           else {
             const created = await provisionTenant(source, tenant, many.signal ? { signal: many.signal } : {});
-            progress = { tenant, status: 'created', elapsedMs: claimFrom ? Math.round(performance.now() - t0) : created.elapsedMs, ...(claimFrom ? { via: 'built' as const } : {}) };
+            progress = { tenant, status: 'created', elapsedMs: claimFrom ? Math.round(performance.now() - t0) : created.elapsedMs, ...(claimFrom ? { via: 'built' as const } : {}), ...(created.note !== undefined ? { note: created.note } : {}) };
           }
         } catch (error) {
           const info = isTenantryError(error) ? error.toInfo() : { code: 'INTERNAL' as const, userMessage: String(error) };
@@ -318,6 +408,9 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     pool,
     provisionTenant,
     provisionMany,
-    close: () => pool.end(),
+    async close() {
+      await lockWatcher?.close();
+      await pool.end();
+    },
   };
 }

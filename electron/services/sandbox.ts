@@ -24,6 +24,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
+import { absorbConnectionErrors } from './connection/driver-config.js';
 import { describeSandboxDirectory, prepareSandboxDirectory, writeOwnedFile, type OsOwner } from './sandbox-dir.js';
 
 const run = promisify(execFile);
@@ -229,7 +230,7 @@ export class Sandbox {
     await runServerTool(join(binDir, 'pg_ctl'), ['-D', dataDir, '-l', join(base, 'server.log'), '-w', '-t', '60', 'start']);
 
     const password = randomBytes(18).toString('base64url');
-    const admin = new pg.Client({ host: base, port, user: 'postgres', database: 'postgres' });
+    const admin = absorbConnectionErrors(new pg.Client({ host: base, port, user: 'postgres', database: 'postgres' }));
     await admin.connect();
     let serverVersion = '';
     try {
@@ -239,7 +240,7 @@ export class Sandbox {
       if (exists.rowCount === 0) {
         this.log('Creating the demo database…');
         await admin.query(`CREATE DATABASE ${SANDBOX_DATABASE}`);
-        const demo = new pg.Client({ host: base, port, user: 'postgres', database: SANDBOX_DATABASE });
+        const demo = absorbConnectionErrors(new pg.Client({ host: base, port, user: 'postgres', database: SANDBOX_DATABASE }));
         await demo.connect();
         try {
           await demo.query(readFileSync(findDemoSchema(), 'utf8'));

@@ -30,15 +30,47 @@ export function parseTenantsFile(text: string): string[] {
     .filter((l) => l.length > 0 && !l.startsWith('#'));
 }
 
-/** The human-readable summary. */
+const LISTED_NAMES = 50;
+
+function listNames(label: string, names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const shown = names.slice(0, LISTED_NAMES).join(', ');
+  return [`${label}: ${shown}${names.length > LISTED_NAMES ? ` … and ${names.length - LISTED_NAMES} more (--json lists every tenant)` : ''}`];
+}
+
+/** The human-readable summary: counts, then which tenants were created and what happened to the others. */
 export function formatSummary(summary: ProvisionSummary, via: ProvisionVia): string {
   const built = summary.created - summary.claimed;
   const claimed = summary.claimed > 0 ? ` (${summary.claimed} claimed from the warm pool${built > 0 ? `, ${built} built` : ''})` : '';
-  const lines = [`${summary.created} created${claimed}, ${summary.exists} already existed, ${summary.failed} failed, ${summary.skipped} not started — ${summary.elapsedMs} ms via ${via}.`];
+  const unknown = summary.tenants.filter((t) => t.error?.code === 'PROVISION_OUTCOME_UNKNOWN');
+  const cancelled = summary.tenants.filter((t) => t.status === 'cancelled').length - summary.skipped;
+  const parts = [
+    `${summary.created} created${claimed}`,
+    `${summary.exists} already existed`,
+    `${summary.failed} failed${unknown.length > 0 ? ` (${unknown.length} with unknown outcome)` : ''}`,
+    ...(cancelled > 0 ? [`${cancelled} cancelled and rolled back`] : []),
+    `${summary.skipped} not started`,
+  ];
+  const lines = [`${parts.join(', ')} — ${summary.elapsedMs} ms via ${via}.`];
+  lines.push(...listNames('Created', summary.tenants.filter((t) => t.status === 'created').map((t) => t.tenant)));
   for (const t of summary.tenants) {
-    if (t.status === 'failed' || t.status === 'exists') lines.push(`  ${t.tenant}: [${t.error?.code ?? t.status}] ${t.error?.userMessage ?? ''}${t.error?.detail ? `\n    ${t.error.detail.replace(/\n/g, '\n    ')}` : ''}`);
+    if (t.status === 'failed' || t.status === 'exists' || (t.status === 'cancelled' && t.error)) {
+      lines.push(`  ${t.tenant}: [${t.error?.code ?? t.status}] ${t.error?.userMessage ?? ''}${t.error?.detail ? `\n    ${t.error.detail.replace(/\n/g, '\n    ')}` : ''}`);
+    }
+    if (t.status === 'created' && t.note) lines.push(`  ${t.tenant}: ${t.note}`);
   }
+  lines.push(...listNames('Not started', summary.tenants.filter((t) => t.status === 'cancelled' && !t.error).map((t) => t.tenant)));
   return lines.join('\n') + '\n';
+}
+
+/** `--lock-timeout`: PostgreSQL duration text (`5s`, `1500ms`, `2min`, or milliseconds); 0 waits without limit. */
+export function parseLockTimeout(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|min)?$/.exec(text.trim());
+  if (!match) throw new UsageError('--lock-timeout needs a duration such as 5s, 1500ms or 2min (0 waits without limit).');
+  const factor = match[2] === 's' ? 1000 : match[2] === 'min' ? 60_000 : 1;
+  const ms = Math.round(Number(match[1]) * factor);
+  if (ms > 24 * 3600 * 1000) throw new UsageError('--lock-timeout may be at most 24 hours.');
+  return ms;
 }
 
 export const provisionCommand: CliCommand = {
@@ -47,7 +79,7 @@ export const provisionCommand: CliCommand = {
   usage: [
     'Usage: tenantry provision --snapshot SNAPSHOT.sql (--tenant T … | --tenants-file F)',
     '                          [--via driver|psql] [--concurrency N] [--continue-on-error]',
-    '                          [--no-pool] [--dry-run] [--json] [--url URL]',
+    '                          [--lock-timeout 5s] [--no-pool] [--dry-run] [--json] [--url URL]',
     '',
     'Creates each tenant in its own transaction: an advisory lock on the name, a',
     'check that the schema does not exist (an existing tenant is left untouched),',
@@ -62,12 +94,20 @@ export const provisionCommand: CliCommand = {
     '  --via driver|psql  node-postgres (default) or psql --single-transaction',
     '  --concurrency N  tenants at once (default 4)',
     '  --continue-on-error  carry on after a failed tenant (default: stop)',
+    '  --lock-timeout D how long a tenant waits for a lock another session holds',
+    '                   before it fails, naming the blocker (default 5s; 0: no limit)',
     '  --no-pool        build every tenant, never claim warm-pool spares',
     '  --dry-run        print the SQL that would run, connect to nothing',
     '  --json           print the summary as JSON (each created tenant has "via": "claimed" or "built")',
     CONNECTION_USAGE,
     '',
-    'Exit status: 0 when every tenant was created, 1 otherwise.',
+    'A lost connection fails that tenant only; when it broke during COMMIT the',
+    'catalog is checked on a fresh connection and the summary says whether the',
+    'tenant exists (or that this is unknown when the server cannot be reached).',
+    'Ctrl+C cancels the tenants in progress (rolled back), starts no more, prints',
+    'the summary of what finished and exits 130.',
+    '',
+    'Exit status: 0 when every tenant was created, 1 otherwise, 130 after Ctrl+C.',
   ].join('\n'),
   async run(argv, io) {
     const values = parseOptions(argv, {
@@ -78,6 +118,7 @@ export const provisionCommand: CliCommand = {
       via: { type: 'string' },
       concurrency: { type: 'string' },
       'continue-on-error': { type: 'boolean' },
+      'lock-timeout': { type: 'string' },
       'dry-run': { type: 'boolean' },
       'no-pool': { type: 'boolean' },
       json: { type: 'boolean' },
@@ -88,6 +129,7 @@ export const provisionCommand: CliCommand = {
     const concurrencyText = stringOption(values, 'concurrency') ?? '4';
     const concurrency = Number(concurrencyText);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency needs a whole number from 1 to 64.');
+    const lockTimeoutMs = parseLockTimeout(stringOption(values, 'lock-timeout') ?? '5s');
     const tenantsFile = stringOption(values, 'tenants-file');
     const tenants = [...listOption(values, 'tenant'), ...(tenantsFile ? parseTenantsFile(await readText(tenantsFile, 'tenants file', io)) : [])];
     if (tenants.length === 0) throw new UsageError('Name at least one tenant with --tenant or --tenants-file.');
@@ -112,12 +154,14 @@ export const provisionCommand: CliCommand = {
 
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const pgBin = listOption(values, 'pg-bin');
-    const provisioner = await createProvisioner(profile, { via, concurrency, env: io.env, ...(pgBin.length > 0 ? { pgBin } : {}) });
+    const provisioner = await createProvisioner(profile, { via, concurrency, lockTimeoutMs, env: io.env, ...(pgBin.length > 0 ? { pgBin } : {}) });
+    const interrupted = io.interrupts?.();
     let summary: ProvisionSummary;
     let poolSnapshot: PoolSnapshot | undefined;
     try {
       summary = await provisioner.provisionMany(source, tenants, {
         continueOnError: values['continue-on-error'] === true,
+        ...(interrupted ? { signal: interrupted } : {}),
         ...(values['no-pool'] === true ? {} : { claimFrom: { checksum: snapshot.header.checksum, load: () => (poolSnapshot ??= toPoolSnapshot(snapshot)) } }),
         onProgress: (p) => {
           if (p.status !== 'running' && values.json !== true) {
@@ -130,6 +174,7 @@ export const provisionCommand: CliCommand = {
       await provisioner.close();
     }
     io.stdout(values.json === true ? JSON.stringify({ via, ...summary }, null, 2) + '\n' : formatSummary(summary, via));
+    if (interrupted?.aborted) return interrupted.reason === 'SIGTERM' ? 143 : 130;
     return summary.created === tenants.length ? 0 : 1;
   },
 };

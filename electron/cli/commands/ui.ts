@@ -36,13 +36,10 @@ export const uiCommand: CliCommand = {
     const web = await startWebMode({ port, env: io.env });
     io.stdout(`Tenantry is running at ${web.server.url}\nData folder: ${web.dataDir}\nPress Ctrl+C to stop.\n`);
     if (open) openBrowser(web.server.url, io.env);
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        void web.close().finally(resolve);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    const interrupted = io.interrupts?.();
+    if (interrupted) await new Promise<void>((resolve) => interrupted.addEventListener('abort', () => resolve(), { once: true }));
+    else await new Promise<void>((resolve) => void ['SIGINT', 'SIGTERM'].map((s) => process.once(s, resolve)));
+    await web.close();
     return 0;
   },
 };

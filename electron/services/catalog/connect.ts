@@ -10,7 +10,7 @@ import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError, isTenantryError } from '../../../core/errors.js';
 import { quoteIdentifier } from '../../../core/sql/quote.js';
 import { buildChildEnvironment } from '../connection/child-env.js';
-import { chooseDriverConfig, connectDriver } from '../connection/driver-config.js';
+import { absorbConnectionErrors, chooseDriverConfig, connectDriver } from '../connection/driver-config.js';
 
 const AUTH_SQLSTATES = new Set(['28P01', '28000']);
 
@@ -61,10 +61,7 @@ export async function createPool(profile: ConnectionProfile, max: number): Promi
   } catch (error) {
     throw toConnectionError(error, profile);
   }
-  const pool = new pg.Pool({ ...config, max });
-  // pg.Pool emits 'error' for idle clients whose connection dies; without a listener that would crash the process.
-  pool.on('error', () => undefined);
-  return pool;
+  return absorbConnectionErrors(new pg.Pool({ ...config, max }));
 }
 
 /** The complete environment for a pg_dump/psql child of libpq `libpqMajor`; call cleanup() when the child is done. */

@@ -111,8 +111,27 @@ export function discardFailedClient(client: pg.Client): void {
   client.end().catch(() => undefined);
 }
 
+/**
+ * pg emits 'error' on a client whose connection ends unexpectedly (a backend
+ * terminated, a server stopped), even when a query in flight already received
+ * that error; an 'error' event without a listener ends the process. The query
+ * or the next use of the client reports the failure, so the event itself is
+ * only absorbed. Every client and pool Tenantry opens goes through here.
+ */
+export function absorbConnectionErrors<T extends pg.Client | pg.Pool>(target: T): T {
+  if (target instanceof pg.Pool) {
+    // Idle clients: pg-pool re-emits their errors on the pool. Checked-out clients: pg-pool removes its own
+    // listener while a client is lent, so each client gets ours once, when the pool creates it.
+    target.on('error', () => undefined);
+    target.on('connect', (client) => absorbConnectionErrors(client));
+  } else {
+    target.on('error', () => undefined);
+  }
+  return target;
+}
+
 async function attempt(config: pg.ClientConfig): Promise<pg.Client> {
-  const client = new pg.Client(config);
+  const client = absorbConnectionErrors(new pg.Client(config));
   try {
     await client.connect();
     return client;

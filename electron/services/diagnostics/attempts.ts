@@ -6,7 +6,7 @@ import { classifyFailure, cleanErrorMessage } from '../../../core/diagnostics/cl
 import { redactSecrets } from '../../../core/diagnostics/redact.js';
 import type { AttemptFacts, Evidence, FileFacts } from '../../../core/diagnostics/types.js';
 import { isTenantryError } from '../../../core/errors.js';
-import { discardFailedClient, toDriverConfig } from '../connection/driver-config.js';
+import { absorbConnectionErrors, discardFailedClient, toDriverConfig } from '../connection/driver-config.js';
 import type { PsqlRun } from './run-psql.js';
 
 /** Message and code of anything thrown (AggregateErrors unwrapped, TenantryErrors by code). */
@@ -43,7 +43,7 @@ export function psqlAttempt(run: PsqlRun, secrets: (string | undefined)[]): Atte
 export async function tryDriverOnce(profile: ConnectionProfile, transport: Transport, secrets: (string | undefined)[]): Promise<AttemptFacts> {
   let client: pg.Client | undefined;
   try {
-    client = new pg.Client(toDriverConfig(profile, transport));
+    client = absorbConnectionErrors(new pg.Client(toDriverConfig(profile, transport)));
     await client.connect();
     await client.query('select 1');
     await client.end();
