@@ -57,6 +57,7 @@ export type ErrorCode =
   // warm pool
   | 'POOL_EMPTY'
   | 'POOL_UNSUPPORTED'
+  | 'POOL_OWNED_BY_OTHER_SNAPSHOT'
   | 'CANCELLED'
   | 'TIMEOUT'
   // SSL diagnostics verdicts

@@ -297,6 +297,13 @@ export interface PoolStatusInfo {
   stale: number;
   /** The chosen snapshot's checksum (first 12 hex digits). */
   checksum: string;
+  /** The snapshot the pool belongs to (first 12 hex digits); absent when it belongs to none. */
+  owner?: string;
+  /**
+   * The pool belongs to another snapshot: nothing fills or rebuilds it for the
+   * chosen one until the user confirms a replace (`pool:fill` with `replace`).
+   */
+  ownedByOther: boolean;
   spares: SpareSummary[];
 }
 
@@ -353,7 +360,8 @@ export interface Api {
 
   'pool:status': { req: { target: ConnectionTarget; snapshotId: string }; res: PoolStatusInfo };
   'pool:size': { req: { target: ConnectionTarget; size: number }; res: { target: number } };
-  'pool:fill': { req: { target: ConnectionTarget; snapshotId: string }; res: { jobId: string } };
+  /** `replace`: the pool may belong to another snapshot; drop its spares and make it this one's (a confirmed action). */
+  'pool:fill': { req: { target: ConnectionTarget; snapshotId: string; replace?: boolean }; res: { jobId: string } };
   'pool:empty': { req: { target: ConnectionTarget; confirm: boolean }; res: { dropped: number } };
   'pool:claim': { req: { target: ConnectionTarget; snapshotId: string; tenant: string }; res: PoolClaimResult };
 }
@@ -384,6 +392,8 @@ export interface PoolRefillEvent {
   checksum: string;
   built?: string;
   dropped?: string;
+  /** The pool belongs to another snapshot (first 12 hex digits): the keeper left it alone. */
+  ownedBy?: string;
   error?: ErrorInfo;
 }
 

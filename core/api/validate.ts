@@ -96,7 +96,7 @@ const validators: { [C in Channel]: Check<Req<C>> } = {
   'provision:history': empty,
   'pool:status': obj({ target, snapshotId: id }),
   'pool:size': obj({ target, size: int(0, 10_000) }),
-  'pool:fill': obj({ target, snapshotId: id }),
+  'pool:fill': obj({ target, snapshotId: id }, { replace: bool }),
   'pool:empty': obj({ target, confirm: bool }),
   'pool:claim': obj({ target, snapshotId: id, tenant: str(1000) }),
 };

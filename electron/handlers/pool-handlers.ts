@@ -4,8 +4,11 @@
  * explicit confirmation) and claim a spare for a tenant.
  *
  * Background upkeep (PoolKeeper): after a claim, and when a status read finds
- * the database's spares built from another snapshot while a pool size is set,
- * the pool is refilled / rebuilt behind the request; status says `refilling`.
+ * rows of the chosen snapshot's own pool whose schema was dropped by hand, the
+ * pool is refilled behind the request; status says `refilling`. A pool that
+ * belongs to another snapshot is only reported (`ownedByOther`); replacing it
+ * takes `pool:fill` with `replace`, which the panel sends after the user
+ * confirms.
  */
 import type pg from 'pg';
 import type { ConnectionTarget, Handlers, PoolFillResult } from '../../core/api/contract.js';
@@ -15,7 +18,7 @@ import { parseSnapshot } from '../../core/snapshot/format.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { createPool } from '../services/catalog/connect.js';
 import { POOL_SCHEMA } from '../../core/pool/spare-name.js';
-import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../services/warm-pool.js';
+import { claimSpare, emptyPool, fillPool, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot, type PoolStatus } from '../services/warm-pool.js';
 import { toPoolSnapshot } from '../services/warm-pool-snapshot.js';
 import type { HistoryStore } from './history-store.js';
 import type { JobRegistry } from './jobs.js';
@@ -38,6 +41,8 @@ async function hasPoolSchema(db: pg.Pool): Promise<boolean> {
   const { rows } = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(pg_catalog.quote_ident($1) || '.pool_config') IS NOT NULL AS ok`, [POOL_SCHEMA]);
   return rows[0]?.ok === true;
 }
+
+const REPLACE_IN_APP = 'choose "Replace pool" on the Provision view and confirm';
 
 /** Builds the warm pool handlers. */
 export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
@@ -71,11 +76,12 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
       const { snapshot } = loadSnapshot(snapshotId);
       const { profile } = await deps.resolveTarget(target);
       // Looking must not create anything: without the bookkeeping schema the pool is simply empty (and read-only roles see that, not an error).
-      const status = await withDb(profile, async (db) => ((await hasPoolSchema(db)) ? readPoolStatus(db, snapshot.checksum) : { target: 0, ready: [], stale: [] }));
+      const empty: PoolStatus = { target: 0, owner: null, ready: [], stale: [] };
+      const status = await withDb(profile, async (db) => ((await hasPoolSchema(db)) ? readPoolStatus(db, snapshot.checksum) : empty));
       const key = poolKey(profile);
-      // The snapshot changed under a sized pool: rebuild it from this one in the background (stale spares dropped first).
-      const keptChecksum = deps.keeper.checksumOf(profile);
-      if (status.target > 0 && !filling.has(key) && (status.stale.length > 0 || (keptChecksum !== undefined && keptChecksum !== snapshot.checksum))) {
+      const ownedByOther = status.owner !== null && status.owner !== snapshot.checksum;
+      // Only this snapshot's own pool is tidied in the background (rows whose schema was dropped by hand); never another snapshot's.
+      if (status.owner === snapshot.checksum && status.target > 0 && !filling.has(key) && status.stale.length > 0) {
         deps.keeper.rebuild({ profile, connectionId: target.connectionId, snapshot });
       }
       const refilling = deps.keeper.isRefilling(profile);
@@ -92,6 +98,8 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
         refilling,
         ...(refillError ? { refillError } : {}),
         checksum: snapshot.checksum.slice(0, 12),
+        ...(status.owner !== null ? { owner: status.owner.slice(0, 12) } : {}),
+        ownedByOther,
         spares,
       };
     },
@@ -102,11 +110,16 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
       deps.keeper.nudge(profile);
       return { target: size };
     },
-    async 'pool:fill'({ target, snapshotId }) {
+    async 'pool:fill'({ target, snapshotId, replace }) {
       const { snapshot } = loadSnapshot(snapshotId);
       const { profile } = await deps.resolveTarget(target);
       const key = poolKey(profile);
       if (filling.has(key) || deps.keeper.isRefilling(profile)) throw new TenantryError('INVALID_REQUEST', 'The warm pool of this database is being filled already; wait for it to finish.');
+      if (replace !== true) {
+        // Say so before starting a job (the fill itself checks again under its lock).
+        const owned = await withDb(profile, async (db) => ((await hasPoolSchema(db)) ? readPoolStatus(db, snapshot.checksum) : undefined));
+        if (owned && owned.owner !== null && owned.owner !== snapshot.checksum) throw ownedByOtherError(owned.owner, snapshot.checksum, owned.stale.length, REPLACE_IN_APP);
+      }
       filling.add(key);
       try {
         const jobId = deps.jobs.start('pool', async (ctx): Promise<PoolFillResult> => {
@@ -119,8 +132,10 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
               ctx.progress({ message: `Building ${total} spare(s)…`, done, total });
               const result = await fillPool(db, snapshot, {
                 signal: ctx.signal,
+                replace: replace === true,
                 onBuilt: (schema) => ctx.progress({ message: `Built ${schema}.`, done: ++done, total }),
               });
+              if (result.ownedBy !== undefined) throw ownedByOtherError(result.ownedBy, snapshot.checksum, status.stale.length, REPLACE_IN_APP);
               if (ctx.signal.aborted) throw new TenantryError('CANCELLED', 'Cancelled.');
               return { built: result.built.length, dropped: result.dropped.length, busy: result.busy, elapsedMs: Math.round(performance.now() - started) };
             });

@@ -1,10 +1,13 @@
 /**
  * Keeps the app's warm pools at their target in the background (issue 6: "the
- * pool refills in the background, is rebuilt when the snapshot changes").
+ * pool refills in the background"). It only refills a pool that belongs to the
+ * snapshot it was asked to keep (or to none): a pool another snapshot owns (the
+ * CLI's, a colleague's) is never dropped or rebuilt in the background; that
+ * takes the user's confirmed "Replace pool" (issue 10, section 5).
  *
  * One WarmPool (electron/services/warm-pool.ts) per database, with its own
  * small pool of connections, started the first time the app claims a spare
- * there or sees that the database's spares were built from another snapshot.
+ * there or sees spare rows of its own pool whose schema is gone.
  * Handlers only ask (`keep`), never wait: work runs behind the request, its
  * outcome is pushed as `pool:refill` events and shown by `pool:status`
  * (refilling, refillError). A database whose pool size is 0 costs one status
@@ -38,6 +41,8 @@ interface Kept {
   error: ErrorInfo | undefined;
   /** When the last refill ended (Date.now()). */
   endedAt: number;
+  /** The last refill found the pool owned by this other snapshot and left it alone. */
+  ownedBy: string | undefined;
 }
 
 /** A status read does not start another rebuild of the same snapshot sooner than this after one ended. */
@@ -62,7 +67,7 @@ export class PoolKeeper {
     private readonly options: { busyRetryMs?: number; connections?: number } = {},
   ) {}
 
-  /** Refills (or rebuilds from `snapshot`) the database's pool in the background. Returns at once; never throws. */
+  /** Refills the database's pool in the background when `snapshot` owns it. Returns at once; never throws. */
   keep(request: KeepRequest): void {
     if (this.closed) return;
     const key = poolKey(request.profile);
@@ -98,10 +103,10 @@ export class PoolKeeper {
   }
 
   /**
-   * For a status read that found the pool out of step with `snapshot` (spares
-   * of another snapshot): starts a rebuild unless one runs, or the last one for
-   * this snapshot failed or ended moments ago (so a read after each event
-   * cannot turn into a loop). Returns whether it started one.
+   * For a status read that found the pool, owned by `snapshot`, with rows to
+   * clear (schemas dropped by hand): starts a refill unless one runs, or the
+   * last one for this snapshot failed or ended moments ago (so a read after
+   * each event cannot turn into a loop). Returns whether it started one.
    */
   rebuild(request: KeepRequest): boolean {
     const kept = this.kept.get(poolKey(request.profile));
@@ -184,7 +189,7 @@ export class PoolKeeper {
   private async start(key: string, request: KeepRequest, profileText: string): Promise<Kept> {
     const db = await createPool(request.profile, this.options.connections ?? 2);
     const database = request.profile.database ?? '';
-    const kept: Kept = { key, connectionId: request.connectionId, profileText, database, db, error: undefined, endedAt: 0, warm: undefined as unknown as WarmPool };
+    const kept: Kept = { key, connectionId: request.connectionId, profileText, database, db, error: undefined, endedAt: 0, ownedBy: undefined, warm: undefined as unknown as WarmPool };
     kept.warm = new WarmPool(db, request.snapshot, (event) => this.report(kept, event), this.options.busyRetryMs !== undefined ? { busyRetryMs: this.options.busyRetryMs } : {});
     this.kept.set(key, kept);
     return kept;
@@ -194,7 +199,10 @@ export class PoolKeeper {
     const base = { pool: kept.key, database: kept.database, checksum: kept.warm.checksum.slice(0, 12) };
     switch (event.type) {
       case 'refilling':
-        if (event.refilling) kept.error = undefined;
+        if (event.refilling) {
+          kept.error = undefined;
+          kept.ownedBy = undefined;
+        }
         else kept.endedAt = Date.now();
         // A failed run keeps its error visible after it ends.
         this.emit('pool:refill', { ...base, refilling: event.refilling, ...(kept.error ? { error: kept.error } : {}) });
@@ -204,6 +212,10 @@ export class PoolKeeper {
         break;
       case 'dropped':
         this.emit('pool:refill', { ...base, refilling: true, dropped: event.schema });
+        break;
+      case 'not-owner':
+        kept.ownedBy = event.owner;
+        this.emit('pool:refill', { ...base, refilling: true, ownedBy: event.owner.slice(0, 12) });
         break;
       case 'error':
         kept.error = toErrorInfo(event.error);

@@ -8,6 +8,11 @@
  * row, commit. Filling builds one spare per transaction, so a spare is either
  * complete and registered or absent.
  *
+ * Ownership: the pool belongs to one snapshot (`pool_config.owner_checksum`),
+ * set by the fill that builds it. A fill for another snapshot does nothing
+ * unless asked to replace the pool (`replace`, a confirmed action in the CLI
+ * and the app): spares someone else built are never dropped in passing.
+ *
  * "Invisible" means: no role other than the owner (and superusers) has any
  * privilege on a spare schema or the `_tenantry` schema — the snapshot's
  * GRANTs are not run, and what database-wide default privileges grant on new
@@ -69,6 +74,12 @@ export interface SpareInfo {
 
 export interface PoolStatus {
   target: number;
+  /**
+   * The snapshot the pool belongs to: the recorded owner, else (a pool from
+   * before ownership was recorded, or one emptied while being built) the
+   * snapshot of its newest spare; null when it belongs to none.
+   */
+  owner: string | null;
   /** Spares built from the given snapshot (claimable). */
   ready: SpareInfo[];
   /** Spares of other snapshots, and rows whose schema was dropped by hand (dropped by the next fill). */
@@ -116,7 +127,9 @@ function assertPoolable(plan: ClaimPlan): void {
 
 /** Creates the `_tenantry` bookkeeping schema and tables when missing; no other role gets access. */
 export async function ensurePoolSchema(db: pg.Pool): Promise<void> {
-  const exists = await db.query(`SELECT to_regclass(${quoteLiteral(`${quoteIdent(POOL_SCHEMA)}.pool_config`)}) IS NOT NULL AS ok`);
+  const exists = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(CONFIG)}) AND attname = 'owner_checksum' AND NOT attisdropped) AS ok`,
+  );
   if ((exists.rows[0] as { ok: boolean }).ok) return;
   const client = await db.connect();
   let broken = false;
@@ -139,12 +152,15 @@ CREATE TABLE IF NOT EXISTS ${CONFIG} (
   target integer NOT NULL CHECK (target >= 0)
 );
 INSERT INTO ${CONFIG} (target) VALUES (0) ON CONFLICT DO NOTHING;
+-- Which snapshot the pool belongs to (added after the first release: a pool made before gets the snapshot of its newest spare).
+ALTER TABLE ${CONFIG} ADD COLUMN IF NOT EXISTS owner_checksum text;
+UPDATE ${CONFIG} SET owner_checksum = (SELECT s.snapshot_checksum FROM ${SPARES} s ORDER BY s.built_at DESC, s.schema_name DESC LIMIT 1) WHERE owner_checksum IS NULL;
 COMMIT;`);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {
       broken = true;
     });
-    throw new TenantryError('PG_QUERY_FAILED', `Creating the warm pool's bookkeeping schema ${POOL_SCHEMA} failed. The role needs CREATE on the database.`, { detail: describePgError(error), cause: error });
+    throw new TenantryError('PG_QUERY_FAILED', `Creating or updating the warm pool's bookkeeping schema ${POOL_SCHEMA} failed. The role needs CREATE on the database (and to own ${POOL_SCHEMA} when it exists).`, { detail: describePgError(error), cause: error });
   } finally {
     client.release(broken ? true : undefined);
   }
@@ -161,8 +177,10 @@ export async function setPoolTarget(db: pg.Pool, target: number): Promise<void> 
 
 /** The pool's target size and its spares, split into those of `checksum` and stale ones. */
 export async function readPoolStatus(db: pg.Pool, checksum?: string): Promise<PoolStatus> {
-  await ensurePoolSchema(db);
-  const config = await db.query(`SELECT target FROM ${CONFIG}`);
+  const present = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(CONFIG)}) IS NOT NULL AS ok`);
+  // Looking creates the bookkeeping when there is none, but leaves an older table shape to the next fill (read via to_jsonb either way).
+  if (present.rows[0]?.ok !== true) await ensurePoolSchema(db);
+  const config = await db.query(`SELECT c.target, pg_catalog.to_jsonb(c) ->> 'owner_checksum' AS owner FROM ${CONFIG} c`);
   const { rows } = await db.query(
     `SELECT s.schema_name, s.snapshot_checksum, s.built_at, ${SPARE_PRESENT} AS present FROM ${SPARES} s ORDER BY s.built_at, s.schema_name`,
   );
@@ -173,8 +191,10 @@ export async function readPoolStatus(db: pg.Pool, checksum?: string): Promise<Po
     ...(r.present ? {} : { missing: true }),
   }));
   const usable = (s: SpareInfo): boolean => s.missing !== true && (checksum === undefined || s.checksum === checksum);
+  const row = config.rows[0] as { target: number; owner: string | null } | undefined;
   return {
-    target: (config.rows[0] as { target: number } | undefined)?.target ?? 0,
+    target: row?.target ?? 0,
+    owner: row?.owner ?? spares.at(-1)?.checksum ?? null,
     ready: spares.filter(usable),
     stale: spares.filter((s) => !usable(s)),
   };
@@ -246,14 +266,41 @@ export interface FillResult {
   dropped: string[];
   /** Another session was filling the pool; this call did nothing. */
   busy: boolean;
+  /** The pool belongs to this other snapshot (checksum) and `replace` was not given; this call did nothing. */
+  ownedBy?: string;
+}
+
+export interface FillOptions {
+  target?: number;
+  signal?: AbortSignal;
+  onBuilt?: (schema: string) => void;
+  /**
+   * The pool may belong to another snapshot: make it this snapshot's, dropping
+   * the other snapshot's spares. Only for an explicit, confirmed request (the
+   * CLI's `--replace --yes`, the app's confirmed "Replace pool"), never for
+   * background upkeep.
+   */
+  replace?: boolean;
+}
+
+/** The error for a fill that found the pool owned by another snapshot (for callers that report rather than skip). */
+export function ownedByOtherError(owner: string, snapshotChecksum: string, spares: number, howToReplace: string): TenantryError {
+  return new TenantryError(
+    'POOL_OWNED_BY_OTHER_SNAPSHOT',
+    `The warm pool belongs to another snapshot (${owner.slice(0, 12)}, ${spares} spare(s)), so nothing was built or dropped. To drop its spares and rebuild the pool from this snapshot: ${howToReplace}.`,
+    { detail: `pool owner ${owner}; this snapshot ${snapshotChecksum}` },
+  );
 }
 
 /**
- * Brings the pool to its target for this snapshot: drops spares of other
- * snapshots, then builds spares one transaction at a time. One filler per
- * database at a time (a session advisory lock); a second caller returns busy.
+ * Brings the pool to its target for this snapshot: makes it this snapshot's
+ * (when it belongs to none, or `replace`), drops spares of other snapshots,
+ * then builds spares one transaction at a time. A pool that belongs to
+ * another snapshot is left as it is unless `replace` (result `ownedBy`).
+ * One filler per database at a time (a session advisory lock); a second
+ * caller returns busy.
  */
-export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: { target?: number; signal?: AbortSignal; onBuilt?: (schema: string) => void } = {}): Promise<FillResult> {
+export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: FillOptions = {}): Promise<FillResult> {
   assertPoolable(getClaimPlan(snapshot));
   // Building a spare is one tenant's transaction: refuse before starting when the lock table cannot hold it.
   await planProvisionLocks(db, snapshot.body, 1, snapshot);
@@ -265,6 +312,9 @@ export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: { t
     if (!(rows[0] as { ok: boolean }).ok) return { ...result, busy: true };
     try {
       const status = await readPoolStatus(db, snapshot.checksum);
+      // Ownership is read and taken under the fill lock: no other filler can change it in between.
+      if (status.owner !== null && status.owner !== snapshot.checksum && options.replace !== true) return { ...result, ownedBy: status.owner };
+      if (status.owner !== snapshot.checksum) await db.query(`UPDATE ${CONFIG} SET owner_checksum = $1`, [snapshot.checksum]);
       for (const spare of status.stale) {
         if (options.signal?.aborted) return result;
         if (await dropSpare(db, spare.schema)) result.dropped.push(spare.schema);
@@ -285,15 +335,23 @@ export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: { t
   }
 }
 
-/** Drops spares (all, or only those of one snapshot) and returns their names. Leaves the bookkeeping schema. */
+/**
+ * Drops spares (all, or only those of one snapshot) and returns their names.
+ * Leaves the bookkeeping schema; a pool emptied of every spare belongs to no
+ * snapshot any more (the next fill, of any snapshot, makes it its own).
+ */
 export async function emptyPool(db: pg.Pool, options: { checksum?: string } = {}): Promise<string[]> {
   const status = await readPoolStatus(db);
   const dropped: string[] = [];
-  for (const spare of status.ready) {
+  // Without a snapshot filter, rows whose schema was dropped by hand (in `stale`) go too.
+  for (const spare of options.checksum ? status.ready : [...status.ready, ...status.stale]) {
     if (options.checksum && spare.checksum !== options.checksum) continue;
     if (await dropSpare(db, spare.schema)) dropped.push(spare.schema);
   }
-  // Spare-named schemas without a row (a crash between creating and registering cannot happen: both are one transaction), listed for completeness.
+  if (!options.checksum) {
+    await ensurePoolSchema(db);
+    await db.query(`UPDATE ${CONFIG} SET owner_checksum = NULL WHERE NOT EXISTS (SELECT 1 FROM ${SPARES})`);
+  }
   return dropped;
 }
 
@@ -420,6 +478,8 @@ export type PoolEvent =
   | { type: 'refilling'; refilling: boolean }
   /** Another session holds the fill lock; the refill tries again shortly. */
   | { type: 'busy' }
+  /** The pool belongs to another snapshot: nothing was built or dropped. */
+  | { type: 'not-owner'; owner: string }
   | { type: 'error'; error: unknown };
 
 export interface WarmPoolOptions {
@@ -444,7 +504,8 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 
 /**
  * A warm pool kept at its target in the background: every claim triggers a
- * refill, and switching the snapshot rebuilds the pool from the new one.
+ * refill. It only ever fills a pool its snapshot owns (or one nobody owns):
+ * a pool of another snapshot is left alone (`not-owner` event).
  * A refill never rejects: failures arrive as `error` events. When another
  * session holds the fill lock, the refill waits and tries again, so a claim
  * or a snapshot change during someone else's fill is not lost.
@@ -489,7 +550,7 @@ export class WarmPool {
     return result;
   }
 
-  /** Uses a new snapshot from now on; spares of the old one are dropped by the refill this starts. */
+  /** Uses a new snapshot from now on; it refills only a pool that snapshot owns (or one nobody owns). */
   setSnapshot(snapshot: PoolSnapshot): void {
     this.snapshot = snapshot;
     void this.refill();
@@ -512,6 +573,8 @@ export class WarmPool {
           try {
             const result = await fillPool(this.db, snapshot, { signal: this.abort.signal, onBuilt: (schema) => this.onEvent({ type: 'built', schema }) });
             for (const schema of result.dropped) this.onEvent({ type: 'dropped', schema });
+            // Background upkeep never takes a pool from another snapshot: it leaves it alone and says so.
+            if (result.ownedBy !== undefined) this.onEvent({ type: 'not-owner', owner: result.ownedBy });
             if (result.busy && !this.abort.signal.aborted) {
               this.onEvent({ type: 'busy' });
               await pause(this.busyRetryMs, this.abort.signal);

@@ -3,8 +3,9 @@
  * size the pool to 2, fill it, watch both spares become ready, create a tenant
  * that is claimed from the pool (not built), verify it against the template,
  * see the backend refill the pool by itself, create a batch that claims the
- * ready spares first and builds the rest, and check the Schemas view never
- * offers a spare as a template.
+ * ready spares first and builds the rest, check the Schemas view never
+ * offers a spare as a template, choose another snapshot and see the pool left
+ * to its owner until a confirmed "Replace pool".
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './pages/app-page.js';
@@ -88,6 +89,34 @@ describe.skipIf(!hasChromium())('warm pool journey (web mode, Debian Chromium)',
     for (const radio of await spares.all()) await expect(radio.isDisabled()).resolves.toBe(true);
     await expect(browser.page.getByText('warm pool', { exact: true }).first().isVisible()).resolves.toBe(true);
     await browser.screenshot('warm-pool-schemas');
+  });
+
+  it('leaves the pool to its snapshot when another is chosen, and replaces it after confirmation', async () => {
+    await ui.schemas.chooseTemplate('tenant_template');
+    await expect((await ui.schemas.dump()).textContent()).resolves.toMatch(/Dumped tenant_template/);
+    await ui.goTo('Snapshot editor');
+    await ui.snapshot.referenceCount();
+    await ui.snapshot.setPlaceholder('#{tenant}');
+    await ui.snapshot.replaceAll();
+    await ui.snapshot.save('pool-e2e-other');
+    await ui.goTo('Provision');
+    await ui.provision.chooseSnapshot(/pool-e2e-other/);
+    await ui.provision.poolOwner().waitFor();
+    await expect(ui.provision.poolOwner().textContent()).resolves.toMatch(/owned by another snapshot [0-9a-f]{12}/);
+    await expect(ui.provision.poolStatus().textContent()).resolves.toMatch(/^\s*0 of 2 spares ready/);
+    await expect(browser.page.getByRole('button', { name: 'Fill pool', exact: true }).count()).resolves.toBe(0);
+    await browser.screenshot('warm-pool-owned-by-other');
+    // Nothing rebuilds it in the background: the other snapshot's spares are still listed after a fresh read.
+    await ui.goTo('Schemas');
+    await ui.goTo('Provision');
+    await ui.provision.poolOwner().waitFor();
+    await expect(browser.page.getByText(/2 spares? of snapshot|Spares \(2\)/).first().isVisible()).resolves.toBe(true);
+    await ui.provision.replacePool();
+    await ui.provision.waitForPoolReady(2);
+    await expect(ui.provision.poolOwner().count()).resolves.toBe(0);
+    await expect(browser.page.getByText(/Built 2 spare\(s\), dropped 2 stale/).isVisible()).resolves.toBe(true);
+    await browser.screenshot('warm-pool-replaced');
+    expect(browser.errors).toEqual([]);
   });
 
   it('empties the pool after confirmation', async () => {

@@ -4,6 +4,7 @@ import { dumpSchema } from '../../services/dump.js';
 import type { CliCommand } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults.js';
 
 export const dumpCommand: CliCommand = {
   name: 'dump',
@@ -35,8 +36,8 @@ export const dumpCommand: CliCommand = {
     const pgBin = listOption(values, 'pg-bin');
     const dump = await dumpSchema(profile, {
       schema,
-      noOwner: values['no-owner'] === true,
-      noPrivileges: values['no-privileges'] === true,
+      noOwner: values['no-owner'] === true || SNAPSHOT_DEFAULTS.noOwner,
+      noPrivileges: values['no-privileges'] === true || SNAPSHOT_DEFAULTS.noPrivileges,
       env: io.env,
       ...(pgBin.length > 0 ? { pgBin } : {}),
       onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { createPool } from '../../services/catalog/connect.js';
-import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../../services/warm-pool.js';
+import { claimSpare, emptyPool, fillPool, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../../services/warm-pool.js';
 import { toPoolSnapshot } from '../../services/warm-pool-snapshot.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
@@ -20,10 +20,14 @@ const USAGE = [
   'in one short transaction. `tenantry provision` claims ready spares of its snapshot',
   'first and builds the rest (--no-pool to build every tenant). The CLI does not',
   'refill by itself: run `pool fill` again after claims (the app refills in the background).',
+  'The pool belongs to the snapshot that filled it: a fill with another snapshot does',
+  'nothing unless given --replace --yes (which drops the other snapshot\'s spares).',
   '',
   '  pool status [--snapshot FILE] [--json]   target size and spares (ready / stale for FILE)',
   '  pool size N                              set how many spares to keep',
-  '  pool fill --snapshot FILE [--size N]     build spares up to the size (drops stale ones)',
+  '  pool fill --snapshot FILE [--size N] [--replace --yes]',
+  '                                           build spares up to the size; --replace --yes',
+  '                                           takes over a pool another snapshot owns',
   '  pool empty --yes                         drop every spare',
   '  pool claim --snapshot FILE --tenant T [--json]',
   '                                           create tenant T from a spare',
@@ -47,7 +51,7 @@ function parseCount(value: string | undefined, what: string): number {
   return n;
 }
 
-const OPTIONS = { ...CONNECTION_OPTIONS, snapshot: { type: 'string' }, size: { type: 'string' }, tenant: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, snapshot: { type: 'string' }, size: { type: 'string' }, tenant: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' }, replace: { type: 'boolean' } } as const;
 
 export const poolCommand: CliCommand = {
   name: 'pool',
@@ -80,20 +84,31 @@ export const poolCommand: CliCommand = {
             const stale = status.stale.length - missing;
             const notes = [...(snapshot ? [`${stale} stale (other snapshots)`] : []), ...(missing > 0 ? [`${missing} whose schema was dropped by hand (removed by the next fill)`] : [])];
             io.stdout(`Target ${status.target} spare(s); ${status.ready.length} ${snapshot ? 'ready for this snapshot' : 'built'}${notes.map((n) => `, ${n}`).join('')}.\n`);
+            const owner = status.owner === null ? 'no snapshot' : `snapshot ${status.owner.slice(0, 12)}`;
+            const other = snapshot && status.owner !== null && status.owner !== snapshot.checksum;
+            io.stdout(`Owned by ${owner}${other ? ' (owned by another snapshot: `pool fill --snapshot FILE --replace --yes` takes it over)' : ''}.\n`);
             for (const s of [...status.ready, ...status.stale]) io.stdout(`  ${s.schema}  snapshot ${s.checksum.slice(0, 12)}  built ${s.builtAt.toISOString()}${s.missing === true ? '  (schema gone)' : ''}\n`);
           }
           return 0;
         }
         case 'fill': {
-          const snapshot = await loadPoolSnapshot(requireOption(values, 'snapshot'), io);
+          const path = requireOption(values, 'snapshot');
+          const snapshot = await loadPoolSnapshot(path, io);
           const size = stringOption(values, 'size');
+          const replace = values.replace === true;
+          if (replace && values.yes !== true) throw new TenantryError('CONFIRMATION_REQUIRED', 'Replacing the pool drops the spares of the snapshot that owns it. Run again with --replace --yes to confirm.');
           const result = await fillPool(db, snapshot, {
             ...(size !== undefined ? { target: parseCount(size, '--size') } : {}),
+            replace,
             onBuilt: (schema) => io.stderr(`built ${schema}\n`),
           });
           if (result.busy) {
             io.stderr('Another session is filling the pool right now; nothing was done.\n');
             return 1;
+          }
+          if (result.ownedBy !== undefined) {
+            const spares = (await readPoolStatus(db, snapshot.checksum)).stale.length;
+            throw ownedByOtherError(result.ownedBy, snapshot.checksum, spares, `tenantry pool fill --snapshot ${path} --replace --yes`);
           }
           io.stdout(`Built ${result.built.length} spare(s), dropped ${result.dropped.length} stale one(s).\n`);
           return 0;

@@ -4,6 +4,7 @@ import { createTenantSnapshot, type TenantSnapshot } from '../../services/snapsh
 import type { CliCommand } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults.js';
 
 /** The human-readable snapshot report. */
 export function formatSnapshotReport(result: TenantSnapshot, output: string): string {
@@ -75,13 +76,14 @@ export const snapshotCommand: CliCommand = {
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const pgBin = listOption(values, 'pg-bin');
     const placeholder = stringOption(values, 'placeholder');
+    const ledger = listOption(values, 'ledger');
     const result = await createTenantSnapshot(profile, {
       schema,
-      ...(placeholder !== undefined ? { placeholder } : {}),
-      minify: values.minify === true,
-      noOwner: values['no-owner'] === true,
-      noPrivileges: values['no-privileges'] === true,
-      ledgerTables: listOption(values, 'ledger'),
+      placeholder: placeholder ?? SNAPSHOT_DEFAULTS.placeholder,
+      minify: values.minify === true || SNAPSHOT_DEFAULTS.minify,
+      noOwner: values['no-owner'] === true || SNAPSHOT_DEFAULTS.noOwner,
+      noPrivileges: values['no-privileges'] === true || SNAPSHOT_DEFAULTS.noPrivileges,
+      ledgerTables: ledger.length > 0 ? ledger : [...SNAPSHOT_DEFAULTS.ledgerTables],
       env: io.env,
       ...(pgBin.length > 0 ? { pgBin } : {}),
       onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),

@@ -8,6 +8,7 @@ import { formatBytes, formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { isReservedSchemaName } from '../../../core/pool/spare-name';
 import { pickDefaultTemplate } from './pick-template';
+import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults';
 
 export function SchemasView() {
   const { connections, connectionId, setConnectionId, database, setDatabase, sandbox, setDump, setView, view } = useAppState();
@@ -15,7 +16,7 @@ export function SchemasView() {
   const [schemas, setSchemas] = useState<SchemaSummary[]>([]);
   const [template, setTemplate] = useState<string>();
   const [showSystem, setShowSystem] = useState(false);
-  const [options, setOptions] = useState({ noOwner: true, noPrivileges: false, ledger: '' });
+  const [options, setOptions] = useState({ noOwner: SNAPSHOT_DEFAULTS.noOwner, noPrivileges: SNAPSHOT_DEFAULTS.noPrivileges, ledger: SNAPSHOT_DEFAULTS.ledgerTables.join(', ') });
   const [error, setError] = useState<ErrorInfo>();
   const [dumpError, setDumpError] = useState<ErrorInfo>();
   const [job, setJob] = useState<{ id: string; message: string; log: string[] }>();

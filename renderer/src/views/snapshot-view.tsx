@@ -9,6 +9,7 @@ import ReferencesWorker from '../workers/references.worker?worker';
 import type { ReferencesRequest, ReferencesResponse } from '../workers/references-protocol';
 import { GROUP_LABEL, groupOf, type RefGroup } from './reference-kinds';
 import { SqlDiff, SqlEditor, type SqlEditorHandle } from './sql-editor';
+import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults';
 
 type Mode = 'dump' | 'snapshot' | 'diff';
 const NO_REFS: ReferenceInfo[] = [];
@@ -76,8 +77,8 @@ export function SnapshotView() {
   const [refs, setRefs] = useState<ReferenceInfo[]>([]);
   const [refState, setRefState] = useState<{ busy: boolean; elapsedMs?: number; error?: ErrorInfo }>({ busy: false });
   const [skipped, setSkipped] = useState<Set<number>>(new Set());
-  const [placeholder, setPlaceholder] = useState('#{prefix}');
-  const [minify, setMinify] = useState(false);
+  const [placeholder, setPlaceholder] = useState(SNAPSHOT_DEFAULTS.placeholder);
+  const [minify, setMinify] = useState(SNAPSHOT_DEFAULTS.minify);
   const [built, setBuilt] = useState<SnapshotBuildResult>();
   const [buildError, setBuildError] = useState<ErrorInfo>();
   const [building, setBuilding] = useState(false);

@@ -19,15 +19,18 @@ export interface WarmPoolPanelProps {
  * The warm pool of the target database for the chosen snapshot: ready spares
  * against the target size, the size field, Fill and Empty (with an inline
  * confirmation). Once a size is set, the backend refills the pool after a
- * claim and rebuilds it when the snapshot changes; the panel shows that
- * ("refilling…") and follows it through `pool:refill` events and status reads.
+ * claim; the panel shows that ("refilling…") and follows it through
+ * `pool:refill` events and status reads. A pool that belongs to another
+ * snapshot (built by the CLI or a colleague) is shown as such and left alone:
+ * "Replace pool" drops its spares and rebuilds it from this snapshot, after an
+ * inline confirmation.
  */
 export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolPanelProps) {
   const [status, setStatus] = useState<PoolStatusInfo>();
   const [size, setSize] = useState<number>();
   const [fill, setFill] = useState<{ jobId: string; done: number; total: number }>();
   const [note, setNote] = useState<string>();
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'empty' | 'replace'>();
   const [error, setError] = useState<ErrorInfo>();
   const filling = useRef(false);
   const targetKey = JSON.stringify(target);
@@ -62,20 +65,23 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
     return true;
   }
 
-  const fillPool = useCallback(async () => {
-    if (filling.current) return;
-    filling.current = true;
-    try {
-      await runFill();
-    } finally {
-      filling.current = false;
-    }
-  }, [snapshotId, targetKey, refresh]);
+  const fillPool = useCallback(
+    async (replace = false) => {
+      if (filling.current) return;
+      filling.current = true;
+      try {
+        await runFill(replace);
+      } finally {
+        filling.current = false;
+      }
+    },
+    [snapshotId, targetKey, refresh],
+  );
 
-  async function runFill() {
+  async function runFill(replace: boolean) {
     setError(undefined);
     setNote(undefined);
-    const r = await invoke('pool:fill', { target: JSON.parse(targetKey) as ConnectionTarget, snapshotId });
+    const r = await invoke('pool:fill', { target: JSON.parse(targetKey) as ConnectionTarget, snapshotId, ...(replace ? { replace: true } : {}) });
     if (!r.ok) return setError(r.error);
     setFill({ jobId: r.value.jobId, done: 0, total: 0 });
     const result = await watchJob<PoolFillResult>(r.value.jobId, {
@@ -114,7 +120,7 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
   );
 
   async function empty() {
-    setConfirming(false);
+    setConfirming(undefined);
     setError(undefined);
     const r = await invoke('pool:empty', { target, confirm: true });
     if (!r.ok) setError(r.error);
@@ -136,10 +142,14 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
         <span role="status" aria-label="Warm pool status" className={`pill ${status && ready >= status.target && status.target > 0 ? 'status-ok' : ''}`}>
           {fill || status?.building ? <span className="dot busy" /> : null}
           {status ? `${ready} of ${status.target} spare${status.target === 1 ? '' : 's'} ready` : 'Pool status unknown'}
-          {refilling && !fill ? (status && status.stale > 0 ? ' · rebuilding…' : ' · refilling…') : null}
+          {refilling && !fill ? ' · refilling…' : null}
         </span>
-        {status && status.stale > 0 ? (
-          <span className="pill status-warn" title={refilling ? 'Built from another snapshot (checksum differs); being replaced by spares of this one.' : 'Built from another snapshot (checksum differs); the next fill drops them.'}>
+        {status?.ownedByOther ? (
+          <span className="pill status-warn" aria-label="Warm pool owner" title="Built from another snapshot (by the CLI, another app or an earlier choice here). Nothing drops or rebuilds it unless you replace it.">
+            owned by another snapshot {status.owner}
+          </span>
+        ) : status && status.stale > 0 ? (
+          <span className="pill status-warn" title={refilling ? 'Rows whose spare is gone; being cleared.' : 'Rows whose spare is gone or of an earlier snapshot; the next fill clears them.'}>
             {status.stale} stale
           </span>
         ) : null}
@@ -163,21 +173,48 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
             onKeyDown={(e) => e.key === 'Enter' && void saveSize()}
           />
         </label>
-        <button type="button" className="btn" disabled={fill !== undefined || !status || status.building} onClick={() => void saveSize().then((ok) => (ok ? fillPool() : undefined))}>
-          Fill pool
-        </button>
-        {confirming ? (
+        {status?.ownedByOther ? (
+          confirming === 'replace' ? (
+            <>
+              <span style={{ fontSize: 12 }}>
+                Drop {status.stale} spare{status.stale === 1 ? '' : 's'} of snapshot {status.owner} and rebuild from this one?
+              </span>
+              <button
+                type="button"
+                className="btn danger"
+                onClick={() => {
+                  setConfirming(undefined);
+                  void saveSize().then((ok) => (ok ? fillPool(true) : undefined));
+                }}
+              >
+                Confirm replace
+              </button>
+              <button type="button" className="btn" onClick={() => setConfirming(undefined)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button type="button" className="btn" disabled={fill !== undefined || status.building} onClick={() => setConfirming('replace')}>
+              Replace pool…
+            </button>
+          )
+        ) : (
+          <button type="button" className="btn" disabled={fill !== undefined || !status || status.building} onClick={() => void saveSize().then((ok) => (ok ? fillPool() : undefined))}>
+            Fill pool
+          </button>
+        )}
+        {confirming === 'empty' ? (
           <>
             <span style={{ fontSize: 12 }}>Drop {total} spare schema{total === 1 ? '' : 's'}?</span>
             <button type="button" className="btn danger" onClick={() => void empty()}>
               Confirm empty
             </button>
-            <button type="button" className="btn" onClick={() => setConfirming(false)}>
+            <button type="button" className="btn" onClick={() => setConfirming(undefined)}>
               Keep
             </button>
           </>
         ) : (
-          <button type="button" className="btn danger" disabled={fill !== undefined || total === 0} onClick={() => setConfirming(true)}>
+          <button type="button" className="btn danger" disabled={fill !== undefined || total === 0} onClick={() => setConfirming('empty')}>
             Empty pool
           </button>
         )}

@@ -196,6 +196,17 @@ export class ProvisionPage {
     await this.poolStatus().filter({ hasText: new RegExp(`^\\s*${ready} of \\d+ spares? ready`) }).waitFor({ timeout: LONG });
   }
 
+  /** The "owned by another snapshot …" note (absent while the pool is the chosen snapshot's or nobody's). */
+  poolOwner(): Locator {
+    return this.page.getByLabel('Warm pool owner');
+  }
+
+  /** "Replace pool…", then the inline confirmation. */
+  async replacePool(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Replace pool…', exact: true }).click();
+    await this.page.getByRole('button', { name: 'Confirm replace', exact: true }).click();
+  }
+
   async emptyPool(): Promise<void> {
     await this.page.getByRole('button', { name: 'Empty pool', exact: true }).click();
     await this.page.getByRole('button', { name: 'Confirm empty', exact: true }).click();

@@ -1,9 +1,9 @@
 /**
  * The warm pool in the app's handlers (the same map serves web mode and
  * Electron): after "Create tenant" claims a spare the backend refills the pool
- * by itself; when the snapshot changes, stale spares are replaced by spares of
- * the new one; a batch claims ready spares first and builds the rest; and
- * background work stops with the backend.
+ * by itself; when another snapshot is chosen, the pool (owned by the first) is
+ * left alone until a confirmed replace; a batch claims ready spares first and
+ * builds the rest; and background work stops with the backend.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,15 +127,29 @@ describe('warm pool upkeep in the app', () => {
     await verify(v1.id, 'alpha');
   });
 
-  it('replaces stale spares with spares of the new snapshot when the snapshot changes', async () => {
+  it('leaves the pool to its snapshot when another is chosen, and replaces it only when asked to', async () => {
     await cluster.query(`CREATE TABLE ${TEMPLATE}.added (id int PRIMARY KEY)`, DB);
     v2 = await saveSnapshot('v2');
     expect(v2.checksum).not.toBe(v1.checksum);
     const old = (await status(v1.id)).spares.map((s) => s.schema);
-    // Looking at the pool with the new snapshot is the change: the status says so and the rebuild starts behind it.
+    // Looking at the pool with the new snapshot changes nothing: it says whose pool it is (old code rebuilt it here).
     const first = await status(v2.id);
-    expect(first).toMatchObject({ target: 2, refilling: true, building: true });
-    const rebuilt = await waitForStatus(v2.id, (s) => s.ready === 2 && s.stale === 0 && !s.refilling);
+    expect(first).toMatchObject({ target: 2, ready: 0, stale: 2, refilling: false, building: false, ownedByOther: true, owner: v1.checksum.slice(0, 12) });
+    // A claim with v2 finds no spare; the keeper it wakes leaves v1's pool alone and says so.
+    const firstEvent = events.length;
+    await expect(backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'beta' }, ctx)).rejects.toMatchObject({ code: 'POOL_EMPTY' });
+    await expect.poll(() => events.slice(firstEvent).some((e) => e.event === 'pool:refill' && (e.payload as Events['pool:refill']).ownedBy === v1.checksum.slice(0, 12)), { timeout: 30_000 }).toBe(true);
+    await backend.poolKeeper.idle(profileFor(cluster, DB));
+    expect((await status(v1.id)).spares.map((s) => s.schema)).toEqual(old);
+    // "Fill pool" without the confirmed replace is refused before anything runs.
+    await expect(backend.handlers['pool:fill']({ target: target(), snapshotId: v2.id }, ctx)).rejects.toMatchObject({ code: 'POOL_OWNED_BY_OTHER_SNAPSHOT' });
+    expect((await status(v1.id)).spares.map((s) => s.schema)).toEqual(old);
+
+    const replace = await backend.handlers['pool:fill']({ target: target(), snapshotId: v2.id, replace: true }, ctx);
+    const done = await waitForJob<{ built: number; dropped: number }>(replace.jobId);
+    expect(done).toMatchObject({ ok: true, value: { built: 2, dropped: 2 } });
+    const rebuilt = await status(v2.id);
+    expect(rebuilt).toMatchObject({ ready: 2, stale: 0, ownedByOther: false, owner: v2.checksum.slice(0, 12) });
     expect(rebuilt.spares.every((s) => s.matches && s.schema.startsWith(`_tenantry_spare_${v2.checksum.slice(0, 8)}_`))).toBe(true);
     for (const schema of old) expect((await cluster.query(`SELECT to_regnamespace(${literal(schema)}) IS NULL AS gone`, DB)).rows[0].gone).toBe(true);
     const claimed = await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'beta' }, ctx);
@@ -162,24 +176,32 @@ describe('warm pool upkeep in the app', () => {
     expect(refilled.spares.map((s) => s.schema).filter((s) => spares.includes(s))).toEqual([]);
   });
 
-  it('reports a failed rebuild in the status, without throwing into requests or retrying in a loop', async () => {
+  it('reports a failed refill in the status, without throwing into requests or retrying in a loop', async () => {
     // A snapshot whose spares cannot be built any more: its owner role is gone.
     await cluster.query(`CREATE ROLE gone_owner; CREATE TABLE ${TEMPLATE}.owned (id int); ALTER TABLE ${TEMPLATE}.owned OWNER TO gone_owner`, DB);
     const v3 = await saveSnapshot('v3');
     await cluster.query(`ALTER TABLE ${TEMPLATE}.owned OWNER TO CURRENT_USER; DROP ROLE gone_owner`, DB);
+    // The confirmed replace makes the pool v3's; building fails and the job says why.
+    const replace = await backend.handlers['pool:fill']({ target: target(), snapshotId: v3.id, replace: true }, ctx);
+    const failedFill = await waitForJob(replace.jobId);
+    expect(failedFill).toMatchObject({ ok: false, error: { code: 'PROVISION_FAILED' } });
     const firstEvent = events.length;
-    expect((await status(v3.id)).refilling).toBe(true);
-    const failed = await waitForStatus(v3.id, (s) => !s.refilling);
-    expect(failed).toMatchObject({ target: 2, ready: 0, refilling: false, building: false });
+    // A claim wakes the keeper for v3's own pool; its refill fails the same way and the status shows it.
+    await expect(backend.handlers['pool:claim']({ target: target(), snapshotId: v3.id, tenant: 'never' }, ctx)).rejects.toMatchObject({ code: 'POOL_EMPTY' });
+    const failed = await waitForStatus(v3.id, (s) => !s.refilling && s.refillError !== undefined);
+    expect(failed).toMatchObject({ target: 2, ready: 0, refilling: false, building: false, ownedByOther: false });
     expect(failed.refillError?.code).toBe('PROVISION_FAILED');
     expect(failed.refillError?.detail).toMatch(/gone_owner/);
     const reported = events.slice(firstEvent).filter((e) => e.event === 'pool:refill' && (e.payload as Events['pool:refill']).error);
     expect(reported.length).toBeGreaterThan(0);
-    // Reading the status again does not start the same failing rebuild over.
+    // Reading the status again does not start the same failing refill over.
     expect(await status(v3.id)).toMatchObject({ refilling: false, refillError: { code: 'PROVISION_FAILED' } });
-    // Going back to a snapshot that builds: the pool is rebuilt from it and the error is gone.
-    const back = await waitForStatus(v2.id, (s) => s.ready === 2 && !s.refilling);
-    expect(back.refillError).toBeUndefined();
+    // Going back to a snapshot that builds is another confirmed replace; the error is gone.
+    const back = await backend.handlers['pool:fill']({ target: target(), snapshotId: v2.id, replace: true }, ctx);
+    expect((await waitForJob(back.jobId)).ok).toBe(true);
+    await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'beta2' }, ctx);
+    const refilled = await waitForStatus(v2.id, (s) => s.ready === 2 && !s.refilling);
+    expect(refilled.refillError).toBeUndefined();
     expect(unhandled).toEqual([]);
   });
 

@@ -208,7 +208,7 @@ describe('warm pool', () => {
     expect(after.ready.map((s) => s.schema)).toEqual(refilled.built);
   });
 
-  it('refills in the background after a claim and rebuilds when the snapshot changes', async () => {
+  it('refills in the background after a claim, and leaves a pool another snapshot owns until an explicit replace', async () => {
     await setPoolTarget(db, 2);
     const events: string[] = [];
     const pool = new WarmPool(db, snapshot, (e) => events.push(e.type));
@@ -221,16 +221,26 @@ describe('warm pool', () => {
     await cluster.query(`CREATE TABLE ${TEMPLATE}.added (id int PRIMARY KEY)`, 'pooldb');
     const next = (await makeSnapshot(cluster, 'pooldb', TEMPLATE)).pool;
     expect(next.checksum).not.toBe(snapshot.checksum);
+    const before = (await readPoolStatus(db)).ready.map((s) => s.schema);
     pool.setSnapshot(next);
     await pool.idle();
+    // Background upkeep with another snapshot: nothing dropped, nothing built, and it says why.
+    expect(events).toContain('not-owner');
+    expect(events).not.toContain('dropped');
+    const kept = await readPoolStatus(db, next.checksum);
+    expect(kept).toMatchObject({ owner: snapshot.checksum, ready: [] });
+    expect(kept.stale.map((s) => s.schema)).toEqual(before);
+    // The explicit replace (CLI --replace --yes, app's confirmed "Replace pool") makes it next's.
+    const replaced = await fillPool(db, next, { replace: true });
+    expect(replaced.dropped).toEqual(before);
     const status = await readPoolStatus(db, next.checksum);
     expect(status.ready).toHaveLength(2);
     expect(status.stale).toEqual([]);
+    expect(status.owner).toBe(next.checksum);
     const claimed = await pool.claim('gamma');
     await pool.stop();
     expect((await cluster.query(`SELECT to_regclass('gamma.added') IS NOT NULL AS ok`, 'pooldb')).rows[0].ok).toBe(true);
     expect(claimed.spare.startsWith('_tenantry_spare_' + next.checksum.slice(0, 8))).toBe(true);
-    expect(events).toContain('dropped');
     expect(events.filter((e) => e === 'error')).toEqual([]);
   });
 });
