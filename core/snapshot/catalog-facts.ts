@@ -6,7 +6,7 @@ export interface CatalogFacts {
   /** The template schema's real name (as stored, not quoted). */
   schema: string;
   /** Objects that belong to the template schema (unqualified names as stored). */
-  objects: { relations: string[]; types: string[]; functions: string[]; sequences?: string[] };
+  objects: { relations: string[]; types: string[]; functions: string[]; sequences?: string[]; collations?: string[]; textSearch?: string[]; operators?: string[] };
   /** Objects in the template schema that belong to an extension (e.g. citext in public): never templated. */
   extensionObjects: { relations: string[]; types: string[]; functions: string[]; operatorClasses?: string[]; operators?: string[] };
   extensions: { name: string; schema: string }[];

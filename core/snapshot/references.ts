@@ -13,12 +13,21 @@
  * - dynamic-sql:   a probable name inside a string in a body (`EXECUTE 'select … tmpl.t'`): needs review
  * - comment:       a name in a comment: needs review, except inside pg_dump's own header lines
  *                  (`-- Name: t; Type: TABLE; Schema: tmpl; Owner: -`, `-- Data for Name: …`), which are machine-written
+ *
+ * Strings that merely contain the name are not always names. Inside dynamic SQL (a string a body or a function
+ * known to run SQL executes) `S.x` is a reference when x is an object of the template (catalog facts, or pg_dump's
+ * own `-- Name: x; …; Schema: S` headers offline), when it stands where a relation or function goes, when it is a
+ * format() placeholder (`S.%I`), or when the string is executed right there (EXECUTE …). Anything else that holds the
+ * name (`md5(x || ':S.org')`, `LIKE 'S.%'`, `extname = 'S'`, a name built by concatenation outside EXECUTE) is listed
+ * for review with `keep` set: left as it is unless a decision says replace. Setting names (`current_setting('S.x')`,
+ * `set_config('S.x', …)`, `SET S.x`, `SHOW S.x`, `RESET S.x`) are never references.
  */
 import { TenantryError } from '../errors.js';
 import { mapRegions, type RegionMap } from '../sql/region-map.js';
 import { T, isIdentifierPart, isIdentifierStart } from '../sql/scanner.js';
 import { W, isSymbol, isWord, newNearToken, nextToken, prevToken, type NearToken } from '../sql/backward.js';
 import { collectNames, KNOWN_EXTENSION_OBJECTS, type CatalogFacts } from './catalog-facts.js';
+import { referenceIds } from './reference-ids.js';
 
 export type ReferenceKind = 'identifier' | 'name-literal' | 'search-path' | 'function-body' | 'dynamic-sql' | 'comment';
 
@@ -45,9 +54,13 @@ export interface ReferenceSite {
   inBody: boolean;
   /** The schema name is kept as text in the catalog (function bodies incl. their comments and dynamic SQL, a function's SET search_path), not as an OID. */
   storedAsText: boolean;
+  /** Left as it is unless a decision says replace: text that holds the name but may not be one (listed for review). */
+  keep?: boolean;
 }
 
 export interface SchemaReference extends ReferenceSite {
+  /** Stable across re-dumps where possible: the pg_dump object it is in, its kind and its place there (reference-ids.ts). */
+  id: string;
   start: number;
   end: number;
   /** 1-based. */
@@ -125,19 +138,39 @@ export interface FindReferencesOptions {
 const REG_TYPES = new Set(['regclass', 'regproc', 'regprocedure', 'regtype', 'regoper', 'regoperator', 'regconfig', 'regdictionary', 'regcollation', 'regnamespace']);
 /** Functions whose first argument is a (qualified) object name. */
 const NAME_FUNCTIONS = new Set(['nextval', 'currval', 'setval', 'to_regclass', 'to_regproc', 'to_regprocedure', 'to_regtype', 'to_regoper', 'to_regoperator', 'to_regcollation', 'pg_get_serial_sequence', 'to_regnamespace']);
+/** Functions that run the SQL text they are given (a literal argument is dynamic SQL, also outside bodies). */
+const SQL_FUNCTIONS = new Set(['crosstab', 'crosstab2', 'crosstab3', 'crosstab4', 'connectby', 'query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema', 'dblink', 'dblink_exec', 'dblink_open', 'dblink_send_query', 'dblink_build_sql_insert']);
+/** Functions whose first argument is a setting name (`storage.operation`), never a reference. */
+const SETTING_FUNCTIONS = new Set(['current_setting', 'set_config']);
+/** Text search functions whose first argument (of two or more) is a configuration name: `to_tsvector('S.cfg', x)`. */
+const TS_CONFIG_FUNCTIONS = new Set(['to_tsvector', 'to_tsquery', 'plainto_tsquery', 'phraseto_tsquery', 'websearch_to_tsquery', 'ts_headline', 'json_to_tsvector', 'jsonb_to_tsvector']);
+/** Functions that build text from their arguments: a bare 'S' among them is part of a name built by concatenation. */
+const CONCAT_FUNCTIONS = new Set(['format', 'quote_ident', 'concat', 'concat_ws']);
+/** The first word of a string that is SQL text: `'SELECT … FROM S.t'` outside a body is dynamic SQL. */
+const SQL_VERBS = new Set(['select', 'with', 'insert', 'update', 'delete', 'values', 'table', 'truncate', 'create', 'alter', 'drop', 'call', 'merge', 'grant', 'revoke', 'comment', 'set', 'lock', 'refresh', 'copy']);
+/** Words before a setting name: `SET [LOCAL|SESSION] S.x`, `SHOW S.x`, `RESET S.x`. */
+const SETTING_WORDS = new Set(['set', 'show', 'reset', 'local', 'session']);
+/** Column names compared with a schema name: `table_schema = 'S'`, `n.nspname = 'S'`. */
+const SCHEMA_COLUMN = /(?:schema|nspname|schemaname|namespace)$/i;
 /** Words after which `S.x` names an object in schema S (not a column of a table called S). */
 const RELATION_CONTEXT = new Set([
   'table', 'view', 'sequence', 'function', 'procedure', 'type', 'domain', 'index', 'from', 'join', 'only', 'references',
   'into', 'update', 'execute', 'collation', 'aggregate', 'operator', 'conversion', 'statistics', 'exists', 'truncate',
   'call', 'setof', 'returns', 'of', 'like', 'inherits', 'trigger', 'policy', 'rule', 'materialized', 'foreign', 'search',
   'dictionary', 'configuration', 'parser', 'template', 'family', 'class', 'using', 'with', 'cast', 'for', 'perform',
+  // DDL name positions: `SEQUENCE NAME S.seq` (identity columns), `OWNED BY S.t.c`
+  'name', 'by',
 ]);
+/** Words after which `x.S` is a relation named S (a collation, function or type named like the schema is not). */
+const TABLE_CONTEXT = new Set(['table', 'view', 'sequence', 'index', 'from', 'join', 'only', 'references', 'into', 'update', 'truncate', 'inherits', 'like', 'materialized', 'foreign']);
 
 interface Context {
   wrappers: Wrapper[];
   inBody: boolean;
   /** Inside a string that a body executes (dynamic SQL). */
   dynamic: boolean;
+  /** That string is executed where it stands (part of an EXECUTE statement, or an argument of crosstab() …). */
+  executed: boolean;
   /** Interned sites (key → index into the site table) and wrapper lists of this context, so references share them. */
   sites: Map<number, number>;
   local: (Wrapper[] | undefined)[];
@@ -158,8 +191,8 @@ type Local = 0 | 1 | 2 | 3 | 4;
 const KIND_CODES: Record<ReferenceKind, number> = { identifier: 0, 'name-literal': 1, 'search-path': 2, 'function-body': 3, 'dynamic-sql': 4, comment: 5 };
 const QUOTING_CODES: Record<ReferenceSite['quoting'], number> = { identifier: 0, 'qualified-name-literal': 1, 'bare-name-literal': 2, 'search-path-literal': 3, comment: 4 };
 
-function newContext(wrappers: Wrapper[], inBody: boolean, dynamic: boolean): Context {
-  return { wrappers, inBody, dynamic, sites: new Map(), local: [], lastKey: -1, lastSite: -1, identifierSite: -1 };
+function newContext(wrappers: Wrapper[], inBody: boolean, dynamic: boolean, executed = false): Context {
+  return { wrappers, inBody, dynamic, executed, sites: new Map(), local: [], lastKey: -1, lastSite: -1, identifierSite: -1 };
 }
 
 function wrappersFor(ctx: Context, local: Local): Wrapper[] {
@@ -185,6 +218,7 @@ interface Finder {
   /** First characters (ASCII, both cases) of those names; nonAscii when one starts with a non-ASCII character. */
   extensionFirst: Uint8Array;
   extensionNonAscii: boolean;
+  /** Objects of the template (catalog facts, or offline the names in pg_dump's own headers); undefined when unknown. */
   catalogObjects: Set<string> | undefined;
   /** A relation or alias named like the schema exists, so `S.x` may be a column of it. */
   relationNamedLikeSchema: boolean;
@@ -216,7 +250,11 @@ export function findSchemaReferences(sql: string, options: FindReferencesOptions
 export function scanSchemaReferences(sql: string, options: FindReferencesOptions, regions?: RegionMap): ReferenceList {
   const schema = options.schema;
   if (schema.length === 0) throw new TenantryError('USAGE', 'The template schema name is empty. Pass the schema to template with --schema.');
+  if (schema.includes('"') || schema.includes("'")) {
+    throw new TenantryError('USAGE', `The template schema name ${JSON.stringify(schema)} contains a quote character, which Tenantry cannot yet match reliably in every quoting context. Rename the template schema (ALTER SCHEMA … RENAME TO …) before taking a snapshot.`);
+  }
   const catalog = options.catalog && options.catalog.schema === schema ? options.catalog : undefined;
+  const offline = catalog ? undefined : objectsFromHeaders(sql, schema);
   const foldable = !/[A-Z]/.test(schema) && isPlainIdentifier(schema);
   const extensionObjects = catalog
     ? collectNames(catalog.extensionObjects)
@@ -242,8 +280,8 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
     extensionByLength,
     extensionFirst,
     extensionNonAscii,
-    catalogObjects: catalog ? collectNames(catalog.objects) : undefined,
-    relationNamedLikeSchema: catalog ? catalog.objects.relations.includes(schema) : false,
+    catalogObjects: catalog ? collectNames(catalog.objects) : offline?.names,
+    relationNamedLikeSchema: catalog ? catalog.objects.relations.includes(schema) : (offline?.relations.has(schema) ?? false),
     searchPathStored: false,
     definiteNames: new Set(),
     candidates: new IntList(),
@@ -296,6 +334,37 @@ function knownExtensionObjects(sql: string, schema: string): Set<string> {
     }
   }
   return names;
+}
+
+/** pg_dump header types whose Name is an object of the schema that SQL can name as `S.name`. */
+const HEADER_OBJECT_TYPES = new Set([
+  'TABLE', 'VIEW', 'MATERIALIZED VIEW', 'SEQUENCE', 'FOREIGN TABLE', 'INDEX', 'TYPE', 'DOMAIN', 'FUNCTION', 'PROCEDURE', 'AGGREGATE',
+  'COLLATION', 'CONVERSION', 'TEXT SEARCH CONFIGURATION', 'TEXT SEARCH DICTIONARY', 'TEXT SEARCH PARSER', 'TEXT SEARCH TEMPLATE',
+  'OPERATOR', 'OPERATOR CLASS', 'OPERATOR FAMILY', 'STATISTICS',
+]);
+const HEADER_RELATION_TYPES = new Set(['TABLE', 'VIEW', 'MATERIALIZED VIEW', 'SEQUENCE', 'FOREIGN TABLE']);
+
+/**
+ * The template's objects as pg_dump's own headers list them (`-- Name: x; Type: TABLE; Schema: S; Owner: o`):
+ * every object of the schema has one, so the offline path knows them without a catalog. Undefined without headers.
+ */
+export function objectsFromHeaders(sql: string, schema: string): { names: Set<string>; relations: Set<string> } | undefined {
+  const names = new Set<string>();
+  const relations = new Set<string>();
+  const needle = `; Schema: ${schema}; Owner: `;
+  for (let i = sql.indexOf(needle); i !== -1; i = sql.indexOf(needle, i + needle.length)) {
+    const lineStart = sql.lastIndexOf('\n', i) + 1;
+    const m = /^-- Name: (.*); Type: ([A-Z ]+)$/.exec(sql.slice(lineStart, i));
+    if (m === null) continue;
+    const type = m[2] as string;
+    if (!HEADER_OBJECT_TYPES.has(type)) continue;
+    const raw = m[1] as string;
+    // FUNCTION f(integer, text), AGGREGATE a(x): the name is what precedes the argument list.
+    const name = type === 'FUNCTION' || type === 'PROCEDURE' || type === 'AGGREGATE' ? raw.slice(0, raw.indexOf('(') === -1 ? raw.length : raw.indexOf('(')) : raw;
+    names.add(name);
+    if (HEADER_RELATION_TYPES.has(type)) relations.add(name);
+  }
+  return names.size > 0 ? { names, relations } : undefined;
 }
 
 function escapeRegExp(s: string): string {
@@ -395,18 +464,31 @@ function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: 
       f.relationNamedLikeSchema = true; // `x.S.y`: S is a table here
       return;
     }
+    // `SET [LOCAL] S.x = …`, `SHOW S.x`, `RESET S.x`, a function's `SET S.x TO …`: a setting name.
+    if (prev.kind === W.word && SETTING_WORDS.has(map.text.slice(prev.start, prev.end).toLowerCase())) return;
     const y = nextToken(map, a.end, f.a);
     if (y.kind !== W.word && !(y.kind === W.region && y.code === T.quotedIdentifier)) {
       if (isSymbol(map, y, '*')) f.relationNamedLikeSchema = true; // `S.*`: S is a table or alias
       else if (ctx.dynamic && isSymbol(map, y, '%')) {
-        pushRef(f, s, e, 'dynamic-sql', 'identifier', L_NONE, ctx, 'identifier'); // format('… tmpl.%I …')
+        // format('… tmpl.%I …'), but not a LIKE pattern 'tmpl.%'
+        const c = map.text.charCodeAt(y.end);
+        if (c === 73 || c === 115 || (c >= 48 && c <= 57)) pushRef(f, s, e, 'dynamic-sql', 'identifier', L_NONE, ctx, 'identifier');
+        else pushRef(f, s, e, 'dynamic-sql', 'identifier', L_NONE, ctx, 'identifier', false, false, !ctx.executed);
       }
       else if (y.kind === W.symbol && (isWord(map, prev, 'operator') || (isSymbol(map, prev, '(') && isWord(map, prevToken(map, prev.start, f.b), 'operator')))) {
         pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier'); // OPERATOR(tmpl.+)
       }
+      else if (ctx.dynamic && y.kind === W.none) {
+        // 'pgmq.' || name: a name built by concatenation; replaced only where the text is executed.
+        pushRef(f, s, e, 'dynamic-sql', 'identifier', L_NONE, ctx, 'identifier', false, false, !ctx.executed && !isNameContext(map, prev));
+      }
       return;
     }
     if (f.hasExtensionObjects && isExtensionObject(f, map.text, y.kind === W.word ? y.start : y.start + 1, y.kind === W.word ? y.end : y.end - 1, y.kind === W.word)) return;
+    if (ctx.dynamic && !isDynamicName(f, map, prev, y, ctx)) {
+      pushRef(f, s, e, 'dynamic-sql', 'identifier', L_NONE, ctx, 'identifier', false, false, true);
+      return;
+    }
     const ref = pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
     // Whether `S.x` could be a column of a table named S is decided at the end, and only if such a table shows up.
     f.candidates.push(ref);
@@ -417,13 +499,43 @@ function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: 
     // `FROM x.S`, `TABLE x.S`: a table named like the schema (but `t.S` alone is a column).
     const x = prevToken(map, prev.start, f.b);
     const w = x.kind === W.word ? prevToken(map, x.start, f.b) : x;
-    if (w.kind === W.word && RELATION_CONTEXT.has(map.text.slice(w.start, w.end).toLowerCase()) && !isSymbol(map, a, '(')) f.relationNamedLikeSchema = true;
+    // Only where a relation goes: `CREATE COLLATION S.S` or a function S.S() says nothing about `S.x` elsewhere.
+    if (w.kind === W.word && TABLE_CONTEXT.has(map.text.slice(w.start, w.end).toLowerCase()) && !isSymbol(map, a, '(')) f.relationNamedLikeSchema = true;
     return;
   }
   const where = listContext(f, map, s);
   if (where === 'schema') pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : ctx.inBody ? 'function-body' : 'identifier', 'identifier', L_NONE, ctx, 'identifier');
   else if (where === 'search-path') pushRef(f, s, e, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'identifier', L_NONE, ctx, 'identifier', f.searchPathStored);
   else if (where === 'relation') f.relationNamedLikeSchema = true;
+}
+
+/**
+ * Inside dynamic SQL, whether `S.y` is a name: y is an object of the template, or it stands where a
+ * relation, function or type goes, or is called, or the text is executed right there. With no facts
+ * about the template's objects, every `S.y` counts (as before catalog facts existed).
+ */
+function isDynamicName(f: Finder, map: RegionMap, prev: NearToken, y: NearToken, ctx: Context): boolean {
+  if (ctx.executed || f.catalogObjects === undefined) return true;
+  const name = y.kind === W.word ? map.text.slice(y.start, y.end).toLowerCase() : map.text.slice(y.start + 1, y.end - 1);
+  if (f.catalogObjects.has(name)) return true;
+  if (isNameContext(map, prev)) return true;
+  const z = nextToken(map, y.end, newNearToken());
+  return isSymbol(map, z, '(') || isSymbol(map, z, '.');
+}
+
+/** Whether the token before `S.` puts a name there: FROM, JOIN, TABLE, INTO, `::` … */
+function isNameContext(map: RegionMap, prev: NearToken): boolean {
+  if (isSymbol(map, prev, '::')) return true;
+  return prev.kind === W.word && RELATION_CONTEXT.has(map.text.slice(prev.start, prev.end).toLowerCase());
+}
+
+/** Whether the word ending at q (after white space was skipped) is SET, SHOW, RESET, LOCAL or SESSION. */
+function endsWithSettingWord(text: string, q: number, from: number): boolean {
+  let s = q;
+  while (s > from && s > q - 8 && isIdentifierPart(text.charCodeAt(s - 1))) s--;
+  const n = q - s;
+  if (n < 3 || n > 7 || (s > from && isIdentifierPart(text.charCodeAt(s - 1)))) return false;
+  return SETTING_WORDS.has(text.slice(s, q).toLowerCase());
 }
 
 /**
@@ -439,12 +551,15 @@ function qualifiedFastPath(f: Finder, map: RegionMap, s: number, e: number, ctx:
   if (!isIdentifierStart(n)) return false;
   const n2 = text.charCodeAt(e + 2);
   if (n2 === 39 || n2 === 38) return false; // maybe E'…' or U&'…'
+  if (ctx.dynamic) return false; // strings that may not be names: the slow path decides
   let q = s;
   while (q > map.from && (text.charCodeAt(q - 1) === 32 || text.charCodeAt(q - 1) === 9)) q--;
   if (q > map.from) {
     const c = text.charCodeAt(q - 1);
     // A dot, a line end (a comment may end there) or the end of a quoted token or comment: ask the slow path.
     if (c === 46 || c === 10 || c === 13 || c === 39 || c === 34 || c === 36 || c === 47) return false;
+    // `SET S.x`, `SHOW S.x`: a setting name (the slow path leaves it).
+    if ((c | 32) >= 97 && (c | 32) <= 122 && endsWithSettingWord(text, q, map.from)) return false;
   }
   if (f.hasExtensionObjects && (n >= 128 ? f.extensionNonAscii : f.extensionFirst[n] === 1)) {
     let y = e + 2;
@@ -501,16 +616,16 @@ function listContext(f: Finder, map: RegionMap, pos: number): 'schema' | 'search
 }
 
 /** Records a reference; returns its index. Sites are interned per context, so this allocates nothing in the common case. */
-function pushRef(f: Finder, s: number, e: number, kind: ReferenceKind, form: NameForm, local: Local, ctx: Context, quoting: ReferenceSite['quoting'], stored = false, machineWritten = false): number {
-  // Kept as text in the catalog: anything in a body (prosrc), or a function's SET search_path (proconfig).
-  const storedAsText = ctx.inBody || stored;
-  const key = ((((KIND_CODES[kind] * 8 + QUOTING_CODES[quoting]) * 8 + local) * 2 + (form === 'name' ? 1 : 0)) * 2 + (storedAsText ? 1 : 0)) * 2 + (machineWritten ? 1 : 0);
+function pushRef(f: Finder, s: number, e: number, kind: ReferenceKind, form: NameForm, local: Local, ctx: Context, quoting: ReferenceSite['quoting'], stored = false, machineWritten = false, keep = false): number {
+  // Kept as text in the catalog: anything in a body (prosrc), SQL text in a view (crosstab('…')), or a function's SET search_path (proconfig).
+  const storedAsText = ctx.inBody || ctx.dynamic || stored;
+  const key = (((((KIND_CODES[kind] * 8 + QUOTING_CODES[quoting]) * 8 + local) * 2 + (form === 'name' ? 1 : 0)) * 2 + (storedAsText ? 1 : 0)) * 2 + (machineWritten ? 1 : 0)) * 2 + (keep ? 1 : 0);
   let site = ctx.lastKey === key ? ctx.lastSite : (ctx.sites.get(key) ?? -1);
   if (site === -1) {
     // pg_dump's own header comments are safe to replace: no human wrote them.
-    const needsReview = kind === 'dynamic-sql' || (kind === 'comment' && !machineWritten);
+    const needsReview = kind === 'dynamic-sql' || (kind === 'comment' && !machineWritten) || keep;
     site = f.siteTable.length;
-    f.siteTable.push({ kind, needsReview, form, wrappers: wrappersFor(ctx, local), quoting, inBody: ctx.inBody, storedAsText });
+    f.siteTable.push({ kind, needsReview, form, wrappers: wrappersFor(ctx, local), quoting, inBody: ctx.inBody, storedAsText, ...(keep ? { keep } : {}) });
     ctx.sites.set(key, site);
   }
   ctx.lastKey = key;
@@ -524,6 +639,8 @@ function handleString(f: Finder, map: RegionMap, start: number, end: number, cs:
   const wrappers: Local = style === 'escape' ? L_ESCAPE_LITERAL : L_LITERAL;
   // 'tmpl.t'::regclass
   const a = nextToken(map, end, f.a);
+  const beforeComma = isSymbol(map, a, ',');
+  const beforeConcat = isSymbol(map, a, '|');
   if (isSymbol(map, a, '::')) {
     let t = nextToken(map, a.end, f.a);
     if (isWord(map, t, 'pg_catalog')) {
@@ -545,6 +662,13 @@ function handleString(f: Finder, map: RegionMap, start: number, end: number, cs:
       const name = text.slice(fn.start, fn.end).toLowerCase();
       if (NAME_FUNCTIONS.has(name)) {
         nameInLiteral(f, text, cs, ce, name !== 'to_regnamespace', wrappers, ctx);
+        return;
+      }
+      // current_setting('storage.operation'), set_config('storage.x', …): a setting name, never a reference.
+      if (SETTING_FUNCTIONS.has(name)) return;
+      // to_tsvector('S.cfg', x): a text search configuration.
+      if (TS_CONFIG_FUNCTIONS.has(name) && beforeComma) {
+        nameInLiteral(f, text, cs, ce, true, wrappers, ctx, true);
         return;
       }
     }
@@ -570,11 +694,97 @@ function handleString(f: Finder, map: RegionMap, start: number, end: number, cs:
     }
     return;
   }
-  if (ctx.inBody) dynamicString(f, text, cs, ce, style, wrappers, ctx);
+  const call = enclosingCall(map, start, f.b);
+  if (call !== undefined && SQL_FUNCTIONS.has(call)) {
+    // crosstab('SELECT … FROM S.t'), query_to_xml('…'): SQL text that runs, in a body or in a view.
+    dynamicString(f, map, start, cs, ce, style, wrappers, ctx, true);
+    return;
+  }
+  if (ctx.inBody) {
+    dynamicString(f, map, start, cs, ce, style, wrappers, ctx, ctx.executed || isInExecute(map, start, f.b), call, beforeConcat);
+    return;
+  }
+  // Outside bodies: SQL text naming the template (replaced where it names an object), or a name being built.
+  const p0 = prevToken(map, start, f.b);
+  if (isWord(map, p0, 'is')) return; // COMMENT ON … IS '…': prose
+  if (startsWithSqlVerb(text, cs, ce)) {
+    dynamicString(f, map, start, cs, ce, style, wrappers, ctx, false);
+    return;
+  }
+  const concat = beforeConcat || isSymbol(map, p0, '|') || (call !== undefined && CONCAT_FUNCTIONS.has(call));
+  if (concat) concatenatedName(f, text, cs, ce, wrappers, ctx);
+}
+
+/** A literal that is (the start of) a name built by concatenation: 'S' or 'S.' next to ||, or an argument of format(). Listed, kept. */
+function concatenatedName(f: Finder, text: string, cs: number, ce: number, wrappers: Local, ctx: Context): void {
+  const schema = f.schema;
+  if (ce - cs === schema.length && text.startsWith(schema, cs)) {
+    pushRef(f, cs, ce, 'dynamic-sql', 'name', wrappers, ctx, 'bare-name-literal', true, false, true);
+    return;
+  }
+  if (text.charCodeAt(ce - 1) !== 46) return;
+  const quoted = text.charCodeAt(ce - 2) === 34;
+  const s = ce - 1 - schema.length - (quoted ? 2 : 0);
+  if (s < cs) return;
+  if (quoted ? text.charCodeAt(s) !== 34 || !text.startsWith(schema, s + 1) : !f.foldable || !matchesFolded(text, s, schema)) return;
+  if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46 || text.charCodeAt(s - 1) === 34)) return;
+  pushRef(f, s, ce - 1, 'dynamic-sql', 'identifier', wrappers, ctx, 'identifier', true, false, true);
+}
+
+/** Whether the literal's content starts with a word that begins an SQL statement. */
+function startsWithSqlVerb(text: string, cs: number, ce: number): boolean {
+  let p = cs;
+  while (p < ce && (isSpaceChar(text.charCodeAt(p)) || text.charCodeAt(p) === 40)) p++;
+  let q = p;
+  while (q < ce && q - p < 9 && isIdentifierPart(text.charCodeAt(q))) q++;
+  if (q < ce && isIdentifierPart(text.charCodeAt(q))) return false;
+  return SQL_VERBS.has(text.slice(p, q).toLowerCase());
+}
+
+/**
+ * The function whose argument list holds pos (lower case, without its schema), looking back over at most
+ * 64 tokens of balanced parentheses; undefined when pos is not an argument.
+ */
+function enclosingCall(map: RegionMap, pos: number, t: NearToken): string | undefined {
+  let depth = 0;
+  let q = pos;
+  for (let guard = 0; guard < 64; guard++) {
+    prevToken(map, q, t);
+    if (t.kind === W.none || isSymbol(map, t, ';')) return undefined;
+    if (isSymbol(map, t, ')')) depth++;
+    else if (isSymbol(map, t, '(')) {
+      if (depth === 0) {
+        prevToken(map, t.start, t);
+        return t.kind === W.word ? map.text.slice(t.start, t.end).toLowerCase() : undefined;
+      }
+      depth--;
+    }
+    q = t.start;
+  }
+  return undefined;
+}
+
+/** Words that end the search for EXECUTE: the start of the PL/pgSQL statement holding pos. */
+const STATEMENT_STARTS = new Set(['begin', 'then', 'else', 'loop', 'declare', 'elsif', 'elseif']);
+
+/** Whether pos is inside a PL/pgSQL `EXECUTE …` statement (the text it builds runs right there). */
+function isInExecute(map: RegionMap, pos: number, t: NearToken): boolean {
+  let q = pos;
+  for (let guard = 0; guard < 64; guard++) {
+    prevToken(map, q, t);
+    if (t.kind === W.none || isSymbol(map, t, ';')) return false;
+    if (t.kind === W.word) {
+      const w = map.text.slice(t.start, t.end).toLowerCase();
+      if (w === 'execute') return true;
+      if (STATEMENT_STARTS.has(w)) return false;
+    }
+    q = t.start;
+  }
+  return false;
 }
 
 /** A name at the start of a literal's content: `tmpl.t`, `"tmpl".t`, `tmpl.f(int)`; or the whole content when !qualified. */
-function nameInLiteral(f: Finder, text: string, cs: number, ce: number, qualified: boolean, wrappers: Local, ctx: Context): void {
+function nameInLiteral(f: Finder, text: string, cs: number, ce: number, qualified: boolean, wrappers: Local, ctx: Context, exact = false): void {
   let p = cs;
   while (p < ce && isSpaceChar(text.charCodeAt(p))) p++;
   const hit = identifierAt(f, text, p, ce);
@@ -582,6 +792,7 @@ function nameInLiteral(f: Finder, text: string, cs: number, ce: number, qualifie
   let q = hit;
   while (q < ce && isSpaceChar(text.charCodeAt(q))) q++;
   if (qualified ? text.charCodeAt(q) !== 46 : q !== ce) return;
+  if (exact && !/^\.(?:"(?:[^"]|"")+"|[\p{L}_][\p{L}\p{N}_$]*)\s*$/u.test(text.slice(q, ce))) return;
   pushRef(f, p, hit, ctx.dynamic ? 'dynamic-sql' : 'name-literal', 'identifier', wrappers, ctx, qualified ? 'qualified-name-literal' : 'bare-name-literal');
 }
 
@@ -624,14 +835,23 @@ function searchPathValue(f: Finder, text: string, cs: number, ce: number, wrappe
   }
 }
 
-/** A string inside a body: dynamic SQL (`EXECUTE 'select … tmpl.t'`, format('…tmpl.%I…')) or the bare name as text. */
-function dynamicString(f: Finder, text: string, cs: number, ce: number, style: 'standard' | 'escape', wrappers: Local, ctx: Context): void {
+/**
+ * A string inside a body, or SQL text anywhere: dynamic SQL (`EXECUTE 'select … tmpl.t'`, format('…tmpl.%I…'),
+ * crosstab('SELECT … FROM tmpl.t')) or the bare name as text. executed: the text runs where it stands.
+ */
+function dynamicString(f: Finder, map: RegionMap, start: number, cs: number, ce: number, style: 'standard' | 'escape', wrappers: Local, ctx: Context, executed: boolean, call?: string, beforeConcat = false): void {
+  const text = map.text;
   if (ce - cs === f.schema.length && text.startsWith(f.schema, cs)) {
-    pushRef(f, cs, ce, 'dynamic-sql', 'name', wrappers, ctx, 'bare-name-literal');
+    // 'tmpl' as text: a schema where it is compared with a schema column; part of a built name next to || or in
+    // format() (replaced only where executed); anything else (extname = 'pgmq', f('pgmq')) is listed and kept.
+    const p = prevToken(map, start, f.b);
+    const concat = beforeConcat || isSymbol(map, p, '|') || (call !== undefined && CONCAT_FUNCTIONS.has(call));
+    const keep = concat ? !executed : !isSchemaComparison(map, start, f.b);
+    pushRef(f, cs, ce, 'dynamic-sql', 'name', wrappers, ctx, 'bare-name-literal', true, false, keep);
     return;
   }
   if (style === 'escape' && text.lastIndexOf('\\', ce) >= cs) return; // escapes make the raw text unreliable
-  const inner = newContext(wrappersFor(ctx, wrappers), true, true);
+  const inner = newContext(wrappersFor(ctx, wrappers), ctx.inBody, true, executed);
   const mark = f.refs.count;
   const candidateMark = f.candidates.count;
   let ok: boolean;
@@ -650,8 +870,32 @@ function dynamicString(f: Finder, text: string, cs: number, ce: number, style: '
     // Not lexable as SQL on its own (a fragment such as 'select ''' || x): fall back to the text.
     f.refs.count = mark;
     f.candidates.count = candidateMark;
-    textualQualified(f, text, cs, ce, 'dynamic-sql', wrappers, ctx);
+    textualQualified(f, text, cs, ce, 'dynamic-sql', wrappers, ctx, executed);
   }
+}
+
+/** Whether the literal at pos is compared with a column that holds schema names: `table_schema = 'S'`, `nspname IN ('a', 'S')`. */
+function isSchemaComparison(map: RegionMap, pos: number, t: NearToken): boolean {
+  prevToken(map, pos, t);
+  if (isSymbol(map, t, ',') || isSymbol(map, t, '(')) {
+    let q = pos;
+    for (let guard = 0; guard < 64; guard++) {
+      prevToken(map, q, t);
+      if (isSymbol(map, t, '(')) break;
+      if (t.kind === W.none || isSymbol(map, t, ';') || isSymbol(map, t, ')')) return false;
+      q = t.start;
+    }
+    if (!isSymbol(map, t, '(')) return false;
+    prevToken(map, t.start, t);
+    if (!isWord(map, t, 'in')) return false;
+    prevToken(map, t.start, t);
+  } else {
+    if (!isSymbol(map, t, '=') && !isSymbol(map, t, '>')) return false;
+    prevToken(map, t.start, t);
+    if (isSymbol(map, t, '!') || isSymbol(map, t, '<')) prevToken(map, t.start, t);
+  }
+  if (t.kind === W.word) return SCHEMA_COLUMN.test(map.text.slice(t.start, t.end));
+  return t.kind === W.region && t.code === T.quotedIdentifier && SCHEMA_COLUMN.test(map.text.slice(t.start + 1, t.end - 1));
 }
 
 /**
@@ -681,7 +925,7 @@ function findInUndoubled(f: Finder, text: string, cs: number, ce: number, ctx: C
 }
 
 /** `S.` followed by a name character, found in plain text (fragments of dynamic SQL, comments). */
-function textualQualified(f: Finder, text: string, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context): void {
+function textualQualified(f: Finder, text: string, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context, executed = false): void {
   const schema = f.schema;
   const re = f.reText;
   const hay = text.slice(cs, ce);
@@ -692,17 +936,29 @@ function textualQualified(f: Finder, text: string, cs: number, ce: number, kind:
     if (e > ce) break;
     const quoted = text.charCodeAt(s) === 34;
     if (quoted ? !text.startsWith(schema, s + 1) : f.foldable && !matchesFolded(text, s, schema)) continue;
-    qualifiedAt(f, text, s, e, cs, ce, kind, wrappers, ctx);
+    qualifiedAt(f, text, s, e, cs, ce, kind, wrappers, ctx, false, executed);
   }
 }
 
 /** Records text[s, e) when it is followed by `.` and a name (or %I) and not preceded by a name character or a dot. */
-function qualifiedAt(f: Finder, text: string, s: number, e: number, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context, machineWritten = false): void {
+function qualifiedAt(f: Finder, text: string, s: number, e: number, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context, machineWritten = false, executed = false): void {
   if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46)) return;
-  if (text.charCodeAt(e) !== 46 || e + 1 >= ce) return;
+  if (text.charCodeAt(e) !== 46) return;
+  if (e + 1 >= ce) {
+    // 'select … from tmpl.' || t in a fragment: a name built by concatenation.
+    if (kind === 'dynamic-sql' && e + 1 === ce) pushRef(f, s, e, kind, 'identifier', wrappers, ctx, 'identifier', true, false, !executed);
+    return;
+  }
   const n = text.charCodeAt(e + 1);
   if (!(isIdentifierStart(n) || n === 34 || n === 37 /* %I */)) return;
-  pushRef(f, s, e, kind, 'identifier', wrappers, ctx, kind === 'comment' ? 'comment' : 'identifier', false, machineWritten);
+  let keep = false;
+  if (kind === 'dynamic-sql' && !executed && f.catalogObjects !== undefined) {
+    // In a fragment of dynamic SQL: a name when it names an object of the template or a format() placeholder.
+    const m = /^(?:"((?:[^"]|"")+)"|([\p{L}_][\p{L}\p{N}_$]*)|%[0-9]*\$?[Is])/u.exec(text.slice(e + 1, Math.min(ce, e + 200)));
+    const name = m === null ? undefined : m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]?.toLowerCase();
+    keep = m === null || (name !== undefined && !f.catalogObjects.has(name));
+  }
+  pushRef(f, s, e, kind, 'identifier', wrappers, ctx, kind === 'comment' ? 'comment' : 'identifier', false, machineWritten, keep);
 }
 
 /** A dollar-quoted string: a function body (after AS or DO) or, inside a body, dynamic SQL. */
@@ -827,8 +1083,11 @@ function dropColumnLookalikes(f: Finder, list: ReferenceList): void {
     const z = nextToken(map, yEnd, t);
     let sure = isSymbol(map, z, '.') || isSymbol(map, z, '(');
     if (!sure) {
+      // `CREATE INDEX/TRIGGER/POLICY … ON S.t USING|FOR|AS …`, `RULE … TO S.t DO`, `COMMENT ON … ON S.t IS`: a relation
+      // (a join condition `ON S.a = …` is followed by an operator, not a word).
+      const zWord = z.kind === W.word || z.kind === W.none || isSymbol(map, z, ';');
       const p = prevToken(map, list.starts[ref] as number, t);
-      sure = isSymbol(map, p, '::') || (p.kind === W.word && RELATION_CONTEXT.has(map.text.slice(p.start, p.end).toLowerCase()));
+      sure = isSymbol(map, p, '::') || (p.kind === W.word && (RELATION_CONTEXT.has(map.text.slice(p.start, p.end).toLowerCase()) || (zWord && (isWord(map, p, 'on') || isWord(map, p, 'to')))));
     }
     definite.push(sure);
     if (sure) f.definiteNames.add(names[i] as string);
@@ -849,6 +1108,7 @@ function dropColumnLookalikes(f: Finder, list: ReferenceList): void {
 /** Full reference objects (line, column, text, context) from the compact list, in one pass over the text. */
 export function materializeReferences(sql: string, list: ReferenceList): SchemaReference[] {
   const refs: SchemaReference[] = [];
+  const ids = referenceIds(sql, list.starts, (i) => siteOf(list, i).kind);
   let line = 1;
   let lineStart = 0;
   let nl = sql.indexOf('\n');
@@ -862,7 +1122,7 @@ export function materializeReferences(sql: string, list: ReferenceList): SchemaR
     }
     const lineEnd = nl === -1 ? sql.length : nl;
     const context = lineEnd - lineStart > 200 ? sql.slice(Math.max(lineStart, start - 80), Math.min(lineEnd, end + 80)) : sql.slice(lineStart, lineEnd);
-    refs.push({ ...siteOf(list, i), start, end, line, column: start - lineStart + 1, text: sql.slice(start, end), context });
+    refs.push({ ...siteOf(list, i), id: ids[i] as string, start, end, line, column: start - lineStart + 1, text: sql.slice(start, end), context });
   }
   return refs;
 }

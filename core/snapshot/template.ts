@@ -10,6 +10,7 @@ import type { CatalogFacts } from './catalog-facts.js';
 import { serializeSnapshot, SNAPSHOT_FORMAT_VERSION, type Snapshot, type SnapshotHeader } from './format.js';
 import { minifyWithEdits } from './minify.js';
 import { materializeReferences, scanSchemaReferences, siteOf, type ReferenceKind, type ReferenceList, type ReferenceSite, type SchemaReference } from './references.js';
+import { referenceIds, type ReferenceDecisions } from './reference-ids.js';
 import { sha256Hex, utf8Length } from './sha256.js';
 import { findStrippableStatements, type StripAnalysis, type StripOptions, type StrippedStatement } from './statements.js';
 import { detectDumpVersions } from './dump-versions.js';
@@ -32,6 +33,14 @@ export interface TemplateOptions {
   skip?: number[];
   /** Leave every reference that needs review (dynamic SQL, comments) as it is. */
   skipFlagged?: boolean;
+  /**
+   * Per-reference decisions, by reference id or `line:column` (reference-ids.ts). They win over the defaults
+   * (references marked `keep` are left as they are unless decided `replace`) and over skipFlagged.
+   * A decision that matches no reference is an error: the dump changed under it.
+   */
+  decisions?: ReferenceDecisions;
+  /** Make a snapshot even when the SQL never mentions the schema (tests of single rules); otherwise SCHEMA_NOT_IN_DUMP. */
+  allowNoReferences?: boolean;
 }
 
 export interface TemplateReport {
@@ -78,12 +87,16 @@ export interface TemplatedDump {
   emitted: Int32Array;
   /** Indexes into references left as they were. */
   skipped: number[];
+  /** How many of skipped were left by default (references marked keep, not decided). */
+  keptByDefault: number;
   strip: StripAnalysis;
 }
 
 /** Turns a schema-only dump into a snapshot (see the file comment). */
 export function createSnapshot(dumpSql: string, options: TemplateOptions): TemplateResult {
-  const { body, references: list, emitted, skipped: skippedIdx, strip } = templateDump(dumpSql, options);
+  const { body, references: list, emitted, skipped: skippedIdx, keptByDefault, strip } = templateDump(dumpSql, options);
+  // A snapshot that templates nothing is a wrong --schema (often one that folds to another name), not a success.
+  if (list.starts.length === 0 && options.allowNoReferences !== true) throw schemaNotInDump(dumpSql, options.schema);
   fillLines(dumpSql, strip.stripped);
   const schema = options.schema;
   const placeholder = options.placeholder ?? DEFAULT_PLACEHOLDER;
@@ -118,7 +131,7 @@ export function createSnapshot(dumpSql: string, options: TemplateOptions): Templ
     if (site.needsReview) flaggedCount += n;
   }
 
-  const warnings = collectWarnings(options, strip, list, skippedIdx.length);
+  const warnings = collectWarnings(options, strip, flaggedCount, skippedIdx.length, keptByDefault);
   const source = { ...detectDumpVersions(dumpSql), ...options.source };
   const header: SnapshotHeader = {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
@@ -160,9 +173,11 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
   const extensionsInSchema = strip.extensions.filter((e) => e.schema === schema).map((e) => e.name);
   const list = scanSchemaReferences(dumpSql, { schema, extensionsInSchema, ...(options.catalog ? { catalog: options.catalog } : {}) }, map);
 
-  // Which references are replaced: not inside a stripped statement, not skipped.
+  // Which references are replaced: not inside a stripped statement, not skipped, not kept by default or decision.
   const skip = options.skip !== undefined && options.skip.length > 0 ? new Set(options.skip) : undefined;
   const skipFlagged = options.skipFlagged === true;
+  const decide = options.decisions !== undefined && Object.keys(options.decisions).length > 0 ? decisionsFor(dumpSql, list, options.decisions) : undefined;
+  let keptByDefault = 0;
   const stripped = strip.stripped;
   const starts = list.starts;
   const replaced = new Int32Array(starts.length);
@@ -180,8 +195,13 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
       cutEnd = cut === undefined ? Infinity : cut.end;
     }
     if (cutStart <= start) continue;
-    if ((skip !== undefined && skip.has(i)) || (skipFlagged && siteOf(list, i).needsReview)) skippedIdx.push(i);
-    else replaced[replacedCount++] = i;
+    const decision = decide?.[i];
+    const site = siteOf(list, i);
+    if (decision === 'keep' || (decision === undefined && ((skip !== undefined && skip.has(i)) || (skipFlagged && site.needsReview)))) skippedIdx.push(i);
+    else if (decision === undefined && site.keep === true) {
+      skippedIdx.push(i);
+      keptByDefault++;
+    } else replaced[replacedCount++] = i;
   }
   const emitted = replaced.subarray(0, replacedCount);
 
@@ -191,13 +211,65 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
       replacements: { starts: Array.from(emitted, (i) => starts[i] as number), ends: Array.from(emitted, (i) => list.ends[i] as number), with: placeholder },
     });
     checkPlacement(text, placeholder, positions);
-    return { body: text, references: list, emitted: emitted.filter((_, k) => kept[k] === true), skipped: skippedIdx, strip };
+    return { body: text, references: list, emitted: emitted.filter((_, k) => kept[k] === true), skipped: skippedIdx, keptByDefault, strip };
   }
   const { body, positions, risky } = buildBody(dumpSql, list, emitted, stripped, placeholder);
   // A placeholder that cannot overlap itself (no border, like #{prefix}) and is not in the dump can only
   // appear where it was put, or where removing a statement joined two pieces of text: check those joins only.
   if (risky || hasBorder(placeholder)) checkPlacement(body, placeholder, positions);
-  return { body, references: list, emitted, skipped: skippedIdx, strip };
+  return { body, references: list, emitted, skipped: skippedIdx, keptByDefault, strip };
+}
+
+/** The decision for each reference (by index), from ids or line:column; throws when a decision matches nothing. */
+function decisionsFor(sql: string, list: ReferenceList, decisions: ReferenceDecisions): (ReferenceDecisions[string] | undefined)[] {
+  const ids = referenceIds(sql, list.starts, (i) => siteOf(list, i).kind);
+  const out: (ReferenceDecisions[string] | undefined)[] = new Array<ReferenceDecisions[string] | undefined>(ids.length).fill(undefined);
+  const used = new Set<string>();
+  const byId = new Map(ids.map((id, i) => [id, i]));
+  const lineKeys = Object.keys(decisions).filter((k) => /^\d+:\d+$/.test(k));
+  const byPosition = new Map<string, number>();
+  if (lineKeys.length > 0) {
+    let line = 1;
+    let lineStart = 0;
+    let nl = sql.indexOf('\n');
+    for (let i = 0; i < list.starts.length; i++) {
+      const start = list.starts[i] as number;
+      while (nl !== -1 && nl < start) {
+        line++;
+        lineStart = nl + 1;
+        nl = sql.indexOf('\n', lineStart);
+      }
+      byPosition.set(`${line}:${start - lineStart + 1}`, i);
+    }
+  }
+  for (const [key, decision] of Object.entries(decisions)) {
+    const i = byId.get(key) ?? byPosition.get(key);
+    if (i === undefined) continue;
+    out[i] = decision;
+    used.add(key);
+  }
+  const unmatched = Object.keys(decisions).filter((k) => !used.has(k));
+  if (unmatched.length > 0) {
+    const shown = unmatched.slice(0, 5).map((k) => JSON.stringify(k)).join(', ');
+    throw new TenantryError('INVALID_DECISIONS', `${unmatched.length} decision${unmatched.length === 1 ? '' : 's'} match${unmatched.length === 1 ? 'es' : ''} no reference in this dump (${shown}${unmatched.length > 5 ? ', …' : ''}): the template changed since they were made. Review the references again (--report lists their ids) and update the decisions file.`, { detail: unmatched.join('\n') });
+  }
+  return out;
+}
+
+/** The error for a dump that never mentions the template: which schemas it does hold, and the case-folding hint. */
+function schemaNotInDump(sql: string, schema: string): TenantryError {
+  const found = new Set<string>();
+  for (const m of sql.matchAll(/^-- (?:Data for )?Name: [^;\n]*; Type: [^;\n]*; Schema: ([^;\n]+); Owner: /gm)) if (m[1] !== '-') found.add(m[1] as string);
+  for (const m of sql.matchAll(/^-- Name: ([^;\n]+); Type: SCHEMA; /gm)) found.add(m[1] as string);
+  for (const m of sql.matchAll(/\bCREATE SCHEMA (?:IF NOT EXISTS )?("(?:[^"]|"")+"|[A-Za-z_][\w$]*)/gi)) {
+    const name = m[1] as string;
+    found.add(name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase());
+  }
+  const names = [...found].sort();
+  const folded = names.find((n) => n === schema.toLowerCase() && n !== schema);
+  const hint = folded !== undefined ? ` Unquoted names fold to lower case: the schema is probably ${JSON.stringify(folded)}.` : '';
+  const holds = names.length > 0 ? `The dump holds schema${names.length === 1 ? '' : 's'} ${names.map((n) => JSON.stringify(n)).join(', ')}.` : 'The dump names no schema at all.';
+  return new TenantryError('SCHEMA_NOT_IN_DUMP', `Schema ${JSON.stringify(schema)} is not mentioned anywhere in the dump, so a snapshot would template nothing. ${holds}${hint} Pass the template's exact name with --schema.`);
 }
 
 /**
@@ -338,12 +410,11 @@ function fillLines(sql: string, stripped: StrippedStatement[]): void {
   }
 }
 
-function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof findStrippableStatements>, list: ReferenceList, skipped: number): string[] {
+function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof findStrippableStatements>, flagged: number, skipped: number, keptByDefault: number): string[] {
   const warnings: string[] = [];
-  if (!strip.createsSchema && list.starts.length > 0) {
+  if (!strip.createsSchema) {
     warnings.push(`The dump does not create schema ${options.schema} (pg_dump leaves out CREATE SCHEMA public): provisioning must create the tenant schema before running the snapshot.`);
   }
-  if (list.starts.length === 0) warnings.push(`No reference to schema ${options.schema} was found. Check --schema: names are case-sensitive when quoted, and unquoted names fold to lower case.`);
   for (const other of strip.otherSchemas) {
     warnings.push(`The dump creates schema ${other}, which is not the template: it would be created again for every tenant. Dump only the template (pg_dump -n ${options.schema}) or remove it.`);
   }
@@ -353,10 +424,13 @@ function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof find
   if (!options.catalog && strip.extensions.some((e) => e.schema === options.schema)) {
     warnings.push(`Extensions live in the template schema ${options.schema}; without catalog facts only well-known extension members (citext, pg_trgm, uuid-ossp, …) are left alone. Template from a live database to be exact.`);
   }
-  let flagged = 0;
-  for (let i = 0; i < list.siteIds.length; i++) if (siteOf(list, i).needsReview) flagged++;
-  if (flagged > 0) warnings.push(`${flagged} references need review (names in dynamic SQL or hand-written comments); they were ${options.skipFlagged ? 'left as they were' : 'replaced'}.`);
-  if (skipped > 0) warnings.push(`${skipped} references were left pointing at ${options.schema} on request.`);
+  // The same numbers as the header's counts.flagged and counts.skipped.
+  if (flagged > 0) warnings.push(`${flagged} replaced references need review (names in dynamic SQL or hand-written comments).`);
+  if (skipped > 0) {
+    const byDefault = keptByDefault > 0 ? `${keptByDefault} by default, because the text holding the name may not be a name (a setting, a pattern, a name built by concatenation, a non-schema value): review them and decide with --decisions` : '';
+    const asked = skipped - keptByDefault > 0 ? `${skipped - keptByDefault} on request` : '';
+    warnings.push(`${skipped} references were left pointing at ${options.schema} (${[byDefault, asked].filter((x) => x !== '').join('; ')}).`);
+  }
   return warnings;
 }
 

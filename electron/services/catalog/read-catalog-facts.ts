@@ -10,7 +10,7 @@ import type { CatalogFacts } from '../../../core/snapshot/catalog-facts.js';
 /** CatalogFacts (core/snapshot/catalog-facts.ts) with every optional list filled in. */
 export interface TemplateCatalogFacts extends CatalogFacts {
   schema: string;
-  objects: { relations: string[]; types: string[]; functions: string[]; sequences: string[] };
+  objects: { relations: string[]; types: string[]; functions: string[]; sequences: string[]; collations: string[]; textSearch: string[]; operators: string[] };
   extensionObjects: { relations: string[]; types: string[]; functions: string[]; operatorClasses: string[]; operators: string[] };
   extensions: { name: string; schema: string }[];
 }
@@ -44,11 +44,24 @@ objs as (
   select 'operator', o.oprname::text, '',
          exists (select 1 from ext where ext.classid = 'pg_catalog.pg_operator'::regclass and ext.objid = o.oid)
     from pg_catalog.pg_operator o where o.oprnamespace = (select oid from ns)
+  union all
+  -- collations and text search objects are named as S.x too (COLLATE S.x, to_tsvector('S.cfg', …))
+  select 'collation', c.collname::text, '',
+         exists (select 1 from ext where ext.classid = 'pg_catalog.pg_collation'::regclass and ext.objid = c.oid)
+    from pg_catalog.pg_collation c where c.collnamespace = (select oid from ns)
+  union all
+  select 'textsearch', x.name, '', x.ext from (
+    select cfgname::text as name, exists (select 1 from ext where ext.classid = 'pg_catalog.pg_ts_config'::regclass and ext.objid = c.oid) as ext
+      from pg_catalog.pg_ts_config c where c.cfgnamespace = (select oid from ns)
+    union all
+    select dictname::text, exists (select 1 from ext where ext.classid = 'pg_catalog.pg_ts_dict'::regclass and ext.objid = d.oid)
+      from pg_catalog.pg_ts_dict d where d.dictnamespace = (select oid from ns)
+  ) x
 )
 select kind, name, sub, ext from objs order by kind, name`;
 
 interface ObjectRow {
-  kind: 'relation' | 'type' | 'function' | 'opclass' | 'opfamily' | 'operator';
+  kind: 'relation' | 'type' | 'function' | 'opclass' | 'opfamily' | 'operator' | 'collation' | 'textsearch';
   name: string;
   sub: string;
   ext: boolean;
@@ -62,7 +75,7 @@ function addUnique(list: string[], name: string): void {
 export async function readCatalogFacts(client: pg.ClientBase, schema: string): Promise<TemplateCatalogFacts> {
   const facts: TemplateCatalogFacts = {
     schema,
-    objects: { relations: [], types: [], functions: [], sequences: [] },
+    objects: { relations: [], types: [], functions: [], sequences: [], collations: [], textSearch: [], operators: [] },
     extensionObjects: { relations: [], types: [], functions: [], operatorClasses: [], operators: [] },
     extensions: [],
   };
@@ -73,7 +86,7 @@ export async function readCatalogFacts(client: pg.ClientBase, schema: string): P
       else if (row.kind === 'type') addUnique(facts.extensionObjects.types, row.name);
       else if (row.kind === 'function') addUnique(facts.extensionObjects.functions, row.name);
       else if (row.kind === 'opclass' || row.kind === 'opfamily') addUnique(facts.extensionObjects.operatorClasses, row.name);
-      else addUnique(facts.extensionObjects.operators, row.name);
+      else if (row.kind === 'operator') addUnique(facts.extensionObjects.operators, row.name);
       continue;
     }
     if (row.kind === 'relation') {
@@ -81,6 +94,9 @@ export async function readCatalogFacts(client: pg.ClientBase, schema: string): P
       if (row.sub === 'S') addUnique(facts.objects.sequences, row.name);
     } else if (row.kind === 'type') addUnique(facts.objects.types, row.name);
     else if (row.kind === 'function') addUnique(facts.objects.functions, row.name);
+    else if (row.kind === 'collation') addUnique(facts.objects.collations, row.name);
+    else if (row.kind === 'textsearch') addUnique(facts.objects.textSearch, row.name);
+    else if (row.kind === 'operator') addUnique(facts.objects.operators, row.name);
   }
   const extensions = await client.query<{ name: string; schema: string }>(
     'select e.extname as name, n.nspname as schema from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace order by e.extname',

@@ -11,7 +11,7 @@ import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
 
 function render(sql: string, tenant = 'acme', schema = 'tmpl', catalog?: CatalogFacts): string {
-  const { snapshot } = createSnapshot(sql, { schema, ...(catalog ? { catalog } : {}) });
+  const { snapshot } = createSnapshot(sql, { schema, allowNoReferences: true, ...(catalog ? { catalog } : {}) });
   return renderSnapshot(snapshot, tenant);
 }
 
