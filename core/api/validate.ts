@@ -49,7 +49,7 @@ const names = arr(pgName, 2_000_000);
 /** Catalog facts exactly as readCatalogFacts produces them (core/snapshot/catalog-facts.ts). */
 const catalog: Check<CatalogFacts> = obj({
   schema: pgName,
-  objects: obj({ relations: names, types: names, functions: names }, { sequences: names }),
+  objects: obj({ relations: names, types: names, functions: names }, { sequences: names, collations: names, textSearch: names, operators: names }),
   extensionObjects: obj({ relations: names, types: names, functions: names }, { operatorClasses: names, operators: names }),
   extensions: arr(obj({ name: pgName, schema: pgName }), 10_000),
 });
