@@ -196,6 +196,13 @@ export interface VerifyResult {
   equal: boolean;
   isolated: boolean;
   differences: VerifyDifference[];
+  /**
+   * Text in the tenant that names the template but does not make it reach the template: a setting name, a name
+   * built by concatenation (cannot be resolved), data both sides hold. Listed for a person to read; never a failure.
+   */
+  notes: VerifyDifference[];
+  /** What was not compared and why (owners and privileges when the snapshot did not carry them, …). */
+  notCompared: string[];
   /** Object counts compared (tables, columns, indexes, …) for display. */
   compared: Record<string, number>;
 }

@@ -7,7 +7,8 @@ import type { VerifyResult } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import { compareCatalogs, type SchemaCatalog } from '../../core/verify/compare-catalogs.js';
-import { findTemplateReferences } from '../../core/verify/find-template-references.js';
+import { judgeIsolation } from '../../core/verify/judge-isolation.js';
+import type { TemplateNames } from '../../core/verify/scan-template-names.js';
 import { openClient } from './catalog/connect.js';
 import { readCatalogFacts } from './catalog/read-catalog-facts.js';
 import { readIsolationFacts } from './verify/read-isolation-facts.js';
@@ -29,27 +30,36 @@ async function requireSchema(client: pg.ClientBase, name: string, code: 'SCHEMA_
 
 interface TemplateSide {
   catalog: SchemaCatalog;
-  ownNames: string[];
+  names: TemplateNames;
 }
+
+/** Kinds whose catalog name (before any `(` or `.`) is the name of a schema object. */
+const NAMED_KINDS = new Set(['table', 'view', 'sequence', 'index', 'function', 'enum', 'domain', 'type', 'collation', 'statistics']);
 
 async function readTemplateSide(client: pg.ClientBase, template: string): Promise<TemplateSide> {
   await requireSchema(client, template, 'SCHEMA_NOT_FOUND');
   const catalog = await readSchemaCatalog(client, template);
   const facts = await readCatalogFacts(client, template);
-  return { catalog, ownNames: [...facts.objects.relations, ...facts.objects.types, ...facts.objects.functions] };
+  const own = new Set([...facts.objects.relations, ...facts.objects.types, ...facts.objects.functions, ...(facts.objects.sequences ?? [])]);
+  for (const o of catalog.objects) if (NAMED_KINDS.has(o.kind)) own.add(o.kind === 'function' ? o.name.slice(0, o.name.indexOf('(')) : o.name);
+  const shared = new Set(Object.values(facts.extensionObjects).flatMap((list: string[] | undefined) => list ?? []));
+  return { catalog, names: { schema: template, own, shared } };
 }
 
 async function compareWithTemplate(client: pg.ClientBase, template: string, side: TemplateSide, tenantName: string): Promise<VerifyResult> {
   await requireSchema(client, tenantName, 'TENANT_NOT_FOUND');
   const tenant = await readSchemaCatalog(client, tenantName);
   const { differences, compared } = compareCatalogs(side.catalog, tenant);
-  const isolation = [...findTemplateReferences(tenant, { schema: template, ownNames: side.ownNames }), ...(await readIsolationFacts(client, tenantName, template))];
+  const judged = judgeIsolation(tenant, side.names, side.catalog);
+  const isolation = [...judged.failures, ...(await readIsolationFacts(client, tenantName, template))];
   return {
     tenant: tenantName,
     template,
     equal: differences.length === 0,
     isolated: isolation.length === 0,
     differences: [...differences, ...isolation],
+    notes: judged.notes,
+    notCompared: [],
     compared,
   };
 }

@@ -76,7 +76,9 @@ describe('CLI: schemas, dump, verify, drop', () => {
     expect(same.stdout).toContain('Equal and isolated.');
     const differs = await cli('verify', '--template', 'tpl', '--tenant', 'other', '--url', cluster.url('app'), '--json');
     expect(differs.code).toBe(1);
-    const result = JSON.parse(differs.stdout) as { equal: boolean; differences: { kind: string; object: string }[] };
+    const doc = JSON.parse(differs.stdout) as { template: string; ok: boolean; tenants: { equal: boolean; differences: { kind: string; object: string }[] }[] };
+    expect(doc.ok).toBe(false);
+    const result = doc.tenants[0] ?? { equal: true, differences: [] };
     expect(result.equal).toBe(false);
     expect(result.differences.map((d) => `${d.kind} ${d.object}`)).toEqual(expect.arrayContaining(['column t.id', 'sequence t_id_seq', 'index t_pkey']));
     const both = await cli('verify', '--template', 'tpl', '--tenant', 'copy', '--tenant', 'other', '--url', cluster.url('app'));

@@ -22,7 +22,25 @@ export function formatVerifyResult(result: VerifyResult): string {
     if (!result.isolated) lines.push('Not isolated from the template:');
     for (const d of result.differences.filter((d) => d.kind === 'isolation')) lines.push(`  - ${d.object}: ${d.detail}`);
   }
+  if (result.notes.length > 0) {
+    lines.push(`Notes (${result.notes.length}; text naming the template that does not reach it, for you to read):`);
+    for (const d of result.notes) lines.push(`  - ${d.object}: ${d.detail}`);
+  }
+  for (const what of result.notCompared) lines.push(`Not compared: ${what}`);
   return lines.join('\n') + '\n';
+}
+
+/** The `--json` document: one shape whatever the number of tenants. */
+export interface VerifyJson {
+  template: string;
+  /** Whether every tenant is equal and isolated (the exit status is 0 exactly then). */
+  ok: boolean;
+  tenants: VerifyResult[];
+}
+
+/** Builds the `--json` document. */
+export function toVerifyJson(template: string, results: readonly VerifyResult[]): VerifyJson {
+  return { template, ok: results.every((r) => r.equal && r.isolated), tenants: [...results] };
 }
 
 export const verifyCommand: CliCommand = {
@@ -33,11 +51,16 @@ export const verifyCommand: CliCommand = {
     '',
     'Compares tenant T with template S through the catalog (tables, columns, types,',
     'defaults, constraints, indexes, sequences, views, functions, triggers, policies,',
-    'comments, enums, domains) and checks that nothing in T refers back to S.',
+    'comments, enums, domains) and checks that nothing in T refers back to S: names',
+    'PostgreSQL resolves or runs (code, reg* literals, SQL text in strings passed to',
+    'functions or run by function bodies, search_path settings, pg_depend). Text that',
+    'names S but cannot reach it (setting names, names built by concatenation, data',
+    'both hold) is listed as a note, not a failure.',
     '',
     '  --template S     the template schema',
     '  --tenant T       the tenant schema (repeatable: the template is read once)',
-    '  --json           print the result as JSON',
+    '  --json           print {"template", "ok", "tenants": [result, …]} (the same shape',
+    '                   for one tenant or many)',
     CONNECTION_USAGE,
     '',
     'Exit status: 0 when every tenant is equal and isolated, 1 otherwise.',
@@ -51,8 +74,7 @@ export const verifyCommand: CliCommand = {
     for (const tenant of tenants) validateTenantName(tenant, { protectedNames });
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const results = await verifyTenants(profile, { template, tenants });
-    // One tenant: one JSON object (as before); several: an array.
-    if (values.json === true) io.stdout(JSON.stringify(results.length === 1 ? results[0] : results, null, 2) + '\n');
+    if (values.json === true) io.stdout(JSON.stringify(toVerifyJson(template, results), null, 2) + '\n');
     else io.stdout(results.map(formatVerifyResult).join(''));
     return results.every((r) => r.equal && r.isolated) ? 0 : 1;
   },

@@ -38,6 +38,23 @@ function VerifyView({ result }: { result: VerifyResult }) {
           ))}
         </ul>
       ) : null}
+      {result.notes.length > 0 ? (
+        <details style={{ fontSize: 12 }}>
+          <summary>{result.notes.length} note(s): text naming the template that does not reach it</summary>
+          <ul className="mono">
+            {result.notes.slice(0, 50).map((d, i) => (
+              <li key={i}>
+                {d.object}: {d.detail}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {result.notCompared.map((what, i) => (
+        <div key={i} className="muted" style={{ fontSize: 12 }}>
+          Not compared: {what}
+        </div>
+      ))}
     </div>
   );
 }

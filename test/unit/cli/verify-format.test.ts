@@ -20,6 +20,8 @@ describe('formatVerifyResult', () => {
       equal: true,
       isolated: true,
       differences: [],
+      notes: [],
+      notCompared: [],
       compared: { table: 114, index: 578, enum: 1, policy: 2 },
     });
     expect(text).toContain('114 tables, 578 indexes, 1 enum, 2 policies.');

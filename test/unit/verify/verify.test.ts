@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareCatalogs, type SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
-import { findQualifiedTemplateReferences, findTemplateReferences, namesTemplateInSearchPath } from '../../../core/verify/find-template-references.js';
+import { judgeIsolation } from '../../../core/verify/judge-isolation.js';
+import { scanTemplateNames } from '../../../core/verify/scan-template-names.js';
 import { listSchemaNameForms, replaceSchemaName } from '../../../core/verify/schema-name-forms.js';
 
 describe('listSchemaNameForms', () => {
@@ -80,19 +81,23 @@ describe('compareCatalogs', () => {
 });
 
 describe('isolation', () => {
-  const template = { schema: 'public', ownNames: ['items', 'items_id_seq', 'touch'] };
+  const template = { schema: 'public', own: new Set(['items', 'items_id_seq', 'touch']), shared: new Set(['uuid_generate_v4', 'citext']) };
+  const failures = (text: string, tenant?: string) =>
+    scanTemplateNames(text, { ...template, ...(tenant === undefined ? {} : { tenant }) })
+      .filter((f) => f.severity === 'failure')
+      .map((f) => f.text);
   it('finds qualified references to the template own objects only', () => {
-    expect(findQualifiedTemplateReferences('insert into public.items select public.uuid_generate_v4(), x::public.citext', template)).toEqual(['public.items']);
-    expect(findQualifiedTemplateReferences(`nextval('public.items_id_seq'::regclass)`, template)).toEqual(['public.items_id_seq']);
-    expect(findQualifiedTemplateReferences('"public"."items" public_items.x', template)).toEqual(['"public"."items"']);
+    expect(failures('insert into public.items select public.uuid_generate_v4(), x::public.citext')).toEqual(['public.items']);
+    expect(failures(`nextval('public.items_id_seq'::regclass)`)).toEqual([`'public.items_id_seq'::regclass`]);
+    expect(failures('"public"."items" public_items.x')).toEqual(['"public"."items"']);
   });
   it('sees a search_path naming the template', () => {
-    expect(namesTemplateInSearchPath("SET search_path TO 'public', 'pg_temp'", 'public')).toBe(true);
-    expect(namesTemplateInSearchPath("SET search_path TO 'acme', 'pg_temp'", 'public')).toBe(false);
-    expect(namesTemplateInSearchPath("perform set_config('search_path', 'app_public, public', true)", 'app_public')).toBe(true);
-    expect(namesTemplateInSearchPath('search_path="Acme Corp", public', 'Acme Corp')).toBe(true);
-    expect(namesTemplateInSearchPath('search_path="Acme Corp", public', 'public', 'Acme Corp')).toBe(false);
-    expect(namesTemplateInSearchPath('search_path=public, "Acme Corp"', 'public', 'Acme Corp')).toBe(true);
+    expect(failures("CREATE FUNCTION acme.f() RETURNS int LANGUAGE sql SET search_path TO 'public', 'pg_temp' AS $$ SELECT 1 $$")).toHaveLength(1);
+    expect(failures("CREATE FUNCTION acme.f() RETURNS int LANGUAGE sql SET search_path TO 'acme', 'pg_temp' AS $$ SELECT 1 $$")).toEqual([]);
+    expect(scanTemplateNames("CREATE FUNCTION a.f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN perform set_config('search_path', 'app_public, public', true); END $$", { ...template, schema: 'app_public' }).map((f) => f.severity)).toEqual(['failure']);
+    expect(scanTemplateNames('search_path="Acme Corp", public', { ...template, schema: 'Acme Corp' }).map((f) => f.severity)).toEqual(['failure']);
+    expect(failures('search_path="Acme Corp", public', 'Acme Corp')).toEqual([]);
+    expect(failures('search_path=public, "Acme Corp"', 'Acme Corp')).toHaveLength(1);
   });
   it('reports each tenant object that reaches back', () => {
     const tenant = catalog('acme', [
@@ -101,8 +106,9 @@ describe('isolation', () => {
       { kind: 'function', name: 'bad()', attributes: { definition: 'select 1', config: 'search_path=public' } },
       { kind: 'column', name: 'items.token', attributes: { comment: 'rotate with public.touch()' } },
     ]);
-    const diffs = findTemplateReferences(tenant, template);
+    const { failures: diffs, notes } = judgeIsolation(tenant, template);
     expect(diffs.map((d) => d.object)).toEqual(['function touch()', 'function bad()']);
     expect(diffs[0]?.detail).toContain('public.items');
+    expect(notes).toEqual([]);
   });
 });
