@@ -6,7 +6,7 @@
  * A snapshot does not recreate any of these per tenant (peers.md bug 12).
  */
 import type pg from 'pg';
-import { OBJECT_SCHEMAS_CTE } from './object-schemas-sql.js';
+import { NAMESPACED_CLASSES, namespaceOfSql, OWN_NAMESPACE_CLASSES, TEMPLATE_OBJECTS_PARAMS_CTE, TEMPLATE_OBJECTS_SQL } from './template-objects-sql.js';
 
 export interface SharedDependency {
   /** The template object, as pg_identify_object names it (e.g. "public.users.email"). */
@@ -35,56 +35,72 @@ export interface SharedObjectsReport {
   extensionMembersInTemplate: number;
 }
 
+// Each query starts from the template's own objects (TEMPLATE_OBJECTS_SQL, read once) and
+// reaches pg_depend only through its indexes (`offset 0` keeps each lateral
+// subquery a parameterised lookup the planner cannot turn into a hash join), so its cost follows the template's
+// size whatever else the database holds, and needs no catalog statistics.
 const DEPENDENCIES_SQL = `
-with template as (select oid from pg_catalog.pg_namespace where nspname = $1),
-${OBJECT_SCHEMAS_CTE},
-f as (select * from objns where ns = (select oid from template))
+with ${TEMPLATE_OBJECTS_PARAMS_CTE}
 select pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from, fi.type as from_type,
        t.identity as to, t.type as to_type, t.schema as to_schema,
        (select e.extname from pg_catalog.pg_depend x join pg_catalog.pg_extension e on e.oid = x.refobjid
          where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e'
            and x.refclassid = 'pg_catalog.pg_extension'::regclass limit 1) as extension
-  from pg_catalog.pg_depend d
-  join f on f.classid = d.classid and f.objid = d.objid
+  from tobjs f
+  cross join lateral (select * from pg_catalog.pg_depend d where d.classid = f.classid and d.objid = f.objid and d.deptype in ('n', 'a') offset 0) d
   cross join lateral pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) fi
   cross join lateral pg_catalog.pg_identify_object(d.refclassid, d.refobjid, d.refobjsubid) t
- where d.deptype in ('n', 'a')
-   -- extension members living in the template schema are not template objects
-   and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
+ where -- extension members living in the template schema are not template objects
+       not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
    and d.refclassid <> 'pg_catalog.pg_namespace'::regclass
    and coalesce(t.schema, '') not in ('pg_catalog', 'information_schema')
    -- every plpgsql function depends on its language: per database, nothing to share
    and d.refclassid <> 'pg_catalog.pg_language'::regclass
+   -- the template's own objects are each tenant's own copy (what readSharedObjects drops), left out
+   -- before the costly pg_identify_object calls
+   and not (d.refclassid = any (${OWN_NAMESPACE_CLASSES})
+            and ${namespaceOfSql('d.refclassid', 'd.refobjid')} is not distinct from (select oid from template)
+            and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e'
+                              and x.refclassid = 'pg_catalog.pg_extension'::regclass))
  order by 1, 3`;
 
+// Objects of other schemas that depend on template objects: found from the
+// template's side through pg_depend's reference index, never by listing the
+// objects of every other schema (tenants included).
 const DEPENDENTS_SQL = `
-with template as (select oid from pg_catalog.pg_namespace where nspname = $1),
-${OBJECT_SCHEMAS_CTE},
-f as (select o.* from objns o join pg_catalog.pg_namespace n on n.oid = o.ns
-       where o.ns <> (select oid from template) and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'),
-t as (select * from objns where ns = (select oid from template))
+with ${TEMPLATE_OBJECTS_PARAMS_CTE}
 select distinct pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from,
        pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid) as to
-  from pg_catalog.pg_depend d
-  join f on f.classid = d.classid and f.objid = d.objid
-  join t on t.classid = d.refclassid and t.objid = d.refobjid
- where d.deptype in ('n', 'a')
+  from tobjs t
+  cross join lateral (select * from pg_catalog.pg_depend d
+                       where d.refclassid = t.classid and d.refobjid = t.objid and d.deptype in ('n', 'a')
+                         and d.classid = any (${NAMESPACED_CLASSES}) offset 0) d
+  cross join lateral (select ${namespaceOfSql('d.classid', 'd.objid')} as ns) dn
+  join pg_catalog.pg_namespace n on n.oid = dn.ns
+ where dn.ns <> (select oid from template) and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
    and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
    and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e')
  order by 1, 2`;
 
 const ROLES_SQL = `
-with ns as (select oid from pg_catalog.pg_namespace where nspname = $1),
+with ${TEMPLATE_OBJECTS_PARAMS_CTE},
+ns as (select oid from template),
+rels as (select c.* from tobjs o cross join lateral (select relowner as owner, relacl as acl from pg_catalog.pg_class where oid = o.objid offset 0) c
+          where o.classid = 'pg_catalog.pg_class'::regclass),
+procs as (select p.* from tobjs o cross join lateral (select proowner as owner, proacl as acl from pg_catalog.pg_proc where oid = o.objid offset 0) p
+           where o.classid = 'pg_catalog.pg_proc'::regclass),
+types as (select t.* from tobjs o cross join lateral (select typowner as owner, typacl as acl from pg_catalog.pg_type where oid = o.objid offset 0) t
+           where o.classid = 'pg_catalog.pg_type'::regclass),
 owners as (
-  select relowner as role from pg_catalog.pg_class where relnamespace = (select oid from ns)
-  union select proowner from pg_catalog.pg_proc where pronamespace = (select oid from ns)
-  union select typowner from pg_catalog.pg_type where typnamespace = (select oid from ns)
+  select owner as role from rels
+  union select owner from procs
+  union select owner from types
   union select nspowner from pg_catalog.pg_namespace where oid = (select oid from ns)
 ),
 acls as (
-  select relacl as acl from pg_catalog.pg_class where relnamespace = (select oid from ns) and relacl is not null
-  union all select proacl from pg_catalog.pg_proc where pronamespace = (select oid from ns) and proacl is not null
-  union all select typacl from pg_catalog.pg_type where typnamespace = (select oid from ns) and typacl is not null
+  select acl from rels where acl is not null
+  union all select acl from procs where acl is not null
+  union all select acl from types where acl is not null
   union all select nspacl from pg_catalog.pg_namespace where oid = (select oid from ns) and nspacl is not null
   union all select defaclacl from pg_catalog.pg_default_acl where defaclnamespace = (select oid from ns)
 ),
@@ -95,14 +111,41 @@ select case when r.role = 0 then 'PUBLIC' else pg_catalog.pg_get_userbyid(r.role
         union all select role, false, true from grantees) r
  group by 1 order by 1`;
 
+// Members are read extension by extension through pg_depend's reference index
+// rather than by scanning pg_depend, which grows with every tenant.
 const EXTENSION_MEMBERS_SQL = `
-select count(*)::int as n from pg_catalog.pg_depend d
- where d.deptype = 'e' and d.refclassid = 'pg_catalog.pg_extension'::regclass
-   and (pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid)).schema = $1`;
+select count(*)::int as n from pg_catalog.pg_extension e
+ cross join lateral (select d.classid, d.objid, d.objsubid from pg_catalog.pg_depend d
+                      where d.refclassid = 'pg_catalog.pg_extension'::regclass and d.refobjid = e.oid and d.deptype = 'e' offset 0) d
+ where (pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid)).schema = $1`;
 
-/** Reads what a tenant of `schema` shares with the rest of the database. */
+/** The queries, for tests that check their plans: $1 is the schema; $2 and $3 the arrays TEMPLATE_OBJECTS_SQL returns (not for extensionMembers). */
+export const SHARED_OBJECTS_SQL = { templateObjects: TEMPLATE_OBJECTS_SQL, dependencies: DEPENDENCIES_SQL, dependents: DEPENDENTS_SQL, roles: ROLES_SQL, extensionMembers: EXTENSION_MEMBERS_SQL };
+
+/**
+ * Reads what a tenant of `schema` shares with the rest of the database. The
+ * queries run in one read-only repeatable-read transaction (one view of the
+ * catalogs for the template's object list they share) with JIT off: their
+ * nested index lookups look expensive to the planner, and compiling them took
+ * longer than running them (4 s for GitLab).
+ */
 export async function readSharedObjects(client: pg.ClientBase, schema: string): Promise<SharedObjectsReport> {
-  const deps = await client.query<{ from: string; from_type: string; to: string; to_type: string; to_schema: string | null; extension: string | null }>(DEPENDENCIES_SQL, [schema]);
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    await client.query("SELECT pg_catalog.set_config('jit', 'off', true)");
+    const report = await readInTransaction(client, schema);
+    await client.query('COMMIT');
+    return report;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function readInTransaction(client: pg.ClientBase, schema: string): Promise<SharedObjectsReport> {
+  const objects = await client.query<{ classids: number[]; objids: number[] }>(TEMPLATE_OBJECTS_SQL, [schema]);
+  const params = [schema, objects.rows[0]?.classids ?? [], objects.rows[0]?.objids ?? []];
+  const deps = await client.query<{ from: string; from_type: string; to: string; to_type: string; to_schema: string | null; extension: string | null }>(DEPENDENCIES_SQL, params);
   // Inside the template schema only extension members are shared; everything else is the tenant's own copy.
   const dependencies = deps.rows
     .filter((r) => r.to_schema !== schema || r.extension !== null)
@@ -111,9 +154,9 @@ export async function readSharedObjects(client: pg.ClientBase, schema: string): 
   const ext = await client.query<{ name: string; schema: string }>(
     'select e.extname as name, n.nspname as schema from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace order by 1',
   );
-  const roles = await client.query<{ name: string; owns: boolean; granted: boolean }>(ROLES_SQL, [schema]);
+  const roles = await client.query<{ name: string; owns: boolean; granted: boolean }>(ROLES_SQL, params);
   const members = await client.query<{ n: number }>(EXTENSION_MEMBERS_SQL, [schema]);
-  const dependents = await client.query<{ from: string; to: string }>(DEPENDENTS_SQL, [schema]);
+  const dependents = await client.query<{ from: string; to: string }>(DEPENDENTS_SQL, params);
   return {
     dependencies,
     dependents: dependents.rows,

@@ -1,0 +1,253 @@
+/**
+ * The "what a tenant shares" queries (read-shared-objects.ts) on a fresh
+ * cluster whose catalogs autovacuum has never analysed, in a database holding
+ * the template and many tenant-like schemas: the results equal the previous
+ * queries' (a frozen copy below), every catalog is reached through an index,
+ * and the work done (buffers read) does not grow with the number of schemas
+ * beside the template. The previous dependents query scanned the objects of
+ * every schema and joined them to pg_depend; unanalysed, that became a nested
+ * loop that took 82 s for GitLab and two tenants.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTemplateSql } from '../../../bench/generate-template.js';
+import { OBJECT_SCHEMAS_CTE } from '../../../electron/services/catalog/object-schemas-sql.js';
+import { readSharedObjects, SHARED_OBJECTS_SQL } from '../../../electron/services/catalog/read-shared-objects.js';
+import { startCluster, type Cluster } from '../harness/cluster.js';
+import { runSqlFile } from '../harness/corpus.js';
+
+const REALWORLD_DIR = fileURLToPath(new URL('../../../../shared/realworld/', import.meta.url));
+
+// The queries as they were before they started from the template's objects (frozen copy).
+const OLD_DEPENDENCIES_SQL = `
+with template as (select oid from pg_catalog.pg_namespace where nspname = $1),
+${OBJECT_SCHEMAS_CTE},
+f as (select * from objns where ns = (select oid from template))
+select pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from, fi.type as from_type,
+       t.identity as to, t.type as to_type, t.schema as to_schema,
+       (select e.extname from pg_catalog.pg_depend x join pg_catalog.pg_extension e on e.oid = x.refobjid
+         where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e'
+           and x.refclassid = 'pg_catalog.pg_extension'::regclass limit 1) as extension
+  from pg_catalog.pg_depend d
+  join f on f.classid = d.classid and f.objid = d.objid
+  cross join lateral pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) fi
+  cross join lateral pg_catalog.pg_identify_object(d.refclassid, d.refobjid, d.refobjsubid) t
+ where d.deptype in ('n', 'a')
+   and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
+   and d.refclassid <> 'pg_catalog.pg_namespace'::regclass
+   and coalesce(t.schema, '') not in ('pg_catalog', 'information_schema')
+   and d.refclassid <> 'pg_catalog.pg_language'::regclass
+ order by 1, 3`;
+
+const OLD_DEPENDENTS_SQL = `
+with template as (select oid from pg_catalog.pg_namespace where nspname = $1),
+${OBJECT_SCHEMAS_CTE},
+f as (select o.* from objns o join pg_catalog.pg_namespace n on n.oid = o.ns
+       where o.ns <> (select oid from template) and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'),
+t as (select * from objns where ns = (select oid from template))
+select distinct pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from,
+       pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid) as to
+  from pg_catalog.pg_depend d
+  join f on f.classid = d.classid and f.objid = d.objid
+  join t on t.classid = d.refclassid and t.objid = d.refobjid
+ where d.deptype in ('n', 'a')
+   and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
+   and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e')
+ order by 1, 2`;
+
+const OLD_ROLES_SQL = `
+with ns as (select oid from pg_catalog.pg_namespace where nspname = $1),
+owners as (
+  select relowner as role from pg_catalog.pg_class where relnamespace = (select oid from ns)
+  union select proowner from pg_catalog.pg_proc where pronamespace = (select oid from ns)
+  union select typowner from pg_catalog.pg_type where typnamespace = (select oid from ns)
+  union select nspowner from pg_catalog.pg_namespace where oid = (select oid from ns)
+),
+acls as (
+  select relacl as acl from pg_catalog.pg_class where relnamespace = (select oid from ns) and relacl is not null
+  union all select proacl from pg_catalog.pg_proc where pronamespace = (select oid from ns) and proacl is not null
+  union all select typacl from pg_catalog.pg_type where typnamespace = (select oid from ns) and typacl is not null
+  union all select nspacl from pg_catalog.pg_namespace where oid = (select oid from ns) and nspacl is not null
+  union all select defaclacl from pg_catalog.pg_default_acl where defaclnamespace = (select oid from ns)
+),
+grantees as (select distinct a.grantee as role from acls cross join lateral pg_catalog.aclexplode(acls.acl) a)
+select case when r.role = 0 then 'PUBLIC' else pg_catalog.pg_get_userbyid(r.role) end as name,
+       bool_or(r.owns) as owns, bool_or(r.granted) as granted
+  from (select role, true as owns, false as granted from owners
+        union all select role, false, true from grantees) r
+ group by 1 order by 1`;
+
+const OLD_EXTENSION_MEMBERS_SQL = `
+select count(*)::int as n from pg_catalog.pg_depend d
+ where d.deptype = 'e' and d.refclassid = 'pg_catalog.pg_extension'::regclass
+   and (pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid)).schema = $1`;
+
+/** What the previous readSharedObjects returned, from the frozen queries. */
+async function readSharedObjectsBefore(client: pg.ClientBase, schema: string): Promise<unknown> {
+  type Dep = { from: string; from_type: string; to: string; to_type: string; to_schema: string | null; extension: string | null };
+  const deps = await client.query<Dep>(OLD_DEPENDENCIES_SQL, [schema]);
+  const dependencies = deps.rows
+    .filter((r) => r.to_schema !== schema || r.extension !== null)
+    .map((r) => ({ from: r.from, fromType: r.from_type, to: r.to, toType: r.to_type, toSchema: r.to_schema, extension: r.extension }));
+  const used = new Set(dependencies.map((d) => d.extension).filter((e): e is string => e !== null));
+  const ext = await client.query<{ name: string; schema: string }>(
+    'select e.extname as name, n.nspname as schema from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace order by 1',
+  );
+  return {
+    dependencies,
+    dependents: (await client.query(OLD_DEPENDENTS_SQL, [schema])).rows,
+    extensions: ext.rows.filter((e) => used.has(e.name)),
+    roles: (await client.query(OLD_ROLES_SQL, [schema])).rows,
+    extensionMembersInTemplate: (await client.query<{ n: number }>(OLD_EXTENSION_MEMBERS_SQL, [schema])).rows[0]?.n ?? 0,
+  };
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Shared Hit Blocks'?: number;
+  'Shared Read Blocks'?: number;
+  Plans?: PlanNode[];
+}
+
+function seqScans(node: PlanNode, out: string[] = []): string[] {
+  if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) out.push(node['Relation Name']);
+  for (const child of node.Plans ?? []) seqScans(child, out);
+  return out;
+}
+
+async function explain(client: pg.ClientBase, sql: string, params: unknown[], analyze = false): Promise<PlanNode> {
+  const { rows } = await client.query(`explain (format json${analyze ? ', analyze, buffers' : ''}) ${sql}`, params);
+  return ((rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0] as { Plan: PlanNode }).Plan;
+}
+
+/** Blocks the query touches (shared hits and reads), a measure of its work that does not depend on the machine's speed. */
+async function blocksTouched(client: pg.ClientBase, sql: string, params: unknown[]): Promise<number> {
+  const plan = await explain(client, sql, params, true);
+  return (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0);
+}
+
+/** Catalogs that grow with every schema in the database: none may be read whole. */
+const GROWING_CATALOGS = ['pg_depend', 'pg_class', 'pg_type', 'pg_proc', 'pg_constraint', 'pg_attrdef', 'pg_trigger', 'pg_attribute'];
+
+/** A template beside other schemas that depend on it, with extension members inside it. */
+const TEMPLATE_SQL = `
+CREATE EXTENSION citext; CREATE EXTENSION pg_trgm;
+CREATE ROLE shared_scale_reader;
+CREATE SCHEMA tmpl; CREATE SCHEMA reporting; CREATE SCHEMA parts;
+CREATE TYPE tmpl.state AS ENUM ('on', 'off');
+CREATE DOMAIN tmpl.email AS public.citext CHECK (VALUE ~ '@');
+CREATE TABLE tmpl.accounts (id serial PRIMARY KEY, email tmpl.email UNIQUE, state tmpl.state DEFAULT 'on', note text);
+CREATE INDEX accounts_note_trgm ON tmpl.accounts USING gin (note public.gin_trgm_ops);
+CREATE TABLE tmpl.events (id bigint GENERATED ALWAYS AS IDENTITY, account_id int REFERENCES tmpl.accounts, at timestamptz NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE parts.events_2024 PARTITION OF tmpl.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE FUNCTION tmpl.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.note := coalesce(NEW.note, ''); RETURN NEW; END $$;
+CREATE TRIGGER accounts_touch BEFORE INSERT ON tmpl.accounts FOR EACH ROW EXECUTE FUNCTION tmpl.touch();
+CREATE VIEW tmpl.active AS SELECT id, email FROM tmpl.accounts WHERE state = 'on';
+ALTER TABLE tmpl.accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own ON tmpl.accounts USING (state = 'on');
+CREATE TABLE reporting.audit (account_id int REFERENCES tmpl.accounts, what text);
+CREATE VIEW reporting.active_accounts AS SELECT * FROM tmpl.active;
+CREATE FUNCTION reporting.count_active() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM tmpl.accounts $$;
+CREATE TRIGGER audit_touch BEFORE INSERT ON reporting.audit FOR EACH ROW EXECUTE FUNCTION tmpl.touch();
+GRANT USAGE ON SCHEMA tmpl TO shared_scale_reader; GRANT SELECT ON tmpl.accounts TO shared_scale_reader;
+ALTER DEFAULT PRIVILEGES IN SCHEMA tmpl GRANT SELECT ON TABLES TO shared_scale_reader;
+`;
+
+let cluster: Cluster;
+
+beforeAll(async () => {
+  // autovacuum off: the catalogs stay as unanalysed as right after loading a schema.
+  cluster = await startCluster({ conf: { autovacuum: 'off' } });
+  await cluster.createDatabase('app');
+  await cluster.query(TEMPLATE_SQL, 'app');
+  await cluster.createDatabase('aw');
+  await runSqlFile(cluster, 'aw', join(REALWORLD_DIR, 'adventureworks.sql'));
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+async function addTenants(database: string, from: number, to: number): Promise<void> {
+  const sql: string[] = [];
+  for (let i = from; i < to; i++) sql.push(generateTemplateSql({ schema: `tenant_${i}`, tables: 10 }));
+  await cluster.query(sql.join('\n'), database);
+}
+
+describe('shared objects of a template on unanalysed catalogs', () => {
+  it('equal what the previous queries returned', async () => {
+    for (const [database, schemas] of [['app', ['tmpl', 'reporting']], ['aw', ['sales', 'production', 'person']]] as const) {
+      const client = await cluster.connect(database);
+      try {
+        await client.query('set jit = off');
+        for (const schema of schemas) {
+          const now = await readSharedObjects(client, schema);
+          expect(now, `${database}.${schema}`).toEqual(await readSharedObjectsBefore(client, schema));
+        }
+      } finally {
+        await client.end();
+      }
+    }
+  });
+
+  it('finds what other schemas hang on the template (the report the 82 s query made)', async () => {
+    const client = await cluster.connect('app');
+    try {
+      const shared = await readSharedObjects(client, 'tmpl');
+      expect(shared.dependents.map((d) => `${d.from} -> ${d.to}`)).toEqual(
+        expect.arrayContaining([
+          'column email of view reporting.active_accounts -> type tmpl.email',
+          'constraint audit_account_id_fkey on table reporting.audit -> index tmpl.accounts_pkey',
+          'table parts.events_2024 -> table tmpl.events',
+          'trigger audit_touch on table reporting.audit -> function tmpl.touch()',
+          'rule _RETURN on view reporting.active_accounts -> column id of view tmpl.active',
+        ]),
+      );
+      expect(shared.dependencies.map((d) => `${d.to} (${d.extension ?? d.toSchema})`)).toEqual(expect.arrayContaining(['public.citext (citext)', 'public.gin_trgm_ops USING gin (pg_trgm)']));
+      expect(shared.roles).toEqual(expect.arrayContaining([{ name: 'shared_scale_reader', owns: false, granted: true }]));
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('reads no growing catalog whole and does the same work with 0 and 60 other schemas', async () => {
+    const client = await cluster.connect('app');
+    try {
+      const stats = await client.query(`select count(*)::int as n from pg_stat_all_tables where relname = 'pg_depend' and (last_analyze is not null or last_autoanalyze is not null)`);
+      expect(stats.rows[0].n).toBe(0);
+      const objects = await client.query<{ classids: number[]; objids: number[] }>(SHARED_OBJECTS_SQL.templateObjects, ['tmpl']);
+      const params = ['tmpl', objects.rows[0]!.classids, objects.rows[0]!.objids];
+      expect(params[1]).toHaveLength(new Set((params[2] as number[]).map(String)).size);
+      expect((params[1] as number[]).length).toBeGreaterThan(20);
+      const queries: [string, string, unknown[]][] = [
+        ['templateObjects', SHARED_OBJECTS_SQL.templateObjects, ['tmpl']],
+        ['dependencies', SHARED_OBJECTS_SQL.dependencies, params],
+        ['dependents', SHARED_OBJECTS_SQL.dependents, params],
+        ['roles', SHARED_OBJECTS_SQL.roles, params],
+        ['extensionMembers', SHARED_OBJECTS_SQL.extensionMembers, ['tmpl']],
+      ];
+      const before = new Map<string, number>();
+      for (const [name, sql, p] of queries) before.set(name, await blocksTouched(client, sql, p));
+      const oldBefore = await blocksTouched(client, OLD_DEPENDENTS_SQL, ['tmpl']);
+
+      await addTenants('app', 0, 60);
+      for (const [name, sql, p] of queries) {
+        expect(seqScans(await explain(client, sql, p)).filter((r) => GROWING_CATALOGS.includes(r)), name).toEqual([]);
+        const after = await blocksTouched(client, sql, p);
+        // An index may gain a level; a scan of a catalog would grow with the 60 schemas' thousands of rows.
+        expect(after, `${name}: ${before.get(name)} blocks before the tenants, ${after} after`).toBeLessThanOrEqual(Math.ceil(before.get(name)! * 1.25) + 10);
+      }
+      // The previous query read every schema's objects: the same check fails for it.
+      const oldAfter = await blocksTouched(client, OLD_DEPENDENTS_SQL, ['tmpl']);
+      expect(oldAfter).toBeGreaterThan(oldBefore * 1.25 + 10);
+      // Same answers with the tenants there.
+      await client.query('set jit = off');
+      expect(await readSharedObjects(client, 'tmpl')).toEqual(await readSharedObjectsBefore(client, 'tmpl'));
+    } finally {
+      await client.end();
+    }
+  });
+});
