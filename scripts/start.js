@@ -3,7 +3,9 @@
 // Electron binary is installed (and there is a display); otherwise serves the
 // UI in web mode on 127.0.0.1, prints the address and opens a browser when
 // there is one. `npm start -- --web` forces web mode; other arguments go to
-// `tenantry ui` (e.g. `npm start -- --port 8080 --no-open`).
+// `tenantry ui` (e.g. `npm start -- --port 8080 --no-open`). As root it starts
+// web mode: the desktop app never runs as root or with --no-sandbox
+// (chooseLaunch in electron/main/security.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -36,15 +38,16 @@ const forceWeb = args.includes('--web');
 const uiArgs = args.filter((a) => a !== '--web');
 const electron = findElectronBinary();
 const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+// Compiled by the build above; plain Node, no Electron.
+const { chooseLaunch } = await import('../dist/electron/main/security.js');
+const launch = chooseLaunch({ hasElectron: Boolean(electron), hasDisplay, forceWeb, uid: process.getuid?.() });
 
 let child;
-if (electron && hasDisplay && !forceWeb) {
+if (launch.mode === 'desktop') {
   console.log('Opening the Tenantry desktop app…');
-  const sandboxArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  child = spawn(electron, [root, ...sandboxArgs], { stdio: 'inherit' });
+  child = spawn(electron, [root], { stdio: 'inherit' });
 } else {
-  const why = forceWeb ? 'web mode requested' : !electron ? 'no Electron binary installed' : 'no display';
-  console.log(`Starting Tenantry in web mode (${why}).`);
+  console.log(`Starting Tenantry in web mode (${launch.why}).`);
   child = spawn(process.execPath, [join(root, 'bin', 'tenantry.js'), 'ui', ...uiArgs], { stdio: 'inherit' });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -274,6 +274,11 @@ export interface AppInfo {
   /** Web mode: file pickers become server-side path fields. */
   canPickFiles: boolean;
   platform: string;
+  /**
+   * Where saved passwords go: encrypted with the OS keychain, or memory only
+   * (web mode; a desktop without a usable keychain, with `note` saying why).
+   */
+  passwordStorage: { kind: 'encrypted' | 'memory'; note?: string };
 }
 
 export type JobKind = 'dump' | 'provision' | 'diagnostics' | 'sandbox' | 'pool';

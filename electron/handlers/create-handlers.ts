@@ -119,7 +119,8 @@ export function createBackend(deps: HandlerDeps): Backend {
 
   const handlers: Handlers = {
     async 'app:info'(): Promise<AppInfo> {
-      return { mode: deps.mode, version: deps.version, dataDir: deps.dataDir, canPickFiles: Boolean(deps.pickFile), platform: process.platform };
+      const passwordStorage = { kind: deps.secrets.kind, ...(deps.secrets.note !== undefined ? { note: deps.secrets.note } : {}) };
+      return { mode: deps.mode, version: deps.version, dataDir: deps.dataDir, canPickFiles: Boolean(deps.pickFile), platform: process.platform, passwordStorage };
     },
     'sandbox:status': async () => sandboxStatus(),
     'sandbox:start': async () => startSandbox(),

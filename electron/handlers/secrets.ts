@@ -7,16 +7,19 @@
 export interface SecretStore {
   /** 'encrypted' writes ciphertext to disk; 'memory' never writes. */
   readonly kind: 'encrypted' | 'memory';
+  /** Why passwords are kept in memory only where the user would expect them saved (desktop without a usable keychain). */
+  readonly note?: string;
   put(id: string, secret: string): string | undefined;
   get(id: string, stored: string | undefined): string | undefined;
   remove(id: string): void;
 }
 
-/** Secrets held only in memory (web mode). */
-export function createMemorySecretStore(): SecretStore {
+/** Secrets held only in memory (web mode, or a desktop without a usable keychain: `note` says why). */
+export function createMemorySecretStore(note?: string): SecretStore {
   const secrets = new Map<string, string>();
   return {
     kind: 'memory',
+    ...(note !== undefined ? { note } : {}),
     put(id, secret) {
       secrets.set(id, secret);
       return undefined;

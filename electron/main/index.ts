@@ -1,10 +1,12 @@
 /**
  * Electron main process: one window on the app:// origin, the handler map on
- * IPC, safeStorage for secrets, navigation and new windows denied.
+ * IPC, safeStorage for secrets (never its fixed-key `basic_text` fallback),
+ * navigation, redirects, new windows and permissions denied, one instance,
+ * never as root or with --no-sandbox (security.ts holds the decisions).
  */
 import { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, safeStorage, session, shell } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend, type Backend } from '../handlers/create-handlers.js';
 import { resolveDataDir } from '../handlers/data-dir.js';
@@ -12,12 +14,23 @@ import { createEventHub } from '../handlers/event-hub.js';
 import { createEncryptedSecretStore, createMemorySecretStore } from '../handlers/secrets.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, createInvokeListener } from './ipc.js';
+import { choosePasswordStorage, findLaunchRefusal, resolveRendererFile } from './security.js';
 import { APP_ORIGIN, APP_SCHEME, createWindowOptions, isAppUrl, isExternalLinkAllowed } from './window-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', '..', 'renderer');
 const preloadPath = join(here, '..', 'preload', 'index.cjs');
 const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.png': 'image/png', '.json': 'application/json' };
+
+const refusal = findLaunchRefusal({ uid: process.getuid?.(), argv: process.argv });
+if (refusal) {
+  console.error(refusal);
+  dialog.showErrorBox('Tenantry', refusal);
+  app.exit(1);
+}
+// One instance: a second start focuses the first window (two would share the data folder and the sandbox).
+const primary = !refusal && app.requestSingleInstanceLock();
+if (!refusal && !primary) app.quit();
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -26,10 +39,9 @@ let backend: Backend | undefined;
 
 function serveRenderer(): void {
   protocol.handle(APP_SCHEME, (request) => {
-    const url = new URL(request.url);
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
-    const file = normalize(join(rendererDir, relative));
-    if (url.host !== 'tenantry' || !file.startsWith(rendererDir + sep) || !existsSync(file)) return new Response('Not found', { status: 404 });
+    // A malformed %-escape or a path out of the folder is a 404, never a thrown error.
+    const file = resolveRendererFile(rendererDir, request.url);
+    if (!file || !existsSync(file)) return new Response('Not found', { status: 404 });
     const headers: Record<string, string> = { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'X-Content-Type-Options': 'nosniff' };
     if (extname(file) === '.html') headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
     return new Response(readFileSync(file), { headers });
@@ -37,7 +49,7 @@ function serveRenderer(): void {
 }
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(createWindowOptions(preloadPath, nativeTheme.shouldUseDarkColors));
+  const win = new BrowserWindow(createWindowOptions(preloadPath, nativeTheme.shouldUseDarkColors, app.isPackaged));
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (isExternalLinkAllowed(url)) void shell.openExternal(url);
     return { action: 'deny' };
@@ -66,19 +78,43 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
+  // A redirect or a subframe navigation off the app origin is stopped too (will-navigate sees neither).
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
-void app.whenReady().then(() => {
+app.on('second-instance', () => {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+});
+
+function createSecretStore() {
+  const storage = choosePasswordStorage({
+    platform: process.platform,
+    encryptionAvailable: safeStorage.isEncryptionAvailable(),
+    ...(process.platform === 'linux' ? { linuxBackend: safeStorage.getSelectedStorageBackend() } : {}),
+  });
+  if (storage.kind === 'memory') return createMemorySecretStore(storage.reason);
+  return createEncryptedSecretStore({
+    encrypt: (text) => safeStorage.encryptString(text).toString('base64'),
+    decrypt: (data) => safeStorage.decryptString(Buffer.from(data, 'base64')),
+  });
+}
+
+if (primary) void app.whenReady().then(() => {
+  // The UI needs no permission at all: every request and every check is answered no.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
   serveRenderer();
   const events = createEventHub();
-  const secrets = safeStorage.isEncryptionAvailable()
-    ? createEncryptedSecretStore({
-        encrypt: (text) => safeStorage.encryptString(text).toString('base64'),
-        decrypt: (data) => safeStorage.decryptString(Buffer.from(data, 'base64')),
-      })
-    : createMemorySecretStore();
+  const secrets = createSecretStore();
   const version = (JSON.parse(readFileSync(join(here, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
   backend = createBackend({ mode: 'desktop', version, dataDir: resolveDataDir(process.env, app.getPath('userData')), secrets, emit: events.emit, pickFile });
   events.subscribe((message) => {

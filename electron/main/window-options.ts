@@ -4,8 +4,8 @@
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-/** Options for the main BrowserWindow. */
-export function createWindowOptions(preloadPath: string, dark: boolean): BrowserWindowConstructorOptions {
+/** Options for the main BrowserWindow; developer tools only in a development build (not `app.isPackaged`). */
+export function createWindowOptions(preloadPath: string, dark: boolean, packaged: boolean): BrowserWindowConstructorOptions {
   return {
     width: 1360,
     height: 880,
@@ -26,7 +26,7 @@ export function createWindowOptions(preloadPath: string, dark: boolean): Browser
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      devTools: true,
+      devTools: !packaged,
     },
   };
 }
@@ -45,11 +45,11 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
-/** Whether a link may be handed to the OS browser: http(s) only. */
+/** Whether a link may be handed to the OS browser (shell.openExternal): https only. */
 export function isExternalLinkAllowed(url: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:';
+    return u.protocol === 'https:' && u.username === '' && u.password === '';
   } catch {
     return false;
   }

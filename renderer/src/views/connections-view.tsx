@@ -107,7 +107,8 @@ function SandboxCard() {
 }
 
 export function ConnectionsView() {
-  const { connections, connectionId, setConnectionId, refreshConnections } = useAppState();
+  const { connections, connectionId, setConnectionId, refreshConnections, info } = useAppState();
+  const passwordNote = info?.passwordStorage.note;
   const selected = connections.find((c) => c.id === connectionId);
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [tab, setTab] = useState<'general' | 'ssl'>('general');
@@ -245,9 +246,14 @@ export function ConnectionsView() {
                       <label className="field"><span>User</span><input type="text" value={draft.user} onChange={(e) => set({ user: e.target.value })} /></label>
                       <label className="field">
                         <span>Password</span>
-                        <input type="password" value={draft.password} placeholder={passwordPlaceholder(selected, transport)} onChange={(e) => set({ password: e.target.value })} />
+                        <input type="password" value={draft.password} placeholder={passwordPlaceholder(selected, transport, info?.passwordStorage.kind)} onChange={(e) => set({ password: e.target.value })} />
                       </label>
                     </div>
+                    {passwordNote ? (
+                      <p role="note" aria-label="Password storage" className="muted" style={{ fontSize: 12, margin: 0 }}>
+                        {passwordNote}
+                      </p>
+                    ) : null}
                   </div>
                 ) : (
                   <div className="stack" role="tabpanel" aria-label="SSL">

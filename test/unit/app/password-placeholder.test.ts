@@ -9,6 +9,9 @@ describe('passwordPlaceholder', () => {
   it('a stored password can be replaced', () => {
     expect(passwordPlaceholder({ hasPassword: true, sandbox: false }, 'ipc')).toBe('(stored — type to replace)');
   });
+  it('desktop without a keychain (passwords in memory only) says they are forgotten on restart', () => {
+    expect(passwordPlaceholder({ hasPassword: false, sandbox: false }, 'ipc', 'memory')).toContain('forgotten on restart');
+  });
   it('desktop without a password and new connections', () => {
     expect(passwordPlaceholder({ hasPassword: false, sandbox: false }, 'ipc')).toContain('none stored');
     expect(passwordPlaceholder(undefined, 'http')).toBe('');

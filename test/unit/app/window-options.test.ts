@@ -3,7 +3,7 @@ import { CONTENT_SECURITY_POLICY } from '../../../electron/main/csp.js';
 import { APP_ORIGIN, createWindowOptions, isAppUrl, isExternalLinkAllowed } from '../../../electron/main/window-options.js';
 
 describe('main window options', () => {
-  const options = createWindowOptions('/app/dist/electron/preload/index.cjs', false);
+  const options = createWindowOptions('/app/dist/electron/preload/index.cjs', false, true);
   const prefs = options.webPreferences ?? {};
 
   it.each([
@@ -25,7 +25,7 @@ describe('main window options', () => {
   });
 
   it('follows the OS colour scheme for the first paint', () => {
-    expect(createWindowOptions('p', true).backgroundColor).not.toBe(options.backgroundColor);
+    expect(createWindowOptions('p', true, true).backgroundColor).not.toBe(options.backgroundColor);
   });
 });
 
@@ -44,7 +44,7 @@ describe('navigation and links', () => {
 
   it.each([
     ['https://www.postgresql.org/docs/', true],
-    ['http://example.com', true],
+    ['http://example.com', false],
     ['file:///etc/passwd', false],
     ['javascript:alert(1)', false],
     ['smb://host/share', false],
