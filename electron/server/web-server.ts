@@ -1,11 +1,13 @@
 /**
  * Web mode: the same handler map as the desktop app, served over HTTP on
- * 127.0.0.1 only. Every API request needs the random per-start token; every
- * request must carry a Host header naming this server (defeats DNS
- * rebinding); cross-origin requests are refused. The built renderer is served
- * as static files with the same CSP as the desktop window.
+ * 127.0.0.1 only. Every request needs the random per-start token, which a
+ * browser holds as an HttpOnly, SameSite=Strict cookie it got by spending a
+ * one-time code (web-session.ts); other clients may send it in the
+ * X-Tenantry-Token header. Every request must carry a Host header naming this
+ * server (defeats DNS rebinding); cross-origin requests are refused. The built
+ * renderer is served as static files with the same CSP as the desktop window.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +18,7 @@ import { dispatch } from '../handlers/dispatch.js';
 import type { EventHub } from '../handlers/event-hub.js';
 import { CONTENT_SECURITY_POLICY } from '../main/csp.js';
 import { HttpRefusal, decodePathSegment, isJsonContentType, readBody } from './http-request.js';
+import { OneTimeCodes, cookieName, noSessionPage, readCookie, sameSecret, sessionCookie } from './web-session.js';
 
 export interface WebServerOptions {
   handlers: Handlers;
@@ -31,9 +34,12 @@ export interface WebServerOptions {
 
 export interface WebServer {
   port: number;
+  /** The long-lived per-start secret: the session cookie's value and the X-Tenantry-Token header. Never put it in an address. */
   token: string;
-  /** The address to open, token included. */
-  url: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** A new address to open, holding a one-time code that works once (and for CODE_LIFETIME_MS at most). */
+  newAddress(): string;
   close(): Promise<void>;
 }
 
@@ -62,13 +68,6 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-function sameToken(given: string | undefined, token: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   res.end(body);
@@ -85,6 +84,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? randomBytes(24).toString('base64url');
   const staticRoot = resolve(options.staticDir);
   let port = 0;
+  const codes = new OneTimeCodes();
   const sockets = new Set<import('node:net').Socket>();
   const streams = new Set<ServerResponse>();
 
@@ -106,6 +106,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
   }
 
+  /** The session cookie (browsers) or the X-Tenantry-Token header (other clients). */
+  function hasSession(req: IncomingMessage): boolean {
+    const header = req.headers['x-tenantry-token'];
+    return sameSecret(readCookie(req, cookieName(port)), token) || sameSecret(Array.isArray(header) ? header[0] : header, token);
+  }
+
+  function sendPage(res: ServerResponse, status: number, html: string): void {
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' });
+    res.end(html);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHost(req.headers.host)) return send(res, 403, 'Forbidden: unexpected Host header.');
     const origin = req.headers.origin;
@@ -117,8 +128,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       throw new HttpRefusal(400, 'The address is malformed.');
     }
 
+    const code = url.searchParams.get('code');
+    if (code !== null && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Spend the code, hand over the cookie and drop the code from the address bar.
+      // A browser that already has the session (Back to the spent address) just goes on to the app.
+      if (!codes.redeem(code) && !hasSession(req)) return sendPage(res, 401, noSessionPage('used'));
+      res.writeHead(303, { Location: '/', 'Set-Cookie': sessionCookie(port, token), 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+      return void res.end();
+    }
+
     if (url.pathname === '/api/events') {
-      if (!sameToken(url.searchParams.get('token') ?? undefined, token)) return send(res, 401, 'Unauthorized');
+      if (!hasSession(req)) return send(res, 401, 'Unauthorized');
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
       res.write(': connected\n\n');
       streams.add(res);
@@ -134,8 +154,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
     if (url.pathname.startsWith('/api/invoke/')) {
       if (req.method !== 'POST') return send(res, 405, 'Method not allowed');
-      const header = req.headers['x-tenantry-token'];
-      if (!sameToken(Array.isArray(header) ? header[0] : header, token)) return send(res, 401, 'Unauthorized');
+      if (!hasSession(req)) return send(res, 401, 'Unauthorized');
       if (!isJsonContentType(req.headers['content-type'])) throw new HttpRefusal(415, 'The request must be sent as application/json.');
       const channel = decodePathSegment(url.pathname.slice('/api/invoke/'.length));
       const body = await readBody(req, maxBody);
@@ -150,6 +169,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
+    // Without a session, the page says how to get one instead of loading an app that cannot work.
+    if (!hasSession(req)) return url.pathname === '/' || url.pathname === '/index.html' ? sendPage(res, 401, noSessionPage('none')) : send(res, 401, 'Unauthorized');
     const relative = url.pathname === '/' ? 'index.html' : decodePathSegment(url.pathname).replace(/^\/+/, '');
     const file = normalize(join(staticRoot, relative));
     if (!file.startsWith(staticRoot + sep) || !existsSync(file) || !statSync(file).isFile()) {
@@ -183,7 +204,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   return {
     port,
     token,
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    origin: `http://127.0.0.1:${port}`,
+    newAddress: () => `http://127.0.0.1:${port}/?code=${codes.issue()}`,
     close: () =>
       new Promise<void>((resolvePromise) => {
         for (const s of streams) s.end();

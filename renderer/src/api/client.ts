@@ -1,7 +1,9 @@
 /**
  * The renderer's one way to the backend: `invoke(channel, req)` resolves to a
  * Result whichever transport is underneath — the preload's window.tenantry in
- * the desktop app, or HTTP with the per-start token in web mode.
+ * the desktop app, or HTTP in web mode, where the session is an HttpOnly
+ * cookie the server set when this page's one-time address was opened (the
+ * page never sees the token).
  */
 import type { Channel, EventMessage, Req, Res } from '../../../core/api/contract';
 import type { Result } from '../../../core/errors';
@@ -17,20 +19,7 @@ declare global {
   }
 }
 
-function readToken(): string {
-  const params = new URLSearchParams(window.location.search);
-  const fromUrl = params.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem('tenantry-token', fromUrl);
-    // Keep the token out of the address bar and history once read.
-    window.history.replaceState(null, '', window.location.pathname);
-    return fromUrl;
-  }
-  return sessionStorage.getItem('tenantry-token') ?? '';
-}
-
 const preload = window.tenantry;
-const token = preload ? '' : readToken();
 export const transport: 'ipc' | 'http' = preload ? 'ipc' : 'http';
 
 /** Calls a channel; never throws. */
@@ -39,11 +28,15 @@ export async function invoke<C extends Channel>(channel: C, req: Req<C>): Promis
     if (preload) return (await preload.invoke(channel, req)) as Result<Res<C>>;
     const response = await fetch(`/api/invoke/${encodeURIComponent(channel)}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Tenantry-Token': token },
+      headers: { 'Content-Type': 'application/json' },
+      credentials: 'same-origin',
       body: JSON.stringify(req),
     });
     if (response.status === 401) {
-      return { ok: false, error: { code: 'FORBIDDEN', userMessage: 'This page has no valid access token. Open the address that `tenantry ui` printed.' } };
+      return { ok: false, error: { code: 'FORBIDDEN', userMessage: 'This page has no valid session (was `tenantry ui` restarted?). Press Enter in the terminal running `tenantry ui` and open the new address it prints.' } };
+    }
+    if (!(response.headers.get('Content-Type') ?? '').startsWith('application/json')) {
+      return { ok: false, error: { code: 'INTERNAL', userMessage: `The Tenantry backend answered ${response.status}: ${(await response.text()).slice(0, 200)}` } };
     }
     return (await response.json()) as Result<Res<C>>;
   } catch (error) {
@@ -78,7 +71,7 @@ function connectEvents(): void {
     preload.onEvent(deliver);
     return;
   }
-  const source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+  const source = new EventSource('/api/events', { withCredentials: true });
   source.onmessage = (e) => deliver(JSON.parse(e.data as string) as EventMessage);
 }
 

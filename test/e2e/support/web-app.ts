@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface WebApp {
+  /** The printed address: its one-time code works for one page load (then use newUrl). */
   url: string;
   origin: string;
-  token: string;
+  /** Another one-time address, as pressing Enter in the terminal prints it. */
+  newUrl(): Promise<string>;
   dataDir: string;
   output(): string;
   stop(): Promise<void>;
@@ -32,7 +34,7 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Web
   chmodSync(dataDir, 0o755);
   const child: ChildProcess = spawn(process.execPath, [cli, 'ui', '--no-open', '--port', '0'], {
     env: { ...process.env, TENANTRY_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -45,7 +47,7 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Web
     };
     const timer = setTimeout(() => fail(new Error(`tenantry ui did not print its address:\n${output}`)), 30_000);
     const check = () => {
-      const match = /running at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output);
+      const match = /running at (http:\/\/127\.0\.0\.1:\d+\/\?code=\S+)/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
         resolveUrl(match[1]);
@@ -61,7 +63,15 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Web
   return {
     url,
     origin: parsed.origin,
-    token: parsed.searchParams.get('token') ?? '',
+    async newUrl() {
+      const seen = output.length;
+      child.stdin?.write('\n');
+      for (;;) {
+        const match = /New address: (\S+)/.exec(output.slice(seen));
+        if (match?.[1]) return match[1];
+        await new Promise((r) => child.stdout?.once('data', r));
+      }
+    },
     dataDir,
     output: () => output,
     async stop() {

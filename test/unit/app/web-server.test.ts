@@ -11,6 +11,7 @@ import { createBackend } from '../../../electron/handlers/create-handlers.js';
 import { createEventHub } from '../../../electron/handlers/event-hub.js';
 import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
 import { MAX_BODY_BYTES, startWebServer, type WebServer } from '../../../electron/server/web-server.js';
+import { CODE_LIFETIME_MS, OneTimeCodes } from '../../../electron/server/web-session.js';
 
 interface Reply {
   status: number;
@@ -52,8 +53,41 @@ describe('web-mode server', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('listens on 127.0.0.1 with a long random token in the printed address', () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{32}$`));
+  it('listens on 127.0.0.1 and gives out addresses with a one-time code, never the token', () => {
+    const address = server.newAddress();
+    expect(address).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?code=[A-Za-z0-9_-]{32}$`));
+    expect(address).not.toContain(server.token);
+    expect(server.newAddress()).not.toBe(address);
+  });
+
+  it('exchanges a code once for an HttpOnly, SameSite=Strict session cookie and drops it from the address', async () => {
+    const path = new URL(server.newAddress()).pathname + new URL(server.newAddress()).search;
+    const first = await send(server, path);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toBe(`tenantry-${server.port}=${server.token}; Path=/; HttpOnly; SameSite=Strict`);
+    const again = await send(server, path);
+    expect(again.status).toBe(401);
+    expect(again.body).toMatch(/already been used or has expired/);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    // The cookie opens the app and the API.
+    const session = { Cookie: `other=1; tenantry-${server.port}=${server.token}` };
+    expect((await send(server, '/', { headers: session })).status).toBe(200);
+    const api = await send(server, '/api/invoke/app:info', { method: 'POST', headers: { ...session, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(JSON.parse(api.body)).toMatchObject({ ok: true });
+  });
+
+  it('shows a plain page saying how to get an address when opened without a session', async () => {
+    for (const headers of [{} as Record<string, string>, { Cookie: `tenantry-${server.port}=${'x'.repeat(32)}` }, { Cookie: `tenantry-${server.port + 1}=${server.token}` }]) {
+      const page = await send(server, '/', { headers });
+      expect(page.status).toBe(401);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.body).toMatch(/press <kbd>Enter<\/kbd> in the terminal where <code>tenantry ui<\/code> is running/);
+      expect(page.body).not.toContain('id="root"');
+    }
+    expect((await send(server, '/?token=' + server.token)).status).toBe(401);
+    expect((await send(server, '/?code=' + 'y'.repeat(32))).status).toBe(401);
   });
 
   it('serves the handler map to a request with the token', async () => {
@@ -94,11 +128,11 @@ describe('web-mode server', () => {
   });
 
   it('serves the UI with the CSP and nothing outside its folder', async () => {
-    const index = await send(server, '/');
+    const index = await send(server, '/', { headers: { 'X-Tenantry-Token': server.token } });
     expect(index.status).toBe(200);
     expect(String(index.headers['content-security-policy'])).toMatch(/^default-src 'none'/);
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/../../secret.txt']) {
-      const reply = await send(server, path);
+      const reply = await send(server, path, { headers: { 'X-Tenantry-Token': server.token } });
       expect(reply.body, path).not.toContain('outside the UI folder');
     }
   });
@@ -107,7 +141,7 @@ describe('web-mode server', () => {
     const logged = vi.spyOn(console, 'error');
     try {
       for (const path of ['/api/invoke/%E0%A4%A', '/%E0%A4%A', '/assets/%zz.js', '/api/invoke/app%3']) {
-        const reply = await send(server, path, path.startsWith('/api/') ? { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Tenantry-Token': server.token }, body: '{}' } : {});
+        const reply = await send(server, path, path.startsWith('/api/') ? { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Tenantry-Token': server.token }, body: '{}' } : { headers: { 'X-Tenantry-Token': server.token } });
         expect(reply.status, path).toBe(400);
         expect(reply.body, path).toMatch(/malformed/);
       }
@@ -150,8 +184,18 @@ describe('web-mode server', () => {
     expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'INVALID_TENANT_NAME' } });
   });
 
-  it('requires the token for the event stream', async () => {
+  it('requires the session for the event stream, and never takes the token from the address', async () => {
     expect((await send(server, '/api/events')).status).toBe(401);
+    expect((await send(server, `/api/events?token=${server.token}`)).status).toBe(401);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { Host: `127.0.0.1:${server.port}`, Cookie: `tenantry-${server.port}=${server.token}` } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
   });
 });
 
@@ -182,5 +226,22 @@ describe('web-mode server with a small body cap', () => {
     });
     expect(reply.status).toBe(413);
     expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  });
+});
+
+describe('one-time codes', () => {
+  it('work once, and not after their lifetime', () => {
+    let now = 1_000;
+    const codes = new OneTimeCodes(() => now);
+    const a = codes.issue();
+    const b = codes.issue();
+    expect(codes.redeem('')).toBe(false);
+    expect(codes.redeem(a)).toBe(true);
+    expect(codes.redeem(a)).toBe(false);
+    now += CODE_LIFETIME_MS;
+    expect(codes.redeem(b)).toBe(false);
+    const c = codes.issue();
+    now += CODE_LIFETIME_MS - 1;
+    expect(codes.redeem(c)).toBe(true);
   });
 });
