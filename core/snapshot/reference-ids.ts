@@ -68,3 +68,33 @@ export function parseDecisions(value: unknown, source = 'the decisions file'): R
   }
   return out;
 }
+
+/** A decisions file as written by --export-decisions: what was done with each reviewed reference, with its place and text. */
+export interface DecisionsFile {
+  tenantryDecisions: 1;
+  schema: string;
+  decisions: ReferenceDecisions;
+  /** For people reading the file: where each reference is and what surrounds it (ignored when read). */
+  where: Record<string, string>;
+}
+
+/** The decisions applied to every reference that needed review (replaced ones as replace, left ones as keep). */
+export function exportDecisions(schema: string, replaced: ReviewedReference[], left: ReviewedReference[]): DecisionsFile {
+  const rows = [...replaced.map((r) => [r, 'replace'] as const), ...left.map((r) => [r, 'keep'] as const)].sort(([a], [b]) => a.line - b.line || a.column - b.column);
+  const decisions: ReferenceDecisions = {};
+  const where: Record<string, string> = {};
+  for (const [r, decision] of rows) {
+    decisions[r.id] = decision;
+    where[r.id] = `${r.line}:${r.column} ${r.kind}: ${r.context.trim().slice(0, 160)}`;
+  }
+  return { tenantryDecisions: 1, schema, decisions, where };
+}
+
+/** What exportDecisions needs of a reference. */
+export interface ReviewedReference {
+  id: string;
+  line: number;
+  column: number;
+  kind: ReferenceKind;
+  context: string;
+}

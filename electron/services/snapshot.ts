@@ -8,6 +8,7 @@
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
+import type { ReferenceDecisions } from '../../core/snapshot/reference-ids.js';
 import { dumpSchema, type DumpSchemaOptions, type SchemaDump } from './dump.js';
 import { openClient } from './catalog/connect.js';
 import { readCatalogFacts } from './catalog/read-catalog-facts.js';
@@ -19,6 +20,8 @@ export interface TenantSnapshotOptions extends DumpSchemaOptions {
   minify?: boolean;
   /** Tables to carry rows of, besides the known migration ledgers. */
   ledgerTables?: string[];
+  /** Keep / replace single references (reference-ids.ts); a decision matching nothing fails the snapshot. */
+  decisions?: ReferenceDecisions;
 }
 
 type SnapshotOutput = ReturnType<typeof createSnapshot>;
@@ -89,6 +92,7 @@ export async function createTenantSnapshot(profile: ConnectionProfile, options: 
     minify: options.minify ?? false,
     stripOwner: options.noOwner ?? false,
     catalog,
+    ...(options.decisions !== undefined ? { decisions: options.decisions } : {}),
     source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
   });
   const { sql: _ledgerSql, ...ledgerInfo } = ledger;

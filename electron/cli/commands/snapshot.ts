@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { createTenantSnapshot, type TenantSnapshot } from '../../services/snapshot.js';
 import type { CliCommand } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
+import { exportDecisions } from '../../../core/snapshot/reference-ids.js';
+import { readDecisionsFile } from '../decisions-file.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults.js';
 
@@ -18,8 +20,14 @@ export function formatSnapshotReport(result: TenantSnapshot, output: string): st
   const review = report.flagged;
   if (review.length > 0) {
     lines.push(`  To review (${review.length}, names in dynamic SQL or hand-written comments):`);
-    for (const r of review.slice(0, 20)) lines.push(`    line ${r.line}:${r.column}: ${r.context.trim().slice(0, 120)}`);
+    for (const r of review.slice(0, 20)) lines.push(`    line ${r.line}:${r.column} [${r.id}]: ${r.context.trim().slice(0, 120)}`);
     if (review.length > 20) lines.push(`    … and ${review.length - 20} more`);
+  }
+  const left = report.skipped;
+  if (left.length > 0) {
+    lines.push(`  Left pointing at ${dump.schema} (${left.length}; decide with --decisions):`);
+    for (const r of left.slice(0, 20)) lines.push(`    line ${r.line}:${r.column} [${r.id}]: ${r.context.trim().slice(0, 120)}`);
+    if (left.length > 20) lines.push(`    … and ${left.length - 20} more`);
   }
   if (ledger.tables.length > 0) lines.push(`  Migration ledger rows carried: ${ledger.tables.map((t) => `${t.name} (${t.rows})`).join(', ')}.`);
   const outside = new Map<string, number>();
@@ -41,7 +49,8 @@ export const snapshotCommand: CliCommand = {
   summary: 'Dump a template schema and template it into a snapshot file',
   usage: [
     'Usage: tenantry snapshot --schema S -o SNAPSHOT.sql [--placeholder P] [--minify]',
-    '                         [--no-owner] [--no-privileges] [--ledger TABLE …] [--json] [--url URL]',
+    '                         [--no-owner] [--no-privileges] [--ledger TABLE …] [--decisions FILE]',
+    '                         [--export-decisions FILE] [--json] [--url URL]',
     '',
     'Dumps schema S with pg_dump, reads the catalog (what belongs to S, what belongs',
     'to extensions), carries the rows of migration ledger tables (schema_migrations,',
@@ -55,6 +64,9 @@ export const snapshotCommand: CliCommand = {
     '  --no-owner       leave out OWNER TO statements',
     '  --no-privileges  leave out GRANT/REVOKE statements',
     '  --ledger TABLE   also carry the rows of TABLE (repeatable)',
+    '  --decisions FILE keep or replace single references (see tenantry template --help);',
+    '                   a decision that matches no reference is an error',
+    '  --export-decisions FILE  write what was done with every reference that needs review',
     '  --json           print the report as JSON on standard output',
     CONNECTION_USAGE,
   ].join('\n'),
@@ -68,6 +80,8 @@ export const snapshotCommand: CliCommand = {
       'no-owner': { type: 'boolean' },
       'no-privileges': { type: 'boolean' },
       ledger: { type: 'string', multiple: true },
+      decisions: { type: 'string' },
+      'export-decisions': { type: 'string' },
       json: { type: 'boolean' },
     });
     const schema = requireOption(values, 'schema');
@@ -76,6 +90,9 @@ export const snapshotCommand: CliCommand = {
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const pgBin = listOption(values, 'pg-bin');
     const placeholder = stringOption(values, 'placeholder');
+    const decisionsPath = stringOption(values, 'decisions');
+    const decisions = decisionsPath !== undefined ? await readDecisionsFile(resolve(io.cwd, decisionsPath)) : undefined;
+    const exportPath = stringOption(values, 'export-decisions');
     const ledger = listOption(values, 'ledger');
     const result = await createTenantSnapshot(profile, {
       schema,
@@ -84,11 +101,15 @@ export const snapshotCommand: CliCommand = {
       noOwner: values['no-owner'] === true || SNAPSHOT_DEFAULTS.noOwner,
       noPrivileges: values['no-privileges'] === true || SNAPSHOT_DEFAULTS.noPrivileges,
       ledgerTables: ledger.length > 0 ? ledger : [...SNAPSHOT_DEFAULTS.ledgerTables],
+      ...(decisions !== undefined ? { decisions } : {}),
       env: io.env,
       ...(pgBin.length > 0 ? { pgBin } : {}),
       onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
     });
     await writeOutputFile(resolve(io.cwd, output), result.text);
+    if (exportPath !== undefined) {
+      await writeOutputFile(resolve(io.cwd, exportPath), JSON.stringify(exportDecisions(schema, result.report.flagged, result.report.skipped), null, 2) + '\n');
+    }
     if (values.json === true) {
       const { snapshot: _s, text: _t, ...rest } = result;
       void _s;

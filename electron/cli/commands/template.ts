@@ -4,13 +4,16 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TenantryError } from '../../../core/errors.js';
 import { createSnapshot, type TemplateReport } from '../../../core/snapshot/template.js';
+import { exportDecisions } from '../../../core/snapshot/reference-ids.js';
+import { readDecisionsFile } from '../decisions-file.js';
 import type { SnapshotHeader } from '../../../core/snapshot/format.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { writeOutputFile } from '../write-output.js';
 
 const USAGE = [
   'Usage: tenantry template DUMP.sql --schema S -o SNAPSHOT.sql [--placeholder P] [--minify]',
-  '                         [--no-owner] [--skip-flagged] [--report REPORT.json] [--json]',
+  '                         [--no-owner] [--skip-flagged] [--decisions FILE] [--export-decisions FILE]',
+  '                         [--report REPORT.json] [--json]',
   '',
   'Reads a pg_dump --schema-only file and replaces every reference to schema S',
   '(identifiers, name literals, search_path settings, function bodies, dynamic SQL,',
@@ -24,6 +27,10 @@ const USAGE = [
   '  --minify             drop comments and blank lines, collapse white space',
   '  --no-owner           strip ALTER … OWNER TO statements',
   '  --skip-flagged       leave references that need review (dynamic SQL, hand-written comments) as they are',
+  '  --decisions FILE     keep or replace single references: JSON {"decisions": {"<id or line:column>": "keep"|"replace"}};',
+  '                       ids (see --report) name the pg_dump object, so they survive a new dump of the template.',
+  '                       A decision that matches no reference is an error.',
+  '  --export-decisions FILE  write what was done with every reference that needs review, as a decisions file',
   '  --report FILE        write every reference (line, column, kind, context) as JSON',
   '  --json               print the summary as JSON on standard output',
 ].join('\n');
@@ -36,6 +43,8 @@ interface TemplateArgs {
   minify: boolean;
   noOwner: boolean;
   skipFlagged: boolean;
+  decisions?: string;
+  exportDecisions?: string;
   report?: string;
   json: boolean;
 }
@@ -54,6 +63,8 @@ function parse(argv: string[]): TemplateArgs {
         minify: { type: 'boolean' },
         'no-owner': { type: 'boolean' },
         'skip-flagged': { type: 'boolean' },
+        decisions: { type: 'string' },
+        'export-decisions': { type: 'string' },
         report: { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -73,6 +84,8 @@ function parse(argv: string[]): TemplateArgs {
     minify: values.minify === true,
     noOwner: values['no-owner'] === true,
     skipFlagged: values['skip-flagged'] === true,
+    ...(values.decisions !== undefined ? { decisions: values.decisions } : {}),
+    ...(values['export-decisions'] !== undefined ? { exportDecisions: values['export-decisions'] } : {}),
     ...(values.report !== undefined ? { report: values.report } : {}),
     json: values.json === true,
   };
@@ -95,13 +108,14 @@ function summary(header: SnapshotHeader, report: TemplateReport, output: string)
   const flagged = report.flagged;
   if (flagged.length > 0) {
     lines.push(`  Replaced, please review (${flagged.length}):`);
-    for (const r of flagged.slice(0, 25)) lines.push(`    ${r.line}:${r.column} ${r.kind}: ${r.context.trim().slice(0, 120)}`);
+    for (const r of flagged.slice(0, 25)) lines.push(`    ${r.line}:${r.column} ${r.kind} [${r.id}]: ${r.context.trim().slice(0, 120)}`);
     if (flagged.length > 25) lines.push(`    … and ${flagged.length - 25} more (see --report)`);
   }
   const skipped = report.skipped;
   if (skipped.length > 0) {
     lines.push(`  Left pointing at ${header.schema} (${skipped.length}):`);
-    for (const r of skipped.slice(0, 25)) lines.push(`    ${r.line}:${r.column} ${r.kind}: ${r.context.trim().slice(0, 120)}`);
+    for (const r of skipped.slice(0, 25)) lines.push(`    ${r.line}:${r.column} ${r.kind} [${r.id}]: ${r.context.trim().slice(0, 120)}`);
+    if (skipped.length > 25) lines.push(`    … and ${skipped.length - 25} more (see --report)`);
   }
   if (report.stripped.length > 0) {
     lines.push(`  Stripped (${report.stripped.length}):`);
@@ -115,7 +129,9 @@ async function runTemplate(argv: string[], io: CliIo): Promise<number> {
   const args = parse(argv);
   const dumpPath = resolve(io.cwd, args.dump);
   const sql = await readTextFile(dumpPath, 'dump file');
+  const decisions = args.decisions !== undefined ? await readDecisionsFile(resolve(io.cwd, args.decisions)) : undefined;
   const { snapshot, text, report } = createSnapshot(sql, {
+    ...(decisions !== undefined ? { decisions } : {}),
     schema: args.schema,
     ...(args.placeholder !== undefined ? { placeholder: args.placeholder } : {}),
     minify: args.minify,
@@ -126,11 +142,14 @@ async function runTemplate(argv: string[], io: CliIo): Promise<number> {
   const output = toStdout ? '-' : resolve(io.cwd, args.output);
   if (toStdout) io.stdout(text);
   else await writeOutputFile(output, text, { mode: 0o644 });
+  const header = snapshot.header;
   if (args.report !== undefined) {
     const full = { header: snapshot.header, references: report.references, stripped: report.stripped, warnings: report.warnings };
     await writeOutputFile(resolve(io.cwd, args.report), JSON.stringify(full, null, 2) + '\n');
   }
-  const header = snapshot.header;
+  if (args.exportDecisions !== undefined) {
+    await writeOutputFile(resolve(io.cwd, args.exportDecisions), JSON.stringify(exportDecisions(header.schema, report.flagged, report.skipped), null, 2) + '\n');
+  }
   if (args.json) {
     const result = {
       output,
@@ -138,8 +157,8 @@ async function runTemplate(argv: string[], io: CliIo): Promise<number> {
       placeholder: header.placeholder,
       checksum: header.checksum,
       counts: header.counts,
-      flagged: report.flagged.map((r) => ({ line: r.line, column: r.column, kind: r.kind, text: r.text, context: r.context })),
-      skipped: report.skipped.map((r) => ({ line: r.line, column: r.column, kind: r.kind, text: r.text, context: r.context })),
+      flagged: report.flagged.map((r) => ({ id: r.id, line: r.line, column: r.column, kind: r.kind, text: r.text, context: r.context })),
+      skipped: report.skipped.map((r) => ({ id: r.id, line: r.line, column: r.column, kind: r.kind, keep: r.keep === true, text: r.text, context: r.context })),
       stripped: report.stripped.map((s) => ({ line: s.line, text: s.text, reason: s.reason })),
       requires: header.requires,
       warnings: header.warnings,
