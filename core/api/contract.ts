@@ -121,6 +121,8 @@ export interface SnapshotBuildRequest {
   minify: boolean;
   /** Indexes (into the reference list) the user chose to leave alone. */
   skip: number[];
+  /** Indexes of references marked keep (text that may not be a name) to replace anyway. */
+  replace?: number[];
   catalog?: unknown;
   source?: { pgDumpVersion?: string; serverVersion?: string };
   /** Leave out ALTER … OWNER TO (when the dump was made with --no-owner). */
@@ -129,6 +131,10 @@ export interface SnapshotBuildRequest {
 
 export interface ReferenceInfo {
   index: number;
+  /** Stable across re-dumps where possible (core/snapshot/reference-ids.ts): what a decisions file names. */
+  id: string;
+  /** Left as it is unless replaced on request: text that holds the name but may not be one. */
+  keep?: boolean;
   start: number;
   end: number;
   line: number;

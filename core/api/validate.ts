@@ -78,7 +78,7 @@ const validators: { [C in Channel]: Check<Req<C>> } = {
   'job:cancel': obj({ jobId: id }),
   'snapshot:build': obj(
     { sql: str(MAX_SQL), schema: str(255), placeholder: str(255), minify: bool, skip: arr(int(0, 10_000_000), 1_000_000) },
-    { catalog, source: obj({}, { pgDumpVersion: str(200), serverVersion: str(200) }), stripOwner: bool },
+    { replace: arr(int(0, 10_000_000), 1_000_000), catalog, source: obj({}, { pgDumpVersion: str(200), serverVersion: str(200) }), stripOwner: bool },
   ),
   'snapshot:save': obj({ name: str(200), text: str(MAX_SQL) }, { toPickedFile: bool }),
   'snapshot:list': empty,

@@ -95,6 +95,6 @@ export interface ReviewedReference {
   id: string;
   line: number;
   column: number;
-  kind: ReferenceKind;
+  kind: string;
   context: string;
 }

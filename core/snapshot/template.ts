@@ -31,6 +31,8 @@ export interface TemplateOptions {
   now?: Date;
   /** Indexes (into report.references) of references to leave as they are. */
   skip?: number[];
+  /** Indexes (into report.references) of references marked keep to replace anyway (the app's checkboxes). */
+  replace?: number[];
   /** Leave every reference that needs review (dynamic SQL, comments) as it is. */
   skipFlagged?: boolean;
   /**
@@ -176,6 +178,7 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
   // Which references are replaced: not inside a stripped statement, not skipped, not kept by default or decision.
   const skip = options.skip !== undefined && options.skip.length > 0 ? new Set(options.skip) : undefined;
   const skipFlagged = options.skipFlagged === true;
+  const force = options.replace !== undefined && options.replace.length > 0 ? new Set(options.replace) : undefined;
   const decide = options.decisions !== undefined && Object.keys(options.decisions).length > 0 ? decisionsFor(dumpSql, list, options.decisions) : undefined;
   let keptByDefault = 0;
   const stripped = strip.stripped;
@@ -198,7 +201,7 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
     const decision = decide?.[i];
     const site = siteOf(list, i);
     if (decision === 'keep' || (decision === undefined && ((skip !== undefined && skip.has(i)) || (skipFlagged && site.needsReview)))) skippedIdx.push(i);
-    else if (decision === undefined && site.keep === true) {
+    else if (decision === undefined && site.keep === true && !(force?.has(i) ?? false)) {
       skippedIdx.push(i);
       keptByDefault++;
     } else replaced[replacedCount++] = i;

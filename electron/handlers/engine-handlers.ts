@@ -92,6 +92,7 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
         placeholder: req.placeholder,
         minify: req.minify,
         skip: req.skip,
+        ...(req.replace !== undefined ? { replace: req.replace } : {}),
         ...(req.catalog ? { catalog: req.catalog as CatalogFacts } : {}),
         ...(req.source ? { source: req.source } : {}),
         ...(req.stripOwner !== undefined ? { stripOwner: req.stripOwner } : {}),
@@ -99,7 +100,7 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       return {
         text,
         body: snapshot.body,
-        references: report.references.map((r, index) => ({ index, start: r.start, end: r.end, line: r.line, column: r.column, kind: r.kind, needsReview: r.needsReview, text: r.text, context: r.context.slice(0, 200) })),
+        references: report.references.map((r, index) => ({ index, id: r.id, ...(r.keep === true ? { keep: true } : {}), start: r.start, end: r.end, line: r.line, column: r.column, kind: r.kind, needsReview: r.needsReview, text: r.text, context: r.context.slice(0, 200) })),
         countsByKind: { ...report.countsByKind },
         warnings: [...report.warnings],
         stripped: report.stripped.map((x) => ({ line: x.line, text: x.text.slice(0, 200), reason: x.reason })),

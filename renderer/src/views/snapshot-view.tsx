@@ -10,6 +10,7 @@ import type { ReferencesRequest, ReferencesResponse } from '../workers/reference
 import { GROUP_LABEL, groupOf, type RefGroup } from './reference-kinds';
 import { SqlDiff, SqlEditor, type SqlEditorHandle } from './sql-editor';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults';
+import { exportDecisions } from '../../../core/snapshot/reference-ids';
 
 type Mode = 'dump' | 'snapshot' | 'diff';
 const NO_REFS: ReferenceInfo[] = [];
@@ -105,8 +106,9 @@ export function SnapshotView() {
       if (r.ok) {
         setRefs(r.references);
         setRefState({ busy: false, elapsedMs: r.elapsedMs });
-        // Like the CLI, every reference is replaced unless the user skips it here.
-        setSkipped(new Set());
+        // Like the CLI, every reference is replaced unless the user skips it here, except text the engine
+        // marks keep (a setting name, a pattern, a name built by concatenation): left until the user ticks it.
+        setSkipped(new Set(r.references.filter((x) => x.keep === true).map((x) => x.index)));
       } else {
         setRefs([]);
         setRefState({ busy: false, error: r.error });
@@ -124,6 +126,7 @@ export function SnapshotView() {
       placeholder,
       minify,
       skip: [...skipped].sort((a, b) => a - b),
+      replace: refs.filter((x) => x.keep === true && !skipped.has(x.index)).map((x) => x.index),
       ...(dump.catalog !== undefined ? { catalog: dump.catalog } : {}),
       source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
       stripOwner: dump.noOwner,
@@ -164,6 +167,18 @@ export function SnapshotView() {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([built.text], { type: 'application/sql' }));
     link.download = `${name || 'snapshot'}.sql`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  }
+
+  /** The keep/replace choices for every reference that needs review, as a decisions file for tenantry template/snapshot --decisions. */
+  function downloadDecisions() {
+    if (!dump) return;
+    const reviewed = refs.filter((r) => r.needsReview);
+    const file = exportDecisions(dump.schema, reviewed.filter((r) => !skipped.has(r.index)), reviewed.filter((r) => skipped.has(r.index)));
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2) + '\n'], { type: 'application/json' }));
+    link.download = `${name || 'snapshot'}-decisions.json`;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   }
@@ -265,6 +280,9 @@ export function SnapshotView() {
                 </label>
                 <button type="button" className="btn primary" disabled={building || refState.busy || !placeholder} onClick={() => void replaceAll()}>
                   Replace all references
+                </button>
+                <button type="button" className="btn" disabled={refState.busy || !refs.some((r) => r.needsReview)} title="Save the keep/replace choices for references that need review, for tenantry template/snapshot --decisions" onClick={downloadDecisions}>
+                  Export decisions
                 </button>
                 {building ? <span className="dot busy" aria-label="building" /> : null}
                 <span className="grow" />

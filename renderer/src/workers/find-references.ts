@@ -8,6 +8,8 @@ export function findReferencesForEditor(sql: string, schema: string, catalog?: u
   const refs = findSchemaReferences(sql, { schema, ...(catalog ? { catalog: catalog as CatalogFacts } : {}) });
   return refs.map((r, index) => ({
     index,
+    id: r.id,
+    ...(r.keep === true ? { keep: true } : {}),
     start: r.start,
     end: r.end,
     line: r.line,
