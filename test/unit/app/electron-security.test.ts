@@ -3,14 +3,14 @@
  * binary cannot run here): password storage never uses the fixed-key
  * `basic_text` backend, the app refuses root and --no-sandbox, app:// requests
  * never throw on a malformed escape nor leave the renderer folder, developer
- * tools are off in packaged builds, and only https links open outside.
+ * tools are off in packaged builds (https-only links: window-options.test.ts).
  */
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../../electron/handlers/create-handlers.js';
 import { createEncryptedSecretStore, createMemorySecretStore } from '../../../electron/handlers/secrets.js';
 import { chooseLaunch, choosePasswordStorage, findLaunchRefusal, resolveRendererFile } from '../../../electron/main/security.js';
-import { createWindowOptions, isExternalLinkAllowed } from '../../../electron/main/window-options.js';
+import { createWindowOptions } from '../../../electron/main/window-options.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -86,18 +86,9 @@ describe('app:// requests', () => {
   });
 });
 
-describe('window and links', () => {
+describe('window', () => {
   it('turns developer tools off in packaged builds only', () => {
     expect(createWindowOptions('p.cjs', false, true).webPreferences?.devTools).toBe(false);
     expect(createWindowOptions('p.cjs', false, false).webPreferences?.devTools).toBe(true);
-  });
-  it.each([
-    ['https://www.postgresql.org/docs/', true],
-    ['http://example.com', false],
-    ['https://user:pw@example.com/', false],
-    ['file:///etc/passwd', false],
-    ['mailto:a@b.c', false],
-  ])('opens %s outside: %s', (url, allowed) => {
-    expect(isExternalLinkAllowed(url)).toBe(allowed);
   });
 });

@@ -45,6 +45,7 @@ describe('navigation and links', () => {
   it.each([
     ['https://www.postgresql.org/docs/', true],
     ['http://example.com', false],
+    ['https://user:pw@example.com/', false],
     ['file:///etc/passwd', false],
     ['javascript:alert(1)', false],
     ['smb://host/share', false],
