@@ -138,12 +138,17 @@ describe('provisioning guarantees', () => {
 
     it(`creates tenants whose names need quoting, including one that tries to escape the guard (${via})`, async () => {
       const provisioner = await createProvisioner(profileFor(cluster, 'app'), { via });
-      const names = [`Acme Corp ${via}`, `o'neil_${via}`, `select_${via}`, `tenant_日本_${via}`, `x$tenantry_guard$'; drop table t; --${via}`];
+      // `x$tenantry_guard'…` makes the guard pick another dollar tag; `…$tenantry_guard$…` would close a
+      // dollar-quoted body, so the tenant-name rule refuses it before anything runs.
+      const names = [`Acme Corp ${via}`, `o'neil_${via}`, `select_${via}`, `tenant_日本_${via}`, `x$tenantry_guard'; drop table t; --${via}`];
+      const closesDollarQuote = `x$tenantry_guard$'; drop table t; --${via}`;
       try {
         await cluster.query('create table if not exists public.t (id int)', 'app');
-        const summary = await provisioner.provisionMany(source(), names, { concurrency: 2 });
-        expect(summary.tenants.map((t) => [t.tenant, t.status])).toEqual(names.map((n) => [n, 'created']));
+        const summary = await provisioner.provisionMany(source(), [...names, closesDollarQuote], { concurrency: 2 });
+        expect(summary.tenants.map((t) => [t.tenant, t.status])).toEqual([...names.map((n) => [n, 'created']), [closesDollarQuote, 'failed']]);
+        expect(summary.tenants.at(-1)?.error?.code).toBe('INVALID_TENANT_NAME');
         for (const name of names) expect(await schemaExists(cluster, name)).toBe(true);
+        expect(await schemaExists(cluster, closesDollarQuote)).toBe(false);
         const { rowCount } = await cluster.query("select 1 from pg_class where relname = 't' and relnamespace = 'public'::regnamespace", 'app');
         expect(rowCount).toBe(1);
       } finally {
