@@ -35,7 +35,66 @@ export function buildTenantAbsentCheckSql(tenant: string): string {
   ].join('\n');
 }
 
-/** The whole script psql runs for one tenant inside --single-transaction: session settings, guard, then the rendered SQL. */
-export function buildPsqlTenantScript(tenant: string, renderedSql: string, sessionPreamble = ''): string {
-  return `${sessionPreamble}${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n${renderedSql}${renderedSql.endsWith('\n') ? '' : '\n'}`;
+/** The message of the error raised when the tenant's transaction is not the one provisioning opened. */
+export const TRANSACTION_ENDED_MARKER = 'tenantry: the snapshot ended the tenant transaction';
+
+const KEY = /^[A-Za-z0-9]{16,64}$/;
+
+function checkKey(key: string): void {
+  if (!KEY.test(key)) throw new TypeError('transaction key: 16 to 64 ASCII letters and digits');
+}
+
+/**
+ * SQL recording in a transaction-local setting a key the snapshot cannot know and the transaction's id: a COMMIT or
+ * ROLLBACK in the body ends the transaction, which clears the setting, and what follows runs under another id.
+ */
+export function buildTransactionMarkSql(key: string): string {
+  checkKey(key);
+  return `SELECT pg_catalog.set_config('tenantry.transaction', '${key}:' || pg_catalog.txid_current()::text, true);`;
+}
+
+/** SQL failing with TRANSACTION_ENDED_MARKER unless the transaction is still the one buildTransactionMarkSql marked. */
+export function buildTransactionCheckSql(key: string): string {
+  checkKey(key);
+  return [
+    'DO $tenantry_transaction_check$',
+    'BEGIN',
+    `  IF pg_catalog.current_setting('tenantry.transaction', true) IS DISTINCT FROM '${key}:' || pg_catalog.txid_current()::text THEN`,
+    `    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = ${quoteTextLiteral(TRANSACTION_ENDED_MARKER)};`,
+    '  END IF;',
+    'END',
+    '$tenantry_transaction_check$;',
+  ].join('\n');
+}
+
+/** Whether a psql client has `\restrict` (17.6+, 16.10+, 15.14+, 14.19+, 13.22+ and every 18+). */
+export function psqlHasRestrict(versionText: string): boolean {
+  const m = /^(\d+)(?:\.(\d+))?/.exec(versionText);
+  if (!m) return false;
+  const major = Number(m[1]);
+  const minor = Number(m[2] ?? 0);
+  const since: Record<number, number> = { 17: 6, 16: 10, 15: 14, 14: 19, 13: 22 };
+  if (major >= 18) return true;
+  const first = since[major];
+  return first !== undefined && minor >= first;
+}
+
+export interface PsqlScriptGuards {
+  /** Random key of the transaction mark (buildTransactionMarkSql). */
+  transactionKey?: string;
+  /** Random key for `\restrict` when the psql client has it: no meta-command runs after it. */
+  restrictKey?: string;
+}
+
+/**
+ * The whole script psql runs for one tenant inside --single-transaction: `\restrict`, session settings, the
+ * transaction mark, guard, the rendered SQL, then the check that the transaction is still the one psql opened.
+ */
+export function buildPsqlTenantScript(tenant: string, renderedSql: string, sessionPreamble = '', guards: PsqlScriptGuards = {}): string {
+  const { transactionKey, restrictKey } = guards;
+  if (restrictKey !== undefined) checkKey(restrictKey);
+  const head = `${restrictKey !== undefined ? `\\restrict ${restrictKey}\n` : ''}${sessionPreamble}${transactionKey !== undefined ? `${buildTransactionMarkSql(transactionKey)}\n` : ''}`;
+  // `;` on its own line: the check starts a statement of its own even after a body without a final `;`.
+  const tail = transactionKey !== undefined ? `;\n${buildTransactionCheckSql(transactionKey)}\n` : '';
+  return `${head}${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n${renderedSql}${renderedSql.endsWith('\n') ? '' : '\n'}${tail}`;
 }

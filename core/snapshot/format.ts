@@ -4,15 +4,32 @@
  * order, the context of each placeholder occurrence, so render knows how to
  * quote the tenant name there and the warm pool knows which occurrences keep
  * the schema name as text (bodies, search_path settings, dynamic SQL).
+ *
+ * A snapshot is code that runs on production clusters, so a file is sealed:
+ * the header's first field, `seal`, is the SHA-256 of the header line (with
+ * the seal left empty) and the body together. Render turns header fields
+ * (contexts, session settings) into SQL, so the header is covered as well as
+ * the body. Reading checks the seal, the header's shape and every statement
+ * of the body (containment.ts) before anything can run.
  */
 import { TenantryError } from '../errors.js';
+import { assertContained, findRefusedStatements, type RefusedStatement } from './containment.js';
+import { SESSION_SETTINGS } from './statements.js';
 import type { ReferenceKind, ReferenceSite, Wrapper } from './references.js';
 import { sha256Hex } from './sha256.js';
 
-/** The snapshot format this version writes and reads. */
-export const SNAPSHOT_FORMAT_VERSION = 1;
+/**
+ * The snapshot format this version writes and reads. 2: sealed (header and body); 1 covered the body only and is
+ * refused with the command that checks and seals it again.
+ */
+export const SNAPSHOT_FORMAT_VERSION = 2;
+
+/** The command that re-checks an edited snapshot and seals it again. */
+export const RESEAL_COMMAND = 'tenantry snapshot reseal FILE';
 
 export interface SnapshotHeader {
+  /** Lower-case hex SHA-256 of the header line (with this field empty) and the body; set when the file is written. */
+  seal?: string;
   formatVersion: number;
   /** The template schema the dump was taken from. */
   schema: string;
@@ -57,37 +74,123 @@ const FIRST_LINE = '-- Tenantry snapshot. Render it for a tenant with: tenantry 
 const HEADER_PREFIX = '-- tenantry-snapshot-header: ';
 const BODY_MARKER = '-- tenantry-snapshot-body:';
 
-/** The snapshot as file text. */
+const SEAL_PREFIX = '{"seal":"';
+const SEAL_LENGTH = 64;
+
+/** The snapshot as file text, sealed: the seal is computed here, over the header as written and the body. */
 export function serializeSnapshot(snapshot: Snapshot): string {
-  return `${FIRST_LINE}\n${HEADER_PREFIX}${JSON.stringify(snapshot.header)}\n${BODY_MARKER}\n${snapshot.body}`;
+  const { seal: _old, ...rest } = snapshot.header;
+  void _old;
+  // The seal is the first key, so it sits at a fixed place in the header line whatever the other fields hold.
+  const unsealed = JSON.stringify({ seal: '', ...rest });
+  const seal = sha256Hex(`${unsealed}\n${snapshot.body}`);
+  const header = `${SEAL_PREFIX}${seal}${unsealed.slice(SEAL_PREFIX.length)}`;
+  return `${FIRST_LINE}\n${HEADER_PREFIX}${header}\n${BODY_MARKER}\n${snapshot.body}`;
 }
 
-/** Reads a snapshot file and checks it before anything runs; throws SNAPSHOT_INVALID / _VERSION_UNSUPPORTED / _CHECKSUM_MISMATCH / _PLACEHOLDER_MISSING. */
-export function parseSnapshot(text: string): Snapshot {
+/** The sealed file text and the snapshot with its header's seal filled in, as the text holds it. */
+export function sealSnapshot(snapshot: Snapshot): { snapshot: Snapshot; text: string } {
+  const text = serializeSnapshot(snapshot);
+  const at = FIRST_LINE.length + 1 + HEADER_PREFIX.length + SEAL_PREFIX.length;
+  const { seal: _old, ...rest } = snapshot.header;
+  void _old;
+  return { snapshot: { header: { seal: text.slice(at, at + SEAL_LENGTH), ...rest }, body: snapshot.body }, text };
+}
+
+/** The parts of a snapshot file: the raw header line (JSON) and the body; throws SNAPSHOT_INVALID when the frame is not there. */
+export function splitSnapshotText(text: string): { headerJson: string; body: string } {
   const firstEnd = text.indexOf('\n');
   const headerEnd = firstEnd === -1 ? -1 : text.indexOf('\n', firstEnd + 1);
   const markerEnd = headerEnd === -1 ? -1 : text.indexOf('\n', headerEnd + 1);
   if (markerEnd === -1 || !text.startsWith('-- Tenantry snapshot', 0) || !text.startsWith(HEADER_PREFIX, firstEnd + 1) || text.slice(headerEnd + 1, markerEnd) !== BODY_MARKER) {
     throw invalid('The file is not a Tenantry snapshot (its header lines are missing or changed). Create one with `tenantry template`.');
   }
-  let header: unknown;
+  return { headerJson: text.slice(firstEnd + 1 + HEADER_PREFIX.length, headerEnd), body: text.slice(markerEnd + 1) };
+}
+
+/** Parses the header line's JSON; throws SNAPSHOT_INVALID. */
+export function parseHeaderJson(headerJson: string): unknown {
   try {
-    header = JSON.parse(text.slice(firstEnd + 1 + HEADER_PREFIX.length, headerEnd));
+    return JSON.parse(headerJson);
   } catch (error) {
-    throw invalid('The snapshot header is not valid JSON. The file was changed after it was created; template the dump again.', error);
+    throw invalid(`The snapshot header is not valid JSON: the file was changed after it was created. Template the dump again.`, error);
   }
-  const body = text.slice(markerEnd + 1);
+}
+
+/** Whether the header line and body match the seal at the start of the header line. */
+export function isSealIntact(headerJson: string, body: string): boolean {
+  if (!headerJson.startsWith(SEAL_PREFIX) || headerJson.charCodeAt(SEAL_PREFIX.length + SEAL_LENGTH) !== 34) return false;
+  const seal = headerJson.slice(SEAL_PREFIX.length, SEAL_PREFIX.length + SEAL_LENGTH);
+  if (!/^[0-9a-f]{64}$/.test(seal)) return false;
+  const unsealed = `${SEAL_PREFIX}${headerJson.slice(SEAL_PREFIX.length + SEAL_LENGTH)}`;
+  return sha256Hex(`${unsealed}\n${body}`) === seal;
+}
+
+/**
+ * Reads a snapshot file and checks it before anything runs: the seal (header and body), the header's shape, the
+ * placeholder occurrences and every statement of the body. Throws SNAPSHOT_INVALID / _VERSION_UNSUPPORTED /
+ * _CHECKSUM_MISMATCH / _PLACEHOLDER_MISSING / _STATEMENT_REFUSED.
+ */
+export function parseSnapshot(text: string): Snapshot {
+  const { headerJson, body } = splitSnapshotText(text);
+  const header = parseHeaderJson(headerJson);
+  checkVersion(header);
+  if (!isSealIntact(headerJson, body)) {
+    const checksum = (header as { checksum?: unknown }).checksum;
+    const part = typeof checksum === 'string' && checksum === sha256Hex(body) ? 'header' : 'body';
+    throw new TenantryError(
+      'SNAPSHOT_CHECKSUM_MISMATCH',
+      `The snapshot ${part} was changed after the snapshot was sealed, so it is not run. If you edited it on purpose, run \`${RESEAL_COMMAND}\`: it shows what changed, checks every statement and seals the file again.`,
+      { detail: part === 'body' ? `body sha256 ${sha256Hex(body)}, header records ${String(checksum)}` : 'the header line does not match its seal' },
+    );
+  }
   const snapshot = { header: checkHeader(header), body };
   verifySnapshot(snapshot);
   return snapshot;
 }
 
-/** Checks the body against the header: checksum, then placeholder occurrences. */
+/** What inspectSnapshot finds in a snapshot file, without refusing it. */
+export interface SnapshotInspection {
+  /** The snapshot with its header's shape checked (any readable format version). Never run it: see the flags. */
+  snapshot: Snapshot;
+  formatVersion: number;
+  /** Whether the seal matches the header and body (false for format 1, which has none). */
+  sealIntact: boolean;
+  /** Whether the body's SHA-256 is the checksum the header records. */
+  bodyMatchesChecksum: boolean;
+  /** Placeholder occurrences in the body (the header lists counts.replaced). */
+  occurrencesFound: number;
+  /** Statements provisioning refuses. */
+  refused: RefusedStatement[];
+}
+
+/**
+ * Reads a snapshot file of format 1 or 2 and reports what holds, for `tenantry snapshot reseal` and tools that show a
+ * file: nothing it returns may be run unless parseSnapshot accepts the file. Throws SNAPSHOT_INVALID for a file that is
+ * not a snapshot or whose header is damaged.
+ */
+export function inspectSnapshot(text: string): SnapshotInspection {
+  const { headerJson, body } = splitSnapshotText(text);
+  const value = parseHeaderJson(headerJson);
+  const formatVersion = (value as { formatVersion?: unknown } | null)?.formatVersion;
+  if (formatVersion !== 1) checkVersion(value);
+  const header = checkHeader(value);
+  return {
+    snapshot: { header, body },
+    formatVersion: formatVersion as number,
+    sealIntact: formatVersion !== 1 && isSealIntact(headerJson, body),
+    bodyMatchesChecksum: sha256Hex(body) === header.checksum,
+    occurrencesFound: countOccurrences(body, header.placeholder),
+    refused: findRefusedStatements(body, { placeholder: header.placeholder, sessionSettings: header.sessionSettings }),
+  };
+}
+
+/** Checks the body against the header: checksum, placeholder occurrences, then every statement (containment). */
 export function verifySnapshot(snapshot: Snapshot): void {
   const { header, body } = snapshot;
   const actual = sha256Hex(body);
   if (actual !== header.checksum) {
-    throw new TenantryError('SNAPSHOT_CHECKSUM_MISMATCH', 'The snapshot body does not match its checksum: the file was changed after it was created. Template the dump again rather than editing the snapshot.', {
+    throw new TenantryError('SNAPSHOT_CHECKSUM_MISMATCH', `The snapshot body does not match its checksum: the file was changed after it was created. If you edited it on purpose, run \`${RESEAL_COMMAND}\` to check it and seal it again.`, {
       detail: `expected sha256 ${header.checksum}, got ${actual}`,
     });
   }
@@ -97,6 +200,7 @@ export function verifySnapshot(snapshot: Snapshot): void {
       detail: `placeholder ${header.placeholder}`,
     });
   }
+  assertContained(body, { placeholder: header.placeholder, sessionSettings: header.sessionSettings });
 }
 
 /** Non-overlapping occurrences of needle in text. */
@@ -135,13 +239,25 @@ const KINDS = new Set(['identifier', 'name-literal', 'search-path', 'function-bo
 const QUOTINGS = new Set(['identifier', 'qualified-name-literal', 'bare-name-literal', 'search-path-literal', 'comment']);
 const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$$/;
 
-/** Validates the header's shape: a tampered header is refused, not trusted. */
-function checkHeader(value: unknown): SnapshotHeader {
+/** Refuses a header of another format version; version 1 (body-only checksum) gets the command that seals it again. */
+function checkVersion(value: unknown): void {
   const h = value as Partial<SnapshotHeader> | null;
   if (h === null || typeof h !== 'object') throw invalid('The snapshot header is not an object. Template the dump again.');
+  if (h.formatVersion === 1) {
+    throw new TenantryError('SNAPSHOT_VERSION_UNSUPPORTED', `The snapshot has format version 1, whose checksum does not cover the header. Run \`${RESEAL_COMMAND}\` to check every statement and seal it in version ${SNAPSHOT_FORMAT_VERSION}, or template the dump again.`);
+  }
   if (h.formatVersion !== SNAPSHOT_FORMAT_VERSION) {
     throw new TenantryError('SNAPSHOT_VERSION_UNSUPPORTED', `The snapshot has format version ${String(h.formatVersion)}; this Tenantry reads version ${SNAPSHOT_FORMAT_VERSION}. Template the dump again with this version.`);
   }
+}
+
+/** Session settings a header may carry: pg_dump's preamble and search_path (names helper: standard_conforming_strings). */
+const HEADER_SETTINGS = new Set([...SESSION_SETTINGS, 'search_path']);
+
+/** Validates the header's shape (any format version): a tampered header is refused, not trusted. */
+export function checkHeader(value: unknown): SnapshotHeader {
+  const h = value as Partial<SnapshotHeader> | null;
+  if (h === null || typeof h !== 'object') throw invalid('The snapshot header is not an object. Template the dump again.');
   const fail = (what: string): never => {
     throw invalid(`The snapshot header is damaged (${what}). Template the dump again.`);
   };
@@ -164,6 +280,11 @@ function checkHeader(value: unknown): SnapshotHeader {
   if (!Array.isArray(h.warnings)) h.warnings = [];
   if (!h.requires) h.requires = { extensions: [], roles: [] };
   if (!h.sessionSettings) h.sessionSettings = {};
+  if (typeof h.sessionSettings !== 'object' || Array.isArray(h.sessionSettings)) fail('sessionSettings');
+  for (const [name, setting] of Object.entries(h.sessionSettings)) {
+    // Render turns these into SET LOCAL statements: only pg_dump's own settings, with plain values.
+    if (!HEADER_SETTINGS.has(name) || typeof setting !== 'string' || !/^(?:'(?:[^'\\]|'')*'|[A-Za-z0-9_.+-]+)$/.test(setting)) fail(`session setting ${JSON.stringify(name)}`);
+  }
   return h as SnapshotHeader;
 }
 

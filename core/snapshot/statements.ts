@@ -2,7 +2,7 @@
  * The statements of a dump that cannot run once per tenant, found on the
  * RegionMap fast path: psql meta-commands (\restrict, \connect …), pg_dump's
  * session preamble, database- and cluster-wide objects (extensions, roles,
- * databases, …) and, optionally, OWNER TO. Each is stripped from the snapshot
+ * databases, …), every DROP (pg_dump --clean) and, optionally, OWNER TO. Each is stripped from the snapshot
  * and reported; what they imply (extensions to install, session settings to
  * apply) is returned so provisioning can act on it.
  */
@@ -35,7 +35,7 @@ export interface StripAnalysis {
 }
 
 /** Settings pg_dump puts in its preamble (and before tables): provisioning sets its own session state. */
-const SESSION_SETTINGS = new Set([
+export const SESSION_SETTINGS: ReadonlySet<string> = new Set([
   'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'transaction_timeout', 'client_encoding',
   'standard_conforming_strings', 'check_function_bodies', 'xmloption', 'client_min_messages', 'row_security',
   'default_with_oids', 'default_table_access_method', 'default_tablespace', 'escape_string_warning', 'synchronous_commit',
@@ -181,6 +181,10 @@ function verbAt(text: string, start: number, l: number): string {
     case 101: // e
       verb = 'end';
       break;
+    case 100: // d: drop (do, delete, … are not stripped)
+      if ((text.charCodeAt(start + 1) | 32) !== 114) return '';
+      verb = 'drop';
+      break;
     case 98: // b
       verb = 'begin';
       break;
@@ -220,6 +224,8 @@ function endsTransactionWord(map: RegionMap, second: NearToken, end: number): bo
 }
 
 const TRANSACTION_CONTROL = 'transaction control: provisioning runs each tenant in its own transaction';
+/** Why every DROP is stripped (exported for the baselines of the differential tests). */
+export const DROP_REASON = 'DROP (pg_dump --clean): a snapshot creates a new tenant and drops nothing, least of all objects outside it';
 
 /** Words by first letter, as flat arrays: the words starting with letter l are [offsets[l - 97], offsets[l - 96]). */
 interface Listed {
@@ -270,7 +276,7 @@ const ENDS_WITH_END = /\bEND\s*;$/i;
 const OWNER_TO = /\bOWNER\s+TO\s+("(?:[^"]|"")+"|[^\s;]+)\s*;$/i;
 const ON_WORD = /\bON\b/i;
 
-/** Looks at the statement text[from, end) (end just past its `;`). DROP is not looked at (its first letter is not listed). */
+/** Looks at the statement text[from, end) (end just past its `;`). */
 function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, u: NearToken, state: { inAtomic: boolean }): void {
   const text = map.text;
   // The first word, decided from its first letter before anything else: most statements (DROP, INSERT, …) stop here.
@@ -309,6 +315,11 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
 /** classify for the statements whose first two words leave it open. */
 function classifyFurther(analysis: StripAnalysis, map: RegionMap, verb: string, start: number, end: number, second: NearToken, options: StripOptions, u: NearToken, state: { inAtomic: boolean }): void {
   const text = map.text;
+  if (verb === 'drop') {
+    // pg_dump --clean: DROP EXTENSION, DROP SCHEMA, … would run for every tenant, on objects the tenant does not own.
+    add(analysis, text, start, end, DROP_REASON);
+    return;
+  }
   if (verb === 'end') {
     // The END of a BEGIN ATOMIC function body (SQL-standard bodies) is part of CREATE FUNCTION: keep it.
     if (state.inAtomic) state.inAtomic = false;

@@ -7,7 +7,8 @@ import { TenantryError } from '../errors.js';
 import { mapRegions, type RegionMap } from '../sql/region-map.js';
 import { isIdentifierPart } from '../sql/scanner.js';
 import type { CatalogFacts } from './catalog-facts.js';
-import { serializeSnapshot, SNAPSHOT_FORMAT_VERSION, type Snapshot, type SnapshotHeader } from './format.js';
+import { findRefusedStatements, type RefusedStatement } from './containment.js';
+import { sealSnapshot, SNAPSHOT_FORMAT_VERSION, type Snapshot, type SnapshotHeader } from './format.js';
 import { minifyWithEdits } from './minify.js';
 import { materializeReferences, scanSchemaReferences, siteOf, type ReferenceKind, type ReferenceList, type ReferenceSite, type SchemaReference } from './references.js';
 import { referenceIds, type ReferenceDecisions } from './reference-ids.js';
@@ -54,6 +55,8 @@ export interface TemplateReport {
   /** References left as they were (skip / skipFlagged). */
   readonly skipped: SchemaReference[];
   stripped: StrippedStatement[];
+  /** Statements of the body that provisioning refuses (containment.ts), with their body line. */
+  refused: RefusedStatement[];
   warnings: string[];
   extensions: { name: string; schema?: string }[];
   roles: string[];
@@ -134,6 +137,9 @@ export function createSnapshot(dumpSql: string, options: TemplateOptions): Templ
   }
 
   const warnings = collectWarnings(options, strip, flaggedCount, skippedIdx.length, keptByDefault);
+  // What provisioning would refuse (statements a snapshot may not hold): reported here, refused when the file is read.
+  const refused = findRefusedStatements(body, { placeholder, sessionSettings: strip.sessionSettings });
+  if (refused.length > 0) warnings.push(`${refused.length} statement(s) cannot run for a tenant and the snapshot will be refused until they are removed; the first, at body line ${refused[0]?.line}: ${refused[0]?.reason}.`);
   const source = { ...detectDumpVersions(dumpSql), ...options.source };
   const header: SnapshotHeader = {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
@@ -152,9 +158,9 @@ export function createSnapshot(dumpSql: string, options: TemplateOptions): Templ
     contexts,
     occurrences,
   };
-  const snapshot: Snapshot = { header, body };
-  const report = makeReport(dumpSql, list, emitted, skippedIdx, byKind, strip, warnings);
-  return { snapshot, text: serializeSnapshot(snapshot), report };
+  const { snapshot, text } = sealSnapshot({ header, body });
+  const report = makeReport(dumpSql, list, emitted, skippedIdx, byKind, strip, warnings, refused);
+  return { snapshot, text, report };
 }
 
 /** The templating itself (references found, statements stripped, placeholders placed); createSnapshot adds the header. */
@@ -437,13 +443,14 @@ function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof find
   return warnings;
 }
 
-function makeReport(sql: string, list: ReferenceList, emitted: Int32Array, skippedIdx: number[], byKind: Partial<Record<ReferenceKind, number>>, strip: ReturnType<typeof findStrippableStatements>, warnings: string[]): TemplateReport {
+function makeReport(sql: string, list: ReferenceList, emitted: Int32Array, skippedIdx: number[], byKind: Partial<Record<ReferenceKind, number>>, strip: ReturnType<typeof findStrippableStatements>, warnings: string[], refused: RefusedStatement[]): TemplateReport {
   let all: SchemaReference[] | undefined;
   const references = (): SchemaReference[] => (all ??= materializeReferences(sql, list));
   let emittedSet: Set<number> | undefined;
   const report = {
     countsByKind: byKind,
     stripped: strip.stripped,
+    refused,
     warnings,
     extensions: strip.extensions,
     roles: strip.roles,

@@ -26,14 +26,15 @@ import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../core/pro
 import type { Snapshot } from '../../core/snapshot/format.js';
 import { renderSnapshot } from '../../core/snapshot/render.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
-import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
+import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, buildTransactionCheckSql, buildTransactionMarkSql, psqlHasRestrict, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
+import { randomKey } from './provision/random-key.js';
 import { touchesSessionState } from '../../core/pool/touches-session.js';
 import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
 import { createPool, openClient, toConnectionError } from './catalog/connect.js';
 import { readServerVersion } from './catalog/server-version.js';
 import { runClientTool } from './dump/run-client-tool.js';
 import { planProvisionLocks } from './lock-budget.js';
-import { tenantExistsError, toProvisionError } from './provision/provision-errors.js';
+import { isTransactionEnded, tenantExistsError, toProvisionError, transactionEndedError } from './provision/provision-errors.js';
 import { isConnectionLost, settleLostTenant } from './provision/lost-connection.js';
 import { describeBlockers, watchLockWaits, type LockBlocker, type LockWatchHandle, type WatchTarget } from './provision/lock-watch.js';
 import { explainMissingObject, explainPermissionError, type PermissionContext } from './permission-hint.js';
@@ -158,10 +159,11 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
     if (!touchesSession) {
       // Fast path (issue 6): SQL that cannot change session state needs no settings before/after, so guard, SQL and
       // COMMIT go as one simple query, one round trip like the floor. Error positions are moved back onto `sql`.
-      const prologue = `BEGIN;\n${preamble}${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n`;
+      const key = randomKey();
+      const prologue = `BEGIN;\n${preamble}${buildTransactionMarkSql(key)}\n${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n`;
       try {
         commitMayHaveBeenSent = true;
-        await client.query(`${prologue}${sql}\n;COMMIT;`);
+        await client.query(`${prologue}${sql}\n;${buildTransactionCheckSql(key)}\nCOMMIT;`);
       } catch (error) {
         const e = error as { position?: string };
         if (e.position !== undefined) {
@@ -174,12 +176,16 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
       return;
     }
     await client.query('BEGIN');
+    const key = randomKey();
+    await client.query(buildTransactionMarkSql(key));
     const before = await readSessionSettings(client);
     await client.query(preamble);
     await client.query('select pg_catalog.pg_advisory_xact_lock($1, pg_catalog.hashtext($2))', [TENANT_LOCK_CLASS, tenant]);
     const { rowCount } = await client.query('select 1 from pg_catalog.pg_namespace where nspname = $1', [tenant]);
     if (rowCount) throw tenantExistsError(tenant);
     await client.query(sql);
+    // The body must not have ended the transaction (containment refuses COMMIT/ROLLBACK before anything runs).
+    await client.query(buildTransactionCheckSql(key));
     await restoreSessionSettings(client, before);
     commitMayHaveBeenSent = true;
     await client.query('COMMIT');
@@ -249,6 +255,7 @@ function isPsqlConnectionLost(error: unknown): boolean {
 function toPsqlProvisionError(error: unknown, tenant: string, context: PermissionContext): TenantryError {
   if (!isTenantryError(error) || error.code !== 'PSQL_FAILED') return isTenantryError(error) ? error : toProvisionError(error, tenant, '', context);
   if ((error.detail ?? '').includes(TENANT_EXISTS_MARKER)) return tenantExistsError(tenant, error);
+  if (isTransactionEnded(error.detail)) return transactionEndedError(tenant, error, error.detail);
   const hint = explainPermissionError(error.detail ?? '', context) ?? explainMissingObject(error.detail ?? '', tenant);
   return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" through psql failed and was rolled back; nothing was created.${hint ? ` ${hint}` : ''}`, {
     ...(error.detail !== undefined ? { detail: error.detail } : {}),
@@ -320,7 +327,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
           libpqMajor: binary.version.major,
           args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--no-password', '-f', '-'],
           profile,
-          input: buildPsqlTenantScript(tenant, sql, `${preamble}SET LOCAL application_name = '${applicationName}';\n`),
+          input: buildPsqlTenantScript(tenant, sql, `${preamble}SET LOCAL application_name = '${applicationName}';\n`, { transactionKey: randomKey(), ...(psqlHasRestrict(binary.version.text) ? { restrictKey: randomKey() } : {}) }),
           ...(runOptions.signal ? { signal: runOptions.signal } : {}),
           timeoutMs: options.timeoutMs ?? 600_000,
           failureCode: 'PSQL_FAILED',

@@ -1,5 +1,6 @@
 /** `tenantry snapshot`: dump a template schema and make a catalog-aware snapshot file. */
 import { resolve } from 'node:path';
+import { refusedError } from '../../../core/snapshot/containment.js';
 import { createTenantSnapshot, type TenantSnapshot } from '../../services/snapshot.js';
 import type { CliCommand } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
@@ -106,6 +107,9 @@ export const snapshotCommand: CliCommand = {
       ...(pgBin.length > 0 ? { pgBin } : {}),
       onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
     });
+    // A snapshot that provisioning would refuse is not written (containment.ts).
+    const firstRefused = result.report.refused[0];
+    if (firstRefused !== undefined) throw refusedError(firstRefused, result.report.refused.length, true);
     await writeOutputFile(resolve(io.cwd, output), result.text);
     if (exportPath !== undefined) {
       await writeOutputFile(resolve(io.cwd, exportPath), JSON.stringify(exportDecisions(schema, result.report.flagged, result.report.skipped), null, 2) + '\n');

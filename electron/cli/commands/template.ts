@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TenantryError } from '../../../core/errors.js';
+import { refusedError } from '../../../core/snapshot/containment.js';
 import { createSnapshot, type TemplateReport } from '../../../core/snapshot/template.js';
 import { exportDecisions } from '../../../core/snapshot/reference-ids.js';
 import { readDecisionsFile } from '../decisions-file.js';
@@ -138,6 +139,9 @@ async function runTemplate(argv: string[], io: CliIo): Promise<number> {
     stripOwner: args.noOwner,
     skipFlagged: args.skipFlagged,
   });
+  // A snapshot that provisioning would refuse is not written (containment.ts).
+  const firstRefused = report.refused[0];
+  if (firstRefused !== undefined) throw refusedError(firstRefused, report.refused.length, true);
   const toStdout = args.output === '-';
   const output = toStdout ? '-' : resolve(io.cwd, args.output);
   if (toStdout) io.stdout(text);

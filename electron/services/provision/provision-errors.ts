@@ -3,7 +3,7 @@
  * statement failed and where, from the server's error and the SQL we sent.
  */
 import { TenantryError } from '../../../core/errors.js';
-import { TENANT_EXISTS_MARKER } from '../../../core/provision/tenant-guard.js';
+import { TENANT_EXISTS_MARKER, TRANSACTION_ENDED_MARKER } from '../../../core/provision/tenant-guard.js';
 import { explainMissingObject, explainPermissionError, type PermissionContext } from '../permission-hint.js';
 
 interface PgErrorFields {
@@ -31,11 +31,29 @@ export function tenantExistsError(tenant: string, cause?: unknown): TenantryErro
   return new TenantryError('TENANT_EXISTS', `Tenant schema "${tenant}" already exists; it was left untouched.`, cause === undefined ? {} : { cause });
 }
 
+/**
+ * The error for SQL that ended the tenant's transaction before Tenantry's COMMIT (the transaction check failed): what
+ * ran before that point may be committed, so the message must not say that nothing was created.
+ */
+export function transactionEndedError(tenant: string, cause?: unknown, detail?: string): TenantryError {
+  return new TenantryError(
+    'PROVISION_FAILED',
+    `Creating tenant "${tenant}" was stopped: its SQL ended the tenant's transaction (COMMIT or ROLLBACK), so what ran before that point may have been committed. Check schema "${tenant}" and the database by hand. Snapshots are refused when they hold transaction control; re-check the file with \`tenantry snapshot reseal FILE\`.`,
+    { ...(detail !== undefined ? { detail } : {}), ...(cause !== undefined ? { cause } : {}) },
+  );
+}
+
+/** Whether a server message or psql stderr reports the transaction check (TRANSACTION_ENDED_MARKER). */
+export function isTransactionEnded(text: string | undefined): boolean {
+  return (text ?? '').includes(TRANSACTION_ENDED_MARKER);
+}
+
 /** Translates an error raised while running a tenant's SQL through the driver. */
 export function toProvisionError(error: unknown, tenant: string, sql: string, context: PermissionContext = {}): TenantryError {
   if (error instanceof TenantryError) return error;
   const e = error as PgErrorFields;
   if (e.code === '42P06' || (e.message ?? '').startsWith(TENANT_EXISTS_MARKER)) return tenantExistsError(tenant, error);
+  if (isTransactionEnded(e.message)) return transactionEndedError(tenant, error, e.message);
   const parts = [`${e.code ?? 'error'}: ${e.message ?? String(error)}`];
   if (e.position) {
     const at = locateOffset(sql, Number(e.position));

@@ -7,6 +7,7 @@
  * apply) is returned so provisioning can act on it.
  */
 import { T, equalsFolded, isIdentifierPart } from '../../../../core/sql/scanner.js';
+import { DROP_REASON } from '../../../../core/snapshot/statements.js';
 import type { RegionMap } from '../../../../core/sql/region-map.js';
 import { W, isSymbol, isWord, newNearToken, nextToken, type NearToken } from '../../../../core/sql/backward.js';
 
@@ -183,10 +184,14 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
   const c = text.charCodeAt(start) | 32;
   // Only statements starting with these letters can be stripped: s(et/elect/tart), c(reate/omment/ommit), a(lter/bort),
   // g(rant), r(evoke/ollback), b(egin), e(nd).
-  if (c !== 115 && c !== 99 && c !== 97 && c !== 103 && c !== 114 && c !== 98 && c !== 101) return;
+  if (c !== 115 && c !== 99 && c !== 97 && c !== 103 && c !== 114 && c !== 98 && c !== 101 && c !== 100) return;
   const verb = verbOf(text, start, first.end - start);
   if (verb === '') return;
   const second = nextToken(map, first.end, u);
+  if (verb === 'drop') {
+    add(analysis, text, start, end, DROP_REASON);
+    return;
+  }
   if (verb === 'end') {
     // The END of a BEGIN ATOMIC function body (SQL-standard bodies) is part of CREATE FUNCTION: keep it.
     if (state.inAtomic) state.inAtomic = false;

@@ -1,0 +1,517 @@
+/**
+ * The snapshot is code: before anything runs, every top-level statement of a
+ * snapshot body is checked against what a tenant may do. A body may only
+ * create the tenant's own objects and carry its ledger rows. Refused: psql
+ * meta-commands, transaction control (a body must not end the tenant's
+ * transaction), session state (it belongs to the header), database- and
+ * cluster-wide objects, DROP, anonymous code (DO, CALL, a SELECT other than
+ * pg_catalog.setval) and data written outside the tenant.
+ *
+ * Statements are split where the server splits them: at every top-level `;`
+ * (psql's grouping of CREATE FUNCTION … BEGIN … END is a heuristic the server
+ * does not share, so it is not used), except inside a SQL-standard function
+ * body (BEGIN ATOMIC … END), whose statements may only be queries.
+ *
+ * What this cannot see: code inside function bodies, defaults, triggers or
+ * index expressions runs with the provisioning role's rights when something
+ * calls it. Containment stops a body from escaping the transaction and from
+ * naming objects outside the tenant at the top level; it is not a sandbox for
+ * the functions a tenant defines.
+ */
+import { TenantryError } from '../errors.js';
+import { SqlScanner, T, equalsFolded, lineColumnAt } from '../sql/scanner.js';
+
+export interface RefusedStatement {
+  /** 1-based line of the statement's first token in the body. */
+  line: number;
+  /** The statement (or meta-command), shortened. */
+  text: string;
+  reason: string;
+}
+
+export interface ContainmentOptions {
+  /** The snapshot's placeholder: the tenant schema in the body. */
+  placeholder: string;
+  /** Session settings the header declares: a body SET of exactly one of them is allowed. */
+  sessionSettings?: Readonly<Record<string, string>>;
+}
+
+const TRANSACTION_CONTROL = 'transaction control: provisioning runs each tenant in one transaction of its own, which the snapshot must not end or split';
+const SESSION_STATE = 'changes session state: session settings belong in the snapshot header (sessionSettings), which provisioning applies with SET LOCAL';
+
+/** First words refused outright, with the reason. */
+const REFUSED_VERBS: Record<string, string> = {
+  begin: TRANSACTION_CONTROL,
+  commit: TRANSACTION_CONTROL,
+  rollback: TRANSACTION_CONTROL,
+  savepoint: TRANSACTION_CONTROL,
+  release: TRANSACTION_CONTROL,
+  end: TRANSACTION_CONTROL,
+  abort: TRANSACTION_CONTROL,
+  start: TRANSACTION_CONTROL,
+  prepare: 'PREPARE (a prepared statement or PREPARE TRANSACTION) outlives the tenant\'s transaction',
+  reset: SESSION_STATE,
+  discard: SESSION_STATE,
+  do: 'a DO block runs anonymous code that creates nothing the snapshot declares (pg_dump never writes one); create a function in the tenant instead',
+  call: 'CALL runs a procedure: a snapshot only creates objects',
+  load: 'LOAD loads a shared library into the server process',
+  drop: 'DROP: a snapshot creates a new tenant and drops nothing (templating removes the DROPs of pg_dump --clean)',
+  update: 'UPDATE changes existing data: a snapshot only creates the tenant and inserts its ledger rows',
+  delete: 'DELETE changes existing data: a snapshot only creates the tenant and inserts its ledger rows',
+  truncate: 'TRUNCATE changes existing data: a snapshot only creates the tenant and inserts its ledger rows',
+  merge: 'MERGE changes existing data: a snapshot only creates the tenant and inserts its ledger rows',
+  with: 'a WITH query can change data anywhere: a snapshot only creates the tenant and inserts its ledger rows',
+  reassign: 'REASSIGN OWNED is database-wide',
+  checkpoint: 'CHECKPOINT is cluster-wide',
+  vacuum: 'VACUUM is maintenance, not part of creating a tenant',
+  analyze: 'ANALYZE is maintenance, not part of creating a tenant',
+  analyse: 'ANALYZE is maintenance, not part of creating a tenant',
+  cluster: 'CLUSTER is maintenance, not part of creating a tenant',
+  reindex: 'REINDEX is maintenance, not part of creating a tenant',
+  lock: 'LOCK takes locks outside what creating the tenant needs',
+  listen: 'LISTEN is session state',
+  unlisten: 'UNLISTEN is session state',
+  notify: 'NOTIFY signals other sessions',
+  declare: 'a cursor is session state',
+  fetch: 'a cursor is session state',
+  move: 'a cursor is session state',
+  close: 'a cursor is session state',
+  execute: 'EXECUTE runs a prepared statement: session state',
+  deallocate: 'DEALLOCATE is session state',
+  explain: 'EXPLAIN ANALYZE runs a query: a snapshot only creates objects',
+  import: 'IMPORT FOREIGN SCHEMA reads another server: a snapshot creates what it lists',
+  values: 'a bare query: a snapshot only creates objects',
+  table: 'a bare query: a snapshot only creates objects',
+  show: 'a bare query: a snapshot only creates objects',
+};
+
+/** Object kinds after CREATE/ALTER/DROP/COMMENT ON/SECURITY LABEL ON/GRANT … ON that live outside a schema. */
+const WIDE_KINDS: Record<string, string> = {
+  database: 'databases are cluster-wide',
+  role: 'roles are cluster-wide',
+  user: 'roles are cluster-wide',
+  group: 'roles are cluster-wide',
+  tablespace: 'tablespaces are cluster-wide',
+  extension: 'extensions are per database: install them once, not per tenant',
+  subscription: 'subscriptions are database-wide',
+  publication: 'publications are database-wide',
+  event: 'event triggers are database-wide',
+  server: 'foreign servers are database-wide',
+  language: 'languages are database-wide',
+  cast: 'casts are database-wide',
+  transform: 'transforms are database-wide',
+  access: 'access methods are database-wide',
+  system: 'ALTER SYSTEM changes the server configuration',
+  large: 'large objects are database-wide',
+  parameter: 'server parameters are cluster-wide',
+  procedural: 'languages are database-wide',
+  trusted: 'languages are database-wide',
+};
+
+/** Words that can come between CREATE and the object kind. */
+const CREATE_MODIFIERS = new Set(['or', 'replace', 'temp', 'temporary', 'unlogged', 'global', 'local', 'unique', 'recursive', 'default', 'constraint']);
+
+/** Kinds whose name follows (after IF NOT EXISTS) and may be schema-qualified. */
+const NAMED_KINDS = new Set(['table', 'view', 'sequence', 'type', 'domain', 'function', 'procedure', 'aggregate', 'materialized', 'foreign', 'collation', 'conversion', 'statistics']);
+
+/** First words of the statements a SQL-standard function body (BEGIN ATOMIC … END) may hold. */
+const BODY_VERBS = new Set(['select', 'insert', 'update', 'delete', 'merge', 'with', 'values', 'table', 'return']);
+
+/** The significant tokens of one top-level statement, in parallel arrays (reused, no object per token). */
+class Statement {
+  codes: number[] = [];
+  starts: number[] = [];
+  ends: number[] = [];
+  /** Paren depth before each token. */
+  depths: number[] = [];
+  count = 0;
+  depth = 0;
+
+  reset(): void {
+    this.count = 0;
+    this.depth = 0;
+  }
+
+  push(code: number, start: number, end: number, text: string): void {
+    const i = this.count++;
+    this.codes[i] = code;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.depths[i] = this.depth;
+    if (code === T.punctuation) {
+      const c = text.charCodeAt(start);
+      if (c === 40 || c === 91) this.depth++;
+      else if ((c === 41 || c === 93) && this.depth > 0) this.depth--;
+    }
+  }
+}
+
+/** Every statement of a snapshot body that may not run for a tenant, in body order. */
+export function findRefusedStatements(body: string, options: ContainmentOptions): RefusedStatement[] {
+  const out: RefusedStatement[] = [];
+  // Refusals come in body order: lines are counted on from the previous one.
+  let line = 1;
+  let counted = 0;
+  const refuse = (at: number, end: number, reason: string): void => {
+    const shown = body.slice(at, Math.min(end, at + 200)).replace(/\s+/g, ' ').trim();
+    if (at < counted) {
+      // A statement refused after a meta-command inside it: count from the start.
+      out.push({ line: lineColumnAt(body, at).line, text: end - at > 200 ? `${shown}…` : shown, reason });
+      return;
+    }
+    for (let i = body.indexOf('\n', counted); i !== -1 && i < at; i = body.indexOf('\n', i + 1)) line++;
+    counted = at;
+    out.push({ line, text: end - at > 200 ? `${shown}…` : shown, reason });
+  };
+  const scanner = new SqlScanner(body);
+  const s = new Statement();
+  const checker = new Checker(body, options, refuse);
+  // SQL-standard function bodies: inside one, `;` ends a body statement, not the CREATE.
+  let atomic = false;
+  let caseDepth = 0;
+  let bodyFirst = -1;
+  for (let code = scanner.next(); code !== -1; code = scanner.next()) {
+    if (code === T.whitespace || code === T.lineComment || code === T.blockComment) continue;
+    if (code === T.metaCommand) {
+      const word = /^\\[^\s\\]*/.exec(body.slice(scanner.start, scanner.start + 40))?.[0] ?? '\\';
+      refuse(scanner.start, scanner.end, `psql meta-command ${word}: a snapshot is SQL only (a meta-command could run a shell command or connect elsewhere)`);
+      continue;
+    }
+    if (code === T.copyData) continue; // checked with its COPY … FROM stdin statement
+    const start = scanner.start;
+    const end = scanner.end;
+    const isSemicolon = code === T.punctuation && body.charCodeAt(start) === 59;
+    if (atomic) {
+      if (code === T.identifier) {
+        const word = lower(body, start, end);
+        if (bodyFirst === -1) {
+          bodyFirst = start;
+          if (word !== 'end' && !BODY_VERBS.has(word)) refuse(start, end, `${word.toUpperCase()} inside a BEGIN ATOMIC function body: such a body holds queries only`);
+        }
+        if (word === 'case' && !isAfterAs(s, body)) caseDepth++;
+        else if (word === 'end') {
+          if (caseDepth > 0) caseDepth--;
+          else {
+            atomic = false;
+            s.push(code, start, end, body);
+            continue;
+          }
+        }
+      } else if (bodyFirst === -1 && !isSemicolon) {
+        bodyFirst = start;
+        if (!(code === T.punctuation && body.charCodeAt(start) === 40)) refuse(start, end, 'inside a BEGIN ATOMIC function body: such a body holds queries only');
+      }
+      if (isSemicolon) bodyFirst = -1;
+      s.push(code, start, end, body);
+      continue;
+    }
+    if (isSemicolon) {
+      if (s.count > 0) checker.check(s, end);
+      s.reset();
+      continue;
+    }
+    s.push(code, start, end, body);
+    // BEGIN ATOMIC at paren depth 0 of CREATE [OR REPLACE] FUNCTION|PROCEDURE opens a body.
+    if (code === T.identifier && end - start === 6 && s.depth === 0 && equalsFolded(body, start, 'atomic') && isWordAt(s, body, s.count - 2, 'begin') && isRoutine(s, body)) {
+      atomic = true;
+      caseDepth = 0;
+      bodyFirst = -1;
+    }
+  }
+  if (s.count > 0) checker.check(s, body.length);
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** Throws SNAPSHOT_STATEMENT_REFUSED naming the first refused statement's line and reason (and how many more). */
+export function assertContained(body: string, options: ContainmentOptions): void {
+  const refused = findRefusedStatements(body, options);
+  const first = refused[0];
+  if (first === undefined) return;
+  throw refusedError(first, refused.length);
+}
+
+/** The error for a refused statement (count: how many were refused in all; templating: no file was written). */
+export function refusedError(first: RefusedStatement, count = 1, templating = false): TenantryError {
+  const others = count > 1 ? ` (${count - 1} more statement${count > 2 ? 's are' : ' is'} refused too)` : '';
+  const what = templating
+    ? 'No snapshot was written. Remove the statement from the dump (a snapshot may only create the tenant\'s own objects) and template it again.'
+    : 'Nothing was run. Remove the statement from the snapshot (a snapshot may only create the tenant\'s own objects) and re-seal it with `tenantry snapshot reseal FILE`.';
+  return new TenantryError('SNAPSHOT_STATEMENT_REFUSED', `The snapshot body line ${first.line} is refused: ${first.reason}${others}. ${what}`, {
+    detail: `line ${first.line}: ${first.text}`,
+  });
+}
+
+function lower(text: string, start: number, end: number): string {
+  return text.slice(start, end).toLowerCase();
+}
+
+function isWordAt(s: Statement, text: string, i: number, word: string): boolean {
+  return i >= 0 && i < s.count && s.codes[i] === T.identifier && (s.ends[i] as number) - (s.starts[i] as number) === word.length && equalsFolded(text, s.starts[i] as number, word);
+}
+
+/** `AS case`: a column label, not a CASE expression. */
+function isAfterAs(s: Statement, text: string): boolean {
+  return isWordAt(s, text, s.count - 1, 'as');
+}
+
+/** CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
+function isRoutine(s: Statement, text: string): boolean {
+  if (!isWordAt(s, text, 0, 'create')) return false;
+  const k = isWordAt(s, text, 1, 'or') ? 3 : 1;
+  return isWordAt(s, text, k, 'function') || isWordAt(s, text, k, 'procedure');
+}
+
+/** The checks of one top-level statement. */
+class Checker {
+  constructor(
+    private readonly text: string,
+    private readonly options: ContainmentOptions,
+    private readonly refuse: (at: number, end: number, reason: string) => void,
+  ) {}
+
+  private word(s: Statement, i: number): string {
+    return i < s.count && s.codes[i] === T.identifier ? lower(this.text, s.starts[i] as number, s.ends[i] as number) : '';
+  }
+
+  /** Whether token i starts the placeholder (the tenant schema). */
+  private isTenant(s: Statement, i: number): boolean {
+    return i < s.count && this.text.startsWith(this.options.placeholder, s.starts[i] as number);
+  }
+
+  /** The index of the first token at or after i that is not part of the placeholder starting at token i. */
+  private afterPlaceholder(s: Statement, i: number): number {
+    const end = (s.starts[i] as number) + this.options.placeholder.length;
+    let j = i;
+    while (j < s.count && (s.starts[j] as number) < end) j++;
+    return j;
+  }
+
+  private isDot(s: Statement, i: number): boolean {
+    return i < s.count && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === 46;
+  }
+
+  private isComma(s: Statement, i: number): boolean {
+    return i < s.count && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === 44;
+  }
+
+  /** Whether the name at token i is `placeholder.name` (true), `other.name` (false) or unqualified (undefined). */
+  private qualifiedByTenant(s: Statement, i: number): boolean | undefined {
+    if (this.isTenant(s, i)) return this.isDot(s, this.afterPlaceholder(s, i)) ? true : undefined;
+    const code = s.codes[i];
+    if ((code === T.identifier || code === T.quotedIdentifier) && this.isDot(s, i + 1)) return false;
+    return undefined;
+  }
+
+  /** Depth-0 word at any position from `from` equal to word. */
+  private hasWord(s: Statement, from: number, word: string): number {
+    for (let i = from; i < s.count; i++) if (s.depths[i] === 0 && isWordAt(s, this.text, i, word)) return i;
+    return -1;
+  }
+
+  check(s: Statement, end: number): void {
+    const at = s.starts[0] as number;
+    const fail = (reason: string): void => this.refuse(at, end, reason);
+    const verb = this.word(s, 0);
+    if (verb === '') {
+      fail(s.codes[0] === T.punctuation && this.text.charCodeAt(at) === 40 ? 'a bare query: a snapshot only creates objects' : 'not a statement a snapshot holds');
+      return;
+    }
+    const refused = REFUSED_VERBS[verb];
+    if (refused !== undefined) {
+      // END of a SQL-standard body handled by the splitter; a stray END is transaction control.
+      fail(verb === 'prepare' && this.word(s, 1) === 'transaction' ? TRANSACTION_CONTROL : refused);
+      return;
+    }
+    switch (verb) {
+      case 'set':
+        this.checkSet(s, fail);
+        return;
+      case 'select':
+        this.checkSelect(s, fail);
+        return;
+      case 'insert':
+        if (this.word(s, 1) !== 'into' || this.qualifiedByTenant(s, 2) !== true) fail('INSERT outside the tenant: a snapshot inserts only into tables of the tenant schema (INSERT INTO placeholder.table)');
+        return;
+      case 'copy':
+        this.checkCopy(s, fail);
+        return;
+      case 'refresh':
+        if (this.word(s, 1) !== 'materialized' || this.qualifiedByTenant(s, s.count > 4 && this.word(s, 3) === 'concurrently' ? 4 : 3) !== true) fail('REFRESH outside the tenant');
+        return;
+      case 'create':
+        this.checkCreate(s, fail);
+        return;
+      case 'alter':
+        this.checkAlter(s, fail);
+        return;
+      case 'comment':
+      case 'security': {
+        // COMMENT ON kind … / SECURITY LABEL [FOR provider] ON kind …
+        const on = this.hasWord(s, 1, 'on');
+        const wide = on === -1 ? undefined : WIDE_KINDS[this.word(s, on + 1)];
+        const what = verb === 'comment' ? 'COMMENT' : 'SECURITY LABEL';
+        const kind = this.word(s, on + 1);
+        if (on === -1) fail('not a statement a snapshot holds');
+        else if (wide !== undefined && !(kind === 'event' && this.word(s, on + 2) !== 'trigger')) fail(`${what} on an object outside any schema: ${wide}`);
+        else if (kind === 'schema' && !this.isTenant(s, on + 2)) fail(`${what} on a schema other than the tenant`);
+        else if (NAMED_KINDS.has(kind) || kind === 'column' || kind === 'index') {
+          const n = kind === 'materialized' || kind === 'foreign' ? on + 3 : on + 2;
+          if (this.qualifiedByTenant(s, n) === false) fail(`${what} on an object in another schema: a snapshot changes only the tenant's own objects`);
+        }
+        return;
+      }
+      case 'grant':
+      case 'revoke':
+        this.checkGrant(s, fail);
+        return;
+      default:
+        fail(`${verb.toUpperCase()} is not a statement a snapshot holds (only statements that create the tenant's objects and insert its rows)`);
+    }
+  }
+
+  private checkSet(s: Statement, fail: (reason: string) => void): void {
+    let i = 1;
+    const scope = this.word(s, 1);
+    if (scope === 'session' || scope === 'local') i = 2;
+    const name = this.word(s, i);
+    if (name === 'role' || name === 'authorization' || (scope === 'session' && name === 'authorization') || name === 'constraints' || name === 'transaction') {
+      fail(name === 'constraints' || name === 'transaction' ? TRANSACTION_CONTROL : `SET ${scope === 'session' && name === 'authorization' ? 'SESSION AUTHORIZATION' : 'ROLE'} changes who the rest of the snapshot runs as`);
+      return;
+    }
+    // `SET name = value` exactly as the header declares it: what provisioning applies anyway.
+    const declared = this.options.sessionSettings?.[name];
+    const op = i + 1 < s.count ? this.text.slice(s.starts[i + 1] as number, s.ends[i + 1] as number).toLowerCase() : '';
+    if (declared !== undefined && scope !== 'session' && (op === '=' || op === 'to') && i + 2 < s.count) {
+      const value = this.text.slice(s.starts[i + 2] as number, s.ends[s.count - 1] as number).trim();
+      if (value === declared) return;
+    }
+    fail(SESSION_STATE);
+  }
+
+  private checkSelect(s: Statement, fail: (reason: string) => void): void {
+    // SELECT [pg_catalog.]setval('seq', n[, true|false]): pg_dump's and the ledger's sequence positions.
+    let i = 1;
+    if (this.word(s, 1) === 'pg_catalog' && this.isDot(s, 2)) i = 3;
+    const fn = this.word(s, i);
+    if (fn === 'setval' && this.isSetvalCall(s, i + 1)) return;
+    if (s.count > 0 && this.hasWord(s, 1, 'set_config') !== -1) fail(SESSION_STATE);
+    else fail("a top-level SELECT runs code and creates nothing: only SELECT pg_catalog.setval('placeholder.sequence', value[, is_called]) is accepted");
+  }
+
+  /** `( 'literal' , number [, true|false] )` and the end of the statement. */
+  private isSetvalCall(s: Statement, i: number): boolean {
+    const sym = (k: number, c: number): boolean => k < s.count && s.codes[k] === T.punctuation && this.text.charCodeAt(s.starts[k] as number) === c;
+    // The sequence: a literal naming a sequence of the tenant ('placeholder.seq', E'…' from the ledger).
+    const literal = s.codes[i + 1];
+    if (!sym(i, 40) || (literal !== T.string && literal !== T.escapeString) || !sym(i + 2, 44)) return false;
+    const quote = (s.starts[i + 1] as number) + (literal === T.escapeString ? 2 : 1);
+    if (!this.text.startsWith(this.options.placeholder, quote) || this.text.charCodeAt(quote + this.options.placeholder.length) !== 46) return false;
+    let k = i + 3;
+    if (k < s.count && s.codes[k] === T.operator && this.text.slice(s.starts[k] as number, s.ends[k] as number) === '-') k++;
+    if (s.codes[k] !== T.number) return false;
+    k++;
+    if (sym(k, 44)) {
+      const b = this.word(s, k + 1);
+      if (b !== 'true' && b !== 'false') return false;
+      k += 2;
+    }
+    return sym(k, 41) && k + 1 === s.count;
+  }
+
+  private checkCopy(s: Statement, fail: (reason: string) => void): void {
+    if (this.qualifiedByTenant(s, 1) !== true) {
+      fail('COPY outside the tenant: a snapshot copies data only into tables of the tenant schema');
+      return;
+    }
+    const from = this.hasWord(s, 2, 'from');
+    if (from === -1 || this.hasWord(s, 2, 'to') !== -1) {
+      fail('COPY … TO writes data out of the database: a snapshot only loads rows with COPY … FROM stdin');
+      return;
+    }
+    if (this.word(s, from + 1) !== 'stdin') fail('COPY … FROM a file or PROGRAM reads the server\'s files or runs a command: a snapshot only loads rows with COPY … FROM stdin');
+  }
+
+  private checkCreate(s: Statement, fail: (reason: string) => void): void {
+    let i = 1;
+    while (i < s.count && CREATE_MODIFIERS.has(this.word(s, i))) i++;
+    const kind = this.word(s, i);
+    const wide = WIDE_KINDS[kind];
+    if (wide !== undefined && !(kind === 'event' && this.word(s, i + 1) !== 'trigger') && !(kind === 'access' && this.word(s, i + 1) !== 'method')) {
+      fail(`CREATE ${kind.toUpperCase()}: ${wide}`);
+      return;
+    }
+    if (kind === 'foreign' && this.word(s, i + 1) === 'data') {
+      fail('foreign-data wrappers are database-wide');
+      return;
+    }
+    if (kind === 'schema') {
+      let n = i + 1;
+      if (this.word(s, n) === 'if') n += 3;
+      if (this.word(s, n) === 'authorization' || !this.isTenant(s, n)) fail('CREATE SCHEMA of a schema other than the tenant: it would be created again for every tenant');
+      return;
+    }
+    if (NAMED_KINDS.has(kind)) {
+      let n = i + 1;
+      if (kind === 'materialized' || kind === 'foreign') n++; // MATERIALIZED VIEW, FOREIGN TABLE
+      if (this.word(s, n) === 'if') n += 3; // IF NOT EXISTS
+      if (this.qualifiedByTenant(s, n) === false) fail(`CREATE ${kind.toUpperCase()} in another schema: a snapshot creates objects in the tenant schema only`);
+    } else if (kind === 'index' || kind === 'trigger' || kind === 'policy') {
+      // … ON [ONLY] table: an index, trigger or policy on another schema's table changes that table.
+      let on = this.hasWord(s, i + 1, 'on');
+      if (on !== -1 && this.word(s, on + 1) === 'only') on++;
+      if (on !== -1 && this.qualifiedByTenant(s, on + 1) === false) fail(`CREATE ${kind.toUpperCase()} on a table in another schema: a snapshot changes only the tenant's own objects`);
+    }
+  }
+
+  private checkAlter(s: Statement, fail: (reason: string) => void): void {
+    const kind = this.word(s, 1);
+    if (kind === 'default') {
+      // ALTER DEFAULT PRIVILEGES [FOR ROLE r] IN SCHEMA tenant …: without IN SCHEMA it is database-wide.
+      const inAt = this.hasWord(s, 2, 'in');
+      if (inAt === -1 || this.word(s, inAt + 1) !== 'schema') fail('ALTER DEFAULT PRIVILEGES without IN SCHEMA is database-wide');
+      else if (!this.isTenant(s, inAt + 2) || this.isComma(s, this.afterPlaceholder(s, inAt + 2))) fail('ALTER DEFAULT PRIVILEGES IN SCHEMA of a schema other than the tenant');
+      return;
+    }
+    const wide = WIDE_KINDS[kind];
+    if (wide !== undefined && !(kind === 'event' && this.word(s, 2) !== 'trigger')) {
+      fail(`ALTER ${kind.toUpperCase()}: ${wide}`);
+      return;
+    }
+    if (kind === 'foreign' && this.word(s, 2) === 'data') {
+      fail('foreign-data wrappers are database-wide');
+      return;
+    }
+    if (kind === 'schema' && !this.isTenant(s, 2)) {
+      fail('ALTER SCHEMA of a schema other than the tenant');
+      return;
+    }
+    if (NAMED_KINDS.has(kind) || kind === 'index') {
+      let n = 2;
+      if (kind === 'materialized' || kind === 'foreign') n++;
+      if (this.word(s, n) === 'if') n += 2; // IF EXISTS
+      if (this.word(s, n) === 'only') n++;
+      if (this.word(s, n) === 'all' && this.word(s, n + 1) === 'in') fail(`ALTER ${kind.toUpperCase()} ALL IN TABLESPACE moves objects of the whole database`);
+      else if (this.qualifiedByTenant(s, n) === false) fail(`ALTER ${kind.toUpperCase()} of an object in another schema: a snapshot changes only the tenant's own objects`);
+    }
+  }
+
+  private checkGrant(s: Statement, fail: (reason: string) => void): void {
+    const on = this.hasWord(s, 1, 'on');
+    if (on === -1) {
+      fail('GRANT/REVOKE of a role (membership) is cluster-wide');
+      return;
+    }
+    let kind = this.word(s, on + 1);
+    if (kind === 'foreign') kind = this.word(s, on + 2) === 'server' ? 'server' : this.word(s, on + 2) === 'data' ? 'server' : kind;
+    const wide = WIDE_KINDS[kind];
+    if (wide !== undefined) {
+      fail(`GRANT/REVOKE on an object outside any schema: ${wide}`);
+      return;
+    }
+    if (kind === 'schema' && !this.isTenant(s, on + 2)) fail('GRANT/REVOKE on a schema other than the tenant');
+    if (kind === 'all') {
+      const inAt = this.hasWord(s, on + 2, 'in');
+      if (inAt !== -1 && !this.isTenant(s, inAt + 2)) fail('GRANT/REVOKE ON ALL … IN SCHEMA of a schema other than the tenant');
+    }
+  }
+}
