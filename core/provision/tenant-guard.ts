@@ -67,6 +67,12 @@ export function buildTransactionCheckSql(key: string): string {
   ].join('\n');
 }
 
+/** SQL answering (column `same`) whether the transaction is still the one buildTransactionMarkSql marked; no plpgsql. */
+export function buildTransactionProbeSql(key: string): string {
+  checkKey(key);
+  return `SELECT pg_catalog.current_setting('tenantry.transaction', true) IS NOT DISTINCT FROM '${key}:' || pg_catalog.txid_current()::text AS same;`;
+}
+
 /** Whether a psql client has `\restrict` (17.6+, 16.10+, 15.14+, 14.19+, 13.22+ and every 18+). */
 export function psqlHasRestrict(versionText: string): boolean {
   const m = /^(\d+)(?:\.(\d+))?/.exec(versionText);

@@ -26,7 +26,7 @@ import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../core/pro
 import type { Snapshot } from '../../core/snapshot/format.js';
 import { renderSnapshot } from '../../core/snapshot/render.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
-import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, buildTransactionCheckSql, buildTransactionMarkSql, psqlHasRestrict, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
+import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, buildTransactionCheckSql, buildTransactionMarkSql, buildTransactionProbeSql, psqlHasRestrict, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
 import { randomKey } from './provision/random-key.js';
 import { touchesSessionState } from '../../core/pool/touches-session.js';
 import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
@@ -185,7 +185,9 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
     if (rowCount) throw tenantExistsError(tenant);
     await client.query(sql);
     // The body must not have ended the transaction (containment refuses COMMIT/ROLLBACK before anything runs).
-    await client.query(buildTransactionCheckSql(key));
+    // Asked with a plain query: a DO block would load plpgsql, whose settings would then show on the pooled connection.
+    const probe = await client.query<{ same: boolean }>(buildTransactionProbeSql(key));
+    if (probe.rows[0]?.same !== true) throw transactionEndedError(tenant);
     await restoreSessionSettings(client, before);
     commitMayHaveBeenSent = true;
     await client.query('COMMIT');
