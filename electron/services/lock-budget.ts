@@ -1,6 +1,7 @@
 /**
  * The lock budget of provisioning: how many lock table entries a tenant of a
- * snapshot needs (estimated from its statements) against what the server's
+ * snapshot needs (its statements counted by kind, each kind's cost measured
+ * on the server by the lock probe, lock-probe.ts) against what the server's
  * lock table holds (read from pg_settings). provisionMany and the warm pool
  * call planProvisionLocks before they start, so a snapshot that cannot fit
  * fails with LOCK_TABLE_TOO_SMALL instead of "out of shared memory" halfway.
@@ -10,6 +11,7 @@ import { countSnapshotObjects } from '../../core/pool/count-objects.js';
 import { planLockBudget, type LockBudget, type LockSettings } from '../../core/pool/lock-budget.js';
 import { estimateTenantLocks, type SnapshotObjectCounts } from '../../core/pool/lock-estimate.js';
 import { splitStatements } from '../../core/pool/split-statements.js';
+import { measureLockCosts, type MeasuredLockCosts } from './lock-probe.js';
 
 /** Anything that runs a query: a pg.Client, a pg.Pool or a pooled client. */
 export interface Queryable {
@@ -50,6 +52,8 @@ export function countSnapshotBody(body: string | (() => string), cacheKey?: obje
 export interface ProvisionLockPlan extends LockBudget {
   counts: SnapshotObjectCounts;
   settings: LockSettings;
+  /** What each kind of object costs on this server, measured by the lock probe (or the defaults when it could not run). */
+  costs: MeasuredLockCosts;
 }
 
 /**
@@ -62,6 +66,7 @@ export interface ProvisionLockPlan extends LockBudget {
 export async function planProvisionLocks(db: Queryable, body: string | (() => string), requestedConcurrency: number, cacheKey?: object): Promise<ProvisionLockPlan> {
   const counts = countSnapshotBody(body, cacheKey);
   const settings = await readLockSettings(db);
-  const budget = planLockBudget({ locksPerTenant: estimateTenantLocks(counts), settings, requestedConcurrency });
-  return { ...budget, counts, settings };
+  const costs = await measureLockCosts(db);
+  const budget = planLockBudget({ locksPerTenant: estimateTenantLocks(counts, costs.costs), settings, requestedConcurrency });
+  return { ...budget, counts, settings, costs };
 }

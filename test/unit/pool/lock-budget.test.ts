@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeLockTableCapacity, planLockBudget, suggestMaxLocksPerTransaction, type LockSettings } from '../../../core/pool/lock-budget.js';
-import { estimateTenantLocks, LOCK_ESTIMATE_BASE } from '../../../core/pool/lock-estimate.js';
+import { DEFAULT_LOCK_COSTS, estimateTenantLocks, LOCK_ESTIMATE_BASE, type LockCosts } from '../../../core/pool/lock-estimate.js';
+import { buildLockProbe, deriveLockCosts } from '../../../core/pool/lock-probe.js';
 import { countSnapshotObjects } from '../../../core/pool/count-objects.js';
 import { splitStatements } from '../../../core/pool/split-statements.js';
 import type { TenantryError } from '../../../core/errors.js';
@@ -68,6 +69,61 @@ COMMENT ON TABLE s.t IS 'CREATE TABLE x (y int);';
 `;
     const counts = countSnapshotObjects(splitStatements(sql).map((s) => s.text));
     expect(counts).toEqual({ tables: 2, indexes: 4, sequences: 2, views: 1, materializedViews: 1, routinesAndTypes: 3, foreignKeys: 1, statements: 16 });
-    expect(estimateTenantLocks(counts)).toBe(LOCK_ESTIMATE_BASE + 6 + 3 + 4 + 2 + 1 + 3 + 1);
+    // PostgreSQL 15.18's costs: 3 per table and materialized view, 1 per index, sequence, view, routine or type; a quarter per foreign key.
+    const pg1518: LockCosts = { base: LOCK_ESTIMATE_BASE, table: 3, materializedView: 3, index: 1, sequence: 1, view: 1, routineOrType: 1, foreignKey: 0 };
+    expect(estimateTenantLocks(counts, pg1518)).toBe(LOCK_ESTIMATE_BASE + 6 + 3 + 4 + 2 + 1 + 3 + 1);
+    // 15.20 also locks each table's row type and each index's or foreign key's constraint.
+    const pg1520: LockCosts = { ...pg1518, table: 4, materializedView: 4, index: 2, view: 2, foreignKey: 1 };
+    expect(estimateTenantLocks(counts, pg1520)).toBe(LOCK_ESTIMATE_BASE + 8 + 4 + 8 + 2 + 2 + 3 + 1 + 1);
+  });
+
+  it('without a measurement, errs high: the defaults are the largest costs measured on any server', () => {
+    const counts = { tables: 10, indexes: 10, sequences: 10, views: 10, materializedViews: 10, routinesAndTypes: 10, foreignKeys: 10, statements: 70 };
+    for (const measured of [
+      { base: 16, table: 3, materializedView: 3, index: 1, sequence: 1, view: 1, routineOrType: 1, foreignKey: 0 },
+      { base: 16, table: 4, materializedView: 4, index: 2, sequence: 1, view: 2, routineOrType: 1, foreignKey: 1 },
+    ]) {
+      expect(estimateTenantLocks(counts, DEFAULT_LOCK_COSTS)).toBeGreaterThanOrEqual(estimateTenantLocks(counts, measured));
+    }
+  });
+});
+
+describe('deriveLockCosts', () => {
+  const steps = buildLockProbe('"probe"');
+  /** Lock counts after each probe step when every step of a kind adds `perKind[kind]` entries and the first of each kind `firstExtra` more. */
+  function simulate(perKind: Partial<Record<string, number>>, firstExtra: number, start = 5): number[] {
+    const seen = new Set<string>();
+    let n = start;
+    return steps.map((s) => {
+      n += perKind[s.kind] ?? 0;
+      if (!seen.has(s.kind)) {
+        seen.add(s.kind);
+        n += firstExtra;
+      }
+      return n;
+    });
+  }
+
+  it('every kind appears in pairs so the second object shows the marginal cost', () => {
+    const counts = new Map<string, number>();
+    for (const s of steps) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+    for (const [kind, n] of counts) if (kind !== 'other') expect(n % 2, kind).toBe(0);
+    expect([...counts.keys()].sort()).toEqual(['foreignKey', 'index', 'materializedView', 'other', 'routineOrType', 'sequence', 'table', 'view']);
+    for (const s of steps) expect(s.sql).toMatch(/"probe"/);
+  });
+
+  it('takes the marginal cost per kind and puts one-off entries into the base', () => {
+    const locks = simulate({ table: 4, index: 2, sequence: 1, view: 2, materializedView: 4, foreignKey: 1, routineOrType: 0 }, 3);
+    const costs = deriveLockCosts(steps, 5, locks);
+    expect(costs).toMatchObject({ table: 4, index: 2, sequence: 1, view: 2, materializedView: 4, foreignKey: 1, routineOrType: 0 });
+    // Eight kinds paid 3 one-off entries each on their first step.
+    expect(costs.base).toBe(LOCK_ESTIMATE_BASE + 8 * 3);
+  });
+
+  it('never derives a cost below what the probe itself took', () => {
+    const locks = simulate({ table: 3, index: 1, sequence: 1, view: 1, materializedView: 3, foreignKey: 0, routineOrType: 1, other: 1 }, 0);
+    const costs = deriveLockCosts(steps, 5, locks);
+    const probeCounts = { tables: 4, indexes: 6, sequences: 4, views: 2, materializedViews: 2, routinesAndTypes: 10, foreignKeys: 2, statements: steps.length };
+    expect(estimateTenantLocks(probeCounts, costs)).toBeGreaterThanOrEqual(locks[locks.length - 1]! - 5);
   });
 });
