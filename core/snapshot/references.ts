@@ -233,7 +233,11 @@ interface Finder {
   refs: RefBuffer;
   /** The distinct sites (shared with the finders of undoubled literals). */
   siteTable: ReferenceSite[];
-  /** The schema name, global (and case-insensitive when foldable). */
+  /** The name as it is written inside a '' literal (' doubled), as a quoted identifier's content (" doubled), and both. */
+  lit: string;
+  identCode: string;
+  identLit: string;
+  /** The schema name in any of those spellings, global (and case-insensitive when foldable). */
   re: RegExp;
   /** The same, also matching "schema". */
   reText: RegExp;
@@ -250,9 +254,6 @@ export function findSchemaReferences(sql: string, options: FindReferencesOptions
 export function scanSchemaReferences(sql: string, options: FindReferencesOptions, regions?: RegionMap): ReferenceList {
   const schema = options.schema;
   if (schema.length === 0) throw new TenantryError('USAGE', 'The template schema name is empty. Pass the schema to template with --schema.');
-  if (schema.includes('"') || schema.includes("'")) {
-    throw new TenantryError('USAGE', `The template schema name ${JSON.stringify(schema)} contains a quote character, which Tenantry cannot yet match reliably in every quoting context. Rename the template schema (ALTER SCHEMA … RENAME TO …) before taking a snapshot.`);
-  }
   const catalog = options.catalog && options.catalog.schema === schema ? options.catalog : undefined;
   const offline = catalog ? undefined : objectsFromHeaders(sql, schema);
   const foldable = !/[A-Z]/.test(schema) && isPlainIdentifier(schema);
@@ -273,7 +274,11 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
   const finder: Finder = {
     schema,
     foldable,
-    re: new RegExp(escapeRegExp(schema), foldable ? 'gi' : 'g'),
+    lit: schema.replace(/'/g, "''"),
+    identCode: schema.replace(/"/g, '""'),
+    identLit: schema.replace(/"/g, '""').replace(/'/g, "''"),
+    // A name with quote characters is written with them doubled inside quotes: search every spelling.
+    re: new RegExp([...new Set([schema, schema.replace(/'/g, "''"), schema.replace(/"/g, '""'), schema.replace(/"/g, '""').replace(/'/g, "''")])].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), foldable ? 'gi' : 'g'),
     reText: new RegExp(`"${escapeRegExp(schema)}"|${escapeRegExp(schema)}`, foldable ? 'gi' : 'g'),
     extensionObjects,
     hasExtensionObjects: extensionObjects.size > 0,
@@ -432,7 +437,7 @@ function handleRegion(f: Finder, map: RegionMap, ri: number, ctx: Context, at: n
   const text = map.text;
   switch (code) {
     case T.quotedIdentifier:
-      if (text.charCodeAt(start) === 34 && end - start - 2 === f.schema.length && text.startsWith(f.schema, start + 1)) {
+      if (text.charCodeAt(start) === 34 && end - start - 2 === f.identCode.length && text.startsWith(f.identCode, start + 1)) {
         handleIdentifier(f, map, start, end, ctx);
       }
       return;
@@ -689,7 +694,7 @@ function handleString(f: Finder, map: RegionMap, start: number, end: number, cs:
   }
   if (listContext(f, map, start) === 'search-path') {
     // SET search_path TO 'tmpl', public: a literal element is the name itself.
-    if (ce - cs === f.schema.length && text.startsWith(f.schema, cs)) {
+    if (ce - cs === f.lit.length && text.startsWith(f.lit, cs)) {
       pushRef(f, cs, ce, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'name', wrappers, ctx, 'bare-name-literal', f.searchPathStored);
     }
     return;
@@ -718,15 +723,15 @@ function handleString(f: Finder, map: RegionMap, start: number, end: number, cs:
 /** A literal that is (the start of) a name built by concatenation: 'S' or 'S.' next to ||, or an argument of format(). Listed, kept. */
 function concatenatedName(f: Finder, text: string, cs: number, ce: number, wrappers: Local, ctx: Context): void {
   const schema = f.schema;
-  if (ce - cs === schema.length && text.startsWith(schema, cs)) {
+  if (ce - cs === f.lit.length && text.startsWith(f.lit, cs)) {
     pushRef(f, cs, ce, 'dynamic-sql', 'name', wrappers, ctx, 'bare-name-literal', true, false, true);
     return;
   }
   if (text.charCodeAt(ce - 1) !== 46) return;
   const quoted = text.charCodeAt(ce - 2) === 34;
-  const s = ce - 1 - schema.length - (quoted ? 2 : 0);
+  const s = ce - 1 - (quoted ? f.identLit.length + 2 : schema.length);
   if (s < cs) return;
-  if (quoted ? text.charCodeAt(s) !== 34 || !text.startsWith(schema, s + 1) : !f.foldable || !matchesFolded(text, s, schema)) return;
+  if (quoted ? text.charCodeAt(s) !== 34 || !text.startsWith(f.identLit, s + 1) : !f.foldable || !matchesFolded(text, s, schema)) return;
   if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46 || text.charCodeAt(s - 1) === 34)) return;
   pushRef(f, s, ce - 1, 'dynamic-sql', 'identifier', wrappers, ctx, 'identifier', true, false, true);
 }
@@ -796,12 +801,12 @@ function nameInLiteral(f: Finder, text: string, cs: number, ce: number, qualifie
   pushRef(f, p, hit, ctx.dynamic ? 'dynamic-sql' : 'name-literal', 'identifier', wrappers, ctx, qualified ? 'qualified-name-literal' : 'bare-name-literal');
 }
 
-/** If an identifier equal to the schema starts at p (bare, folded, or "quoted"), returns its end; else -1. */
+/** If an identifier equal to the schema starts at p inside a literal's content (bare, folded, or "quoted"), returns its end; else -1. */
 function identifierAt(f: Finder, text: string, p: number, limit: number): number {
   const schema = f.schema;
   if (text.charCodeAt(p) === 34) {
-    const e = p + 1 + schema.length;
-    if (e < limit && text.startsWith(schema, p + 1) && text.charCodeAt(e) === 34 && text.charCodeAt(e + 1) !== 34) return e + 1;
+    const e = p + 1 + f.identLit.length;
+    if (e < limit && text.startsWith(f.identLit, p + 1) && text.charCodeAt(e) === 34 && text.charCodeAt(e + 1) !== 34) return e + 1;
     return -1;
   }
   if (!f.foldable) return -1;
@@ -841,7 +846,7 @@ function searchPathValue(f: Finder, text: string, cs: number, ce: number, wrappe
  */
 function dynamicString(f: Finder, map: RegionMap, start: number, cs: number, ce: number, style: 'standard' | 'escape', wrappers: Local, ctx: Context, executed: boolean, call?: string, beforeConcat = false): void {
   const text = map.text;
-  if (ce - cs === f.schema.length && text.startsWith(f.schema, cs)) {
+  if (ce - cs === f.lit.length && text.startsWith(f.lit, cs)) {
     // 'tmpl' as text: a schema where it is compared with a schema column; part of a built name next to || or in
     // format() (replaced only where executed); anything else (extname = 'pgmq', f('pgmq')) is listed and kept.
     const p = prevToken(map, start, f.b);

@@ -176,9 +176,23 @@ describe('5. DDL name positions offline (a table named like the schema exists)',
 });
 
 describe('6. template names with quote characters', () => {
-  it.each([`t'pl`, 't"pl'])('%s is refused before any work, with a clear error', (schema) => {
-    expect(codeOf(() => createSnapshot(`CREATE TABLE "${schema.replace(/"/g, '""')}".t ();`, { schema }))).toBe('USAGE');
-    expect(() => createSnapshot('SELECT 1;', { schema })).toThrow(/quote character/);
+  // As pg_dump writes them: "t""pl" in code, '"t''pl".seq' in literals, 't''pl' in a function's SET search_path.
+  it.each<[string, string, string]>([
+    [`t'pl`, `CREATE TABLE "t'pl".t (id integer DEFAULT nextval('"t''pl".t_id_seq'::regclass));`, `CREATE TABLE acme.t (id integer DEFAULT nextval('acme.t_id_seq'::regclass));`],
+    [`t'pl`, `CREATE FUNCTION "t'pl".f() RETURNS int LANGUAGE sql SET search_path TO 't''pl', 'public' AS $$ SELECT count(*)::int FROM "t'pl".t $$;`, `CREATE FUNCTION acme.f() RETURNS int LANGUAGE sql SET search_path TO 'acme', 'public' AS $$ SELECT count(*)::int FROM acme.t $$;`],
+    [`t'pl`, `SELECT pg_catalog.set_config('search_path', '"t''pl"', false);`, `SELECT pg_catalog.set_config('search_path', 'acme', false);`],
+    ['t"pl', `CREATE TABLE "t""pl".t (id integer DEFAULT nextval('"t""pl".t_id_seq'::regclass));`, `CREATE TABLE acme.t (id integer DEFAULT nextval('acme.t_id_seq'::regclass));`],
+    ['t"pl', `CREATE SCHEMA "t""pl";\nALTER TABLE "t""pl".t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME "t""pl".t_id_seq);`, `CREATE SCHEMA acme;\nALTER TABLE acme.t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME acme.t_id_seq);`],
+    ['t"pl', `CREATE FUNCTION "t""pl".f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'TRUNCATE "t""pl".t'; RETURN 1; END $$;`, `CREATE FUNCTION acme.f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'TRUNCATE acme.t'; RETURN 1; END $$;`],
+    ['t"pl', `SELECT * FROM "t""pl x".t, "t""pl".u;`, `SELECT * FROM "t""pl x".t, acme.u;`],
+  ])('%s: %s', (schema, sql, expected) => {
+    expect(render(sql, schema)).toBe(expected);
+  });
+
+  it('a tenant name with quotes renders inside those spellings', () => {
+    expect(render(`SELECT nextval('"t''pl".s'), 1 FROM "t'pl".t;`, `t'pl`).replace(/acme/g, 'acme')).toBe("SELECT nextval('acme.s'), 1 FROM acme.t;");
+    const { snapshot } = createSnapshot(`SELECT nextval('"t''pl".s'), 1 FROM "t'pl".t;`, { schema: `t'pl` });
+    expect(renderSnapshot(snapshot, `o"n'e`)).toBe(`SELECT nextval('"o""n''e".s'), 1 FROM "o""n'e".t;`);
   });
 });
 
