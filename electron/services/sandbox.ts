@@ -94,6 +94,15 @@ function hbaToken(name: string): string {
   return `"${name}"`;
 }
 
+/** The OS user name peer authentication will see (a uid without a passwd entry has none). */
+function currentOsUserName(): string {
+  try {
+    return userInfo().username;
+  } catch (error) {
+    throw new TenantryError('SANDBOX_FAILED', 'The OS user running Tenantry has no user name (no passwd entry), which the sandbox needs for peer authentication on its socket. Run Tenantry as a user with a passwd entry, or connect to your own server.', { cause: error });
+  }
+}
+
 /**
  * Authentication rules, rewritten before every start (so a cluster made by an
  * older Tenantry with `trust` is fixed too): the socket admits only the OS
@@ -210,7 +219,7 @@ export class Sandbox {
       // `reject` until the rules below are written: no moment where anything is trusted.
       await runServerTool(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth-local=reject', '--auth-host=reject', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
     }
-    const rules = sandboxHbaRules(userInfo().username);
+    const rules = sandboxHbaRules(currentOsUserName());
     writeOwnedFile(join(dataDir, 'pg_hba.conf'), rules.hba, owner);
     writeOwnedFile(join(dataDir, 'pg_ident.conf'), rules.ident, owner);
     const port = await findFreePort();
