@@ -158,8 +158,8 @@ const RELATION_CONTEXT = new Set([
   'into', 'update', 'execute', 'collation', 'aggregate', 'operator', 'conversion', 'statistics', 'exists', 'truncate',
   'call', 'setof', 'returns', 'of', 'like', 'inherits', 'trigger', 'policy', 'rule', 'materialized', 'foreign', 'search',
   'dictionary', 'configuration', 'parser', 'template', 'family', 'class', 'using', 'with', 'cast', 'for', 'perform',
-  // DDL name positions: `SEQUENCE NAME S.seq` (identity columns), `OWNED BY S.t.c`
-  'name', 'by',
+  // DDL name positions: `SEQUENCE NAME S.seq` (identity columns), `OWNED BY S.t.c`, `ATTACH PARTITION S.p`
+  'name', 'by', 'partition',
 ]);
 /** Words after which `x.S` is a relation named S (a collation, function or type named like the schema is not). */
 const TABLE_CONTEXT = new Set(['table', 'view', 'sequence', 'index', 'from', 'join', 'only', 'references', 'into', 'update', 'truncate', 'inherits', 'like', 'materialized', 'foreign']);
@@ -345,7 +345,7 @@ function knownExtensionObjects(sql: string, schema: string): Set<string> {
 const HEADER_OBJECT_TYPES = new Set([
   'TABLE', 'VIEW', 'MATERIALIZED VIEW', 'SEQUENCE', 'FOREIGN TABLE', 'INDEX', 'TYPE', 'DOMAIN', 'FUNCTION', 'PROCEDURE', 'AGGREGATE',
   'COLLATION', 'CONVERSION', 'TEXT SEARCH CONFIGURATION', 'TEXT SEARCH DICTIONARY', 'TEXT SEARCH PARSER', 'TEXT SEARCH TEMPLATE',
-  'OPERATOR', 'OPERATOR CLASS', 'OPERATOR FAMILY', 'STATISTICS',
+  'OPERATOR', 'OPERATOR CLASS', 'OPERATOR FAMILY', 'STATISTICS', 'CONSTRAINT',
 ]);
 const HEADER_RELATION_TYPES = new Set(['TABLE', 'VIEW', 'MATERIALIZED VIEW', 'SEQUENCE', 'FOREIGN TABLE']);
 
@@ -365,7 +365,9 @@ export function objectsFromHeaders(sql: string, schema: string): { names: Set<st
     if (!HEADER_OBJECT_TYPES.has(type)) continue;
     const raw = m[1] as string;
     // FUNCTION f(integer, text), AGGREGATE a(x): the name is what precedes the argument list.
-    const name = type === 'FUNCTION' || type === 'PROCEDURE' || type === 'AGGREGATE' ? raw.slice(0, raw.indexOf('(') === -1 ? raw.length : raw.indexOf('(')) : raw;
+    // FUNCTION f(integer, text) names f; CONSTRAINT `t t_pkey` names the index behind a key constraint.
+    const name =
+      type === 'FUNCTION' || type === 'PROCEDURE' || type === 'AGGREGATE' ? raw.slice(0, raw.indexOf('(') === -1 ? raw.length : raw.indexOf('(')) : type === 'CONSTRAINT' ? raw.slice(raw.lastIndexOf(' ') + 1) : raw;
     names.add(name);
     if (HEADER_RELATION_TYPES.has(type)) relations.add(name);
   }

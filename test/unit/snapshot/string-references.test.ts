@@ -163,6 +163,7 @@ describe('5. DDL name positions offline (a table named like the schema exists)',
     ['CREATE TRIGGER … ON', 'CREATE TRIGGER tr BEFORE INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.f();', 'CREATE TRIGGER tr BEFORE INSERT ON acme.t FOR EACH ROW EXECUTE FUNCTION acme.f();'],
     ['CREATE POLICY … ON', 'CREATE POLICY p ON s.t USING (true);', 'CREATE POLICY p ON acme.t USING (true);'],
     ['CREATE RULE … ON', 'CREATE RULE r AS ON INSERT TO s.t DO INSTEAD NOTHING;', 'CREATE RULE r AS ON INSERT TO acme.t DO INSTEAD NOTHING;'],
+    ['ATTACH PARTITION of a key index (PostgREST)', 'ALTER INDEX s.cars_pkey ATTACH PARTITION s.cars_default_pkey;', 'ALTER INDEX acme.cars_pkey ATTACH PARTITION acme.cars_default_pkey;'],
     ['COMMENT ON CONSTRAINT … ON', "COMMENT ON CONSTRAINT c ON s.t IS 'x';", "COMMENT ON CONSTRAINT c ON acme.t IS 'x';"],
     ['a column of the table named like the schema stays', 'CREATE VIEW s.v AS SELECT s.id FROM s.s JOIN s.t ON s.id = t.id;', 'CREATE VIEW acme.v AS SELECT s.id FROM acme.s JOIN acme.t ON s.id = t.id;'],
   ])('%s', (_name, sql, expected) => {
