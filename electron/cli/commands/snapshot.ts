@@ -1,6 +1,7 @@
 /** `tenantry snapshot`: dump a template schema and make a catalog-aware snapshot file. */
 import { resolve } from 'node:path';
 import { refusedError } from '../../../core/snapshot/containment.js';
+import { RESEAL_USAGE, runReseal } from './reseal.js';
 import { createTenantSnapshot, type TenantSnapshot } from '../../services/snapshot.js';
 import type { CliCommand } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
@@ -47,7 +48,7 @@ export function formatSnapshotReport(result: TenantSnapshot, output: string): st
 
 export const snapshotCommand: CliCommand = {
   name: 'snapshot',
-  summary: 'Dump a template schema and template it into a snapshot file',
+  summary: 'Dump a template schema and template it into a snapshot file; `snapshot reseal FILE` re-checks an edited one',
   usage: [
     'Usage: tenantry snapshot --schema S -o SNAPSHOT.sql [--placeholder P] [--minify]',
     '                         [--no-owner] [--no-privileges] [--ledger TABLE …] [--decisions FILE]',
@@ -70,8 +71,11 @@ export const snapshotCommand: CliCommand = {
     '  --export-decisions FILE  write what was done with every reference that needs review',
     '  --json           print the report as JSON on standard output',
     CONNECTION_USAGE,
+    '',
+    RESEAL_USAGE,
   ].join('\n'),
   async run(argv, io) {
+    if (argv[0] === 'reseal') return runReseal(argv.slice(1), io);
     const values = parseOptions(argv, {
       ...CONNECTION_OPTIONS,
       schema: { type: 'string' },
