@@ -11,7 +11,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 /** Exit status of a process ended by a signal, as shells report it (128 + the signal number). */
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 let interruption: AbortController | undefined;
 let interruptedBy: NodeJS.Signals | undefined;
 
@@ -23,8 +23,8 @@ function onSignal(signal: NodeJS.Signals): void {
   process.stderr.write(`\n${signal === 'SIGINT' ? 'Ctrl+C' : signal}: stopping cleanly (press Ctrl+C again to quit at once).\n`);
   interruption.abort(signal);
 }
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+// SIGHUP too: a closed terminal must not kill `tenantry ui` with its sandbox still running.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
 const io: CliIo = {
   stdout: (text) => process.stdout.write(text),

@@ -3,6 +3,7 @@
  * failed, 2 usage error. Messages go to stderr; `--json` results to stdout.
  */
 import { isTenantryError } from '../../core/errors.js';
+import { isConnectionLost } from '../services/provision/lost-connection.js';
 import { UsageError, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
 
@@ -46,6 +47,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof UsageError) {
       io.stderr(`tenantry ${name}: ${error.message}\n\n${command.usage}\n`);
       return 2;
+    }
+    if (!isTenantryError(error) && isConnectionLost(error)) {
+      // A query outside a tenant's transaction (pool bookkeeping, a catalog read) lost its connection: a fault, not a bug.
+      io.stderr(`tenantry ${name}: the connection to the server was lost (${error instanceof Error ? error.message : String(error)}). Nothing more was done; check that the server runs and try again.\n  [PG_CONNECTION_LOST]\n`);
+      return 1;
     }
     if (isTenantryError(error)) {
       io.stderr(`tenantry ${name}: ${error.userMessage}${error.detail ? `\n  ${error.detail.replace(/\n/g, '\n  ')}` : ''}\n  [${error.code}]\n`);

@@ -12,6 +12,7 @@ import { createBackend, type Backend } from '../handlers/create-handlers.js';
 import { resolveDataDir } from '../handlers/data-dir.js';
 import { createEventHub } from '../handlers/event-hub.js';
 import { createEncryptedSecretStore, createMemorySecretStore } from '../handlers/secrets.js';
+import { installProcessGuards } from '../handlers/process-guards.js';
 import { CONTENT_SECURITY_POLICY } from './csp.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, createInvokeListener } from './ipc.js';
 import { choosePasswordStorage, findLaunchRefusal, resolveRendererFile } from './security.js';
@@ -138,4 +139,7 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   void backend.shutdown().finally(() => app.quit());
 });
-process.on('exit', () => backend?.shutdownSync());
+// A handler failure that escapes (a bug) is logged, never the end of the app with its sandbox orphaned; on exit the
+// sandbox stops; SIGINT/SIGTERM (a terminal, a session logout) quit through before-quit like the window does.
+installProcessGuards({ log: (line) => console.error(line), onExit: () => backend?.shutdownSync() });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => app.quit());

@@ -9,12 +9,15 @@ import { createBackend, type Backend } from '../handlers/create-handlers.js';
 import { resolveDataDir } from '../handlers/data-dir.js';
 import { createEventHub } from '../handlers/event-hub.js';
 import { createMemorySecretStore } from '../handlers/secrets.js';
+import { installProcessGuards } from '../handlers/process-guards.js';
 import { startWebServer, type WebServer } from './web-server.js';
 
 export interface WebModeOptions {
   port?: number;
   env?: NodeJS.ProcessEnv;
   staticDir?: string;
+  /** This process is web mode's own (`tenantry ui`): log escaped errors instead of dying, stop the sandbox at exit. */
+  guardProcess?: boolean;
 }
 
 /** Finds the built renderer (dist/renderer) from the source or the compiled tree. */
@@ -45,14 +48,19 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<{ serv
   const dataDir = resolveDataDir(env);
   const events = createEventHub();
   const backend = createBackend({ mode: 'web', version: readVersion(), dataDir, secrets: createMemorySecretStore(), emit: events.emit, env });
+  const removeGuards = options.guardProcess ? installProcessGuards({ log: (line) => process.stderr.write(line), onExit: () => backend.shutdownSync() }) : undefined;
   const server = await startWebServer({ handlers: backend.handlers, events, staticDir: options.staticDir ?? findRendererDir(), port: options.port ?? 0 });
   return {
     server,
     backend,
     dataDir,
     async close() {
-      await server.close();
-      await backend.shutdown();
+      try {
+        await server.close();
+        await backend.shutdown();
+      } finally {
+        removeGuards?.();
+      }
     },
   };
 }

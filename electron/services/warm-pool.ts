@@ -32,9 +32,11 @@ import { TenantryError } from '../../core/errors.js';
 import { planClaim, renderPieces, type ClaimPlan } from '../../core/pool/claim-plan.js';
 import { formatSpareName, POOL_SCHEMA, SPARE_PREFIX } from '../../core/pool/spare-name.js';
 import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
+import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../core/provision/provision-limits.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../core/provision/tenant-guard.js';
 import { planProvisionLocks } from './lock-budget.js';
+import { freshFromPool, isConnectionLost, settleLostTenant } from './provision/lost-connection.js';
 import { quoteIdent, quoteLiteral } from './pool-sql.js';
 
 /** What the pool needs of a snapshot (see toPoolSnapshot in warm-pool-snapshot.ts). */
@@ -216,23 +218,37 @@ export async function countReadySpares(db: pg.Pool, checksum: string): Promise<n
   }
 }
 
+/** A spare is built like a tenant: never waiting forever behind another session's lock (pg_dump's lock_timeout = 0). */
+const SPARE_LIMITS_SQL = buildProvisionLimitsSql({ lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS, serverMajor: 0 });
+
 /** Builds one spare in its own transaction and registers it; returns its schema name. */
 export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<string> {
   const plan = getClaimPlan(snapshot);
   assertPoolable(plan);
   const client = await db.connect();
   let ok = false;
+  let released = false;
   try {
     const { rows } = await client.query(`SELECT pg_catalog.nextval(${quoteLiteral(`${quoteIdent(POOL_SCHEMA)}.spare_number`)}) AS n`);
     const spare = formatSpareName(snapshot.checksum, Number((rows[0] as { n: string }).n));
     const sql = renderFor(snapshot, plan.build, spare);
     try {
       await client.query(
-        `BEGIN;\n${sessionSettingsSql(snapshot)}${sql}\n;\n` +
+        `BEGIN;\n${sessionSettingsSql(snapshot)}${SPARE_LIMITS_SQL}${sql}\n;\n` +
           `INSERT INTO ${SPARES} (schema_name, snapshot_checksum, withheld_acl) SELECT nspname, ${quoteLiteral(snapshot.checksum)}, nspacl FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(spare)};\n` +
           `${buildWithholdSql(spare)}\nCOMMIT;`,
       );
     } catch (error) {
+      if (isConnectionLost(error)) {
+        // COMMIT went with the build: whether the spare (and its row, same transaction) exists only the catalog knows.
+        // The broken client goes first: a full pool would otherwise never hand out the fresh connection.
+        const pid = (client as pg.PoolClient & { processID?: number }).processID;
+        released = true;
+        client.release(true);
+        const outcome = await settleLostTenant(freshFromPool(db), { tenant: spare, commitMayHaveBeenSent: true, cause: error, ...(pid ? { backendPid: pid } : {}) });
+        if (outcome.exists) return spare;
+        throw outcome.error;
+      }
       await client.query('ROLLBACK').catch(() => undefined);
       throw new TenantryError('PROVISION_FAILED', `Building the spare tenant ${spare} failed; nothing was kept.`, { detail: describePgError(error), cause: error });
     }
@@ -241,7 +257,7 @@ export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<s
     ok = true;
     return spare;
   } finally {
-    client.release(ok ? undefined : true);
+    if (!released) client.release(ok ? undefined : true);
   }
 }
 
@@ -307,6 +323,7 @@ export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: Fil
   await ensurePoolSchema(db);
   const lockClient = await db.connect();
   const result: FillResult = { built: [], dropped: [], busy: false };
+  let lockLost = false;
   try {
     const { rows } = await lockClient.query(`SELECT pg_catalog.pg_try_advisory_lock(${FILL_LOCK}) AS ok`);
     if (!(rows[0] as { ok: boolean }).ok) return { ...result, busy: true };
@@ -327,12 +344,26 @@ export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: Fil
         options.onBuilt?.(spare);
       }
       return result;
+    } catch (error) {
+      throw withFillProgress(error, result);
     } finally {
-      await lockClient.query(`SELECT pg_catalog.pg_advisory_unlock(${FILL_LOCK})`);
+      // A session lock ends with its connection: when that is gone there is nothing to unlock.
+      await lockClient.query(`SELECT pg_catalog.pg_advisory_unlock(${FILL_LOCK})`).catch(() => (lockLost = true));
     }
   } finally {
-    lockClient.release();
+    lockClient.release(lockLost ? true : undefined);
   }
+}
+
+/** A fill that stopped says what it had done: the spares built and dropped before the failure are real. */
+function withFillProgress(error: unknown, done: FillResult): unknown {
+  if (done.built.length === 0 && done.dropped.length === 0) return error;
+  const info = error instanceof TenantryError ? error : new TenantryError('PROVISION_FAILED', 'Filling the warm pool failed.', { detail: describePgError(error), cause: error });
+  const list = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
+  return new TenantryError(info.code, `${info.userMessage} Before that, the fill built ${done.built.length} spare(s) (${list(done.built)}) and dropped ${done.dropped.length} stale one(s) (${list(done.dropped)}).`, {
+    ...(info.detail !== undefined ? { detail: info.detail } : {}),
+    cause: error,
+  });
 }
 
 /**

@@ -174,7 +174,7 @@ export const provisionCommand: CliCommand = {
       await provisioner.close();
     }
     io.stdout(values.json === true ? JSON.stringify({ via, ...summary }, null, 2) + '\n' : formatSummary(summary, via));
-    if (interrupted?.aborted) return interrupted.reason === 'SIGTERM' ? 143 : 130;
+    if (interrupted?.aborted) return interrupted.reason === 'SIGTERM' ? 143 : interrupted.reason === 'SIGHUP' ? 129 : 130;
     return summary.created === tenants.length ? 0 : 1;
   },
 };

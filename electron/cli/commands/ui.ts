@@ -40,7 +40,7 @@ export const uiCommand: CliCommand = {
     const port = Number(stringOption(values, 'port') ?? 0);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port needs a number from 0 to 65535.');
     const open = values['no-open'] !== true;
-    const web = await startWebMode({ port, env: io.env });
+    const web = await startWebMode({ port, env: io.env, guardProcess: true });
     io.stdout(`Tenantry is running at ${web.server.newAddress()}\nData folder: ${web.dataDir}\nEach address works once: press Enter for a new one, Ctrl+C to stop.\n`);
     // The browser gets its own code, so the printed address still works for the person at the terminal.
     if (open) openBrowser(web.server.newAddress(), io.env);

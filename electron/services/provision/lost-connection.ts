@@ -6,6 +6,7 @@
  * schema exists (the commit went through), it does not, or nobody can tell
  * because the server cannot be reached.
  */
+import type pg from 'pg';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
 import { openClient } from '../catalog/connect.js';
@@ -44,9 +45,35 @@ function causeText(cause: unknown): string {
   return typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? `${e.code}: ${message}` : message;
 }
 
+/** A fresh connection to ask the catalog on. */
+export interface FreshConnection {
+  query(sql: string, values?: unknown[]): Promise<{ rowCount: number | null }>;
+  close(): Promise<void>;
+}
+
+/** Fresh connections from a profile (a new client each time, with a bounded connect timeout). */
+export function freshFromProfile(profile: ConnectionProfile, connectTimeoutSeconds = 10): () => Promise<FreshConnection> {
+  return async () => {
+    const client = await openClient({ ...profile, connect_timeout: Math.min(profile.connect_timeout ?? Infinity, connectTimeoutSeconds) });
+    return { query: (sql, values) => client.query(sql, values), close: () => client.end() };
+  };
+}
+
+/** Fresh connections from a pool (it replaces the broken one with a new connection). */
+export function freshFromPool(pool: pg.Pool): () => Promise<FreshConnection> {
+  return async () => {
+    const client = await pool.connect();
+    return {
+      query: (sql, values) => client.query(sql, values),
+      close: async () => client.release(),
+    };
+  };
+}
+
 /** Settles a tenant whose connection broke: asks the catalog on a fresh connection when the commit may have gone through. */
-export async function settleLostTenant(profile: ConnectionProfile, facts: LostTenantFacts): Promise<LostTenantOutcome> {
+export async function settleLostTenant(profile: ConnectionProfile | (() => Promise<FreshConnection>), facts: LostTenantFacts): Promise<LostTenantOutcome> {
   const { tenant, cause } = facts;
+  const openFresh = typeof profile === 'function' ? profile : freshFromProfile(profile, facts.connectTimeoutSeconds);
   const lost = causeText(cause);
   if (!facts.commitMayHaveBeenSent) {
     return {
@@ -54,9 +81,9 @@ export async function settleLostTenant(profile: ConnectionProfile, facts: LostTe
       error: new TenantryError('PG_CONNECTION_LOST', `The connection broke while tenant "${tenant}" was being created, before COMMIT; the server rolled it back and nothing was created.`, { detail: lost, cause }),
     };
   }
-  let client;
+  let client: FreshConnection;
   try {
-    client = await openClient({ ...profile, connect_timeout: Math.min(profile.connect_timeout ?? Infinity, facts.connectTimeoutSeconds ?? 10) });
+    client = await openFresh();
   } catch (error) {
     return {
       exists: false,
@@ -84,7 +111,7 @@ export async function settleLostTenant(profile: ConnectionProfile, facts: LostTe
       }),
     };
   } finally {
-    await client.end().catch(() => undefined);
+    await client.close().catch(() => undefined);
   }
 }
 
@@ -93,7 +120,7 @@ export async function settleLostTenant(profile: ConnectionProfile, facts: LostTe
  * still runs the statement it was sent, COMMIT included. End it and wait until
  * it is gone, so the catalog read afterwards is final.
  */
-async function endOldBackend(client: { query: (sql: string, values?: unknown[]) => Promise<{ rowCount: number | null }> }, pid: number): Promise<void> {
+async function endOldBackend(client: FreshConnection, pid: number): Promise<void> {
   const alive = async () => ((await client.query('select 1 from pg_catalog.pg_stat_activity where pid = $1', [pid])).rowCount ?? 0) > 0;
   if (!(await alive())) return;
   await client.query('select pg_catalog.pg_terminate_backend($1)', [pid]);
