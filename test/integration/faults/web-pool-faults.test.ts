@@ -57,8 +57,13 @@ describe('lost connections in web mode and pool fill', () => {
 
   describe.skipIf(!isBuilt())('web mode', () => {
     let app: WebApp;
+    let cookie = '';
     beforeAll(async () => {
       app = await startWebApp();
+      // Spend the printed one-time code like a browser and keep the session cookie.
+      const res = await fetch(app.url, { redirect: 'manual' });
+      cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect(cookie).toMatch(/=/);
     });
     afterAll(async () => {
       await app?.stop();
@@ -67,7 +72,7 @@ describe('lost connections in web mode and pool fill', () => {
     async function invoke<T>(channel: string, payload: unknown): Promise<{ ok: boolean; value?: T; error?: { code: string; userMessage: string } }> {
       const res = await fetch(`${app.origin}/api/invoke/${channel}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Tenantry-Token': app.token },
+        headers: { 'Content-Type': 'application/json', Cookie: cookie },
         body: JSON.stringify(payload),
       });
       expect(res.status).toBe(200);
