@@ -146,10 +146,10 @@ function sourceTouchesSession(source: TenantSource, sql: string): boolean {
 async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, signal?: AbortSignal, touchesSession = true, lockWatch?: LockWatcher): Promise<string | undefined> {
   const client = await acquire(pool, profile);
   let broken: Error | undefined;
-  const watch = lockWatch && (client as pg.PoolClient & { processID?: number }).processID ? lockWatch.watch({ pid: (client as pg.PoolClient & { processID: number }).processID }) : undefined;
+  const pid = (client as pg.PoolClient & { processID?: number }).processID;
+  const watch = lockWatch && pid ? lockWatch.watch({ pid }) : undefined;
   // Once COMMIT may have reached the server, a lost connection leaves the outcome to the catalog (settleLostTenant).
   let commitMayHaveBeenSent = false;
-  const pid = (client as pg.PoolClient & { processID?: number }).processID;
   const onAbort = () => {
     if (pid) cancelBackend(profile, pid).catch(() => undefined);
   };
