@@ -67,7 +67,8 @@ const validators: { [C in Channel]: Check<Req<C>> } = {
   'connections:format-uri': obj({ profile }),
   'connections:diagnose': target,
   'files:pick': obj({ purpose }),
-  'files:inspect': obj({ path: str(4096), purpose }, { certificatePath: str(4096) }),
+  // Only the SSL files the connection form shows facts for: not a way to probe any path for any purpose.
+  'files:inspect': obj({ path: str(4096), purpose: oneOf('sslrootcert', 'sslcert', 'sslkey', 'sslcrl') }, { certificatePath: str(4096) }),
   'schemas:databases': target,
   'schemas:list': target,
   'dump:start': obj({

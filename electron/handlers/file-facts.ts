@@ -3,9 +3,13 @@
  * issuer, validity, whether it is a CA, whether a key matches a certificate,
  * and whether a key's permissions are acceptable to libpq (0600 or stricter,
  * or 0640 when owned by root, as libpq's be-secure-common.c allows).
+ *
+ * It answers for certificate, key and CRL files only: a file larger than
+ * MAX_PEM_BYTES is not read (a 700 MB file used to be read whole), and a
+ * file's mode is reported only for a key, where libpq checks it.
  */
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { FileFacts, FilePurpose } from '../../core/api/contract.js';
 
 function splitPem(text: string): string[] {
@@ -16,8 +20,42 @@ function oneLine(dn: string): string {
   return dn.split('\n').filter(Boolean).join(', ');
 }
 
+/**
+ * The largest certificate, key or CRL file read. The system CA bundle
+ * (/etc/ssl/certs/ca-certificates.crt, about 150 certificates) is 220 KB; a
+ * large CRL can reach a few MB.
+ */
+export const MAX_PEM_BYTES = 4 * 1024 * 1024;
+
+/** Reads at most MAX_PEM_BYTES of a regular file, or says why not. */
+function readSmallFile(path: string): { text: string } | { problem: string } {
+  let fd: number;
+  try {
+    // O_NONBLOCK: a FIFO named here must not hang the backend while it waits for a writer.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { problem: `${path} could not be opened: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { problem: `${path} is not a file.` };
+    if (stat.size > MAX_PEM_BYTES) return { problem: `${path} is ${Math.round(stat.size / (1024 * 1024))} MB: too large for a certificate, key or CRL (at most ${MAX_PEM_BYTES / (1024 * 1024)} MB), so it was not read.` };
+    // One byte more than the file claims: a file that grows while it is read is noticed.
+    const buffer = Buffer.alloc(stat.size + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > stat.size) return { problem: `${path} grew while it was read; try again once it is written.` };
+    return { text: buffer.subarray(0, length).toString('utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads a file's facts; never throws for a bad file, it reports the problems instead. */
 export function inspectFile(path: string, purpose: FilePurpose, certificatePath?: string): FileFacts {
+  if (path.includes('\0') || (certificatePath ?? '').includes('\0')) {
+    return { path, exists: false, readable: false, kind: 'missing', certificates: [], problems: ['A file path cannot contain a NUL character.'] };
+  }
   const facts: FileFacts = { path, exists: existsSync(path), readable: false, kind: 'missing', certificates: [], problems: [] };
   if (!facts.exists) {
     facts.problems.push(`${path} does not exist.`);
@@ -28,7 +66,6 @@ export function inspectFile(path: string, purpose: FilePurpose, certificatePath?
     facts.problems.push(`${path} is not a file.`);
     return facts;
   }
-  facts.mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
   try {
     accessSync(path, constants.R_OK);
     facts.readable = true;
@@ -36,15 +73,24 @@ export function inspectFile(path: string, purpose: FilePurpose, certificatePath?
     facts.problems.push(`${path} is not readable by this user.`);
     return facts;
   }
-  const text = readFileSync(path, 'utf8');
+  const read = readSmallFile(path);
+  if ('problem' in read) {
+    facts.kind = 'unknown';
+    facts.problems.push(read.problem);
+    return facts;
+  }
+  const text = read.text;
   if (/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
     facts.kind = 'key';
+    facts.mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
     const mode = stat.mode & 0o777;
     facts.permissionsOk = (mode & 0o077) === 0 || (stat.uid === 0 && (mode & 0o037) === 0);
     if (!facts.permissionsOk) facts.problems.push(`The key's permissions are ${facts.mode}; libpq refuses a key that group or others can read. Run chmod 600 ${path}.`);
-    if (certificatePath && existsSync(certificatePath)) {
+    const certificate = certificatePath && existsSync(certificatePath) ? readSmallFile(certificatePath) : undefined;
+    if (certificate && 'problem' in certificate) facts.problems.push(`The key could not be compared with the certificate: ${certificate.problem}`);
+    else if (certificate) {
       try {
-        const cert = new X509Certificate(readFileSync(certificatePath));
+        const cert = new X509Certificate(certificate.text);
         const publicFromKey = createPublicKey(createPrivateKey(text)).export({ type: 'spki', format: 'pem' });
         facts.matchesCertificate = cert.publicKey.export({ type: 'spki', format: 'pem' }) === publicFromKey;
         if (!facts.matchesCertificate) facts.problems.push('This key does not belong to the client certificate.');
