@@ -21,6 +21,7 @@ import { createEngineHandlers } from './engine-handlers.js';
 import { createFileHandlers } from './file-handlers.js';
 import { createPoolHandlers } from './pool-handlers.js';
 import { PoolKeeper } from './pool-keeper.js';
+import { EngineThread } from './engine-thread.js';
 
 export const SANDBOX_CONNECTION_ID = 'sandbox';
 
@@ -113,7 +114,8 @@ export function createBackend(deps: HandlerDeps): Backend {
   }
 
   const binaryOptions = { env: deps.env ?? process.env };
-  const engine = createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper });
+  const engineThread = new EngineThread();
+  const engine = createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper, engine: engineThread });
   const pool = createPoolHandlers({ jobs, snapshots, history, resolveTarget, keeper });
   const files = createFileHandlers({ mode: deps.mode, pickFile: deps.pickFile, jobs, resolveTarget, binaryOptions });
 
@@ -231,11 +233,13 @@ export function createBackend(deps: HandlerDeps): Backend {
     poolKeeper: keeper,
     async shutdown() {
       jobs.cancelAll();
+      await engineThread.close().catch(() => undefined);
       await keeper.stopAll().catch(() => undefined);
       await sandbox.stop().catch(() => undefined);
     },
     shutdownSync() {
       jobs.cancelAll();
+      void engineThread.close();
       keeper.abortAll();
       sandbox.stopSync();
     },

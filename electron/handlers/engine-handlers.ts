@@ -19,14 +19,13 @@ import { verifyTenant } from '../services/verify.js';
 import { createProvisioner, snapshotSource } from '../services/provision.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
-import { createSnapshot } from '../../core/snapshot/template.js';
 import { describeRepeatedNames, findRepeatedNames } from '../../core/provision/repeated-names.js';
-import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { quoteIdentifier } from '../../core/sql/quote.js';
 import { isTenantryError } from '../../core/errors.js';
 import { toPoolSnapshot } from '../services/warm-pool-snapshot.js';
 import type { PoolSnapshot } from '../services/warm-pool.js';
 import type { PoolKeeper } from './pool-keeper.js';
+import type { EngineThread } from './engine-thread.js';
 
 export interface EngineDeps {
   jobs: JobRegistry;
@@ -37,6 +36,8 @@ export interface EngineDeps {
   pickFile?: (purpose: 'open' | 'save', filters: { name: string; extensions: string[] }[], title: string) => Promise<string | null>;
   /** Refills a warm pool in the background after a batch claimed spares from it. */
   keeper?: PoolKeeper;
+  /** Runs snapshot builds in a worker thread. */
+  engine: EngineThread;
 }
 
 type EngineHandlers = Pick<Handlers, 'snapshot:build' | 'snapshot:save' | 'snapshot:open-file' | 'tenant:check-name' | 'provision:start' | 'provision:verify'> & {
@@ -86,26 +87,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
         await client.end();
       }
     },
-    async 'snapshot:build'(req) {
-      const { text, snapshot, report } = createSnapshot(req.sql, {
-        schema: req.schema,
-        placeholder: req.placeholder,
-        minify: req.minify,
-        skip: req.skip,
-        ...(req.replace !== undefined ? { replace: req.replace } : {}),
-        ...(req.catalog ? { catalog: req.catalog as CatalogFacts } : {}),
-        ...(req.source ? { source: req.source } : {}),
-        ...(req.stripOwner !== undefined ? { stripOwner: req.stripOwner } : {}),
-      });
-      return {
-        text,
-        body: snapshot.body,
-        references: report.references.map((r, index) => ({ index, id: r.id, ...(r.keep === true ? { keep: true } : {}), start: r.start, end: r.end, line: r.line, column: r.column, kind: r.kind, needsReview: r.needsReview, text: r.text, context: r.context.slice(0, 200) })),
-        countsByKind: { ...report.countsByKind },
-        warnings: [...report.warnings],
-        stripped: report.stripped.map((x) => ({ line: x.line, text: x.text.slice(0, 200), reason: x.reason })),
-      };
-    },
+    // Off the request thread: a dump with millions of references takes the engine a minute.
+    'snapshot:build': (req) => deps.engine.build(req),
     async 'snapshot:save'({ name, text, toPickedFile }) {
       // Only real snapshots are stored: the same checks provisioning will make.
       parseSnapshot(text);
