@@ -7,6 +7,8 @@
  * writes, not what we wrote here.
  */
 
+import { quoteIdentifier } from '../core/sql/quote.js';
+
 export interface GeneratedTemplateOptions {
   /** Schema to create the objects in. */
   schema: string;
@@ -14,9 +16,7 @@ export interface GeneratedTemplateOptions {
   tables: number;
 }
 
-function q(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
+const q = quoteIdentifier;
 
 /** SQL that creates the template schema and everything in it. */
 export function generateTemplateSql(options: GeneratedTemplateOptions): string {

@@ -4,10 +4,11 @@
  * `""` stands for one `"`), so quoting the whole name matches exactly that
  * name: `*`, `?`, `.`, `$`, upper case and spaces included.
  */
+import { quoteIdentifierAlways } from '../sql/quote.js';
 
 /** The pg_dump `--schema` / `--table` pattern that matches exactly this one name. */
 export function toExactNamePattern(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+  return quoteIdentifierAlways(name);
 }
 
 /** The pattern that matches exactly one table of one schema (`"schema"."table"`). */

@@ -6,7 +6,7 @@
  * Values travel as text literals that PostgreSQL converts with the column's
  * input function: exact for every type.
  */
-import { isKeyword } from '../sql/keywords.js';
+import { quoteIdentifier, quoteLiteral } from '../sql/quote.js';
 
 export interface LedgerColumn {
   name: string;
@@ -25,30 +25,19 @@ export interface LedgerTableData {
   sequences?: { name: string; lastValue: string | null; isCalled: boolean }[];
 }
 
-// pg_dump's style: bare when plain lower case and not a keyword, so the engine sees what it sees in dumps.
-function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !isKeyword(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-/** A string literal that reads the same whatever standard_conforming_strings is. */
-export function quoteTextLiteral(value: string): string {
-  const doubled = value.replace(/'/g, "''");
-  return value.includes('\\') ? `E'${doubled.replace(/\\/g, '\\\\')}'` : `'${doubled}'`;
-}
-
 /** The SQL that recreates a ledger table's rows and sequence positions. */
 export function buildLedgerInserts(data: LedgerTableData): string {
-  const target = `${quoteIdent(data.schema)}.${quoteIdent(data.table)}`;
-  const columns = data.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const target = `${quoteIdentifier(data.schema)}.${quoteIdentifier(data.table)}`;
+  const columns = data.columns.map((c) => quoteIdentifier(c.name)).join(', ');
   const overriding = data.columns.some((c) => c.identityAlways) ? ' OVERRIDING SYSTEM VALUE' : '';
   const lines = [`-- Ledger rows of ${data.table} (${data.rows.length}), carried so migrations are not re-run`];
   for (const row of data.rows) {
-    const values = row.map((v) => (v === null ? 'NULL' : quoteTextLiteral(v))).join(', ');
+    const values = row.map((v) => (v === null ? 'NULL' : quoteLiteral(v))).join(', ');
     lines.push(`INSERT INTO ${target} (${columns})${overriding} VALUES (${values});`);
   }
   for (const seq of data.sequences ?? []) {
     if (seq.lastValue === null) continue;
-    const regclass = quoteTextLiteral(`${quoteIdent(data.schema)}.${quoteIdent(seq.name)}`);
+    const regclass = quoteLiteral(`${quoteIdentifier(data.schema)}.${quoteIdentifier(seq.name)}`);
     lines.push(`SELECT pg_catalog.setval(${regclass}, ${seq.lastValue}, ${seq.isCalled});`);
   }
   return lines.join('\n') + '\n';

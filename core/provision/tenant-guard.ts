@@ -4,7 +4,7 @@
  * instead of racing) and a check that the schema does not exist yet, so an
  * existing tenant is reported and left untouched.
  */
-import { quoteTextLiteral } from '../ledger/ledger-inserts.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /** First key of Tenantry's advisory locks ('TENT' as an int4), the second is hashtext(tenant). */
 export const TENANT_LOCK_CLASS = 1414416980;
@@ -14,13 +14,13 @@ export const TENANT_EXISTS_MARKER = 'tenantry: tenant schema already exists:';
 
 /** SQL taking the tenant's advisory lock (until commit or rollback). */
 export function buildTenantLockSql(tenant: string): string {
-  return `SELECT pg_catalog.pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, pg_catalog.hashtext(${quoteTextLiteral(tenant)}));`;
+  return `SELECT pg_catalog.pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, pg_catalog.hashtext(${quoteLiteral(tenant)}));`;
 }
 
 /** SQL failing with SQLSTATE 42P06 (duplicate_schema) when the tenant schema exists. */
 export function buildTenantAbsentCheckSql(tenant: string): string {
-  const literal = quoteTextLiteral(tenant);
-  const message = quoteTextLiteral(`${TENANT_EXISTS_MARKER} ${tenant}`);
+  const literal = quoteLiteral(tenant);
+  const message = quoteLiteral(`${TENANT_EXISTS_MARKER} ${tenant}`);
   // The body's dollar tag must not occur in the name, or the name could end the body early.
   let tag = '$tenantry_guard$';
   for (let i = 1; tenant.includes(tag.slice(0, -1)); i++) tag = `$tenantry_guard${i}$`;
@@ -60,7 +60,7 @@ export function buildTransactionCheckSql(key: string): string {
     'DO $tenantry_transaction_check$',
     'BEGIN',
     `  IF pg_catalog.current_setting('tenantry.transaction', true) IS DISTINCT FROM '${key}:' || pg_catalog.txid_current()::text THEN`,
-    `    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = ${quoteTextLiteral(TRANSACTION_ENDED_MARKER)};`,
+    `    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = ${quoteLiteral(TRANSACTION_ENDED_MARKER)};`,
     '  END IF;',
     'END',
     '$tenantry_transaction_check$;',

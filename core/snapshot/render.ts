@@ -10,6 +10,7 @@ import { quoteIdentifier } from '../sql/quote.js';
 import type { Snapshot } from './format.js';
 import type { ReferenceSite } from './references.js';
 import { validateWritableName } from '../tenant/tenant-name.js';
+import { assertStringsReadAlike } from './conforming-strings.js';
 
 /** The text that replaces the placeholder in one context. */
 export function renderName(tenant: string, site: ReferenceSite): string {
@@ -38,6 +39,7 @@ export function renderName(tenant: string, site: ReferenceSite): string {
 /** The exact SQL to execute for tenant; the snapshot must come from parseSnapshot or createSnapshot. */
 export function renderSnapshot(snapshot: Snapshot, tenant: string): string {
   validateWritableName(tenant);
+  assertStringsReadAlike(snapshot);
   const { header, body } = snapshot;
   const placeholder = header.placeholder;
   const contexts = header.contexts;

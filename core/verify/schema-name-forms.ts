@@ -6,6 +6,7 @@
  * string literal of the raw name (pg_get_functiondef prints a function's
  * search_path as `SET search_path TO 'Acme Corp', 'public'`).
  */
+import { quoteIdentifierAlways } from '../sql/quote.js';
 import { isKeyword } from '../sql/keywords.js';
 
 /**
@@ -32,7 +33,7 @@ function escapeRegExp(text: string): string {
 
 /** The forms of a schema name in catalog text. */
 export function listSchemaNameForms(name: string): SchemaNameForms {
-  const quoted = `"${name.replace(/"/g, '""')}"`;
+  const quoted = quoteIdentifierAlways(name);
   const plain = /^[a-z_][a-z0-9_]*$/.test(name);
   const bare = plain && !isKeyword(name);
   const forms: { text: string; kind: NameFormKind }[] = [

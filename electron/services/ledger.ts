@@ -7,16 +7,13 @@ import type pg from 'pg';
 import { buildLedgerInserts, type LedgerColumn } from '../../core/ledger/ledger-inserts.js';
 import { selectLedgerTables } from '../../core/ledger/ledger-tables.js';
 import { TenantryError } from '../../core/errors.js';
+import { quoteIdentifier } from '../../core/sql/quote.js';
 
 export interface LedgerRead {
   tables: { name: string; rows: number }[];
   /** User-chosen tables that are not in the schema. */
   missing: string[];
   sql: string;
-}
-
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 async function readTable(client: pg.ClientBase, schema: string, table: string): Promise<{ sql: string; rows: number }> {
@@ -29,9 +26,9 @@ async function readTable(client: pg.ClientBase, schema: string, table: string): 
     [schema, table],
   );
   const columns: LedgerColumn[] = cols.rows.map((c) => (c.identity === 'a' ? { name: c.name, identityAlways: true } : { name: c.name }));
-  const select = columns.map((c) => `${quote(c.name)}::text`).join(', ');
+  const select = columns.map((c) => `${quoteIdentifier(c.name)}::text`).join(', ');
   const order = columns.map((_, i) => String(i + 1)).join(', ');
-  const data = await client.query<(string | null)[]>({ text: `select ${select} from ${quote(schema)}.${quote(table)} order by ${order}`, rowMode: 'array' });
+  const data = await client.query<(string | null)[]>({ text: `select ${select} from ${quoteIdentifier(schema)}.${quoteIdentifier(table)} order by ${order}`, rowMode: 'array' });
   const seqs = await client.query<{ name: string }>(
     `select s.relname as name
        from pg_catalog.pg_depend d join pg_catalog.pg_class s on s.oid = d.objid and s.relkind = 'S'
@@ -42,7 +39,7 @@ async function readTable(client: pg.ClientBase, schema: string, table: string): 
   );
   const sequences = [];
   for (const seq of seqs.rows) {
-    const { rows } = await client.query<{ last_value: string; is_called: boolean }>(`select last_value::text, is_called from ${quote(schema)}.${quote(seq.name)}`);
+    const { rows } = await client.query<{ last_value: string; is_called: boolean }>(`select last_value::text, is_called from ${quoteIdentifier(schema)}.${quoteIdentifier(seq.name)}`);
     const row = rows[0];
     if (row) sequences.push({ name: seq.name, lastValue: row.last_value, isCalled: row.is_called });
   }

@@ -5,11 +5,14 @@
  */
 import { listOccurrences, type Snapshot } from '../../core/snapshot/format.js';
 import { renderName } from '../../core/snapshot/render.js';
+import { assertStringsReadAlike } from '../../core/snapshot/conforming-strings.js';
 import type { ReferenceSite } from '../../core/snapshot/references.js';
 import type { PoolSnapshot } from './warm-pool.js';
 
 /** The PoolSnapshot of a parsed or freshly created snapshot. */
 export function toPoolSnapshot(snapshot: Snapshot): PoolSnapshot {
+  // Spares and claims run with standard_conforming_strings = on like every tenant.
+  assertStringsReadAlike(snapshot);
   const sites = new Map<number, ReferenceSite>();
   for (const { offset, context } of listOccurrences(snapshot)) sites.set(offset, context);
   let cachedName = '';

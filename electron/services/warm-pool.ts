@@ -37,7 +37,7 @@ import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../core/provision/tenant-guard.js';
 import { planProvisionLocks } from './lock-budget.js';
 import { freshFromPool, isConnectionLost, settleLostTenant } from './provision/lost-connection.js';
-import { quoteIdent, quoteLiteral } from './pool-sql.js';
+import { quoteIdentifier, quoteLiteral } from '../../core/sql/quote.js';
 
 /** What the pool needs of a snapshot (see toPoolSnapshot in warm-pool-snapshot.ts). */
 export interface PoolSnapshot {
@@ -95,8 +95,8 @@ export interface ClaimResult {
   ms: number;
 }
 
-const SPARES = `${quoteIdent(POOL_SCHEMA)}.pool_spares`;
-const CONFIG = `${quoteIdent(POOL_SCHEMA)}.pool_config`;
+const SPARES = `${quoteIdentifier(POOL_SCHEMA)}.pool_spares`;
+const CONFIG = `${quoteIdentifier(POOL_SCHEMA)}.pool_config`;
 /** Whether the spare row `s` still has its schema (one dropped by hand is never claimed, and the next fill removes its row). */
 const SPARE_PRESENT = 'EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s.schema_name)';
 
@@ -138,7 +138,7 @@ export async function ensurePoolSchema(db: pg.Pool): Promise<void> {
   try {
     await client.query(`BEGIN;
 SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:pool-schema', 0));
-CREATE SCHEMA IF NOT EXISTS ${quoteIdent(POOL_SCHEMA)};
+CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(POOL_SCHEMA)};
 ${buildWithholdSql(POOL_SCHEMA)}
 CREATE TABLE IF NOT EXISTS ${SPARES} (
   schema_name name PRIMARY KEY,
@@ -148,7 +148,7 @@ CREATE TABLE IF NOT EXISTS ${SPARES} (
   withheld_acl aclitem[]
 );
 CREATE INDEX IF NOT EXISTS pool_spares_checksum_idx ON ${SPARES} (snapshot_checksum, built_at);
-CREATE SEQUENCE IF NOT EXISTS ${quoteIdent(POOL_SCHEMA)}.spare_number;
+CREATE SEQUENCE IF NOT EXISTS ${quoteIdentifier(POOL_SCHEMA)}.spare_number;
 CREATE TABLE IF NOT EXISTS ${CONFIG} (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   target integer NOT NULL CHECK (target >= 0)
@@ -229,7 +229,7 @@ export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<s
   let ok = false;
   let released = false;
   try {
-    const { rows } = await client.query(`SELECT pg_catalog.nextval(${quoteLiteral(`${quoteIdent(POOL_SCHEMA)}.spare_number`)}) AS n`);
+    const { rows } = await client.query(`SELECT pg_catalog.nextval(${quoteLiteral(`${quoteIdentifier(POOL_SCHEMA)}.spare_number`)}) AS n`);
     const spare = formatSpareName(snapshot.checksum, Number((rows[0] as { n: string }).n));
     const sql = renderFor(snapshot, plan.build, spare);
     try {
@@ -266,7 +266,7 @@ async function dropSpare(db: pg.Pool, schema: string): Promise<boolean> {
   try {
     await client.query('BEGIN');
     const { rowCount } = await client.query(`DELETE FROM ${SPARES} WHERE schema_name = $1 AND schema_name IN (SELECT schema_name FROM ${SPARES} WHERE schema_name = $1 FOR UPDATE SKIP LOCKED)`, [schema]);
-    if (rowCount) await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    if (rowCount) await client.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
     await client.query('COMMIT');
     return (rowCount ?? 0) > 0;
   } catch (error) {
@@ -490,12 +490,12 @@ export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: st
     });
     const e = error as { code?: string; message?: string };
     if (e.code === '42P06') {
-      throw new TenantryError('TENANT_EXISTS', `A schema named ${quoteIdent(tenant)} already exists; the tenant was left untouched and the spare stays in the pool.`, { detail: describePgError(error), cause: error });
+      throw new TenantryError('TENANT_EXISTS', `A schema named ${quoteIdentifier(tenant)} already exists; the tenant was left untouched and the spare stays in the pool.`, { detail: describePgError(error), cause: error });
     }
     if (e.code === 'P0002' && e.message === POOL_EMPTY_MARKER) {
       throw new TenantryError('POOL_EMPTY', 'The warm pool has no free spare for this snapshot. Fill the pool (tenantry pool fill) or provision the tenant directly.', { detail: `snapshot ${snapshot.checksum.slice(0, 12)}`, cause: error });
     }
-    throw new TenantryError('PROVISION_FAILED', `Claiming a spare for ${quoteIdent(tenant)} failed; the spare stays in the pool and no tenant was created.`, { detail: describePgError(error), cause: error });
+    throw new TenantryError('PROVISION_FAILED', `Claiming a spare for ${quoteIdentifier(tenant)} failed; the spare stays in the pool and no tenant was created.`, { detail: describePgError(error), cause: error });
   } finally {
     client.release(broken ? true : undefined);
   }

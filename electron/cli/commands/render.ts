@@ -1,7 +1,7 @@
 /** `tenantry render`: the exact SQL a snapshot becomes for one tenant, offline. */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { quoteLiteral } from '../../../core/sql/quote.js';
+import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
@@ -18,8 +18,10 @@ const USAGE = [
   '',
   '  --tenant T         the tenant schema name (1–63 bytes, not starting with pg_)',
   '  -o, --output FILE  write the SQL to FILE instead of standard output',
-  '  --session          start with the session settings pg_dump had set',
-  '                     (check_function_bodies = false, …), for running with psql',
+  '  --session          start with the session settings provisioning applies',
+  '                     (standard_conforming_strings = on, check_function_bodies =',
+  '                     false, …), for running with psql. Without it the SQL',
+  '                     assumes standard_conforming_strings = on.',
   '  --json             print a JSON summary on standard output',
 ].join('\n');
 
@@ -42,10 +44,9 @@ async function runRender(argv: string[], io: CliIo): Promise<number> {
   validateTenantName(values.tenant, { protectedNames: [snapshot.header.schema, ...listSavedTemplates(io)] });
   let sql = renderSnapshot(snapshot, values.tenant);
   if (values.session === true) {
-    const settings = Object.entries(snapshot.header.sessionSettings)
-      .filter(([name]) => name !== 'search_path')
-      .map(([name, value]) => `SET ${name} = ${/^[\w.-]+$|^'.*'$/.test(value) ? value : quoteLiteral(value)};\n`);
-    sql = settings.join('') + sql;
+    // The settings provisioning applies (standard_conforming_strings = on first, whatever the header says: the
+    // name is escaped for it), as plain SET for a psql session; search_path stays the reader's.
+    sql = buildSessionPreamble(snapshot.header.sessionSettings, { scope: 'session', omit: ['search_path'] }) + sql;
   }
   const output = values.output === undefined ? undefined : resolve(io.cwd, values.output);
   if (output !== undefined) await writeOutputFile(output, sql);

@@ -5,6 +5,7 @@
  * root.crl, no ~/.pgpass, no pg_service.conf is consulted behind the profile's
  * back (see ../shared/docs/postgres-ssl.md, "The story this tool exists for").
  */
+import { CONNECTION_STARTUP_OPTIONS } from '../../../core/provision/session-preamble.js';
 import { chmod, lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,8 @@ export async function buildChildEnvironment(profile: ConnectionProfile, options:
     env.PGDATABASE = full.database ?? '';
     env.PGUSER = full.user ?? '';
     env.PGAPPNAME = full.application_name ?? 'tenantry';
+    // pg_dump then writes literals for standard_conforming_strings = on, and psql reads the script with it on.
+    env.PGOPTIONS = CONNECTION_STARTUP_OPTIONS;
     if (full.connect_timeout !== undefined) env.PGCONNECT_TIMEOUT = String(full.connect_timeout);
     env.PGSSLMODE = full.sslmode ?? 'prefer';
     // GSS encryption would win over SSL where a Kerberos ticket exists; the driver never uses it.

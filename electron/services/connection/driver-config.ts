@@ -4,6 +4,7 @@
  * PG* variables or a connection string: pg-connection-string would turn
  * `require` into verify-full, and pg never looks at ~/.postgresql anyway.
  */
+import { CONNECTION_STARTUP_OPTIONS } from '../../../core/provision/session-preamble.js';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
@@ -88,6 +89,8 @@ export function toDriverConfig(profile: ConnectionProfile, transport?: Transport
     password: () => (password !== undefined ? password : missingPassword()),
     ssl: use === 'tls' ? toTlsOptions(full, policy) : false,
     fallback_application_name: 'tenantry',
+    // Also keeps node-postgres from taking PGOPTIONS from the environment.
+    options: CONNECTION_STARTUP_OPTIONS,
   };
   if (full.application_name !== undefined) config.application_name = full.application_name;
   if (full.connect_timeout !== undefined && full.connect_timeout > 0) {

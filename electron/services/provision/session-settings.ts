@@ -6,7 +6,7 @@
  * COMMIT we put every changed one back (set_config to its old value, or RESET).
  */
 import type pg from 'pg';
-import { quoteTextLiteral } from '../../../core/ledger/ledger-inserts.js';
+import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 
 export type SessionSettings = Map<string, string>;
 
@@ -14,10 +14,6 @@ export type SessionSettings = Map<string, string>;
 export async function readSessionSettings(client: pg.ClientBase): Promise<SessionSettings> {
   const { rows } = await client.query<{ name: string; setting: string }>("select name, setting from pg_catalog.pg_settings where source = 'session'");
   return new Map(rows.map((r) => [r.name, r.setting]));
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /**
@@ -34,12 +30,12 @@ export async function restoreSessionSettings(client: pg.ClientBase, before: Sess
     const old = before.get(name);
     if (old === value) continue;
     // Names come from pg_settings; quoting keeps dotted custom names (app.x) intact.
-    statements.push(old === undefined ? `RESET ${name.split('.').map(quoteIdent).join('.')}` : `SELECT pg_catalog.set_config(${quoteTextLiteral(name)}, ${quoteTextLiteral(old)}, false)`);
+    statements.push(old === undefined ? `RESET ${name.split('.').map(quoteIdentifier).join('.')}` : `SELECT pg_catalog.set_config(${quoteLiteral(name)}, ${quoteLiteral(old)}, false)`);
     restored.push(name);
   }
   for (const [name, old] of before) {
     if (after.has(name)) continue;
-    statements.push(`SELECT pg_catalog.set_config(${quoteTextLiteral(name)}, ${quoteTextLiteral(old)}, false)`);
+    statements.push(`SELECT pg_catalog.set_config(${quoteLiteral(name)}, ${quoteLiteral(old)}, false)`);
     restored.push(name);
   }
   if (statements.length > 0) await client.query(statements.join(';\n'));

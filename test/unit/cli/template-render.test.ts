@@ -98,10 +98,12 @@ describe('tenantry render', () => {
     );
   });
 
-  it('-o writes a file; --session prepends the stripped session settings', async () => {
+  it('-o writes a file; --session prepends the session settings provisioning applies, standard_conforming_strings = on first', async () => {
     const r = await run('render', 'snap.sql', '--tenant', 'acme', '-o', 'acme.sql', '--session');
     expect(r.code).toBe(0);
-    expect(readFileSync(join(dir, 'acme.sql'), 'utf8')).toMatch(/^SET statement_timeout = 0;\nCREATE SCHEMA acme;/);
+    const sql = readFileSync(join(dir, 'acme.sql'), 'utf8');
+    expect(sql).toMatch(/^SET standard_conforming_strings = on;\n(SET [^\n]*\n)*SET statement_timeout = 0;\n(SET [^\n]*\n)*CREATE SCHEMA acme;/);
+    expect(sql.slice(0, sql.indexOf('CREATE SCHEMA'))).not.toContain('search_path');
   });
 
   it('refuses a bad tenant name (exit 1) and a tampered snapshot', async () => {

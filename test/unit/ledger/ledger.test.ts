@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLedgerInserts, quoteTextLiteral } from '../../../core/ledger/ledger-inserts.js';
+import { buildLedgerInserts } from '../../../core/ledger/ledger-inserts.js';
 import { selectLedgerTables } from '../../../core/ledger/ledger-tables.js';
 
 describe('selectLedgerTables', () => {
@@ -14,17 +14,6 @@ describe('selectLedgerTables', () => {
   });
   it('finds nothing in a schema without ledgers', () => {
     expect(selectLedgerTables(['a', 'b']).tables).toEqual([]);
-  });
-});
-
-describe('quoteTextLiteral', () => {
-  it.each([
-    ['plain', "'plain'"],
-    ["o'neil", "'o''neil'"],
-    ['back\\slash', "E'back\\\\slash'"],
-    ["both'\\", "E'both''\\\\'"],
-  ])('%s', (value, literal) => {
-    expect(quoteTextLiteral(value)).toBe(literal);
   });
 });
 

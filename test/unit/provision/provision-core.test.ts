@@ -63,13 +63,23 @@ describe('buildSessionPreamble', () => {
   it('applies the snapshot settings with SET LOCAL, over the defaults', () => {
     const sql = buildSessionPreamble({ client_encoding: "'UTF8'", check_function_bodies: 'false', search_path: "''", default_tablespace: "''" });
     expect(sql.split('\n').filter(Boolean)).toEqual([
-      'SET LOCAL check_function_bodies = false;',
       'SET LOCAL standard_conforming_strings = on;',
+      'SET LOCAL check_function_bodies = false;',
       'SET LOCAL client_min_messages = warning;',
       "SET LOCAL search_path = '';",
       "SET LOCAL client_encoding = 'UTF8';",
       "SET LOCAL default_tablespace = '';",
     ]);
+  });
+  it('always sets standard_conforming_strings = on, first, whatever the snapshot says (names are escaped for on)', () => {
+    for (const value of ['off', "'off'", 'false']) {
+      const lines = buildSessionPreamble({ standard_conforming_strings: value, client_encoding: "'UTF8'" }).split('\n');
+      expect(lines[0]).toBe('SET LOCAL standard_conforming_strings = on;');
+      expect(lines.filter((l) => l.includes('standard_conforming_strings'))).toHaveLength(1);
+    }
+    expect(buildSessionPreamble({ standard_conforming_strings: 'off' }, { scope: 'session', omit: ['search_path'] })).toBe(
+      'SET standard_conforming_strings = on;\nSET check_function_bodies = false;\nSET client_min_messages = warning;\n',
+    );
   });
   it('uses the defaults for a snapshot without settings', () => {
     expect(buildSessionPreamble(undefined)).toContain('SET LOCAL check_function_bodies = false;');
