@@ -23,6 +23,7 @@
  *   (a name literal, `'tmpl.invoices'::text`), which is a failure.
  */
 import { lex, significantTokens, type Token } from '../sql/lexer.js';
+import { quoteIdentifierAlways } from '../sql/quote.js';
 import { buildSchemaNameRegExp } from './schema-name-forms.js';
 
 export interface TemplateNames {
@@ -201,7 +202,7 @@ class Scan {
       return;
     }
     const executed = origin === 'body' || origin === 'executed' || (origin === 'code' && isExecutedPosition(tokens, i));
-    if (value === this.names.schema || value === `"${this.names.schema.replace(/"/g, '""')}"`) {
+    if (value === this.names.schema || value === quoteIdentifierAlways(this.names.schema)) {
       if (executed && !isCompared(tokens, i)) this.add('failure', t.text, "the template schema's name, used as a name");
       else this.add('note', t.text, "the template schema's name as data");
       return;
