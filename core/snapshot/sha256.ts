@@ -1,6 +1,7 @@
 /**
  * SHA-256 of a string's UTF-8 bytes, in plain TypeScript (core/ has no
- * node:crypto and must also run in the renderer). FIPS 180-4. The UTF-8
+ * node:crypto and must also run in the renderer), unless the host handed core
+ * a native one (useSha256). FIPS 180-4. The UTF-8
  * encoding uses the runtime's TextEncoder when there is one (a web standard
  * that Node, browsers and Electron all provide), else a loop in TypeScript.
  */
@@ -64,11 +65,32 @@ export function utf8Length(text: string): number {
   return n;
 }
 
+/** A SHA-256 of a string's UTF-8 bytes as lower-case hex, as a host hands it to core. */
+export type Sha256TextHash = (text: string) => string;
+
+let hostSha256: Sha256TextHash | undefined;
+
 /**
- * Lower-case hex SHA-256 of the UTF-8 encoding of text. Encodes and hashes in
- * 64 KiB chunks through one reused buffer (no copy of the whole text as bytes).
+ * Lets the host hand core a native SHA-256 (the services install node:crypto's,
+ * electron/services/native-sha256.ts; core/ cannot import it), about 10x
+ * faster than the TypeScript one on a snapshot body. undefined restores the
+ * TypeScript one. It must give the same digests, lone surrogates encoded as
+ * U+FFFD included (test/unit/snapshot/sha256-native.test.ts).
  */
+export function useSha256(hash: Sha256TextHash | undefined): void {
+  hostSha256 = hash;
+}
+
+/** Lower-case hex SHA-256 of the UTF-8 encoding of text: the host's hash when one was handed over, else sha256HexInTypeScript. */
 export function sha256Hex(text: string): string {
+  return hostSha256 ? hostSha256(text) : sha256HexInTypeScript(text);
+}
+
+/**
+ * The same digest in plain TypeScript. Encodes and hashes in 64 KiB chunks
+ * through one reused buffer (no copy of the whole text as bytes).
+ */
+export function sha256HexInTypeScript(text: string): string {
   return sha256WithEncoder(text, nativeEncoder() ?? plainEncoder);
 }
 

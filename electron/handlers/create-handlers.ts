@@ -6,6 +6,8 @@
 import type { AppInfo, ConnectionSummary, ConnectionTarget, DatabaseSummary, Handlers, SandboxStatus, ServerInfo } from '../../core/api/contract.js';
 import { formatConnectionUri, parseConnectionString } from '../../core/connection/connection-string.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
+// core's snapshot checksums and seals through node:crypto (installed on import).
+import '../services/native-sha256.js';
 import { TenantryError } from '../../core/errors.js';
 import { openClient } from '../services/catalog/connect.js';
 import { applyDefaults } from '../services/connection/defaults.js';

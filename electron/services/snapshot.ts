@@ -6,6 +6,8 @@
  * snapshot leaves out.
  */
 import type { ConnectionProfile } from '../../core/connection/profile.js';
+// Snapshot checksums and seals through node:crypto (installed on import).
+import './native-sha256.js';
 import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
 import type { ReferenceDecisions } from '../../core/snapshot/reference-ids.js';
