@@ -188,6 +188,10 @@ export interface ProvisionResult {
   created: number;
   failed: number;
   elapsedMs: number;
+  /** Verification of every tenant the batch created (absent when none was created or verification could not run). */
+  verified?: VerifyResult[];
+  /** Why the batch's verification could not run, when it could not. */
+  verifyError?: string;
 }
 
 export interface VerifyDifference {

@@ -36,11 +36,11 @@ function canonicalTemplate(text: string, template: string): string {
   return forms.patterns.length > 1 ? replaceSchemaName(text, template, template) : text;
 }
 
-function indexObjects(catalog: SchemaCatalog, rewrite: (text: string) => string): Map<string, CatalogObject> {
+function indexObjects(catalog: SchemaCatalog, rewrite: (text: string) => string, rewriteAttributes: boolean): Map<string, CatalogObject> {
   const map = new Map<string, CatalogObject>();
   for (const o of catalog.objects) {
     const attributes: Record<string, string | null> = {};
-    for (const [k, v] of Object.entries(o.attributes)) attributes[k] = v === null ? null : rewrite(v);
+    for (const [k, v] of Object.entries(o.attributes)) attributes[k] = v === null || !rewriteAttributes ? v : rewrite(v);
     const normalized = { kind: o.kind, name: rewrite(o.name), attributes };
     map.set(keyOf(normalized), normalized);
   }
@@ -53,10 +53,14 @@ function shorten(text: string | null): string {
   return oneLine.length > 160 ? oneLine.slice(0, 157) + '…' : oneLine;
 }
 
-/** The differences between template and tenant, with the tenant's schema name read as the template's. */
-export function compareCatalogs(template: SchemaCatalog, tenant: SchemaCatalog): CatalogComparison {
-  const left = indexObjects(template, (t) => canonicalTemplate(t, template.schema));
-  const right = indexObjects(tenant, (t) => replaceSchemaName(t, tenant.schema, template.schema));
+/**
+ * The differences between template and tenant, with the tenant's schema name read as the template's (in object
+ * names always; in attributes unless `rewriteAttributes` is false, for attributes that hold role names, not SQL).
+ */
+export function compareCatalogs(template: SchemaCatalog, tenant: SchemaCatalog, options: { rewriteAttributes?: boolean } = {}): CatalogComparison {
+  const rewriteAttributes = options.rewriteAttributes ?? true;
+  const left = indexObjects(template, (t) => canonicalTemplate(t, template.schema), rewriteAttributes);
+  const right = indexObjects(tenant, (t) => replaceSchemaName(t, tenant.schema, template.schema), rewriteAttributes);
   const differences: VerifyDifference[] = [];
   const compared: Record<string, number> = {};
   for (const [key, a] of left) {

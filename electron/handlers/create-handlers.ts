@@ -207,7 +207,7 @@ export function createBackend(deps: HandlerDeps): Backend {
           ...binaryOptions,
         });
         ctx.progress({ message: `Dumped ${dump.bytes} bytes with pg_dump ${dump.pgDump.version}.`, bytes: dump.bytes });
-        return engine.enrichDump(profile, dump, request.options.ledgerTables, request.options.noOwner, ctx.signal);
+        return engine.enrichDump(profile, dump, request.options.ledgerTables, request.options.noOwner, ctx.signal, request.options.noPrivileges);
       });
       return { jobId };
     },

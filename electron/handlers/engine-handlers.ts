@@ -2,7 +2,7 @@
  * Handlers over the snapshot engine (core/snapshot) and the provision and
  * verify services.
  */
-import type { ConnectionTarget, DumpResult, Handlers } from '../../core/api/contract.js';
+import type { ConnectionTarget, DumpResult, Handlers, ProvisionResult } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import type { BinarySearchOptions } from '../services/binaries.js';
@@ -14,8 +14,10 @@ import { openClient } from '../services/catalog/connect.js';
 import { readCatalogFacts } from '../services/catalog/read-catalog-facts.js';
 import { readLedgers } from '../services/ledger.js';
 import { readSharedObjects, type SharedObjectsReport } from '../services/catalog/read-shared-objects.js';
-import { appendLedgerRows } from '../services/snapshot.js';
-import { verifyTenant } from '../services/verify.js';
+import { appendLedgerRows, describeCarriedGrants } from '../services/snapshot.js';
+import { readInheritedSchemaGrants } from '../services/catalog/read-inherited-schema-grants.js';
+import { verifyTenant, verifyTenants } from '../services/verify.js';
+import { findSnapshotCarries } from '../../core/verify/snapshot-carries.js';
 import { createProvisioner, snapshotSource } from '../services/provision.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
@@ -41,7 +43,7 @@ export interface EngineDeps {
 }
 
 type EngineHandlers = Pick<Handlers, 'snapshot:build' | 'snapshot:save' | 'snapshot:open-file' | 'tenant:check-name' | 'provision:start' | 'provision:verify'> & {
-  enrichDump(profile: ConnectionProfile, dump: SchemaDump, ledgerTables: string[], noOwner: boolean, signal: AbortSignal): Promise<DumpResult>;
+  enrichDump(profile: ConnectionProfile, dump: SchemaDump, ledgerTables: string[], noOwner: boolean, signal: AbortSignal, noPrivileges?: boolean): Promise<DumpResult>;
 };
 
 /** One line per thing every tenant will share with the rest of the database. */
@@ -65,7 +67,7 @@ export function describeShared(shared: SharedObjectsReport, schema: string): str
 /** Builds the engine handlers. */
 export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
   return {
-    async enrichDump(profile, dump, ledgerTables, noOwner, signal) {
+    async enrichDump(profile, dump, ledgerTables, noOwner, signal, noPrivileges = false) {
       // The catalog decides which names belong to the template; the ledger rows travel with the snapshot.
       const client = await openClient(profile);
       try {
@@ -73,14 +75,16 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
         const shared = await readSharedObjects(client, dump.schema);
         if (signal.aborted) throw new TenantryError('CANCELLED', 'Cancelled.');
         const ledger = await readLedgers(client, dump.schema, ledgerTables);
-        const sql = appendLedgerRows(dump.sql, ledger.sql);
+        // The schema's initial privileges pg_dump leaves out (a public template's USAGE to PUBLIC) travel too.
+        const grants = noPrivileges ? { sql: '', grants: [] } : await readInheritedSchemaGrants(client, dump.schema);
+        const sql = appendLedgerRows(appendLedgerRows(dump.sql, grants.sql), ledger.sql);
         return {
           ...dump,
           sql,
           bytes: Buffer.byteLength(sql),
           catalog,
           ledgerTables: ledger.tables.map((t) => `${t.name} (${t.rows} rows)`),
-          shared: describeShared(shared, dump.schema),
+          shared: [...(grants.grants.length > 0 ? [describeCarriedGrants(dump.schema, grants.grants)] : []), ...describeShared(shared, dump.schema)],
           noOwner,
         };
       } finally {
@@ -150,7 +154,19 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
               .filter((t) => t.status !== 'cancelled')
               .map((t) => ({ tenant: t.tenant, connectionName, database: profile.database ?? '', snapshotName: info.name, status: t.status, at, ...(t.elapsedMs !== undefined ? { elapsedMs: t.elapsedMs } : {}) })),
           );
-          return { tenants: summary.tenants, created: summary.created, failed: summary.failed, elapsedMs: summary.elapsedMs };
+          const result: ProvisionResult = { tenants: summary.tenants, created: summary.created, failed: summary.failed, elapsedMs: summary.elapsedMs };
+          // After a batch every created tenant is verified by the independent judge, as `provision --verify` does.
+          const created = summary.tenants.filter((t) => t.status === 'created').map((t) => t.tenant);
+          if (created.length > 0 && !ctx.signal.aborted) {
+            ctx.progress({ message: `Verifying ${created.length} tenant(s)…`, done, total });
+            try {
+              result.verified = await verifyTenants(profile, { template: snapshot.header.schema, tenants: created, carries: findSnapshotCarries(snapshot.body) });
+              for (const v of result.verified) deps.history.markVerified(v.tenant, profile.database ?? '', v.equal && v.isolated);
+            } catch (error) {
+              result.verifyError = isTenantryError(error) ? error.userMessage : String(error);
+            }
+          }
+          return result;
         } finally {
           await provisioner.close();
         }
@@ -160,10 +176,10 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
     async 'provision:verify'({ target, snapshotId, tenant }) {
       // A name that could never be a tenant (NUL, control characters, too long, a template) is a bad request, not a query to run.
       validateTenantName(tenant, { protectedNames: deps.snapshots.templateSchemas() });
-      const { info } = deps.snapshots.read(snapshotId);
+      const { info, text } = deps.snapshots.read(snapshotId);
       if (!info.schema) throw new TenantryError('SNAPSHOT_INVALID', 'This snapshot does not name its template schema, so there is nothing to compare the tenant with.');
       const { profile } = await deps.resolveTarget(target);
-      const result = await verifyTenant(profile, { template: info.schema, tenant });
+      const result = await verifyTenant(profile, { template: info.schema, tenant, carries: findSnapshotCarries(parseSnapshot(text).body) });
       deps.history.markVerified(tenant, profile.database ?? '', result.equal && result.isolated);
       return result;
     },

@@ -15,6 +15,7 @@ import { dumpSchema, type DumpSchemaOptions, type SchemaDump } from './dump.js';
 import { openClient } from './catalog/connect.js';
 import { readCatalogFacts } from './catalog/read-catalog-facts.js';
 import { readSharedObjects, type SharedObjectsReport } from './catalog/read-shared-objects.js';
+import { readInheritedSchemaGrants } from './catalog/read-inherited-schema-grants.js';
 import { readLedgers, type LedgerRead } from './ledger.js';
 
 export interface TenantSnapshotOptions extends DumpSchemaOptions {
@@ -39,6 +40,8 @@ export interface TenantSnapshot {
   ledger: Omit<LedgerRead, 'sql'>;
   /** Plain sentences: what a tenant does not get from the snapshot, and why. */
   leftOut: string[];
+  /** Plain sentences: what the snapshot carries that pg_dump did not write (the schema's initial privileges). */
+  carried: string[];
 }
 
 /** The SQL handed to the engine: the dump, then the ledger rows. */
@@ -74,6 +77,11 @@ function describeLeftOut(shared: SharedObjectsReport, catalog: CatalogFacts, opt
   return leftOut;
 }
 
+/** The report's sentence for the schema privileges carried from pg_init_privs. */
+export function describeCarriedGrants(schema: string, grants: readonly string[]): string {
+  return `Schema ${schema}'s initial privileges (${grants.join('; ')}), which pg_dump does not write, are granted on each tenant schema, so roles that can use the template can use its tenants.`;
+}
+
 /** Dumps, reads the catalog and ledgers, and templates `options.schema` into a snapshot. */
 export async function createTenantSnapshot(profile: ConnectionProfile, options: TenantSnapshotOptions): Promise<TenantSnapshot> {
   const { sql: dumpSql, ...dump } = await dumpSchema(profile, options);
@@ -81,14 +89,17 @@ export async function createTenantSnapshot(profile: ConnectionProfile, options: 
   let catalog: CatalogFacts;
   let shared: SharedObjectsReport;
   let ledger: LedgerRead;
+  let grants = { sql: '', grants: [] as string[] };
   try {
     catalog = await readCatalogFacts(client, options.schema);
     shared = await readSharedObjects(client, options.schema);
     ledger = await readLedgers(client, options.schema, options.ledgerTables ?? []);
+    if (!options.noPrivileges) grants = await readInheritedSchemaGrants(client, options.schema);
   } finally {
     await client.end();
   }
-  const { snapshot, text, report } = createSnapshot(appendLedgerRows(dumpSql, ledger.sql), {
+  const carried = grants.grants.length > 0 ? [describeCarriedGrants(options.schema, grants.grants)] : [];
+  const { snapshot, text, report } = createSnapshot(appendLedgerRows(appendLedgerRows(dumpSql, grants.sql), ledger.sql), {
     schema: options.schema,
     ...(options.placeholder !== undefined ? { placeholder: options.placeholder } : {}),
     minify: options.minify ?? false,
@@ -99,5 +110,5 @@ export async function createTenantSnapshot(profile: ConnectionProfile, options: 
   });
   const { sql: _ledgerSql, ...ledgerInfo } = ledger;
   void _ledgerSql;
-  return { snapshot, text, report, dump, catalog, shared, ledger: ledgerInfo, leftOut: describeLeftOut(shared, catalog, options, report.stripped) };
+  return { snapshot, text, report, dump, catalog, shared, ledger: ledgerInfo, leftOut: describeLeftOut(shared, catalog, options, report.stripped), carried };
 }

@@ -9,15 +9,19 @@ import { TenantryError } from '../../core/errors.js';
 import { compareCatalogs, type SchemaCatalog } from '../../core/verify/compare-catalogs.js';
 import { judgeIsolation } from '../../core/verify/judge-isolation.js';
 import type { TemplateNames } from '../../core/verify/scan-template-names.js';
+import type { SnapshotCarries } from '../../core/verify/snapshot-carries.js';
 import { openClient } from './catalog/connect.js';
 import { readCatalogFacts } from './catalog/read-catalog-facts.js';
 import { readIsolationFacts } from './verify/read-isolation-facts.js';
+import { readPrivileges, type PrivilegeOptions } from './verify/read-privileges.js';
 import { readSchemaCatalog } from './verify/read-schema-catalog.js';
 import type pg from 'pg';
 
 export interface VerifyOptions {
   template: string;
   tenant: string;
+  /** What the snapshot the tenant came from carried: owners and privileges are compared where it did. Unknown: not compared. */
+  carries?: SnapshotCarries;
 }
 
 async function requireSchema(client: pg.ClientBase, name: string, code: 'SCHEMA_NOT_FOUND' | 'TENANT_NOT_FOUND'): Promise<void> {
@@ -31,25 +35,50 @@ async function requireSchema(client: pg.ClientBase, name: string, code: 'SCHEMA_
 interface TemplateSide {
   catalog: SchemaCatalog;
   names: TemplateNames;
+  privileges?: { options: PrivilegeOptions; catalog: SchemaCatalog };
+  notCompared: string[];
 }
 
 /** Kinds whose catalog name (before any `(` or `.`) is the name of a schema object. */
 const NAMED_KINDS = new Set(['table', 'view', 'sequence', 'index', 'function', 'enum', 'domain', 'type', 'collation', 'statistics']);
 
-async function readTemplateSide(client: pg.ClientBase, template: string): Promise<TemplateSide> {
+/** Which owners and privileges to compare, and sentences for what is not compared. */
+async function planPrivileges(client: pg.ClientBase, template: string, carries: SnapshotCarries | undefined): Promise<{ options?: PrivilegeOptions; notCompared: string[] }> {
+  const notCompared = ['table rows (verify compares definitions), default privileges (ALTER DEFAULT PRIVILEGES) and objects in other schemas.'];
+  if (carries === undefined) {
+    notCompared.unshift('owners and privileges: no snapshot was given to say whether they were carried (pass --snapshot FILE to compare what it carried).');
+    return { notCompared };
+  }
+  if (!carries.owners) notCompared.unshift('owners: the snapshot has no OWNER TO (made with --no-owner), so tenant objects belong to the role that provisioned them.');
+  if (!carries.privileges) notCompared.unshift('privileges: the snapshot has no GRANT or REVOKE (made with --no-privileges, or the template grants nothing).');
+  if (!carries.owners && !carries.privileges) return { notCompared };
+  const owner = await client.query<{ owner: string }>('select pg_catalog.pg_get_userbyid(nspowner) as owner from pg_catalog.pg_namespace where nspname = $1', [template]);
+  const skipSchemaOwner = owner.rows[0]?.owner === 'pg_database_owner';
+  if (carries.owners && skipSchemaOwner) notCompared.unshift("the schema's owner: the template belongs to pg_database_owner (public's stock owner), which a tenant never gets; it belongs to the role that provisioned it.");
+  return { options: { owners: carries.owners, privileges: carries.privileges, skipSchemaOwner }, notCompared };
+}
+
+async function readTemplateSide(client: pg.ClientBase, template: string, carries?: SnapshotCarries): Promise<TemplateSide> {
   await requireSchema(client, template, 'SCHEMA_NOT_FOUND');
   const catalog = await readSchemaCatalog(client, template);
   const facts = await readCatalogFacts(client, template);
   const own = new Set([...facts.objects.relations, ...facts.objects.types, ...facts.objects.functions, ...(facts.objects.sequences ?? [])]);
   for (const o of catalog.objects) if (NAMED_KINDS.has(o.kind)) own.add(o.kind === 'function' ? o.name.slice(0, o.name.indexOf('(')) : o.name);
   const shared = new Set(Object.values(facts.extensionObjects).flatMap((list: string[] | undefined) => list ?? []));
-  return { catalog, names: { schema: template, own, shared } };
+  const plan = await planPrivileges(client, template, carries);
+  const privileges = plan.options === undefined ? undefined : { options: plan.options, catalog: await readPrivileges(client, template, plan.options) };
+  return { catalog, names: { schema: template, own, shared }, ...(privileges === undefined ? {} : { privileges }), notCompared: plan.notCompared };
 }
 
 async function compareWithTemplate(client: pg.ClientBase, template: string, side: TemplateSide, tenantName: string): Promise<VerifyResult> {
   await requireSchema(client, tenantName, 'TENANT_NOT_FOUND');
   const tenant = await readSchemaCatalog(client, tenantName);
   const { differences, compared } = compareCatalogs(side.catalog, tenant);
+  if (side.privileges !== undefined) {
+    const own = compareCatalogs(side.privileges.catalog, await readPrivileges(client, tenantName, side.privileges.options), { rewriteAttributes: false });
+    differences.push(...own.differences);
+    compared.privileges = own.compared.privileges ?? 0;
+  }
   const judged = judgeIsolation(tenant, side.names, side.catalog);
   const isolation = [...judged.failures, ...(await readIsolationFacts(client, tenantName, template))];
   return {
@@ -59,14 +88,14 @@ async function compareWithTemplate(client: pg.ClientBase, template: string, side
     isolated: isolation.length === 0,
     differences: [...differences, ...isolation],
     notes: judged.notes,
-    notCompared: [],
+    notCompared: side.notCompared,
     compared,
   };
 }
 
 /** Compares `tenant` with `template` on an open connection. */
 export async function verifyTenantWith(client: pg.ClientBase, options: VerifyOptions): Promise<VerifyResult> {
-  return compareWithTemplate(client, options.template, await readTemplateSide(client, options.template), options.tenant);
+  return compareWithTemplate(client, options.template, await readTemplateSide(client, options.template, options.carries), options.tenant);
 }
 
 /** Compares `tenant` with `template` in the profile's database. */
@@ -80,10 +109,10 @@ export async function verifyTenant(profile: ConnectionProfile, options: VerifyOp
 }
 
 /** Compares several tenants with one template, reading the template's catalog once. */
-export async function verifyTenants(profile: ConnectionProfile, options: { template: string; tenants: readonly string[] }): Promise<VerifyResult[]> {
+export async function verifyTenants(profile: ConnectionProfile, options: { template: string; tenants: readonly string[]; carries?: SnapshotCarries }): Promise<VerifyResult[]> {
   const client = await openClient(profile);
   try {
-    const side = await readTemplateSide(client, options.template);
+    const side = await readTemplateSide(client, options.template, options.carries);
     const results: VerifyResult[] = [];
     for (const tenant of options.tenants) results.push(await compareWithTemplate(client, options.template, side, tenant));
     return results;

@@ -11,6 +11,9 @@ import { toPoolSnapshot } from '../../services/warm-pool-snapshot.js';
 import type { PoolSnapshot } from '../../services/warm-pool.js';
 import { createProvisioner, snapshotSource, type ProvisionSummary, type ProvisionVia } from '../../services/provision.js';
 import { listSavedTemplates } from '../protected-names.js';
+import { findSnapshotCarries } from '../../../core/verify/snapshot-carries.js';
+import { verifyTenants } from '../../services/verify.js';
+import { formatVerifyResult, toVerifyJson } from './verify.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 
@@ -79,7 +82,7 @@ export const provisionCommand: CliCommand = {
   usage: [
     'Usage: tenantry provision --snapshot SNAPSHOT.sql (--tenant T … | --tenants-file F)',
     '                          [--via driver|psql] [--concurrency N] [--continue-on-error]',
-    '                          [--lock-timeout 5s] [--no-pool] [--dry-run] [--json] [--url URL]',
+    '                          [--lock-timeout 5s] [--no-pool] [--verify] [--dry-run] [--json] [--url URL]',
     '',
     'Creates each tenant in its own transaction: an advisory lock on the name, a',
     'check that the schema does not exist (an existing tenant is left untouched),',
@@ -97,6 +100,10 @@ export const provisionCommand: CliCommand = {
     '  --lock-timeout D how long a tenant waits for a lock another session holds',
     '                   before it fails, naming the blocker (default 5s; 0: no limit)',
     '  --no-pool        build every tenant, never claim warm-pool spares',
+    '  --verify         then verify every created tenant against the template (as',
+    '                   `tenantry verify --snapshot`); exit 1 unless all are equal',
+    '                   and isolated. With --json the summary gains "verify":',
+    '                   {"template", "ok", "tenants": […]}',
     '  --dry-run        print the SQL that would run, connect to nothing',
     '  --json           print the summary as JSON (each created tenant has "via": "claimed" or "built")',
     CONNECTION_USAGE,
@@ -121,6 +128,7 @@ export const provisionCommand: CliCommand = {
       'lock-timeout': { type: 'string' },
       'dry-run': { type: 'boolean' },
       'no-pool': { type: 'boolean' },
+      verify: { type: 'boolean' },
       json: { type: 'boolean' },
     });
     const snapshotPath = requireOption(values, 'snapshot');
@@ -173,8 +181,17 @@ export const provisionCommand: CliCommand = {
     } finally {
       await provisioner.close();
     }
-    io.stdout(values.json === true ? JSON.stringify({ via, ...summary }, null, 2) + '\n' : formatSummary(summary, via));
-    if (interrupted?.aborted) return interrupted.reason === 'SIGTERM' ? 143 : interrupted.reason === 'SIGHUP' ? 129 : 130;
+    if (interrupted?.aborted) {
+      io.stdout(values.json === true ? JSON.stringify({ via, ...summary }, null, 2) + '\n' : formatSummary(summary, via));
+      return interrupted.reason === 'SIGTERM' ? 143 : interrupted.reason === 'SIGHUP' ? 129 : 130;
+    }
+    const created = summary.tenants.filter((t) => t.status === 'created').map((t) => t.tenant);
+    // Every tenant this run created, checked by the independent judge (not the engine that made it).
+    const verified = values.verify === true && created.length > 0 ? await verifyTenants(profile, { template: snapshot.header.schema, tenants: created, carries: findSnapshotCarries(snapshot.body) }) : undefined;
+    const verify = verified === undefined ? undefined : toVerifyJson(snapshot.header.schema, verified);
+    if (values.json === true) io.stdout(JSON.stringify({ via, ...summary, ...(verify === undefined ? {} : { verify }) }, null, 2) + '\n');
+    else io.stdout(formatSummary(summary, via) + (verified === undefined ? '' : verified.map(formatVerifyResult).join('')));
+    if (verify !== undefined && !verify.ok) return 1;
     return summary.created === tenants.length ? 0 : 1;
   },
 };

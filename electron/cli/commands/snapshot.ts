@@ -38,6 +38,7 @@ export function formatSnapshotReport(result: TenantSnapshot, output: string): st
     outside.set(key, (outside.get(key) ?? 0) + 1);
   }
   if (outside.size > 0) lines.push(`  Tenants will share: ${[...outside].map(([k, n]) => `${k} (${n} dependenc${n === 1 ? 'y' : 'ies'})`).join(', ')}.`);
+  for (const c of result.carried) lines.push(`  Carried: ${c}`);
   if (result.leftOut.length > 0) {
     lines.push('  Left out:');
     for (const l of result.leftOut) lines.push(`    - ${l}`);

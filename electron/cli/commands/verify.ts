@@ -1,7 +1,12 @@
 /** `tenantry verify`: compares a tenant with its template through the catalog. */
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
 import { listSavedTemplates } from '../protected-names.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { VerifyResult } from '../../../core/api/contract.js';
+import { TenantryError } from '../../../core/errors.js';
+import { parseSnapshot } from '../../../core/snapshot/format.js';
+import { findSnapshotCarries, type SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { countKind } from '../../../core/verify/plural-kind.js';
 import { verifyTenants } from '../../services/verify.js';
 import type { CliCommand } from '../command.js';
@@ -43,11 +48,23 @@ export function toVerifyJson(template: string, results: readonly VerifyResult[])
   return { template, ok: results.every((r) => r.equal && r.isolated), tenants: [...results] };
 }
 
+/** The template a snapshot file was made from and what of owners and privileges it carries. */
+export async function readSnapshotCarries(path: string): Promise<{ schema: string; carries: SnapshotCarries }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new TenantryError('FILE_NOT_FOUND', `The snapshot ${path} cannot be read: ${(error as Error).message}.`, { cause: error });
+  }
+  const snapshot = parseSnapshot(text);
+  return { schema: snapshot.header.schema, carries: findSnapshotCarries(snapshot.body) };
+}
+
 export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'Check that a tenant is a faithful, isolated copy of its template',
   usage: [
-    'Usage: tenantry verify --template S --tenant T [--tenant T2 …] [--json] [--url URL]',
+    'Usage: tenantry verify (--template S | --snapshot FILE) --tenant T [--tenant T2 …] [--json] [--url URL]',
     '',
     'Compares tenant T with template S through the catalog (tables, columns, types,',
     'defaults, constraints, indexes, sequences, views, functions, triggers, policies,',
@@ -58,6 +75,10 @@ export const verifyCommand: CliCommand = {
     'both hold) is listed as a note, not a failure.',
     '',
     '  --template S     the template schema',
+    '  --snapshot FILE  the snapshot the tenants came from: its template is the one',
+    '                   compared with, and owners and privileges (the schema\'s own',
+    '                   included) are compared as far as the snapshot carried them;',
+    '                   without it they are not compared, and the report says so',
     '  --tenant T       the tenant schema (repeatable: the template is read once)',
     '  --json           print {"template", "ok", "tenants": [result, …]} (the same shape',
     '                   for one tenant or many)',
@@ -66,14 +87,25 @@ export const verifyCommand: CliCommand = {
     'Exit status: 0 when every tenant is equal and isolated, 1 otherwise.',
   ].join('\n'),
   async run(argv, io) {
-    const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, tenant: { type: 'string', multiple: true }, json: { type: 'boolean' } });
-    const template = requireOption(values, 'template');
+    const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, snapshot: { type: 'string' }, tenant: { type: 'string', multiple: true }, json: { type: 'boolean' } });
+    const snapshotPath = stringOption(values, 'snapshot');
+    let template = stringOption(values, 'template');
+    let carries: SnapshotCarries | undefined;
+    if (snapshotPath !== undefined) {
+      const from = await readSnapshotCarries(resolve(io.cwd, snapshotPath));
+      if (template !== undefined && template !== from.schema) {
+        throw new UsageError(`The snapshot ${snapshotPath} was made from template "${from.schema}", not "${template}". Leave out --template or give the snapshot of "${template}".`);
+      }
+      template = from.schema;
+      carries = from.carries;
+    }
+    if (template === undefined) template = requireOption(values, 'template');
     const tenants = listOption(values, 'tenant');
     if (tenants.length === 0) throw new UsageError('--tenant is required.');
     const protectedNames = [template, ...listSavedTemplates(io)];
     for (const tenant of tenants) validateTenantName(tenant, { protectedNames });
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
-    const results = await verifyTenants(profile, { template, tenants });
+    const results = await verifyTenants(profile, { template, tenants, ...(carries === undefined ? {} : { carries }) });
     if (values.json === true) io.stdout(JSON.stringify(toVerifyJson(template, results), null, 2) + '\n');
     else io.stdout(results.map(formatVerifyResult).join(''));
     return results.every((r) => r.equal && r.isolated) ? 0 : 1;

@@ -122,6 +122,9 @@ export function ProvisionView() {
     if (result.ok) {
       setSummary(result.value);
       setRows(result.value.tenants);
+      // The batch verified every tenant it created: show each verdict under its row.
+      const verified = result.value.verified ?? [];
+      if (verified.length > 0) setVerifications(Object.fromEntries(verified.map((v) => [v.tenant, v])));
       // Spares were claimed: the pool panel shows them gone and the backend's refill.
       if (result.value.tenants.some((t) => t.via === 'claimed')) setClaims((n) => n + 1);
     } else {
@@ -315,6 +318,8 @@ export function ProvisionView() {
             {summary ? (
               <p role="status" className={summary.failed > 0 ? 'status-bad' : 'status-ok'}>
                 {formatProvisionSummary(summary)}
+                {summary.verified ? ` Verified: ${summary.verified.filter((v) => v.equal && v.isolated).length} of ${summary.verified.length} equal and isolated.` : ''}
+                {summary.verifyError ? ` Verification could not run: ${summary.verifyError}` : ''}
               </p>
             ) : null}
             <div className="tenant-list">

@@ -1,0 +1,72 @@
+/**
+ * Reads the owners and effective privileges of a schema and its objects as a
+ * SchemaCatalog (kind 'privileges'), for compare-catalogs.ts. A NULL ACL is
+ * read as PostgreSQL's default (acldefault), and the object's own owner is
+ * written `(owner)`, so a tenant owned by the provisioning role compares equal
+ * to a template owned by someone else when only privileges are compared.
+ */
+import type pg from 'pg';
+import type { CatalogObject, SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
+
+const ACL = (acl: string, type: string, owner: string) => `(
+  select string_agg(x, ', ' order by x) from (
+    select case when a.grantee = ${owner} then '(owner)' when a.grantee = 0 then 'PUBLIC' else pg_catalog.pg_get_userbyid(a.grantee) end
+           || '=' || a.privilege_type || case when a.is_grantable then ' WITH GRANT OPTION' else '' end as x
+      from pg_catalog.aclexplode(coalesce(${acl}, pg_catalog.acldefault(${type}, ${owner}))) a) s)`;
+const NOT_EXT = (catalog: string, oid: string) =>
+  `not exists (select 1 from pg_catalog.pg_depend e where e.classid = '${catalog}'::regclass and e.objid = ${oid} and e.deptype = 'e')`;
+
+const PRIVILEGES_SQL = `
+select 'schema' as name, pg_catalog.pg_get_userbyid(n.nspowner) as owner, ${ACL('n.nspacl', `'n'`, 'n.nspowner')} as acl
+  from pg_catalog.pg_namespace n where n.oid = $1
+union all
+select case c.relkind when 'S' then 'sequence ' when 'v' then 'view ' when 'm' then 'view ' else 'table ' end || c.relname,
+       pg_catalog.pg_get_userbyid(c.relowner), ${ACL('c.relacl', `(case when c.relkind = 'S' then 's' else 'r' end)::"char"`, 'c.relowner')}
+  from pg_catalog.pg_class c
+ where c.relnamespace = $1 and c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and ${NOT_EXT('pg_catalog.pg_class', 'c.oid')}
+union all
+select 'column ' || c.relname || '.' || a.attname, null,
+       (select string_agg(x, ', ' order by x) from (
+          select case when g.grantee = c.relowner then '(owner)' when g.grantee = 0 then 'PUBLIC' else pg_catalog.pg_get_userbyid(g.grantee) end
+                 || '=' || g.privilege_type || case when g.is_grantable then ' WITH GRANT OPTION' else '' end as x
+            from pg_catalog.aclexplode(a.attacl) g) s)
+  from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid
+ where c.relnamespace = $1 and a.attacl is not null and a.attnum > 0 and not a.attisdropped
+union all
+select 'function ' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
+       pg_catalog.pg_get_userbyid(p.proowner), ${ACL('p.proacl', `'f'`, 'p.proowner')}
+  from pg_catalog.pg_proc p where p.pronamespace = $1 and ${NOT_EXT('pg_catalog.pg_proc', 'p.oid')}
+union all
+select 'type ' || t.typname, pg_catalog.pg_get_userbyid(t.typowner), ${ACL('t.typacl', `'T'`, 't.typowner')}
+  from pg_catalog.pg_type t left join pg_catalog.pg_class c on c.oid = t.typrelid
+ where t.typnamespace = $1 and (t.typtype in ('e', 'd', 'r', 'm') or (t.typtype = 'c' and c.relkind = 'c')) and ${NOT_EXT('pg_catalog.pg_type', 't.oid')}`;
+
+export interface PrivilegeOptions {
+  owners: boolean;
+  privileges: boolean;
+  /** Leave the schema's own owner out (a public template belongs to pg_database_owner, which tenants never get). */
+  skipSchemaOwner?: boolean;
+}
+
+/** Owners and privileges of `schema` and its objects, as comparable catalog objects of kind 'privileges'. */
+export async function readPrivileges(client: pg.ClientBase, schema: string, options: PrivilegeOptions): Promise<SchemaCatalog> {
+  const ns = await client.query<{ oid: number }>('select oid from pg_catalog.pg_namespace where nspname = $1', [schema]);
+  const oid = ns.rows[0]?.oid;
+  if (oid === undefined) return { schema, objects: [] };
+  await client.query('begin read only');
+  const objects: CatalogObject[] = [];
+  try {
+    // Qualified type names in function signatures, as read-schema-catalog.ts prints them.
+    await client.query("select pg_catalog.set_config('search_path', '', true)");
+    const { rows } = await client.query<{ name: string; owner: string | null; acl: string | null }>(PRIVILEGES_SQL, [oid]);
+    for (const row of rows) {
+      const attributes: Record<string, string | null> = {};
+      if (options.owners && row.owner !== null && !(options.skipSchemaOwner && row.name === 'schema')) attributes.owner = row.owner;
+      if (options.privileges) attributes.privileges = row.acl;
+      if (Object.keys(attributes).length > 0) objects.push({ kind: 'privileges', name: row.name, attributes });
+    }
+  } finally {
+    await client.query('rollback');
+  }
+  return { schema, objects };
+}
