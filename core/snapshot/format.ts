@@ -14,6 +14,7 @@
  */
 import { TenantryError } from '../errors.js';
 import { assertContained, findRefusedStatements, type RefusedStatement } from './containment.js';
+import { assertContextsMatch } from './context-check.js';
 import { SESSION_SETTINGS } from './statements.js';
 import type { ReferenceKind, ReferenceSite, Wrapper } from './references.js';
 import { sha256Hex } from './sha256.js';
@@ -200,6 +201,7 @@ export function verifySnapshot(snapshot: Snapshot): void {
       detail: `placeholder ${header.placeholder}`,
     });
   }
+  assertContextsMatch(body, listOccurrences(snapshot));
   assertContained(body, { placeholder: header.placeholder, sessionSettings: header.sessionSettings });
 }
 

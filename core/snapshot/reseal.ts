@@ -5,7 +5,8 @@
  */
 import { TenantryError } from '../errors.js';
 import { refusedError, type RefusedStatement } from './containment.js';
-import { inspectSnapshot, serializeSnapshot, SNAPSHOT_FORMAT_VERSION } from './format.js';
+import { assertContextsMatch } from './context-check.js';
+import { inspectSnapshot, listOccurrences, serializeSnapshot, SNAPSHOT_FORMAT_VERSION } from './format.js';
 import { sha256Hex } from './sha256.js';
 
 export interface ResealReport {
@@ -50,6 +51,13 @@ export function resealSnapshot(text: string): { text: string; report: ResealRepo
   }
   if (occurrencesFound !== header.counts.replaced) {
     throw new TenantryError('SNAPSHOT_PLACEHOLDER_MISSING', `The body holds ${occurrencesFound} placeholder occurrence(s) but the header lists ${header.counts.replaced}: how to quote the tenant name at an added occurrence cannot be known. The file was not sealed; template the dump again instead.`, { detail });
+  }
+  // A header whose quoting contexts do not match the body would turn tenant names into SQL: never sealed.
+  try {
+    assertContextsMatch(body, listOccurrences(snapshot));
+  } catch (error) {
+    if (error instanceof TenantryError) throw new TenantryError(error.code, `${error.userMessage} The file was not sealed.`, { detail });
+    throw error;
   }
   const sealed = serializeSnapshot({ header: { ...header, formatVersion: SNAPSHOT_FORMAT_VERSION, checksum: sha256Hex(body) }, body });
   return { text: sealed, report };

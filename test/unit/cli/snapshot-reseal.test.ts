@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../electron/cli/command.js';
 import { main } from '../../../electron/cli/main.js';
-import { parseSnapshot } from '../../../core/snapshot/format.js';
+import { parseSnapshot, serializeSnapshot } from '../../../core/snapshot/format.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenantry-reseal-'));
@@ -87,5 +87,24 @@ describe('tenantry snapshot reseal', () => {
     const r = await run('snapshot', 'reseal', write('same.sql', sealed));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('The seal is intact; nothing to do.');
+  });
+});
+
+describe('quoting contexts must match the body', () => {
+  it('refuses a header whose context writes the name bare in plain SQL, even re-sealed', async () => {
+    const tampered = sealed.replace(/"form":"identifier"/g, '"form":"name"');
+    expect(tampered).not.toBe(sealed);
+    const file = write('contexts.sql', tampered);
+    const r = await run('snapshot', 'reseal', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/header does not match its body at body line 1: it stands in plain SQL but its context writes the name unquoted\. Template the dump again\. The file was not sealed\./);
+    expect(readFileSync(join(dir, file), 'utf8')).toBe(tampered);
+  });
+
+  it('refuses a context that claims a literal where the body has plain SQL', () => {
+    const { snapshot } = createSnapshot(DUMP, { schema: 'app' });
+    const contexts = snapshot.header.contexts.map((c) => ({ ...c, wrappers: [{ type: 'literal' as const, style: 'standard' as const }] }));
+    const text = serializeSnapshot({ header: { ...snapshot.header, contexts }, body: snapshot.body });
+    expect(() => parseSnapshot(text)).toThrow(/it stands in plain SQL but its context says it is inside a literal/);
   });
 });

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TenantryError } from '../../../core/errors.js';
+import { findContextMismatch } from '../../../core/snapshot/context-check.js';
 import { lex, significantTokens } from '../../../core/sql/lexer.js';
 import { inspectSnapshot, listOccurrences, parseSnapshot, serializeSnapshot, type Snapshot } from '../../../core/snapshot/format.js';
 import { minifySql } from '../../../core/snapshot/minify.js';
@@ -35,6 +36,8 @@ function withoutRanges(sql: string, ranges: { start: number; end: number }[]): s
 function readSealed(text: string): Snapshot {
   const inspection = inspectSnapshot(text);
   expect(inspection.sealIntact && inspection.bodyMatchesChecksum).toBe(true);
+  // Every context templating writes agrees with where its occurrence stands (what parse and reseal check).
+  expect(findContextMismatch(inspection.snapshot.body, listOccurrences(inspection.snapshot))).toBeUndefined();
   return inspection.snapshot;
 }
 
