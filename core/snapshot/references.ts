@@ -262,6 +262,11 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
     : options.extensionsInSchema
       ? new Set(options.extensionsInSchema.flatMap((name) => KNOWN_EXTENSION_OBJECTS[name] ?? []))
       : knownExtensionObjects(sql, schema);
+  if (!catalog && offline !== undefined) {
+    // pg_dump -n S writes no CREATE EXTENSION, and never an extension's members: a well-known member name
+    // (public.gin_trgm_ops) that no header of S lists is the extension's, not the template's.
+    for (const names of Object.values(KNOWN_EXTENSION_OBJECTS)) for (const n of names) if (!offline.names.has(n)) extensionObjects.add(n);
+  }
   const extensionByLength: string[][] = [];
   const extensionFirst = new Uint8Array(128);
   let extensionNonAscii = false;

@@ -15,6 +15,9 @@ import { startCluster, type Cluster } from '../harness/cluster.js';
 import { runSqlFile } from '../harness/corpus.js';
 import { profileFor } from '../harness/profile.js';
 import { createTenantSnapshot } from '../../../electron/services/snapshot.js';
+import { openClient } from '../../../electron/services/catalog/connect.js';
+import { readCatalogFacts } from '../../../electron/services/catalog/read-catalog-facts.js';
+import { createSnapshot } from '../../../core/snapshot/template.js';
 import { dumpSchema } from '../../../electron/services/dump.js';
 import { createProvisioner, snapshotSource, type ProvisionVia } from '../../../electron/services/provision.js';
 import { parseSnapshot, type Snapshot } from '../../../core/snapshot/format.js';
@@ -263,6 +266,30 @@ describe.skipIf(!present)('realworld schemas: references found where PostgreSQL 
     expect(stale.code).not.toBe(0);
     expect(stale.stderr).toMatch(/match no reference|matches no reference/);
   }, 120_000);
+
+  it('GitLab (template public): the offline snapshot replaces what the catalog-aware one does, plus only extension members it cannot know', async () => {
+    await cluster.createDatabase('gitlab');
+    await runSqlFile(cluster, 'gitlab', join(REALWORLD, 'gitlab.sql'));
+    const profile = profileFor(cluster, 'gitlab');
+    const dump = await dumpSchema(profile, { schema: 'public' });
+    const client = await openClient(profile);
+    const catalog = await readCatalogFacts(client, 'public').finally(() => client.end());
+    const aware = createSnapshot(dump.sql, { schema: 'public', catalog }).report;
+    const offline = createSnapshot(dump.sql, { schema: 'public' }).report;
+    const replaced = (r: typeof aware): Map<number, number> => {
+      const left = new Set(r.skipped.map((x) => x.start));
+      return new Map(r.references.filter((x) => !left.has(x.start)).map((x) => [x.start, x.end]));
+    };
+    const a = replaced(aware);
+    const b = replaced(offline);
+    expect(a.size).toBeGreaterThan(10_000);
+    expect([...a.keys()].filter((x) => !b.has(x))).toEqual([]);
+    // pg_dump -n public writes no CREATE EXTENSION, so offline cannot tell public.gin_trgm_ops (pg_trgm's) from a
+    // template object: those, and only those, differ (the catalog-aware snapshot is the exact one).
+    const members = new Set(Object.values(catalog.extensionObjects).flat());
+    const extra = [...b].filter(([start]) => !a.has(start)).map(([, end]) => /^\.\s*"?([\w$]+)/.exec(dump.sql.slice(end, end + 80))?.[1] ?? '?');
+    expect(extra.filter((name) => !members.has(name))).toEqual([]);
+  }, 900_000);
 
   it('template --schema with a name that folds to the template is an error naming the schemas the dump holds', async () => {
     const run = await cli('template', 'pgmq.dump.sql', '--schema', 'PGMQ', '-o', 'pgmq.none.sql');

@@ -176,6 +176,16 @@ describe('5. DDL name positions offline (a table named like the schema exists)',
   });
 });
 
+describe('offline public template without CREATE EXTENSION (pg_dump -n public)', () => {
+  it('a well-known extension member that no header lists is left alone; a template object of that name is replaced', () => {
+    const head = '-- Name: emails; Type: TABLE; Schema: public; Owner: -\nCREATE TABLE public.emails (email text);\n';
+    const index = 'CREATE INDEX i ON public.emails USING gin (email public.gin_trgm_ops);';
+    expect(render(head + index, 'public')).toBe('-- Name: emails; Type: TABLE; Schema: acme; Owner: -\nCREATE TABLE acme.emails (email text);\nCREATE INDEX i ON acme.emails USING gin (email public.gin_trgm_ops);');
+    const own = '-- Name: similarity(text, text); Type: FUNCTION; Schema: public; Owner: -\nSELECT public.similarity(a, b);';
+    expect(render(own, 'public')).toBe('-- Name: similarity(text, text); Type: FUNCTION; Schema: acme; Owner: -\nSELECT acme.similarity(a, b);');
+  });
+});
+
 describe('6. template names with quote characters', () => {
   // As pg_dump writes them: "t""pl" in code, '"t''pl".seq' in literals, 't''pl' in a function's SET search_path.
   it.each<[string, string, string]>([
