@@ -61,6 +61,8 @@ export type ErrorCode =
   | 'POOL_EMPTY'
   | 'POOL_UNSUPPORTED'
   | 'POOL_OWNED_BY_OTHER_SNAPSHOT'
+  // published snapshots (tenantry publish)
+  | 'PUBLISH_FAILED'
   | 'CANCELLED'
   | 'TIMEOUT'
   // SSL diagnostics verdicts

@@ -41,7 +41,7 @@ export interface TenantNameOptions {
 // \p{Cc}: C0, DEL and C1 controls. \p{Cs}: a lone surrogate (a pair is one astral code point under /u).
 // Zl/Zp: U+2028/U+2029. Default_Ignorable_Code_Point: Cf (bidi controls, ZWSP/ZWJ, BOM, soft hyphen, …),
 // variation selectors, Hangul fillers, the combining grapheme joiner: characters that render as nothing.
-const INVISIBLE = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+export const INVISIBLE = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
 
 // $$ or $tag$ (a tag starts like an identifier and has no $), or a $ at either end that could join the text around it.
 const DOLLAR_DELIMITER = /\$(?:[A-Za-z_\u0080-\u{10FFFF}][A-Za-z0-9_\u0080-\u{10FFFF}]*)?\$|^\$|\$$/u;

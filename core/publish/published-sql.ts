@@ -1,0 +1,227 @@
+/**
+ * A snapshot published into the database (issue 13): the table that stores it
+ * in Tenantry's bookkeeping schema and the functions the application calls.
+ *
+ * `create_tenant(name, label)` is SECURITY DEFINER with a pinned search_path.
+ * The only dynamic SQL it runs is the stored snapshot body, with the validated
+ * name written into each placeholder occurrence exactly as
+ * core/snapshot/render.ts writes it (the occurrence's context: identifier or
+ * name, then the literal / dollar-quote / comment layers around it, inside out),
+ * after checking the row's seal and the body's checksum. The snapshot's session
+ * settings are set for the body and put back afterwards, so the caller's
+ * transaction keeps its own.
+ */
+import { TenantryError } from '../errors.js';
+import { buildSessionPreamble, DEFAULT_SESSION_SETTINGS } from '../provision/session-preamble.js';
+import { TENANT_LOCK_CLASS } from '../provision/tenant-guard.js';
+import type { Snapshot } from '../snapshot/format.js';
+import { sha256Hex } from '../snapshot/sha256.js';
+
+export const PUBLISHED_TABLE = '_tenantry.published_snapshots';
+
+/** One published snapshot as stored: every field render needs, as text, covered by `seal`. */
+export interface PublishedRow {
+  label: string;
+  bodyChecksum: string;
+  template: string;
+  placeholder: string;
+  contexts: string;
+  occurrences: string;
+  sessionSettings: string;
+  createsSchema: boolean;
+  body: string;
+  seal: string;
+}
+
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** Throws USAGE unless `label` is 1–63 letters, digits, `.`, `_`, `-` starting with a letter or digit. */
+export function validateLabel(label: string): void {
+  if (!LABEL.test(label)) throw new TenantryError('USAGE', `The label ${JSON.stringify(label)} cannot be used: give 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. v42).`);
+}
+
+/** The text the seal hashes; publishedSealSql computes the same in the database. */
+function sealText(r: Omit<PublishedRow, 'seal' | 'body' | 'label'>): string {
+  return ['tenantry-published-1', r.bodyChecksum, r.template, r.placeholder, r.contexts, r.occurrences, r.sessionSettings, r.createsSchema ? 't' : 'f'].join('\n');
+}
+
+/** The stored form of a parsed (sealed, contained) snapshot. */
+export function toPublishedRow(snapshot: Snapshot, label: string): PublishedRow {
+  validateLabel(label);
+  const { header, body } = snapshot;
+  // The settings provisioning applies (session-preamble.ts), minus client_encoding: the body is stored as text in the
+  // server's encoding, so the client's does not apply.
+  buildSessionPreamble(header.sessionSettings); // refuses anything that is not a plain setting
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...DEFAULT_SESSION_SETTINGS, ...header.sessionSettings })) if (name !== 'client_encoding') settings[name] = value;
+  if (/^\s*COPY\b[^;]*\bFROM\s+stdin\b/im.test(body)) {
+    throw new TenantryError('SNAPSHOT_INVALID', 'The snapshot holds COPY … FROM stdin data, which a database function cannot read. Publish a snapshot without table data, or provision these tenants with `tenantry provision`.');
+  }
+  const fields = {
+    bodyChecksum: header.checksum,
+    template: header.schema,
+    placeholder: header.placeholder,
+    contexts: JSON.stringify(header.contexts),
+    occurrences: JSON.stringify(header.occurrences),
+    sessionSettings: JSON.stringify(settings),
+    createsSchema: header.createsSchema === true,
+  };
+  return { label, ...fields, body, seal: sha256Hex(sealText(fields)) };
+}
+
+/** The table, the name rule's helper and the functions; `$1`-free, run by the publishing role in one transaction. */
+export function buildPublishedSchemaSql(): string {
+  return `CREATE TABLE IF NOT EXISTS ${PUBLISHED_TABLE} (
+  label text PRIMARY KEY,
+  body_checksum text NOT NULL,
+  template text NOT NULL,
+  placeholder text NOT NULL,
+  contexts text NOT NULL,
+  occurrences text NOT NULL,
+  session_settings text NOT NULL,
+  creates_schema boolean NOT NULL,
+  body text NOT NULL,
+  seal text NOT NULL,
+  published_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  published_by name NOT NULL DEFAULT CURRENT_USER
+);
+${publishedSealSql()}
+${renderFunctionSql()}
+${createTenantSql()}`;
+}
+
+function publishedSealSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.published_seal(s ${PUBLISHED_TABLE}) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $tenantry_seal$
+  SELECT encode(sha256(convert_to(concat_ws(E'\\n', 'tenantry-published-1', s.body_checksum, s.template, s.placeholder, s.contexts,
+    s.occurrences, s.session_settings, CASE WHEN s.creates_schema THEN 't' ELSE 'f' END), 'UTF8')), 'hex')
+$tenantry_seal$;`;
+}
+
+function renderFunctionSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.render_published(s ${PUBLISHED_TABLE}, tenant text) RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $tenantry_render$
+DECLARE
+  ctxs jsonb;
+  occ int[];
+  pieces text[];
+  names text[];
+  site jsonb;
+  w jsonb;
+  v text;
+  tag text;
+  k int;
+  before text;
+  after text;
+  out text;
+BEGIN
+  IF s.seal IS DISTINCT FROM _tenantry.published_seal(s) OR encode(sha256(convert_to(s.body, 'UTF8')), 'hex') IS DISTINCT FROM s.body_checksum THEN
+    RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s was changed after publishing (its checksum does not match); nothing was created.', s.label),
+      HINT = 'Publish the snapshot again with tenantry publish.';
+  END IF;
+  ctxs := s.contexts::jsonb;
+  occ := ARRAY(SELECT (o.e->>0)::int FROM jsonb_array_elements(s.occurrences::jsonb) WITH ORDINALITY o(e, n), generate_series(1, (o.e->>1)::int) g ORDER BY o.n, g);
+  pieces := CASE WHEN s.body = '' THEN ARRAY['']::text[] ELSE string_to_array(s.body, s.placeholder) END;
+  IF cardinality(pieces) IS DISTINCT FROM cardinality(occ) + 1 THEN
+    RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s lists %s placeholder occurrences but its body holds %s; nothing was created.', s.label, cardinality(occ), cardinality(pieces) - 1);
+  END IF;
+  FOR i IN 0 .. jsonb_array_length(ctxs) - 1 LOOP
+    site := ctxs->i;
+    v := CASE site->>'form' WHEN 'identifier' THEN quote_ident(tenant) WHEN 'name' THEN tenant END;
+    IF v IS NULL THEN RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = 'tenantry: a placeholder context of the published snapshot has an unknown form.'; END IF;
+    FOR w IN SELECT x FROM jsonb_array_elements(site->'wrappers') x LOOP
+      CASE w->>'type'
+        WHEN 'literal' THEN
+          IF w->>'style' = 'escape' THEN v := replace(v, E'\\\\', E'\\\\\\\\'); END IF;
+          v := replace(v, '''', '''''');
+        WHEN 'dollar' THEN
+          IF position(w->>'tag' IN v) > 0 THEN
+            RAISE EXCEPTION USING ERRCODE = 'invalid_name', MESSAGE = format('The tenant name %s contains %s, which would end a dollar-quoted function body early. Choose a name without "%s".', to_json(tenant), w->>'tag', w->>'tag');
+          END IF;
+        WHEN 'line-comment' THEN NULL; -- the name rule refuses line breaks
+        WHEN 'block-comment' THEN v := replace(replace(v, '*/', '* /'), '/*', '/ *');
+        ELSE RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = 'tenantry: a placeholder context of the published snapshot has an unknown layer.';
+      END CASE;
+    END LOOP;
+    names[i + 1] := v;
+  END LOOP;
+  -- A name with "$" next to body text starting or ending with "$" could form a dollar tag: refuse, like render.ts.
+  IF position('$' IN tenant) > 0 THEN
+    FOR i IN 1 .. cardinality(occ) LOOP
+      v := names[occ[i] + 1];
+      CONTINUE WHEN position('$' IN v) = 0;
+      FOR w IN SELECT x FROM jsonb_array_elements(ctxs->occ[i]->'wrappers') x WHERE x->>'type' = 'dollar' LOOP
+        tag := w->>'tag';
+        k := length(tag) - 1;
+        before := right(array_to_string(pieces[1:i], s.placeholder), k);
+        after := left(array_to_string(pieces[i + 1:], s.placeholder), k);
+        IF (length(before || v || after) - length(replace(before || v || after, tag, ''))) / length(tag)
+           > (length(before || s.placeholder || after) - length(replace(before || s.placeholder || after, tag, ''))) / length(tag) THEN
+          RAISE EXCEPTION USING ERRCODE = 'invalid_name', MESSAGE = format('The tenant name %s would form %s with the text next to it and end a dollar-quoted function body early. Choose a name without "$".', to_json(tenant), tag);
+        END IF;
+      END LOOP;
+    END LOOP;
+  END IF;
+  SELECT string_agg(p.piece || coalesce(names[occ[p.n] + 1], ''), '' ORDER BY p.n) INTO out FROM unnest(pieces) WITH ORDINALITY p(piece, n);
+  RETURN coalesce(out, '');
+END
+$tenantry_render$;`;
+}
+
+function createTenantSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.create_tenant(name text, label text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $tenantry_create$
+DECLARE
+  tenant text := $1;
+  wanted text := $2;
+  s ${PUBLISHED_TABLE};
+  problem text;
+  body text;
+  setting record;
+  saved text[] := '{}';
+  v text;
+  constraint_name text;
+BEGIN
+  IF wanted IS NULL THEN
+    SELECT * INTO s FROM ${PUBLISHED_TABLE} p ORDER BY p.published_at DESC, p.label DESC LIMIT 1;
+  ELSE
+    SELECT * INTO s FROM ${PUBLISHED_TABLE} p WHERE p.label = wanted;
+  END IF;
+  IF s.label IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = CASE WHEN wanted IS NULL THEN 'tenantry: no snapshot is published in this database.' ELSE format('tenantry: no snapshot is published under the label %s.', to_json(wanted)) END,
+      HINT = 'List the published snapshots with tenantry publish --list; publish one with tenantry publish --snapshot FILE.';
+  END IF;
+  problem := _tenantry.tenant_name_problem(tenant, ARRAY(SELECT p.template FROM ${PUBLISHED_TABLE} p));
+  IF problem IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_name', MESSAGE = format('The tenant name %s cannot be used: %s', to_json(tenant), problem);
+  END IF;
+  -- The lock provisioning takes (core/provision/tenant-guard.ts): two creations of one name queue up.
+  PERFORM pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, hashtext(tenant));
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = tenant) THEN
+    RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = format('tenantry: tenant schema already exists: %s; it was left untouched.', tenant);
+  END IF;
+  body := _tenantry.render_published(s, tenant);
+  FOR setting IN SELECT e.key, e.value FROM jsonb_each_text(s.session_settings::jsonb) e LOOP
+    saved := saved || ARRAY[setting.key, current_setting(setting.key, true)];
+    v := setting.value;
+    IF v LIKE '''%''' THEN v := replace(substr(v, 2, length(v) - 2), '''''', ''''); END IF;
+    PERFORM set_config(setting.key, v, true);
+  END LOOP;
+  BEGIN
+    IF NOT s.creates_schema THEN EXECUTE format('CREATE SCHEMA %I', tenant); END IF;
+    EXECUTE body;
+  EXCEPTION WHEN unique_violation THEN
+    -- Another transaction created the schema after this one's snapshot (REPEATABLE READ callers).
+    GET STACKED DIAGNOSTICS constraint_name = CONSTRAINT_NAME;
+    IF constraint_name = 'pg_namespace_nspname_index' THEN
+      RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = format('tenantry: tenant schema already exists: %s (created by another transaction meanwhile); nothing was created.', tenant);
+    END IF;
+    RAISE;
+  END;
+  FOR i IN 1 .. cardinality(saved) / 2 LOOP
+    IF saved[2 * i] IS NOT NULL THEN PERFORM set_config(saved[2 * i - 1], saved[2 * i], true); END IF;
+  END LOOP;
+  RETURN tenant;
+END
+$tenantry_create$;`;
+}

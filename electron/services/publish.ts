@@ -1,0 +1,127 @@
+/**
+ * `tenantry publish`: installs a snapshot into the target database so the
+ * application creates tenants with one call, `SELECT _tenantry.create_tenant($1)`
+ * (issue 13; the SQL is core/publish/). The functions belong to the publishing
+ * role, EXECUTE is revoked from everyone and granted only to the roles named;
+ * the stored rows are readable and writable by the publishing role only.
+ */
+import type pg from 'pg';
+import { TenantryError } from '../../core/errors.js';
+import { buildNameRuleFunctionSql } from '../../core/publish/name-rule-sql.js';
+import { buildPublishedSchemaSql, PUBLISHED_TABLE, toPublishedRow } from '../../core/publish/published-sql.js';
+import type { Snapshot } from '../../core/snapshot/format.js';
+import { ensurePoolSchema } from './warm-pool.js';
+import { quoteIdent } from './pool-sql.js';
+
+export interface PublishOptions {
+  /** Defaults to the first 12 hex digits of the body checksum. */
+  label?: string;
+  /** Roles that may call create_tenant. */
+  grants?: readonly string[];
+}
+
+export interface PublishResult {
+  label: string;
+  checksum: string;
+  /** False when the same snapshot was already published under this label (only grants were applied). */
+  created: boolean;
+  granted: string[];
+}
+
+export interface PublishedEntry {
+  label: string;
+  checksum: string;
+  template: string;
+  publishedAt: Date;
+  publishedBy: string;
+  bytes: number;
+}
+
+/** The application's functions; EXECUTE on each is granted to --grant roles only. */
+const ENTRY_POINTS = ['_tenantry.create_tenant(text, text)'];
+/** Helpers: owner only (create_tenant runs as the owner, so it can call them). */
+const HELPERS = ['_tenantry.tenant_name_problem(text, text[])', `_tenantry.published_seal(${PUBLISHED_TABLE})`, `_tenantry.render_published(${PUBLISHED_TABLE}, text)`];
+
+/** Publishes `snapshot` (parsed with parseSnapshot: sealed and contained) in one transaction. */
+export async function publishSnapshot(db: pg.Pool, snapshot: Snapshot, options: PublishOptions = {}): Promise<PublishResult> {
+  const label = options.label ?? snapshot.header.checksum.slice(0, 12);
+  const row = toPublishedRow(snapshot, label);
+  const grants = [...new Set(options.grants ?? [])];
+  const encoding = (await db.query<{ server_encoding: string }>('SHOW server_encoding')).rows[0]?.server_encoding;
+  if (encoding !== 'UTF8') {
+    throw new TenantryError('PUBLISH_FAILED', `The database's encoding is ${encoding ?? 'unknown'}; publishing needs a UTF8 database (tenant names are checked as UTF-8). Provision tenants with \`tenantry provision\` instead.`);
+  }
+  await ensurePoolSchema(db);
+  const client = await db.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:publish', 0))`);
+    const fresh = (await client.query(`SELECT pg_catalog.to_regprocedure('_tenantry.create_tenant(text, text)') IS NULL AS fresh`)).rows[0] as { fresh: boolean };
+    await client.query(buildNameRuleFunctionSql('_tenantry'));
+    await client.query(buildPublishedSchemaSql());
+    for (const fn of [...ENTRY_POINTS, ...HELPERS]) {
+      await client.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
+      // Default privileges may have granted EXECUTE to other roles when the function was created: take those back once.
+      if (fresh.fresh) await revokeOthers(client, fn);
+    }
+    const existing = await client.query<{ body_checksum: string; seal: string }>(`SELECT body_checksum, seal FROM ${PUBLISHED_TABLE} WHERE label = $1 FOR UPDATE`, [label]);
+    const prior = existing.rows[0];
+    if (prior !== undefined && prior.seal !== row.seal) {
+      throw new TenantryError('PUBLISH_FAILED', `The label ${JSON.stringify(label)} is already published with another snapshot (checksum ${prior.body_checksum.slice(0, 12)}). Choose another label, or unpublish it first with \`tenantry publish --unpublish ${label}\`.`);
+    }
+    if (prior === undefined) {
+      await client.query(
+        `INSERT INTO ${PUBLISHED_TABLE} (label, body_checksum, template, placeholder, contexts, occurrences, session_settings, creates_schema, body, seal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [row.label, row.bodyChecksum, row.template, row.placeholder, row.contexts, row.occurrences, row.sessionSettings, row.createsSchema, row.body, row.seal],
+      );
+      const check = (await client.query<{ ok: boolean }>(`SELECT _tenantry.published_seal(p) = p.seal AS ok FROM ${PUBLISHED_TABLE} p WHERE label = $1`, [label])).rows[0];
+      if (check?.ok !== true) throw new TenantryError('PUBLISH_FAILED', 'The database stored the snapshot differently from how it was sent (the seal does not match); nothing was published. Check that the database encoding is UTF8.');
+    }
+    for (const role of grants) {
+      await client.query(`GRANT USAGE ON SCHEMA _tenantry TO ${quoteIdent(role)}`);
+      for (const fn of ENTRY_POINTS) await client.query(`GRANT EXECUTE ON FUNCTION ${fn} TO ${quoteIdent(role)}`);
+    }
+    await client.query('COMMIT');
+    return { label, checksum: row.bodyChecksum, created: prior === undefined, granted: grants };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    if (error instanceof TenantryError) throw error;
+    throw new TenantryError('PUBLISH_FAILED', `Publishing the snapshot failed and nothing was changed: ${(error as Error).message}. The role needs CREATE on the database and must own the _tenantry schema and its functions when they exist; --grant roles must exist.`, { detail: describePgError(error), cause: error });
+  } finally {
+    client.release(broken ? true : undefined);
+  }
+}
+
+async function revokeOthers(client: pg.PoolClient, fn: string): Promise<void> {
+  const { rows } = await client.query<{ grantee: string }>(
+    `SELECT DISTINCT r.rolname AS grantee FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
+     WHERE p.oid = $1::regprocedure AND a.grantee <> p.proowner`,
+    [fn],
+  );
+  for (const { grantee } of rows) await client.query(`REVOKE ALL ON FUNCTION ${fn} FROM ${quoteIdent(grantee)}`);
+}
+
+/** The published snapshots, newest first (what create_tenant without a label uses is the first). */
+export async function listPublished(db: pg.Pool): Promise<PublishedEntry[]> {
+  const exists = (await db.query<{ t: string | null }>(`SELECT pg_catalog.to_regclass('${PUBLISHED_TABLE}')::text AS t`)).rows[0];
+  if (exists?.t == null) return [];
+  const { rows } = await db.query<{ label: string; body_checksum: string; template: string; published_at: Date; published_by: string; bytes: number }>(
+    `SELECT label, body_checksum, template, published_at, published_by, pg_catalog.octet_length(body) AS bytes FROM ${PUBLISHED_TABLE} ORDER BY published_at DESC, label DESC`,
+  );
+  return rows.map((r) => ({ label: r.label, checksum: r.body_checksum, template: r.template, publishedAt: r.published_at, publishedBy: r.published_by, bytes: r.bytes }));
+}
+
+/** Removes one published snapshot; tenants already created are not touched. */
+export async function unpublish(db: pg.Pool, label: string): Promise<void> {
+  const exists = (await db.query<{ t: string | null }>(`SELECT pg_catalog.to_regclass('${PUBLISHED_TABLE}')::text AS t`)).rows[0];
+  const deleted = exists?.t == null ? 0 : ((await db.query(`DELETE FROM ${PUBLISHED_TABLE} WHERE label = $1`, [label])).rowCount ?? 0);
+  if (deleted === 0) throw new TenantryError('PUBLISH_FAILED', `No snapshot is published under the label ${JSON.stringify(label)}. List them with \`tenantry publish --list\`.`);
+}
+
+function describePgError(error: unknown): string {
+  const e = error as { code?: string; message?: string; where?: string };
+  return [e.code ? `SQLSTATE ${e.code}` : undefined, e.message, e.where].filter(Boolean).join(': ');
+}

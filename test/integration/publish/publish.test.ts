@@ -1,0 +1,223 @@
+/**
+ * Issue 13: a snapshot published into the database, called by an application
+ * role that holds nothing but EXECUTE on _tenantry.create_tenant. Real
+ * PostgreSQL, the sandbox's demo schema as the template, verify as the judge.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSnapshot, serializeSnapshot, type Snapshot } from '../../../core/snapshot/format.js';
+import { renderSnapshot } from '../../../core/snapshot/render.js';
+import { sha256Hex } from '../../../core/snapshot/sha256.js';
+import { quoteIdentifier } from '../../../core/sql/quote.js';
+import { findTenantNameProblem } from '../../../core/tenant/tenant-name.js';
+import { createPool } from '../../../electron/services/catalog/connect.js';
+import { listPublished, publishSnapshot, unpublish } from '../../../electron/services/publish.js';
+import { createTenantSnapshot } from '../../../electron/services/snapshot.js';
+import { verifyTenant } from '../../../electron/services/verify.js';
+import { startCluster, type Cluster } from '../harness/cluster.js';
+import { profileFor } from '../harness/profile.js';
+import { hostileNames } from './hostile-names.js';
+
+const TEMPLATE = 'tenant_template';
+const DEMO = fileURLToPath(new URL('../../../assets/demo-schema.sql', import.meta.url));
+const PUBLISHER = { user: 'publisher', password: 'pub-secret' };
+const APP = { user: 'app_user', password: 'app-secret' };
+
+let cluster: Cluster;
+let snapshot: Snapshot;
+let publisherDb: pg.Pool;
+
+async function asApp<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ host: cluster.host, port: cluster.port, database: 'app', user: APP.user, password: APP.password });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function schemaExists(name: string): Promise<boolean> {
+  return ((await cluster.query(`select 1 from pg_namespace where nspname = ${pg.escapeLiteral(name)}`, 'app')).rowCount ?? 0) > 0;
+}
+
+async function dropTenant(name: string): Promise<void> {
+  await cluster.query(`drop schema if exists ${quoteIdentifier(name)} cascade`, 'app');
+}
+
+function errorOf(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  return promise.then(
+    () => ({ message: 'no error' }),
+    (error: { code?: string; message: string }) => error,
+  );
+}
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  await cluster.createDatabase('app');
+  await cluster.query(
+    `create role publisher login password 'pub-secret';
+     create role app_user login password 'app-secret';
+     grant create on database app to publisher;
+     revoke create on schema public from public;
+     create extension pgcrypto with schema public;`,
+    'app',
+  );
+  // The template belongs to the role that publishes (the application's owner / migration role).
+  await cluster.query(`set role publisher;\n${readFileSync(DEMO, 'utf8')}`, 'app');
+  const taken = (await createTenantSnapshot(profileFor(cluster, 'app'), { schema: TEMPLATE })).snapshot;
+  snapshot = parseSnapshot(serializeSnapshot(taken));
+  publisherDb = await createPool(profileFor(cluster, 'app', PUBLISHER), 2);
+  await publishSnapshot(publisherDb, snapshot, { label: 'v1', grants: [APP.user] });
+}, 180_000);
+
+afterAll(async () => {
+  await publisherDb?.end();
+  await cluster?.stop();
+});
+
+describe('an application role with only EXECUTE', () => {
+  it.each(['acme', 'Acme Corp', "o'neil", 'tenant_日本'])('creates %j, which passes verify against the template', async (name) => {
+    const created = await asApp((c) => c.query('select _tenantry.create_tenant($1) as t', [name]));
+    expect(created.rows[0].t).toBe(name);
+    const result = await verifyTenant(profileFor(cluster, 'app'), { template: TEMPLATE, tenant: name });
+    expect(result.differences).toEqual([]);
+    expect(result.equal).toBe(true);
+    expect(result.isolated).toBe(true);
+    expect(Object.values(result.compared).reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+  });
+
+  it('cannot create a schema, read or change the stored snapshot, or call the helpers', async () => {
+    await asApp(async (c) => {
+      expect((await errorOf(c.query('create schema sneaky'))).code).toBe('42501');
+      expect((await errorOf(c.query(`update _tenantry.published_snapshots set body = 'DROP SCHEMA tenant_template CASCADE'`))).code).toBe('42501');
+      expect((await errorOf(c.query('select body from _tenantry.published_snapshots'))).code).toBe('42501');
+      expect((await errorOf(c.query('delete from _tenantry.published_snapshots'))).code).toBe('42501');
+      expect((await errorOf(c.query(`select _tenantry.tenant_name_problem('x', '{}')`))).code).toBe('42501');
+      expect((await errorOf(c.query(`select _tenantry.render_published(p, 'x') from _tenantry.published_snapshots p`))).code).toBe('42501');
+      expect((await errorOf(c.query(`create or replace function _tenantry.create_tenant(name text, label text default null) returns text language sql as 'select 1::text'`))).code).toBe('42501');
+    });
+    expect(await schemaExists('sneaky')).toBe(false);
+  });
+});
+
+describe('names: the SQL rule is the TypeScript rule', () => {
+  it.each(hostileNames(TEMPLATE))('%j', async (name) => {
+    const expected = findTenantNameProblem(name, { protectedNames: [TEMPLATE] }) ?? null;
+    const inSql = await publisherDb.query('select _tenantry.tenant_name_problem($1, $2) as p', [name, [TEMPLATE]]);
+    expect(inSql.rows[0].p).toBe(expected);
+
+    await dropTenant(name === '' || expected !== null ? '-' : name);
+    const before = await schemaExists(name);
+    const outcome = await errorOf(asApp((c) => c.query('select _tenantry.create_tenant($1)', [name])));
+    if (expected === null) {
+      expect(outcome.message).toBe('no error');
+      expect(await schemaExists(name)).toBe(true);
+      // The server wrote the name into the body exactly as the client-side renderer does.
+      const rendered = await publisherDb.query(`select _tenantry.render_published(p, $1) as sql from _tenantry.published_snapshots p where label = 'v1'`, [name]);
+      expect(rendered.rows[0].sql).toBe(renderSnapshot(snapshot, name));
+      await dropTenant(name);
+    } else {
+      expect(outcome.code).toBe('42602');
+      expect(outcome.message).toContain(expected);
+      expect(await schemaExists(name)).toBe(before);
+    }
+    expect(await schemaExists(TEMPLATE)).toBe(true);
+  });
+});
+
+describe('in the caller\'s transaction', () => {
+  it('a failure after the call leaves nothing, and the caller\'s settings are its own again', async () => {
+    await asApp(async (c) => {
+      await c.query('begin');
+      await c.query('set local check_function_bodies = on');
+      await c.query(`set local search_path = public`);
+      await c.query(`select _tenantry.create_tenant('rolled_back')`);
+      expect((await c.query('show check_function_bodies')).rows[0].check_function_bodies).toBe('on');
+      expect((await c.query('show search_path')).rows[0].search_path).toBe('public');
+      await errorOf(c.query('select 1/0'));
+      await c.query('rollback');
+    });
+    expect(await schemaExists('rolled_back')).toBe(false);
+  });
+
+  it('concurrent calls with one name give one tenant and a clear error', async () => {
+    const first = new pg.Client({ host: cluster.host, port: cluster.port, database: 'app', user: APP.user, password: APP.password });
+    await first.connect();
+    try {
+      await first.query('begin');
+      await first.query(`select _tenantry.create_tenant('racer')`);
+      const second = errorOf(asApp((c) => c.query(`select _tenantry.create_tenant('racer')`)));
+      // Wait until the second call queues on the tenant's advisory lock.
+      for (;;) {
+        const { rowCount } = await cluster.query(`select 1 from pg_stat_activity where wait_event = 'advisory' and query like '%create_tenant(''racer'')%'`, 'app');
+        if ((rowCount ?? 0) > 0) break;
+      }
+      await first.query('commit');
+      const error = await second;
+      expect(error.code).toBe('42P06');
+      expect(error.message).toContain('tenant schema already exists: racer');
+    } finally {
+      await first.end();
+    }
+    const { rows } = await cluster.query(`select count(*)::int as n from pg_namespace where nspname = 'racer'`, 'app');
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('a REPEATABLE READ caller that started before the other committed gets the same clear error', async () => {
+    await dropTenant('racer2');
+    await asApp(async (late) => {
+      await late.query('begin isolation level repeatable read');
+      await late.query('select 1'); // takes the snapshot
+      await asApp((c) => c.query(`select _tenantry.create_tenant('racer2')`));
+      const error = await errorOf(late.query(`select _tenantry.create_tenant('racer2')`));
+      await late.query('rollback');
+      expect(error.code).toBe('42P06');
+      expect(error.message).toContain('racer2');
+    });
+  });
+});
+
+describe('the stored snapshot', () => {
+  it('is refused at call time when changed after publishing', async () => {
+    await cluster.query(`update _tenantry.published_snapshots set body = replace(body, 'invoices', 'invoicez') where label = 'v1'`, 'app');
+    try {
+      const error = await errorOf(asApp((c) => c.query(`select _tenantry.create_tenant('tampered')`)));
+      expect(error.code).toBe('XX001');
+      expect(error.message).toContain('changed after publishing');
+      expect(await schemaExists('tampered')).toBe(false);
+    } finally {
+      await cluster.query(`update _tenantry.published_snapshots set body = replace(body, 'invoicez', 'invoices') where label = 'v1'`, 'app');
+    }
+    // Turning identifier contexts into bare names would let a name inject: the seal covers the contexts too.
+    const original = (await cluster.query(`select contexts from _tenantry.published_snapshots where label = 'v1'`, 'app')).rows[0].contexts as string;
+    expect(original).toContain('"form":"identifier"');
+    await cluster.query(`update _tenantry.published_snapshots set contexts = replace(contexts, '"form":"identifier"', '"form":"name"') where label = 'v1'`, 'app');
+    try {
+      const error = await errorOf(asApp((c) => c.query(`select _tenantry.create_tenant('tampered')`)));
+      expect(error.code).toBe('XX001');
+      expect(await schemaExists('tampered')).toBe(false);
+    } finally {
+      await cluster.query(`update _tenantry.published_snapshots set contexts = ${pg.escapeLiteral(original)} where label = 'v1'`, 'app');
+    }
+  });
+
+  it('keeps earlier versions callable by label until unpublished; a label holds one snapshot', async () => {
+    await publishSnapshot(publisherDb, snapshot, { label: 'v2', grants: [APP.user] });
+    expect((await listPublished(publisherDb)).map((p) => p.label)).toEqual(['v2', 'v1']);
+    await asApp((c) => c.query(`select _tenantry.create_tenant('by_label', 'v1')`));
+    expect(await schemaExists('by_label')).toBe(true);
+    const again = await publishSnapshot(publisherDb, snapshot, { label: 'v2' });
+    expect(again.created).toBe(false);
+    const body = snapshot.body.replace('Customer organisations.', 'Customers.');
+    expect(body).not.toBe(snapshot.body);
+    const other = parseSnapshot(serializeSnapshot({ header: { ...snapshot.header, checksum: sha256Hex(body) }, body }));
+    await expect(publishSnapshot(publisherDb, other, { label: 'v2' })).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
+    await unpublish(publisherDb, 'v1');
+    const gone = await errorOf(asApp((c) => c.query(`select _tenantry.create_tenant('after_unpublish', 'v1')`)));
+    expect(gone.message).toContain('no snapshot is published under the label "v1"');
+    await expect(unpublish(publisherDb, 'v1')).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
+  });
+});
