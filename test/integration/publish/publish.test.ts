@@ -3,7 +3,9 @@
  * role that holds nothing but EXECUTE on _tenantry.create_tenant. Real
  * PostgreSQL, the sandbox's demo schema as the template, verify as the judge.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { sha256Hex } from '../../../core/snapshot/sha256.js';
 import { quoteIdentifier } from '../../../core/sql/quote.js';
 import { findTenantNameProblem } from '../../../core/tenant/tenant-name.js';
+import { main } from '../../../electron/cli/main.js';
 import { createPool } from '../../../electron/services/catalog/connect.js';
 import { listPublished, publishSnapshot, unpublish } from '../../../electron/services/publish.js';
 import { createTenantSnapshot } from '../../../electron/services/snapshot.js';
@@ -219,5 +222,58 @@ describe('the stored snapshot', () => {
     const gone = await errorOf(asApp((c) => c.query(`select _tenantry.create_tenant('after_unpublish', 'v1')`)));
     expect(gone.message).toContain('no snapshot is published under the label "v1"');
     await expect(unpublish(publisherDb, 'v1')).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
+  });
+});
+
+describe('tenantry publish (CLI)', () => {
+  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const url = `postgresql://${PUBLISHER.user}:${PUBLISHER.password}@${cluster.host}:${cluster.port}/app?sslmode=disable`;
+    const dir = mkdtempSync(join(tmpdir(), 'tenantry-publish-'));
+    try {
+      const code = await main(['publish', ...args, '--url', url], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: { PATH: process.env.PATH ?? '', TENANTRY_DATA_DIR: dir }, cwd: dir });
+      return { code, stdout, stderr };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('refuses a snapshot that provisioning refuses (uncontained), and publishes nothing', async () => {
+    const before = (await listPublished(publisherDb)).map((p) => p.label);
+    const body = `${snapshot.body}\nDROP SCHEMA public CASCADE;\n`;
+    const dir = mkdtempSync(join(tmpdir(), 'tenantry-publish-file-'));
+    try {
+      const file = join(dir, 'evil.snap.sql');
+      writeFileSync(file, serializeSnapshot({ header: { ...snapshot.header, checksum: sha256Hex(body) }, body }));
+      expect(() => parseSnapshot(readFileSync(file, 'utf8'))).toThrow();
+      const result = await cli(['--snapshot', file, '--label', 'evil', '--grant', APP.user]);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/DROP SCHEMA|contain/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await listPublished(publisherDb)).map((p) => p.label)).toEqual(before);
+  });
+
+  it('publishes a file, lists and unpublishes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tenantry-publish-file-'));
+    try {
+      const file = join(dir, 'demo.snap.sql');
+      writeFileSync(file, serializeSnapshot(snapshot));
+      const published = await cli(['--snapshot', file, '--label', 'cli-1', '--grant', APP.user]);
+      expect(published.stderr).toBe('');
+      expect(published.code).toBe(0);
+      expect(published.stdout).toContain('as "cli-1"');
+      const listed = await cli(['--list', '--json']);
+      expect((JSON.parse(listed.stdout) as { label: string }[])[0]?.label).toBe('cli-1');
+      await asApp((c) => c.query(`select _tenantry.create_tenant('from_cli', 'cli-1')`));
+      expect(await schemaExists('from_cli')).toBe(true);
+      expect((await cli(['--unpublish', 'cli-1'])).code).toBe(0);
+      expect((await cli(['--list', '--json'])).stdout).not.toContain('cli-1');
+      expect((await cli(['--unpublish', 'cli-1'])).code).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
