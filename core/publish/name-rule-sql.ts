@@ -49,7 +49,7 @@ export function buildNameRuleFunctionSql(schema: string): string {
   // JS: /\$(?:[A-Za-z_\u0080-\u{10FFFF}][A-Za-z0-9_\u0080-\u{10FFFF}]*)?\$|^\$|\$$/u
   const dollar = '(?:\\$(?:(?:[A-Za-z_]|[^\\u0001-\\u007f])(?:[A-Za-z0-9_]|[^\\u0001-\\u007f])*)?\\$|^\\$|\\$$)';
   return `CREATE OR REPLACE FUNCTION ${schema}.tenant_name_problem(name text, protected_names text[]) RETURNS text
-LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $tenantry_rule$
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_rule$
 DECLARE
   found text;
   hex text;

@@ -92,7 +92,7 @@ ${createTenantSql()}`;
 
 function publishedSealSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.published_seal(s ${PUBLISHED_TABLE}) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $tenantry_seal$
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_seal$
   SELECT encode(sha256(convert_to(concat_ws(E'\\n', 'tenantry-published-1', s.body_checksum, s.template, s.placeholder, s.contexts,
     s.occurrences, s.session_settings, CASE WHEN s.creates_schema THEN 't' ELSE 'f' END), 'UTF8')), 'hex')
 $tenantry_seal$;`;
@@ -100,7 +100,7 @@ $tenantry_seal$;`;
 
 function renderFunctionSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.render_published(s ${PUBLISHED_TABLE}, tenant text) RETURNS text
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $tenantry_render$
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_render$
 DECLARE
   ctxs jsonb;
   occ int[];
@@ -170,7 +170,7 @@ $tenantry_render$;`;
 
 function createTenantSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.create_tenant(name text, label text DEFAULT NULL) RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $tenantry_create$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_create$
 DECLARE
   tenant text := $1;
   wanted text := $2;

@@ -11,7 +11,7 @@ import { buildNameRuleFunctionSql } from '../../core/publish/name-rule-sql.js';
 import { buildPublishedSchemaSql, PUBLISHED_TABLE, toPublishedRow } from '../../core/publish/published-sql.js';
 import type { Snapshot } from '../../core/snapshot/format.js';
 import { ensurePoolSchema } from './warm-pool.js';
-import { quoteIdent } from './pool-sql.js';
+import { quoteIdentifier as quoteIdent } from '../../core/sql/quote.js';
 
 export interface PublishOptions {
   /** Defaults to the first 12 hex digits of the body checksum. */

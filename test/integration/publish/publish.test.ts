@@ -137,7 +137,16 @@ describe('in the caller\'s transaction', () => {
       await c.query('begin');
       await c.query('set local check_function_bodies = on');
       await c.query(`set local search_path = public`);
+      // Backslashes in the functions' own literals (the name rule's regexes) must not change meaning.
+      await c.query('set local standard_conforming_strings = off');
+      expect((await errorOf(c.query('select _tenantry.create_tenant($1)', ['a\u200bb']))).code).toBe('42602');
+      await c.query('rollback');
+      await c.query('begin');
+      await c.query('set local check_function_bodies = on');
+      await c.query(`set local search_path = public`);
+      await c.query('set local standard_conforming_strings = off');
       await c.query(`select _tenantry.create_tenant('rolled_back')`);
+      expect((await c.query('show standard_conforming_strings')).rows[0].standard_conforming_strings).toBe('off');
       expect((await c.query('show check_function_bodies')).rows[0].check_function_bodies).toBe('on');
       expect((await c.query('show search_path')).rows[0].search_path).toBe('public');
       await errorOf(c.query('select 1/0'));
