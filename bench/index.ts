@@ -24,6 +24,15 @@ const sections: BenchSection[] = [
     },
   },
   {
+    name: 'catalog',
+    summary: 'snapshot of GitLab vs its bare pg_dump -s, and snapshot time beside 0/200/1,000 tenants (BENCH_QUICK=1: 0/50/200)',
+    async run(log) {
+      const { formatCatalogScaleReport, readCatalogScaleOptions, runCatalogScaleBench } = await import('./catalog-scale.js');
+      const result = await runCatalogScaleBench(readCatalogScaleOptions(process.env, log));
+      return { json: result, markdown: formatCatalogScaleReport(result) };
+    },
+  },
+  {
     name: 'provisioning',
     summary: 'provisioning tenants from a snapshot against a real cluster',
     async run(log) {

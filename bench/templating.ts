@@ -13,7 +13,8 @@ import { scanSchemaReferences } from '../core/snapshot/references.js';
 import { findStrippableStatements } from '../core/snapshot/statements.js';
 import { minifySql } from '../core/snapshot/minify.js';
 import { renderSnapshot } from '../core/snapshot/render.js';
-import { sha256Hex } from '../core/snapshot/sha256.js';
+import { sha256HexInTypeScript, useSha256 } from '../core/snapshot/sha256.js';
+import { installNativeSha256, nativeSha256Hex } from '../electron/services/native-sha256.js';
 import { createSnapshot, templateDump } from '../core/snapshot/template.js';
 import { formatMs, formatRatio, markdownTable, median } from './stats.js';
 
@@ -74,6 +75,19 @@ export interface TemplatingBenchResult {
   appCpuRatio: number;
   /** Engine templating (public) ÷ regex with neither result read, wall clock. */
   unreadRatio: number;
+  /** createSnapshot (templating + native SHA-256 + header) ÷ regex, wall clock (budget 4x); and with the TypeScript SHA-256. */
+  snapshotRatio: number;
+  snapshotTypeScriptRatio: number;
+}
+
+/** Runs fn with core's TypeScript SHA-256, then hands core the native one again. */
+function withTypeScriptSha256<T>(fn: () => T): T {
+  useSha256(undefined);
+  try {
+    return fn();
+  } finally {
+    installNativeSha256();
+  }
 }
 
 /**
@@ -131,8 +145,10 @@ export function runTemplatingBench(options: { rounds?: number; minBytes?: number
     { name: '· floor: map + name search', note: 'region map and every occurrence of the name visited, nothing decided or built', run: () => discoveryFloor(dump, 'public') },
     { name: '· phase: statement stripping', note: 'preamble, \\restrict, extensions, roles… (on a ready region map)', run: () => findStrippableStatements(regions, { schema: 'public', stripOwner: false }) },
     { name: '· phase: references public', note: 'every reference classified (on a ready region map)', run: () => scanSchemaReferences(dump, { schema: 'public', extensionsInSchema: publicExtensions }, regions) },
-    { name: 'createSnapshot public', note: 'templating + SHA-256 + header + serialization', run: () => createSnapshot(dump, { schema: 'public' }) },
-    { name: 'SHA-256 of the dump', note: 'pure TypeScript (core/ has no node:crypto)', run: () => sha256Hex(dump) },
+    { name: 'createSnapshot public', note: "templating + SHA-256 (node:crypto, handed to core as the services do) + header + serialization", run: () => createSnapshot(dump, { schema: 'public' }) },
+    { name: 'createSnapshot public, TypeScript SHA-256', note: "the same with core's own SHA-256 (the renderer's, or a host that hands none)", run: () => withTypeScriptSha256(() => createSnapshot(dump, { schema: 'public' })) },
+    { name: 'SHA-256 of the dump (node:crypto)', note: 'what the services hand core (electron/services/native-sha256.ts)', run: () => nativeSha256Hex(dump) },
+    { name: 'SHA-256 of the dump (TypeScript)', note: "core's own (core/ has no node:crypto)", run: () => sha256HexInTypeScript(dump) },
     { name: 'render for a tenant', note: 'parsed snapshot → SQL for "Acme Corp"', run: () => renderSnapshot(snapshot, 'Acme Corp') },
     { name: 'lex() token array', note: 'every token as an object (tests, editor)', run: () => lex(dump).length },
     { name: 'minify', note: 'full scanner, comments dropped', run: () => minifySql(dump) },
@@ -186,6 +202,8 @@ export function runTemplatingBench(options: { rounds?: number; minBytes?: number
     appRatio: app.ratio,
     appCpuRatio: app.cpuRatio,
     unreadRatio: (rows[4] as TimedRow).medianMs / (rows[3] as TimedRow).medianMs,
+    snapshotRatio: (rows.find((r) => r.name === 'createSnapshot public') as TimedRow).ratio,
+    snapshotTypeScriptRatio: (rows.find((r) => r.name === 'createSnapshot public, TypeScript SHA-256') as TimedRow).ratio,
   };
 }
 
@@ -206,6 +224,7 @@ export function formatTemplatingReport(result: TemplatingBenchResult): string {
     `Engine templating (public, ${result.references.public} placeholders) vs a single regex pass: **${formatRatio(result.ratio)}** wall clock, ${formatRatio(result.cpuRatio)} CPU time (budget 3x: ${result.withinBudget ? 'within' : 'OVER'}).`,
     `Engine templating (app_public, ${result.references.app_public} placeholders): **${formatRatio(result.appRatio)}** wall clock, ${formatRatio(result.appCpuRatio)} CPU time (budget 3x: ${result.appRatio <= 3 ? 'within' : 'OVER'}).`,
     `With neither result read (public): ${formatRatio(result.unreadRatio)} wall clock; the regex's deferred copy is then left out of its time.`,
+    `Snapshot creation including hashing (createSnapshot public, node:crypto SHA-256) vs the regex pass: **${formatRatio(result.snapshotRatio)}** (budget 4x: ${result.snapshotRatio <= 4 ? 'within' : 'OVER'}); with core's TypeScript SHA-256: ${formatRatio(result.snapshotTypeScriptRatio)}.`,
     '',
     'Rows marked · are phases of the public templating, timed alone on a region map made beforehand (templating = region map + stripping + references + building the body).',
     'The floor row is the least any context-aware pass does: locate strings, comments and bodies, and visit every occurrence of the name, deciding nothing; what is left of 3x after it is the budget for classifying references, finding statements and building the body.',

@@ -1,0 +1,172 @@
+/**
+ * The catalog side of a snapshot at scale (issue 11): `tenantry snapshot` of
+ * GitLab's schema against its bare `pg_dump -s` (budget 1.5x), and snapshot
+ * time in a database that holds 0, 200 and 1,000 tenants beside the template
+ * (it should stay flat: the catalog queries start from the template's objects).
+ * The cluster runs with autovacuum off, so the catalogs stay unanalysed, the
+ * state in which the previous shared-objects query took 82 s.
+ * BENCH_QUICK=1: 0, 50 and 200 tenants and one round.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startCluster, type Cluster } from '../test/integration/harness/cluster.js';
+import type { ConnectionProfile } from '../core/connection/profile.js';
+import { readSharedObjects } from '../electron/services/catalog/read-shared-objects.js';
+import { createTenantSnapshot } from '../electron/services/snapshot.js';
+import { generateTemplateSql } from './generate-template.js';
+import { repoRoot } from './paths.js';
+import { formatMs, formatRatio, markdownTable, median } from './stats.js';
+
+const run = promisify(execFile);
+
+export interface CatalogScaleOptions {
+  tenantCounts: number[];
+  /** Tables of the template and of each tenant. */
+  tables: number;
+  rounds: number;
+  gitlab: boolean;
+  quick: boolean;
+  log(line: string): void;
+}
+
+export interface TenantCountRow {
+  tenants: number;
+  pgDumpMs: number;
+  snapshotMs: number;
+  sharedObjectsMs: number;
+}
+
+export interface CatalogScaleResult {
+  options: Omit<CatalogScaleOptions, 'log'>;
+  gitlab?: { dumpBytes: number; pgDumpMs: number; snapshotMs: number; sharedObjectsMs: number; ratio: number };
+  tenants: TenantCountRow[];
+  /** Snapshot time with the most tenants ÷ with none. */
+  flatness: number;
+}
+
+/** Options from the environment (BENCH_QUICK=1 for the short run). */
+export function readCatalogScaleOptions(env: NodeJS.ProcessEnv, log: (line: string) => void): CatalogScaleOptions {
+  const quick = env.BENCH_QUICK === '1';
+  return {
+    quick,
+    tenantCounts: (env.BENCH_TENANT_COUNTS ?? (quick ? '0,50,200' : '0,200,1000')).split(',').map(Number),
+    tables: 10,
+    rounds: Number(env.BENCH_CATALOG_ROUNDS ?? (quick ? 1 : 3)),
+    gitlab: env.BENCH_GITLAB !== '0',
+    log,
+  };
+}
+
+function profileOf(cluster: Cluster, database: string): ConnectionProfile {
+  return { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, sslmode: 'disable' };
+}
+
+async function timeMs(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+/** Bare pg_dump --schema-only of one schema, output discarded. */
+async function pgDump(cluster: Cluster, database: string, schema: string): Promise<number> {
+  const { stdout } = await run('pg_dump', ['--schema-only', `--schema=${schema}`, '-d', cluster.url(database)], { maxBuffer: 512 * 1024 * 1024 });
+  return stdout.length;
+}
+
+/** Median times of the bare dump, the whole snapshot and the shared-objects read, in rounds interleaved. */
+async function measure(cluster: Cluster, database: string, schema: string, rounds: number): Promise<{ pgDumpMs: number; snapshotMs: number; sharedObjectsMs: number; dumpBytes: number }> {
+  const dumps: number[] = [];
+  const snapshots: number[] = [];
+  const shared: number[] = [];
+  let dumpBytes = 0;
+  const client = await cluster.connect(database);
+  try {
+    for (let r = 0; r < rounds; r++) {
+      dumps.push(await timeMs(async () => (dumpBytes = await pgDump(cluster, database, schema))));
+      snapshots.push(await timeMs(() => createTenantSnapshot(profileOf(cluster, database), { schema })));
+      shared.push(await timeMs(() => readSharedObjects(client, schema)));
+    }
+  } finally {
+    await client.end();
+  }
+  return { pgDumpMs: median(dumps), snapshotMs: median(snapshots), sharedObjectsMs: median(shared), dumpBytes };
+}
+
+/** Runs the section. */
+export async function runCatalogScaleBench(opts: CatalogScaleOptions): Promise<CatalogScaleResult> {
+  const cluster = await startCluster({ conf: { autovacuum: 'off', max_locks_per_transaction: 256 } });
+  try {
+    let gitlab: CatalogScaleResult['gitlab'];
+    if (opts.gitlab) {
+      opts.log('loading GitLab structure.sql');
+      await cluster.createDatabase('gitlab');
+      await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', cluster.url('gitlab'), '-f', join(repoRoot(), '../shared/realworld/gitlab.sql')], {
+        env: { PATH: process.env.PATH ?? '', PGOPTIONS: '-c client_min_messages=warning' },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      opts.log('timing GitLab: pg_dump -s vs snapshot');
+      const m = await measure(cluster, 'gitlab', 'public', opts.rounds);
+      gitlab = { ...m, ratio: m.snapshotMs / m.pgDumpMs };
+    }
+    await cluster.createDatabase('tenants');
+    await cluster.query(generateTemplateSql({ schema: 'tmpl', tables: opts.tables }), 'tenants');
+    const tenants: TenantCountRow[] = [];
+    let made = 0;
+    for (const count of [...opts.tenantCounts].sort((a, b) => a - b)) {
+      while (made < count) {
+        const batch: string[] = [];
+        for (let i = 0; i < 50 && made < count; i++, made++) batch.push(generateTemplateSql({ schema: `tenant_${made}`, tables: opts.tables }));
+        await cluster.query(batch.join('\n'), 'tenants');
+      }
+      opts.log(`timing the snapshot with ${count} tenants`);
+      const { pgDumpMs, snapshotMs, sharedObjectsMs } = await measure(cluster, 'tenants', 'tmpl', opts.rounds);
+      tenants.push({ tenants: count, pgDumpMs, snapshotMs, sharedObjectsMs });
+    }
+    const first = tenants[0];
+    const last = tenants[tenants.length - 1];
+    const { log: _log, ...options } = opts;
+    return { options, ...(gitlab ? { gitlab } : {}), tenants, flatness: first && last ? last.snapshotMs / first.snapshotMs : Number.NaN };
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** The section as Markdown. */
+export function formatCatalogScaleReport(result: CatalogScaleResult): string {
+  const out: string[] = ['## Snapshot at scale (catalog queries)', ''];
+  out.push(`Fresh cluster, autovacuum off (catalogs never analysed); medians of ${result.options.rounds} round(s)${result.options.quick ? ' (BENCH_QUICK)' : ''}.`, '');
+  if (result.gitlab) {
+    const g = result.gitlab;
+    out.push(
+      markdownTable(
+        ['GitLab (public, 1,001 tables)', 'median', 'vs pg_dump -s'],
+        [
+          [`bare pg_dump -s (${(g.dumpBytes / 1e6).toFixed(1)} MB)`, formatMs(g.pgDumpMs), '1.00x'],
+          ['tenantry snapshot (dump + catalog facts + shared objects + templating + SHA-256)', formatMs(g.snapshotMs), formatRatio(g.ratio)],
+          ['· of which readSharedObjects', formatMs(g.sharedObjectsMs), formatRatio(g.sharedObjectsMs / g.pgDumpMs)],
+        ],
+      ),
+      '',
+      `Snapshot of the GitLab schema vs its bare pg_dump -s: **${formatRatio(g.ratio)}** (budget 1.5x: ${g.ratio <= 1.5 ? 'within' : 'OVER'}).`,
+      '',
+    );
+  }
+  out.push(
+    markdownTable(
+      [`tenants beside a ${result.options.tables}-table template`, 'pg_dump -s', 'snapshot', 'snapshot vs 0 tenants', 'snapshot − pg_dump -s', 'readSharedObjects'],
+      result.tenants.map((r) => [
+        String(r.tenants),
+        formatMs(r.pgDumpMs),
+        formatMs(r.snapshotMs),
+        formatRatio(r.snapshotMs / (result.tenants[0]?.snapshotMs ?? Number.NaN)),
+        formatMs(r.snapshotMs - r.pgDumpMs),
+        formatMs(r.sharedObjectsMs),
+      ]),
+    ),
+    '',
+    `Snapshot time with ${result.tenants[result.tenants.length - 1]?.tenants ?? '?'} tenants vs none: **${formatRatio(result.flatness)}**. pg_dump itself reads every schema's catalog rows before it filters, so its own time grows with the database; the rest of the snapshot follows the template.`,
+    '',
+  );
+  return out.join('\n');
+}
