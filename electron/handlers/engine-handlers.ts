@@ -14,7 +14,7 @@ import { openClient } from '../services/catalog/connect.js';
 import { readCatalogFacts } from '../services/catalog/read-catalog-facts.js';
 import { readLedgers } from '../services/ledger.js';
 import { readSharedObjects, type SharedObjectsReport } from '../services/catalog/read-shared-objects.js';
-import { appendLedgerRows, describeCarriedGrants } from '../services/snapshot.js';
+import { appendLedgerRows, checkForeignPartitions, describeCarriedGrants } from '../services/snapshot.js';
 import { readInheritedSchemaGrants } from '../services/catalog/read-inherited-schema-grants.js';
 import { verifyTenant, verifyTenants } from '../services/verify.js';
 import { findSnapshotCarries } from '../../core/verify/snapshot-carries.js';
@@ -71,6 +71,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       // The catalog decides which names belong to the template; the ledger rows travel with the snapshot.
       const client = await openClient(profile);
       try {
+        // Partitions kept in other schemas would leave tenants with partitionless tables: refused (the CLI can carry them).
+        await checkForeignPartitions(client, dump.schema, false);
         const catalog = await readCatalogFacts(client, dump.schema);
         const shared = await readSharedObjects(client, dump.schema);
         if (signal.aborted) throw new TenantryError('CANCELLED', 'Cancelled.');

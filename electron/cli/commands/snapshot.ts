@@ -39,6 +39,9 @@ export function formatSnapshotReport(result: TenantSnapshot, output: string): st
   }
   if (outside.size > 0) lines.push(`  Tenants will share: ${[...outside].map(([k, n]) => `${k} (${n} dependenc${n === 1 ? 'y' : 'ies'})`).join(', ')}.`);
   for (const c of result.carried) lines.push(`  Carried: ${c}`);
+  if (result.configTables.length > 0) {
+    lines.push(`  Small tables that look like configuration (tenants get them empty; add --ledger TABLE to carry their rows): ${result.configTables.map((t) => `${t.table} (${t.rows} row${t.rows === 1 ? '' : 's'})`).join(', ')}.`);
+  }
   if (result.leftOut.length > 0) {
     lines.push('  Left out:');
     for (const l of result.leftOut) lines.push(`    - ${l}`);
@@ -52,7 +55,7 @@ export const snapshotCommand: CliCommand = {
   summary: 'Dump a template schema and template it into a snapshot file; `snapshot reseal FILE` re-checks an edited one',
   usage: [
     'Usage: tenantry snapshot --schema S -o SNAPSHOT.sql [--placeholder P] [--minify]',
-    '                         [--no-owner] [--no-privileges] [--ledger TABLE …] [--decisions FILE]',
+    '                         [--no-owner] [--no-privileges] [--ledger TABLE …] [--decisions FILE] [--carry-partitions]',
     '                         [--export-decisions FILE] [--json] [--url URL]',
     '',
     'Dumps schema S with pg_dump, reads the catalog (what belongs to S, what belongs',
@@ -66,6 +69,9 @@ export const snapshotCommand: CliCommand = {
     '  --minify         strip comments and blank lines',
     '  --no-owner       leave out OWNER TO statements',
     '  --no-privileges  leave out GRANT/REVOKE statements',
+    '  --carry-partitions  partitioned tables whose partitions live in other schemas',
+    '                   are refused by default; with this, each tenant gets its own',
+    '                   copies of the partitions (CREATE TABLE … PARTITION OF)',
     '  --ledger TABLE   also carry the rows of TABLE (repeatable)',
     '  --decisions FILE keep or replace single references (see tenantry template --help);',
     '                   a decision that matches no reference is an error',
@@ -85,6 +91,7 @@ export const snapshotCommand: CliCommand = {
       minify: { type: 'boolean' },
       'no-owner': { type: 'boolean' },
       'no-privileges': { type: 'boolean' },
+      'carry-partitions': { type: 'boolean' },
       ledger: { type: 'string', multiple: true },
       decisions: { type: 'string' },
       'export-decisions': { type: 'string' },
@@ -107,6 +114,7 @@ export const snapshotCommand: CliCommand = {
       noOwner: values['no-owner'] === true || SNAPSHOT_DEFAULTS.noOwner,
       noPrivileges: values['no-privileges'] === true || SNAPSHOT_DEFAULTS.noPrivileges,
       ledgerTables: ledger.length > 0 ? ledger : [...SNAPSHOT_DEFAULTS.ledgerTables],
+      carryPartitions: values['carry-partitions'] === true,
       ...(decisions !== undefined ? { decisions } : {}),
       env: io.env,
       ...(pgBin.length > 0 ? { pgBin } : {}),

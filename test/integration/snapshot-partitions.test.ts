@@ -1,0 +1,83 @@
+/**
+ * Partitions in another schema: a template whose partitioned tables keep
+ * their partitions elsewhere is refused by default, naming each table
+ * (GitLab's 13 tables in gitlab_partitions_static, when ../shared/realworld
+ * has gitlab.sql); with carryPartitions each tenant gets its own partitions,
+ * through the driver and through psql, and inserts land in the tenant's.
+ * The report also lists small tables that look like configuration.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type Cluster } from './harness/cluster.js';
+import { profileFor } from './harness/profile.js';
+import { runSqlFile } from './harness/corpus.js';
+import { createTenantSnapshot } from '../../electron/services/snapshot.js';
+import { createProvisioner, snapshotSource } from '../../electron/services/provision.js';
+import { TenantryError } from '../../core/errors.js';
+
+const GITLAB = fileURLToPath(new URL('../../../shared/realworld/gitlab.sql', import.meta.url));
+
+describe('partitions kept in another schema', () => {
+  let cluster: Cluster;
+  const db = 'app';
+  const run = (sql: string) => cluster.query(sql, db);
+  beforeAll(async () => {
+    cluster = await startCluster();
+    await cluster.createDatabase(db);
+    await run(`CREATE SCHEMA tpl; CREATE SCHEMA parts;
+      CREATE TABLE tpl.events (id bigint NOT NULL, tenant int NOT NULL, body text, PRIMARY KEY (id, tenant)) PARTITION BY HASH (tenant);
+      CREATE TABLE parts.events_0 PARTITION OF tpl.events FOR VALUES WITH (modulus 2, remainder 0);
+      CREATE TABLE parts.events_1 PARTITION OF tpl.events FOR VALUES WITH (modulus 2, remainder 1) PARTITION BY RANGE (id);
+      CREATE TABLE parts.events_1_low PARTITION OF parts.events_1 FOR VALUES FROM (MINVALUE) TO (1000);
+      CREATE TABLE parts.events_1_high PARTITION OF parts.events_1 FOR VALUES FROM (1000) TO (MAXVALUE);
+      CREATE TABLE tpl.settings (singleton boolean PRIMARY KEY DEFAULT true, enable_teams boolean NOT NULL);
+      INSERT INTO tpl.settings VALUES (true, true);
+      CREATE TABLE tpl.notes (id serial PRIMARY KEY);`);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('refuses by default, naming the table and where its partitions are', async () => {
+    const error = await createTenantSnapshot(profileFor(cluster, db), { schema: 'tpl' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TenantryError);
+    expect((error as TenantryError).code).toBe('SNAPSHOT_PARTITIONS_ELSEWHERE');
+    expect((error as TenantryError).userMessage).toContain('events (4 in parts)');
+    expect((error as TenantryError).userMessage).toContain('--carry-partitions');
+  });
+
+  it('carries the partitions into each tenant on request; inserts land in the tenant, the template is untouched', async () => {
+    const result = await createTenantSnapshot(profileFor(cluster, db), { schema: 'tpl', carryPartitions: true });
+    expect(result.carried.join('\n')).toContain('4 partitions of events (kept in parts)');
+    expect(result.configTables).toEqual([{ table: 'settings', rows: 1 }]);
+    for (const [tenant, via] of [['acme', 'driver'], ['Acme Corp', 'psql']] as const) {
+      const provisioner = await createProvisioner(profileFor(cluster, db), { via });
+      try {
+        await provisioner.provisionTenant(snapshotSource(result.snapshot), tenant);
+      } finally {
+        await provisioner.close();
+      }
+      const q = `"${tenant}"`;
+      await run(`INSERT INTO ${q}.events SELECT g, g % 7, 'x' FROM generate_series(1, 2000) g`);
+      const where = await run(`SELECT n.nspname AS schema, count(*)::int AS n FROM ${q}.events e JOIN pg_class c ON c.oid = e.tableoid JOIN pg_namespace n ON n.oid = c.relnamespace GROUP BY 1`);
+      expect(where.rows).toEqual([{ schema: tenant, n: 2000 }]);
+      const leaves = await run(`SELECT count(*)::int AS n FROM pg_partition_tree('${q}.events') WHERE isleaf`);
+      expect(leaves.rows).toEqual([{ n: 3 }]);
+    }
+    const template = await run('SELECT count(*)::int AS n FROM tpl.events');
+    expect(template.rows).toEqual([{ n: 0 }]);
+  });
+
+  it.skipIf(!existsSync(GITLAB))('refuses GitLab, naming the 13 tables partitioned into gitlab_partitions_static', async () => {
+    await cluster.createDatabase('gitlab');
+    await runSqlFile(cluster, 'gitlab', GITLAB);
+    const error = await createTenantSnapshot(profileFor(cluster, 'gitlab'), { schema: 'public' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TenantryError);
+    const message = (error as TenantryError).userMessage;
+    expect(message).toMatch(/^13 partitioned tables of public keep their partitions in other schemas: /);
+    expect(message).toContain('in gitlab_partitions_static)');
+  }, 300_000);
+});
+
+if (!existsSync(GITLAB)) console.log(`GitLab partition test skipped: ${GITLAB} is absent.`);
