@@ -20,6 +20,7 @@ import { listPublished, publishSnapshot, unpublish } from '../../../electron/ser
 import { createTenantSnapshot } from '../../../electron/services/snapshot.js';
 import { verifyTenant } from '../../../electron/services/verify.js';
 import { startCluster, type Cluster } from '../harness/cluster.js';
+import { CORPUS_DIR, hasCorpus, runSqlFile } from '../harness/corpus.js';
 import { profileFor } from '../harness/profile.js';
 import { hostileNames } from './hostile-names.js';
 
@@ -285,4 +286,33 @@ describe('tenantry publish (CLI)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('a corpus schema (pg-clone-schema sample, --no-owner snapshot)', () => {
+  it.skipIf(!hasCorpus())('tenants created through the function pass verify', async () => {
+    await cluster.createDatabase('corpus');
+    await cluster.query(`create role publisher2 login password 'pub2'; create role app2 login password 'app2'; grant create on database corpus to publisher2;`, 'corpus');
+    await runSqlFile(cluster, 'corpus', join(CORPUS_DIR, 'pg-clone-schema-sample.sql'));
+    // The sample sets default privileges FOR ROLE managers: the publishing role must be able to do what the body does.
+    await cluster.query('grant managers to publisher2', 'corpus');
+    const taken = (await createTenantSnapshot(profileFor(cluster, 'corpus'), { schema: 'sample', noOwner: true })).snapshot;
+    const db = await createPool(profileFor(cluster, 'corpus', { user: 'publisher2', password: 'pub2' }), 2);
+    try {
+      await publishSnapshot(db, parseSnapshot(serializeSnapshot(taken)), { grants: ['app2'] });
+    } finally {
+      await db.end();
+    }
+    for (const name of ['acme', "o'neil"]) {
+      const client = new pg.Client({ host: cluster.host, port: cluster.port, database: 'corpus', user: 'app2', password: 'app2' });
+      await client.connect();
+      try {
+        await client.query('select _tenantry.create_tenant($1)', [name]);
+      } finally {
+        await client.end();
+      }
+      const result = await verifyTenant(profileFor(cluster, 'corpus'), { template: 'sample', tenant: name });
+      expect(result.differences).toEqual([]);
+      expect(result.equal && result.isolated).toBe(true);
+    }
+  }, 120_000);
 });
