@@ -240,12 +240,32 @@ function createLockWatcher(profile: ConnectionProfile, timeoutMs: number): LockW
   };
 }
 
+/** The blockers a LOCK_TIMEOUT error was raised with, so a batch can tell a wait on its own tenants from one on another session. */
+const lockTimeoutBlockers = new WeakMap<TenantryError, LockBlocker[]>();
+
 function lockTimeoutError(tenant: string, watcher: LockWatcher, blockers: LockBlocker[], cause: unknown): TenantryError {
   const seconds = watcher.timeoutMs >= 1000 ? `${Math.round(watcher.timeoutMs / 100) / 10} s` : `${watcher.timeoutMs} ms`;
-  return new TenantryError('LOCK_TIMEOUT', `Creating tenant "${tenant}" waited more than ${seconds} for a lock another session holds, so it was rolled back; nothing was created. ${describeBlockers(blockers)}`, {
+  const error = new TenantryError('LOCK_TIMEOUT', `Creating tenant "${tenant}" waited more than ${seconds} for a lock another session holds, so it was rolled back; nothing was created. ${describeBlockers(blockers)}`, {
     detail: `55P03: ${(cause as { message?: string }).message ?? String(cause)}`,
     cause,
   });
+  lockTimeoutBlockers.set(error, blockers);
+  return error;
+}
+
+/** How often a batch retries a tenant that timed out waiting only for other Tenantry provisioning sessions. */
+const SIBLING_WAIT_RETRIES = 20;
+
+/**
+ * Whether a tenant timed out waiting only for Tenantry's own provisioning sessions (its siblings in the batch, or
+ * another Tenantry run). Tenants that reference one shared object take conflicting locks on it (a foreign key into
+ * a shared table takes SHARE ROW EXCLUSIVE on that table), so they queue behind each other; that wait ends when the
+ * sibling commits, and is no reason to fail the tenant. lock_timeout still guards against everything else.
+ */
+export function isWaitOnTenantryOnly(error: unknown): boolean {
+  if (!isTenantryError(error) || error.code !== 'LOCK_TIMEOUT') return false;
+  const blockers = lockTimeoutBlockers.get(error) ?? [];
+  return blockers.length > 0 && blockers.every((b) => b.application.startsWith('tenantry'));
 }
 
 /** psql exits with status 2 when the connection to the server went bad (psql(1), "Exit Status"). */
@@ -376,6 +396,17 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
         return undefined;
       }
     }
+    /** provisionTenant, retried (it rolled back) while it times out behind other Tenantry provisioning sessions only. */
+    async function provisionWaitingForSiblings(tenant: string): Promise<TenantCreated> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await provisionTenant(source, tenant, many.signal ? { signal: many.signal } : {});
+        } catch (error) {
+          if (attempt > SIBLING_WAIT_RETRIES || !isWaitOnTenantryOnly(error) || many.signal?.aborted) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random())));
+        }
+      }
+    }
     const outcomes = await runQueue(
       tenants,
       async (tenant): Promise<TenantProgress> => {
@@ -386,7 +417,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
           const claimed = await tryClaim(tenant);
           if (claimed) progress = claimed;
           else {
-            const created = await provisionTenant(source, tenant, many.signal ? { signal: many.signal } : {});
+            const created = await provisionWaitingForSiblings(tenant);
             progress = { tenant, status: 'created', elapsedMs: claimFrom ? Math.round(performance.now() - t0) : created.elapsedMs, ...(claimFrom ? { via: 'built' as const } : {}), ...(created.note !== undefined ? { note: created.note } : {}) };
           }
         } catch (error) {

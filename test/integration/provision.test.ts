@@ -158,6 +158,35 @@ describe('provisioning guarantees', () => {
   }
 
   for (const via of ['driver', 'psql'] as ProvisionVia[]) {
+    it(`waits for its own batch's tenants that lock a shared table, and still times out on other sessions (${via})`, async () => {
+      // A foreign key into a shared table takes SHARE ROW EXCLUSIVE on it, which conflicts with itself: tenants of
+      // one batch queue behind each other there. That wait must not fail them however short lock_timeout is.
+      await cluster.query('create table if not exists public.shared (id int primary key); insert into public.shared values (1) on conflict do nothing', 'app');
+      const provisioner = await createProvisioner(profileFor(cluster, 'app'), { via, lockTimeoutMs: 150 });
+      const names = [0, 1, 2, 3].map((i) => `sibling_${via}_${i}`);
+      const slow = source('ALTER TABLE $T.items ADD COLUMN shared_id int REFERENCES public.shared (id);\nSELECT pg_sleep(0.5);');
+      try {
+        const summary = await provisioner.provisionMany(slow, names, { concurrency: 2 });
+        expect(summary.tenants.map((t) => [t.tenant, t.status, t.error?.code])).toEqual(names.map((n) => [n, 'created', undefined]));
+        for (const name of names) expect(await schemaExists(cluster, name)).toBe(true);
+        // Another session holding the same lock is still a LOCK_TIMEOUT, naming that session.
+        const holder = await cluster.connect('app');
+        try {
+          await holder.query("set application_name = 'someone else'; begin; lock table public.shared in share row exclusive mode");
+          const blocked = await provisioner.provisionMany(slow, [`blocked_${via}`], { concurrency: 1, continueOnError: true });
+          expect(blocked.tenants[0]?.error?.code).toBe('LOCK_TIMEOUT');
+          expect(await schemaExists(cluster, `blocked_${via}`)).toBe(false);
+        } finally {
+          await holder.query('rollback').catch(() => undefined);
+          await holder.end();
+        }
+      } finally {
+        await provisioner.close();
+      }
+    });
+  }
+
+  for (const via of ['driver', 'psql'] as ProvisionVia[]) {
     it(`can be cancelled midway, leaving nothing behind (${via})`, async () => {
       const provisioner = await createProvisioner(profileFor(cluster, 'app'), { via, concurrency: 1 });
       try {
