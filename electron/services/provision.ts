@@ -360,8 +360,9 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
         const blockers = watch?.stop() ?? [];
         if (lockWatcher && isTenantryError(error) && error.code === 'PSQL_FAILED' && /lock timeout/.test(error.detail ?? '')) throw lockTimeoutError(tenant, lockWatcher, blockers, error);
         if (!isPsqlConnectionLost(error)) throw toPsqlProvisionError(error, tenant, { role: profile.user, database: profile.database });
-        // psql sends COMMIT itself at the end of the script: whether it got there only the catalog can say.
-        const outcome = await settleLostTenant(profile, { tenant, commitMayHaveBeenSent: true, cause: error });
+        // psql sends COMMIT itself at the end of the script: whether it got there only the catalog can say (after its
+        // backend, found by the transaction's application_name, is gone: it may be finishing that COMMIT right now).
+        const outcome = await settleLostTenant(profile, { tenant, commitMayHaveBeenSent: true, cause: error, backendApplicationName: applicationName });
         if (!outcome.exists) throw outcome.error;
         note = outcome.note;
       } finally {

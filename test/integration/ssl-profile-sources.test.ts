@@ -103,7 +103,8 @@ describe('buildChildEnvironment', () => {
       // The profile's password, in the child's environment only (no passfile a killed process could leave behind).
       expect(env.PGPASSWORD).toBe('p:w\\d');
       expect(env.PGSERVICE).toBeUndefined();
-      expect(env.PGOPTIONS).toBeUndefined();
+      // The parent's PGOPTIONS ('-c x=y') is dropped; only Tenantry's own startup options are set.
+      expect(env.PGOPTIONS).toBe('-c standard_conforming_strings=on');
       expect(env).toMatchObject({ PGHOST: 'db.example.com', PGPORT: '5433', PGUSER: 'app', PGDATABASE: 'appdb', PGSSLMODE: 'require', PGGSSENCMODE: 'disable', PGAPPNAME: 'tenantry' });
       const privateDir = dirname(env.PGSYSCONFDIR ?? '');
       expect(statSync(privateDir).mode & 0o777).toBe(0o700);

@@ -34,6 +34,8 @@ export interface LostTenantFacts {
   commitMayHaveBeenSent: boolean;
   /** The broken connection's backend pid: if it still runs (the network broke, not the backend) it is ended first. */
   backendPid?: number;
+  /** For psql, whose pid is unknown: the unique application_name its transaction set, to find the backend by. */
+  backendApplicationName?: string;
   cause: unknown;
   /** How long to wait for a fresh connection, in seconds (default 10). */
   connectTimeoutSeconds?: number;
@@ -95,7 +97,7 @@ export async function settleLostTenant(profile: ConnectionProfile | (() => Promi
     };
   }
   try {
-    if (facts.backendPid !== undefined) await endOldBackend(client, facts.backendPid);
+    if (facts.backendPid !== undefined || facts.backendApplicationName !== undefined) await endOldBackend(client, facts.backendPid ?? null, facts.backendApplicationName ?? null);
     const { rowCount } = await client.query('select 1 from pg_catalog.pg_namespace where nspname = $1', [tenant]);
     if (rowCount) return { exists: true, note: `The connection broke during COMMIT; a fresh connection shows schema "${tenant}" exists, so the commit went through.` };
     return {
@@ -120,13 +122,14 @@ export async function settleLostTenant(profile: ConnectionProfile | (() => Promi
  * still runs the statement it was sent, COMMIT included. End it and wait until
  * it is gone, so the catalog read afterwards is final.
  */
-async function endOldBackend(client: FreshConnection, pid: number): Promise<void> {
-  const alive = async () => ((await client.query('select 1 from pg_catalog.pg_stat_activity where pid = $1', [pid])).rowCount ?? 0) > 0;
+async function endOldBackend(client: FreshConnection, pid: number | null, applicationName: string | null): Promise<void> {
+  const match = 'from pg_catalog.pg_stat_activity where (pid = $1 or application_name = $2) and pid <> pg_catalog.pg_backend_pid()';
+  const alive = async () => ((await client.query(`select 1 ${match}`, [pid, applicationName])).rowCount ?? 0) > 0;
   if (!(await alive())) return;
-  await client.query('select pg_catalog.pg_terminate_backend($1)', [pid]);
+  await client.query(`select pg_catalog.pg_terminate_backend(pid) ${match}`, [pid, applicationName]);
   const deadline = Date.now() + 10_000;
   while (await alive()) {
-    if (Date.now() > deadline) throw new Error(`backend ${pid} of the broken connection is still running after pg_terminate_backend`);
+    if (Date.now() > deadline) throw new Error(`the backend of the broken connection (${pid ?? applicationName}) is still running after pg_terminate_backend`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

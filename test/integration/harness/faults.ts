@@ -48,8 +48,8 @@ export function spawnCli(argv: string[], options: { cwd: string; env?: Record<st
   };
 }
 
-/** Polls `check` until it returns a value other than undefined (every 25 ms, up to `timeoutMs`). */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+/** Polls `check` until it returns a value other than undefined (every 25 ms, up to `timeoutMs`: generous, a loaded machine starts the CLI slowly). */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
