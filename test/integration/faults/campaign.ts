@@ -13,7 +13,7 @@
  * but present; "outcome unknown" is counted on its own), and pgpass files
  * left in the run's TMPDIR.
  *
- *   node --import tsx test/integration/faults/campaign.ts [tries per cell, default 5]
+ *   [CAMPAIGN_FAULTS=terminate,immediate,sigkill] node --import tsx test/integration/faults/campaign.ts [tries per cell, default 5]
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,7 +140,8 @@ async function campaign(): Promise<void> {
     const io: CliIo = { stdout: () => undefined, stderr: (t) => void process.stderr.write(t), env: { PATH: process.env.PATH ?? '', HOME: dir }, cwd: dir };
     if ((await main(['snapshot', '--schema', 'tpl', '-o', snapshot, '--url', cluster.url(DB)], io)) !== 0) throw new Error('snapshot failed');
     const cells: Cell[] = [];
-    for (const fault of ['terminate', 'immediate', 'sigkill'] as const) {
+    const only = (process.env.CAMPAIGN_FAULTS ?? 'terminate,immediate,sigkill').split(',');
+    for (const fault of (['terminate', 'immediate', 'sigkill'] as const).filter((f) => only.includes(f))) {
       for (const via of ['driver', 'psql'] as const) {
         const cell: Cell = { fault, via, runs: 0, crashes: 0, halfBuilt: 0, mismatches: 0, unknown: 0, committedAfterKill: 0, pgpassLeft: 0, struckMidTenant: 0 };
         for (let n = 0; n < tries; n++) await runTry(cluster, cell, n, snapshot, dir);

@@ -96,5 +96,5 @@ export async function stopImmediately(cluster: Cluster): Promise<void> {
 
 /** Starts a cluster stopped with stopImmediately again (crash recovery) and waits until it accepts connections. */
 export async function startAgain(cluster: Cluster): Promise<void> {
-  await pgCtl(cluster, ['-D', cluster.dataDir, '-l', join(dirname(cluster.dataDir), 'server.log'), '-w', '-t', '60', 'start']);
+  await pgCtl(cluster, ['-D', cluster.dataDir, '-l', join(dirname(cluster.dataDir), 'server.log'), '-w', '-t', '180', 'start']);
 }
