@@ -1,3 +1,4 @@
+import type pg from 'pg';
 /** Drops a tenant schema and everything in it, only with explicit confirmation. */
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
@@ -68,6 +69,8 @@ export async function dropTenant(profile: ConnectionProfile, tenant: string, opt
       [tenant],
     );
     if (rows.length === 0) throw new TenantryError('TENANT_NOT_FOUND', `Tenant schema "${tenant}" does not exist; nothing was dropped.`);
+    const template = await findRecordedTemplate(client, tenant);
+    if (template) throw new TenantryError('INVALID_TENANT_NAME', `"${tenant}" is the template schema of ${template} in this database, not a tenant. Nothing was dropped.`);
     const outside = await client.query<{ what: string }>(OUTSIDE_DEPENDENTS_SQL, [tenant]);
     if (outside.rows.length > 0) {
       const list = outside.rows.map((r) => r.what);
@@ -88,4 +91,24 @@ export async function dropTenant(profile: ConnectionProfile, tenant: string, opt
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Where this database records `schema` as a template: the warm pool's owning snapshot or a published snapshot
+ * (both in Tenantry's bookkeeping schema, which may be absent or older than these columns). Undefined when neither.
+ */
+async function findRecordedTemplate(client: pg.ClientBase, schema: string): Promise<string | undefined> {
+  const { rows } = await client.query<{ pool: boolean; published: boolean }>(
+    `select pg_catalog.to_regclass('_tenantry.pool_config') is not null as pool,
+            pg_catalog.to_regclass('_tenantry.published_snapshots') is not null as published`,
+  );
+  if (rows[0]?.pool) {
+    const pool = await client.query(`select 1 from _tenantry.pool_config c where pg_catalog.to_jsonb(c) ->> 'owner_template' = $1`, [schema]);
+    if ((pool.rowCount ?? 0) > 0) return 'the warm pool';
+  }
+  if (rows[0]?.published) {
+    const published = await client.query<{ label: string }>('select label from _tenantry.published_snapshots where template = $1 order by label limit 1', [schema]);
+    if (published.rows[0]) return `the published snapshot "${published.rows[0].label}"`;
+  }
+  return undefined;
 }

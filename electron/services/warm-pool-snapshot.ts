@@ -28,6 +28,7 @@ export function toPoolSnapshot(snapshot: Snapshot): PoolSnapshot {
     placeholder: snapshot.header.placeholder,
     sessionSettings: snapshot.header.sessionSettings,
     protectedNames: [snapshot.header.schema],
+    templateSchema: snapshot.header.schema,
     nameAt(offset, name) {
       if (name !== cachedName) {
         cachedName = name;

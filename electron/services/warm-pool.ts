@@ -54,6 +54,8 @@ export interface PoolSnapshot {
   sessionSettings?: Record<string, string>;
   /** Schemas no tenant may be named (the snapshot's template schema). */
   protectedNames?: readonly string[];
+  /** The template schema the snapshot was taken from, recorded with the pool so that drop refuses it. */
+  templateSchema?: string;
 }
 
 /** Renders planned body pieces for a schema name. */
@@ -157,6 +159,8 @@ INSERT INTO ${CONFIG} (target) VALUES (0) ON CONFLICT DO NOTHING;
 -- Which snapshot the pool belongs to (added after the first release: a pool made before gets the snapshot of its newest spare).
 ALTER TABLE ${CONFIG} ADD COLUMN IF NOT EXISTS owner_checksum text;
 UPDATE ${CONFIG} SET owner_checksum = (SELECT s.snapshot_checksum FROM ${SPARES} s ORDER BY s.built_at DESC, s.schema_name DESC LIMIT 1) WHERE owner_checksum IS NULL;
+-- The owning snapshot's template schema: drop refuses it (a pool's template is no tenant).
+ALTER TABLE ${CONFIG} ADD COLUMN IF NOT EXISTS owner_template text;
 COMMIT;`);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {
@@ -332,6 +336,7 @@ export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: Fil
       // Ownership is read and taken under the fill lock: no other filler can change it in between.
       if (status.owner !== null && status.owner !== snapshot.checksum && options.replace !== true) return { ...result, ownedBy: status.owner };
       if (status.owner !== snapshot.checksum) await db.query(`UPDATE ${CONFIG} SET owner_checksum = $1`, [snapshot.checksum]);
+      if (snapshot.templateSchema !== undefined) await db.query(`UPDATE ${CONFIG} SET owner_template = $1 WHERE owner_template IS DISTINCT FROM $1`, [snapshot.templateSchema]);
       for (const spare of status.stale) {
         if (options.signal?.aborted) return result;
         if (await dropSpare(db, spare.schema)) result.dropped.push(spare.schema);

@@ -16,6 +16,9 @@ import { dropTenant } from '../../electron/services/drop.js';
 import { TenantryError } from '../../core/errors.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
 import { main } from '../../electron/cli/main.js';
+import pg from 'pg';
+import { emptyPool, fillPool } from '../../electron/services/warm-pool.js';
+import { makeSnapshot } from './pool/pool-fixtures.js';
 
 let cluster: Cluster;
 
@@ -126,4 +129,23 @@ describe('drop uses the tenant-name rule provisioning uses', () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it('never drops the template schema of the database\'s warm pool, even with no saved snapshot naming it', async () => {
+    // Its own database: this file's fixture planted a fake _tenantry in 'app'.
+    await cluster.createDatabase('pooldb');
+    await cluster.query('create schema pooltmpl; create table pooltmpl.t (id int primary key)', 'pooldb');
+    const db = new pg.Pool({ host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database: 'pooldb', max: 2 });
+    try {
+      const { pool } = await makeSnapshot(cluster, 'pooldb', 'pooltmpl');
+      await fillPool(db, pool, { target: 1 });
+      const error = await failure(dropTenant(profileFor(cluster, 'pooldb'), 'pooltmpl', { confirmed: true }));
+      expect(error.code).toBe('INVALID_TENANT_NAME');
+      expect(error.userMessage).toContain('warm pool');
+      expect((await cluster.query("select 1 from pg_namespace where nspname = 'pooltmpl'", 'pooldb')).rowCount).toBe(1);
+      await emptyPool(db);
+    } finally {
+      await db.end();
+    }
+  });
 });
+
