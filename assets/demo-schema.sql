@@ -1,5 +1,5 @@
 -- Tenantry sandbox: a small SaaS whose template schema is `tenant_template`.
--- Loaded into the sandbox's `tenantry_demo` database by electron/services/sandbox.ts.
+-- Loaded into the sandbox's `tenantry_demo` database by electron/services/sandbox/sandbox.ts.
 -- It holds what real tenant schemas hold: identity columns and sequences,
 -- functions (SQL and PL/pgSQL, one with its own search_path), triggers, a view,
 -- row-level security, comments and a migration ledger with rows.

@@ -10,9 +10,9 @@ import { renderSnapshot } from '../core/snapshot/render.js';
 import { createSnapshot } from '../core/snapshot/template.js';
 import { readCatalogFacts } from '../electron/services/catalog/read-catalog-facts.js';
 import { buildSessionPreamble } from '../core/provision/session-preamble.js';
-import { snapshotSource, type TenantSource } from '../electron/services/provision.js';
-import type { PoolSnapshot } from '../electron/services/warm-pool.js';
-import { toPoolSnapshot } from '../electron/services/warm-pool-snapshot.js';
+import { snapshotSource, type TenantSource } from '../electron/services/provision/provisioner.js';
+import type { PoolSnapshot } from '../electron/services/pool/warm-pool.js';
+import { toPoolSnapshot } from '../electron/services/pool/warm-pool-snapshot.js';
 
 export interface BenchSnapshot {
   snapshot: Snapshot;

@@ -10,11 +10,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startCluster, type Cluster } from '../test/integration/harness/cluster.js';
+import { startCluster, type Cluster } from '../support/cluster.js';
 import type { ConnectionProfile } from '../core/connection/profile.js';
 import { readSharedObjects } from '../electron/services/catalog/read-shared-objects.js';
-import { createTenantSnapshot } from '../electron/services/snapshot.js';
-import { generateTemplateSql } from './generate-template.js';
+import { createTenantSnapshot } from '../electron/services/snapshot/create-tenant-snapshot.js';
+import { generateTemplateSql } from '../support/generate-template.js';
 import { repoRoot } from './paths.js';
 import { formatMs, formatRatio, markdownTable, median } from './stats.js';
 

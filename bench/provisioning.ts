@@ -15,14 +15,14 @@ import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pg from 'pg';
-import { startCluster, type Cluster } from '../test/integration/harness/cluster.js';
+import { startCluster, type Cluster } from '../support/cluster.js';
 import { CORPUS_DIR } from './paths.js';
-import { estimateTenantLocks } from '../core/pool/lock-estimate.js';
-import { planLockBudget, type LockSettings } from '../core/pool/lock-budget.js';
+import { estimateTenantLocks } from '../core/provision/lock-estimate.js';
+import { planLockBudget, type LockSettings } from '../core/provision/lock-budget.js';
 import { splitStatements } from '../core/pool/split-statements.js';
-import { countSnapshotBody, readLockSettings } from '../electron/services/lock-budget.js';
-import { createProvisioner, type Provisioner } from '../electron/services/provision.js';
-import { buildClaimSqlFor, claimSpare, fillPool, getClaimPlan } from '../electron/services/warm-pool.js';
+import { countSnapshotBody, readLockSettings } from '../electron/services/provision/lock-budget.js';
+import { createProvisioner, type Provisioner } from '../electron/services/provision/provisioner.js';
+import { buildClaimSqlFor, claimSpare, fillPool, getClaimPlan } from '../electron/services/pool/warm-pool.js';
 import { traceQueries } from './query-trace.js';
 import type { ConnectionProfile } from '../core/connection/profile.js';
 import { runFloor } from './alternatives/floor.js';
@@ -32,7 +32,7 @@ import { runRoundTrips } from './alternatives/round-trips.js';
 import { openBenchClient, type BenchTarget } from './alternatives/target.js';
 import { makeBenchSnapshot, type BenchSnapshot } from './bench-snapshot.js';
 import { describeMachine, formatMachine, type MachineInfo } from './machine.js';
-import { generateTemplateSql } from './generate-template.js';
+import { generateTemplateSql } from '../support/generate-template.js';
 import { formatMs, formatRatio, markdownTable, median } from './stats.js';
 
 const run = promisify(execFile);
@@ -326,7 +326,7 @@ function medianSteps(samples: Record<string, number>[]): Record<string, number> 
 }
 
 /**
- * The driver path's queries, traced (what provision.ts really sends), and
+ * The driver path's queries, traced (what provisioner.ts really sends), and
  * the claim split into its parts: rendering, the guard + rename (lock, DO
  * block), the rewrites and grants, the final SELECT and COMMIT.
  */

@@ -13,7 +13,7 @@ import { findStrippableStatements } from '../core/snapshot/statements.js';
 import { minifySql } from '../core/snapshot/minify.js';
 import { renderSnapshot } from '../core/snapshot/render.js';
 import { sha256HexInTypeScript, useSha256 } from '../core/snapshot/sha256.js';
-import { installNativeSha256, nativeSha256Hex } from '../electron/services/native-sha256.js';
+import { installNativeSha256, nativeSha256Hex } from '../electron/services/snapshot/native-sha256.js';
 import { createSnapshot, templateDump } from '../core/snapshot/template.js';
 import { formatMs, formatRatio, markdownTable, median } from './stats.js';
 
@@ -147,7 +147,7 @@ export function runTemplatingBench(options: { rounds?: number; minBytes?: number
     { name: '· phase: references public', note: 'every reference classified (on a ready region map)', run: () => scanSchemaReferences(dump, { schema: 'public', extensionsInSchema: publicExtensions }, regions) },
     { name: 'createSnapshot public', note: "templating + SHA-256 (node:crypto, handed to core as the services do) + header + serialization", run: () => createSnapshot(dump, { schema: 'public' }) },
     { name: 'createSnapshot public, TypeScript SHA-256', note: "the same with core's own SHA-256 (the renderer's, or a host that hands none)", run: () => withTypeScriptSha256(() => createSnapshot(dump, { schema: 'public' })) },
-    { name: 'SHA-256 of the dump (node:crypto)', note: 'what the services hand core (electron/services/native-sha256.ts)', run: () => nativeSha256Hex(dump) },
+    { name: 'SHA-256 of the dump (node:crypto)', note: 'what the services hand core (electron/services/snapshot/native-sha256.ts)', run: () => nativeSha256Hex(dump) },
     { name: 'SHA-256 of the dump (TypeScript)', note: "core's own (core/ has no node:crypto)", run: () => sha256HexInTypeScript(dump) },
     { name: 'render for a tenant', note: 'parsed snapshot → SQL for "Acme Corp"', run: () => renderSnapshot(snapshot, 'Acme Corp') },
     { name: 'lex() token array', note: 'every token as an object (tests, editor)', run: () => lex(dump).length },

@@ -1,4 +1,4 @@
-import type { SnapshotObjectCounts } from './lock-estimate.js';
+import type { SnapshotObjectCounts } from '../provision/lock-estimate.js';
 
 /** The statement without leading whitespace and comments, upper-cased for keyword tests. */
 function headOf(statement: string): string {

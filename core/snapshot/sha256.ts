@@ -72,7 +72,7 @@ let hostSha256: Sha256TextHash | undefined;
 
 /**
  * Lets the host hand core a native SHA-256 (the services install node:crypto's,
- * electron/services/native-sha256.ts; core/ cannot import it), about 10x
+ * electron/services/snapshot/native-sha256.ts; core/ cannot import it), about 10x
  * faster than the TypeScript one on a snapshot body. undefined restores the
  * TypeScript one. It must give the same digests, lone surrogates encoded as
  * U+FFFD included (test/unit/snapshot/sha256-native.test.ts).

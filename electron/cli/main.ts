@@ -5,7 +5,7 @@
 import { isTenantryError } from '../../core/errors.js';
 import { isConnectionLost } from '../services/provision/lost-connection.js';
 // core's snapshot checksums and seals through node:crypto (installed on import).
-import '../services/native-sha256.js';
+import '../services/snapshot/native-sha256.js';
 import { UsageError, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
 

@@ -7,13 +7,13 @@ import type { AppInfo, ConnectionSummary, ConnectionTarget, DatabaseSummary, Han
 import { formatConnectionUri, parseConnectionString } from '../../core/connection/connection-string.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 // core's snapshot checksums and seals through node:crypto (installed on import).
-import '../services/native-sha256.js';
+import '../services/snapshot/native-sha256.js';
 import { TenantryError } from '../../core/errors.js';
-import { openClient } from '../services/catalog/connect.js';
+import { openClient } from '../services/connection/open-connection.js';
 import { applyDefaults } from '../services/connection/defaults.js';
-import { dumpSchema } from '../services/dump.js';
-import { Sandbox } from '../services/sandbox.js';
-import { listSchemas } from '../services/schemas.js';
+import { dumpSchema } from '../services/dump/dump-schema.js';
+import { Sandbox } from '../services/sandbox/sandbox.js';
+import { listSchemas } from '../services/catalog/list-schemas.js';
 import { ConnectionStore } from './connection-store.js';
 import { HistoryStore } from './history-store.js';
 import { JobRegistry, type Emit } from './jobs.js';

@@ -2,7 +2,7 @@
 import type { ConnectionTarget, FilePurpose, Handlers } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
-import type { BinarySearchOptions } from '../services/binaries.js';
+import type { BinarySearchOptions } from '../services/binaries/find-client-binaries.js';
 import { inspectFile } from './file-facts.js';
 import type { JobRegistry } from './jobs.js';
 import { runDiagnostics } from './diagnostics-adapter.js';

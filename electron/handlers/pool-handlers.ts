@@ -1,5 +1,5 @@
 /**
- * Handlers over the warm pool (electron/services/warm-pool.ts): inspect, size,
+ * Handlers over the warm pool (electron/services/pool/warm-pool.ts): inspect, size,
  * fill (a job with one progress event per built spare), empty (only with an
  * explicit confirmation) and claim a spare for a tenant.
  *
@@ -16,10 +16,10 @@ import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
-import { createPool } from '../services/catalog/connect.js';
+import { createPool } from '../services/connection/open-connection.js';
 import { POOL_SCHEMA } from '../../core/pool/spare-name.js';
-import { claimSpare, emptyPool, fillPool, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot, type PoolStatus } from '../services/warm-pool.js';
-import { toPoolSnapshot } from '../services/warm-pool-snapshot.js';
+import { claimSpare, emptyPool, fillPool, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot, type PoolStatus } from '../services/pool/warm-pool.js';
+import { toPoolSnapshot } from '../services/pool/warm-pool-snapshot.js';
 import type { HistoryStore } from './history-store.js';
 import type { JobRegistry } from './jobs.js';
 import type { SnapshotStore } from './snapshot-store.js';

@@ -5,7 +5,7 @@
  * CLI's, a colleague's) is never dropped or rebuilt in the background; that
  * takes the user's confirmed "Replace pool" (issue 10, section 5).
  *
- * One WarmPool (electron/services/warm-pool.ts) per database, with its own
+ * One WarmPool (electron/services/pool/warm-pool.ts) per database, with its own
  * small pool of connections, started the first time the app claims a spare
  * there or sees spare rows of its own pool whose schema is gone.
  * Handlers only ask (`keep`), never wait: work runs behind the request, its
@@ -21,8 +21,8 @@ import type pg from 'pg';
 import type { Emit } from './jobs.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { toErrorInfo, type ErrorInfo } from '../../core/errors.js';
-import { createPool } from '../services/catalog/connect.js';
-import { WarmPool, type PoolEvent, type PoolSnapshot } from '../services/warm-pool.js';
+import { createPool } from '../services/connection/open-connection.js';
+import { WarmPool, type PoolEvent, type PoolSnapshot } from '../services/pool/warm-pool.js';
 
 /** Where a pool lives: one per database of a server. */
 export function poolKey(profile: ConnectionProfile): string {

@@ -13,7 +13,7 @@ import { resolveDataDir } from '../handlers/data-dir.js';
 import { createEventHub } from '../handlers/event-hub.js';
 import { createEncryptedSecretStore, createMemorySecretStore } from '../handlers/secrets.js';
 import { installProcessGuards } from '../handlers/process-guards.js';
-import { CONTENT_SECURITY_POLICY } from './csp.js';
+import { CONTENT_SECURITY_POLICY } from '../../core/security/csp.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, createInvokeListener } from './ipc.js';
 import { choosePasswordStorage, findLaunchRefusal, resolveRendererFile } from './security.js';
 import { APP_ORIGIN, APP_SCHEME, createWindowOptions, isAppUrl, isExternalLinkAllowed } from './window-options.js';

@@ -16,7 +16,7 @@ import type { Handlers } from '../../core/api/contract.js';
 import { MAX_SQL_CHARS } from '../../core/api/validate.js';
 import { dispatch } from '../handlers/dispatch.js';
 import type { EventHub } from '../handlers/event-hub.js';
-import { CONTENT_SECURITY_POLICY } from '../main/csp.js';
+import { CONTENT_SECURITY_POLICY } from '../../core/security/csp.js';
 import { HttpRefusal, decodePathSegment, isJsonContentType, readBody } from './http-request.js';
 import { OneTimeCodes, cookieName, noSessionPage, readCookie, sameSecret, sessionCookie } from './web-session.js';
 

@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort, startCluster, type Cluster } from '../integration/harness/cluster.js';
+import { findFreePort, startCluster, type Cluster } from '../../support/cluster.js';
 import { AppPage } from './pages/app-page.js';
 import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
 import { startWebApp, type WebApp } from './support/web-app.js';

@@ -4,7 +4,7 @@
  * are found and drawn. Prints what it measured.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../integration/harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { AppPage } from './pages/app-page.js';
 import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
 import { startWebApp, type WebApp } from './support/web-app.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { readCatalogFacts } from '../../electron/services/catalog/read-catalog-facts.js';
 import { readSharedObjects } from '../../electron/services/catalog/read-shared-objects.js';
-import { readLedgers } from '../../electron/services/ledger.js';
+import { readLedgers } from '../../electron/services/snapshot/read-ledgers.js';
 import { TenantryError } from '../../core/errors.js';
 import { validateRequest } from '../../core/api/validate.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { main } from '../../electron/cli/main.js';
 import type { CliIo } from '../../electron/cli/command.js';
 

@@ -17,7 +17,7 @@ import { createSnapshot } from '../../core/snapshot/template.js';
 import { quoteIdentifier, quoteLiteral } from '../../core/sql/quote.js';
 import { main } from '../../electron/cli/main.js';
 import type { CliIo } from '../../electron/cli/command.js';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { dumpSchema } from './pool/pool-fixtures.js';
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiagnosticReport, DiagnosticStep } from '../../core/diagnostics/types.js';
 import { main } from '../../electron/cli/main.js';
 import { diagnoseConnection } from '../../electron/services/diagnostics/diagnose.js';
-import { findFreePort, startCluster, type Cluster } from './harness/cluster.js';
+import { findFreePort, startCluster, type Cluster } from '../../support/cluster.js';
 import { PSQL, makeHome, userEnv } from './ssl-helpers.js';
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {

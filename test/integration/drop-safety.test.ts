@@ -10,14 +10,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { profileFor } from './harness/profile.js';
-import { dropTenant } from '../../electron/services/drop.js';
+import { dropTenant } from '../../electron/services/provision/drop-tenant.js';
 import { TenantryError } from '../../core/errors.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
 import { main } from '../../electron/cli/main.js';
 import pg from 'pg';
-import { emptyPool, fillPool } from '../../electron/services/warm-pool.js';
+import { emptyPool, fillPool } from '../../electron/services/pool/warm-pool.js';
 import { makeSnapshot } from './pool/pool-fixtures.js';
 
 let cluster: Cluster;

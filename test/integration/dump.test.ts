@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { findEmbeddedBinDir } from './harness/embedded.js';
 import { profileFor } from './harness/profile.js';
-import { listSchemas } from '../../electron/services/schemas.js';
-import { dumpSchema } from '../../electron/services/dump.js';
-import { findClientBinaries } from '../../electron/services/binaries.js';
+import { listSchemas } from '../../electron/services/catalog/list-schemas.js';
+import { dumpSchema } from '../../electron/services/dump/dump-schema.js';
+import { findClientBinaries } from '../../electron/services/binaries/find-client-binaries.js';
 import { TenantryError } from '../../core/errors.js';
 
 async function catchError(promise: Promise<unknown>): Promise<TenantryError> {

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { findEmbeddedBinDir } from './harness/embedded.js';
 import { profileFor } from './harness/profile.js';
-import { createTenantSnapshot } from '../../electron/services/snapshot.js';
-import { createProvisioner, snapshotSource } from '../../electron/services/provision.js';
-import { verifyTenants } from '../../electron/services/verify.js';
+import { createTenantSnapshot } from '../../electron/services/snapshot/create-tenant-snapshot.js';
+import { createProvisioner, snapshotSource } from '../../electron/services/provision/provisioner.js';
+import { verifyTenants } from '../../electron/services/verify/verify-tenant.js';
 
 const fixture = readFileSync(new URL('../fixtures/verify-template.sql', import.meta.url), 'utf8');
 const pg14 = findEmbeddedBinDir(14);

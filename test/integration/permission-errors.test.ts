@@ -5,12 +5,12 @@
  * name typo is not reported as "check that the server runs".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { profileFor } from './harness/profile.js';
-import { createProvisioner, type ProvisionVia, type TenantSource } from '../../electron/services/provision.js';
-import { dropTenant } from '../../electron/services/drop.js';
-import { dumpSchema } from '../../electron/services/dump.js';
-import { listSchemas } from '../../electron/services/schemas.js';
+import { createProvisioner, type ProvisionVia, type TenantSource } from '../../electron/services/provision/provisioner.js';
+import { dropTenant } from '../../electron/services/provision/drop-tenant.js';
+import { dumpSchema } from '../../electron/services/dump/dump-schema.js';
+import { listSchemas } from '../../electron/services/catalog/list-schemas.js';
 import { TenantryError } from '../../core/errors.js';
 import { main } from '../../electron/cli/main.js';
 

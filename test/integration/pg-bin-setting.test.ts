@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveClientBinary } from '../../electron/services/binaries.js';
+import { resolveClientBinary } from '../../electron/services/binaries/find-client-binaries.js';
 import { TenantryError } from '../../core/errors.js';
 
 const server = { major: 15, text: '15.18' };

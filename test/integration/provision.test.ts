@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { profileFor } from './harness/profile.js';
-import { createProvisioner, type ProvisionVia, type TenantSource } from '../../electron/services/provision.js';
-import { dropTenant } from '../../electron/services/drop.js';
-import { verifyTenant } from '../../electron/services/verify.js';
+import { createProvisioner, type ProvisionVia, type TenantSource } from '../../electron/services/provision/provisioner.js';
+import { dropTenant } from '../../electron/services/provision/drop-tenant.js';
+import { verifyTenant } from '../../electron/services/verify/verify-tenant.js';
 import { TenantryError } from '../../core/errors.js';
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Sandbox, SANDBOX_DATABASE, SANDBOX_TEMPLATE_SCHEMA } from '../../electron/services/sandbox.js';
-import { findRecordedSandboxDirectory } from '../../electron/services/sandbox-dir.js';
+import { Sandbox, SANDBOX_DATABASE, SANDBOX_TEMPLATE_SCHEMA } from '../../electron/services/sandbox/sandbox.js';
+import { findRecordedSandboxDirectory } from '../../electron/services/sandbox/sandbox-dir.js';
 import { execFileSync } from 'node:child_process';
 
 const isRoot = process.getuid?.() === 0;

@@ -15,8 +15,8 @@ import { TenantryError } from '../../core/errors.js';
 import { parseSnapshot, serializeSnapshot, type Snapshot } from '../../core/snapshot/format.js';
 import { sha256Hex } from '../../core/snapshot/sha256.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
-import { createProvisioner, snapshotSource, type ProvisionVia, type TenantSource } from '../../electron/services/provision.js';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { createProvisioner, snapshotSource, type ProvisionVia, type TenantSource } from '../../electron/services/provision/provisioner.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { profileFor } from './harness/profile.js';
 
 const run = promisify(execFile);

@@ -9,11 +9,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { profileFor } from './harness/profile.js';
 import { runSqlFile } from './harness/corpus.js';
-import { createTenantSnapshot } from '../../electron/services/snapshot.js';
-import { createProvisioner, snapshotSource } from '../../electron/services/provision.js';
+import { createTenantSnapshot } from '../../electron/services/snapshot/create-tenant-snapshot.js';
+import { createProvisioner, snapshotSource } from '../../electron/services/provision/provisioner.js';
 import { TenantryError } from '../../core/errors.js';
 
 const GITLAB = fileURLToPath(new URL('../../../shared/realworld/gitlab.sql', import.meta.url));

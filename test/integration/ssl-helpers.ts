@@ -9,8 +9,8 @@ import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, readdirSyn
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
-import { createProvisioner } from '../../electron/services/provision.js';
-import type { Cluster } from './harness/cluster.js';
+import { createProvisioner } from '../../electron/services/provision/provisioner.js';
+import type { Cluster } from '../../support/cluster.js';
 
 const run = promisify(execFile);
 

@@ -16,7 +16,7 @@ import type { DiagnosticReport } from '../../core/diagnostics/types.js';
 import { buildChildEnvironment } from '../../electron/services/connection/child-env.js';
 import { diagnoseConnection } from '../../electron/services/diagnostics/diagnose.js';
 import { formatReport } from '../../electron/cli/commands/diagnose.js';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { createCertAuthority, type CertAuthority } from './harness/certs.js';
 import { NOBODY, PSQL, giveToNobody, makeHome, provisionViaPsql, runCommand, runPlainPsql, startedArgv, userEnv, watchCommandLines } from './ssl-helpers.js';
 

@@ -14,7 +14,7 @@ import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { buildChildEnvironment } from '../../electron/services/connection/child-env.js';
 import { connectDriverWithTransport } from '../../electron/services/connection/driver-config.js';
 import { diagnoseConnection } from '../../electron/services/diagnostics/diagnose.js';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { createCertAuthority, type CertAuthority, type CertFiles } from './harness/certs.js';
 import { PSQL, makeHome, provisionViaPsql, runCommand, userEnv, watchCommandLines } from './ssl-helpers.js';
 

@@ -12,7 +12,7 @@ import { buildChildEnvironment } from '../../electron/services/connection/child-
 import { connectDriverWithTransport } from '../../electron/services/connection/driver-config.js';
 import { resolveProfile } from '../../electron/services/connection/resolve-profile.js';
 import { diagnoseConnection } from '../../electron/services/diagnostics/diagnose.js';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { createCertAuthority } from './harness/certs.js';
 import { PSQL, makeHome, provisionViaPsql, runCommand, userEnv } from './ssl-helpers.js';
 

@@ -16,9 +16,9 @@ import { quoteIdentifier } from '../../core/sql/quote.js';
 import { main } from '../../electron/cli/main.js';
 import { createBackend, type Backend } from '../../electron/handlers/create-handlers.js';
 import { createMemorySecretStore } from '../../electron/handlers/secrets.js';
-import { createProvisioner, snapshotSource } from '../../electron/services/provision.js';
-import { createTenantSnapshot } from '../../electron/services/snapshot.js';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { createProvisioner, snapshotSource } from '../../electron/services/provision/provisioner.js';
+import { createTenantSnapshot } from '../../electron/services/snapshot/create-tenant-snapshot.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { profileFor } from './harness/profile.js';
 
 const TEMPLATE = 'tmpl';

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { profileFor } from './harness/profile.js';
-import { verifyTenant } from '../../electron/services/verify.js';
+import { verifyTenant } from '../../electron/services/verify/verify-tenant.js';
 import { main } from '../../electron/cli/main.js';
 import type { CliIo } from '../../electron/cli/command.js';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from './harness/cluster.js';
+import { startCluster, type Cluster } from '../../support/cluster.js';
 import { profileFor } from './harness/profile.js';
-import { verifyTenant } from '../../electron/services/verify.js';
+import { verifyTenant } from '../../electron/services/verify/verify-tenant.js';
 import { TenantryError } from '../../core/errors.js';
 
 const fixture = readFileSync(new URL('../fixtures/verify-template.sql', import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 /** `tenantry drop`: DROP SCHEMA … CASCADE for a tenant, only with --yes. */
-import { dropTenant } from '../../services/drop.js';
+import { dropTenant } from '../../services/provision/drop-tenant.js';
 import { listSavedTemplates } from '../protected-names.js';
 import type { CliCommand } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';

@@ -1,6 +1,6 @@
 /** `tenantry dump`: pg_dump --schema-only of one schema, with the right pg_dump. */
 import { resolve } from 'node:path';
-import { dumpSchema } from '../../services/dump.js';
+import { dumpSchema } from '../../services/dump/dump-schema.js';
 import type { CliCommand } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';

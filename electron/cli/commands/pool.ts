@@ -5,9 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
-import { createPool } from '../../services/catalog/connect.js';
-import { claimSpare, emptyPool, fillPool, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../../services/warm-pool.js';
-import { toPoolSnapshot } from '../../services/warm-pool-snapshot.js';
+import { createPool } from '../../services/connection/open-connection.js';
+import { claimSpare, emptyPool, fillPool, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../../services/pool/warm-pool.js';
+import { toPoolSnapshot } from '../../services/pool/warm-pool-snapshot.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
 

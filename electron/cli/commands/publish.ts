@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
-import { createPool } from '../../services/catalog/connect.js';
-import { listPublished, publishSnapshot, unpublish } from '../../services/publish.js';
+import { createPool } from '../../services/connection/open-connection.js';
+import { listPublished, publishSnapshot, unpublish } from '../../services/publish/publish-snapshot.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, resolveCliProfile, stringOption } from './parse-options.js';
 

@@ -1,7 +1,7 @@
 /** `tenantry schemas`: lists the schemas of a database with owner, counts and size. */
 import type { SchemaSummary } from '../../../core/api/contract.js';
 import { isReservedSchemaName } from '../../../core/pool/spare-name.js';
-import { listSchemas } from '../../services/schemas.js';
+import { listSchemas } from '../../services/catalog/list-schemas.js';
 import type { CliCommand } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, resolveCliProfile, stringOption } from './parse-options.js';
 

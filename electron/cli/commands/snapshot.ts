@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { refusedError } from '../../../core/snapshot/containment.js';
 import { RESEAL_USAGE, runReseal } from './reseal.js';
-import { createTenantSnapshot, type TenantSnapshot } from '../../services/snapshot.js';
+import { createTenantSnapshot, type TenantSnapshot } from '../../services/snapshot/create-tenant-snapshot.js';
 import type { CliCommand } from '../command.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
 import { exportDecisions } from '../../../core/snapshot/reference-ids.js';

@@ -8,7 +8,7 @@ import { TenantryError } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { findSnapshotCarries, type SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { countKind } from '../../../core/verify/plural-kind.js';
-import { verifyTenants } from '../../services/verify.js';
+import { verifyTenants } from '../../services/verify/verify-tenant.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';

@@ -1,6 +1,6 @@
 /** The psql a diagnosis uses when none is given: the newest installed, a real binary before Debian's pg_wrapper script. */
 import { realpathSync } from 'node:fs';
-import { findClientBinaries } from '../binaries.js';
+import { findClientBinaries } from '../binaries/find-client-binaries.js';
 
 function isWrapper(path: string): boolean {
   try {

@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
-import { openClient } from '../catalog/connect.js';
+import { openClient } from '../connection/open-connection.js';
 
 /** SQLSTATEs of a session the server ended: admin_shutdown, crash_shutdown, cannot_connect_now, idle_session_timeout. */
 const SESSION_ENDED = new Set(['57P01', '57P02', '57P03', '57P05']);

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTemplateSql } from '../../../bench/generate-template.js';
+import { generateTemplateSql } from '../../../support/generate-template.js';
 import { OBJECT_SCHEMAS_CTE } from '../../../electron/services/catalog/object-schemas-sql.js';
 import { readSharedObjects, SHARED_OBJECTS_SQL } from '../../../electron/services/catalog/read-shared-objects.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { runSqlFile } from '../harness/corpus.js';
 
 const REALWORLD_DIR = fileURLToPath(new URL('../../../../shared/realworld/', import.meta.url));

@@ -3,12 +3,12 @@
  * owners, no privileges, a custom placeholder. One tenant each, verified.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { CORPUS, loadCorpus } from '../harness/corpus.js';
 import { profileFor } from '../harness/profile.js';
-import { createTenantSnapshot } from '../../../electron/services/snapshot.js';
-import { createProvisioner, snapshotSource } from '../../../electron/services/provision.js';
-import { verifyTenant } from '../../../electron/services/verify.js';
+import { createTenantSnapshot } from '../../../electron/services/snapshot/create-tenant-snapshot.js';
+import { createProvisioner, snapshotSource } from '../../../electron/services/provision/provisioner.js';
+import { verifyTenant } from '../../../electron/services/verify/verify-tenant.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 
 describe('snapshot options over the corpus (minify, no owner, no privileges, custom placeholder)', () => {

@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { loadCorpus, type CorpusCase } from '../harness/corpus.js';
 import { profileFor } from '../harness/profile.js';
-import { createTenantSnapshot, type TenantSnapshot } from '../../../electron/services/snapshot.js';
-import { createProvisioner, snapshotSource, type ProvisionVia, type TenantSource } from '../../../electron/services/provision.js';
-import { verifyTenants } from '../../../electron/services/verify.js';
-import { dropTenant } from '../../../electron/services/drop.js';
+import { createTenantSnapshot, type TenantSnapshot } from '../../../electron/services/snapshot/create-tenant-snapshot.js';
+import { createProvisioner, snapshotSource, type ProvisionVia, type TenantSource } from '../../../electron/services/provision/provisioner.js';
+import { verifyTenants } from '../../../electron/services/verify/verify-tenant.js';
+import { dropTenant } from '../../../electron/services/provision/drop-tenant.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 
 export const TENANTS = ['acme', 'Acme Corp', 'select', "o'neil", 'tenant_日本'];

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../../electron/cli/command.js';
 import { main } from '../../../electron/cli/main.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { spawnCli, startAgain, stopImmediately, waitFor } from '../harness/faults.js';
 
 const DB = 'app';

@@ -21,7 +21,7 @@ import type { CliIo } from '../../../electron/cli/command.js';
 import { main } from '../../../electron/cli/main.js';
 import { sweepStaleChildDirs } from '../../../electron/services/connection/child-env.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { existingSchemas, spawnCli, startAgain, stopImmediately, waitFor, waitForLockWaiter, type CliChild } from '../harness/faults.js';
 
 interface SummaryJson {

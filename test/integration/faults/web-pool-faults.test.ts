@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../electron/cli/command.js';
 import { main } from '../../../electron/cli/main.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { existingSchemas, spawnCli, waitFor, waitForLockWaiter } from '../harness/faults.js';
 import { profileFor } from '../harness/profile.js';
 import { isBuilt, startWebApp, type WebApp } from '../../e2e/support/web-app.js';

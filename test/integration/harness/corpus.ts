@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Cluster } from './cluster.js';
+import type { Cluster } from '../../../support/cluster.js';
 
 const run = promisify(execFile);
 

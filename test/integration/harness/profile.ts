@@ -1,6 +1,6 @@
 /** A ConnectionProfile for a harness cluster (password over TCP on 127.0.0.1, no TLS). */
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
-import type { Cluster } from './cluster.js';
+import type { Cluster } from '../../../support/cluster.js';
 
 export function profileFor(cluster: Cluster, database = 'postgres', user?: { user: string; password: string }): ConnectionProfile {
   return {

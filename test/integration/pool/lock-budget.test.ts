@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import pg from 'pg';
-import { countSnapshotBody, planProvisionLocks, readLockSettings } from '../../../electron/services/lock-budget.js';
-import { forgetLockCosts, measureLockCosts } from '../../../electron/services/lock-probe.js';
-import { DEFAULT_LOCK_COSTS, estimateTenantLocks } from '../../../core/pool/lock-estimate.js';
+import { countSnapshotBody, planProvisionLocks, readLockSettings } from '../../../electron/services/provision/lock-budget.js';
+import { forgetLockCosts, measureLockCosts } from '../../../electron/services/provision/lock-probe.js';
+import { DEFAULT_LOCK_COSTS, estimateTenantLocks } from '../../../core/provision/lock-estimate.js';
 import { findEmbeddedBinDir } from '../harness/embedded.js';
-import { suggestMaxLocksPerTransaction } from '../../../core/pool/lock-budget.js';
+import { suggestMaxLocksPerTransaction } from '../../../core/provision/lock-budget.js';
 import { loadGeneratedTemplate, makeSnapshot, profileFor } from './pool-fixtures.js';
-import { createProvisioner, snapshotSource } from '../../../electron/services/provision.js';
+import { createProvisioner, snapshotSource } from '../../../electron/services/provision/provisioner.js';
 import type { Snapshot } from '../../../core/snapshot/format.js';
 
 const LAGO = fileURLToPath(new URL('../../../../shared/corpus/lago.sql', import.meta.url));

@@ -14,7 +14,7 @@ import type { Result } from '../../../core/errors.js';
 import { serializeSnapshot } from '../../../core/snapshot/format.js';
 import { createBackend, type Backend } from '../../../electron/handlers/create-handlers.js';
 import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { loadGeneratedTemplate, makeSnapshot, profileFor } from './pool-fixtures.js';
 
 const TEMPLATE = 'tmpl_src';

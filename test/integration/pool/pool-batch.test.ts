@@ -10,10 +10,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli/main.js';
 import { serializeSnapshot, type Snapshot } from '../../../core/snapshot/format.js';
-import { createProvisioner, snapshotSource } from '../../../electron/services/provision.js';
-import { verifyTenant } from '../../../electron/services/verify.js';
-import { fillPool, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../../../electron/services/warm-pool.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { createProvisioner, snapshotSource } from '../../../electron/services/provision/provisioner.js';
+import { verifyTenant } from '../../../electron/services/verify/verify-tenant.js';
+import { fillPool, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../../../electron/services/pool/warm-pool.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { loadGeneratedTemplate, makeSnapshot, profileFor } from './pool-fixtures.js';
 
 const TEMPLATE = 'tmpl_src';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../electron/cli/main.js';
 import { serializeSnapshot } from '../../../core/snapshot/format.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { loadGeneratedTemplate, makeSnapshot } from './pool-fixtures.js';
 
 let cluster: Cluster;

@@ -5,14 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Cluster } from '../harness/cluster.js';
-import { generateTemplateSql } from '../../../bench/generate-template.js';
+import type { Cluster } from '../../../support/cluster.js';
+import { generateTemplateSql } from '../../../support/generate-template.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { renderSnapshot } from '../../../core/snapshot/render.js';
 import type { Snapshot } from '../../../core/snapshot/format.js';
-import { createTenantSnapshot } from '../../../electron/services/snapshot.js';
-import type { PoolSnapshot } from '../../../electron/services/warm-pool.js';
-import { toPoolSnapshot } from '../../../electron/services/warm-pool-snapshot.js';
+import { createTenantSnapshot } from '../../../electron/services/snapshot/create-tenant-snapshot.js';
+import type { PoolSnapshot } from '../../../electron/services/pool/warm-pool.js';
+import { toPoolSnapshot } from '../../../electron/services/pool/warm-pool-snapshot.js';
 
 const run = promisify(execFile);
 

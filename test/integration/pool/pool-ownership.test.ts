@@ -19,7 +19,7 @@ import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { main } from '../../../electron/cli/main.js';
 import { createBackend, type Backend } from '../../../electron/handlers/create-handlers.js';
 import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { loadGeneratedTemplate, profileFor } from './pool-fixtures.js';
 
 const TEMPLATE = 'tmpl_own';

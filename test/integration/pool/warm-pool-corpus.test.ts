@@ -5,10 +5,10 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { CORPUS, loadCorpus } from '../harness/corpus.js';
-import { claimSpare, fillPool, getClaimPlan } from '../../../electron/services/warm-pool.js';
-import { verifyTenantWith } from '../../../electron/services/verify.js';
+import { claimSpare, fillPool, getClaimPlan } from '../../../electron/services/pool/warm-pool.js';
+import { verifyTenantWith } from '../../../electron/services/verify/verify-tenant.js';
 import { makeSnapshot } from './pool-fixtures.js';
 
 let cluster: Cluster;

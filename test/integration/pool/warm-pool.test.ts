@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../harness/cluster.js';
-import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, WarmPool, type PoolSnapshot } from '../../../electron/services/warm-pool.js';
-import { verifyTenantWith } from '../../../electron/services/verify.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
+import { claimSpare, emptyPool, fillPool, readPoolStatus, setPoolTarget, WarmPool, type PoolSnapshot } from '../../../electron/services/pool/warm-pool.js';
+import { verifyTenantWith } from '../../../electron/services/verify/verify-tenant.js';
 import { loadGeneratedTemplate, makeSnapshot, profileFor } from './pool-fixtures.js';
-import { createProvisioner, snapshotSource } from '../../../electron/services/provision.js';
+import { createProvisioner, snapshotSource } from '../../../electron/services/provision/provisioner.js';
 import type { Snapshot } from '../../../core/snapshot/format.js';
 
 const TEMPLATE = 'tmpl_src';

@@ -14,7 +14,7 @@ import { quoteIdentifier } from '../../../core/sql/quote.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 
 const run = promisify(execFile);
 const FIXTURE = join(import.meta.dirname, '../../fixtures/engine-template.sql');

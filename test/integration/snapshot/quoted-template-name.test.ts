@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteIdentifier } from '../../../core/sql/quote.js';
 import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
-import { startCluster, type Cluster } from '../harness/cluster.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 
 const run = promisify(execFile);
 let cluster: Cluster;

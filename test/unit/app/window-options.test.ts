@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../../electron/main/csp.js';
+import { CONTENT_SECURITY_POLICY } from '../../../core/security/csp.js';
 import { APP_ORIGIN, createWindowOptions, isAppUrl, isExternalLinkAllowed } from '../../../electron/main/window-options.js';
 
 describe('main window options', () => {

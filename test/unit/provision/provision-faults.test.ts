@@ -9,7 +9,7 @@ import { formatSummary, parseLockTimeout } from '../../../electron/cli/commands/
 import { UsageError } from '../../../electron/cli/command.js';
 import { describeBlockers } from '../../../electron/services/provision/lock-watch.js';
 import { isConnectionLost } from '../../../electron/services/provision/lost-connection.js';
-import type { ProvisionSummary } from '../../../electron/services/provision.js';
+import type { ProvisionSummary } from '../../../electron/services/provision/provisioner.js';
 
 describe('isConnectionLost', () => {
   it.each([

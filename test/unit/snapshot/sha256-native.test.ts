@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256Hex, sha256HexInTypeScript, useSha256 } from '../../../core/snapshot/sha256.js';
-import { installNativeSha256, nativeSha256Hex } from '../../../electron/services/native-sha256.js';
+import { installNativeSha256, nativeSha256Hex } from '../../../electron/services/snapshot/native-sha256.js';
 
 const samples: [string, string][] = [
   ['empty', ''],

@@ -7,7 +7,7 @@
 import { execa, type ResultPromise } from 'execa';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError, type ErrorCode } from '../../../core/errors.js';
-import { buildChildEnv } from '../catalog/connect.js';
+import { buildChildEnv } from '../connection/open-connection.js';
 
 export interface ClientToolRun {
   binary: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeLockTableCapacity, planLockBudget, suggestMaxLocksPerTransaction, type LockSettings } from '../../../core/pool/lock-budget.js';
-import { DEFAULT_LOCK_COSTS, estimateTenantLocks, LOCK_ESTIMATE_BASE, type LockCosts } from '../../../core/pool/lock-estimate.js';
-import { buildLockProbe, deriveLockCosts } from '../../../core/pool/lock-probe.js';
+import { computeLockTableCapacity, planLockBudget, suggestMaxLocksPerTransaction, type LockSettings } from '../../../core/provision/lock-budget.js';
+import { DEFAULT_LOCK_COSTS, estimateTenantLocks, LOCK_ESTIMATE_BASE, type LockCosts } from '../../../core/provision/lock-estimate.js';
+import { buildLockProbe, deriveLockCosts } from '../../../core/provision/lock-probe.js';
 import { countSnapshotObjects } from '../../../core/pool/count-objects.js';
 import { splitStatements } from '../../../core/pool/split-statements.js';
 import type { TenantryError } from '../../../core/errors.js';

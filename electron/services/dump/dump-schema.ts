@@ -2,16 +2,16 @@
  * Dumps the definition of one schema with the right pg_dump:
  * `pg_dump --schema-only --schema="name" --strict-names`.
  */
-import type { BinaryInfo } from '../../core/api/contract.js';
-import type { PgVersion } from '../../core/binaries/pg-version.js';
-import type { ConnectionProfile } from '../../core/connection/profile.js';
-import { toExactNamePattern } from '../../core/dump/schema-pattern.js';
-import { TenantryError, isTenantryError } from '../../core/errors.js';
-import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
-import { openClient } from './catalog/connect.js';
-import { readServerVersion } from './catalog/server-version.js';
-import { runClientTool } from './dump/run-client-tool.js';
-import { explainPermissionError } from './permission-hint.js';
+import type { BinaryInfo } from '../../../core/api/contract.js';
+import type { PgVersion } from '../../../core/binaries/pg-version.js';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { toExactNamePattern } from '../../../core/dump/schema-pattern.js';
+import { TenantryError, isTenantryError } from '../../../core/errors.js';
+import { resolveClientBinary, type BinarySearchOptions } from '../binaries/find-client-binaries.js';
+import { openClient } from '../connection/open-connection.js';
+import { readServerVersion } from '../catalog/server-version.js';
+import { runClientTool } from '../binaries/run-client-tool.js';
+import { explainPermissionError } from '../permission-hint.js';
 
 export interface DumpSchemaOptions extends BinarySearchOptions {
   schema: string;

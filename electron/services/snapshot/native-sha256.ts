@@ -5,7 +5,7 @@
  * service, the CLI, the app and the web server import it.
  */
 import { createHash } from 'node:crypto';
-import { useSha256 } from '../../core/snapshot/sha256.js';
+import { useSha256 } from '../../../core/snapshot/sha256.js';
 
 /** SHA-256 of the string's UTF-8 bytes (Node encodes lone surrogates as U+FFFD, like TextEncoder), lower-case hex. */
 export function nativeSha256Hex(text: string): string {

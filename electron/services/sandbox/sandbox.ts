@@ -22,9 +22,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import type { ConnectionProfile } from '../../core/connection/profile.js';
-import { TenantryError } from '../../core/errors.js';
-import { absorbConnectionErrors } from './connection/driver-config.js';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { TenantryError } from '../../../core/errors.js';
+import { absorbConnectionErrors } from '../connection/driver-config.js';
 import { describeSandboxDirectory, prepareSandboxDirectory, writeOwnedFile, type OsOwner } from './sandbox-dir.js';
 
 const run = promisify(execFile);

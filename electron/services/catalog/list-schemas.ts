@@ -3,9 +3,9 @@
  * Reads only catalogs every role may read (no pg_authid: managed services
  * without superuser must work, peers.md bug 10).
  */
-import type { SchemaSummary } from '../../core/api/contract.js';
-import type { ConnectionProfile } from '../../core/connection/profile.js';
-import { openClient } from './catalog/connect.js';
+import type { SchemaSummary } from '../../../core/api/contract.js';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { openClient } from '../connection/open-connection.js';
 
 const SCHEMAS_SQL = `
 select n.nspname as name,

@@ -4,10 +4,10 @@
  * every tenant starts with the template's migration history.
  */
 import type pg from 'pg';
-import { buildLedgerInserts, type LedgerColumn } from '../../core/ledger/ledger-inserts.js';
-import { selectLedgerTables } from '../../core/ledger/ledger-tables.js';
-import { TenantryError } from '../../core/errors.js';
-import { quoteIdentifier } from '../../core/sql/quote.js';
+import { buildLedgerInserts, type LedgerColumn } from '../../../core/ledger/ledger-inserts.js';
+import { selectLedgerTables } from '../../../core/ledger/ledger-tables.js';
+import { TenantryError } from '../../../core/errors.js';
+import { quoteIdentifier } from '../../../core/sql/quote.js';
 
 export interface LedgerRead {
   tables: { name: string; rows: number }[];

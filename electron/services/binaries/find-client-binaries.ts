@@ -6,10 +6,10 @@ import { accessSync, constants, readdirSync, realpathSync, statSync } from 'node
 import { homedir } from 'node:os';
 import { delimiter, dirname, basename, join } from 'node:path';
 import { execa } from 'execa';
-import { listBinaryLocations, toolFileName } from '../../core/binaries/binary-locations.js';
-import { parseToolVersion, type PgVersion } from '../../core/binaries/pg-version.js';
-import { pickBinary, type BinaryCandidate, type ClientTool } from '../../core/binaries/pick-binary.js';
-import { TenantryError } from '../../core/errors.js';
+import { listBinaryLocations, toolFileName } from '../../../core/binaries/binary-locations.js';
+import { parseToolVersion, type PgVersion } from '../../../core/binaries/pg-version.js';
+import { pickBinary, type BinaryCandidate, type ClientTool } from '../../../core/binaries/pick-binary.js';
+import { TenantryError } from '../../../core/errors.js';
 
 export interface BinarySearchOptions {
   /** Folders from --pg-bin; when absent, TENANTRY_PG_BIN of `env`. */

@@ -28,16 +28,16 @@
  * tables to their grantee.
  */
 import type pg from 'pg';
-import { TenantryError } from '../../core/errors.js';
-import { planClaim, renderPieces, type ClaimPlan } from '../../core/pool/claim-plan.js';
-import { formatSpareName, POOL_SCHEMA, SPARE_PREFIX } from '../../core/pool/spare-name.js';
-import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
-import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../core/provision/provision-limits.js';
-import { validateTenantName } from '../../core/tenant/tenant-name.js';
-import { buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../core/provision/tenant-guard.js';
-import { planProvisionLocks } from './lock-budget.js';
-import { freshFromPool, isConnectionLost, settleLostTenant } from './provision/lost-connection.js';
-import { quoteIdentifier, quoteLiteral } from '../../core/sql/quote.js';
+import { TenantryError } from '../../../core/errors.js';
+import { planClaim, renderPieces, type ClaimPlan } from '../../../core/pool/claim-plan.js';
+import { formatSpareName, POOL_SCHEMA, SPARE_PREFIX } from '../../../core/pool/spare-name.js';
+import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
+import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../../core/provision/provision-limits.js';
+import { validateTenantName } from '../../../core/tenant/tenant-name.js';
+import { buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../../core/provision/tenant-guard.js';
+import { planProvisionLocks } from '../provision/lock-budget.js';
+import { freshFromPool, isConnectionLost, settleLostTenant } from '../provision/lost-connection.js';
+import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 
 /** What the pool needs of a snapshot (see toPoolSnapshot in warm-pool-snapshot.ts). */
 export interface PoolSnapshot {

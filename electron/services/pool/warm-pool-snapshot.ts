@@ -3,10 +3,10 @@
  * occurrence (by body offset), the text that replaces it for a name, with the
  * engine's own quoting rules (renderName), and whether it is kept as text.
  */
-import { listOccurrences, type Snapshot } from '../../core/snapshot/format.js';
-import { renderName } from '../../core/snapshot/render.js';
-import { assertStringsReadAlike } from '../../core/snapshot/conforming-strings.js';
-import type { ReferenceSite } from '../../core/snapshot/references.js';
+import { listOccurrences, type Snapshot } from '../../../core/snapshot/format.js';
+import { renderName } from '../../../core/snapshot/render.js';
+import { assertStringsReadAlike } from '../../../core/snapshot/conforming-strings.js';
+import type { ReferenceSite } from '../../../core/snapshot/references.js';
 import type { PoolSnapshot } from './warm-pool.js';
 
 /** The PoolSnapshot of a parsed or freshly created snapshot. */

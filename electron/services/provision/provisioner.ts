@@ -16,30 +16,30 @@
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { ProvisionResult, TenantProgress } from '../../core/api/contract.js';
-import type { PgVersion } from '../../core/binaries/pg-version.js';
-import type { ConnectionProfile } from '../../core/connection/profile.js';
-import { TenantryError, isTenantryError } from '../../core/errors.js';
-import { runQueue } from '../../core/provision/run-queue.js';
-import { buildSessionPreamble } from '../../core/provision/session-preamble.js';
-import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../core/provision/provision-limits.js';
-import type { Snapshot } from '../../core/snapshot/format.js';
-import { renderSnapshot } from '../../core/snapshot/render.js';
-import { validateTenantName } from '../../core/tenant/tenant-name.js';
-import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, buildTransactionCheckSql, buildTransactionMarkSql, buildTransactionProbeSql, psqlHasRestrict, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
-import { randomKey } from './provision/random-key.js';
-import { touchesSessionState } from '../../core/pool/touches-session.js';
-import { resolveClientBinary, type BinarySearchOptions } from './binaries.js';
-import { createPool, openClient, toConnectionError } from './catalog/connect.js';
-import { readServerVersion } from './catalog/server-version.js';
-import { runClientTool } from './dump/run-client-tool.js';
+import type { ProvisionResult, TenantProgress } from '../../../core/api/contract.js';
+import type { PgVersion } from '../../../core/binaries/pg-version.js';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { TenantryError, isTenantryError } from '../../../core/errors.js';
+import { runQueue } from '../../../core/provision/run-queue.js';
+import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
+import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../../core/provision/provision-limits.js';
+import type { Snapshot } from '../../../core/snapshot/format.js';
+import { renderSnapshot } from '../../../core/snapshot/render.js';
+import { validateTenantName } from '../../../core/tenant/tenant-name.js';
+import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, buildTransactionCheckSql, buildTransactionMarkSql, buildTransactionProbeSql, psqlHasRestrict, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
+import { randomKey } from './random-key.js';
+import { touchesSessionState } from '../../../core/pool/touches-session.js';
+import { resolveClientBinary, type BinarySearchOptions } from '../binaries/find-client-binaries.js';
+import { createPool, openClient, toConnectionError } from '../connection/open-connection.js';
+import { readServerVersion } from '../catalog/server-version.js';
+import { runClientTool } from '../binaries/run-client-tool.js';
 import { planProvisionLocks } from './lock-budget.js';
-import { isTransactionEnded, tenantExistsError, toProvisionError, transactionEndedError } from './provision/provision-errors.js';
-import { isConnectionLost, settleLostTenant } from './provision/lost-connection.js';
-import { describeBlockers, watchLockWaits, type LockBlocker, type LockWatchHandle, type WatchTarget } from './provision/lock-watch.js';
-import { explainMissingObject, explainPermissionError, type PermissionContext } from './permission-hint.js';
-import { readSessionSettings, restoreSessionSettings } from './provision/session-settings.js';
-import { claimSpare, countReadySpares, type PoolSnapshot } from './warm-pool.js';
+import { isTransactionEnded, tenantExistsError, toProvisionError, transactionEndedError } from './provision-errors.js';
+import { isConnectionLost, settleLostTenant } from './lost-connection.js';
+import { describeBlockers, watchLockWaits, type LockBlocker, type LockWatchHandle, type WatchTarget } from './lock-watch.js';
+import { explainMissingObject, explainPermissionError, type PermissionContext } from '../permission-hint.js';
+import { readSessionSettings, restoreSessionSettings } from './session-settings.js';
+import { claimSpare, countReadySpares, type PoolSnapshot } from '../pool/warm-pool.js';
 
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
 export interface TenantSource {

@@ -6,21 +6,21 @@
  * snapshot leaves out.
  */
 import type pg from 'pg';
-import type { ConnectionProfile } from '../../core/connection/profile.js';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
 // Snapshot checksums and seals through node:crypto (installed on import).
 import './native-sha256.js';
-import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
-import { createSnapshot } from '../../core/snapshot/template.js';
-import type { ReferenceDecisions } from '../../core/snapshot/reference-ids.js';
-import { dumpSchema, type DumpSchemaOptions, type SchemaDump } from './dump.js';
-import { openClient } from './catalog/connect.js';
-import { readCatalogFacts } from './catalog/read-catalog-facts.js';
-import { readSharedObjects, type SharedObjectsReport } from './catalog/read-shared-objects.js';
-import { readInheritedSchemaGrants } from './catalog/read-inherited-schema-grants.js';
-import { buildCarriedPartitionsSql, readForeignPartitions, type ForeignPartitions } from './catalog/read-foreign-partitions.js';
-import { readConfigTableHints } from './catalog/read-config-table-hints.js';
-import { TenantryError } from '../../core/errors.js';
-import { readLedgers, type LedgerRead } from './ledger.js';
+import type { CatalogFacts } from '../../../core/snapshot/catalog-facts.js';
+import { createSnapshot } from '../../../core/snapshot/template.js';
+import type { ReferenceDecisions } from '../../../core/snapshot/reference-ids.js';
+import { dumpSchema, type DumpSchemaOptions, type SchemaDump } from '../dump/dump-schema.js';
+import { openClient } from '../connection/open-connection.js';
+import { readCatalogFacts } from '../catalog/read-catalog-facts.js';
+import { readSharedObjects, type SharedObjectsReport } from '../catalog/read-shared-objects.js';
+import { readInheritedSchemaGrants } from '../catalog/read-inherited-schema-grants.js';
+import { buildCarriedPartitionsSql, readForeignPartitions, type ForeignPartitions } from '../catalog/read-foreign-partitions.js';
+import { readConfigTableHints } from '../catalog/read-config-table-hints.js';
+import { TenantryError } from '../../../core/errors.js';
+import { readLedgers, type LedgerRead } from './read-ledgers.js';
 
 export interface TenantSnapshotOptions extends DumpSchemaOptions {
   placeholder?: string;

@@ -1,12 +1,12 @@
 import type pg from 'pg';
 /** Drops a tenant schema and everything in it, only with explicit confirmation. */
-import type { ConnectionProfile } from '../../core/connection/profile.js';
-import { TenantryError } from '../../core/errors.js';
-import { TENANT_LOCK_CLASS } from '../../core/provision/tenant-guard.js';
-import { quoteIdentifier } from '../../core/sql/quote.js';
-import { validateTenantName } from '../../core/tenant/tenant-name.js';
-import { openClient } from './catalog/connect.js';
-import { explainPermissionError } from './permission-hint.js';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { TenantryError } from '../../../core/errors.js';
+import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
+import { quoteIdentifier } from '../../../core/sql/quote.js';
+import { validateTenantName } from '../../../core/tenant/tenant-name.js';
+import { openClient } from '../connection/open-connection.js';
+import { explainPermissionError } from '../permission-hint.js';
 
 export interface DropOptions {
   /** Must be true: dropping a tenant deletes its data. */

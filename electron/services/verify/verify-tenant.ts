@@ -3,18 +3,18 @@
  * objects with the same definitions (schema name normalised), and nothing in
  * the tenant that reaches back into the template.
  */
-import type { VerifyResult } from '../../core/api/contract.js';
-import type { ConnectionProfile } from '../../core/connection/profile.js';
-import { TenantryError } from '../../core/errors.js';
-import { compareCatalogs, type SchemaCatalog } from '../../core/verify/compare-catalogs.js';
-import { judgeIsolation } from '../../core/verify/judge-isolation.js';
-import type { TemplateNames } from '../../core/verify/scan-template-names.js';
-import type { SnapshotCarries } from '../../core/verify/snapshot-carries.js';
-import { openClient } from './catalog/connect.js';
-import { readCatalogFacts } from './catalog/read-catalog-facts.js';
-import { readIsolationFacts } from './verify/read-isolation-facts.js';
-import { readPrivileges, type PrivilegeOptions } from './verify/read-privileges.js';
-import { readSchemaCatalog } from './verify/read-schema-catalog.js';
+import type { VerifyResult } from '../../../core/api/contract.js';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { TenantryError } from '../../../core/errors.js';
+import { compareCatalogs, type SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
+import { judgeIsolation } from '../../../core/verify/judge-isolation.js';
+import type { TemplateNames } from '../../../core/verify/scan-template-names.js';
+import type { SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
+import { openClient } from '../connection/open-connection.js';
+import { readCatalogFacts } from '../catalog/read-catalog-facts.js';
+import { readIsolationFacts } from './read-isolation-facts.js';
+import { readPrivileges, type PrivilegeOptions } from './read-privileges.js';
+import { readSchemaCatalog } from './read-schema-catalog.js';
 import type pg from 'pg';
 
 export interface VerifyOptions {

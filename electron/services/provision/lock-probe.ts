@@ -1,6 +1,6 @@
 /**
  * Measures what each kind of object costs in the target server's lock table
- * (core/pool/lock-probe.ts) by running a miniature tenant in a PL/pgSQL
+ * (core/provision/lock-probe.ts) by running a miniature tenant in a PL/pgSQL
  * subtransaction that always rolls back: nothing is ever committed, nothing
  * of the user's is touched (the probe's schema has a random name), and the
  * entries it holds are released before the statement ends. The result is kept
@@ -8,8 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { buildLockProbe, deriveLockCosts } from '../../core/pool/lock-probe.js';
-import { DEFAULT_LOCK_COSTS, type LockCosts } from '../../core/pool/lock-estimate.js';
+import { buildLockProbe, deriveLockCosts } from '../../../core/provision/lock-probe.js';
+import { DEFAULT_LOCK_COSTS, type LockCosts } from '../../../core/provision/lock-estimate.js';
 import type { Queryable } from './lock-budget.js';
 
 export interface MeasuredLockCosts {

@@ -7,10 +7,10 @@
  * fails with LOCK_TABLE_TOO_SMALL instead of "out of shared memory" halfway.
  */
 import type pg from 'pg';
-import { countSnapshotObjects } from '../../core/pool/count-objects.js';
-import { planLockBudget, type LockBudget, type LockSettings } from '../../core/pool/lock-budget.js';
-import { estimateTenantLocks, type SnapshotObjectCounts } from '../../core/pool/lock-estimate.js';
-import { splitStatements } from '../../core/pool/split-statements.js';
+import { countSnapshotObjects } from '../../../core/pool/count-objects.js';
+import { planLockBudget, type LockBudget, type LockSettings } from '../../../core/provision/lock-budget.js';
+import { estimateTenantLocks, type SnapshotObjectCounts } from '../../../core/provision/lock-estimate.js';
+import { splitStatements } from '../../../core/pool/split-statements.js';
 import { measureLockCosts, type MeasuredLockCosts } from './lock-probe.js';
 
 /** Anything that runs a query: a pg.Client, a pg.Pool or a pooled client. */

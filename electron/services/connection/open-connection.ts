@@ -9,8 +9,8 @@ import pg from 'pg';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError, isTenantryError } from '../../../core/errors.js';
 import { quoteIdentifier } from '../../../core/sql/quote.js';
-import { buildChildEnvironment } from '../connection/child-env.js';
-import { absorbConnectionErrors, chooseDriverConfig, connectDriver } from '../connection/driver-config.js';
+import { buildChildEnvironment } from './child-env.js';
+import { absorbConnectionErrors, chooseDriverConfig, connectDriver } from './driver-config.js';
 
 const AUTH_SQLSTATES = new Set(['28P01', '28000']);
 

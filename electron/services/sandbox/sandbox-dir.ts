@@ -14,7 +14,7 @@
 import { closeSync, constants, fchmodSync, fchownSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { TenantryError } from '../../core/errors.js';
+import { TenantryError } from '../../../core/errors.js';
 
 export interface OsOwner {
   uid: number;

@@ -6,12 +6,12 @@
  * the stored rows are readable and writable by the publishing role only.
  */
 import type pg from 'pg';
-import { TenantryError } from '../../core/errors.js';
-import { buildNameRuleFunctionSql } from '../../core/publish/name-rule-sql.js';
-import { buildPublishedSchemaSql, PUBLISHED_TABLE, toPublishedRow } from '../../core/publish/published-sql.js';
-import type { Snapshot } from '../../core/snapshot/format.js';
-import { ensurePoolSchema } from './warm-pool.js';
-import { quoteIdentifier as quoteIdent } from '../../core/sql/quote.js';
+import { TenantryError } from '../../../core/errors.js';
+import { buildNameRuleFunctionSql } from '../../../core/publish/name-rule-sql.js';
+import { buildPublishedSchemaSql, PUBLISHED_TABLE, toPublishedRow } from '../../../core/publish/published-sql.js';
+import type { Snapshot } from '../../../core/snapshot/format.js';
+import { ensurePoolSchema } from '../pool/warm-pool.js';
+import { quoteIdentifier as quoteIdent } from '../../../core/sql/quote.js';
 
 export interface PublishOptions {
   /** Defaults to the first 12 hex digits of the body checksum. */
