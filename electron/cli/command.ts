@@ -3,7 +3,7 @@ export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
-  /** Runs the command; returns the exit status (0 ok, 1 failed). Throw UsageError for bad arguments. */
+  /** Runs the command; returns an exit status from exit-status.ts. Throw UsageError for bad arguments. */
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
@@ -12,6 +12,10 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Whether stderr is a terminal: progress lines are drawn only then (never into a pipe or file). */
+  stderrIsTerminal?: boolean;
+  /** The terminal's width, when stderr is one. */
+  terminalColumns?: number;
   /**
    * For a command that can stop cleanly: from this call on, the first Ctrl+C
    * (SIGINT) or SIGTERM aborts the returned signal instead of ending the

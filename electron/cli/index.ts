@@ -31,6 +31,8 @@ const io: CliIo = {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  stderrIsTerminal: process.stderr.isTTY === true,
+  ...(process.stderr.isTTY === true ? { terminalColumns: process.stderr.columns } : {}),
   interrupts: () => (interruption ??= new AbortController()).signal,
 };
 process.exitCode = await main(process.argv.slice(2), io);

@@ -68,7 +68,7 @@ describe('CLI: snapshot, provision, verify end to end', () => {
     expect(summary.created).toBe(3);
     expect(summary.tenants.map((t) => t.tenant)).toEqual(['acme', 'Acme Corp', "o'neil"]);
     const again = await cli('provision', '--snapshot', 'app.snapshot.sql', '--tenant', 'acme', '--tenant', 'beta', '--url', cluster.url('app'));
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(5);
     expect(again.stdout).toContain('1 created, 1 already existed, 0 failed');
     expect(again.stdout).toContain('acme: [TENANT_EXISTS]');
     expect(again.stderr).toMatch(/created +beta \(\d+ ms\)/);

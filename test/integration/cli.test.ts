@@ -70,19 +70,19 @@ describe('CLI: schemas, dump, verify, drop', () => {
     expect((await cli('dump', '--schema', 'tpl', '--bogus')).code).toBe(2);
   });
 
-  it('verifies: exit 0 for an equal copy, 1 with the differences listed', async () => {
+  it('verifies: exit 0 for an equal copy, 4 with the differences listed', async () => {
     const same = await cli('verify', '--template', 'tpl', '--tenant', 'copy', '--url', cluster.url('app'));
     expect(same.code).toBe(0);
     expect(same.stdout).toContain('Equal and isolated.');
     const differs = await cli('verify', '--template', 'tpl', '--tenant', 'other', '--url', cluster.url('app'), '--json');
-    expect(differs.code).toBe(1);
+    expect(differs.code).toBe(4);
     const doc = JSON.parse(differs.stdout) as { template: string; ok: boolean; tenants: { equal: boolean; differences: { kind: string; object: string }[] }[] };
     expect(doc.ok).toBe(false);
     const result = doc.tenants[0] ?? { equal: true, differences: [] };
     expect(result.equal).toBe(false);
     expect(result.differences.map((d) => `${d.kind} ${d.object}`)).toEqual(expect.arrayContaining(['column t.id', 'sequence t_id_seq', 'index t_pkey']));
     const both = await cli('verify', '--template', 'tpl', '--tenant', 'copy', '--tenant', 'other', '--url', cluster.url('app'));
-    expect(both.code).toBe(1);
+    expect(both.code).toBe(4);
     expect(both.stdout).toContain('Compared tenant "copy"');
     expect(both.stdout).toContain('Compared tenant "other"');
     expect(both.stdout).toContain('Not equal to the template:');

@@ -48,10 +48,10 @@ describe('tenantry diagnose', () => {
     expect(stdout + stderr).not.toContain(cluster.password);
   });
 
-  it('--json gives the same as data; --url wins over the environment; a failure exits 1', async () => {
+  it('--json gives the same as data; --url wins over the environment; a failure to connect exits 3', async () => {
     const env = { ...userEnv(home), PGHOST: 'nowhere.invalid', PGPASSWORD: cluster.password };
     const { status, stdout } = await cli(['diagnose', '--json', '--psql', PSQL, '--url', `postgresql://postgres@127.0.0.1:${cluster.port}/postgres?sslmode=require`], env);
-    expect(status).toBe(1);
+    expect(status).toBe(3);
     const report = JSON.parse(stdout) as DiagnosticReport;
     expect(report.verdict.code).toBe('SSL_NOT_SUPPORTED_BY_SERVER');
     expect(report.profile).toMatchObject({ host: '127.0.0.1', sslmode: 'require' });

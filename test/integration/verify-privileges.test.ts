@@ -126,7 +126,7 @@ describe('a public template: the schema privileges pg_dump does not write', () =
     expect(doc.verify.tenants.map((t) => t.tenant).sort()).toEqual(['beta', 'gamma']);
     expect(doc.verify.tenants.every((t) => (t.compared.privileges ?? 0) > 0)).toBe(true);
     const text = await cli('verify', '--snapshot', file, '--tenant', 'acme', '--url', cluster.url(db));
-    expect(text.code).toBe(1);
+    expect(text.code).toBe(4);
     expect(text.stdout).toContain('privileges schema: privileges: template');
   });
 });

@@ -2,6 +2,7 @@
 import type { DiagnosticReport, DiagnosticStep } from '../../../core/diagnostics/types.js';
 import { diagnoseConnection } from '../../services/diagnostics/diagnose.js';
 import { UsageError, type CliCommand } from '../command.js';
+import { EXIT } from '../exit-status.js';
 import { parseOptions, resolveCliProfile, stringOption } from './parse-options.js';
 
 const MARKS: Record<DiagnosticStep['status'], string> = { running: '…', passed: 'ok  ', failed: 'FAIL', warning: 'WARN', skipped: 'skip' };
@@ -46,7 +47,7 @@ export const diagnoseCommand: CliCommand = {
     '  --psql PATH      the psql to test with (default: the newest found)',
     '  --timeout SECONDS  per network operation (default 10)',
     '',
-    'Exit status: 0 when Tenantry can connect, 1 when it cannot.',
+    'Exit status: 0 when Tenantry can connect, 3 when it cannot.',
   ].join('\n'),
   async run(argv, io) {
     const values = parseOptions(argv, { url: { type: 'string' }, json: { type: 'boolean' }, psql: { type: 'string' }, timeout: { type: 'string' } });
@@ -72,6 +73,6 @@ export const diagnoseCommand: CliCommand = {
       process.off('SIGINT', cancel);
     }
     io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
-    return report.verdict.tenantryConnects ? 0 : 1;
+    return report.verdict.tenantryConnects ? EXIT.ok : EXIT.cannotConnect;
   },
 };

@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { resolveProfile } from '../../services/connection/resolve-profile.js';
 import { UsageError, type CliIo } from '../command.js';
+import { findClosestName } from '../did-you-mean.js';
 
 /** Options every database command accepts. */
 export const CONNECTION_OPTIONS = {
@@ -27,14 +28,17 @@ export function parseOptions(argv: string[], options: NonNullable<ParseArgsConfi
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    throw new UsageError(describeParseError(error as Error & { code?: string }));
+    throw new UsageError(describeParseError(error as Error & { code?: string }, Object.keys(options)));
   }
 }
 
 /** parseArgs' messages, reworded the way every command words them. */
-function describeParseError(error: Error & { code?: string }): string {
+function describeParseError(error: Error & { code?: string }, known: readonly string[]): string {
   const quoted = /'(-[^' ]+)/.exec(error.message)?.[1];
-  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) return `unknown option ${quoted}`;
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted) {
+    const closest = quoted.startsWith('--') ? findClosestName(quoted.slice(2).split('=')[0] ?? '', known) : undefined;
+    return `unknown option ${quoted}${closest ? ` (did you mean --${closest}?)` : ''}`;
+  }
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && quoted && /argument missing/.test(error.message)) return `${quoted} needs a value.`;
   return error.message.replace(/\. To specify a positional argument.*$/s, '.');
 }

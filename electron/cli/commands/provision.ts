@@ -15,6 +15,8 @@ import { findSnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { verifyTenants } from '../../services/verify/verify-tenant.js';
 import { formatVerifyResult, toVerifyJson } from './verify.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
+import { EXIT } from '../exit-status.js';
+import { createProgressLine } from '../progress-line.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 
 async function readText(path: string, what: string, io: CliIo): Promise<string> {
@@ -66,6 +68,20 @@ export function formatSummary(summary: ProvisionSummary, via: ProvisionVia): str
   return lines.join('\n') + '\n';
 }
 
+/** The progress line: how many of the batch are settled and how. */
+function describeProgress(counts: Record<'created' | 'exists' | 'failed' | 'cancelled', number>, total: number): string {
+  const settled = counts.created + counts.exists + counts.failed + counts.cancelled;
+  const parts = [`${counts.created} created`, ...(counts.exists > 0 ? [`${counts.exists} already existed`] : []), ...(counts.failed > 0 ? [`${counts.failed} failed`] : [])];
+  return `[${settled}/${total}] ${parts.join(', ')}`;
+}
+
+/** 0 all created (or existing, with --if-not-exists), 5 nothing failed but some existed, 1 anything failed or not started. */
+export function provisionExitStatus(summary: Pick<ProvisionSummary, 'created' | 'exists' | 'failed' | 'skipped'>, total: number, ifNotExists: boolean): number {
+  if (summary.created === total) return EXIT.ok;
+  if (summary.failed === 0 && summary.created + summary.exists === total) return ifNotExists ? EXIT.ok : EXIT.alreadyExists;
+  return EXIT.failed;
+}
+
 /** `--lock-timeout`: PostgreSQL duration text (`5s`, `1500ms`, `2min`, or milliseconds); 0 waits without limit. */
 export function parseLockTimeout(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|min)?$/.exec(text.trim());
@@ -82,7 +98,8 @@ export const provisionCommand: CliCommand = {
   usage: [
     'Usage: tenantry provision --snapshot SNAPSHOT.sql (--tenant T … | --tenants-file F)',
     '                          [--via driver|psql] [--concurrency N] [--continue-on-error]',
-    '                          [--lock-timeout 5s] [--no-pool] [--verify] [--dry-run] [--json] [--url URL]',
+    '                          [--lock-timeout 5s] [--no-pool] [--if-not-exists] [--verify]',
+    '                          [--dry-run] [--json] [--url URL]',
     '',
     'Creates each tenant in its own transaction: an advisory lock on the name, a',
     'check that the schema does not exist (an existing tenant is left untouched),',
@@ -100,8 +117,10 @@ export const provisionCommand: CliCommand = {
     '  --lock-timeout D how long a tenant waits for a lock another session holds',
     '                   before it fails, naming the blocker (default 5s; 0: no limit)',
     '  --no-pool        build every tenant, never claim warm-pool spares',
+    '  --if-not-exists  a tenant that already exists counts as done (exit 0 when every',
+    '                   tenant exists afterwards), so a re-run of the same list is idempotent',
     '  --verify         then verify every created tenant against the template (as',
-    '                   `tenantry verify --snapshot`); exit 1 unless all are equal',
+    '                   `tenantry verify --snapshot`); exit 4 unless all are equal',
     '                   and isolated. With --json the summary gains "verify":',
     '                   {"template", "ok", "tenants": […]}',
     '  --dry-run        print the SQL that would run, connect to nothing',
@@ -112,9 +131,13 @@ export const provisionCommand: CliCommand = {
     'catalog is checked on a fresh connection and the summary says whether the',
     'tenant exists (or that this is unknown when the server cannot be reached).',
     'Ctrl+C cancels the tenants in progress (rolled back), starts no more, prints',
-    'the summary of what finished and exits 130.',
+    'the summary of what finished and exits 130. On a terminal a progress line shows',
+    'the counts so far; piped or redirected, stderr gets one line per tenant only.',
     '',
-    'Exit status: 0 when every tenant was created, 1 otherwise, 130 after Ctrl+C.',
+    'Exit status: 0 when every tenant was created (or, with --if-not-exists, already',
+    'existed); 5 when nothing failed but some already existed; 1 when a tenant failed',
+    'or was not started; 3 when the server cannot be reached; 4 when --verify found',
+    'differences; 130 after Ctrl+C.',
   ].join('\n'),
   async run(argv, io) {
     const values = parseOptions(argv, {
@@ -128,6 +151,7 @@ export const provisionCommand: CliCommand = {
       'lock-timeout': { type: 'string' },
       'dry-run': { type: 'boolean' },
       'no-pool': { type: 'boolean' },
+      'if-not-exists': { type: 'boolean' },
       verify: { type: 'boolean' },
       json: { type: 'boolean' },
     });
@@ -164,6 +188,8 @@ export const provisionCommand: CliCommand = {
     const pgBin = listOption(values, 'pg-bin');
     const provisioner = await createProvisioner(profile, { via, concurrency, lockTimeoutMs, env: io.env, ...(pgBin.length > 0 ? { pgBin } : {}) });
     const interrupted = io.interrupts?.();
+    const progress = createProgressLine(io);
+    const counts = { created: 0, exists: 0, failed: 0, cancelled: 0 };
     let summary: ProvisionSummary;
     let poolSnapshot: PoolSnapshot | undefined;
     try {
@@ -172,13 +198,17 @@ export const provisionCommand: CliCommand = {
         ...(interrupted ? { signal: interrupted } : {}),
         ...(values['no-pool'] === true ? {} : { claimFrom: { checksum: snapshot.header.checksum, load: () => (poolSnapshot ??= toPoolSnapshot(snapshot)) } }),
         onProgress: (p) => {
-          if (p.status !== 'running' && values.json !== true) {
+          if (p.status === 'running' || p.status === 'queued') return;
+          counts[p.status] += 1;
+          if (values.json !== true) {
             const how = p.status === 'created' && p.via === 'claimed' ? ', claimed from the warm pool' : '';
-            io.stderr(`${p.status.padEnd(7)} ${p.tenant}${p.elapsedMs !== undefined ? ` (${p.elapsedMs} ms${how})` : ''}\n`);
+            progress.log(`${p.status.padEnd(7)} ${p.tenant}${p.elapsedMs !== undefined ? ` (${p.elapsedMs} ms${how})` : ''}\n`);
           }
+          progress.update(describeProgress(counts, tenants.length));
         },
       });
     } finally {
+      progress.done();
       await provisioner.close();
     }
     if (interrupted?.aborted) {
@@ -191,7 +221,7 @@ export const provisionCommand: CliCommand = {
     const verify = verified === undefined ? undefined : toVerifyJson(snapshot.header.schema, verified);
     if (values.json === true) io.stdout(JSON.stringify({ via, ...summary, ...(verify === undefined ? {} : { verify }) }, null, 2) + '\n');
     else io.stdout(formatSummary(summary, via) + (verified === undefined ? '' : verified.map(formatVerifyResult).join('')));
-    if (verify !== undefined && !verify.ok) return 1;
-    return summary.created === tenants.length ? 0 : 1;
+    if (verify !== undefined && !verify.ok) return EXIT.differs;
+    return provisionExitStatus(summary, tenants.length, values['if-not-exists'] === true);
   },
 };

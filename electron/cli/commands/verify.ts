@@ -10,6 +10,7 @@ import { findSnapshotCarries, type SnapshotCarries } from '../../../core/verify/
 import { countKind } from '../../../core/verify/plural-kind.js';
 import { verifyTenants } from '../../services/verify/verify-tenant.js';
 import type { CliCommand } from '../command.js';
+import { EXIT } from '../exit-status.js';
 import { UsageError } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 
@@ -84,7 +85,8 @@ export const verifyCommand: CliCommand = {
     '                   for one tenant or many)',
     CONNECTION_USAGE,
     '',
-    'Exit status: 0 when every tenant is equal and isolated, 1 otherwise.',
+    'Exit status: 0 when every tenant is equal and isolated, 4 when one differs or',
+    'refers back to the template, 3 when the server cannot be reached, 1 on failure.',
   ].join('\n'),
   async run(argv, io) {
     const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, snapshot: { type: 'string' }, tenant: { type: 'string', multiple: true }, json: { type: 'boolean' } });
@@ -108,6 +110,6 @@ export const verifyCommand: CliCommand = {
     const results = await verifyTenants(profile, { template, tenants, ...(carries === undefined ? {} : { carries }) });
     if (values.json === true) io.stdout(JSON.stringify(toVerifyJson(template, results), null, 2) + '\n');
     else io.stdout(results.map(formatVerifyResult).join(''));
-    return results.every((r) => r.equal && r.isolated) ? 0 : 1;
+    return results.every((r) => r.equal && r.isolated) ? EXIT.ok : EXIT.differs;
   },
 };
