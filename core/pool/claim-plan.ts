@@ -1,5 +1,6 @@
 import { SqlScanner, T } from '../sql/scanner.js';
 import { splitStatements } from './split-statements.js';
+import { lineColumnAt } from '../sql/line-column.js';
 
 /**
  * What the warm pool runs, decided once per snapshot from its body (placeholder
@@ -105,12 +106,6 @@ function analyse(text: string, placeholder: string): Analysis {
   return { headStart, words, inText, inSetting };
 }
 
-function lineAt(body: string, offset: number): number {
-  let line = 1;
-  for (let i = body.indexOf('\n'); i >= 0 && i < offset; i = body.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
 function pushRange(ranges: BodyRange[], start: number, end: number): void {
   const last = ranges.at(-1);
   if (last && last.end === start) last.end = end;
@@ -140,7 +135,7 @@ export function planClaim(body: string, placeholder: string, options: { storedAs
     const sql = statement.text.slice(a.headStart);
     const [w0, w1, w2, w3] = a.words;
     const excerpt = sql.slice(0, 120).replace(/\s+/g, ' ');
-    const line = (): number => lineAt(body, headStart);
+    const line = (): number => lineColumnAt(body, headStart).line;
     if (w0 === 'GRANT' || (w0 === 'ALTER' && w1 === 'DEFAULT' && w2 === 'PRIVILEGES')) {
       claim.push({ start: headStart, end: statement.end, orReplace: false });
       deferredGrants++;

@@ -1,4 +1,6 @@
-import { equalsFolded, SqlScanner, T } from '../sql/scanner.js';
+import { SqlScanner, T } from '../sql/scanner.js';
+import { equalsFolded } from '../sql/equals-folded.js';
+import { SEMICOLON } from '../sql/char-codes.js';
 
 export interface SqlStatement {
   /** Offsets in the input: from just after the previous statement to just after this one's `;`. */
@@ -31,7 +33,7 @@ export function splitStatements(sql: string): SqlStatement[] {
       significant = false;
       words = 0;
       depth = 0;
-    } else if (code === T.punctuation && sql.charCodeAt(scanner.start) === 59 /* ; */ && depth === 0) {
+    } else if (code === T.punctuation && sql.charCodeAt(scanner.start) === SEMICOLON /* ; */ && depth === 0) {
       out.push({ start, end: scanner.end, text: sql.slice(start, scanner.end), kind: 'sql' });
       start = scanner.end;
       significant = false;

@@ -9,7 +9,8 @@
  */
 import { TenantryError } from '../errors.js';
 import { mapRegions } from '../sql/region-map.js';
-import { T, lineColumnAt } from '../sql/scanner.js';
+import { T } from '../sql/scanner.js';
+import { lineColumnAt } from '../sql/line-column.js';
 import type { Snapshot } from './format.js';
 
 const checked = new WeakSet<Snapshot>();

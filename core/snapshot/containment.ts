@@ -19,7 +19,10 @@
  * the functions a tenant defines.
  */
 import { TenantryError } from '../errors.js';
-import { SqlScanner, T, equalsFolded, lineColumnAt } from '../sql/scanner.js';
+import { SqlScanner, T } from '../sql/scanner.js';
+import { equalsFolded } from '../sql/equals-folded.js';
+import { lineColumnAt } from '../sql/line-column.js';
+import { CLOSE_BRACKET, CLOSE_PAREN, COMMA, DOT, OPEN_BRACKET, OPEN_PAREN, SEMICOLON } from '../sql/char-codes.js';
 
 export interface RefusedStatement {
   /** 1-based line of the statement's first token in the body. */
@@ -140,8 +143,8 @@ class Statement {
     this.depths[i] = this.depth;
     if (code === T.punctuation) {
       const c = text.charCodeAt(start);
-      if (c === 40 || c === 91) this.depth++;
-      else if ((c === 41 || c === 93) && this.depth > 0) this.depth--;
+      if (c === OPEN_PAREN || c === OPEN_BRACKET) this.depth++;
+      else if ((c === CLOSE_PAREN || c === CLOSE_BRACKET) && this.depth > 0) this.depth--;
     }
   }
 }
@@ -180,7 +183,7 @@ export function findRefusedStatements(body: string, options: ContainmentOptions)
     if (code === T.copyData) continue; // checked with its COPY … FROM stdin statement
     const start = scanner.start;
     const end = scanner.end;
-    const isSemicolon = code === T.punctuation && body.charCodeAt(start) === 59;
+    const isSemicolon = code === T.punctuation && body.charCodeAt(start) === SEMICOLON;
     if (atomic) {
       if (code === T.identifier) {
         const word = lower(body, start, end);
@@ -199,7 +202,7 @@ export function findRefusedStatements(body: string, options: ContainmentOptions)
         }
       } else if (bodyFirst === -1 && !isSemicolon) {
         bodyFirst = start;
-        if (!(code === T.punctuation && body.charCodeAt(start) === 40)) refuse(start, end, 'inside a BEGIN ATOMIC function body: such a body holds queries only');
+        if (!(code === T.punctuation && body.charCodeAt(start) === OPEN_PAREN)) refuse(start, end, 'inside a BEGIN ATOMIC function body: such a body holds queries only');
       }
       if (isSemicolon) bodyFirst = -1;
       s.push(code, start, end, body);
@@ -287,11 +290,11 @@ class Checker {
   }
 
   private isDot(s: Statement, i: number): boolean {
-    return i < s.count && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === 46;
+    return i < s.count && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === DOT;
   }
 
   private isComma(s: Statement, i: number): boolean {
-    return i < s.count && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === 44;
+    return i < s.count && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === COMMA;
   }
 
   /** Whether the name at token i is `placeholder.name` (true), `other.name` (false) or unqualified (undefined). */
@@ -313,7 +316,7 @@ class Checker {
     const fail = (reason: string): void => this.refuse(at, end, reason);
     const verb = this.word(s, 0);
     if (verb === '') {
-      fail(s.codes[0] === T.punctuation && this.text.charCodeAt(at) === 40 ? 'a bare query: a snapshot only creates objects' : 'not a statement a snapshot holds');
+      fail(s.codes[0] === T.punctuation && this.text.charCodeAt(at) === OPEN_PAREN ? 'a bare query: a snapshot only creates objects' : 'not a statement a snapshot holds');
       return;
     }
     const refused = REFUSED_VERBS[verb];
@@ -405,7 +408,7 @@ class Checker {
     const literal = s.codes[i + 1];
     if (!sym(i, 40) || (literal !== T.string && literal !== T.escapeString) || !sym(i + 2, 44)) return false;
     const quote = (s.starts[i + 1] as number) + (literal === T.escapeString ? 2 : 1);
-    if (!this.text.startsWith(this.options.placeholder, quote) || this.text.charCodeAt(quote + this.options.placeholder.length) !== 46) return false;
+    if (!this.text.startsWith(this.options.placeholder, quote) || this.text.charCodeAt(quote + this.options.placeholder.length) !== DOT) return false;
     let k = i + 3;
     if (k < s.count && s.codes[k] === T.operator && this.text.slice(s.starts[k] as number, s.ends[k] as number) === '-') k++;
     if (s.codes[k] !== T.number) return false;

@@ -8,7 +8,8 @@
  */
 import { TenantryError } from '../errors.js';
 import { mapRegions } from '../sql/region-map.js';
-import { T, lineColumnAt } from '../sql/scanner.js';
+import { T } from '../sql/scanner.js';
+import { lineColumnAt } from '../sql/line-column.js';
 import type { ReferenceSite } from './references.js';
 
 /** The first occurrence whose context does not match the body, with why; undefined when all match. */

@@ -18,6 +18,7 @@ import { assertContextsMatch } from './context-check.js';
 import { SESSION_SETTINGS } from './statements.js';
 import type { ReferenceKind, ReferenceSite, Wrapper } from './references.js';
 import { sha256Hex } from './sha256.js';
+import { DOUBLE_QUOTE } from '../sql/char-codes.js';
 
 /**
  * The snapshot format this version writes and reads. 2: sealed (header and body); 1 covered the body only and is
@@ -120,7 +121,7 @@ export function parseHeaderJson(headerJson: string): unknown {
 
 /** Whether the header line and body match the seal at the start of the header line. */
 export function isSealIntact(headerJson: string, body: string): boolean {
-  if (!headerJson.startsWith(SEAL_PREFIX) || headerJson.charCodeAt(SEAL_PREFIX.length + SEAL_LENGTH) !== 34) return false;
+  if (!headerJson.startsWith(SEAL_PREFIX) || headerJson.charCodeAt(SEAL_PREFIX.length + SEAL_LENGTH) !== DOUBLE_QUOTE) return false;
   const seal = headerJson.slice(SEAL_PREFIX.length, SEAL_PREFIX.length + SEAL_LENGTH);
   if (!/^[0-9a-f]{64}$/.test(seal)) return false;
   const unsealed = `${SEAL_PREFIX}${headerJson.slice(SEAL_PREFIX.length + SEAL_LENGTH)}`;

@@ -7,6 +7,7 @@
  * comments is the same before and after (tested on every corpus file).
  */
 import { SqlScanner, T, isIdentifierPart } from '../sql/scanner.js';
+import { DOUBLE_QUOTE, SEMICOLON } from '../sql/char-codes.js';
 
 /** Ranges to drop and ranges to replace while minifying, both sorted and non-overlapping. */
 export interface MinifyEdits {
@@ -61,7 +62,7 @@ export function minifyWithEdits(sql: string, edits: MinifyEdits): { text: string
     }
     const first = sql.charCodeAt(start);
     if (out.length > 0 && pending > 0) {
-      const lineNeeded = prevCode === T.metaCommand || prevCode === T.copyData || code === T.metaCommand || code === T.copyData || (prevCode === T.punctuation && prevChar === 59);
+      const lineNeeded = prevCode === T.metaCommand || prevCode === T.copyData || code === T.metaCommand || code === T.copyData || (prevCode === T.punctuation && prevChar === SEMICOLON);
       if (lineNeeded) emit('\n');
       else if (!(prevCode === T.punctuation && NO_SPACE.has(prevChar)) && !(code === T.punctuation && NO_SPACE.has(first))) emit(' ');
     } else if (out.length > 0 && (prevCode === T.metaCommand || code === T.metaCommand || code === T.copyData)) {
@@ -75,12 +76,12 @@ export function minifyWithEdits(sql: string, edits: MinifyEdits): { text: string
     while (ri < starts.length && (starts[ri] as number) < end) {
       const s = starts[ri] as number;
       emit(sql.slice(p, s));
-      if (s === start && first === 34 && out.length > 1 && isIdentifierPart(prevChar)) emit(' ');
+      if (s === start && first === DOUBLE_QUOTE && out.length > 1 && isIdentifierPart(prevChar)) emit(' ');
       positions.push(length);
       emit(replacement);
       kept[ri] = true;
       p = ends[ri] as number;
-      if (p === end && first === 34) gluedQuote = true;
+      if (p === end && first === DOUBLE_QUOTE) gluedQuote = true;
       ri++;
     }
     emit(p === start ? sql.slice(start, end) : sql.slice(p, end));

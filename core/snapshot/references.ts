@@ -25,6 +25,14 @@
 import { TenantryError } from '../errors.js';
 import { mapRegions, type RegionMap } from '../sql/region-map.js';
 import { T, isIdentifierPart, isIdentifierStart } from '../sql/scanner.js';
+import {
+  AMPERSAND, CARRIAGE_RETURN, COMMA, DOLLAR, DOT, DOUBLE_QUOTE, LOWER_A, LOWER_S, LOWER_Z, NEWLINE, NON_ASCII, OPEN_PAREN, PERCENT, QUOTE,
+  SEMICOLON, SLASH, SPACE, TAB, UPPER_A, UPPER_I, UPPER_Z, isAsciiSpace, isDigit, isLowerLetter,
+} from '../sql/char-codes.js';
+import { equalsFolded } from '../sql/equals-folded.js';
+import { escapeRegExp } from '../sql/escape-reg-exp.js';
+import { grown } from '../sql/grow-array.js';
+import { LineCursor } from '../sql/line-column.js';
 import { W, isSymbol, isWord, newNearToken, nextToken, prevToken, type NearToken } from '../sql/backward.js';
 import { collectNames, KNOWN_EXTENSION_OBJECTS, type CatalogFacts } from './catalog-facts.js';
 import { referenceIds } from './reference-ids.js';
@@ -98,9 +106,9 @@ class RefBuffer {
   push(s: number, e: number, site: number): number {
     const n = this.count;
     if (n === this.starts.length) {
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
-      this.siteIds = grow(this.siteIds);
+      this.starts = grown(this.starts);
+      this.ends = grown(this.ends);
+      this.siteIds = grown(this.siteIds);
     }
     this.starts[n] = s;
     this.ends[n] = e;
@@ -116,15 +124,9 @@ class IntList {
   count = 0;
 
   push(v: number): void {
-    if (this.count === this.items.length) this.items = grow(this.items);
+    if (this.count === this.items.length) this.items = grown(this.items);
     this.items[this.count++] = v;
   }
-}
-
-function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 export interface FindReferencesOptions {
@@ -273,8 +275,8 @@ export function scanSchemaReferences(sql: string, options: FindReferencesOptions
   for (const name of extensionObjects) {
     (extensionByLength[name.length] ??= []).push(name);
     const c = name.charCodeAt(0);
-    if (c >= 128) extensionNonAscii = true;
-    else extensionFirst[c] = extensionFirst[c >= 97 && c <= 122 ? c - 32 : c >= 65 && c <= 90 ? c + 32 : c] = 1;
+    if (c >= NON_ASCII) extensionNonAscii = true;
+    else extensionFirst[c] = extensionFirst[c >= LOWER_A && c <= LOWER_Z ? c - 32 : c >= UPPER_A && c <= UPPER_Z ? c + 32 : c] = 1;
   }
   const finder: Finder = {
     schema,
@@ -379,10 +381,6 @@ export function objectsFromHeaders(sql: string, schema: string): { names: Set<st
   return names.size > 0 ? { names, relations } : undefined;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 function findInRange(f: Finder, map: RegionMap, ctx: Context): void {
   const text = map.text;
   const schema = f.schema;
@@ -411,7 +409,7 @@ function findInRange(f: Finder, map: RegionMap, ctx: Context): void {
     if (!f.foldable) continue; // an unquoted name folds to lower case: it cannot be a mixed-case schema
     if (o > map.from && isIdentifierPart(text.charCodeAt(o - 1))) continue;
     if (o + len < map.to && isIdentifierPart(text.charCodeAt(o + len))) continue;
-    if (f.foldable && !matchesFolded(text, o, schema)) continue;
+    if (f.foldable && !equalsFolded(text, o, schema)) continue;
     handleIdentifier(f, map, o, o + len, ctx, ri);
     re.lastIndex = o + len - offset;
   }
@@ -422,18 +420,9 @@ function isExtensionObject(f: Finder, text: string, s: number, e: number, fold: 
   const candidates = f.extensionByLength[e - s];
   if (candidates === undefined) return false;
   for (const name of candidates) {
-    if (fold ? matchesFolded(text, s, name) : text.startsWith(name, s)) return true;
+    if (fold ? equalsFolded(text, s, name) : text.startsWith(name, s)) return true;
   }
   return false;
-}
-
-function matchesFolded(text: string, o: number, schema: string): boolean {
-  for (let i = 0; i < schema.length; i++) {
-    let c = text.charCodeAt(o + i);
-    if (c >= 65 && c <= 90) c |= 32;
-    if (c !== schema.charCodeAt(i)) return false;
-  }
-  return true;
 }
 
 /** A match of the schema name at `at` inside region ri: the region decides what it is. */
@@ -444,13 +433,13 @@ function handleRegion(f: Finder, map: RegionMap, ri: number, ctx: Context, at: n
   const text = map.text;
   switch (code) {
     case T.quotedIdentifier:
-      if (text.charCodeAt(start) === 34 && end - start - 2 === f.identCode.length && text.startsWith(f.identCode, start + 1)) {
+      if (text.charCodeAt(start) === DOUBLE_QUOTE && end - start - 2 === f.identCode.length && text.startsWith(f.identCode, start + 1)) {
         handleIdentifier(f, map, start, end, ctx);
       }
       return;
     case T.string:
     case T.escapeString:
-      handleString(f, map, start, end, text.charCodeAt(start) === 39 ? start + 1 : start + 2, end - 1, code === T.escapeString ? 'escape' : 'standard', ctx);
+      handleString(f, map, start, end, text.charCodeAt(start) === QUOTE ? start + 1 : start + 2, end - 1, code === T.escapeString ? 'escape' : 'standard', ctx);
       return;
     case T.dollarString:
       handleDollar(f, map, start, end, ctx);
@@ -484,7 +473,7 @@ function handleIdentifier(f: Finder, map: RegionMap, s: number, e: number, ctx: 
       else if (ctx.dynamic && isSymbol(map, y, '%')) {
         // format('… tmpl.%I …'), but not a LIKE pattern 'tmpl.%'
         const c = map.text.charCodeAt(y.end);
-        if (c === 73 || c === 115 || (c >= 48 && c <= 57)) pushRef(f, s, e, 'dynamic-sql', 'identifier', L_NONE, ctx, 'identifier');
+        if (c === UPPER_I || c === LOWER_S || isDigit(c)) pushRef(f, s, e, 'dynamic-sql', 'identifier', L_NONE, ctx, 'identifier');
         else pushRef(f, s, e, 'dynamic-sql', 'identifier', L_NONE, ctx, 'identifier', false, false, !ctx.executed);
       }
       else if (y.kind === W.symbol && (isWord(map, prev, 'operator') || (isSymbol(map, prev, '(') && isWord(map, prevToken(map, prev.start, f.b), 'operator')))) {
@@ -558,22 +547,22 @@ function endsWithSettingWord(text: string, q: number, from: number): boolean {
  */
 function qualifiedFastPath(f: Finder, map: RegionMap, s: number, e: number, ctx: Context): boolean {
   const text = map.text;
-  if (text.charCodeAt(e) !== 46 || e + 1 >= map.to) return false;
+  if (text.charCodeAt(e) !== DOT || e + 1 >= map.to) return false;
   const n = text.charCodeAt(e + 1);
   if (!isIdentifierStart(n)) return false;
   const n2 = text.charCodeAt(e + 2);
-  if (n2 === 39 || n2 === 38) return false; // maybe E'…' or U&'…'
+  if (n2 === QUOTE || n2 === AMPERSAND) return false; // maybe E'…' or U&'…'
   if (ctx.dynamic) return false; // strings that may not be names: the slow path decides
   let q = s;
-  while (q > map.from && (text.charCodeAt(q - 1) === 32 || text.charCodeAt(q - 1) === 9)) q--;
+  while (q > map.from && (text.charCodeAt(q - 1) === SPACE || text.charCodeAt(q - 1) === TAB)) q--;
   if (q > map.from) {
     const c = text.charCodeAt(q - 1);
     // A dot, a line end (a comment may end there) or the end of a quoted token or comment: ask the slow path.
-    if (c === 46 || c === 10 || c === 13 || c === 39 || c === 34 || c === 36 || c === 47) return false;
+    if (c === DOT || c === NEWLINE || c === CARRIAGE_RETURN || c === QUOTE || c === DOUBLE_QUOTE || c === DOLLAR || c === SLASH) return false;
     // `SET S.x`, `SHOW S.x`: a setting name (the slow path leaves it).
-    if ((c | 32) >= 97 && (c | 32) <= 122 && endsWithSettingWord(text, q, map.from)) return false;
+    if (isLowerLetter(c | 32) && endsWithSettingWord(text, q, map.from)) return false;
   }
-  if (f.hasExtensionObjects && (n >= 128 ? f.extensionNonAscii : f.extensionFirst[n] === 1)) {
+  if (f.hasExtensionObjects && (n >= NON_ASCII ? f.extensionNonAscii : f.extensionFirst[n] === 1)) {
     let y = e + 2;
     while (y < map.to && isIdentifierPart(text.charCodeAt(y))) y++;
     if (isExtensionObject(f, text, e + 1, y, true)) return true;
@@ -734,19 +723,19 @@ function concatenatedName(f: Finder, text: string, cs: number, ce: number, wrapp
     pushRef(f, cs, ce, 'dynamic-sql', 'name', wrappers, ctx, 'bare-name-literal', true, false, true);
     return;
   }
-  if (text.charCodeAt(ce - 1) !== 46) return;
-  const quoted = text.charCodeAt(ce - 2) === 34;
+  if (text.charCodeAt(ce - 1) !== DOT) return;
+  const quoted = text.charCodeAt(ce - 2) === DOUBLE_QUOTE;
   const s = ce - 1 - (quoted ? f.identLit.length + 2 : schema.length);
   if (s < cs) return;
-  if (quoted ? text.charCodeAt(s) !== 34 || !text.startsWith(f.identLit, s + 1) : !f.foldable || !matchesFolded(text, s, schema)) return;
-  if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46 || text.charCodeAt(s - 1) === 34)) return;
+  if (quoted ? text.charCodeAt(s) !== DOUBLE_QUOTE || !text.startsWith(f.identLit, s + 1) : !f.foldable || !equalsFolded(text, s, schema)) return;
+  if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === DOT || text.charCodeAt(s - 1) === DOUBLE_QUOTE)) return;
   pushRef(f, s, ce - 1, 'dynamic-sql', 'identifier', wrappers, ctx, 'identifier', true, false, true);
 }
 
 /** Whether the literal's content starts with a word that begins an SQL statement. */
 function startsWithSqlVerb(text: string, cs: number, ce: number): boolean {
   let p = cs;
-  while (p < ce && (isSpaceChar(text.charCodeAt(p)) || text.charCodeAt(p) === 40)) p++;
+  while (p < ce && (isAsciiSpace(text.charCodeAt(p)) || text.charCodeAt(p) === OPEN_PAREN)) p++;
   let q = p;
   while (q < ce && q - p < 9 && isIdentifierPart(text.charCodeAt(q))) q++;
   if (q < ce && isIdentifierPart(text.charCodeAt(q))) return false;
@@ -798,12 +787,12 @@ function isInExecute(map: RegionMap, pos: number, t: NearToken): boolean {
 /** A name at the start of a literal's content: `tmpl.t`, `"tmpl".t`, `tmpl.f(int)`; or the whole content when !qualified. */
 function nameInLiteral(f: Finder, text: string, cs: number, ce: number, qualified: boolean, wrappers: Local, ctx: Context, exact = false): void {
   let p = cs;
-  while (p < ce && isSpaceChar(text.charCodeAt(p))) p++;
+  while (p < ce && isAsciiSpace(text.charCodeAt(p))) p++;
   const hit = identifierAt(f, text, p, ce);
   if (hit === -1) return;
   let q = hit;
-  while (q < ce && isSpaceChar(text.charCodeAt(q))) q++;
-  if (qualified ? text.charCodeAt(q) !== 46 : q !== ce) return;
+  while (q < ce && isAsciiSpace(text.charCodeAt(q))) q++;
+  if (qualified ? text.charCodeAt(q) !== DOT : q !== ce) return;
   if (exact && !/^\.(?:"(?:[^"]|"")+"|[\p{L}_][\p{L}\p{N}_$]*)\s*$/u.test(text.slice(q, ce))) return;
   pushRef(f, p, hit, ctx.dynamic ? 'dynamic-sql' : 'name-literal', 'identifier', wrappers, ctx, qualified ? 'qualified-name-literal' : 'bare-name-literal');
 }
@@ -811,14 +800,14 @@ function nameInLiteral(f: Finder, text: string, cs: number, ce: number, qualifie
 /** If an identifier equal to the schema starts at p inside a literal's content (bare, folded, or "quoted"), returns its end; else -1. */
 function identifierAt(f: Finder, text: string, p: number, limit: number): number {
   const schema = f.schema;
-  if (text.charCodeAt(p) === 34) {
+  if (text.charCodeAt(p) === DOUBLE_QUOTE) {
     const e = p + 1 + f.identLit.length;
-    if (e < limit && text.startsWith(f.identLit, p + 1) && text.charCodeAt(e) === 34 && text.charCodeAt(e + 1) !== 34) return e + 1;
+    if (e < limit && text.startsWith(f.identLit, p + 1) && text.charCodeAt(e) === DOUBLE_QUOTE && text.charCodeAt(e + 1) !== DOUBLE_QUOTE) return e + 1;
     return -1;
   }
   if (!f.foldable) return -1;
   const e = p + schema.length;
-  if (e > limit || !matchesFolded(text, p, schema)) return -1;
+  if (e > limit || !equalsFolded(text, p, schema)) return -1;
   if (e < limit && isIdentifierPart(text.charCodeAt(e))) return -1;
   if (p > 0 && isIdentifierPart(text.charCodeAt(p - 1))) return -1;
   return e;
@@ -828,19 +817,19 @@ function identifierAt(f: Finder, text: string, p: number, limit: number): number
 function searchPathValue(f: Finder, text: string, cs: number, ce: number, wrappers: Local, ctx: Context): void {
   let p = cs;
   while (p < ce) {
-    while (p < ce && (isSpaceChar(text.charCodeAt(p)) || text.charCodeAt(p) === 44)) p++;
+    while (p < ce && (isAsciiSpace(text.charCodeAt(p)) || text.charCodeAt(p) === COMMA)) p++;
     const hit = identifierAt(f, text, p, ce);
     let q = hit === -1 ? p : hit;
-    while (q < ce && isSpaceChar(text.charCodeAt(q))) q++;
-    if (hit !== -1 && (q === ce || text.charCodeAt(q) === 44)) {
+    while (q < ce && isAsciiSpace(text.charCodeAt(q))) q++;
+    if (hit !== -1 && (q === ce || text.charCodeAt(q) === COMMA)) {
       pushRef(f, p, hit, ctx.dynamic ? 'dynamic-sql' : 'search-path', 'identifier', wrappers, ctx, 'search-path-literal');
     }
     // skip to the next comma outside double quotes
     let inQuotes = false;
     while (q < ce) {
       const c = text.charCodeAt(q);
-      if (c === 34) inQuotes = !inQuotes;
-      else if (c === 44 && !inQuotes) break;
+      if (c === DOUBLE_QUOTE) inQuotes = !inQuotes;
+      else if (c === COMMA && !inQuotes) break;
       q++;
     }
     p = q + 1;
@@ -921,7 +910,7 @@ function findInUndoubled(f: Finder, text: string, cs: number, ce: number, ctx: C
   for (let i = cs; i < ce; i++) {
     origin.push(i);
     body += text[i];
-    if (text.charCodeAt(i) === 39) i++;
+    if (text.charCodeAt(i) === QUOTE) i++;
   }
   origin.push(ce);
   const inner: Finder = { ...f, refs: new RefBuffer(), candidates: new IntList(), candidateMaps: new Map(), topMap: undefined };
@@ -946,23 +935,23 @@ function textualQualified(f: Finder, text: string, cs: number, ce: number, kind:
     const s = m.index + cs;
     const e = s + m[0].length;
     if (e > ce) break;
-    const quoted = text.charCodeAt(s) === 34;
-    if (quoted ? !text.startsWith(schema, s + 1) : f.foldable && !matchesFolded(text, s, schema)) continue;
+    const quoted = text.charCodeAt(s) === DOUBLE_QUOTE;
+    if (quoted ? !text.startsWith(schema, s + 1) : f.foldable && !equalsFolded(text, s, schema)) continue;
     qualifiedAt(f, text, s, e, cs, ce, kind, wrappers, ctx, false, executed);
   }
 }
 
 /** Records text[s, e) when it is followed by `.` and a name (or %I) and not preceded by a name character or a dot. */
 function qualifiedAt(f: Finder, text: string, s: number, e: number, cs: number, ce: number, kind: ReferenceKind, wrappers: Local, ctx: Context, machineWritten = false, executed = false): void {
-  if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === 46)) return;
-  if (text.charCodeAt(e) !== 46) return;
+  if (s > cs && (isIdentifierPart(text.charCodeAt(s - 1)) || text.charCodeAt(s - 1) === DOT)) return;
+  if (text.charCodeAt(e) !== DOT) return;
   if (e + 1 >= ce) {
     // 'select … from tmpl.' || t in a fragment: a name built by concatenation.
     if (kind === 'dynamic-sql' && e + 1 === ce) pushRef(f, s, e, kind, 'identifier', wrappers, ctx, 'identifier', true, false, !executed);
     return;
   }
   const n = text.charCodeAt(e + 1);
-  if (!(isIdentifierStart(n) || n === 34 || n === 37 /* %I */)) return;
+  if (!(isIdentifierStart(n) || n === DOUBLE_QUOTE || n === PERCENT /* %I */)) return;
   let keep = false;
   if (kind === 'dynamic-sql' && !executed && f.catalogObjects !== undefined) {
     // In a fragment of dynamic SQL: a name when it names an object of the template or a format() placeholder.
@@ -1012,16 +1001,16 @@ function handleComment(f: Finder, map: RegionMap, start: number, end: number, li
     const e = i + schema.length;
     const before = text.charCodeAt(i - 1);
     const after = text.charCodeAt(e);
-    if (after === 59 && !isIdentifierPart(before) && before !== 46) {
+    if (after === SEMICOLON && !isIdentifierPart(before) && before !== DOT) {
       if (endsWith(text, i, 'Schema: ') || endsWith(text, i, 'Name: SCHEMA ') || (endsWith(text, i, 'Name: ') && text.startsWith('; Type: SCHEMA;', e))) {
         header ??= line && !ctx.inBody && isPgDumpHeader(text, start, end);
         pushRef(f, i, e, 'comment', 'name', wrappers, ctx, 'comment', false, header);
       }
     } else if (e < end) {
       // `tmpl.t` or `"tmpl".t` (a header match ends in `;`, so the two cannot both apply)
-      const q = before === 34 && after === 34;
+      const q = before === DOUBLE_QUOTE && after === DOUBLE_QUOTE;
       const qe = q ? e + 1 : e;
-      if (text.charCodeAt(qe) === 46) {
+      if (text.charCodeAt(qe) === DOT) {
         header ??= line && !ctx.inBody && isPgDumpHeader(text, start, end);
         qualifiedAt(f, text, q ? i - 1 : i, qe, start, end, 'comment', wrappers, ctx, header);
       }
@@ -1071,10 +1060,6 @@ function endsWith(text: string, pos: number, word: string): boolean {
   return true;
 }
 
-function isSpaceChar(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
-}
-
 /**
  * When a table or alias is named like the schema, `S.x` in an expression may be
  * a column of that table. Keep a candidate when it is in a relation position,
@@ -1121,20 +1106,15 @@ function dropColumnLookalikes(f: Finder, list: ReferenceList): void {
 export function materializeReferences(sql: string, list: ReferenceList): SchemaReference[] {
   const refs: SchemaReference[] = [];
   const ids = referenceIds(sql, list.starts, (i) => siteOf(list, i).kind);
-  let line = 1;
-  let lineStart = 0;
-  let nl = sql.indexOf('\n');
+  const lines = new LineCursor(sql);
   for (let i = 0; i < list.starts.length; i++) {
     const start = list.starts[i] as number;
     const end = list.ends[i] as number;
-    while (nl !== -1 && nl < start) {
-      line++;
-      lineStart = nl + 1;
-      nl = sql.indexOf('\n', lineStart);
-    }
-    const lineEnd = nl === -1 ? sql.length : nl;
+    const line = lines.moveTo(start);
+    const lineStart = lines.lineStart;
+    const lineEnd = lines.lineEnd();
     const context = lineEnd - lineStart > 200 ? sql.slice(Math.max(lineStart, start - 80), Math.min(lineEnd, end + 80)) : sql.slice(lineStart, lineEnd);
-    refs.push({ ...siteOf(list, i), id: ids[i] as string, start, end, line, column: start - lineStart + 1, text: sql.slice(start, end), context });
+    refs.push({ ...siteOf(list, i), id: ids[i] as string, start, end, line, column: lines.columnOf(start), text: sql.slice(start, end), context });
   }
   return refs;
 }

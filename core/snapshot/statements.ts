@@ -6,7 +6,12 @@
  * and reported; what they imply (extensions to install, session settings to
  * apply) is returned so provisioning can act on it.
  */
-import { T, equalsFolded, isIdentifierPart } from '../sql/scanner.js';
+import { T, isIdentifierPart } from '../sql/scanner.js';
+import { equalsFolded } from '../sql/equals-folded.js';
+import {
+  CARRIAGE_RETURN, DOUBLE_QUOTE, LOWER_A, LOWER_B, LOWER_C, LOWER_D, LOWER_E, LOWER_G, LOWER_L, LOWER_O, LOWER_P, LOWER_R, LOWER_S, LOWER_T,
+  NEWLINE, NON_ASCII, SEMICOLON, SPACE, TAB, UNDERSCORE, isAsciiSpace, isDigit, isLowerLetter, isOnlySpace,
+} from '../sql/char-codes.js';
 import type { RegionMap } from '../sql/region-map.js';
 import { W, isSymbol, isWord, newNearToken, nextToken, type NearToken } from '../sql/backward.js';
 
@@ -95,7 +100,7 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
           if (semi === -2 || (semi >= 0 && semi < lead)) semi = text.indexOf(';', lead);
           if (semi !== -1 && semi < start) break;
         }
-        if (!onlySpace(text, lead, start)) break;
+        if (!isOnlySpace(text, lead, start)) break;
       }
       const end = ends[ri] as number;
       ri++;
@@ -112,7 +117,7 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
       const code = codes[ri] as number;
       const end = ends[ri] as number;
       ri++;
-      if ((code === T.lineComment || code === T.blockComment || code === T.metaCommand) && onlySpace(text, lead, start)) lead = end;
+      if ((code === T.lineComment || code === T.blockComment || code === T.metaCommand) && isOnlySpace(text, lead, start)) lead = end;
       if (code === T.metaCommand) addMetaCommand(analysis, text, start, end);
       else if (code === T.copyData) statementStart = lead = end;
       if (semi >= 0 && semi < end) semi = text.indexOf(';', end);
@@ -130,23 +135,15 @@ function addMetaCommand(analysis: StripAnalysis, text: string, start: number, en
   add(analysis, text, start, end, `psql meta-command ${word}: a driver cannot run it${word === '\\restrict' || word === '\\unrestrict' ? ' (pg_dump 17.6+ / 16.10+ / 15.14+ security guard)' : ''}`);
 }
 
-function onlySpace(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && (c < 9 || c > 13)) return false;
-  }
-  return true;
-}
-
 function add(analysis: StripAnalysis, text: string, start: number, end: number, reason: string): void {
   // Take the rest of the line too when it is only white space and the statement starts its line, so whole lines
   // disappear; otherwise the line break stays, so the text before and after cannot run together into new tokens.
   let e = end;
   let b = start;
-  while (b > 0 && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
-  if (b === 0 || text.charCodeAt(b - 1) === 10) {
-    while (e < text.length && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9 || text.charCodeAt(e) === 13)) e++;
-    if (text.charCodeAt(e) === 10) e++;
+  while (b > 0 && (text.charCodeAt(b - 1) === SPACE || text.charCodeAt(b - 1) === TAB)) b--;
+  if (b === 0 || text.charCodeAt(b - 1) === NEWLINE) {
+    while (e < text.length && (text.charCodeAt(e) === SPACE || text.charCodeAt(e) === TAB || text.charCodeAt(e) === CARRIAGE_RETURN)) e++;
+    if (text.charCodeAt(e) === NEWLINE) e++;
     else e = end;
   }
   const shown = text.slice(start, end);
@@ -161,38 +158,38 @@ function verbAt(text: string, start: number, l: number): string {
   let verb = '';
   // Only statements starting with these letters can be stripped or recorded.
   switch (l) {
-    case 99: { // c: create, comment, commit, copy
+    case LOWER_C: { // c: create, comment, commit, copy
       const c1 = text.charCodeAt(start + 1) | 32;
-      if (c1 === 114) verb = 'create';
-      else if (c1 === 111) {
+      if (c1 === LOWER_R) verb = 'create';
+      else if (c1 === LOWER_O) {
         const c2 = text.charCodeAt(start + 2) | 32;
-        verb = c2 === 112 ? 'copy' : (text.charCodeAt(start + 4) | 32) === 101 ? 'comment' : 'commit';
+        verb = c2 === LOWER_P ? 'copy' : (text.charCodeAt(start + 4) | 32) === LOWER_E ? 'comment' : 'commit';
       }
       break;
     }
-    case 97: // a
-      verb = (text.charCodeAt(start + 1) | 32) === 108 ? 'alter' : 'abort';
+    case LOWER_A: // a
+      verb = (text.charCodeAt(start + 1) | 32) === LOWER_L ? 'alter' : 'abort';
       break;
-    case 115: { // s
+    case LOWER_S: { // s
       const c1 = text.charCodeAt(start + 1) | 32;
-      verb = c1 === 116 ? 'start' : (text.charCodeAt(start + 2) | 32) === 116 ? 'set' : 'select';
+      verb = c1 === LOWER_T ? 'start' : (text.charCodeAt(start + 2) | 32) === LOWER_T ? 'set' : 'select';
       break;
     }
-    case 101: // e
+    case LOWER_E: // e
       verb = 'end';
       break;
-    case 100: // d: drop (do, delete, … are not stripped)
-      if ((text.charCodeAt(start + 1) | 32) !== 114) return '';
+    case LOWER_D: // d: drop (do, delete, … are not stripped)
+      if ((text.charCodeAt(start + 1) | 32) !== LOWER_R) return '';
       verb = 'drop';
       break;
-    case 98: // b
+    case LOWER_B: // b
       verb = 'begin';
       break;
-    case 103: // g
+    case LOWER_G: // g
       verb = 'grant';
       break;
-    case 114: // r
-      verb = (text.charCodeAt(start + 1) | 32) === 111 ? 'rollback' : 'revoke';
+    case LOWER_R: // r
+      verb = (text.charCodeAt(start + 1) | 32) === LOWER_O ? 'rollback' : 'revoke';
       break;
     default:
       return '';
@@ -227,7 +224,7 @@ const TRANSACTION_CONTROL = 'transaction control: provisioning runs each tenant 
 /** Why every DROP is stripped (exported for the baselines of the differential tests). */
 export const DROP_REASON = 'DROP (pg_dump --clean): a snapshot creates a new tenant and drops nothing, least of all objects outside it';
 
-/** Words by first letter, as flat arrays: the words starting with letter l are [offsets[l - 97], offsets[l - 96]). */
+/** Words by first letter, as flat arrays: the words starting with letter l are [offsets[l - LOWER_A], offsets[l - LOWER_A + 1]). */
 interface Listed {
   offsets: Int32Array;
   lengths: Int32Array;
@@ -242,7 +239,7 @@ function listed(words: string[]): Listed {
     out.lengths[i] = word.length;
     out.lasts[i] = word.charCodeAt(word.length - 1);
   });
-  for (let l = 0; l <= 26; l++) out.offsets[l] = sorted.filter((word) => word.charCodeAt(0) - 97 < l).length;
+  for (let l = 0; l <= 26; l++) out.offsets[l] = sorted.filter((word) => word.charCodeAt(0) - LOWER_A < l).length;
   return out;
 }
 
@@ -256,8 +253,8 @@ const AFTER_ALTER = listed(['extension', ...OBJECT_WORDS]);
  * start with l, ignoring ASCII case: the listed word's last letter there and no identifier character after it.
  */
 function mayBeListed(text: string, s: number, l: number, to: number, words: Listed): boolean {
-  const last = words.offsets[l - 96] as number;
-  for (let i = words.offsets[l - 97] as number; i < last; i++) {
+  const last = words.offsets[l - LOWER_A + 1] as number;
+  for (let i = words.offsets[l - LOWER_A] as number; i < last; i++) {
     const e = s + (words.lengths[i] as number);
     if ((text.charCodeAt(e - 1) | 32) === words.lasts[i] && (e >= to || !isIdentifierPart(text.charCodeAt(e)))) return true;
   }
@@ -282,19 +279,19 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
   // The first word, decided from its first letter before anything else: most statements (DROP, INSERT, …) stop here.
   let start = from;
   let c = text.charCodeAt(start);
-  while (start < end && (c === 32 || (c >= 9 && c <= 13))) c = text.charCodeAt(++start);
+  while (start < end && isAsciiSpace(c)) c = text.charCodeAt(++start);
   // c | 32 is a lower-case ASCII letter only when c is an ASCII letter.
   const l = c | 32;
-  if (l === 99 || l === 97) {
+  if (l === LOWER_C || l === LOWER_A) {
     // CREATE TABLE/INDEX/… and ALTER TABLE/SEQUENCE/… (most statements): when the verb, one space and a word follow
     // each other, a word that is none of those acted on settles CREATE, and ALTER but for its OWNER TO, in a few reads.
     // Of the words starting with `cr` only CREATE matters, of those with `al` only ALTER.
-    const create = l === 99;
+    const create = l === LOWER_C;
     if ((text.charCodeAt(start + 1) | 32) === (create ? 114 : 108)) {
       const p = start + (create ? 6 : 5); // just past the verb if it is one
       const l2 = text.charCodeAt(p + 1) | 32;
-      if (text.charCodeAt(p) === 32 && l2 >= 97 && l2 <= 122 && !mayBeListed(text, p + 1, l2, map.to, create ? AFTER_CREATE : AFTER_ALTER)) {
-        if (!create && (text.charCodeAt(start + 2) | 32) === 116 && (text.charCodeAt(start + 3) | 32) === 101 && (text.charCodeAt(start + 4) | 32) === 114) {
+      if (text.charCodeAt(p) === SPACE && isLowerLetter(l2) && !mayBeListed(text, p + 1, l2, map.to, create ? AFTER_CREATE : AFTER_ALTER)) {
+        if (!create && (text.charCodeAt(start + 2) | 32) === LOWER_T && (text.charCodeAt(start + 3) | 32) === LOWER_E && (text.charCodeAt(start + 4) | 32) === LOWER_R) {
           ownerTo(analysis, map, start, end, '', 0, options, u);
         }
         return;
@@ -448,16 +445,16 @@ function ownerRole(text: string, start: number, end: number): string | null | un
   let q = end - 1; // the `;`
   let c = text.charCodeAt(q - 1);
   while (q > start && isAsciiSpace(c)) c = text.charCodeAt(--q - 1);
-  if (c === 34 || c >= 128) return undefined;
+  if (c === DOUBLE_QUOTE || c >= NON_ASCII) return undefined;
   let a = q;
   while (a > start) {
     c = text.charCodeAt(a - 1);
-    if (c > 32 && c !== 59 && c < 128) {
+    if (c > SPACE && c !== SEMICOLON && c < NON_ASCII) {
       a--;
       continue;
     }
-    if (c >= 128) return undefined;
-    if (c === 59 || isAsciiSpace(c)) break;
+    if (c >= NON_ASCII) return undefined;
+    if (c === SEMICOLON || isAsciiSpace(c)) break;
     a--; // another control character: part of the word
   }
   if (a === q || a === start || !isAsciiSpace(text.charCodeAt(a - 1))) return null;
@@ -465,29 +462,25 @@ function ownerRole(text: string, start: number, end: number): string | null | un
   let b = a - 1;
   while (b > start && isAsciiSpace(text.charCodeAt(b - 1))) b--;
   c = text.charCodeAt(b - 1);
-  if (b > start && c >= 128) return undefined;
-  if (b - 3 < start || (c | 32) !== 111 || (text.charCodeAt(b - 2) | 32) !== 116) return null;
+  if (b > start && c >= NON_ASCII) return undefined;
+  if (b - 3 < start || (c | 32) !== LOWER_O || (text.charCodeAt(b - 2) | 32) !== LOWER_T) return null;
   let o = b - 2;
   c = text.charCodeAt(o - 1);
-  if (c >= 128) return undefined;
+  if (c >= NON_ASCII) return undefined;
   if (!isAsciiSpace(c)) return null;
   while (o > start && isAsciiSpace(text.charCodeAt(o - 1))) o--;
   c = text.charCodeAt(o - 1);
-  if (o > start && c >= 128) return undefined;
+  if (o > start && c >= NON_ASCII) return undefined;
   if (o - 5 < start || !equalsFolded(text, o - 5, 'owner')) return null;
   if (o - 5 > start && isWordCharacter(text.charCodeAt(o - 6))) return null;
   const role = text.slice(a, q);
-  return role.charCodeAt(0) === 34 ? undefined : role.toLowerCase();
+  return role.charCodeAt(0) === DOUBLE_QUOTE ? undefined : role.toLowerCase();
 }
 
 /** A regex word character (\w without the u flag). */
 function isWordCharacter(c: number): boolean {
   const l = c | 32;
-  return (l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 95;
-}
-
-function isAsciiSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
+  return isLowerLetter(l) || isDigit(c) || c === UNDERSCORE;
 }
 
 function nameOf(map: RegionMap, t: NearToken): string | undefined {

@@ -15,6 +15,8 @@ import { referenceIds, type ReferenceDecisions } from './reference-ids.js';
 import { sha256Hex, utf8Length } from './sha256.js';
 import { findStrippableStatements, type StripAnalysis, type StripOptions, type StrippedStatement } from './statements.js';
 import { detectDumpVersions } from './dump-versions.js';
+import { DOUBLE_QUOTE } from '../sql/char-codes.js';
+import { LineCursor, lineColumnAt } from '../sql/line-column.js';
 
 /** The placeholder used when none is given. */
 export const DEFAULT_PLACEHOLDER = '#{prefix}';
@@ -173,7 +175,7 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
   validatePlaceholder(placeholder);
   const at = indexOfPlaceholder(dumpSql, placeholder);
   if (at !== -1) {
-    const line = dumpSql.slice(0, at).split('\n').length;
+    const { line } = lineColumnAt(dumpSql, at);
     throw new TenantryError('PLACEHOLDER_IN_DUMP', `The placeholder ${placeholder} already occurs in the dump (line ${line}), so it could not be told apart from a replaced name. Choose another with --placeholder.`, { detail: `line ${line}` });
   }
 
@@ -238,17 +240,10 @@ function decisionsFor(sql: string, list: ReferenceList, decisions: ReferenceDeci
   const lineKeys = Object.keys(decisions).filter((k) => /^\d+:\d+$/.test(k));
   const byPosition = new Map<string, number>();
   if (lineKeys.length > 0) {
-    let line = 1;
-    let lineStart = 0;
-    let nl = sql.indexOf('\n');
+    const lines = new LineCursor(sql);
     for (let i = 0; i < list.starts.length; i++) {
       const start = list.starts[i] as number;
-      while (nl !== -1 && nl < start) {
-        line++;
-        lineStart = nl + 1;
-        nl = sql.indexOf('\n', lineStart);
-      }
-      byPosition.set(`${line}:${start - lineStart + 1}`, i);
+      byPosition.set(`${lines.moveTo(start)}:${lines.columnOf(start)}`, i);
     }
   }
   for (const [key, decision] of Object.entries(decisions)) {
@@ -381,7 +376,7 @@ function buildBody(sql: string, list: ReferenceList, replaced: Int32Array, strip
     while (nextCut < s) cut(s);
     // `FROM"tmpl".t`: the name may render bare, so keep it apart from a name character next to it.
     body += sql.slice(p, s);
-    if (sql.charCodeAt(s) === 34) {
+    if (sql.charCodeAt(s) === DOUBLE_QUOTE) {
       if (s > 0 && isIdentifierPart(sql.charCodeAt(s - 1))) body += ' ';
       positions[r] = body.length;
       body += placeholder;
@@ -410,13 +405,8 @@ function buildBody(sql: string, list: ReferenceList, replaced: Int32Array, strip
 }
 
 function fillLines(sql: string, stripped: StrippedStatement[]): void {
-  let line = 1;
-  let p = 0;
-  for (const s of stripped) {
-    for (let i = sql.indexOf('\n', p); i !== -1 && i < s.start; i = sql.indexOf('\n', i + 1)) line++;
-    p = s.start;
-    s.line = line;
-  }
+  const lines = new LineCursor(sql);
+  for (const s of stripped) s.line = lines.moveTo(s.start);
 }
 
 function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof findStrippableStatements>, flagged: number, skipped: number, keptByDefault: number): string[] {

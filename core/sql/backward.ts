@@ -4,8 +4,9 @@
  * reference finder uses it to look at the few tokens around a match without
  * lexing the whole statement. Results land in a reusable cursor object.
  */
-import { isIdentifierPart } from './scanner.js';
-import { T } from './scanner.js';
+import { T, isIdentifierPart } from './scanner.js';
+import { AMPERSAND, BACKSLASH, COLON, DOLLAR, DOUBLE_QUOTE, LOWER_B, LOWER_E, LOWER_N, LOWER_U, LOWER_X, MINUS, QUOTE, SLASH, STAR, isAsciiSpace } from './char-codes.js';
+import { equalsFolded } from './equals-folded.js';
 import type { RegionMap } from './region-map.js';
 
 /** Kinds of the tokens prevToken/nextToken find. */
@@ -29,17 +30,13 @@ export interface NearToken {
 
 /** Whether a region (string, comment, …) may start at q: cheap checks before a binary search. */
 function mayStartRegion(text: string, q: number, c: number): boolean {
-  if (c === 39 || c === 34 || c === 36 || c === 92) return true;
+  if (c === QUOTE || c === DOUBLE_QUOTE || c === DOLLAR || c === BACKSLASH) return true;
   const n = text.charCodeAt(q + 1);
-  if (c === 45) return n === 45;
-  if (c === 47) return n === 42;
+  if (c === MINUS) return n === MINUS;
+  if (c === SLASH) return n === STAR;
   const l = c | 32;
-  if (l === 101 || l === 98 || l === 120 || l === 110) return n === 39;
-  return l === 117 && n === 38;
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
+  if (l === LOWER_E || l === LOWER_B || l === LOWER_X || l === LOWER_N) return n === QUOTE;
+  return l === LOWER_U && n === AMPERSAND;
 }
 
 /**
@@ -54,7 +51,7 @@ export function prevToken(map: RegionMap, pos: number, out: NearToken, hint = -1
   let j = (hint === -1 ? map.indexAfter(pos) : hint) - 1; // last region that may end at or before q
   for (;;) {
     const q0 = q;
-    while (q > from && isSpace(text.charCodeAt(q - 1))) q--;
+    while (q > from && isAsciiSpace(text.charCodeAt(q - 1))) q--;
     while (j >= 0 && (ends[j] as number) > q0) j--;
     // A line comment or meta-command can end in white space (`-- x \r`): do not walk into it.
     if (j >= 0 && (ends[j] as number) > q) q = ends[j] as number;
@@ -86,7 +83,7 @@ export function prevToken(map: RegionMap, pos: number, out: NearToken, hint = -1
       return out;
     }
     out.kind = W.symbol;
-    out.start = c === 58 && q - 2 >= from && text.charCodeAt(q - 2) === 58 ? q - 2 : q - 1;
+    out.start = c === COLON && q - 2 >= from && text.charCodeAt(q - 2) === COLON ? q - 2 : q - 1;
     return out;
   }
 }
@@ -97,7 +94,7 @@ export function nextToken(map: RegionMap, pos: number, out: NearToken): NearToke
   const to = map.to;
   let q = pos;
   for (;;) {
-    while (q < to && isSpace(text.charCodeAt(q))) q++;
+    while (q < to && isAsciiSpace(text.charCodeAt(q))) q++;
     if (q >= to) {
       out.kind = W.none;
       out.start = out.end = to;
@@ -128,21 +125,14 @@ export function nextToken(map: RegionMap, pos: number, out: NearToken): NearToke
       return out;
     }
     out.kind = W.symbol;
-    out.end = c === 58 && q + 1 < to && text.charCodeAt(q + 1) === 58 ? q + 2 : q + 1;
+    out.end = c === COLON && q + 1 < to && text.charCodeAt(q + 1) === COLON ? q + 2 : q + 1;
     return out;
   }
 }
 
 /** Whether the token is a word equal (ignoring ASCII case) to a lower-case word. */
 export function isWord(map: RegionMap, t: NearToken, word: string): boolean {
-  if (t.kind !== W.word || t.end - t.start !== word.length) return false;
-  const text = map.text;
-  for (let i = 0; i < word.length; i++) {
-    let c = text.charCodeAt(t.start + i);
-    if (c >= 65 && c <= 90) c |= 32;
-    if (c !== word.charCodeAt(i)) return false;
-  }
-  return true;
+  return t.kind === W.word && t.end - t.start === word.length && equalsFolded(map.text, t.start, word);
 }
 
 /** Whether the token is the given symbol text (`.`, `,`, `(`, `::`, `=`). */

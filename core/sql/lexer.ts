@@ -6,6 +6,7 @@
  */
 import { SqlScanner, T } from './scanner.js';
 import { decodeTokenValue } from './token-value.js';
+import { QUOTE } from './char-codes.js';
 
 export type TokenKind =
   | 'whitespace'
@@ -76,7 +77,7 @@ export function lex(sql: string): Token[] {
     const value = decodeTokenValue(code, text, scanner.tagEnd - start);
     if (value !== undefined) token.value = value;
     if (code === T.dollarString) token.tag = text.slice(0, scanner.tagEnd - start);
-    if (code === T.string) token.variant = text.charCodeAt(0) === 39 ? 'standard' : 'national';
+    if (code === T.string) token.variant = text.charCodeAt(0) === QUOTE ? 'standard' : 'national';
     else if (code === T.escapeString) token.variant = 'escape';
     else if (code === T.unicodeString) token.variant = 'unicode';
     tokens.push(token);

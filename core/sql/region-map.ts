@@ -6,7 +6,10 @@
  * a time. Everything between two regions is plain code. The extents agree with
  * SqlScanner (a property test checks this on generated input).
  */
-import { SqlScanner, T, equalsFolded, isIdentifierPart, isIdentifierStart } from './scanner.js';
+import { SqlScanner, T, isIdentifierPart, isIdentifierStart } from './scanner.js';
+import { equalsFolded } from './equals-folded.js';
+import { AMPERSAND, DOLLAR, LOWER_B, LOWER_E, LOWER_N, LOWER_U, LOWER_X, MINUS, NEWLINE, QUOTE, SEMICOLON, isAsciiSpace } from './char-codes.js';
+import { grown } from './grow-array.js';
 
 /** Opaque regions of text[from, to) in order, as parallel typed arrays (no object per region). */
 export class RegionMap {
@@ -32,16 +35,9 @@ export class RegionMap {
   /** Appends a region (used while building). */
   push(start: number, end: number, code: number): void {
     if (this.count === this.starts.length) {
-      const size = this.count * 2;
-      const starts = new Int32Array(size);
-      starts.set(this.starts);
-      const ends = new Int32Array(size);
-      ends.set(this.ends);
-      const codes = new Uint8Array(size);
-      codes.set(this.codes);
-      this.starts = starts;
-      this.ends = ends;
-      this.codes = codes;
+      this.starts = grown(this.starts);
+      this.ends = grown(this.ends);
+      this.codes = grown(this.codes);
     }
     this.starts[this.count] = start;
     this.ends[this.count] = end;
@@ -134,13 +130,13 @@ export function mapRegions(text: string, from = 0, to = text.length, options?: M
       for (;;) {
         // Half of pg_dump's comment lines are a bare `--`: no search needed for their end.
         let eol: number;
-        if (s + 2 < to && text.charCodeAt(s + 2) === 10) eol = s + 2;
+        if (s + 2 < to && text.charCodeAt(s + 2) === NEWLINE) eol = s + 2;
         else {
           eol = hay.indexOf('\n', s + 2 - off);
           eol = eol === -1 ? to : eol + off;
         }
         map.push(s, eol, T.lineComment);
-        if (eol + 2 < to && text.charCodeAt(eol + 1) === 45 && text.charCodeAt(eol + 2) === 45) {
+        if (eol + 2 < to && text.charCodeAt(eol + 1) === MINUS && text.charCodeAt(eol + 2) === MINUS) {
           s = eol + 1;
           continue;
         }
@@ -168,10 +164,10 @@ function quoteStart(text: string, p: number, m: number): number {
   if (m - 1 >= p) {
     const c1 = text.charCodeAt(m - 1);
     const l1 = c1 | 32;
-    if (text.charCodeAt(m) === 39 && (l1 === 101 || l1 === 98 || l1 === 120 || l1 === 110) && isIdentifierStart(c1) && !(m - 2 >= p && isIdentifierPart(text.charCodeAt(m - 2)))) {
+    if (text.charCodeAt(m) === QUOTE && (l1 === LOWER_E || l1 === LOWER_B || l1 === LOWER_X || l1 === LOWER_N) && isIdentifierStart(c1) && !(m - 2 >= p && isIdentifierPart(text.charCodeAt(m - 2)))) {
       return m - 1;
     }
-    if (c1 === 38 && m - 2 >= p && (text.charCodeAt(m - 2) | 32) === 117 && !(m - 3 >= p && isIdentifierPart(text.charCodeAt(m - 3)))) {
+    if (c1 === AMPERSAND && m - 2 >= p && (text.charCodeAt(m - 2) | 32) === LOWER_U && !(m - 3 >= p && isIdentifierPart(text.charCodeAt(m - 3)))) {
       return m - 2;
     }
   }
@@ -183,13 +179,13 @@ function isDollarStart(text: string, p: number, m: number): boolean {
   // After a name character the `$` belongs to that token: `a$b`, `foo$$`, `1$` (the scanner keeps junk in numbers).
   if (m > p && isIdentifierPart(text.charCodeAt(m - 1))) return false;
   const n = text.charCodeAt(m + 1);
-  return n === 36 || isIdentifierStart(n);
+  return n === DOLLAR || isIdentifierStart(n);
 }
 
 /** A '…' string or "…" identifier starting at m (no prefix): find the closing quote, skipping doubled ones. */
 function scanPlainQuoted(hay: string, off: number, m: number, to: number, map: RegionMap, scanner: SqlScanner): number {
   const quote = hay.charCodeAt(m - off);
-  const ch = quote === 39 ? "'" : '"';
+  const ch = quote === QUOTE ? "'" : '"';
   let q = m + 1 - off;
   for (;;) {
     const close = hay.indexOf(ch, q);
@@ -199,7 +195,7 @@ function scanPlainQuoted(hay: string, off: number, m: number, to: number, map: R
       continue;
     }
     const end = close + 1 + off;
-    map.push(m, end, quote === 39 ? T.string : T.quotedIdentifier);
+    map.push(m, end, quote === QUOTE ? T.string : T.quotedIdentifier);
     return end;
   }
 }
@@ -227,7 +223,7 @@ function handleCopy(text: string, p: number, m: number, to: number, map: RegionM
   for (let code = scanner.next(); code !== -1; code = scanner.next()) {
     if (isOpaque(code)) map.push(scanner.start, scanner.end, code);
     if (code === T.copyData) return scanner.end;
-    if (code === T.punctuation && text.charCodeAt(scanner.start) === 59 && scanner.copyState !== 4) return scanner.end;
+    if (code === T.punctuation && text.charCodeAt(scanner.start) === SEMICOLON && scanner.copyState !== 4) return scanner.end;
   }
   return to;
 }
@@ -237,13 +233,13 @@ function isStatementStart(text: string, pos: number, map: RegionMap): boolean {
   let q = pos;
   let j = map.count - 1; // every region so far lies before pos
   for (;;) {
-    while (q > map.from && isSpace(text.charCodeAt(q - 1))) q--;
+    while (q > map.from && isAsciiSpace(text.charCodeAt(q - 1))) q--;
     // A line comment or meta-command can end in white space (`-- x \r`): do not walk into it.
     while (j >= 0 && (map.starts[j] as number) >= q) j--;
     if (j >= 0 && (map.ends[j] as number) > q) q = map.ends[j] as number;
     if (q <= map.from) return true;
     const r = j >= 0 && map.ends[j] === q ? j : -1;
-    if (r === -1) return text.charCodeAt(q - 1) === 59;
+    if (r === -1) return text.charCodeAt(q - 1) === SEMICOLON;
     const code = map.codes[r];
     if (code === T.lineComment || code === T.blockComment || code === T.metaCommand) {
       q = map.starts[r] as number;
@@ -251,8 +247,4 @@ function isStatementStart(text: string, pos: number, map: RegionMap): boolean {
     }
     return code === T.copyData;
   }
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
 }

@@ -6,6 +6,13 @@
  * psql's psqlscan.l: see https://www.postgresql.org/docs/current/sql-syntax-lexical.html
  */
 import { TenantryError, type ErrorCode } from '../errors.js';
+import {
+  AMPERSAND, BACKSLASH, CARRIAGE_RETURN, COLON, DIGIT_0, DIGIT_9, DOLLAR, DOT, DOUBLE_QUOTE, EQUALS, LOWER_A, LOWER_B, LOWER_E,
+  LOWER_N, LOWER_U, LOWER_X, LOWER_Z, MINUS, NEWLINE, NON_ASCII, PLUS, QUOTE, SEMICOLON, SLASH, STAR, UNDERSCORE, UPPER_A, UPPER_Z,
+  isDigit,
+} from './char-codes.js';
+import { equalsFolded } from './equals-folded.js';
+import { lineColumnAt } from './line-column.js';
 
 /** Token codes (numbers, so the hot path compares integers). */
 export const T = {
@@ -46,48 +53,23 @@ const C_IDENT_START = 2;
 const C_DIGIT = 3;
 const C_OP = 4;
 const C_PUNCT = 5;
-const CLASS = new Uint8Array(128);
+const CLASS = new Uint8Array(NON_ASCII);
 for (const ch of ' \t\n\r\f\v') CLASS[ch.charCodeAt(0)] = C_SPACE;
-for (let c = 65; c <= 90; c++) CLASS[c] = C_IDENT_START;
-for (let c = 97; c <= 122; c++) CLASS[c] = C_IDENT_START;
-CLASS[95] = C_IDENT_START; // _
-for (let c = 48; c <= 57; c++) CLASS[c] = C_DIGIT;
+for (let c = UPPER_A; c <= UPPER_Z; c++) CLASS[c] = C_IDENT_START;
+for (let c = LOWER_A; c <= LOWER_Z; c++) CLASS[c] = C_IDENT_START;
+CLASS[UNDERSCORE] = C_IDENT_START;
+for (let c = DIGIT_0; c <= DIGIT_9; c++) CLASS[c] = C_DIGIT;
 for (const ch of '+-*/<>=~!@#%^&|`?') CLASS[ch.charCodeAt(0)] = C_OP;
 for (const ch of '()[],;.:') CLASS[ch.charCodeAt(0)] = C_PUNCT;
 
-const NL = 10;
-const QUOTE = 39; // '
-const DQUOTE = 34; // "
-const DOLLAR = 36;
-const BACKSLASH = 92;
-const STAR = 42;
-const SLASH = 47;
-const MINUS = 45;
-const DOT = 46;
-const COLON = 58;
-const SEMICOLON = 59;
-
 /** Whether a code unit can continue an unquoted identifier (letters, digits, _, $, non-ASCII). */
 export function isIdentifierPart(c: number): boolean {
-  return c >= 128 || (c < 128 && (CLASS[c] === C_IDENT_START || CLASS[c] === C_DIGIT)) || c === DOLLAR;
+  return c >= NON_ASCII || (c < NON_ASCII && (CLASS[c] === C_IDENT_START || CLASS[c] === C_DIGIT)) || c === DOLLAR;
 }
 
 /** Whether a code unit can start an unquoted identifier. */
 export function isIdentifierStart(c: number): boolean {
-  return c >= 128 || CLASS[c] === C_IDENT_START;
-}
-
-/** Line (1-based) and column (1-based, in UTF-16 code units) of an offset. */
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  let i = text.indexOf('\n');
-  while (i !== -1 && i < offset) {
-    line++;
-    lineStart = i + 1;
-    i = text.indexOf('\n', lineStart);
-  }
-  return { line, column: offset - lineStart + 1 };
+  return c >= NON_ASCII || CLASS[c] === C_IDENT_START;
 }
 
 /**
@@ -133,8 +115,8 @@ export class SqlScanner {
     }
     const c = text.charCodeAt(p);
     let code: number;
-    const cls = c < 128 ? CLASS[c] : C_IDENT_START;
-    if (this.copyState === 4 && (p === 0 || text.charCodeAt(p - 1) === NL)) {
+    const cls = c < NON_ASCII ? CLASS[c] : C_IDENT_START;
+    if (this.copyState === 4 && (p === 0 || text.charCodeAt(p - 1) === NEWLINE)) {
       p = this.scanCopyData(p);
       code = T.copyData;
       this.copyState = 0;
@@ -143,18 +125,18 @@ export class SqlScanner {
       p++;
       if (this.copyState === 4) {
         // The data starts on the line after `FROM stdin;`.
-        if (c !== NL) {
+        if (c !== NEWLINE) {
           while (p < limit) {
             const d = text.charCodeAt(p);
-            if (d === NL) { p++; break; }
-            if (d >= 128 || CLASS[d] !== C_SPACE) break;
+            if (d === NEWLINE) { p++; break; }
+            if (d >= NON_ASCII || CLASS[d] !== C_SPACE) break;
             p++;
           }
         }
       } else {
         while (p < limit) {
           const d = text.charCodeAt(p);
-          if (d >= 128 || CLASS[d] !== C_SPACE) break;
+          if (d >= NON_ASCII || CLASS[d] !== C_SPACE) break;
           p++;
         }
       }
@@ -163,27 +145,27 @@ export class SqlScanner {
       code = T.identifier;
       const n = p + 1 < limit ? text.charCodeAt(p + 1) : 0;
       const lower = c | 32;
-      if (n === QUOTE && (lower === 101 /* e */ || lower === 98 /* b */ || lower === 120 /* x */ || lower === 110 /* n */)) {
-        if (lower === 101) {
+      if (n === QUOTE && (lower === LOWER_E || lower === LOWER_B || lower === LOWER_X || lower === LOWER_N)) {
+        if (lower === LOWER_E) {
           p = this.scanEscapeString(p + 2);
           code = T.escapeString;
         } else {
           p = this.scanQuoted(p + 2, QUOTE, 'SQL_UNTERMINATED_STRING');
-          code = lower === 110 ? T.string : T.bitString;
+          code = lower === LOWER_N ? T.string : T.bitString;
         }
-      } else if (lower === 117 /* u */ && n === 38 /* & */ && p + 2 < limit && (text.charCodeAt(p + 2) === QUOTE || text.charCodeAt(p + 2) === DQUOTE)) {
+      } else if (lower === LOWER_U && n === AMPERSAND && p + 2 < limit && (text.charCodeAt(p + 2) === QUOTE || text.charCodeAt(p + 2) === DOUBLE_QUOTE)) {
         if (text.charCodeAt(p + 2) === QUOTE) {
           p = this.scanQuoted(p + 3, QUOTE, 'SQL_UNTERMINATED_STRING');
           code = T.unicodeString;
         } else {
-          p = this.scanQuoted(p + 3, DQUOTE, 'SQL_UNTERMINATED_QUOTED_IDENTIFIER');
+          p = this.scanQuoted(p + 3, DOUBLE_QUOTE, 'SQL_UNTERMINATED_QUOTED_IDENTIFIER');
           code = T.quotedIdentifier;
         }
       } else {
         p++;
         while (p < limit) {
           const d = text.charCodeAt(p);
-          if (d < 128 && CLASS[d] !== C_IDENT_START && CLASS[d] !== C_DIGIT && d !== DOLLAR) break;
+          if (d < NON_ASCII && CLASS[d] !== C_IDENT_START && CLASS[d] !== C_DIGIT && d !== DOLLAR) break;
           p++;
         }
         this.trackCopy(p);
@@ -191,8 +173,8 @@ export class SqlScanner {
     } else if (c === QUOTE) {
       p = this.scanQuoted(p + 1, QUOTE, 'SQL_UNTERMINATED_STRING');
       code = T.string;
-    } else if (c === DQUOTE) {
-      p = this.scanQuoted(p + 1, DQUOTE, 'SQL_UNTERMINATED_QUOTED_IDENTIFIER');
+    } else if (c === DOUBLE_QUOTE) {
+      p = this.scanQuoted(p + 1, DOUBLE_QUOTE, 'SQL_UNTERMINATED_QUOTED_IDENTIFIER');
       code = T.quotedIdentifier;
     } else if (cls === C_DIGIT || (c === DOT && p + 1 < limit && isDigit(text.charCodeAt(p + 1)))) {
       p = this.scanNumber(p);
@@ -214,7 +196,7 @@ export class SqlScanner {
         p++;
         while (p < limit) {
           const d = text.charCodeAt(p);
-          if (d >= 128 || CLASS[d] !== C_OP) break;
+          if (d >= NON_ASCII || CLASS[d] !== C_OP) break;
           const e = p + 1 < limit ? text.charCodeAt(p + 1) : 0;
           if ((d === MINUS && e === MINUS) || (d === SLASH && e === STAR)) break;
           p++;
@@ -227,7 +209,7 @@ export class SqlScanner {
       if (c === COLON && p < limit) {
         const n = text.charCodeAt(p);
         if (n === COLON) p++;
-        else if (n === 61 /* = */) {
+        else if (n === EQUALS) {
           p++;
           code = T.operator;
           this.atStatementStart = false;
@@ -319,14 +301,14 @@ export class SqlScanner {
     let junk = false;
     while (p < limit) {
       const c = text.charCodeAt(p);
-      if (isDigit(c) || c === 95) p++;
+      if (isDigit(c) || c === UNDERSCORE) p++;
       else if (c === DOT && !seenDot && !junk && !(p + 1 < limit && text.charCodeAt(p + 1) === DOT)) {
         seenDot = true;
         p++;
-      } else if ((c | 32) === 101 /* e */ && !junk) {
+      } else if ((c | 32) === LOWER_E && !junk) {
         const n = p + 1 < limit ? text.charCodeAt(p + 1) : 0;
         if (isDigit(n)) p += 2;
-        else if ((n === 43 || n === MINUS) && p + 2 < limit && isDigit(text.charCodeAt(p + 2))) p += 3;
+        else if ((n === PLUS || n === MINUS) && p + 2 < limit && isDigit(text.charCodeAt(p + 2))) p += 3;
         else if (isIdentifierPart(text.charCodeAt(p - 1))) {
           p++;
           junk = true;
@@ -334,7 +316,7 @@ export class SqlScanner {
         } else break;
         while (p < limit && isDigit(text.charCodeAt(p))) p++;
         junk = true; // nothing after an exponent but junk
-      } else if ((c >= 128 || CLASS[c] === C_IDENT_START || c === DOLLAR) && isIdentifierPart(text.charCodeAt(p - 1))) {
+      } else if ((c >= NON_ASCII || CLASS[c] === C_IDENT_START || c === DOLLAR) && isIdentifierPart(text.charCodeAt(p - 1))) {
         p++;
         junk = true;
       } else break;
@@ -357,13 +339,13 @@ export class SqlScanner {
       return q;
     }
     if (first !== DOLLAR) {
-      if (!(first >= 128 || (first < 128 && CLASS[first] === C_IDENT_START))) {
+      if (!(first >= NON_ASCII || (first < NON_ASCII && CLASS[first] === C_IDENT_START))) {
         this.code = T.operator; // a lone `$`: not valid SQL, kept as one character
         return p + 1;
       }
       while (q < limit) {
         const d = text.charCodeAt(q);
-        if (d < 128 && CLASS[d] !== C_IDENT_START && CLASS[d] !== C_DIGIT) break;
+        if (d < NON_ASCII && CLASS[d] !== C_IDENT_START && CLASS[d] !== C_DIGIT) break;
         q++;
       }
       if (q >= limit || text.charCodeAt(q) !== DOLLAR) {
@@ -406,7 +388,7 @@ export class SqlScanner {
       let eol = text.indexOf('\n', lineStart);
       if (eol === -1 || eol > limit) eol = limit;
       let lineEnd = eol;
-      if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === CARRIAGE_RETURN) lineEnd--;
       if (lineEnd - lineStart === 2 && text.charCodeAt(lineStart) === BACKSLASH && text.charCodeAt(lineStart + 1) === DOT) {
         return lineStart + 2;
       }
@@ -431,18 +413,4 @@ export class SqlScanner {
       { detail: `line ${line}, column ${column}: ${excerpt}` },
     );
   }
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-/** Whether text[start…] equals a lower-case ASCII word, ignoring ASCII case. */
-export function equalsFolded(text: string, start: number, word: string): boolean {
-  for (let i = 0; i < word.length; i++) {
-    let c = text.charCodeAt(start + i);
-    if (c >= 65 && c <= 90) c |= 32;
-    if (c !== word.charCodeAt(i)) return false;
-  }
-  return true;
 }

@@ -3,12 +3,13 @@
  * undoubled quoted identifiers, decoded string literals.
  */
 import { T } from './scanner.js';
+import { DOUBLE_QUOTE, QUOTE, UPPER_A, UPPER_Z } from './char-codes.js';
 
 /** Folds an unquoted identifier the way PostgreSQL does: ASCII letters to lower case only. */
 export function foldIdentifier(word: string): string {
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i);
-    if (c >= 65 && c <= 90) return word.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+    if (c >= UPPER_A && c <= UPPER_Z) return word.replace(/[A-Z]+/g, (m) => m.toLowerCase());
   }
   return word;
 }
@@ -19,9 +20,9 @@ export function decodeTokenValue(code: number, text: string, tagLength = 0): str
     case T.identifier:
       return foldIdentifier(text);
     case T.quotedIdentifier:
-      return text.charCodeAt(0) === 34 ? text.slice(1, -1).replace(/""/g, '"') : decodeUnicodeEscapes(text.slice(3, -1).replace(/""/g, '"'));
+      return text.charCodeAt(0) === DOUBLE_QUOTE ? text.slice(1, -1).replace(/""/g, '"') : decodeUnicodeEscapes(text.slice(3, -1).replace(/""/g, '"'));
     case T.string:
-      return text.slice(text.charCodeAt(0) === 39 ? 1 : 2, -1).replace(/''/g, "'");
+      return text.slice(text.charCodeAt(0) === QUOTE ? 1 : 2, -1).replace(/''/g, "'");
     case T.bitString:
       return text.slice(2, -1);
     case T.unicodeString:

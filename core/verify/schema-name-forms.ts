@@ -8,6 +8,7 @@
  */
 import { quoteIdentifierAlways } from '../sql/quote.js';
 import { isKeyword } from '../sql/keywords.js';
+import { escapeRegExp } from '../sql/escape-reg-exp.js';
 
 /**
  * `bare-qualifier`: a plain name that is also a keyword. PostgreSQL prints
@@ -25,10 +26,6 @@ export interface SchemaNameForms {
   /** Just the texts of `forms`. */
   patterns: string[];
   bare: boolean;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The forms of a schema name in catalog text. */

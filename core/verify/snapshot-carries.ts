@@ -5,7 +5,9 @@
  * only where the snapshot carried them (a tenant of a --no-owner snapshot
  * belongs to whoever provisioned it, by design).
  */
-import { equalsFolded, SqlScanner, T } from '../sql/scanner.js';
+import { SqlScanner, T } from '../sql/scanner.js';
+import { equalsFolded } from '../sql/equals-folded.js';
+import { SEMICOLON } from '../sql/char-codes.js';
 
 export interface SnapshotCarries {
   owners: boolean;
@@ -20,7 +22,7 @@ export function findSnapshotCarries(body: string): SnapshotCarries {
   let state = 0;
   for (let code = scanner.next(); code !== -1; code = scanner.next()) {
     if (code === T.whitespace || code === T.lineComment || code === T.blockComment) continue;
-    if (code === T.punctuation && body.charCodeAt(scanner.start) === 59) {
+    if (code === T.punctuation && body.charCodeAt(scanner.start) === SEMICOLON) {
       state = 0;
       continue;
     }

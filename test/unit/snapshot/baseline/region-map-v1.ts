@@ -6,7 +6,8 @@
  * a time. Everything between two regions is plain code. The extents agree with
  * SqlScanner (a property test checks this on generated input).
  */
-import { SqlScanner, T, equalsFolded, isIdentifierPart, isIdentifierStart } from '../../../../core/sql/scanner.js';
+import { SqlScanner, T, isIdentifierPart, isIdentifierStart } from '../../../../core/sql/scanner.js';
+import { equalsFolded } from '../../../../core/sql/equals-folded.js';
 
 /** Opaque regions of text[from, to) in order, as parallel typed arrays (no object per region). */
 export class RegionMap {

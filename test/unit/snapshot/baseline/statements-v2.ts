@@ -9,7 +9,8 @@
  * and reported; what they imply (extensions to install, session settings to
  * apply) is returned so provisioning can act on it.
  */
-import { T, equalsFolded, isIdentifierPart } from '../../../../core/sql/scanner.js';
+import { T, isIdentifierPart } from '../../../../core/sql/scanner.js';
+import { equalsFolded } from '../../../../core/sql/equals-folded.js';
 import { DROP_REASON } from '../../../../core/snapshot/statements.js';
 import type { RegionMap } from '../../../../core/sql/region-map.js';
 import { W, isSymbol, isWord, newNearToken, nextToken, type NearToken } from '../../../../core/sql/backward.js';
