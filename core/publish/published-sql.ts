@@ -1,9 +1,10 @@
 /**
  * A snapshot published into the database (issue 13): the table that stores it
- * in Tenantry's bookkeeping schema and the functions the application calls.
+ * in Tenantry's bookkeeping schema and the renderer the application's
+ * functions (tenant-functions-sql.ts) use.
  *
- * `create_tenant(name, label)` is SECURITY DEFINER with a pinned search_path.
- * The only dynamic SQL it runs is the stored snapshot body, with the validated
+ * The only dynamic SQL they run is the stored snapshot body (or its claim
+ * statements, claim-text.ts), with the validated
  * name written into each placeholder occurrence exactly as
  * core/snapshot/render.ts writes it (the occurrence's context: identifier or
  * name, then the literal / dollar-quote / comment layers around it, inside out),
@@ -13,8 +14,8 @@
  */
 import { TenantryError } from '../errors.js';
 import { buildSessionPreamble, DEFAULT_SESSION_SETTINGS } from '../provision/session-preamble.js';
-import { TENANT_LOCK_CLASS } from '../provision/tenant-guard.js';
 import type { Snapshot } from '../snapshot/format.js';
+import type { ClaimText } from './claim-text.js';
 import { sha256Hex } from '../snapshot/sha256.js';
 
 export const PUBLISHED_TABLE = '_tenantry.published_snapshots';
@@ -29,6 +30,8 @@ export interface PublishedRow {
   occurrences: string;
   sessionSettings: string;
   createsSchema: boolean;
+  /** JSON of the ClaimText claim_tenant runs on a renamed spare; absent when the warm pool cannot serve the snapshot. */
+  claimPlan?: string;
   body: string;
   seal: string;
 }
@@ -42,11 +45,14 @@ export function validateLabel(label: string): void {
 
 /** The text the seal hashes; publishedSealSql computes the same in the database. */
 function sealText(r: Omit<PublishedRow, 'seal' | 'body' | 'label'>): string {
-  return ['tenantry-published-1', r.bodyChecksum, r.template, r.placeholder, r.contexts, r.occurrences, r.sessionSettings, r.createsSchema ? 't' : 'f'].join('\n');
+  // The claim plan comes last and only when present (concat_ws skips NULL): rows published before it keep their seal.
+  const fields = ['tenantry-published-1', r.bodyChecksum, r.template, r.placeholder, r.contexts, r.occurrences, r.sessionSettings, r.createsSchema ? 't' : 'f'];
+  if (r.claimPlan !== undefined) fields.push(r.claimPlan);
+  return fields.join('\n');
 }
 
-/** The stored form of a parsed (sealed, contained) snapshot. */
-export function toPublishedRow(snapshot: Snapshot, label: string): PublishedRow {
+/** The stored form of a parsed (sealed, contained) snapshot; `claim` is buildClaimText's result for the pool's plan. */
+export function toPublishedRow(snapshot: Snapshot, label: string, claim?: ClaimText): PublishedRow {
   validateLabel(label);
   const { header, body } = snapshot;
   // The settings provisioning applies (session-preamble.ts), minus client_encoding: the body is stored as text in the
@@ -65,11 +71,12 @@ export function toPublishedRow(snapshot: Snapshot, label: string): PublishedRow 
     occurrences: JSON.stringify(header.occurrences),
     sessionSettings: JSON.stringify(settings),
     createsSchema: header.createsSchema === true,
+    ...(claim !== undefined ? { claimPlan: JSON.stringify(claim) } : {}),
   };
   return { label, ...fields, body, seal: sha256Hex(sealText(fields)) };
 }
 
-/** The table, the name rule's helper and the functions; `$1`-free, run by the publishing role in one transaction. */
+/** The table, its seal and the renderer; `$1`-free, run by the publishing role in one transaction (then buildTenantFunctionsSql). */
 export function buildPublishedSchemaSql(): string {
   return `CREATE TABLE IF NOT EXISTS ${PUBLISHED_TABLE} (
   label text PRIMARY KEY,
@@ -85,21 +92,47 @@ export function buildPublishedSchemaSql(): string {
   published_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
   published_by name NOT NULL DEFAULT CURRENT_USER
 );
+-- Added with claim_tenant: NULL when the warm pool cannot serve the snapshot (claims then build).
+ALTER TABLE ${PUBLISHED_TABLE} ADD COLUMN IF NOT EXISTS claim_plan text;
 ${publishedSealSql()}
-${renderFunctionSql()}
-${createTenantSql()}`;
+${checkFunctionSql()}
+${renderFunctionSql()}`;
 }
 
 function publishedSealSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.published_seal(s ${PUBLISHED_TABLE}) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_seal$
   SELECT encode(sha256(convert_to(concat_ws(E'\\n', 'tenantry-published-1', s.body_checksum, s.template, s.placeholder, s.contexts,
-    s.occurrences, s.session_settings, CASE WHEN s.creates_schema THEN 't' ELSE 'f' END), 'UTF8')), 'hex')
+    s.occurrences, s.session_settings, CASE WHEN s.creates_schema THEN 't' ELSE 'f' END, s.claim_plan), 'UTF8')), 'hex')
 $tenantry_seal$;`;
 }
 
+/** check_published(s, whole): raises unless the row's seal holds (and, when `whole`, the body matches its checksum). */
+function checkFunctionSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.check_published(s ${PUBLISHED_TABLE}, whole boolean) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_check$
+BEGIN
+  IF s.seal IS DISTINCT FROM _tenantry.published_seal(s) OR (whole AND encode(sha256(convert_to(s.body, 'UTF8')), 'hex') IS DISTINCT FROM s.body_checksum) THEN
+    RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s was changed after publishing (its checksum does not match); nothing was created.', s.label),
+      HINT = 'Publish the snapshot again with tenantry publish.';
+  END IF;
+END
+$tenantry_check$;`;
+}
+
+/**
+ * render_published(s, tenant): the whole body for `tenant`, after checking the row; render_text(s, tenant, body,
+ * occurrences) renders any text of the snapshot (the body, or the claim statements) whose occurrences are given.
+ */
 function renderFunctionSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.render_published(s ${PUBLISHED_TABLE}, tenant text) RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_render$
+BEGIN
+  PERFORM _tenantry.check_published(s, true);
+  RETURN _tenantry.render_text(s, tenant, s.body, s.occurrences);
+END
+$tenantry_render$;
+CREATE OR REPLACE FUNCTION _tenantry.render_text(s ${PUBLISHED_TABLE}, tenant text, body text, occurrences text) RETURNS text
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_render$
 DECLARE
   ctxs jsonb;
@@ -115,13 +148,9 @@ DECLARE
   after text;
   out text;
 BEGIN
-  IF s.seal IS DISTINCT FROM _tenantry.published_seal(s) OR encode(sha256(convert_to(s.body, 'UTF8')), 'hex') IS DISTINCT FROM s.body_checksum THEN
-    RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s was changed after publishing (its checksum does not match); nothing was created.', s.label),
-      HINT = 'Publish the snapshot again with tenantry publish.';
-  END IF;
   ctxs := s.contexts::jsonb;
-  occ := ARRAY(SELECT (o.e->>0)::int FROM jsonb_array_elements(s.occurrences::jsonb) WITH ORDINALITY o(e, n), generate_series(1, (o.e->>1)::int) g ORDER BY o.n, g);
-  pieces := CASE WHEN s.body = '' THEN ARRAY['']::text[] ELSE string_to_array(s.body, s.placeholder) END;
+  occ := ARRAY(SELECT (o.e->>0)::int FROM jsonb_array_elements(occurrences::jsonb) WITH ORDINALITY o(e, n), generate_series(1, (o.e->>1)::int) g ORDER BY o.n, g);
+  pieces := CASE WHEN body = '' THEN ARRAY['']::text[] ELSE string_to_array(body, s.placeholder) END;
   IF cardinality(pieces) IS DISTINCT FROM cardinality(occ) + 1 THEN
     RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s lists %s placeholder occurrences but its body holds %s; nothing was created.', s.label, cardinality(occ), cardinality(pieces) - 1);
   END IF;
@@ -166,62 +195,4 @@ BEGIN
   RETURN coalesce(out, '');
 END
 $tenantry_render$;`;
-}
-
-function createTenantSql(): string {
-  return `CREATE OR REPLACE FUNCTION _tenantry.create_tenant(name text, label text DEFAULT NULL) RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_create$
-DECLARE
-  tenant text := $1;
-  wanted text := $2;
-  s ${PUBLISHED_TABLE};
-  problem text;
-  body text;
-  setting record;
-  saved text[] := '{}';
-  v text;
-  constraint_name text;
-BEGIN
-  IF wanted IS NULL THEN
-    SELECT * INTO s FROM ${PUBLISHED_TABLE} p ORDER BY p.published_at DESC, p.label DESC LIMIT 1;
-  ELSE
-    SELECT * INTO s FROM ${PUBLISHED_TABLE} p WHERE p.label = wanted;
-  END IF;
-  IF s.label IS NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = CASE WHEN wanted IS NULL THEN 'tenantry: no snapshot is published in this database.' ELSE format('tenantry: no snapshot is published under the label %s.', to_json(wanted)) END,
-      HINT = 'List the published snapshots with tenantry publish --list; publish one with tenantry publish --snapshot FILE.';
-  END IF;
-  problem := _tenantry.tenant_name_problem(tenant, ARRAY(SELECT p.template FROM ${PUBLISHED_TABLE} p));
-  IF problem IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'invalid_name', MESSAGE = format('The tenant name %s cannot be used: %s', to_json(tenant), problem);
-  END IF;
-  -- The lock provisioning takes (core/provision/tenant-guard.ts): two creations of one name queue up.
-  PERFORM pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, hashtext(tenant));
-  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = tenant) THEN
-    RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = format('tenantry: tenant schema already exists: %s; it was left untouched.', tenant);
-  END IF;
-  body := _tenantry.render_published(s, tenant);
-  FOR setting IN SELECT e.key, e.value FROM jsonb_each_text(s.session_settings::jsonb) e LOOP
-    saved := saved || ARRAY[setting.key, current_setting(setting.key, true)];
-    v := setting.value;
-    IF v LIKE '''%''' THEN v := replace(substr(v, 2, length(v) - 2), '''''', ''''); END IF;
-    PERFORM set_config(setting.key, v, true);
-  END LOOP;
-  BEGIN
-    IF NOT s.creates_schema THEN EXECUTE format('CREATE SCHEMA %I', tenant); END IF;
-    EXECUTE body;
-  EXCEPTION WHEN unique_violation THEN
-    -- Another transaction created the schema after this one's snapshot (REPEATABLE READ callers).
-    GET STACKED DIAGNOSTICS constraint_name = CONSTRAINT_NAME;
-    IF constraint_name = 'pg_namespace_nspname_index' THEN
-      RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = format('tenantry: tenant schema already exists: %s (created by another transaction meanwhile); nothing was created.', tenant);
-    END IF;
-    RAISE;
-  END;
-  FOR i IN 1 .. cardinality(saved) / 2 LOOP
-    IF saved[2 * i] IS NOT NULL THEN PERFORM set_config(saved[2 * i - 1], saved[2 * i], true); END IF;
-  END LOOP;
-  RETURN tenant;
-END
-$tenantry_create$;`;
 }

@@ -1,6 +1,7 @@
 /**
  * `tenantry publish`: installs a snapshot into the target database so the
  * application creates tenants with one call, `SELECT _tenantry.create_tenant($1)`
+ * (or `claim_tenant($1)`, which takes a warm-pool spare when one is free)
  * (issue 13; the SQL is core/publish/). The functions belong to the publishing
  * role, EXECUTE is revoked from everyone and granted only to the roles named;
  * the stored rows are readable and writable by the publishing role only.
@@ -8,9 +9,12 @@
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
 import { buildNameRuleFunctionSql } from '../../../core/publish/name-rule-sql.js';
+import { buildClaimText } from '../../../core/publish/claim-text.js';
 import { buildPublishedSchemaSql, PUBLISHED_TABLE, toPublishedRow } from '../../../core/publish/published-sql.js';
+import { buildTenantFunctionsSql } from '../../../core/publish/tenant-functions-sql.js';
 import type { Snapshot } from '../../../core/snapshot/format.js';
-import { ensurePoolSchema } from '../pool/warm-pool.js';
+import { ensurePoolSchema, getClaimPlan } from '../pool/warm-pool.js';
+import { toPoolSnapshot } from '../pool/warm-pool-snapshot.js';
 import { quoteIdentifier as quoteIdent } from '../../../core/sql/quote.js';
 
 export interface PublishOptions {
@@ -38,14 +42,23 @@ export interface PublishedEntry {
 }
 
 /** The application's functions; EXECUTE on each is granted to --grant roles only. */
-const ENTRY_POINTS = ['_tenantry.create_tenant(text, text)'];
-/** Helpers: owner only (create_tenant runs as the owner, so it can call them). */
-const HELPERS = ['_tenantry.tenant_name_problem(text, text[])', `_tenantry.published_seal(${PUBLISHED_TABLE})`, `_tenantry.render_published(${PUBLISHED_TABLE}, text)`];
+const ENTRY_POINTS = ['_tenantry.create_tenant(text, text)', '_tenantry.claim_tenant(text, text)'];
+/** Helpers: owner only (the entry points run as the owner, so they can call them). */
+const HELPERS = [
+  '_tenantry.tenant_name_problem(text, text[])',
+  `_tenantry.published_seal(${PUBLISHED_TABLE})`,
+  `_tenantry.check_published(${PUBLISHED_TABLE}, boolean)`,
+  `_tenantry.render_published(${PUBLISHED_TABLE}, text)`,
+  `_tenantry.render_text(${PUBLISHED_TABLE}, text, text, text)`,
+  '_tenantry.published_for_tenant(text, text)',
+  `_tenantry.execute_published(${PUBLISHED_TABLE}, text, text, name)`,
+];
 
 /** Publishes `snapshot` (parsed with parseSnapshot: sealed and contained) in one transaction. */
 export async function publishSnapshot(db: pg.Pool, snapshot: Snapshot, options: PublishOptions = {}): Promise<PublishResult> {
   const label = options.label ?? snapshot.header.checksum.slice(0, 12);
-  const row = toPublishedRow(snapshot, label);
+  // The pool's own plan for this snapshot: claim_tenant runs on a spare exactly what the pool's claim runs.
+  const row = toPublishedRow(snapshot, label, buildClaimText(snapshot, getClaimPlan(toPoolSnapshot(snapshot))));
   const grants = [...new Set(options.grants ?? [])];
   const encoding = (await db.query<{ server_encoding: string }>('SHOW server_encoding')).rows[0]?.server_encoding;
   if (encoding !== 'UTF8') {
@@ -57,13 +70,17 @@ export async function publishSnapshot(db: pg.Pool, snapshot: Snapshot, options: 
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:publish', 0))`);
-    const fresh = (await client.query(`SELECT pg_catalog.to_regprocedure('_tenantry.create_tenant(text, text)') IS NULL AS fresh`)).rows[0] as { fresh: boolean };
+    const functions = [...ENTRY_POINTS, ...HELPERS];
+    // By name: to_regprocedure fails outright while the row type in a signature does not exist yet.
+    const present = await client.query<{ proname: string }>(`SELECT p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '_tenantry'`);
+    const fresh = functions.filter((fn) => !present.rows.some((r) => fn.startsWith(`_tenantry.${r.proname}(`)));
     await client.query(buildNameRuleFunctionSql('_tenantry'));
     await client.query(buildPublishedSchemaSql());
-    for (const fn of [...ENTRY_POINTS, ...HELPERS]) {
+    await client.query(buildTenantFunctionsSql());
+    for (const fn of functions) {
       await client.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       // Default privileges may have granted EXECUTE to other roles when the function was created: take those back once.
-      if (fresh.fresh) await revokeOthers(client, fn);
+      if (fresh.includes(fn)) await revokeOthers(client, fn);
     }
     const existing = await client.query<{ body_checksum: string; seal: string }>(`SELECT body_checksum, seal FROM ${PUBLISHED_TABLE} WHERE label = $1 FOR UPDATE`, [label]);
     const prior = existing.rows[0];
@@ -72,8 +89,8 @@ export async function publishSnapshot(db: pg.Pool, snapshot: Snapshot, options: 
     }
     if (prior === undefined) {
       await client.query(
-        `INSERT INTO ${PUBLISHED_TABLE} (label, body_checksum, template, placeholder, contexts, occurrences, session_settings, creates_schema, body, seal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [row.label, row.bodyChecksum, row.template, row.placeholder, row.contexts, row.occurrences, row.sessionSettings, row.createsSchema, row.body, row.seal],
+        `INSERT INTO ${PUBLISHED_TABLE} (label, body_checksum, template, placeholder, contexts, occurrences, session_settings, creates_schema, claim_plan, body, seal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [row.label, row.bodyChecksum, row.template, row.placeholder, row.contexts, row.occurrences, row.sessionSettings, row.createsSchema, row.claimPlan ?? null, row.body, row.seal],
       );
       const check = (await client.query<{ ok: boolean }>(`SELECT _tenantry.published_seal(p) = p.seal AS ok FROM ${PUBLISHED_TABLE} p WHERE label = $1`, [label])).rows[0];
       if (check?.ok !== true) throw new TenantryError('PUBLISH_FAILED', 'The database stored the snapshot differently from how it was sent (the seal does not match); nothing was published. Check that the database encoding is UTF8.');

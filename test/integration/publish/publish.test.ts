@@ -6,80 +6,39 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSnapshot, serializeSnapshot, type Snapshot } from '../../../core/snapshot/format.js';
 import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { sha256Hex } from '../../../core/snapshot/sha256.js';
-import { quoteIdentifier } from '../../../core/sql/quote.js';
 import { findTenantNameProblem } from '../../../core/tenant/tenant-name.js';
 import { main } from '../../../electron/cli/main.js';
 import { createPool } from '../../../electron/services/connection/open-connection.js';
 import { listPublished, publishSnapshot, unpublish } from '../../../electron/services/publish/publish-snapshot.js';
 import { createTenantSnapshot } from '../../../electron/services/snapshot/create-tenant-snapshot.js';
 import { verifyTenant } from '../../../electron/services/verify/verify-tenant.js';
-import { startCluster, type Cluster } from '../../../support/cluster.js';
+import type { Cluster } from '../../../support/cluster.js';
 import { CORPUS_DIR, hasCorpus, runSqlFile } from '../harness/corpus.js';
 import { profileFor } from '../harness/profile.js';
+import { APP, errorOf, PUBLISHER, startPublishFixture, TEMPLATE, type PublishFixture } from './fixture.js';
 import { hostileNames } from './hostile-names.js';
 
-const TEMPLATE = 'tenant_template';
-const DEMO = fileURLToPath(new URL('../../../assets/demo-schema.sql', import.meta.url));
-const PUBLISHER = { user: 'publisher', password: 'pub-secret' };
-const APP = { user: 'app_user', password: 'app-secret' };
-
+let fixture: PublishFixture;
 let cluster: Cluster;
 let snapshot: Snapshot;
 let publisherDb: pg.Pool;
-
-async function asApp<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ host: cluster.host, port: cluster.port, database: 'app', user: APP.user, password: APP.password });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function schemaExists(name: string): Promise<boolean> {
-  return ((await cluster.query(`select 1 from pg_namespace where nspname = ${pg.escapeLiteral(name)}`, 'app')).rowCount ?? 0) > 0;
-}
-
-async function dropTenant(name: string): Promise<void> {
-  await cluster.query(`drop schema if exists ${quoteIdentifier(name)} cascade`, 'app');
-}
-
-function errorOf(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  return promise.then(
-    () => ({ message: 'no error' }),
-    (error: { code?: string; message: string }) => error,
-  );
-}
+const asApp = <T>(fn: (client: pg.Client) => Promise<T>): Promise<T> => fixture.asApp(fn);
+const schemaExists = (name: string): Promise<boolean> => fixture.schemaExists(name);
+const dropTenant = (name: string): Promise<void> => fixture.dropTenant(name);
 
 beforeAll(async () => {
-  cluster = await startCluster();
-  await cluster.createDatabase('app');
-  await cluster.query(
-    `create role publisher login password 'pub-secret';
-     create role app_user login password 'app-secret';
-     grant create on database app to publisher;
-     revoke create on schema public from public;
-     create extension pgcrypto with schema public;`,
-    'app',
-  );
-  // The template belongs to the role that publishes (the application's owner / migration role).
-  await cluster.query(`set role publisher;\n${readFileSync(DEMO, 'utf8')}`, 'app');
-  const taken = (await createTenantSnapshot(profileFor(cluster, 'app'), { schema: TEMPLATE })).snapshot;
-  snapshot = parseSnapshot(serializeSnapshot(taken));
-  publisherDb = await createPool(profileFor(cluster, 'app', PUBLISHER), 2);
+  fixture = await startPublishFixture();
+  ({ cluster, snapshot, publisherDb } = fixture);
   await publishSnapshot(publisherDb, snapshot, { label: 'v1', grants: [APP.user] });
 }, 180_000);
 
 afterAll(async () => {
-  await publisherDb?.end();
-  await cluster?.stop();
+  await fixture?.stop();
 });
 
 describe('an application role with only EXECUTE', () => {

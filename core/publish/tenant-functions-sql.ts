@@ -1,0 +1,158 @@
+/**
+ * The functions an application calls (issue 13): `_tenantry.create_tenant(name, label)`
+ * builds the tenant from the published snapshot, `_tenantry.claim_tenant(name, label)`
+ * takes a warm-pool spare of that snapshot when one is free and builds otherwise.
+ * Both are SECURITY DEFINER with a pinned search_path and run in the caller's
+ * transaction: a rollback by the caller leaves nothing, not even a used spare.
+ *
+ * A claim does what the pool's own claim does (electron/services/warm-pool.ts,
+ * buildClaimSql): the oldest free spare's row is locked FOR UPDATE SKIP LOCKED
+ * (concurrent claims take different spares and never wait for each other), the
+ * schema is renamed, the schema privileges withheld from the spare are given
+ * back, the row is deleted and the claim statements stored at publish time
+ * (core/publish/claim-text.ts) run rendered for the tenant. Spares the
+ * publishing role cannot rename (built by a role it is not a member of) are
+ * passed over.
+ */
+import { POOL_SCHEMA } from '../pool/spare-name.js';
+import { TENANT_LOCK_CLASS } from '../provision/tenant-guard.js';
+import { PUBLISHED_TABLE } from './published-sql.js';
+
+const SPARES = `${POOL_SCHEMA}.pool_spares`;
+
+/** The helpers and the two entry points, for buildPublishedSchemaSql. */
+export function buildTenantFunctionsSql(): string {
+  return [publishedForTenantSql(), executePublishedSql(), createTenantSql(), claimTenantSql()].join('\n');
+}
+
+/**
+ * published_for_tenant(tenant, wanted): the published row (the label's, or the newest), after checking the name
+ * and taking the tenant's advisory lock (the one provisioning takes, core/provision/tenant-guard.ts) and checking
+ * that no schema has the name.
+ */
+function publishedForTenantSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.published_for_tenant(tenant text, wanted text) RETURNS ${PUBLISHED_TABLE}
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_find$
+DECLARE
+  s ${PUBLISHED_TABLE};
+  problem text;
+BEGIN
+  IF wanted IS NULL THEN
+    SELECT * INTO s FROM ${PUBLISHED_TABLE} p ORDER BY p.published_at DESC, p.label DESC LIMIT 1;
+  ELSE
+    SELECT * INTO s FROM ${PUBLISHED_TABLE} p WHERE p.label = wanted;
+  END IF;
+  IF s.label IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = CASE WHEN wanted IS NULL THEN 'tenantry: no snapshot is published in this database.' ELSE format('tenantry: no snapshot is published under the label %s.', to_json(wanted)) END,
+      HINT = 'List the published snapshots with tenantry publish --list; publish one with tenantry publish --snapshot FILE.';
+  END IF;
+  problem := _tenantry.tenant_name_problem(tenant, ARRAY(SELECT p.template FROM ${PUBLISHED_TABLE} p));
+  IF problem IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_name', MESSAGE = format('The tenant name %s cannot be used: %s', to_json(tenant), problem);
+  END IF;
+  -- Two creations (or claims) of one name queue up.
+  PERFORM pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, hashtext(tenant));
+  IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = tenant) THEN
+    RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = format('tenantry: tenant schema already exists: %s; it was left untouched.', tenant);
+  END IF;
+  RETURN s;
+END
+$tenantry_find$;`;
+}
+
+/**
+ * execute_published(s, tenant, sql, spare): runs rendered SQL of the snapshot with its session settings, put back
+ * afterwards so the caller's transaction keeps its own. With `spare` NULL it first creates the schema when the body
+ * does not; otherwise it first renames the spare to the tenant.
+ */
+function executePublishedSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.execute_published(s ${PUBLISHED_TABLE}, tenant text, sql text, spare name) RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_run$
+DECLARE
+  setting record;
+  saved text[] := '{}';
+  v text;
+  constraint_name text;
+BEGIN
+  FOR setting IN SELECT e.key, e.value FROM jsonb_each_text(s.session_settings::jsonb) e LOOP
+    saved := saved || ARRAY[setting.key, current_setting(setting.key, true)];
+    v := setting.value;
+    IF v LIKE '''%''' THEN v := replace(substr(v, 2, length(v) - 2), '''''', ''''); END IF;
+    PERFORM set_config(setting.key, v, true);
+  END LOOP;
+  BEGIN
+    IF spare IS NOT NULL THEN
+      EXECUTE format('ALTER SCHEMA %I RENAME TO %I', spare, tenant);
+    ELSIF NOT s.creates_schema THEN
+      EXECUTE format('CREATE SCHEMA %I', tenant);
+    END IF;
+    EXECUTE sql;
+  EXCEPTION WHEN unique_violation THEN
+    -- Another transaction created the schema after this one's snapshot (REPEATABLE READ callers).
+    GET STACKED DIAGNOSTICS constraint_name = CONSTRAINT_NAME;
+    IF constraint_name = 'pg_namespace_nspname_index' THEN
+      RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = format('tenantry: tenant schema already exists: %s (created by another transaction meanwhile); nothing was created.', tenant);
+    END IF;
+    RAISE;
+  END;
+  FOR i IN 1 .. cardinality(saved) / 2 LOOP
+    IF saved[2 * i] IS NOT NULL THEN PERFORM set_config(saved[2 * i - 1], saved[2 * i], true); END IF;
+  END LOOP;
+END
+$tenantry_run$;`;
+}
+
+function createTenantSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.create_tenant(name text, label text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_create$
+DECLARE
+  tenant text := $1;
+  s ${PUBLISHED_TABLE};
+BEGIN
+  s := _tenantry.published_for_tenant(tenant, $2);
+  PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);
+  RETURN tenant;
+END
+$tenantry_create$;`;
+}
+
+function claimTenantSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.claim_tenant(name text, label text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_claim$
+DECLARE
+  tenant text := $1;
+  s ${PUBLISHED_TABLE};
+  plan jsonb;
+  spare name;
+  withheld aclitem[];
+  sql text;
+  r record;
+BEGIN
+  s := _tenantry.published_for_tenant(tenant, $2);
+  IF s.claim_plan IS NOT NULL THEN
+    -- A row whose schema was dropped by hand is passed over, so one bad row cannot block every claim.
+    SELECT sp.schema_name, sp.withheld_acl INTO spare, withheld FROM ${SPARES} sp JOIN pg_namespace n ON n.nspname = sp.schema_name
+      WHERE sp.snapshot_checksum = s.body_checksum AND pg_has_role(n.nspowner, 'USAGE')
+      ORDER BY sp.built_at, sp.schema_name LIMIT 1 FOR UPDATE OF sp SKIP LOCKED;
+  END IF;
+  IF spare IS NULL THEN
+    PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);
+    RETURN tenant;
+  END IF;
+  -- The seal covers the claim plan; the body itself is not run.
+  PERFORM _tenantry.check_published(s, false);
+  plan := s.claim_plan::jsonb;
+  sql := _tenantry.render_text(s, tenant, plan->>'body', (plan->'occurrences')::text);
+  PERFORM _tenantry.execute_published(s, tenant, sql, spare);
+  -- Give back what default privileges gave a fresh schema (withheld while it was a spare).
+  FOR r IN SELECT a.grantee, a.privilege_type, a.is_grantable, g.rolname FROM aclexplode(withheld) a LEFT JOIN pg_roles g ON g.oid = a.grantee
+           WHERE a.grantee <> (SELECT nspowner FROM pg_namespace WHERE nspname = tenant) LOOP
+    EXECUTE format('GRANT %s ON SCHEMA %I TO %s%s', r.privilege_type, tenant,
+      CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+  DELETE FROM ${SPARES} WHERE schema_name = spare;
+  PERFORM set_config('tenantry.claimed_spare', spare, true);
+  RETURN tenant;
+END
+$tenantry_claim$;`;
+}
