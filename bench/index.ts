@@ -50,6 +50,15 @@ const sections: BenchSection[] = [
       return { json: result, markdown: formatProvisioningReport(result) };
     },
   },
+  {
+    name: 'published',
+    summary: 'SELECT create_tenant(…) / claim_tenant(…) next to the floor, the driver path and a clone_schema()-style function (BENCH_SIZES, BENCH_CLONE=0)',
+    async run(log) {
+      const { formatPublishedReport, readPublishedOptions, runPublishedBench } = await import('./published.js');
+      const result = await runPublishedBench(readPublishedOptions(process.env, log));
+      return { json: result, markdown: formatPublishedReport(result) };
+    },
+  },
 ];
 
 const wanted = process.argv.slice(2);

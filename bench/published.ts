@@ -1,0 +1,202 @@
+/**
+ * Published snapshots (issue 13): `SELECT _tenantry.create_tenant($1)` and
+ * `SELECT _tenantry.claim_tenant($1)` as an application role would call them,
+ * next to the floor (the rendered snapshot run directly as one query) and the
+ * driver path, per generated template size; and a small `clone_schema()`-style
+ * function that introspects the catalog on every call, for comparison.
+ * One cluster with the server's durable defaults; nothing here is asserted.
+ */
+import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { ConnectionProfile } from '../core/connection/profile.js';
+import { parseSnapshot, serializeSnapshot } from '../core/snapshot/format.js';
+import { fillPool } from '../electron/services/pool/warm-pool.js';
+import { createProvisioner } from '../electron/services/provision/provisioner.js';
+import { publishSnapshot } from '../electron/services/publish/publish-snapshot.js';
+import { startCluster, type Cluster } from '../support/cluster.js';
+import { generateTemplateSql } from '../support/generate-template.js';
+import { CLONE_SCHEMA_SQL } from './alternatives/clone-schema.js';
+import { runFloor } from './alternatives/floor.js';
+import { openBenchClient, type BenchTarget } from './alternatives/target.js';
+import { makeBenchSnapshot } from './bench-snapshot.js';
+import { describeMachine, formatMachine, type MachineInfo } from './machine.js';
+import { formatMs, formatRatio, markdownTable, median } from './stats.js';
+
+const APP = { user: 'bench_app', password: 'bench-app' };
+
+export interface PublishedBenchOptions {
+  sizes: number[];
+  rounds: number;
+  /** Also the clone_schema()-style function (slow at 400 tables: BENCH_CLONE=0 skips it). */
+  clone: boolean;
+  log: (line: string) => void;
+}
+
+type Method = 'floor' | 'driver' | 'create_tenant' | 'claim_tenant' | 'clone_schema';
+const METHODS: Method[] = ['floor', 'driver', 'create_tenant', 'claim_tenant', 'clone_schema'];
+const LABEL: Record<Method, string> = {
+  floor: 'floor (rendered snapshot, one query, open connection)',
+  driver: 'Tenantry driver path',
+  create_tenant: 'SELECT _tenantry.create_tenant($1)',
+  claim_tenant: 'SELECT _tenantry.claim_tenant($1) (a spare is ready)',
+  clone_schema: 'clone_schema()-style catalog introspection',
+};
+
+interface SizeResult {
+  tables: number;
+  rounds: number;
+  perTenant: Partial<Record<Method, number[]>>;
+  ratios: Partial<Record<Method, number[]>>;
+  /** claim_tenant back to back on one warm connection (no other session's DDL in between). */
+  claimBackToBack: number;
+}
+
+export interface PublishedBenchResult {
+  machine: MachineInfo;
+  sizes: SizeResult[];
+  totalSeconds: number;
+  load: { start: number; end: number };
+}
+
+/** Options from BENCH_* variables (BENCH_QUICK=1: 20 tables, 3 rounds). */
+export function readPublishedOptions(env: NodeJS.ProcessEnv, log: (line: string) => void): PublishedBenchOptions {
+  const quick = env.BENCH_QUICK === '1';
+  const sizes = env.BENCH_SIZES ? env.BENCH_SIZES.split(',').map(Number).filter((n) => n > 0) : quick ? [20] : [20, 100, 400];
+  return { sizes, rounds: Number(env.BENCH_ROUNDS ?? (quick ? 3 : 5)), clone: env.BENCH_CLONE !== '0', log };
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+/** A fresh connection that has run a query and loaded PL/pgSQL and the function's entry (a refused name), then `fn` once. */
+async function withWarmClient<T>(target: BenchTarget, warm: string | undefined, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await openBenchClient(target);
+  try {
+    await client.query('SELECT 1; DO $$BEGIN END$$;');
+    if (warm !== undefined) await client.query(warm).catch(() => undefined);
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: number): Promise<SizeResult> {
+  const database = `bench_published_${tables}`;
+  await cluster.createDatabase(database);
+  const admin: BenchTarget = { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database };
+  const app: BenchTarget = { ...admin, ...APP };
+  const profile: ConnectionProfile = { ...admin, sslmode: 'disable' };
+  await cluster.query(generateTemplateSql({ schema: 'tmpl', tables }), database);
+  await cluster.query(CLONE_SCHEMA_SQL, database);
+  const { stdout: dump } = await promisify(execFile)('pg_dump', ['--schema-only', '--schema=tmpl', '--strict-names', '-d', cluster.url(database)], { maxBuffer: 256 * 2 ** 20 });
+  const catalog = await cluster.connect(database);
+  const bench = await makeBenchSnapshot(catalog, dump, 'tmpl').finally(() => catalog.end());
+  const adminPool = new pg.Pool({ ...admin, max: 2, ssl: false });
+  adminPool.on('error', () => undefined);
+  const driver = await createProvisioner(profile, { via: 'driver', concurrency: 1 });
+  const rounds = opts.rounds * (tables <= 20 ? 4 : tables <= 100 ? 2 : 1);
+  try {
+    await publishSnapshot(adminPool, parseSnapshot(serializeSnapshot(bench.snapshot)), { label: 'bench', grants: [APP.user] });
+    opts.log(`[published ${tables}] building ${rounds + 4} spares`);
+    await fillPool(adminPool, bench.pool, { target: rounds + 4 });
+    const methods = METHODS.filter((m) => m !== 'clone_schema' || opts.clone);
+    const perTenant: Partial<Record<Method, number[]>> = {};
+    const ratios: Partial<Record<Method, number[]>> = {};
+    for (let r = 0; r < rounds; r++) {
+      const round: Partial<Record<Method, number>> = {};
+      // Rotated order: no method always follows the same one (and the background work it leaves).
+      for (let k = 0; k < methods.length; k++) {
+        const method = methods[(k + r) % methods.length]!;
+        const tenant = `${method}_${r}`;
+        round[method] = await measure(method, tenant);
+        (perTenant[method] ??= []).push(round[method]);
+      }
+      for (const m of methods) (ratios[m] ??= []).push(round[m]! / round.floor!);
+      opts.log(`[published ${tables}] round ${r + 1}/${rounds}: ${methods.map((m) => `${m} ${formatMs(round[m]!)}`).join(', ')}`);
+    }
+    const backToBack = await withWarmClient(app, `SELECT _tenantry.claim_tenant('')`, async (client) => {
+      const times: number[] = [];
+      for (let i = 0; i < 4; i++) times.push(await time(() => client.query('SELECT _tenantry.claim_tenant($1)', [`b2b_${i}`])));
+      return median(times.slice(1));
+    });
+    return { tables, rounds, perTenant, ratios, claimBackToBack: backToBack };
+  } finally {
+    await driver.close();
+    await adminPool.end();
+    await cluster.query(`DROP DATABASE ${database} WITH (FORCE)`).catch(() => undefined);
+  }
+
+  async function measure(method: Method, tenant: string): Promise<number> {
+    switch (method) {
+      case 'floor': {
+        const sql = bench.sql(tenant);
+        return withWarmClient(admin, undefined, (client) => time(() => runFloor(client, sql)));
+      }
+      case 'driver': {
+        // A fresh pooled connection, like the others (a backend that created many relations slows down).
+        while (driver.pool.idleCount > 0) (await driver.pool.connect()).release(true);
+        const fresh = await driver.pool.connect();
+        await fresh.query('SELECT 1; DO $$BEGIN END$$;');
+        fresh.release();
+        return time(() => driver.provisionTenant(bench.source, tenant));
+      }
+      case 'create_tenant':
+        return withWarmClient(app, `SELECT _tenantry.create_tenant('')`, (client) => time(() => client.query('SELECT _tenantry.create_tenant($1)', [tenant])));
+      case 'claim_tenant':
+        return withWarmClient(app, `SELECT _tenantry.claim_tenant('')`, (client) => time(() => client.query('SELECT _tenantry.claim_tenant($1)', [tenant])));
+      case 'clone_schema':
+        return withWarmClient(admin, undefined, (client) => time(() => client.query(`SELECT bench_clone_schema('tmpl', $1)`, [tenant])));
+    }
+  }
+}
+
+/** Runs the section: one cluster, the sizes one after another. */
+export async function runPublishedBench(opts: PublishedBenchOptions): Promise<PublishedBenchResult> {
+  const started = performance.now();
+  const loadStart = loadavg()[0] ?? 0;
+  const cluster = await startCluster({ conf: { max_locks_per_transaction: 512, fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } });
+  try {
+    await cluster.query(`CREATE ROLE ${APP.user} LOGIN PASSWORD '${APP.password}'`);
+    const client = await cluster.connect();
+    const machine = await describeMachine(client);
+    await client.end();
+    const sizes: SizeResult[] = [];
+    for (const tables of opts.sizes) sizes.push(await benchSize(cluster, opts, tables));
+    return { machine, sizes, totalSeconds: (performance.now() - started) / 1000, load: { start: loadStart, end: loadavg()[0] ?? 0 } };
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** The results as Markdown: medians with ratios to the floor, then the targets. */
+export function formatPublishedReport(result: PublishedBenchResult): string {
+  const s = result.sizes;
+  const out = ['## Published snapshots (create_tenant / claim_tenant)', '', formatMachine(result.machine)];
+  out.push(`- ${result.totalSeconds.toFixed(0)} s in all; 1-minute load average ${result.load.start.toFixed(1)} at the start, ${result.load.end.toFixed(1)} at the end (${result.machine.cores} cores)`);
+  out.push('- Each call on a fresh connection that has run a query and entered the function once (a refused name); create/claim as an EXECUTE-only role, in autocommit', '');
+  out.push(`### Per tenant (median ms; ratio = median of per-round ratios to the floor; rounds: ${s.map((r) => `${r.tables} tables ${r.rounds}`).join(', ')})`, '');
+  out.push(
+    markdownTable(
+      ['method', ...s.map((r) => `${r.tables} tables`)],
+      METHODS.filter((m) => s.some((r) => r.perTenant[m])).map((m) => [LABEL[m], ...s.map((r) => (r.perTenant[m] ? `${formatMs(median(r.perTenant[m]))} (${formatRatio(median(r.ratios[m] ?? []))})` : '–'))]),
+    ),
+  );
+  out.push('', `- claim_tenant back to back on one warm connection: ${s.map((r) => `${r.tables} tables ${formatMs(r.claimBackToBack)}`).join(', ')}`);
+  out.push('', '### Targets', '');
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  for (const r of s) {
+    const ratio = median(r.ratios.create_tenant ?? []);
+    out.push(`- create_tenant within 1.05x of the floor, ${r.tables} tables: ${formatRatio(ratio)} — ${verdict(ratio <= 1.05)}`);
+  }
+  const big = s.find((r) => r.tables === 400);
+  if (big) {
+    const claim = median(big.perTenant.claim_tenant ?? []);
+    out.push(`- claim_tenant under 10 ms at 400 tables: ${formatMs(claim)} (back to back ${formatMs(big.claimBackToBack)}) — ${verdict(claim < 10)}`);
+  }
+  return out.join('\n') + '\n';
+}
