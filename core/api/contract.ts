@@ -38,6 +38,9 @@ export interface ConnectionTarget {
   database?: string;
 }
 
+/** The connection id of the local sandbox cluster: always listed, never saved, edited or deleted. */
+export const SANDBOX_CONNECTION_ID = 'sandbox';
+
 export interface ServerInfo {
   serverVersion: string;
   user: string;

@@ -1,6 +1,6 @@
 /** The schemas no CLI command treats as a tenant beyond the fixed rules: the template schemas of the app's saved snapshots. */
 import { join } from 'node:path';
-import { findDataDir } from '../handlers/data-dir.js';
+import { findDataDir } from '../services/storage/data-dir.js';
 import { listSavedTemplateSchemas } from '../services/storage/saved-templates.js';
 import type { CliIo } from './command.js';
 

@@ -1,11 +1,7 @@
-/** Handlers for file pickers, file facts and connection diagnostics. */
-import type { ConnectionTarget, FilePurpose, Handlers } from '../../core/api/contract.js';
-import type { ConnectionProfile } from '../../core/connection/profile.js';
+/** Handlers for file pickers and file facts. */
+import type { FilePurpose, Handlers } from '../../core/api/contract.js';
 import { TenantryError } from '../../core/errors.js';
-import type { BinarySearchOptions } from '../services/binaries/find-client-binaries.js';
-import { inspectFile } from './file-facts.js';
-import type { JobRegistry } from './jobs.js';
-import { runDiagnostics } from './diagnostics-adapter.js';
+import { inspectFile } from '../services/diagnostics/file-facts.js';
 
 const FILTERS: Record<FilePurpose, { name: string; extensions: string[] }[]> = {
   sslrootcert: [{ name: 'Certificates', extensions: ['crt', 'pem', 'cer'] }, { name: 'All files', extensions: ['*'] }],
@@ -20,13 +16,10 @@ const FILTERS: Record<FilePurpose, { name: string; extensions: string[] }[]> = {
 export interface FileHandlerDeps {
   mode: 'desktop' | 'web';
   pickFile?: (purpose: 'open' | 'save', filters: { name: string; extensions: string[] }[], title: string) => Promise<string | null>;
-  jobs: JobRegistry;
-  resolveTarget(target: ConnectionTarget): Promise<{ name: string; profile: ConnectionProfile }>;
-  binaryOptions: BinarySearchOptions;
 }
 
-/** Builds the file and diagnostics handlers. */
-export function createFileHandlers(deps: FileHandlerDeps): Pick<Handlers, 'files:pick' | 'files:inspect' | 'connections:diagnose'> {
+/** Builds the file handlers. */
+export function createFileHandlers(deps: FileHandlerDeps): Pick<Handlers, 'files:pick' | 'files:inspect'> {
   return {
     async 'files:pick'({ purpose }) {
       if (!deps.pickFile) throw new TenantryError('NOT_AVAILABLE', 'File dialogs exist only in the desktop app; in the browser, type the path on the server.');
@@ -35,11 +28,6 @@ export function createFileHandlers(deps: FileHandlerDeps): Pick<Handlers, 'files
     },
     async 'files:inspect'({ path, purpose, certificatePath }) {
       return inspectFile(path, purpose, certificatePath);
-    },
-    async 'connections:diagnose'(target) {
-      const { profile } = await deps.resolveTarget(target);
-      const jobId = deps.jobs.start('diagnostics', (ctx) => runDiagnostics(profile, ctx));
-      return { jobId };
     },
   };
 }

@@ -11,19 +11,19 @@
  * confirms.
  */
 import type pg from 'pg';
-import type { ConnectionTarget, Handlers, PoolFillResult } from '../../core/api/contract.js';
+import type { Handlers, PoolFillResult } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { createPool } from '../services/connection/open-connection.js';
-import { POOL_SCHEMA } from '../../core/pool/spare-name.js';
-import { claimSpare, emptyPool, fillPool, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot, type PoolStatus } from '../services/pool/warm-pool.js';
+import { claimSpare, emptyPool, fillPool, hasPoolSchema, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot, type PoolStatus } from '../services/pool/warm-pool.js';
 import { toPoolSnapshot } from '../services/pool/warm-pool-snapshot.js';
-import type { HistoryStore } from './history-store.js';
+import type { HistoryStore } from '../services/storage/history-store.js';
 import type { JobRegistry } from './jobs.js';
-import type { SnapshotStore } from './snapshot-store.js';
+import type { SnapshotStore } from '../services/storage/snapshot-store.js';
 import { poolKey, type PoolKeeper } from './pool-keeper.js';
+import type { ResolveTarget } from './resolve-target.js';
 
 export interface PoolDeps {
   jobs: JobRegistry;
@@ -31,16 +31,10 @@ export interface PoolDeps {
   history: HistoryStore;
   /** Keeps pools at their target in the background. */
   keeper: PoolKeeper;
-  resolveTarget(target: ConnectionTarget): Promise<{ name: string; profile: ConnectionProfile }>;
+  resolveTarget: ResolveTarget;
 }
 
 type PoolHandlers = Pick<Handlers, 'pool:status' | 'pool:size' | 'pool:fill' | 'pool:empty' | 'pool:claim'>;
-
-/** Whether the warm pool's bookkeeping table exists in the database. */
-async function hasPoolSchema(db: pg.Pool): Promise<boolean> {
-  const { rows } = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(pg_catalog.quote_ident($1) || '.pool_config') IS NOT NULL AS ok`, [POOL_SCHEMA]);
-  return rows[0]?.ok === true;
-}
 
 const REPLACE_IN_APP = 'choose "Replace pool" on the Provision view and confirm';
 

@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend, type Backend } from '../handlers/create-handlers.js';
-import { resolveDataDir } from '../handlers/data-dir.js';
+import { resolveDataDir } from '../services/storage/data-dir.js';
 import { createEventHub } from '../handlers/event-hub.js';
-import { createMemorySecretStore } from '../handlers/secrets.js';
+import { createMemorySecretStore } from '../services/storage/secrets.js';
 import { installProcessGuards } from '../handlers/process-guards.js';
 import { startWebServer, type WebServer } from './web-server.js';
 

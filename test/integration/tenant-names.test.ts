@@ -15,7 +15,7 @@ import { serializeSnapshot, type Snapshot } from '../../core/snapshot/format.js'
 import { quoteIdentifier } from '../../core/sql/quote.js';
 import { main } from '../../electron/cli/main.js';
 import { createBackend, type Backend } from '../../electron/handlers/create-handlers.js';
-import { createMemorySecretStore } from '../../electron/handlers/secrets.js';
+import { createMemorySecretStore } from '../../electron/services/storage/secrets.js';
 import { createProvisioner, snapshotSource } from '../../electron/services/provision/provisioner.js';
 import { createTenantSnapshot } from '../../electron/services/snapshot/create-tenant-snapshot.js';
 import { startCluster, type Cluster } from '../../support/cluster.js';

@@ -181,11 +181,16 @@ export async function setPoolTarget(db: pg.Pool, target: number): Promise<void> 
   await db.query(`UPDATE ${CONFIG} SET target = ${target}`);
 }
 
+/** Whether the warm pool's bookkeeping table exists in the database (looks only). */
+export async function hasPoolSchema(db: pg.Pool): Promise<boolean> {
+  const { rows } = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(CONFIG)}) IS NOT NULL AS ok`);
+  return rows[0]?.ok === true;
+}
+
 /** The pool's target size and its spares, split into those of `checksum` and stale ones. */
 export async function readPoolStatus(db: pg.Pool, checksum?: string): Promise<PoolStatus> {
-  const present = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(CONFIG)}) IS NOT NULL AS ok`);
   // Looking creates the bookkeeping when there is none, but leaves an older table shape to the next fill (read via to_jsonb either way).
-  if (present.rows[0]?.ok !== true) await ensurePoolSchema(db);
+  if (!(await hasPoolSchema(db))) await ensurePoolSchema(db);
   const config = await db.query(`SELECT c.target, pg_catalog.to_jsonb(c) ->> 'owner_checksum' AS owner FROM ${CONFIG} c`);
   const { rows } = await db.query(
     `SELECT s.schema_name, s.snapshot_checksum, s.built_at, ${SPARE_PRESENT} AS present FROM ${SPARES} s ORDER BY s.built_at, s.schema_name`,

@@ -13,7 +13,7 @@ import type { EventMessage, EventName, Events, HandlerContext, PoolStatusInfo, P
 import type { Result } from '../../../core/errors.js';
 import { serializeSnapshot } from '../../../core/snapshot/format.js';
 import { createBackend, type Backend } from '../../../electron/handlers/create-handlers.js';
-import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
+import { createMemorySecretStore } from '../../../electron/services/storage/secrets.js';
 import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { loadGeneratedTemplate, makeSnapshot, profileFor } from './pool-fixtures.js';
 

@@ -18,7 +18,7 @@ import type { Result } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { main } from '../../../electron/cli/main.js';
 import { createBackend, type Backend } from '../../../electron/handlers/create-handlers.js';
-import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
+import { createMemorySecretStore } from '../../../electron/services/storage/secrets.js';
 import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { loadGeneratedTemplate, profileFor } from './pool-fixtures.js';
 

@@ -17,7 +17,7 @@ import type { Result } from '../../../core/errors.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
 import { createBackend, type Backend } from '../../../electron/handlers/create-handlers.js';
 import { createEventHub } from '../../../electron/handlers/event-hub.js';
-import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
+import { createMemorySecretStore } from '../../../electron/services/storage/secrets.js';
 import { createInvokeListener } from '../../../electron/main/ipc.js';
 import { startWebServer, type WebServer } from '../../../electron/server/web-server.js';
 

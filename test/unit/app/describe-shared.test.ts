@@ -5,7 +5,7 @@
  * check of the Provision view applies the same rules as provisioning.
  */
 import { describe, expect, it } from 'vitest';
-import { describeShared } from '../../../electron/handlers/engine-handlers.js';
+import { describeShared } from '../../../electron/services/snapshot/dump-for-editor.js';
 
 const base = { dependencies: [], dependents: [], extensions: [], roles: [], extensionMembersInTemplate: 0 };
 

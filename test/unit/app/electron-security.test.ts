@@ -8,7 +8,7 @@
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../../electron/handlers/create-handlers.js';
-import { createEncryptedSecretStore, createMemorySecretStore } from '../../../electron/handlers/secrets.js';
+import { createEncryptedSecretStore, createMemorySecretStore } from '../../../electron/services/storage/secrets.js';
 import { chooseLaunch, choosePasswordStorage, findLaunchRefusal, resolveRendererFile } from '../../../electron/main/security.js';
 import { createWindowOptions } from '../../../electron/main/window-options.js';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../../core/errors.js';
 import { createBackend, type Backend } from '../../../electron/handlers/create-handlers.js';
 import { createEventHub } from '../../../electron/handlers/event-hub.js';
-import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
+import { createMemorySecretStore } from '../../../electron/services/storage/secrets.js';
 import { startWebServer, type WebServer } from '../../../electron/server/web-server.js';
 
 function invoke(server: WebServer, channel: string, payload: unknown): Promise<Result<unknown>> {

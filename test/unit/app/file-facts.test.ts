@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateRequest } from '../../../core/api/validate.js';
-import { MAX_PEM_BYTES, inspectFile } from '../../../electron/handlers/file-facts.js';
+import { MAX_PEM_BYTES, inspectFile } from '../../../electron/services/diagnostics/file-facts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenantry-facts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

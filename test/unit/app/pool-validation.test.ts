@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../core/api/contract.js';
 import { validateRequest } from '../../../core/api/validate.js';
 import { createBackend } from '../../../electron/handlers/create-handlers.js';
-import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
+import { createMemorySecretStore } from '../../../electron/services/storage/secrets.js';
 import { createInvokeListener, type InvokeSender } from '../../../electron/main/ipc.js';
 
 const target = { connectionId: 'sandbox', database: 'tenantry_demo' };

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConnectionStore } from '../../../electron/handlers/connection-store.js';
-import { createEncryptedSecretStore, createMemorySecretStore } from '../../../electron/handlers/secrets.js';
-import { SnapshotStore, toSafeFileName } from '../../../electron/handlers/snapshot-store.js';
+import { ConnectionStore } from '../../../electron/services/storage/connection-store.js';
+import { createEncryptedSecretStore, createMemorySecretStore } from '../../../electron/services/storage/secrets.js';
+import { SnapshotStore, toSafeFileName } from '../../../electron/services/storage/snapshot-store.js';
 
 const dirs: string[] = [];
 function tempDir(): string {

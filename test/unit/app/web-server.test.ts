@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBackend } from '../../../electron/handlers/create-handlers.js';
 import { createEventHub } from '../../../electron/handlers/event-hub.js';
-import { createMemorySecretStore } from '../../../electron/handlers/secrets.js';
+import { createMemorySecretStore } from '../../../electron/services/storage/secrets.js';
 import { MAX_BODY_BYTES, startWebServer, type WebServer } from '../../../electron/server/web-server.js';
 import { CODE_LIFETIME_MS, OneTimeCodes } from '../../../electron/server/web-session.js';
 

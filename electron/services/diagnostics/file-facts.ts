@@ -10,7 +10,7 @@
  */
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import type { FileFacts, FilePurpose } from '../../core/api/contract.js';
+import type { FileFacts, FilePurpose } from '../../../core/api/contract.js';
 
 function splitPem(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];

@@ -1,7 +1,7 @@
 /** Tenants provisioned from this machine, newest first, in <data>/history.json. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HistoryEntry } from '../../core/api/contract.js';
+import type { HistoryEntry } from '../../../core/api/contract.js';
 
 const LIMIT = 2000;
 

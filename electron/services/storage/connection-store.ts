@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectionDraft, ConnectionSummary } from '../../core/api/contract.js';
-import type { ConnectionProfile } from '../../core/connection/profile.js';
-import { TenantryError } from '../../core/errors.js';
+import type { ConnectionDraft, ConnectionSummary } from '../../../core/api/contract.js';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { TenantryError } from '../../../core/errors.js';
 import type { SecretStore } from './secrets.js';
 
 interface StoredConnection {

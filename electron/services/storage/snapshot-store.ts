@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { SnapshotFileInfo } from '../../core/api/contract.js';
-import { TenantryError } from '../../core/errors.js';
-import { listSavedTemplateSchemas } from '../services/storage/saved-templates.js';
+import type { SnapshotFileInfo } from '../../../core/api/contract.js';
+import { TenantryError } from '../../../core/errors.js';
+import { listSavedTemplateSchemas } from './saved-templates.js';
 
 /** A file name made of safe characters only. */
 export function toSafeFileName(name: string): string {
@@ -81,6 +81,11 @@ export class SnapshotStore {
     const digest = createHash('sha256').update(text).digest('hex').slice(0, 8);
     const info = this.save(`${basename(path).replace(/\.sql$/i, '')}-${digest}`, text);
     return { info, text };
+  }
+
+  /** Writes a copy to a file the user picked (through the main-process dialog), readable by the user only. */
+  export(path: string, text: string): void {
+    writeFileSync(path, text, { mode: 0o600 });
   }
 
   read(id: string): { info: SnapshotFileInfo; text: string } {
