@@ -9,9 +9,9 @@ import { formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { DiagnosticsPanel } from './diagnostics-panel';
 import { FileField } from './file-field';
-import { SSL_MODE_CHOICES } from './ssl-modes';
-import { defaultConnectionName } from './connection-name';
-import { passwordPlaceholder } from './password-placeholder';
+import { SSL_MODE_CHOICES } from '../lib/ssl-modes';
+import { defaultConnectionName } from '../lib/connection-name';
+import { passwordPlaceholder } from '../lib/password-placeholder';
 
 interface Draft {
   id?: string;

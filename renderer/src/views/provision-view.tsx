@@ -7,8 +7,8 @@ import { watchJob } from '../api/jobs';
 import { ErrorBox } from '../components/error-box';
 import { formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
-import { formatProvisionSummary } from './provision-summary';
-import { findInvalidTenantNames, parseTenantNames } from './tenant-names';
+import { formatProvisionSummary } from '../lib/provision-summary';
+import { findInvalidTenantNames, parseTenantNames } from '../lib/tenant-names';
 import { WarmPoolPanel } from './warm-pool-panel';
 
 const STATUS_CLASS: Record<TenantProgress['status'], string> = {

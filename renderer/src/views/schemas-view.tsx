@@ -7,7 +7,7 @@ import { ErrorBox } from '../components/error-box';
 import { formatBytes, formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { isReservedSchemaName } from '../../../core/pool/spare-name';
-import { pickDefaultTemplate } from './pick-template';
+import { pickDefaultTemplate } from '../lib/pick-template';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults';
 
 export function SchemasView() {

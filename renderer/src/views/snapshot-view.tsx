@@ -7,7 +7,7 @@ import { formatBytes, formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import ReferencesWorker from '../workers/references.worker?worker';
 import type { ReferencesRequest, ReferencesResponse } from '../workers/references-protocol';
-import { GROUP_LABEL, groupOf, type RefGroup } from './reference-kinds';
+import { GROUP_LABEL, groupOf, type RefGroup } from '../lib/reference-kinds';
 import { SqlDiff, SqlEditor, type SqlEditorHandle } from './sql-editor';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults';
 import { exportDecisions } from '../../../core/snapshot/reference-ids';

@@ -5,7 +5,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import type { ReferenceInfo } from '../../../core/api/contract';
 import { monaco, type MonacoApi } from '../monaco/monaco';
-import { GROUP_RULER, groupOf } from './reference-kinds';
+import { GROUP_RULER, groupOf } from '../lib/reference-kinds';
 
 export interface SqlEditorHandle {
   reveal(ref: ReferenceInfo): void;

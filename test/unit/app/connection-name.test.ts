@@ -1,6 +1,6 @@
 /** A pasted URI names the connection after its database, not just "127.0.0.1". */
 import { describe, expect, it } from 'vitest';
-import { defaultConnectionName } from '../../../renderer/src/views/connection-name.js';
+import { defaultConnectionName } from '../../../renderer/src/lib/connection-name.js';
 
 describe('defaultConnectionName', () => {
   it('names the database and the server, with a non-default port', () => {

@@ -1,6 +1,6 @@
 /** After a web-mode restart a saved connection has no password; the field says why instead of staying blank. */
 import { describe, expect, it } from 'vitest';
-import { passwordPlaceholder } from '../../../renderer/src/views/password-placeholder.js';
+import { passwordPlaceholder } from '../../../renderer/src/lib/password-placeholder.js';
 
 describe('passwordPlaceholder', () => {
   it('web mode, nothing kept: explains that web mode forgets passwords', () => {

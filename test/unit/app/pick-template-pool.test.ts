@@ -1,7 +1,7 @@
 /** Warm pool spares copy the template (and may look bigger): the Schemas view must never propose one. */
 import { describe, expect, it } from 'vitest';
 import type { SchemaSummary } from '../../../core/api/contract.js';
-import { pickDefaultTemplate } from '../../../renderer/src/views/pick-template.js';
+import { pickDefaultTemplate } from '../../../renderer/src/lib/pick-template.js';
 
 const s = (name: string, tables: number, functions: number): SchemaSummary => ({
   name, owner: 'postgres', tables, views: 0, functions, sequences: 0, sizeBytes: 0, system: false, extensionOwned: false,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SchemaSummary } from '../../../core/api/contract.js';
-import { pickDefaultTemplate } from '../../../renderer/src/views/pick-template.js';
+import { pickDefaultTemplate } from '../../../renderer/src/lib/pick-template.js';
 
 const s = (name: string, tables: number, views: number, functions: number, sequences: number, extra: Partial<SchemaSummary> = {}): SchemaSummary => ({
   name, owner: 'postgres', tables, views, functions, sequences, sizeBytes: 0, system: false, extensionOwned: false, ...extra,

@@ -1,6 +1,6 @@
 /** The Provision view's batch summary counted only created and failed: a re-run over existing tenants read "0 created, 0 failed". */
 import { describe, expect, it } from 'vitest';
-import { formatProvisionSummary } from '../../../renderer/src/views/provision-summary.js';
+import { formatProvisionSummary } from '../../../renderer/src/lib/provision-summary.js';
 
 describe('formatProvisionSummary', () => {
   it('says how many already existed and how many never started', () => {

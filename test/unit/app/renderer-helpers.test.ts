@@ -1,7 +1,7 @@
 /** Pure helpers of the renderer: the PostgreSQL line tokenizer for Monaco and tenant-name parsing. */
 import { describe, expect, it } from 'vitest';
 import { tokenizeLine } from '../../../renderer/src/monaco/pgsql-language.js';
-import { parseTenantNames } from '../../../renderer/src/views/tenant-names.js';
+import { parseTenantNames } from '../../../renderer/src/lib/tenant-names.js';
 
 type Open = Parameters<typeof tokenizeLine>[1];
 

@@ -3,7 +3,7 @@
  * "disable", while the text under it (and the connection) used prefer.
  */
 import { describe, expect, it } from 'vitest';
-import { SSL_MODE_CHOICES, SSL_MODES } from '../../../renderer/src/views/ssl-modes.js';
+import { SSL_MODE_CHOICES, SSL_MODES } from '../../../renderer/src/lib/ssl-modes.js';
 
 describe('SSL_MODE_CHOICES', () => {
   it('has an option for "not set" that says prefer applies', () => {

@@ -4,7 +4,7 @@
  * "Provisioning stopped" even with "Carry on after a failure" ticked).
  */
 import { describe, expect, it } from 'vitest';
-import { findInvalidTenantNames, parseTenantNames } from '../../../renderer/src/views/tenant-names.js';
+import { findInvalidTenantNames, parseTenantNames } from '../../../renderer/src/lib/tenant-names.js';
 
 describe('findInvalidTenantNames', () => {
   it('flags reserved, over-long and pool-reserved names with the reason, and keeps good ones out', () => {
