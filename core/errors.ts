@@ -64,6 +64,9 @@ export type ErrorCode =
   | 'POOL_OWNED_BY_OTHER_SNAPSHOT'
   // published snapshots (tenantry publish)
   | 'PUBLISH_FAILED'
+  // the tenant register, census, drift (issue 14)
+  | 'REGISTER_UNWRITABLE'
+  | 'DRIFT_FOUND'
   | 'CANCELLED'
   | 'TIMEOUT'
   // SSL diagnostics verdicts

@@ -90,6 +90,8 @@ export interface PsqlScriptGuards {
   transactionKey?: string;
   /** Random key for `\restrict` when the psql client has it: no meta-command runs after it. */
   restrictKey?: string;
+  /** SQL run after the body in the same transaction (the tenant register's row), ending with `;`. */
+  afterBody?: string;
 }
 
 /**
@@ -97,10 +99,10 @@ export interface PsqlScriptGuards {
  * transaction mark, guard, the rendered SQL, then the check that the transaction is still the one psql opened.
  */
 export function buildPsqlTenantScript(tenant: string, renderedSql: string, sessionPreamble = '', guards: PsqlScriptGuards = {}): string {
-  const { transactionKey, restrictKey } = guards;
+  const { transactionKey, restrictKey, afterBody = '' } = guards;
   if (restrictKey !== undefined) checkKey(restrictKey);
   const head = `${restrictKey !== undefined ? `\\restrict ${restrictKey}\n` : ''}${sessionPreamble}${transactionKey !== undefined ? `${buildTransactionMarkSql(transactionKey)}\n` : ''}`;
   // `;` on its own line: the check starts a statement of its own even after a body without a final `;`.
-  const tail = transactionKey !== undefined ? `;\n${buildTransactionCheckSql(transactionKey)}\n` : '';
+  const tail = transactionKey !== undefined || afterBody ? `;\n${afterBody}${transactionKey !== undefined ? `${buildTransactionCheckSql(transactionKey)}\n` : ''}` : '';
   return `${head}${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n${renderedSql}${renderedSql.endsWith('\n') ? '' : '\n'}${tail}`;
 }

@@ -78,10 +78,10 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       if (repeated.length > 0) throw new TenantryError('INVALID_TENANT_NAME', `${describeRepeatedNames(repeated)} Give each tenant once.`);
       const { name: connectionName, profile } = await deps.resolveTarget(req.target);
       // Renders the SQL and carries the dump's session settings (check_function_bodies = false, …).
-      const source = snapshotSource(snapshot);
+      const source = snapshotSource(snapshot, info.name);
       // Ready warm-pool spares of this snapshot are claimed first; parsed for the pool only when there are some.
       let poolSnapshot: PoolSnapshot | undefined;
-      const claimFrom = { checksum: snapshot.header.checksum, load: () => (poolSnapshot ??= toPoolSnapshot(snapshot)) };
+      const claimFrom = { checksum: snapshot.header.checksum, load: () => (poolSnapshot ??= toPoolSnapshot(snapshot, info.name)) };
       const jobId = deps.jobs.start('provision', async (ctx) => {
         const total = req.tenants.length;
         let done = 0;

@@ -49,7 +49,7 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
     const { info, text } = deps.snapshots.read(snapshotId);
     let entry = parsed.get(snapshotId);
     if (!entry || entry.text !== text) {
-      entry = { text, snapshot: toPoolSnapshot(parseSnapshot(text)) };
+      entry = { text, snapshot: toPoolSnapshot(parseSnapshot(text), info.name) };
       if (parsed.size > 8) parsed.clear();
       parsed.set(snapshotId, entry);
     }

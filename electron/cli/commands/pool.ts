@@ -2,7 +2,7 @@
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
 import { listSavedTemplates } from '../protected-names.js';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { createPool } from '../../services/connection/open-connection.js';
@@ -42,7 +42,7 @@ async function loadPoolSnapshot(path: string, io: CliIo): Promise<PoolSnapshot> 
   } catch (error) {
     throw new TenantryError('FILE_NOT_FOUND', `The snapshot ${path} cannot be read: ${(error as Error).message}.`, { cause: error });
   }
-  return toPoolSnapshot(parseSnapshot(text));
+  return toPoolSnapshot(parseSnapshot(text), basename(path).replace(/\.sql$/i, ''));
 }
 
 function parseCount(value: string | undefined, what: string): number {

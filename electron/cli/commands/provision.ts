@@ -1,6 +1,6 @@
 /** `tenantry provision`: creates tenants from a snapshot file. */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
 import { describeRepeatedNames, findRepeatedNames } from '../../../core/provision/repeated-names.js';
 import { buildPsqlTenantScript } from '../../../core/provision/tenant-guard.js';
@@ -168,7 +168,9 @@ export const provisionCommand: CliCommand = {
     const repeated = findRepeatedNames(tenants);
     if (repeated.length > 0) throw new UsageError(describeRepeatedNames(repeated));
     const snapshot = parseSnapshot(await readText(snapshotPath, 'snapshot', io));
-    const source = snapshotSource(snapshot);
+    // The register names the snapshot by its file name (without .sql).
+    const label = basename(snapshotPath).replace(/\.sql$/i, '');
+    const source = snapshotSource(snapshot, label);
     // The app's rule exactly: not the template of this snapshot nor of any snapshot the app saved.
     const protectedNames = [snapshot.header.schema, ...listSavedTemplates(io)];
     for (const t of tenants) validateTenantName(t, { protectedNames });
@@ -196,7 +198,7 @@ export const provisionCommand: CliCommand = {
       summary = await provisioner.provisionMany(source, tenants, {
         continueOnError: values['continue-on-error'] === true,
         ...(interrupted ? { signal: interrupted } : {}),
-        ...(values['no-pool'] === true ? {} : { claimFrom: { checksum: snapshot.header.checksum, load: () => (poolSnapshot ??= toPoolSnapshot(snapshot)) } }),
+        ...(values['no-pool'] === true ? {} : { claimFrom: { checksum: snapshot.header.checksum, load: () => (poolSnapshot ??= toPoolSnapshot(snapshot, label)) } }),
         onProgress: (p) => {
           if (p.status === 'running' || p.status === 'queued') return;
           counts[p.status] += 1;

@@ -10,7 +10,7 @@ import type { ReferenceSite } from '../../../core/snapshot/references.js';
 import type { PoolSnapshot } from './warm-pool.js';
 
 /** The PoolSnapshot of a parsed or freshly created snapshot. */
-export function toPoolSnapshot(snapshot: Snapshot): PoolSnapshot {
+export function toPoolSnapshot(snapshot: Snapshot, label?: string): PoolSnapshot {
   // Spares and claims run with standard_conforming_strings = on like every tenant.
   assertStringsReadAlike(snapshot);
   const sites = new Map<number, ReferenceSite>();
@@ -29,6 +29,7 @@ export function toPoolSnapshot(snapshot: Snapshot): PoolSnapshot {
     sessionSettings: snapshot.header.sessionSettings,
     protectedNames: [snapshot.header.schema],
     templateSchema: snapshot.header.schema,
+    ...(label !== undefined ? { label } : {}),
     nameAt(offset, name) {
       if (name !== cachedName) {
         cachedName = name;

@@ -38,6 +38,9 @@ import { buildTenantLockSql, TENANT_EXISTS_MARKER } from '../../../core/provisio
 import { planProvisionLocks } from '../provision/lock-budget.js';
 import { freshFromPool, isConnectionLost, settleLostTenant } from '../provision/lost-connection.js';
 import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
+import { buildWithholdSql, pickDollarTag } from '../../../core/pool/withhold-sql.js';
+import { buildRegisterInsertSql } from '../../../core/fleet/register-sql.js';
+import { ensureRegister } from '../fleet/register.js';
 
 /** What the pool needs of a snapshot (see toPoolSnapshot in warm-pool-snapshot.ts). */
 export interface PoolSnapshot {
@@ -54,8 +57,10 @@ export interface PoolSnapshot {
   sessionSettings?: Record<string, string>;
   /** Schemas no tenant may be named (the snapshot's template schema). */
   protectedNames?: readonly string[];
-  /** The template schema the snapshot was taken from, recorded with the pool so that drop refuses it. */
+  /** The template schema the snapshot was taken from, recorded with the pool so that drop refuses it, and in the register with each claimed tenant. */
   templateSchema?: string;
+  /** The snapshot's name in the tenant register (a file or saved name). */
+  label?: string;
 }
 
 /** Renders planned body pieces for a schema name. */
@@ -131,6 +136,8 @@ function assertPoolable(plan: ClaimPlan): void {
 
 /** Creates the `_tenantry` bookkeeping schema and tables when missing; no other role gets access. */
 export async function ensurePoolSchema(db: pg.Pool): Promise<void> {
+  // The tenant register lives next to the pool; claims write it (and publish's create_tenant calls register_tenant).
+  await ensureRegister(db);
   const exists = await db.query(
     `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(CONFIG)}) AND attname = 'owner_checksum' AND NOT attisdropped) AS ok`,
   );
@@ -401,34 +408,8 @@ function describePgError(error: unknown): string {
   return [e.code ? `SQLSTATE ${e.code}` : undefined, e.message, e.where].filter(Boolean).join(': ');
 }
 
-/**
- * Revokes every privilege on the spare's schema from everyone but its owner:
- * PUBLIC, and roles that database-wide default privileges (ALTER DEFAULT
- * PRIVILEGES … ON SCHEMAS) granted on creation. The snapshot's own grants are
- * not run at build time at all.
- */
-function buildWithholdSql(spare: string): string {
-  const body = [
-    'DECLARE r record;',
-    'BEGIN',
-    `  FOR r IN SELECT DISTINCT a.grantee FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a WHERE n.nspname = ${quoteLiteral(spare)} AND a.grantee <> n.nspowner LOOP`,
-    `    EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA %I FROM %s', ${quoteLiteral(spare)}, CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.grantee::regrole::text) END);`,
-    '  END LOOP;',
-    'END',
-  ].join('\n');
-  const tag = dollarTag(body);
-  return `DO ${tag}\n${body}\n${tag};`;
-}
-
 const CLAIMED_SETTING = 'tenantry.claimed_spare';
 const POOL_EMPTY_MARKER = 'tenantry: warm pool empty';
-
-/** A dollar-quote tag that does not occur in `text`. */
-function dollarTag(text: string): string {
-  let tag = '$tenantry_claim$';
-  for (let i = 1; text.includes(tag); i++) tag = `$tenantry_claim${i}$`;
-  return tag;
-}
 
 /**
  * The whole claim as one simple query (one round trip): the tenant's advisory
@@ -437,7 +418,7 @@ function dollarTag(text: string): string {
  * different spares, never wait for each other), deletes its row and renames
  * its schema; then the rewrites and grants rendered for the tenant; COMMIT.
  */
-export function buildClaimSql(tenant: string, checksum: string, rewrites: string, settings = ''): string {
+export function buildClaimSql(tenant: string, checksum: string, rewrites: string, settings = '', registerSql = ''): string {
   const body = [
     'DECLARE spare name; r record;',
     'BEGIN',
@@ -459,7 +440,7 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
     `  PERFORM pg_catalog.set_config(${quoteLiteral(CLAIMED_SETTING)}, spare, true);`,
     'END',
   ].join('\n');
-  const tag = dollarTag(body);
+  const tag = pickDollarTag(body);
   return [
     'BEGIN;',
     buildTenantLockSql(tenant),
@@ -468,6 +449,8 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
     'SET LOCAL check_function_bodies = false;',
     settings,
     rewrites ? `${rewrites}\n;` : '',
+    // The tenant register's row, in the claim's transaction.
+    registerSql,
     `SELECT pg_catalog.current_setting(${quoteLiteral(CLAIMED_SETTING)}) AS spare;`,
     'COMMIT;',
   ].join('\n');
@@ -477,7 +460,11 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
 export function buildClaimSqlFor(snapshot: PoolSnapshot, tenant: string): string {
   validateTenantName(tenant, { protectedNames: snapshot.protectedNames ?? [] });
   const plan = getClaimPlan(snapshot);
-  return buildClaimSql(tenant, snapshot.checksum, plan.claim.length ? renderFor(snapshot, plan.claim, tenant) : '', sessionSettingsSql(snapshot));
+  const register =
+    snapshot.templateSchema !== undefined
+      ? `${buildRegisterInsertSql({ tenant, template: snapshot.templateSchema, snapshotChecksum: snapshot.checksum, ...(snapshot.label !== undefined ? { snapshotLabel: snapshot.label } : {}), how: 'claimed' })};`
+      : '';
+  return buildClaimSql(tenant, snapshot.checksum, plan.claim.length ? renderFor(snapshot, plan.claim, tenant) : '', sessionSettingsSql(snapshot), register);
 }
 
 /**
@@ -487,6 +474,7 @@ export function buildClaimSqlFor(snapshot: PoolSnapshot, tenant: string): string
  */
 export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: string): Promise<ClaimResult> {
   const sql = buildClaimSqlFor(snapshot, tenant);
+  if (snapshot.templateSchema !== undefined) await ensureRegister(db);
   const client = await db.connect();
   const started = performance.now();
   let broken = false;

@@ -3,7 +3,8 @@ import type pg from 'pg';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
-import { quoteIdentifier } from '../../../core/sql/quote.js';
+import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
+import { buildRegisterDeleteSql, REGISTER_TABLE } from '../../../core/fleet/register-sql.js';
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
 import { openClient } from '../connection/open-connection.js';
 import { explainPermissionError } from '../permission-hint.js';
@@ -81,6 +82,9 @@ export async function dropTenant(profile: ConnectionProfile, tenant: string, opt
       );
     }
     await client.query(`DROP SCHEMA ${quoteIdentifier(tenant)} CASCADE`);
+    // The tenant's register row goes with it, in the same transaction (a database without a register has none).
+    const register = await client.query<{ ok: boolean }>(`select pg_catalog.to_regclass(${quoteLiteral(REGISTER_TABLE)}) is not null as ok`);
+    if (register.rows[0]?.ok === true) await client.query(buildRegisterDeleteSql(tenant));
     await client.query('COMMIT');
     return { tenant, objects: rows[0]?.n ?? 0 };
   } catch (error) {

@@ -40,6 +40,8 @@ import { describeBlockers, watchLockWaits, type LockBlocker, type LockWatchHandl
 import { explainMissingObject, explainPermissionError, type PermissionContext } from '../permission-hint.js';
 import { readSessionSettings, restoreSessionSettings } from './session-settings.js';
 import { claimSpare, countReadySpares, type PoolSnapshot } from '../pool/warm-pool.js';
+import { buildRegisterInsertSql, type RegisterEntry } from '../../../core/fleet/register-sql.js';
+import { ensureRegister } from '../fleet/register.js';
 
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
 export interface TenantSource {
@@ -48,11 +50,24 @@ export interface TenantSource {
   sessionSettings?: Readonly<Record<string, string>>;
   /** Schemas no tenant may be named (the snapshot's template schema). */
   protectedNames?: readonly string[];
+  /**
+   * What the tenant register (`_tenantry.tenants`) records for each tenant, in the tenant's own transaction. Every
+   * snapshot source has it; a source without it (hand-written SQL in tests) records nothing.
+   */
+  register?: SourceRegister;
 }
 
-/** A TenantSource for a parsed snapshot. */
-export function snapshotSource(snapshot: Snapshot): TenantSource {
-  return { render: (tenant) => renderSnapshot(snapshot, tenant), sessionSettings: snapshot.header.sessionSettings, protectedNames: [snapshot.header.schema] };
+/** The snapshot facts a register row holds. */
+export type SourceRegister = Omit<RegisterEntry, 'tenant' | 'how'>;
+
+/** A TenantSource for a parsed snapshot; `label` names the snapshot in the register (a file or saved name). */
+export function snapshotSource(snapshot: Snapshot, label?: string): TenantSource {
+  return {
+    render: (tenant) => renderSnapshot(snapshot, tenant),
+    sessionSettings: snapshot.header.sessionSettings,
+    protectedNames: [snapshot.header.schema],
+    register: { template: snapshot.header.schema, snapshotChecksum: snapshot.header.checksum, ...(label !== undefined ? { snapshotLabel: label } : {}) },
+  };
 }
 
 export type ProvisionVia = 'driver' | 'psql';
@@ -143,7 +158,7 @@ function sourceTouchesSession(source: TenantSource, sql: string): boolean {
 }
 
 /** Creates one tenant on a pooled connection; resolves to a note when the outcome needed checking (a connection lost during COMMIT). */
-async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, signal?: AbortSignal, touchesSession = true, lockWatch?: LockWatcher): Promise<string | undefined> {
+async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, registerSql: string, signal?: AbortSignal, touchesSession = true, lockWatch?: LockWatcher): Promise<string | undefined> {
   const client = await acquire(pool, profile);
   let broken: Error | undefined;
   const pid = (client as pg.PoolClient & { processID?: number }).processID;
@@ -163,7 +178,7 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
       const prologue = `BEGIN;\n${preamble}${buildTransactionMarkSql(key)}\n${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n`;
       try {
         commitMayHaveBeenSent = true;
-        await client.query(`${prologue}${sql}\n;${buildTransactionCheckSql(key)}\nCOMMIT;`);
+        await client.query(`${prologue}${sql}\n;${registerSql}${buildTransactionCheckSql(key)}\nCOMMIT;`);
       } catch (error) {
         const e = error as { position?: string };
         if (e.position !== undefined) {
@@ -189,6 +204,7 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
     const probe = await client.query<{ same: boolean }>(buildTransactionProbeSql(key));
     if (probe.rows[0]?.same !== true) throw transactionEndedError(tenant);
     await restoreSessionSettings(client, before);
+    if (registerSql) await client.query(registerSql);
     commitMayHaveBeenSent = true;
     await client.query('COMMIT');
   } catch (error) {
@@ -334,10 +350,13 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     validateTenantName(tenant, { protectedNames: source.protectedNames ?? [] });
     const sql = source.render(tenant);
     const preamble = buildSessionPreamble(source.sessionSettings) + (await provisionLimits());
+    // The register row goes in the tenant's transaction: both exist afterwards or neither does.
+    if (source.register) await ensureRegister(pool);
+    const registerSql = source.register ? `${buildRegisterInsertSql({ ...source.register, tenant, how: 'built' })};\n` : '';
     if (runOptions.signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
     let note: string | undefined;
     if (via === 'driver') {
-      note = await provisionWithDriver(pool, profile, tenant, sql, preamble, runOptions.signal, sourceTouchesSession(source, sql), lockWatcher);
+      note = await provisionWithDriver(pool, profile, tenant, sql, preamble, registerSql, runOptions.signal, sourceTouchesSession(source, sql), lockWatcher);
     } else {
       const binary = await findPsql();
       // The psql session's pid is unknown here; a unique application_name for the transaction lets the lock watch find it.
@@ -349,7 +368,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
           libpqMajor: binary.version.major,
           args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '--no-password', '-f', '-'],
           profile,
-          input: buildPsqlTenantScript(tenant, sql, `${preamble}SET LOCAL application_name = '${applicationName}';\n`, { transactionKey: randomKey(), ...(psqlHasRestrict(binary.version.text) ? { restrictKey: randomKey() } : {}) }),
+          input: buildPsqlTenantScript(tenant, sql, `${preamble}SET LOCAL application_name = '${applicationName}';\n`, { transactionKey: randomKey(), afterBody: registerSql, ...(psqlHasRestrict(binary.version.text) ? { restrictKey: randomKey() } : {}) }),
           ...(runOptions.signal ? { signal: runOptions.signal } : {}),
           timeoutMs: options.timeoutMs ?? 600_000,
           failureCode: 'PSQL_FAILED',
