@@ -69,6 +69,10 @@ export type ErrorCode =
   | 'DRIFT_FOUND'
   | 'CANCELLED'
   | 'TIMEOUT'
+  // migrations (tenantry migrate)
+  | 'MIGRATION_REFUSED'
+  | 'MIGRATION_FAILED'
+  | 'ROLLOUT_NOT_FOUND'
   // SSL diagnostics verdicts
   | 'SSL_CLIENT_CERT_UNKNOWN_CA'
   | 'SSL_DEFAULT_CERT_UNREADABLE'

@@ -37,6 +37,12 @@ export interface ContainmentOptions {
   placeholder: string;
   /** Session settings the header declares: a body SET of exactly one of them is allowed. */
   sessionSettings?: Readonly<Record<string, string>>;
+  /**
+   * 'migration' (core/migrate/): SQL that changes an existing tenant may also drop, change data, run DO blocks and
+   * queries, take locks, SET settings and run maintenance, as long as what it names explicitly is in the tenant;
+   * transaction control, session identity, meta-commands and database- or cluster-wide objects stay refused.
+   */
+  policy?: 'snapshot' | 'migration';
 }
 
 const TRANSACTION_CONTROL = 'transaction control: provisioning runs each tenant in one transaction of its own, which the snapshot must not end or split';
@@ -113,6 +119,9 @@ const WIDE_KINDS: Record<string, string> = {
 
 /** Words that can come between CREATE and the object kind. */
 const CREATE_MODIFIERS = new Set(['or', 'replace', 'temp', 'temporary', 'unlogged', 'global', 'local', 'unique', 'recursive', 'default', 'constraint']);
+
+/** Verbs a migration may use (policy 'migration'); each still may not name another schema's object as its target. */
+const MIGRATION_VERBS = new Set(['drop', 'update', 'delete', 'truncate', 'merge', 'with', 'do', 'vacuum', 'analyze', 'analyse', 'cluster', 'reindex', 'lock', 'select', 'insert', 'set', 'values', 'table', 'show', 'explain']);
 
 /** Kinds whose name follows (after IF NOT EXISTS) and may be schema-qualified. */
 const NAMED_KINDS = new Set(['table', 'view', 'sequence', 'type', 'domain', 'function', 'procedure', 'aggregate', 'materialized', 'foreign', 'collation', 'conversion', 'statistics']);
@@ -313,10 +322,15 @@ class Checker {
 
   check(s: Statement, end: number): void {
     const at = s.starts[0] as number;
-    const fail = (reason: string): void => this.refuse(at, end, reason);
+    const migration = this.options.policy === 'migration';
+    const fail = (reason: string): void => this.refuse(at, end, migration ? reason.replace(/\b([Aa]|[Tt]he) snapshot\b/g, '$1 migration').replace(/\bprovisioning runs\b/, 'a rollout runs') : reason);
     const verb = this.word(s, 0);
     if (verb === '') {
       fail(s.codes[0] === T.punctuation && this.text.charCodeAt(at) === OPEN_PAREN ? 'a bare query: a snapshot only creates objects' : 'not a statement a snapshot holds');
+      return;
+    }
+    if (this.options.policy === 'migration' && MIGRATION_VERBS.has(verb)) {
+      this.checkMigrationVerb(s, verb, fail);
       return;
     }
     const refused = REFUSED_VERBS[verb];
@@ -370,6 +384,84 @@ class Checker {
       default:
         fail(`${verb.toUpperCase()} is not a statement a snapshot holds (only statements that create the tenant's objects and insert its rows)`);
     }
+  }
+
+  /** A migration's DROP, data change, maintenance or LOCK: refused only when its target is explicitly another schema's. */
+  private checkMigrationVerb(s: Statement, verb: string, fail: (reason: string) => void): void {
+    const other = (n: number, what: string): void => {
+      if (this.qualifiedByTenant(s, n) === false) fail(`${what} of an object in another schema: a migration changes only the tenant's own objects`);
+    };
+    const skip = (n: number, ...words: string[]): number => {
+      let k = n;
+      while (words.includes(this.word(s, k))) k++;
+      return k;
+    };
+    switch (verb) {
+      case 'drop': {
+        const kind = this.word(s, 1);
+        const wide = WIDE_KINDS[kind];
+        if (wide !== undefined && !(kind === 'event' && this.word(s, 2) !== 'trigger')) fail(`DROP ${kind.toUpperCase()}: ${wide}`);
+        else if (kind === 'schema' || kind === 'owned') fail(kind === 'schema' ? 'DROP SCHEMA: a migration changes a tenant, it never drops one (tenantry drop does)' : 'DROP OWNED is database-wide');
+        else if (kind === 'index' || NAMED_KINDS.has(kind)) {
+          let n = kind === 'materialized' || kind === 'foreign' ? 3 : 2;
+          n = skip(n, 'concurrently');
+          if (this.word(s, n) === 'if') n += 2;
+          other(n, `DROP ${kind.toUpperCase()}`);
+        } else if (kind === 'trigger' || kind === 'policy' || kind === 'rule') {
+          const on = this.hasWord(s, 2, 'on');
+          if (on !== -1) other(on + 1, `DROP ${kind.toUpperCase()}`);
+        }
+        return;
+      }
+      case 'update':
+        other(skip(1, 'only'), 'UPDATE');
+        return;
+      case 'delete':
+        other(skip(2, 'only'), 'DELETE');
+        return;
+      case 'insert':
+        other(2, 'INSERT');
+        return;
+      case 'merge':
+        other(skip(2, 'only'), 'MERGE');
+        return;
+      case 'truncate':
+      case 'lock':
+      case 'vacuum':
+      case 'analyze':
+      case 'analyse':
+      case 'cluster': {
+        // The tables listed (after the options): any one explicitly in another schema is refused.
+        for (let i = 1; i < s.count; i++) if (s.depths[i] === 0 && this.qualifiedByTenant(s, i) === false) {
+          fail(`${verb.toUpperCase()} of a table in another schema: a migration changes only the tenant's own objects`);
+          return;
+        }
+        return;
+      }
+      case 'reindex': {
+        const kind = this.word(s, 1);
+        if (kind === 'database' || kind === 'system') fail(`REINDEX ${kind.toUpperCase()} is database-wide`);
+        else if (kind === 'schema' && !this.isTenant(s, skip(2, 'concurrently'))) fail('REINDEX SCHEMA of a schema other than the tenant');
+        else other(skip(2, 'concurrently'), 'REINDEX');
+        return;
+      }
+      case 'set':
+        this.checkMigrationSet(s, fail);
+        return;
+      default:
+        // DO, SELECT, WITH, VALUES, TABLE, SHOW, EXPLAIN: code the migration's author wrote, run in the tenant's transaction.
+        if (this.hasWord(s, 1, 'set_config') !== -1 && this.hasWord(s, 1, 'role') !== -1) fail('set_config of role changes who the rest of the migration runs as');
+    }
+  }
+
+  /** A migration may SET ordinary settings (they are reset after its transaction), not who it runs as or the transaction. */
+  private checkMigrationSet(s: Statement, fail: (reason: string) => void): void {
+    let i = 1;
+    const scope = this.word(s, 1);
+    if (scope === 'session' || scope === 'local') i = 2;
+    const name = this.word(s, i);
+    if (name === 'role' || name === 'authorization' || name === 'session') fail('SET ROLE / SESSION AUTHORIZATION changes who the rest of the migration runs as');
+    else if (name === 'transaction') fail(TRANSACTION_CONTROL);
   }
 
   private checkSet(s: Statement, fail: (reason: string) => void): void {

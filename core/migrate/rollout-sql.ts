@@ -1,0 +1,176 @@
+/**
+ * The SQL of a rollout's bookkeeping, in Tenantry's schema `_tenantry` (next
+ * to the warm pool's tables):
+ *
+ * - `rollouts`: one row per rollout, with its whole plan (so `tenantry migrate
+ *   resume ID` needs nothing but the database) and options.
+ * - `rollout_tenants`: one row per tenant of a rollout: pending, done, skipped
+ *   or failed (a tenant being migrated right now is 'pending' in the table and
+ *   shows as running through its session, see readRolloutStatus), attempts,
+ *   the last error with its SQLSTATE, file and line, the blocking process of a
+ *   lock timeout, and the duration.
+ * - `migrations_applied`: (tenant, version) for every version applied by any
+ *   rollout. It is written in the tenant's own transaction, together with the
+ *   application's ledger row and the 'done' mark, so after any crash the three
+ *   agree with the catalog; a version recorded here (or in the ledger) is never
+ *   applied again.
+ */
+import { quoteIdentifier, quoteLiteral } from '../sql/quote.js';
+import { TENANT_LOCK_CLASS } from '../provision/tenant-guard.js';
+import { POOL_SCHEMA } from '../pool/spare-name.js';
+
+const S = quoteIdentifier(POOL_SCHEMA);
+export const ROLLOUTS_TABLE = `${S}.rollouts`;
+export const ROLLOUT_TENANTS_TABLE = `${S}.rollout_tenants`;
+export const APPLIED_TABLE = `${S}.migrations_applied`;
+
+/** Message prefixes the guard raises; the runner recognises them. */
+export const ALREADY_APPLIED_MARKER = 'tenantry: migration already applied to';
+export const TENANT_MISSING_MARKER = 'tenantry: tenant schema does not exist:';
+
+/** The tables (created when missing, inside the caller's transaction). */
+export const ROLLOUT_TABLES_SQL = `
+CREATE TABLE IF NOT EXISTS ${ROLLOUTS_TABLE} (
+  id text PRIMARY KEY,
+  template name NOT NULL,
+  plan_checksum text NOT NULL,
+  plan jsonb NOT NULL,
+  options jsonb NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  created_by name NOT NULL DEFAULT CURRENT_USER
+);
+CREATE TABLE IF NOT EXISTS ${ROLLOUT_TENANTS_TABLE} (
+  rollout_id text NOT NULL REFERENCES ${ROLLOUTS_TABLE} (id) ON DELETE CASCADE,
+  tenant name NOT NULL,
+  position integer NOT NULL,
+  is_template boolean NOT NULL DEFAULT false,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'done', 'skipped', 'failed')),
+  attempts integer NOT NULL DEFAULT 0,
+  versions_done integer NOT NULL DEFAULT 0,
+  sqlstate text,
+  error text,
+  error_file text,
+  error_line integer,
+  statement text,
+  blocking_pid integer,
+  blocking_query text,
+  duration_ms integer,
+  updated_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  PRIMARY KEY (rollout_id, tenant)
+);
+CREATE TABLE IF NOT EXISTS ${APPLIED_TABLE} (
+  tenant name NOT NULL,
+  version text NOT NULL,
+  checksum text NOT NULL,
+  file text NOT NULL,
+  rollout_id text,
+  applied_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  PRIMARY KEY (tenant, version)
+);
+`;
+
+/** The application's own migration ledger in each tenant, e.g. `schema_migrations (version)`. */
+export interface LedgerTarget {
+  table: string;
+  column: string;
+}
+
+/** Parses `--ledger TABLE[(COLUMN)]` (default column `version`); undefined when malformed. */
+export function parseLedgerTarget(text: string): LedgerTarget | undefined {
+  const m = /^([A-Za-z_][A-Za-z0-9_$]*)(?:\(([A-Za-z_][A-Za-z0-9_$]*)\))?$/.exec(text.trim());
+  if (m === null) return undefined;
+  return { table: m[1] as string, column: m[2] ?? 'version' };
+}
+
+export interface AppliedVersion {
+  version: string;
+  checksum: string;
+  file: string;
+}
+
+function versionArray(versions: readonly AppliedVersion[]): string {
+  return `ARRAY[${versions.map((v) => quoteLiteral(v.version)).join(', ')}]::text[]`;
+}
+
+/** A dollar tag that does not occur in `text` (the name written inside the body must not end it). */
+function dollarTag(text: string, base: string): string {
+  let tag = `$${base}$`;
+  for (let i = 1; text.includes(tag.slice(0, -1)); i++) tag = `$${base}${i}$`;
+  return tag;
+}
+
+/**
+ * The statements that open a tenant's migration: its advisory lock (the same
+ * key provisioning and drop take: one tenant at a time, never the whole
+ * database), then a check that the schema exists and that none of the versions
+ * is recorded yet (by Tenantry or the ledger): a second operator running the
+ * same rollout waits for the lock, then finds the versions and stops.
+ */
+export function buildTenantGuardSql(tenant: string, versions: readonly AppliedVersion[], ledger?: LedgerTarget): string {
+  const t = quoteLiteral(tenant);
+  const tag = dollarTag(tenant + (ledger ? ledger.table + ledger.column : ''), 'tenantry_migrate');
+  const ledgerCheck = ledger
+    ? [
+        `  IF pg_catalog.to_regclass(pg_catalog.quote_ident(${t}) || '.' || pg_catalog.quote_ident(${quoteLiteral(ledger.table)})) IS NOT NULL THEN`,
+        `    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %I.%I WHERE %I::text = ANY ($1))', ${t}, ${quoteLiteral(ledger.table)}, ${quoteLiteral(ledger.column)}) INTO found USING ${versionArray(versions)};`,
+        '  END IF;',
+      ]
+    : [];
+  return [
+    `SELECT pg_catalog.pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, pg_catalog.hashtext(${t}));`,
+    `DO ${tag}`,
+    'DECLARE found boolean := false;',
+    'BEGIN',
+    `  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ${t}) THEN`,
+    `    RAISE EXCEPTION USING ERRCODE = '3F000', MESSAGE = ${quoteLiteral(`${TENANT_MISSING_MARKER} ${tenant}`)};`,
+    '  END IF;',
+    `  found := EXISTS (SELECT 1 FROM ${APPLIED_TABLE} a WHERE a.tenant = ${t} AND a.version = ANY (${versionArray(versions)}));`,
+    ...ledgerCheck,
+    '  IF found THEN',
+    `    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = ${quoteLiteral(`${ALREADY_APPLIED_MARKER} ${tenant}`)};`,
+    '  END IF;',
+    'END',
+    `${tag};`,
+  ].join('\n');
+}
+
+/** Records the versions as applied to the tenant (Tenantry's record and the ledger); run in the tenant's transaction. */
+export function buildRecordAppliedSql(rolloutId: string, tenant: string, versions: readonly AppliedVersion[], ledger?: LedgerTarget): string {
+  if (versions.length === 0) return '';
+  const rows = versions.map((v) => `(${quoteLiteral(tenant)}, ${quoteLiteral(v.version)}, ${quoteLiteral(v.checksum)}, ${quoteLiteral(v.file)}, ${quoteLiteral(rolloutId)})`).join(', ');
+  const lines = [`INSERT INTO ${APPLIED_TABLE} (tenant, version, checksum, file, rollout_id) VALUES ${rows} ON CONFLICT (tenant, version) DO NOTHING;`];
+  if (ledger) {
+    const table = `${quoteIdentifier(tenant)}.${quoteIdentifier(ledger.table)}`;
+    const column = quoteIdentifier(ledger.column);
+    lines.push(
+      `INSERT INTO ${table} (${column}) SELECT v.version FROM (VALUES ${versions.map((v) => `(${quoteLiteral(v.version)})`).join(', ')}) AS v (version) WHERE NOT EXISTS (SELECT 1 FROM ${table} l WHERE l.${column}::text = v.version);`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Marks the tenant's row of the rollout: `done` when `finished`, else still pending with versionsDone more versions. */
+export function buildMarkProgressSql(rolloutId: string, tenant: string, versionsDone: number, finished: boolean): string {
+  return (
+    `UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = ${finished ? "'done'" : "'pending'"}, attempts = attempts + 1, versions_done = versions_done + ${versionsDone}, ` +
+    `sqlstate = NULL, error = NULL, error_file = NULL, error_line = NULL, statement = NULL, blocking_pid = NULL, blocking_query = NULL, ` +
+    `duration_ms = (pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - pg_catalog.transaction_timestamp()) * 1000)::integer, updated_at = pg_catalog.clock_timestamp() ` +
+    `WHERE rollout_id = ${quoteLiteral(rolloutId)} AND tenant = ${quoteLiteral(tenant)};`
+  );
+}
+
+/** The settings of a tenant's transaction: lock_timeout per lock wait, the rollout's application_name, search_path to the tenant. */
+export function buildTenantSettingsSql(rolloutId: string, tenant: string, lockTimeoutMs: number, local = true): string {
+  const set = local ? 'SET LOCAL' : 'SET';
+  return [
+    `${set} lock_timeout = '${Math.max(0, Math.round(lockTimeoutMs))}ms';`,
+    `${set} application_name = ${quoteLiteral(applicationName(rolloutId))};`,
+    // Unqualified names in a migration mean the tenant's objects, as the frameworks' loops set it.
+    `${set} search_path = ${quoteIdentifier(tenant)}, public;`,
+  ].join('\n');
+}
+
+/** The application_name of a rollout's sessions (pg_stat_activity shows who is being migrated right now). */
+export function applicationName(rolloutId: string): string {
+  return `tenantry migrate ${rolloutId}`;
+}

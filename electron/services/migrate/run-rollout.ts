@@ -1,0 +1,333 @@
+/**
+ * Runs a rollout: the migration (core/migrate/plan-migration.ts) on every
+ * tenant of the rollout still pending, one transaction per tenant.
+ *
+ * - Waves: the template first (the source of truth for the next snapshot: when
+ *   the migration fails there, nothing else is touched), then a canary of N
+ *   tenants one at a time (any failure stops the rollout), then the rest,
+ *   stopping at the first failure unless continueOnError.
+ * - Locks: each lock wait is limited by lock_timeout; a tenant that times out
+ *   is rolled back and retried later with exponential backoff and jitter, up
+ *   to `retries` times, then reported with the process that blocked it
+ *   (pg_blocking_pids, seen by a monitor connection while it waited). Each
+ *   tenant takes its own advisory lock; the rollout never locks the database.
+ *   Concurrency is capped by the server's lock table (core/pool/lock-budget.ts).
+ * - State: a tenant's versions, ledger row and 'done' mark commit with its
+ *   migration (rollout-sql.ts); a failure is recorded after the rollback. A
+ *   tenant whose versions are already recorded is skipped, before it is
+ *   touched (one query for all) or, when another operator got there first,
+ *   by its guard.
+ * - A lost connection: the outcome of that tenant is read from the record on a
+ *   fresh connection; when the server cannot be reached the rollout stops and
+ *   says how to resume.
+ */
+import type pg from 'pg';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import type { ErrorCode } from '../../../core/errors.js';
+import type { MigrationPlan, MigrationVersion } from '../../../core/migrate/plan-migration.js';
+import { APPLIED_TABLE } from '../../../core/migrate/rollout-sql.js';
+import { planLockBudget, type LockBudget } from '../../../core/pool/lock-budget.js';
+import { countSnapshotObjects } from '../../../core/pool/count-objects.js';
+import { estimateTenantLocks } from '../../../core/pool/lock-estimate.js';
+import { splitStatements } from '../../../core/pool/split-statements.js';
+import { createPool, openClient } from '../catalog/connect.js';
+import { readLockSettings } from '../lock-budget.js';
+import { describeBlockers, watchLockWaits, type WatchTarget } from '../provision/lock-watch.js';
+import { groupUnits, runAloneUnit, runTransactionUnit, type UnitContext, type UnitOutcome } from './tenant-step.js';
+import { markSkipped, readAppliedVersions, recordFailure, type RolloutTenantRow, type StoredRollout } from './rollout-store.js';
+
+export interface TenantError {
+  code: ErrorCode;
+  message: string;
+  sqlstate?: string;
+  file?: string;
+  line?: number;
+  statement?: string;
+  blockingPid?: number;
+  blockingQuery?: string;
+}
+
+export type RolloutEvent =
+  | { type: 'start'; rolloutId: string; total: number; pending: number; skipped: number }
+  | { type: 'wave'; wave: 'template' | 'canary' | 'rest'; tenants: number; concurrency: number }
+  | { type: 'tenant'; tenant: string; status: 'done' | 'skipped' | 'failed' | 'retrying'; attempt: number; ms: number; error?: TenantError }
+  | { type: 'progress'; total: number; done: number; skipped: number; failed: number; remaining: number; perSecond: number; etaSeconds?: number };
+
+export interface RolloutResult {
+  rolloutId: string;
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  /** Tenants this run did not finish (not started after a stop, or their outcome unknown). */
+  remaining: number;
+  elapsedMs: number;
+  concurrency: number;
+  lockBudget?: LockBudget;
+  failures: { tenant: string; error: TenantError }[];
+  /** Why the run stopped before the end, when it did. */
+  stopped?: 'template' | 'canary' | 'failure' | 'connection' | 'signal';
+  /** The error that stopped the run (a lost server). */
+  stopError?: TenantError;
+}
+
+export interface RunRolloutOptions {
+  onEvent?: (event: RolloutEvent) => void;
+  /** Stops starting tenants (those in flight finish). */
+  signal?: AbortSignal;
+  /** Backoff base for lock-timeout retries in ms (default 500); tests make it short. */
+  backoffMs?: number;
+}
+
+interface Work {
+  row: RolloutTenantRow;
+  pending: MigrationVersion[];
+  attempt: number;
+  notBefore: number;
+}
+
+/** Lock table entries of one tenant's transaction: the versions' statements counted like a snapshot's, ALTER/DROP/UPDATE as tables. */
+export function estimateMigrationLocks(plan: MigrationPlan): number {
+  const statements = plan.versions.flatMap((v) => splitStatements(v.step.body).filter((s) => s.kind === 'sql').map((s) => s.text));
+  const counts = countSnapshotObjects(statements);
+  const changes = statements.filter((s) => /^\s*(?:--[^\n]*\n\s*)*(alter|drop|update|delete|insert|truncate|lock|comment|grant|revoke)\b/i.test(s)).length;
+  return estimateTenantLocks({ ...counts, tables: counts.tables + changes });
+}
+
+function errorOf(outcome: Extract<UnitOutcome, { kind: 'error' }>, lockTimeoutMs: number, final: boolean): TenantError {
+  const e = outcome.error as { message?: string };
+  const message = e.message ?? String(outcome.error);
+  const base = {
+    ...(outcome.sqlstate !== undefined ? { sqlstate: outcome.sqlstate } : {}),
+    ...(outcome.file !== undefined ? { file: outcome.file } : {}),
+    ...(outcome.line !== undefined ? { line: outcome.line } : {}),
+    ...(outcome.statement !== undefined ? { statement: outcome.statement } : {}),
+  };
+  if (outcome.missing === true) return { code: 'TENANT_NOT_FOUND', message: 'The tenant schema does not exist (dropped or renamed since the rollout started).', ...base };
+  if (outcome.sqlstate === '55P03') {
+    const blocker = outcome.blockers[0];
+    return {
+      code: 'LOCK_TIMEOUT',
+      message: `Waited more than ${lockTimeoutMs} ms for a lock${final ? ', on every attempt' : ''}; rolled back. ${describeBlockers(outcome.blockers)}`,
+      ...base,
+      ...(blocker ? { blockingPid: blocker.pid, blockingQuery: blocker.query } : {}),
+    };
+  }
+  if (outcome.sqlstate === '57014') return { code: 'TIMEOUT', message: `A statement ran longer than the statement timeout and was cancelled; rolled back. ${message}`, ...base };
+  return { code: 'MIGRATION_FAILED', message: `${message}; rolled back, nothing of this tenant's migration was kept.`, ...base };
+}
+
+/** Runs the rollout's pending tenants (see the file comment). */
+export async function runRollout(profile: ConnectionProfile, rollout: StoredRollout, options: RunRolloutOptions = {}): Promise<RolloutResult> {
+  const started = performance.now();
+  const { plan, settings } = rollout;
+  const emit = options.onEvent ?? (() => undefined);
+  const pool = await createPool(profile, settings.concurrency + 1);
+  pool.on('connect', (client: pg.PoolClient) => {
+    client.query(`SET statement_timeout = '${settings.statementTimeoutMs}ms'`).catch(() => undefined);
+  });
+  let monitor: Promise<pg.Client> | undefined;
+  const connectMonitor = () => (monitor ??= openClient(profile).catch((error: unknown) => {
+    monitor = undefined;
+    throw error;
+  }));
+  const ctx: UnitContext = {
+    pool,
+    plan,
+    rolloutId: rollout.id,
+    lockTimeoutMs: settings.lockTimeoutMs,
+    statementTimeoutMs: settings.statementTimeoutMs,
+    ...(settings.ledger ? { ledger: settings.ledger } : {}),
+    watch: (target: WatchTarget) => watchLockWaits(connectMonitor, target, Math.max(50, Math.floor(settings.lockTimeoutMs / 3))),
+  };
+  const result: RolloutResult = { rolloutId: rollout.id, total: rollout.tenants.length, done: 0, skipped: 0, failed: 0, remaining: 0, elapsedMs: 0, concurrency: settings.concurrency, failures: [] };
+  try {
+    for (const row of rollout.tenants) {
+      if (row.status === 'done') result.done++;
+      else if (row.status === 'skipped') result.skipped++;
+    }
+    const todo = rollout.tenants.filter((t) => t.status !== 'done' && t.status !== 'skipped');
+    const versions = plan.versions.map((v) => v.version);
+    const applied = todo.length > 0 ? await readAppliedVersions(pool, todo.map((t) => t.tenant), versions, settings.ledger) : new Map<string, Set<string>>();
+    const work: Work[] = [];
+    const skippedNow: string[] = [];
+    for (const row of todo) {
+      const have = applied.get(row.tenant);
+      const pending = plan.versions.filter((v) => have?.has(v.version) !== true);
+      if (pending.length === 0) skippedNow.push(row.tenant);
+      else work.push({ row, pending, attempt: 0, notBefore: 0 });
+    }
+    await markSkipped(pool, rollout.id, skippedNow);
+    result.skipped += skippedNow.length;
+    result.remaining = work.length;
+    emit({ type: 'start', rolloutId: rollout.id, total: result.total, pending: work.length, skipped: result.skipped });
+
+    const budget = work.length > 0 ? planLockBudget({ locksPerTenant: estimateMigrationLocks(plan), settings: await readLockSettings(pool), requestedConcurrency: settings.concurrency }) : undefined;
+    if (budget) {
+      result.lockBudget = budget;
+      result.concurrency = budget.concurrency;
+    }
+    let stop: RolloutResult['stopped'];
+    let finished = 0;
+    const progress = () => {
+      const seconds = (performance.now() - started) / 1000;
+      const perSecond = seconds > 0 ? finished / seconds : 0;
+      emit({ type: 'progress', total: result.total, done: result.done, skipped: result.skipped, failed: result.failed, remaining: result.remaining, perSecond: Math.round(perSecond * 10) / 10, ...(perSecond > 0 ? { etaSeconds: Math.round(result.remaining / perSecond) } : {}) });
+    };
+
+    /** One tenant: its units in order; true when it is finished (done, skipped or failed for good). */
+    const runTenant = async (w: Work): Promise<'done' | 'skipped' | 'failed' | 'retry' | 'lost'> => {
+      const t0 = performance.now();
+      const tenant = w.row.tenant;
+      const units = groupUnits(w.pending);
+      for (let k = 0; k < units.length; k++) {
+        const unit = units[k] as (typeof units)[number];
+        const outcome = unit.kind === 'transaction' ? await runTransactionUnit(ctx, tenant, unit, k === units.length - 1) : await runAloneUnit(ctx, tenant, unit, k === units.length - 1);
+        if (outcome.kind === 'ok') {
+          w.pending = w.pending.filter((v) => !unit.versions.includes(v));
+          continue;
+        }
+        const ms = Math.round(performance.now() - t0);
+        if (outcome.kind === 'skipped') {
+          await markSkipped(pool, rollout.id, [tenant]);
+          emit({ type: 'tenant', tenant, status: 'skipped', attempt: w.attempt + 1, ms });
+          return 'skipped';
+        }
+        if (outcome.kind === 'lost') {
+          // Did the commit go through? The record says, read on a fresh connection.
+          const last = unit.versions[unit.versions.length - 1] as MigrationVersion;
+          const committed = await readCommitted(profile, tenant, last.version);
+          if (committed === true) {
+            w.pending = w.pending.filter((v) => !unit.versions.includes(v));
+            continue;
+          }
+          const error: TenantError = { code: 'PG_CONNECTION_LOST', message: `The connection was lost while migrating; ${committed === false ? 'the tenant was rolled back' : 'the server cannot be reached, so whether it committed is unknown (resume finds out)'}. ${(outcome.error as Error).message ?? ''}` };
+          if (committed === undefined) {
+            stop = 'connection';
+            result.stopError = error;
+            return 'lost';
+          }
+          w.attempt++;
+          if (w.attempt <= settings.retries) return 'retry';
+          result.failures.push({ tenant, error });
+          emit({ type: 'tenant', tenant, status: 'failed', attempt: w.attempt, ms, error });
+          return 'failed';
+        }
+        const retryable = outcome.sqlstate === '55P03' && w.attempt < settings.retries;
+        const error = errorOf(outcome, settings.lockTimeoutMs, !retryable);
+        w.attempt++;
+        await recordFailure(pool, rollout.id, tenant, {
+          status: retryable ? 'pending' : 'failed',
+          error: error.message,
+          durationMs: performance.now() - t0,
+          ...(error.sqlstate !== undefined ? { sqlstate: error.sqlstate } : {}),
+          ...(error.file !== undefined ? { file: error.file } : {}),
+          ...(error.line !== undefined ? { line: error.line } : {}),
+          ...(error.statement !== undefined ? { statement: error.statement } : {}),
+          ...(error.blockingPid !== undefined ? { blockingPid: error.blockingPid } : {}),
+          ...(error.blockingQuery !== undefined ? { blockingQuery: error.blockingQuery } : {}),
+        }).catch(() => undefined);
+        if (retryable) {
+          emit({ type: 'tenant', tenant, status: 'retrying', attempt: w.attempt, ms, error });
+          return 'retry';
+        }
+        result.failures.push({ tenant, error });
+        emit({ type: 'tenant', tenant, status: 'failed', attempt: w.attempt, ms, error });
+        return 'failed';
+      }
+      emit({ type: 'tenant', tenant, status: 'done', attempt: w.attempt + 1, ms: Math.round(performance.now() - t0) });
+      return 'done';
+    };
+
+    const backoff = options.backoffMs ?? 500;
+    /** Runs a wave with `lanes` workers; retries wait their backoff at the back of the queue. */
+    const runWave = async (items: Work[], lanes: number, stopOnFailure: boolean, reason: RolloutResult['stopped']): Promise<void> => {
+      const queue = [...items];
+      let inFlight = 0;
+      const lane = async (): Promise<void> => {
+        for (;;) {
+          if (stop !== undefined) return;
+          if (options.signal?.aborted) {
+            stop = 'signal';
+            return;
+          }
+          if (queue.length === 0) {
+            if (inFlight === 0) return;
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            continue;
+          }
+          const now = Date.now();
+          const i = queue.findIndex((q) => q.notBefore <= now);
+          if (i === -1) {
+            const next = Math.min(...queue.map((q) => q.notBefore));
+            await new Promise((resolve) => setTimeout(resolve, Math.min(200, Math.max(5, next - now))));
+            continue;
+          }
+          const w = queue.splice(i, 1)[0] as Work;
+          inFlight++;
+          let outcome: Awaited<ReturnType<typeof runTenant>>;
+          try {
+            outcome = await runTenant(w);
+          } finally {
+            inFlight--;
+          }
+          if (outcome === 'retry') {
+            // Exponential backoff with full jitter between half and the whole step, capped at 30 s.
+            w.notBefore = Date.now() + Math.min(30_000, backoff * 2 ** (w.attempt - 1)) * (0.5 + Math.random() / 2);
+            queue.push(w);
+            continue;
+          }
+          if (outcome === 'lost') return;
+          finished++;
+          result.remaining--;
+          if (outcome === 'done') result.done++;
+          else if (outcome === 'skipped') result.skipped++;
+          else {
+            result.failed++;
+            if (stopOnFailure) stop ??= reason;
+          }
+          progress();
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, lane));
+    };
+
+    const template = work.filter((w) => w.row.isTemplate);
+    const tenants = work.filter((w) => !w.row.isTemplate);
+    if (template.length > 0) {
+      emit({ type: 'wave', wave: 'template', tenants: 1, concurrency: 1 });
+      await runWave(template, 1, true, 'template');
+    }
+    const canary = tenants.slice(0, stop === undefined ? settings.canary : 0);
+    if (canary.length > 0) {
+      emit({ type: 'wave', wave: 'canary', tenants: canary.length, concurrency: 1 });
+      await runWave(canary, 1, true, 'canary');
+    }
+    const rest = tenants.slice(canary.length);
+    if (rest.length > 0 && stop === undefined) {
+      emit({ type: 'wave', wave: 'rest', tenants: rest.length, concurrency: result.concurrency });
+      await runWave(rest, result.concurrency, !settings.continueOnError, 'failure');
+    }
+    if (stop !== undefined) result.stopped = stop;
+    result.elapsedMs = Math.round(performance.now() - started);
+    return result;
+  } finally {
+    const client = await monitor?.catch(() => undefined);
+    await client?.end().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+  }
+}
+
+/** Whether `version` is recorded for the tenant (its commit went through), read on a fresh connection; undefined when unreachable. */
+async function readCommitted(profile: ConnectionProfile, tenant: string, version: string): Promise<boolean | undefined> {
+  let client: pg.Client | undefined;
+  try {
+    client = await openClient({ ...profile, connect_timeout: Math.min(profile.connect_timeout ?? 10, 10) });
+    const { rowCount } = await client.query(`SELECT 1 FROM ${APPLIED_TABLE} WHERE tenant = $1 AND version = $2`, [tenant, version]);
+    return (rowCount ?? 0) > 0;
+  } catch {
+    return undefined;
+  } finally {
+    await client?.end().catch(() => undefined);
+  }
+}
