@@ -10,7 +10,7 @@ import { describeRepeatedNames, findRepeatedNames } from '../../../core/provisio
 import { assertPlanRunnable, checkTenants, planAgainstTemplate, readMigrationFiles, readRollout, recordRollout, rehearse } from '../../services/migrate/prepare-migration.js';
 import { runRollout, type RolloutEvent, type RolloutResult } from '../../services/migrate/run-rollout.js';
 import { listRollouts, type RolloutSettings, type StoredRollout } from '../../services/migrate/rollout-store.js';
-import { createPool } from '../../services/catalog/connect.js';
+import { createPool } from '../../services/connection/open-connection.js';
 import { readDecisionsFile } from '../decisions-file.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';

@@ -16,10 +16,10 @@ import type { ReferenceDecisions } from '../../../core/snapshot/reference-ids.js
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
 import { quoteLiteral } from '../../../core/sql/quote.js';
-import { openClient } from '../catalog/connect.js';
+import { openClient } from '../connection/open-connection.js';
 import { readCatalogFacts } from '../catalog/read-catalog-facts.js';
 import { readServerVersion } from '../catalog/server-version.js';
-import { createPool } from '../catalog/connect.js';
+import { createPool } from '../connection/open-connection.js';
 import { createRollout, ensureRolloutSchema, loadRollout, newRolloutId, type RolloutSettings, type StoredRollout } from './rollout-store.js';
 
 /** The .sql files of `--file` (one) or `--dir` (every *.sql directly inside, any order: the plan sorts by version). */

@@ -9,7 +9,7 @@ import { TenantryError } from '../../../core/errors.js';
 import type { MigrationPlan } from '../../../core/migrate/plan-migration.js';
 import { APPLIED_TABLE, applicationName, ROLLOUT_TABLES_SQL, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
-import { ensurePoolSchema } from '../warm-pool.js';
+import { ensurePoolSchema } from '../pool/warm-pool.js';
 
 /** What a rollout was started with (stored with it, so resume runs it the same way). */
 export interface RolloutSettings {

@@ -1,5 +1,5 @@
 /** A template and N tenants made from it by hand (one DO block), each with a Rails-style schema_migrations ledger. */
-import type { Cluster } from '../harness/cluster.js';
+import type { Cluster } from '../../../support/cluster.js';
 
 export const TEMPLATE_DDL = (s: string) => `
 CREATE SCHEMA ${s};
