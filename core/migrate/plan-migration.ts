@@ -24,7 +24,8 @@ import { scanSchemaReferences, siteOf, type ReferenceKind, type ReferenceSite } 
 import { sha256Hex } from '../snapshot/sha256.js';
 import { DEFAULT_PLACEHOLDER, validatePlaceholder } from '../snapshot/template.js';
 import { splitStatements } from '../pool/split-statements.js';
-import { isIdentifierPart, lineColumnAt } from '../sql/scanner.js';
+import { isIdentifierPart } from '../sql/scanner.js';
+import { lineColumnAt } from '../sql/line-column.js';
 import { quoteIdentifier } from '../sql/quote.js';
 import { TenantryError } from '../errors.js';
 import { sortMigrationFiles, type MigrationFile } from './migration-files.js';

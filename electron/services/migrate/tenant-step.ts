@@ -12,7 +12,7 @@ import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
 import { splitStatements } from '../../../core/pool/split-statements.js';
 import { touchesSessionState } from '../../../core/pool/touches-session.js';
 import { quoteIdentifier } from '../../../core/sql/quote.js';
-import { lineColumnAt } from '../../../core/sql/scanner.js';
+import { lineColumnAt } from '../../../core/sql/line-column.js';
 import { isConnectionLost } from '../provision/lost-connection.js';
 import type { LockBlocker, LockWatchHandle, WatchTarget } from '../provision/lock-watch.js';
 import { readAppliedVersions } from './rollout-store.js';
