@@ -89,6 +89,15 @@ export function renderSnapshot(snapshot: Snapshot, tenant: string): string {
   return out;
 }
 
+/**
+ * What provisioning runs for tenant: the rendered body, after CREATE SCHEMA when the dump did not create the
+ * template (pg_dump and Rails leave out CREATE SCHEMA public), as the published create_tenant does (published-sql.ts).
+ */
+export function renderProvisioningSql(snapshot: Snapshot, tenant: string): string {
+  const sql = renderSnapshot(snapshot, tenant);
+  return snapshot.header.createsSchema === false ? `CREATE SCHEMA ${quoteIdentifier(tenant)};\n${sql}` : sql;
+}
+
 /** A name ending in `$` next to body text starting with `$` could form the closing tag: refuse. */
 function checkDollarNeighbours(body: string, at: number, placeholder: string, name: string, tag: string, tenant: string): void {
   if (!name.includes('$')) return;

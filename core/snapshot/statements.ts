@@ -73,7 +73,7 @@ export function findStrippableStatements(map: RegionMap, options: StripOptions):
   const analysis: StripAnalysis = { stripped: [], extensions: [], sessionSettings: {}, otherSchemas: [], roles: [], createsSchema: false };
   const text = map.text;
   const u = newNearToken();
-  const state = { inAtomic: false };
+  const state: StripState = { inAtomic: false, dummyViews: [] };
   const starts = map.starts;
   const ends = map.ends;
   const codes = map.codes;
@@ -273,8 +273,18 @@ const ENDS_WITH_END = /\bEND\s*;$/i;
 const OWNER_TO = /\bOWNER\s+TO\s+("(?:[^"]|"")+"|[^\s;]+)\s*;$/i;
 const ON_WORD = /\bON\b/i;
 
+interface StripState {
+  /** Inside a BEGIN ATOMIC function body. */
+  inAtomic: boolean;
+  /** pg_dump --clean's placeholder views (CREATE OR REPLACE VIEW v AS SELECT NULL::t AS c, …), stripped at their DROP VIEW. */
+  dummyViews: { name: string; start: number; end: number }[];
+}
+
+const DUMMY_VIEW = /^CREATE\s+OR\s+REPLACE\s+VIEW\s+((?:"(?:[^"]|"")+"|[^\s"(]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[^\s"(]+))?)\s+AS\s+SELECT\s+NULL::(?:(?!\bFROM\b)[^;])*;$/i;
+const DROP_VIEW = /^DROP\s+VIEW\s+(?:IF\s+EXISTS\s+)?((?:"(?:[^"]|"")+"|[^\s"(;]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[^\s"(;]+))?)/i;
+
 /** Looks at the statement text[from, end) (end just past its `;`). */
-function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, u: NearToken, state: { inAtomic: boolean }): void {
+function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: number, options: StripOptions, u: NearToken, state: StripState): void {
   const text = map.text;
   // The first word, decided from its first letter before anything else: most statements (DROP, INSERT, …) stop here.
   let start = from;
@@ -310,10 +320,25 @@ function classify(analysis: StripAnalysis, map: RegionMap, from: number, end: nu
 }
 
 /** classify for the statements whose first two words leave it open. */
-function classifyFurther(analysis: StripAnalysis, map: RegionMap, verb: string, start: number, end: number, second: NearToken, options: StripOptions, u: NearToken, state: { inAtomic: boolean }): void {
+function classifyFurther(analysis: StripAnalysis, map: RegionMap, verb: string, start: number, end: number, second: NearToken, options: StripOptions, u: NearToken, state: StripState): void {
   const text = map.text;
   if (verb === 'drop') {
     // pg_dump --clean: DROP EXTENSION, DROP SCHEMA, … would run for every tenant, on objects the tenant does not own.
+    // Before DROP VIEW of a view in a rule cycle it writes a placeholder view (CREATE OR REPLACE VIEW v AS SELECT
+    // NULL::t AS c, …); kept, it would make the CREATE VIEW v further on fail with "already exists".
+    if (isWord(map, second, 'view') && state.dummyViews.length > 0) {
+      const name = DROP_VIEW.exec(text.slice(start, end))?.[1]?.replace(/\s+/g, '');
+      const k = state.dummyViews.findIndex((v) => v.name === name);
+      const dummy = state.dummyViews[k];
+      if (dummy !== undefined) {
+        state.dummyViews.splice(k, 1);
+        const before = analysis.stripped.length;
+        add(analysis, text, dummy.start, dummy.end, "pg_dump --clean's placeholder for a view in a rule cycle, written before its DROP VIEW: the view itself is created further on");
+        const entry = analysis.stripped.splice(before, 1)[0] as StrippedStatement;
+        const at = analysis.stripped.findIndex((x) => x.start > entry.start);
+        analysis.stripped.splice(at === -1 ? analysis.stripped.length : at, 0, entry);
+      }
+    }
     add(analysis, text, start, end, DROP_REASON);
     return;
   }
@@ -377,6 +402,11 @@ function classifyFurther(analysis: StripAnalysis, map: RegionMap, verb: string, 
         if (m) analysis.extensions.push(m[2] === undefined ? { name: unquote(m[1] ?? '') } : { name: unquote(m[1] ?? ''), schema: unquote(m[2]) });
       }
       add(analysis, text, start, end, 'extensions are per database: install them once, not per tenant');
+      return;
+    }
+    if (verb === 'create' && isWord(map, kind, 'view')) {
+      const name = DUMMY_VIEW.exec(text.slice(start, end))?.[1];
+      if (name !== undefined) state.dummyViews.push({ name: name.replace(/\s+/g, ''), start, end });
       return;
     }
     const word = kind.kind === W.word ? objectWord(text, kind.start, kind.end - kind.start) : '';

@@ -17,6 +17,7 @@ import { findStrippableStatements, type StripAnalysis, type StripOptions, type S
 import { detectDumpVersions } from './dump-versions.js';
 import { DOUBLE_QUOTE } from '../sql/char-codes.js';
 import { LineCursor, lineColumnAt } from '../sql/line-column.js';
+import { findRailsTrailer } from './rails-trailer.js';
 
 /** The placeholder used when none is given. */
 export const DEFAULT_PLACEHOLDER = '#{prefix}';
@@ -88,6 +89,8 @@ export function validatePlaceholder(placeholder: string): void {
 
 /** The templated body and what was found, before the header (checksum) is made. */
 export interface TemplatedDump {
+  /** The text templated: the dump, with a Rails ledger trailer qualified (rails-trailer.ts); same lines as the dump. */
+  sql: string;
   body: string;
   references: ReferenceList;
   /** Indexes into references of the occurrences in the body, in order. */
@@ -101,7 +104,8 @@ export interface TemplatedDump {
 
 /** Turns a schema-only dump into a snapshot (see the file comment). */
 export function createSnapshot(dumpSql: string, options: TemplateOptions): TemplateResult {
-  const { body, references: list, emitted, skipped: skippedIdx, keptByDefault, strip } = templateDump(dumpSql, options);
+  const { sql: templated, body, references: list, emitted, skipped: skippedIdx, keptByDefault, strip } = templateDump(dumpSql, options);
+  dumpSql = templated;
   // A snapshot that templates nothing is a wrong --schema (often one that folds to another name), not a success.
   if (list.starts.length === 0 && options.allowNoReferences !== true) throw schemaNotInDump(dumpSql, options.schema);
   fillLines(dumpSql, strip.stripped);
@@ -179,7 +183,8 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
     throw new TenantryError('PLACEHOLDER_IN_DUMP', `The placeholder ${placeholder} already occurs in the dump (line ${line}), so it could not be told apart from a replaced name. Choose another with --placeholder.`, { detail: `line ${line}` });
   }
 
-  const { map, strip } = mapAndStrip(dumpSql, { schema, stripOwner: options.stripOwner ?? false });
+  const { sql, map, strip } = mapAndStripWithTrailer(dumpSql, { schema, stripOwner: options.stripOwner ?? false });
+  dumpSql = sql;
   const extensionsInSchema = strip.extensions.filter((e) => e.schema === schema).map((e) => e.name);
   const list = scanSchemaReferences(dumpSql, { schema, extensionsInSchema, ...(options.catalog ? { catalog: options.catalog } : {}) }, map);
 
@@ -222,13 +227,13 @@ export function templateDump(dumpSql: string, options: TemplateOptions): Templat
       replacements: { starts: Array.from(emitted, (i) => starts[i] as number), ends: Array.from(emitted, (i) => list.ends[i] as number), with: placeholder },
     });
     checkPlacement(text, placeholder, positions);
-    return { body: text, references: list, emitted: emitted.filter((_, k) => kept[k] === true), skipped: skippedIdx, keptByDefault, strip };
+    return { sql: dumpSql, body: text, references: list, emitted: emitted.filter((_, k) => kept[k] === true), skipped: skippedIdx, keptByDefault, strip };
   }
   const { body, positions, risky } = buildBody(dumpSql, list, emitted, stripped, placeholder);
   // A placeholder that cannot overlap itself (no border, like #{prefix}) and is not in the dump can only
   // appear where it was put, or where removing a statement joined two pieces of text: check those joins only.
   if (risky || hasBorder(placeholder)) checkPlacement(body, placeholder, positions);
-  return { body, references: list, emitted, skipped: skippedIdx, keptByDefault, strip };
+  return { sql: dumpSql, body, references: list, emitted, skipped: skippedIdx, keptByDefault, strip };
 }
 
 /** The decision for each reference (by index), from ids or line:column; throws when a decision matches nothing. */
@@ -274,6 +279,31 @@ function schemaNotInDump(sql: string, schema: string): TenantryError {
   const hint = folded !== undefined ? ` Unquoted names fold to lower case: the schema is probably ${JSON.stringify(folded)}.` : '';
   const holds = names.length > 0 ? `The dump holds schema${names.length === 1 ? '' : 's'} ${names.map((n) => JSON.stringify(n)).join(', ')}.` : 'The dump names no schema at all.';
   return new TenantryError('SCHEMA_NOT_IN_DUMP', `Schema ${JSON.stringify(schema)} is not mentioned anywhere in the dump, so a snapshot would template nothing. ${holds}${hint} Pass the template's exact name with --schema.`);
+}
+
+/**
+ * mapAndStrip of the dump with its Rails ledger trailer carried (rails-trailer.ts): the ledger INSERTs qualified
+ * and the SET search_path before them stripped and reported. The rewrite holds only when the SET and every
+ * qualifier stand in plain SQL (not inside a string, body or comment); otherwise the dump is taken as it is.
+ */
+function mapAndStripWithTrailer(dumpSql: string, options: StripOptions): { sql: string; map: RegionMap; strip: StripAnalysis } {
+  const rails = findRailsTrailer(dumpSql, options.schema);
+  if (rails !== undefined) {
+    const { map, strip } = mapAndStrip(rails.sql, options);
+    const plain = map.regionAt(rails.set.start) === -1 && rails.qualified.every((at) => map.regionAt(at) === -1);
+    const overlaps = strip.stripped.some((s) => s.end > rails.set.start && s.start < rails.set.end);
+    if (plain && !overlaps) {
+      const text = rails.sql.slice(rails.set.start, rails.set.end).trim();
+      const where = rails.tables.map((t) => `${options.schema}.${t}`).join(' and ');
+      const reason = `Rails structure.sql trailer: its search_path would outlast the statement, so it is removed, and the ${rails.rows} ledger row${rails.rows === 1 ? '' : 's'} after it are inserted into ${where} by qualified name, which becomes the tenant's own ledger`;
+      const entry: StrippedStatement = { start: rails.set.start, end: rails.set.end, line: 0, text, reason };
+      const k = strip.stripped.findIndex((s) => s.start > rails.set.start);
+      if (k === -1) strip.stripped.push(entry);
+      else strip.stripped.splice(k, 0, entry);
+      return { sql: rails.sql, map, strip };
+    }
+  }
+  return { sql: dumpSql, ...mapAndStrip(dumpSql, options) };
 }
 
 /**
@@ -412,7 +442,7 @@ function fillLines(sql: string, stripped: StrippedStatement[]): void {
 function collectWarnings(options: TemplateOptions, strip: ReturnType<typeof findStrippableStatements>, flagged: number, skipped: number, keptByDefault: number): string[] {
   const warnings: string[] = [];
   if (!strip.createsSchema) {
-    warnings.push(`The dump does not create schema ${options.schema} (pg_dump leaves out CREATE SCHEMA public): provisioning must create the tenant schema before running the snapshot.`);
+    warnings.push(`The dump does not create schema ${options.schema} (pg_dump leaves out CREATE SCHEMA public): provisioning creates the tenant schema (CREATE SCHEMA) before running the snapshot.`);
   }
   for (const other of strip.otherSchemas) {
     warnings.push(`The dump creates schema ${other}, which is not the template: it would be created again for every tenant. Dump only the template (pg_dump -n ${options.schema}) or remove it.`);

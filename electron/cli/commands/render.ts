@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
-import { renderSnapshot } from '../../../core/snapshot/render.js';
+import { renderProvisioningSql } from '../../../core/snapshot/render.js';
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
 import { listSavedTemplates } from '../protected-names.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
@@ -42,7 +42,7 @@ async function runRender(argv: string[], io: CliIo): Promise<number> {
   if (values.tenant === undefined) throw new UsageError('--tenant is required: the schema name to render for.');
   const snapshot = parseSnapshot(await readTextFile(resolve(io.cwd, positionals[0] as string), 'snapshot file'));
   validateTenantName(values.tenant, { protectedNames: [snapshot.header.schema, ...listSavedTemplates(io)] });
-  let sql = renderSnapshot(snapshot, values.tenant);
+  let sql = renderProvisioningSql(snapshot, values.tenant);
   if (values.session === true) {
     // The settings provisioning applies (standard_conforming_strings = on first, whatever the header says: the
     // name is escaped for it), as plain SET for a psql session; search_path stays the reader's.

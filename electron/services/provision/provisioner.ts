@@ -24,7 +24,7 @@ import { runQueue } from '../../../core/provision/run-queue.js';
 import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
 import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../../core/provision/provision-limits.js';
 import type { Snapshot } from '../../../core/snapshot/format.js';
-import { renderSnapshot } from '../../../core/snapshot/render.js';
+import { renderProvisioningSql } from '../../../core/snapshot/render.js';
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
 import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, buildTransactionCheckSql, buildTransactionMarkSql, buildTransactionProbeSql, psqlHasRestrict, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
 import { randomKey } from './random-key.js';
@@ -63,7 +63,7 @@ export type SourceRegister = Omit<RegisterEntry, 'tenant' | 'how'>;
 /** A TenantSource for a parsed snapshot; `label` names the snapshot in the register (a file or saved name). */
 export function snapshotSource(snapshot: Snapshot, label?: string): TenantSource {
   return {
-    render: (tenant) => renderSnapshot(snapshot, tenant),
+    render: (tenant) => renderProvisioningSql(snapshot, tenant),
     sessionSettings: snapshot.header.sessionSettings,
     protectedNames: [snapshot.header.schema],
     register: { template: snapshot.header.schema, snapshotChecksum: snapshot.header.checksum, ...(label !== undefined ? { snapshotLabel: label } : {}) },

@@ -21,8 +21,9 @@ const corpus = readdirSync(CORPUS_DIR)
   .map((file) => ({ file, sql: readFileSync(join(CORPUS_DIR, file), 'utf8') }));
 
 /** The body the slow way: one array of pieces, cuts and placeholders applied in order. */
-function naiveBody(sql: string, schema: string, placeholder = '#{prefix}'): string {
-  const t = templateDump(sql, { schema, placeholder });
+function naiveBody(dump: string, schema: string, placeholder = '#{prefix}'): string {
+  const t = templateDump(dump, { schema, placeholder });
+  const sql = t.sql; // the dump with a Rails ledger trailer qualified (rails-trailer.ts)
   const edits = [
     ...t.strip.stripped.map((c) => ({ start: c.start, end: c.end, with: '' })),
     ...Array.from(t.emitted, (i) => ({ start: t.references.starts[i] as number, end: t.references.ends[i] as number, with: placeholder })),
