@@ -347,6 +347,27 @@ export interface PoolClaimResult {
   elapsedMs: number;
 }
 
+/** A snapshot published into a database (`tenantry publish`): what `publish:list` returns. */
+export interface PublishedSnapshotInfo {
+  label: string;
+  /** First 12 hex digits of the snapshot body's checksum. */
+  checksum: string;
+  template: string;
+  publishedAt: string;
+  publishedBy: string;
+  bytes: number;
+  /** The newest: what create_tenant / claim_tenant use without a label. */
+  isDefault: boolean;
+}
+
+export interface PublishResultInfo {
+  label: string;
+  checksum: string;
+  /** False when the same snapshot was published under this label already (only grants were applied). */
+  created: boolean;
+  granted: string[];
+}
+
 /** Every channel: request and response types. */
 export interface Api {
   'app:info': { req: Record<string, never>; res: AppInfo };
@@ -389,6 +410,11 @@ export interface Api {
   'pool:fill': { req: { target: ConnectionTarget; snapshotId: string; replace?: boolean }; res: { jobId: string } };
   'pool:empty': { req: { target: ConnectionTarget; confirm: boolean }; res: { dropped: number } };
   'pool:claim': { req: { target: ConnectionTarget; snapshotId: string; tenant: string }; res: PoolClaimResult };
+
+  'publish:list': { req: { target: ConnectionTarget }; res: PublishedSnapshotInfo[] };
+  /** `label`: default the first 12 hex digits of the checksum; `grants`: roles that may call the functions. */
+  'publish:publish': { req: { target: ConnectionTarget; snapshotId: string; label?: string; grants: string[] }; res: PublishResultInfo };
+  'publish:unpublish': { req: { target: ConnectionTarget; label: string; confirm: boolean }; res: { label: string } };
 }
 
 export type Channel = keyof Api;
@@ -461,6 +487,9 @@ export const CHANNELS = [
   'pool:fill',
   'pool:empty',
   'pool:claim',
+  'publish:list',
+  'publish:publish',
+  'publish:unpublish',
 ] as const satisfies readonly Channel[];
 
 /** Checks at compile time that CHANNELS lists every channel of Api. */

@@ -100,6 +100,9 @@ const validators: { [C in Channel]: Check<Req<C>> } = {
   'pool:fill': obj({ target, snapshotId: id }, { replace: bool }),
   'pool:empty': obj({ target, confirm: bool }),
   'pool:claim': obj({ target, snapshotId: id, tenant: str(1000) }),
+  'publish:list': obj({ target }),
+  'publish:publish': obj({ target, snapshotId: id, grants: arr(pgName, 100) }, { label: str(200) }),
+  'publish:unpublish': obj({ target, label: str(200), confirm: bool }),
 };
 
 /** Checks the channel name and the request payload; throws INVALID_REQUEST otherwise. */

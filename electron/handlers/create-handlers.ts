@@ -19,6 +19,7 @@ import { createFileHandlers } from './file-handlers.js';
 import { JobRegistry, type Emit } from './jobs.js';
 import { createPoolHandlers } from './pool-handlers.js';
 import { PoolKeeper } from './pool-keeper.js';
+import { createPublishHandlers } from './publish-handlers.js';
 import { createTargetResolver } from './resolve-target.js';
 import { createSandboxArea } from './sandbox-handlers.js';
 import { createSchemaHandlers } from './schema-handlers.js';
@@ -73,6 +74,7 @@ export function createBackend(deps: HandlerDeps): Backend {
     ...createSchemaHandlers({ jobs, resolveTarget, binaryOptions }),
     ...createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper, engine: engineThread }),
     ...createPoolHandlers({ jobs, snapshots, history, resolveTarget, keeper }),
+    ...createPublishHandlers({ snapshots, resolveTarget }),
   } satisfies Handlers;
 
   return {

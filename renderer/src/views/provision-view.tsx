@@ -9,6 +9,7 @@ import { formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { formatProvisionSummary } from '../lib/provision-summary';
 import { findInvalidTenantNames, parseTenantNames } from '../lib/tenant-names';
+import { PublishPanel } from './publish-panel';
 import { WarmPoolPanel } from './warm-pool-panel';
 
 const STATUS_CLASS: Record<TenantProgress['status'], string> = {
@@ -214,6 +215,7 @@ export function ProvisionView() {
         </section>
 
         {snapshot && targetId ? <WarmPoolPanel snapshotId={snapshot.id} target={target()} claims={claims} onReady={setPoolReady} /> : null}
+        {snapshot && targetId ? <PublishPanel snapshotId={snapshot.id} target={target()} /> : null}
 
         <div className="grid2">
           <section className="card" aria-label="One tenant">

@@ -73,6 +73,9 @@ const BASES: { [C in Channel]: Req<C> } = {
   'pool:fill': { target: nowhere, snapshotId: 'fuzz.sql', replace: false },
   'pool:empty': { target: nowhere, confirm: true },
   'pool:claim': { target: nowhere, snapshotId: 'fuzz.sql', tenant: 'acme' },
+  'publish:list': { target: nowhere },
+  'publish:publish': { target: nowhere, snapshotId: 'fuzz.sql', label: 'v1', grants: ['app'] },
+  'publish:unpublish': { target: nowhere, label: 'v1', confirm: true },
 };
 
 /** Channels whose valid request would start real work (a PostgreSQL server): only their mutations are sent. */
