@@ -3,7 +3,10 @@
  * builds the tenant from the published snapshot, `_tenantry.claim_tenant(name, label)`
  * takes a warm-pool spare of that snapshot when one is free and builds otherwise.
  * Both are SECURITY DEFINER with a pinned search_path and run in the caller's
- * transaction: a rollback by the caller leaves nothing, not even a used spare.
+ * transaction, where they also record the tenant in the register
+ * (`_tenantry.tenants`, how 'published' or 'claimed', the label as the
+ * snapshot's name): a rollback by the caller leaves nothing, not even a used
+ * spare or a register row.
  *
  * A claim does what the pool's own claim does (electron/services/warm-pool.ts,
  * buildClaimSql): the oldest free spare's row is locked FOR UPDATE SKIP LOCKED
@@ -14,11 +17,14 @@
  * publishing role cannot rename (built by a role it is not a member of) are
  * passed over.
  */
+import { REGISTER_FUNCTION } from '../fleet/register-sql.js';
 import { POOL_SCHEMA } from '../pool/spare-name.js';
 import { TENANT_LOCK_CLASS } from '../provision/tenant-guard.js';
 import { PUBLISHED_TABLE } from './published-sql.js';
 
 const SPARES = `${POOL_SCHEMA}.pool_spares`;
+/** The register's SQL entry point (core/fleet/register-sql.ts), which publishing creates with the pool's bookkeeping. */
+const REGISTER_FN = REGISTER_FUNCTION.replace(/\(.*$/, '');
 
 /** The helpers and the two entry points, for buildPublishedSchemaSql. */
 export function buildTenantFunctionsSql(): string {
@@ -111,6 +117,7 @@ DECLARE
 BEGIN
   s := _tenantry.published_for_tenant(tenant, $2);
   PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);
+  PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');
   RETURN tenant;
 END
 $tenantry_create$;`;
@@ -137,6 +144,7 @@ BEGIN
   END IF;
   IF spare IS NULL THEN
     PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);
+    PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');
     RETURN tenant;
   END IF;
   -- The seal covers the claim plan; the body itself is not run.
@@ -151,6 +159,7 @@ BEGIN
       CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
   END LOOP;
   DELETE FROM ${SPARES} WHERE schema_name = spare;
+  PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'claimed');
   PERFORM set_config('tenantry.claimed_spare', spare, true);
   RETURN tenant;
 END

@@ -47,6 +47,12 @@ async function claimIn(client: pg.Client, name: string, commit = true): Promise<
   return (rows[0] as { spare: string }).spare;
 }
 
+/** The tenant's row in the register (_tenantry.tenants), or undefined. */
+async function registered(name: string): Promise<{ how: string; snapshot_label: string; template: string; snapshot_checksum: string } | undefined> {
+  const { rows } = await fixture.cluster.query(`select how, snapshot_label, template, snapshot_checksum from _tenantry.tenants where tenant = ${pg.escapeLiteral(name)}`, 'app');
+  return rows[0];
+}
+
 async function expectVerified(name: string): Promise<void> {
   const result = await verifyTenant(profileFor(fixture.cluster, 'app'), { template: TEMPLATE, tenant: name });
   expect(result.differences).toEqual([]);
@@ -66,12 +72,14 @@ describe('claim_tenant by an application role with only EXECUTE', () => {
     expect(taken).toBe(spare);
     expect(await spares()).toEqual([]);
     expect(await fixture.schemaExists(spare!)).toBe(false);
+    expect(await registered(name)).toEqual({ how: 'claimed', snapshot_label: 'v1', template: TEMPLATE, snapshot_checksum: fixture.snapshot.header.checksum });
     await expectVerified(name);
   });
 
   it('builds from the published snapshot when no spare is ready', async () => {
     expect(await spares()).toEqual([]);
     expect(await fixture.asApp((c) => claimIn(c, 'built_tenant'))).toBe('');
+    expect(await registered('built_tenant')).toMatchObject({ how: 'published', snapshot_label: 'v1' });
     await expectVerified('built_tenant');
   });
 
@@ -145,7 +153,7 @@ describe('claims from concurrent callers', () => {
 });
 
 describe('in the caller\'s transaction', () => {
-  it('a rollback leaves no tenant and gives the spare back', async () => {
+  it('a rollback leaves no tenant and no register row, and gives the spare back', async () => {
     await fill(1);
     const before = await spares();
     await fixture.asApp(async (c) => {
@@ -153,6 +161,7 @@ describe('in the caller\'s transaction', () => {
       await c.query('rollback');
     });
     expect(await fixture.schemaExists('rolled_back_claim')).toBe(false);
+    expect(await registered('rolled_back_claim')).toBeUndefined();
     expect(await spares()).toEqual(before);
     expect(await fixture.schemaExists(before[0]!)).toBe(true);
   });

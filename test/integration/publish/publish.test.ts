@@ -45,6 +45,8 @@ describe('an application role with only EXECUTE', () => {
   it.each(['acme', 'Acme Corp', "o'neil", 'tenant_日本'])('creates %j, which passes verify against the template', async (name) => {
     const created = await asApp((c) => c.query('select _tenantry.create_tenant($1) as t', [name]));
     expect(created.rows[0].t).toBe(name);
+    const row = await cluster.query(`select how, snapshot_label, template, snapshot_checksum from _tenantry.tenants where tenant = ${pg.escapeLiteral(name)}`, 'app');
+    expect(row.rows).toEqual([{ how: 'published', snapshot_label: 'v1', template: TEMPLATE, snapshot_checksum: snapshot.header.checksum }]);
     const result = await verifyTenant(profileFor(cluster, 'app'), { template: TEMPLATE, tenant: name });
     expect(result.differences).toEqual([]);
     expect(result.equal).toBe(true);
@@ -113,6 +115,7 @@ describe('in the caller\'s transaction', () => {
       await c.query('rollback');
     });
     expect(await schemaExists('rolled_back')).toBe(false);
+    expect((await cluster.query(`select 1 from _tenantry.tenants where tenant = 'rolled_back'`, 'app')).rowCount).toBe(0);
   });
 
   it('concurrent calls with one name give one tenant and a clear error', async () => {
