@@ -113,11 +113,11 @@ export interface VerificationUpdate {
   summary?: string;
 }
 
-/** One statement storing many verification outcomes (verified now); rows of unknown tenants are left alone. */
+/** One statement storing many verification outcomes (verified now); rows of unknown tenants are left alone. Multi-array unnest is FROM-clause syntax, so it cannot be schema-qualified. */
 export function buildVerificationUpdateSql(updates: readonly VerificationUpdate[]): string {
   const arr = (values: readonly (string | undefined)[]) => `ARRAY[${values.map((v) => (v === undefined ? 'NULL' : quoteLiteral(v))).join(', ')}]::text[]`;
   return `UPDATE ${REGISTER_TABLE} AS r SET verified_at = pg_catalog.clock_timestamp(), verify_result = u.result, verify_summary = u.summary
-FROM pg_catalog.unnest(${arr(updates.map((u) => u.tenant))}, ${arr(updates.map((u) => u.result))}, ${arr(updates.map((u) => u.summary))}) AS u(tenant, result, summary)
+FROM unnest(${arr(updates.map((u) => u.tenant))}, ${arr(updates.map((u) => u.result))}, ${arr(updates.map((u) => u.summary))}) AS u(tenant, result, summary)
 WHERE r.tenant = u.tenant`;
 }
 
@@ -125,6 +125,6 @@ WHERE r.tenant = u.tenant`;
 export function buildFingerprintUpdateSql(fingerprints: readonly { tenant: string; fingerprint: string }[]): string {
   const arr = (values: readonly string[]) => `ARRAY[${values.map(quoteLiteral).join(', ')}]::text[]`;
   return `UPDATE ${REGISTER_TABLE} AS r SET fingerprint = u.fingerprint, fingerprint_at = pg_catalog.clock_timestamp()
-FROM pg_catalog.unnest(${arr(fingerprints.map((f) => f.tenant))}, ${arr(fingerprints.map((f) => f.fingerprint))}) AS u(tenant, fingerprint)
+FROM unnest(${arr(fingerprints.map((f) => f.tenant))}, ${arr(fingerprints.map((f) => f.fingerprint))}) AS u(tenant, fingerprint)
 WHERE r.tenant = u.tenant AND r.fingerprint IS DISTINCT FROM u.fingerprint`;
 }

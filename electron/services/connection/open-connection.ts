@@ -53,15 +53,21 @@ export async function openClient(profile: ConnectionProfile): Promise<pg.Client>
   }
 }
 
+/** Connection recycling for long runs: a backend's catalog caches grow with every schema it reads, so a long run ends connections after some uses or some time. */
+export interface PoolRecycling {
+  maxUses?: number;
+  maxLifetimeSeconds?: number;
+}
+
 /** A pool of connections for one profile (connects once to settle TLS vs plaintext). */
-export async function createPool(profile: ConnectionProfile, max: number): Promise<pg.Pool> {
+export async function createPool(profile: ConnectionProfile, max: number, recycling: PoolRecycling = {}): Promise<pg.Pool> {
   let config: pg.ClientConfig;
   try {
     config = await chooseDriverConfig(profile);
   } catch (error) {
     throw toConnectionError(error, profile);
   }
-  return absorbConnectionErrors(new pg.Pool({ ...config, max }));
+  return absorbConnectionErrors(new pg.Pool({ ...config, max, ...recycling }));
 }
 
 /** The complete environment for a pg_dump/psql child of libpq `libpqMajor`; call cleanup() when the child is done. */

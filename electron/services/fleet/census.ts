@@ -1,0 +1,115 @@
+/**
+ * Fingerprints many schemas in a few catalog queries and groups a template's
+ * tenants into cohorts (core/fleet/census.ts). The API other areas build on
+ * (tenantry migrate): takeCensus(db, { template }) → cohorts with members.
+ */
+import type pg from 'pg';
+import type { VerifyResult } from '../../../core/api/contract.js';
+import { TenantryError } from '../../../core/errors.js';
+import { combineFingerprint, describeCensus, groupCohorts, type Cohort, type KindHashes } from '../../../core/fleet/census.js';
+import { buildFingerprintSql, FINGERPRINT_KINDS, type FingerprintKind } from '../../../core/fleet/fingerprint-sql.js';
+import { buildFingerprintUpdateSql } from '../../../core/fleet/register-sql.js';
+import type { SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
+import { verifyTenantWith } from '../verify/verify-tenant.js';
+import { readRegister } from './register.js';
+
+/** Schemas per fingerprint query: a few queries for 10,000 tenants, each with bounded memory. */
+const CHUNK = 2500;
+
+/** Per-kind hashes of `schemas` (absent schemas are missing from the map). */
+export async function readFingerprints(client: pg.ClientBase, schemas: readonly string[], kinds: readonly FingerprintKind[] = FINGERPRINT_KINDS): Promise<Map<string, KindHashes>> {
+  const out = new Map<string, KindHashes>();
+  const sql = buildFingerprintSql(kinds);
+  await client.query('BEGIN READ ONLY');
+  try {
+    // Every name PostgreSQL prints is schema-qualified with an empty search_path; JIT only adds compile time here.
+    await client.query("SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true)");
+    for (let i = 0; i < schemas.length; i += CHUNK) {
+      const chunk = schemas.slice(i, i + CHUNK);
+      const { rows: present } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY($1::text[])', [chunk]);
+      for (const r of present) out.set(r.nspname, {});
+      const { rows } = await client.query<{ schema: string; kind: FingerprintKind; hash: string }>(sql, [chunk]);
+      for (const r of rows) {
+        const entry = out.get(r.schema);
+        if (entry) entry[r.kind] = r.hash;
+      }
+    }
+  } finally {
+    await client.query('ROLLBACK');
+  }
+  return out;
+}
+
+export interface CensusOptions {
+  template: string;
+  /** The tenants to take (default: the register's tenants of `template`). */
+  tenants?: readonly string[];
+  /** Compare owners-normalised privileges too (default true). */
+  privileges?: boolean;
+  /** Store each tenant's fingerprint in the register (default false; skipped when the role may not write it). */
+  record?: boolean;
+}
+
+export interface CensusResult {
+  template: string;
+  templateFingerprint: string;
+  kinds: FingerprintKind[];
+  /** Tenants counted (present in the catalog). */
+  tenants: number;
+  cohorts: Cohort[];
+  /** Register tenants whose schema no longer exists (dropped outside Tenantry). */
+  missing: string[];
+  summary: string;
+  elapsedMs: number;
+}
+
+/** Fingerprints the template and its tenants and groups them into cohorts. */
+export async function takeCensus(db: pg.Pool, options: CensusOptions): Promise<CensusResult> {
+  const started = performance.now();
+  const kinds = options.privileges === false ? FINGERPRINT_KINDS.filter((k) => k !== 'privileges') : [...FINGERPRINT_KINDS];
+  const register = await readRegister(db, { template: options.template });
+  const tenants = options.tenants ? [...options.tenants] : register.map((r) => r.tenant);
+  const snapshotOf = new Map(register.map((r) => [r.tenant, r.snapshotLabel ?? r.snapshotChecksum?.slice(0, 12)]));
+  const client = await db.connect();
+  let hashes: Map<string, KindHashes>;
+  try {
+    hashes = await readFingerprints(client, [options.template, ...tenants.filter((t) => t !== options.template)], kinds);
+  } finally {
+    client.release();
+  }
+  const templateHashes = hashes.get(options.template);
+  if (!templateHashes) throw new TenantryError('SCHEMA_NOT_FOUND', `Template schema "${options.template}" does not exist in this database. Names are case-sensitive; run \`tenantry schemas\` to list them.`);
+  hashes.delete(options.template);
+  const missing = tenants.filter((t) => t !== options.template && !hashes.has(t));
+  const cohorts = groupCohorts({ template: options.template, templateHashes, tenants: hashes, snapshotOf, kinds });
+  if (options.record === true && hashes.size > 0) {
+    const fingerprints = [...hashes].map(([tenant, h]) => ({ tenant, fingerprint: combineFingerprint(h, kinds) }));
+    // A role that may read but not write the register still gets its census.
+    await db.query(buildFingerprintUpdateSql(fingerprints)).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== '42501') throw error;
+    });
+  }
+  return {
+    template: options.template,
+    templateFingerprint: combineFingerprint(templateHashes, kinds),
+    kinds,
+    tenants: hashes.size,
+    cohorts,
+    missing,
+    summary: describeCensus(cohorts),
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+/** A cohort's differences from the template: the verify comparison run on one representative (or every member listed). */
+export async function describeCohort(db: pg.Pool, options: { template: string; cohort: Pick<Cohort, 'members'>; carries?: SnapshotCarries; all?: boolean }): Promise<VerifyResult[]> {
+  const members = options.all === true ? options.cohort.members : options.cohort.members.slice(0, 1);
+  const client = await db.connect();
+  try {
+    const results: VerifyResult[] = [];
+    for (const tenant of members) results.push(await verifyTenantWith(client, { template: options.template, tenant, ...(options.carries ? { carries: options.carries } : {}) }));
+    return results;
+  } finally {
+    client.release();
+  }
+}
