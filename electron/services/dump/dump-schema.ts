@@ -11,7 +11,7 @@ import { resolveClientBinary, type BinarySearchOptions } from '../binaries/find-
 import { openClient } from '../connection/open-connection.js';
 import { readServerVersion } from '../catalog/server-version.js';
 import { runClientTool } from '../binaries/run-client-tool.js';
-import { explainPermissionError } from '../permission-hint.js';
+import { explainPermissionError } from '../errors/permission-hint.js';
 
 export interface DumpSchemaOptions extends BinarySearchOptions {
   schema: string;

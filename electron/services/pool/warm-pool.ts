@@ -41,6 +41,8 @@ import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 import { buildWithholdSql, pickDollarTag } from '../../../core/pool/withhold-sql.js';
 import { buildRegisterInsertSql } from '../../../core/fleet/register-sql.js';
 import { ensureRegister } from '../fleet/register.js';
+import { formatPgError } from '../errors/pg-error.js';
+import { POOL_EMPTY_MARKER, toClaimError } from './pool-errors.js';
 
 /** What the pool needs of a snapshot (see toPoolSnapshot in warm-pool-snapshot.ts). */
 export interface PoolSnapshot {
@@ -173,7 +175,7 @@ COMMIT;`);
     await client.query('ROLLBACK').catch(() => {
       broken = true;
     });
-    throw new TenantryError('PG_QUERY_FAILED', `Creating or updating the warm pool's bookkeeping schema ${POOL_SCHEMA} failed. The role needs CREATE on the database (and to own ${POOL_SCHEMA} when it exists).`, { detail: describePgError(error), cause: error });
+    throw new TenantryError('PG_QUERY_FAILED', `Creating or updating the warm pool's bookkeeping schema ${POOL_SCHEMA} failed. The role needs CREATE on the database (and to own ${POOL_SCHEMA} when it exists).`, { detail: formatPgError(error), cause: error });
   } finally {
     client.release(broken ? true : undefined);
   }
@@ -266,7 +268,7 @@ export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<s
         throw outcome.error;
       }
       await client.query('ROLLBACK').catch(() => undefined);
-      throw new TenantryError('PROVISION_FAILED', `Building the spare tenant ${spare} failed; nothing was kept.`, { detail: describePgError(error), cause: error });
+      throw new TenantryError('PROVISION_FAILED', `Building the spare tenant ${spare} failed; nothing was kept.`, { detail: formatPgError(error), cause: error });
     }
     // The dump's session settings (search_path = '', …) must not outlive the build on a pooled connection.
     await client.query('RESET ALL');
@@ -375,7 +377,7 @@ export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: Fil
 /** A fill that stopped says what it had done: the spares built and dropped before the failure are real. */
 function withFillProgress(error: unknown, done: FillResult): unknown {
   if (done.built.length === 0 && done.dropped.length === 0) return error;
-  const info = error instanceof TenantryError ? error : new TenantryError('PROVISION_FAILED', 'Filling the warm pool failed.', { detail: describePgError(error), cause: error });
+  const info = error instanceof TenantryError ? error : new TenantryError('PROVISION_FAILED', 'Filling the warm pool failed.', { detail: formatPgError(error), cause: error });
   const list = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
   return new TenantryError(info.code, `${info.userMessage} Before that, the fill built ${done.built.length} spare(s) (${list(done.built)}) and dropped ${done.dropped.length} stale one(s) (${list(done.dropped)}).`, {
     ...(info.detail !== undefined ? { detail: info.detail } : {}),
@@ -403,13 +405,7 @@ export async function emptyPool(db: pg.Pool, options: { checksum?: string } = {}
   return dropped;
 }
 
-function describePgError(error: unknown): string {
-  const e = error as { code?: string; message?: string; position?: string; where?: string };
-  return [e.code ? `SQLSTATE ${e.code}` : undefined, e.message, e.where].filter(Boolean).join(': ');
-}
-
 const CLAIMED_SETTING = 'tenantry.claimed_spare';
-const POOL_EMPTY_MARKER = 'tenantry: warm pool empty';
 
 /**
  * The whole claim as one simple query (one round trip): the tenant's advisory
@@ -486,14 +482,7 @@ export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: st
     await client.query('ROLLBACK').catch(() => {
       broken = true;
     });
-    const e = error as { code?: string; message?: string };
-    if (e.code === '42P06') {
-      throw new TenantryError('TENANT_EXISTS', `A schema named ${quoteIdentifier(tenant)} already exists; the tenant was left untouched and the spare stays in the pool.`, { detail: describePgError(error), cause: error });
-    }
-    if (e.code === 'P0002' && e.message === POOL_EMPTY_MARKER) {
-      throw new TenantryError('POOL_EMPTY', 'The warm pool has no free spare for this snapshot. Fill the pool (tenantry pool fill) or provision the tenant directly.', { detail: `snapshot ${snapshot.checksum.slice(0, 12)}`, cause: error });
-    }
-    throw new TenantryError('PROVISION_FAILED', `Claiming a spare for ${quoteIdentifier(tenant)} failed; the spare stays in the pool and no tenant was created.`, { detail: describePgError(error), cause: error });
+    throw toClaimError(error, { tenant, checksum: snapshot.checksum });
   } finally {
     client.release(broken ? true : undefined);
   }

@@ -7,7 +7,8 @@ import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 import { buildRegisterDeleteSql, REGISTER_TABLE } from '../../../core/fleet/register-sql.js';
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
 import { openClient } from '../connection/open-connection.js';
-import { explainPermissionError } from '../permission-hint.js';
+import { explainPermissionError } from '../errors/permission-hint.js';
+import { formatPgError, readPgError, sqlstateOf } from '../errors/pg-error.js';
 
 export interface DropOptions {
   /** Must be true: dropping a tenant deletes its data. */
@@ -90,8 +91,9 @@ export async function dropTenant(profile: ConnectionProfile, tenant: string, opt
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     if (error instanceof TenantryError) throw error;
-    const hint = explainPermissionError((error as Error).message, { role: profile.user, database: profile.database });
-    throw new TenantryError('PG_QUERY_FAILED', `Dropping tenant "${tenant}" failed; nothing was dropped.${hint ? ` ${hint}` : ''}`, { detail: (error as Error).message, cause: error });
+    // insufficient_privilege gets the GRANT (or the owner) that lets the drop through.
+    const hint = sqlstateOf(error) === '42501' ? explainPermissionError(readPgError(error).message ?? '', { role: profile.user, database: profile.database }) : undefined;
+    throw new TenantryError('PG_QUERY_FAILED', `Dropping tenant "${tenant}" failed; nothing was dropped.${hint ? ` ${hint}` : ''}`, { detail: formatPgError(error), cause: error });
   } finally {
     await client.end();
   }

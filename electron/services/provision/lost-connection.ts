@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
 import { openClient } from '../connection/open-connection.js';
+import { formatPgError } from '../errors/pg-error.js';
 
 /** SQLSTATEs of a session the server ended: admin_shutdown, crash_shutdown, cannot_connect_now, idle_session_timeout. */
 const SESSION_ENDED = new Set(['57P01', '57P02', '57P03', '57P05']);
@@ -41,12 +42,6 @@ export interface LostTenantFacts {
   connectTimeoutSeconds?: number;
 }
 
-function causeText(cause: unknown): string {
-  const e = cause as { code?: unknown; message?: unknown };
-  const message = typeof e?.message === 'string' ? e.message : String(cause);
-  return typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? `${e.code}: ${message}` : message;
-}
-
 /** A fresh connection to ask the catalog on. */
 export interface FreshConnection {
   query(sql: string, values?: unknown[]): Promise<{ rowCount: number | null }>;
@@ -76,7 +71,7 @@ export function freshFromPool(pool: pg.Pool): () => Promise<FreshConnection> {
 export async function settleLostTenant(profile: ConnectionProfile | (() => Promise<FreshConnection>), facts: LostTenantFacts): Promise<LostTenantOutcome> {
   const { tenant, cause } = facts;
   const openFresh = typeof profile === 'function' ? profile : freshFromProfile(profile, facts.connectTimeoutSeconds);
-  const lost = causeText(cause);
+  const lost = formatPgError(cause);
   if (!facts.commitMayHaveBeenSent) {
     return {
       exists: false,

@@ -26,18 +26,19 @@ import { buildProvisionLimitsSql, DEFAULT_LOCK_TIMEOUT_MS } from '../../../core/
 import type { Snapshot } from '../../../core/snapshot/format.js';
 import { renderProvisioningSql } from '../../../core/snapshot/render.js';
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
-import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, buildTransactionCheckSql, buildTransactionMarkSql, buildTransactionProbeSql, psqlHasRestrict, TENANT_EXISTS_MARKER, TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
+import { buildPsqlTenantScript, buildTenantAbsentCheckSql, buildTenantLockSql, buildTransactionCheckSql, buildTransactionMarkSql, buildTransactionProbeSql, psqlHasRestrict, TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
 import { randomKey } from './random-key.js';
 import { touchesSessionState } from '../../../core/pool/touches-session.js';
 import { resolveClientBinary, type BinarySearchOptions } from '../binaries/find-client-binaries.js';
-import { createPool, openClient, toConnectionError } from '../connection/open-connection.js';
+import { createPool, openClient } from '../connection/open-connection.js';
+import { toConnectionError } from '../connection/connection-errors.js';
+import { formatPgError } from '../errors/pg-error.js';
 import { readServerVersion } from '../catalog/server-version.js';
 import { runClientTool } from '../binaries/run-client-tool.js';
 import { planProvisionLocks } from './lock-budget.js';
-import { isTransactionEnded, tenantExistsError, toProvisionError, transactionEndedError } from './provision-errors.js';
+import { tenantExistsError, toProvisionError, toPsqlProvisionError, transactionEndedError } from './provision-errors.js';
 import { isConnectionLost, settleLostTenant } from './lost-connection.js';
 import { describeBlockers, watchLockWaits, type LockBlocker, type LockWatchHandle, type WatchTarget } from './lock-watch.js';
-import { explainMissingObject, explainPermissionError, type PermissionContext } from '../permission-hint.js';
 import { readSessionSettings, restoreSessionSettings } from './session-settings.js';
 import { claimSpare, countReadySpares, type PoolSnapshot } from '../pool/warm-pool.js';
 import { buildRegisterInsertSql, type RegisterEntry } from '../../../core/fleet/register-sql.js';
@@ -262,7 +263,7 @@ const lockTimeoutBlockers = new WeakMap<TenantryError, LockBlocker[]>();
 function lockTimeoutError(tenant: string, watcher: LockWatcher, blockers: LockBlocker[], cause: unknown): TenantryError {
   const seconds = watcher.timeoutMs >= 1000 ? `${Math.round(watcher.timeoutMs / 100) / 10} s` : `${watcher.timeoutMs} ms`;
   const error = new TenantryError('LOCK_TIMEOUT', `Creating tenant "${tenant}" waited more than ${seconds} for a lock another session holds, so it was rolled back; nothing was created. ${describeBlockers(blockers)}`, {
-    detail: `55P03: ${(cause as { message?: string }).message ?? String(cause)}`,
+    detail: formatPgError(cause),
     cause,
   });
   lockTimeoutBlockers.set(error, blockers);
@@ -288,17 +289,6 @@ export function isWaitOnTenantryOnly(error: unknown): boolean {
 function isPsqlConnectionLost(error: unknown): boolean {
   if (!isTenantryError(error) || error.code !== 'PSQL_FAILED') return false;
   return (error.cause as { exitCode?: number } | undefined)?.exitCode === 2 || isConnectionLost({ message: error.detail ?? '' });
-}
-
-function toPsqlProvisionError(error: unknown, tenant: string, context: PermissionContext): TenantryError {
-  if (!isTenantryError(error) || error.code !== 'PSQL_FAILED') return isTenantryError(error) ? error : toProvisionError(error, tenant, '', context);
-  if ((error.detail ?? '').includes(TENANT_EXISTS_MARKER)) return tenantExistsError(tenant, error);
-  if (isTransactionEnded(error.detail)) return transactionEndedError(tenant, error, error.detail);
-  const hint = explainPermissionError(error.detail ?? '', context) ?? explainMissingObject(error.detail ?? '', tenant);
-  return new TenantryError('PROVISION_FAILED', `Creating tenant "${tenant}" through psql failed and was rolled back; nothing was created.${hint ? ` ${hint}` : ''}`, {
-    ...(error.detail !== undefined ? { detail: error.detail } : {}),
-    cause: error,
-  });
 }
 
 /** Creates a provisioner for one database; call close() when done. */

@@ -16,6 +16,7 @@ import type { Snapshot } from '../../../core/snapshot/format.js';
 import { ensurePoolSchema, getClaimPlan } from '../pool/warm-pool.js';
 import { toPoolSnapshot } from '../pool/warm-pool-snapshot.js';
 import { quoteIdentifier as quoteIdent } from '../../../core/sql/quote.js';
+import { formatPgError } from '../errors/pg-error.js';
 
 export interface PublishOptions {
   /** Defaults to the first 12 hex digits of the body checksum. */
@@ -106,7 +107,7 @@ export async function publishSnapshot(db: pg.Pool, snapshot: Snapshot, options: 
       broken = true;
     });
     if (error instanceof TenantryError) throw error;
-    throw new TenantryError('PUBLISH_FAILED', `Publishing the snapshot failed and nothing was changed: ${(error as Error).message}. The role needs CREATE on the database and must own the _tenantry schema and its functions when they exist; --grant roles must exist.`, { detail: describePgError(error), cause: error });
+    throw new TenantryError('PUBLISH_FAILED', `Publishing the snapshot failed and nothing was changed: ${(error as Error).message}. The role needs CREATE on the database and must own the _tenantry schema and its functions when they exist; --grant roles must exist.`, { detail: formatPgError(error), cause: error });
   } finally {
     client.release(broken ? true : undefined);
   }
@@ -136,9 +137,4 @@ export async function unpublish(db: pg.Pool, label: string): Promise<void> {
   const exists = (await db.query<{ t: string | null }>(`SELECT pg_catalog.to_regclass('${PUBLISHED_TABLE}')::text AS t`)).rows[0];
   const deleted = exists?.t == null ? 0 : ((await db.query(`DELETE FROM ${PUBLISHED_TABLE} WHERE label = $1`, [label])).rowCount ?? 0);
   if (deleted === 0) throw new TenantryError('PUBLISH_FAILED', `No snapshot is published under the label ${JSON.stringify(label)}. List them with \`tenantry publish --list\`.`);
-}
-
-function describePgError(error: unknown): string {
-  const e = error as { code?: string; message?: string; where?: string };
-  return [e.code ? `SQLSTATE ${e.code}` : undefined, e.message, e.where].filter(Boolean).join(': ');
 }

@@ -4,7 +4,7 @@
  * into a sentence that names the connecting role and the GRANT (or the
  * option) that would let the operation through.
  */
-import { quoteIdentifier } from '../../core/sql/quote.js';
+import { quoteIdentifier } from '../../../core/sql/quote.js';
 
 export interface PermissionContext {
   /** The role Tenantry connected as (profile.user). */
