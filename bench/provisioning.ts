@@ -19,7 +19,7 @@ import { startCluster, type Cluster } from '../support/cluster.js';
 import { CORPUS_DIR } from './paths.js';
 import { estimateTenantLocks } from '../core/provision/lock-estimate.js';
 import { planLockBudget, type LockSettings } from '../core/provision/lock-budget.js';
-import { splitStatements } from '../core/pool/split-statements.js';
+import { splitStatements } from '../core/sql/split-statements.js';
 import { countSnapshotBody, readLockSettings } from '../electron/services/provision/lock-budget.js';
 import { createProvisioner, type Provisioner } from '../electron/services/provision/provisioner.js';
 import { buildClaimSqlFor, claimSpare, fillPool, getClaimPlan } from '../electron/services/pool/warm-pool.js';

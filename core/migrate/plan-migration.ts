@@ -23,7 +23,7 @@ import { referenceIds, type ReferenceDecisions } from '../snapshot/reference-ids
 import { scanSchemaReferences, siteOf, type ReferenceKind, type ReferenceSite } from '../snapshot/references.js';
 import { sha256Hex } from '../snapshot/sha256.js';
 import { DEFAULT_PLACEHOLDER, validatePlaceholder } from '../snapshot/template.js';
-import { splitStatements } from '../pool/split-statements.js';
+import { splitStatements } from '../sql/split-statements.js';
 import { isIdentifierPart } from '../sql/scanner.js';
 import { lineColumnAt } from '../sql/line-column.js';
 import { quoteIdentifier } from '../sql/quote.js';

@@ -1,5 +1,5 @@
 import { SqlScanner, T } from '../sql/scanner.js';
-import { splitStatements } from './split-statements.js';
+import { splitStatements } from '../sql/split-statements.js';
 import { lineColumnAt } from '../sql/line-column.js';
 
 /**

@@ -1,11 +1,8 @@
-import { splitStatements } from './split-statements.js';
+import { mapRegions } from '../sql/region-map.js';
+import { forEachStatement, statementWords } from '../sql/split-statements.js';
+import { T } from '../sql/scanner.js';
 
-/** The first two words of a statement, upper case, after leading comments. */
-function headWords(statement: string): [string, string] {
-  const text = statement.replace(/^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, '');
-  const match = /^([A-Za-z_]+)\s*([A-Za-z_]*)/.exec(text);
-  return [match?.[1]?.toUpperCase() ?? '', match?.[2]?.toUpperCase() ?? ''];
-}
+const SESSION_VERBS = new Set(['reset', 'discard', 'load', 'do', 'call']);
 
 /**
  * Whether running `sql` in a transaction could leave session state behind
@@ -16,13 +13,19 @@ function headWords(statement: string): [string, string] {
  * before/after comparison of its settings.
  */
 export function touchesSessionState(sql: string): boolean {
-  for (const statement of splitStatements(sql)) {
-    if (statement.kind === 'meta') return true;
-    if (statement.kind !== 'sql') continue;
-    const [first, second] = headWords(statement.text);
-    if (first === 'SET' && second !== 'LOCAL') return true;
-    if (first === 'RESET' || first === 'DISCARD' || first === 'LOAD' || first === 'DO' || first === 'CALL') return true;
-    if (first === 'SELECT' && !/^(?:\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*SELECT\s+pg_catalog\.setval\s*\(/i.test(statement.text)) return true;
-  }
-  return false;
+  const map = mapRegions(sql);
+  let touches = false;
+  forEachStatement(map, {
+    region(code) {
+      if (code === T.metaCommand) touches = true;
+    },
+    statement(from, end) {
+      if (touches) return;
+      const [first = '', second, third, fourth, fifth] = statementWords(map, from, end, 5);
+      if (first === 'set' && second !== 'local') touches = true;
+      else if (SESSION_VERBS.has(first)) touches = true;
+      else if (first === 'select' && !(second === 'pg_catalog' && third === '.' && fourth === 'setval' && fifth === '(')) touches = true;
+    },
+  });
+  return touches;
 }

@@ -10,9 +10,10 @@ import { T, isIdentifierPart } from '../sql/scanner.js';
 import { equalsFolded } from '../sql/equals-folded.js';
 import {
   CARRIAGE_RETURN, DOUBLE_QUOTE, LOWER_A, LOWER_B, LOWER_C, LOWER_D, LOWER_E, LOWER_G, LOWER_L, LOWER_O, LOWER_P, LOWER_R, LOWER_S, LOWER_T,
-  NEWLINE, NON_ASCII, SEMICOLON, SPACE, TAB, UNDERSCORE, isAsciiSpace, isDigit, isLowerLetter, isOnlySpace,
+  NEWLINE, NON_ASCII, SEMICOLON, SPACE, TAB, UNDERSCORE, isAsciiSpace, isDigit, isLowerLetter,
 } from '../sql/char-codes.js';
 import type { RegionMap } from '../sql/region-map.js';
+import { forEachStatement } from '../sql/split-statements.js';
 import { W, isSymbol, isWord, newNearToken, nextToken, type NearToken } from '../sql/backward.js';
 
 export interface StrippedStatement {
@@ -68,64 +69,19 @@ export interface StripOptions {
   copyStatements?: number[];
 }
 
-/** Finds the top-level statements to strip (see the file comment). */
+/** Finds the top-level statements to strip (see the file comment), statement by statement as forEachStatement cuts them. */
 export function findStrippableStatements(map: RegionMap, options: StripOptions): StripAnalysis {
   const analysis: StripAnalysis = { stripped: [], extensions: [], sessionSettings: {}, otherSchemas: [], roles: [], createsSchema: false };
-  const text = map.text;
   const u = newNearToken();
-  const state: StripState = { inAtomic: false, dummyViews: [] };
-  const starts = map.starts;
-  const ends = map.ends;
-  const codes = map.codes;
-  const count = map.count;
-  let ri = 0;
-  let statementStart = map.from;
-  // Where the statement's first token may start: after the comments that lead it (pg_dump's headers).
-  let lead = map.from;
-  for (;;) {
-    // The statement's `;`: the first one after lead that no region holds (-2: not looked for yet).
-    let semi = -2;
-    // A comment, meta-command or COPY data with only white space since lead leads the statement: it comes before the
-    // `;`, which is looked for only once such regions are behind (pg_dump's headers hold `;`s). A line comment ends at
-    // its line break, so the next line's comment right after that break needs no look at the text (headers are such
-    // blocks). After a long gap the `;` is looked for first: mostly it comes before the region, so the gap is only read
-    // by that native search.
-    let afterLine = false;
-    while (ri < count) {
-      const code = codes[ri] as number;
-      if (code !== T.lineComment && code !== T.blockComment && code !== T.metaCommand && code !== T.copyData) break;
-      const start = starts[ri] as number;
-      if (start !== lead && !(afterLine && start === lead + 1)) {
-        if (start - lead > 8) {
-          if (semi === -2 || (semi >= 0 && semi < lead)) semi = text.indexOf(';', lead);
-          if (semi !== -1 && semi < start) break;
-        }
-        if (!isOnlySpace(text, lead, start)) break;
-      }
-      const end = ends[ri] as number;
-      ri++;
-      if (code === T.metaCommand) addMetaCommand(analysis, text, start, end);
-      else if (code === T.copyData) statementStart = end;
-      lead = end;
-      afterLine = code === T.lineComment;
-    }
-    // Regions before the `;`: meta-commands and COPY data still count, and a region holding the `;` moves it on.
-    if (semi === -2 || (semi >= 0 && semi < lead)) semi = text.indexOf(';', lead);
-    while (ri < count) {
-      const start = starts[ri] as number;
-      if (semi !== -1 && start >= semi) break;
-      const code = codes[ri] as number;
-      const end = ends[ri] as number;
-      ri++;
-      if ((code === T.lineComment || code === T.blockComment || code === T.metaCommand) && isOnlySpace(text, lead, start)) lead = end;
-      if (code === T.metaCommand) addMetaCommand(analysis, text, start, end);
-      else if (code === T.copyData) statementStart = lead = end;
-      if (semi >= 0 && semi < end) semi = text.indexOf(';', end);
-    }
-    if (semi === -1) break;
-    classify(analysis, map, statementStart > lead ? statementStart : lead, semi + 1, options, u, state);
-    statementStart = lead = semi + 1;
-  }
+  const state: StripState = { dummyViews: [] };
+  forEachStatement(map, {
+    region(code, start, end) {
+      if (code === T.metaCommand) addMetaCommand(analysis, map.text, start, end);
+    },
+    statement(from, end, terminated) {
+      if (terminated) classify(analysis, map, from, end, options, u, state);
+    },
+  });
   return analysis;
 }
 
@@ -261,21 +217,10 @@ function mayBeListed(text: string, s: number, l: number, to: number, words: List
   return false;
 }
 
-const BEGIN_ATOMIC = /\bBEGIN\s+ATOMIC\b/i;
-/** Needed by BEGIN_ATOMIC and cheaper to look for in long function bodies (no word boundary or BEGIN to try at each position). */
-const ATOMIC = /atomic/i;
-
-function hasBeginAtomic(statement: string): boolean {
-  return ATOMIC.test(statement) && BEGIN_ATOMIC.test(statement);
-}
-
-const ENDS_WITH_END = /\bEND\s*;$/i;
 const OWNER_TO = /\bOWNER\s+TO\s+("(?:[^"]|"")+"|[^\s;]+)\s*;$/i;
 const ON_WORD = /\bON\b/i;
 
 interface StripState {
-  /** Inside a BEGIN ATOMIC function body. */
-  inAtomic: boolean;
   /** pg_dump --clean's placeholder views (CREATE OR REPLACE VIEW v AS SELECT NULL::t AS c, …), stripped at their DROP VIEW. */
   dummyViews: { name: string; start: number; end: number }[];
 }
@@ -343,9 +288,8 @@ function classifyFurther(analysis: StripAnalysis, map: RegionMap, verb: string, 
     return;
   }
   if (verb === 'end') {
-    // The END of a BEGIN ATOMIC function body (SQL-standard bodies) is part of CREATE FUNCTION: keep it.
-    if (state.inAtomic) state.inAtomic = false;
-    else if (endsTransactionWord(map, second, end)) add(analysis, text, start, end, TRANSACTION_CONTROL);
+    // The END of a BEGIN ATOMIC function body is inside CREATE FUNCTION (forEachStatement keeps the body whole).
+    if (endsTransactionWord(map, second, end)) add(analysis, text, start, end, TRANSACTION_CONTROL);
     return;
   }
   if (verb === 'begin' || verb === 'commit' || verb === 'rollback' || verb === 'abort') {
@@ -380,11 +324,6 @@ function classifyFurther(analysis: StripAnalysis, map: RegionMap, verb: string, 
     let kind = second;
     if (verb === 'create' && isWord(map, kind, 'or')) {
       kind = nextToken(map, nextToken(map, kind.end, u).end, u); // OR REPLACE
-    }
-    if (verb === 'create' && (isWord(map, kind, 'function') || isWord(map, kind, 'procedure')) && hasBeginAtomic(text.slice(start, end))) {
-      // Statements up to the matching END belong to the function body.
-      state.inAtomic = !ENDS_WITH_END.test(text.slice(start, end));
-      return;
     }
     if (verb === 'comment') {
       if (!isWord(map, kind, 'on')) return;

@@ -39,6 +39,7 @@ export const LOWER_B = 98;
 export const LOWER_C = 99;
 export const LOWER_D = 100;
 export const LOWER_E = 101;
+export const LOWER_F = 102;
 export const LOWER_G = 103;
 export const LOWER_L = 108;
 export const LOWER_N = 110;

@@ -29,7 +29,7 @@ import { APPLIED_TABLE } from '../../../core/migrate/rollout-sql.js';
 import { planLockBudget, type LockBudget } from '../../../core/provision/lock-budget.js';
 import { countSnapshotObjects } from '../../../core/pool/count-objects.js';
 import { estimateTenantLocks } from '../../../core/provision/lock-estimate.js';
-import { splitStatements } from '../../../core/pool/split-statements.js';
+import { splitStatements } from '../../../core/sql/split-statements.js';
 import { createPool, openClient } from '../connection/open-connection.js';
 import { readLockSettings } from '../provision/lock-budget.js';
 import { describeBlockers, watchLockWaits, type WatchTarget } from '../provision/lock-watch.js';

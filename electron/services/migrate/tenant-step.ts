@@ -9,7 +9,7 @@ import { renderMigrationStep } from '../../../core/migrate/render-migration.js';
 import type { MigrationPlan, MigrationVersion } from '../../../core/migrate/plan-migration.js';
 import { ALREADY_APPLIED_MARKER, buildMarkProgressSql, buildRecordAppliedSql, buildTenantGuardSql, buildTenantSettingsSql, TENANT_MISSING_MARKER, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
-import { splitStatements } from '../../../core/pool/split-statements.js';
+import { splitStatements } from '../../../core/sql/split-statements.js';
 import { touchesSessionState } from '../../../core/pool/touches-session.js';
 import { quoteIdentifier } from '../../../core/sql/quote.js';
 import { lineColumnAt } from '../../../core/sql/line-column.js';

@@ -10,7 +10,6 @@ import type pg from 'pg';
 import { countSnapshotObjects } from '../../../core/pool/count-objects.js';
 import { planLockBudget, type LockBudget, type LockSettings } from '../../../core/provision/lock-budget.js';
 import { estimateTenantLocks, type SnapshotObjectCounts } from '../../../core/provision/lock-estimate.js';
-import { splitStatements } from '../../../core/pool/split-statements.js';
 import { measureLockCosts, type MeasuredLockCosts } from './lock-probe.js';
 
 /** Anything that runs a query: a pg.Client, a pg.Pool or a pooled client. */
@@ -44,7 +43,7 @@ export function countSnapshotBody(body: string | (() => string), cacheKey?: obje
   const cached = cacheKey ? countCache.get(cacheKey) : undefined;
   if (cached) return cached;
   const text = typeof body === 'string' ? body : body();
-  const counts = countSnapshotObjects(splitStatements(text).filter((s) => s.kind === 'sql').map((s) => s.text));
+  const counts = countSnapshotObjects(text);
   if (cacheKey) countCache.set(cacheKey, counts);
   return counts;
 }

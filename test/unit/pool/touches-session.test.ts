@@ -18,3 +18,15 @@ describe('touchesSessionState', () => {
     expect(touchesSessionState(sql)).toBe(expected);
   });
 });
+
+describe('touchesSessionState on statements the previous splitter joined', () => {
+  it('sees a session SET after a column named begin', () => {
+    // The previous splitter opened a BEGIN … END block at `begin` and read the SET as part of CREATE TABLE: false.
+    expect(touchesSessionState('CREATE TABLE s.t (begin int);\nSET search_path = s;')).toBe(true);
+  });
+
+  it('reads words, not text: a comment between SET and LOCAL does not hide LOCAL', () => {
+    expect(touchesSessionState('SET /* c */ LOCAL search_path = s;')).toBe(false);
+    expect(touchesSessionState('SELECT /* c */ pg_catalog.setval(\'s.q\', 1, true);')).toBe(false);
+  });
+});

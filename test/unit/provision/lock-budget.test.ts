@@ -3,7 +3,6 @@ import { computeLockTableCapacity, planLockBudget, suggestMaxLocksPerTransaction
 import { DEFAULT_LOCK_COSTS, estimateTenantLocks, LOCK_ESTIMATE_BASE, type LockCosts } from '../../../core/provision/lock-estimate.js';
 import { buildLockProbe, deriveLockCosts } from '../../../core/provision/lock-probe.js';
 import { countSnapshotObjects } from '../../../core/pool/count-objects.js';
-import { splitStatements } from '../../../core/pool/split-statements.js';
 import type { TenantryError } from '../../../core/errors.js';
 
 const defaults: LockSettings = { maxLocksPerTransaction: 64, maxConnections: 100, maxPreparedTransactions: 0, autovacuumMaxWorkers: 3, maxWorkerProcesses: 8, maxWalSenders: 10 };
@@ -67,7 +66,7 @@ CREATE FUNCTION s.f() RETURNS int LANGUAGE sql AS $$ CREATE TABLE s.not_counted 
 CREATE TRIGGER tr AFTER INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.f();
 COMMENT ON TABLE s.t IS 'CREATE TABLE x (y int);';
 `;
-    const counts = countSnapshotObjects(splitStatements(sql).map((s) => s.text));
+    const counts = countSnapshotObjects(sql);
     expect(counts).toEqual({ tables: 2, indexes: 4, sequences: 2, views: 1, materializedViews: 1, routinesAndTypes: 3, foreignKeys: 1, statements: 16 });
     // PostgreSQL 15.18's costs: 3 per table and materialized view, 1 per index, sequence, view, routine or type; a quarter per foreign key.
     const pg1518: LockCosts = { base: LOCK_ESTIMATE_BASE, table: 3, materializedView: 3, index: 1, sequence: 1, view: 1, routineOrType: 1, foreignKey: 0 };
@@ -75,6 +74,11 @@ COMMENT ON TABLE s.t IS 'CREATE TABLE x (y int);';
     // 15.20 also locks each table's row type and each index's or foreign key's constraint.
     const pg1520: LockCosts = { ...pg1518, table: 4, materializedView: 4, index: 2, view: 2, foreignKey: 1 };
     expect(estimateTenantLocks(counts, pg1520)).toBe(LOCK_ESTIMATE_BASE + 8 + 4 + 8 + 2 + 2 + 3 + 1 + 1);
+  });
+
+  it('counts the statements after a column named begin (the previous splitter joined them into one)', () => {
+    const counts = countSnapshotObjects('CREATE TABLE s.t (begin int);\nCREATE INDEX t_i ON s.t (begin);\nALTER TABLE ONLY s.t ADD COLUMN x int, ADD CONSTRAINT t_pkey PRIMARY KEY (x);\n');
+    expect(counts).toEqual({ tables: 1, indexes: 2, sequences: 0, views: 0, materializedViews: 0, routinesAndTypes: 0, foreignKeys: 0, statements: 3 });
   });
 
   it('without a measurement, errs high: the defaults are the largest costs measured on any server', () => {
