@@ -169,8 +169,38 @@ export class ProvisionPage {
     return this.page.getByRole('progressbar', { name: 'Provisioning progress' });
   }
 
+  async cancel(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  }
+
+  /** After a Cancel: the button that starts the tenants the batch never started. */
+  startRemaining(count: number): Locator {
+    return this.page.getByRole('button', { name: `Start the remaining (${count})` });
+  }
+
+  retryFailures(): Locator {
+    return this.page.getByRole('button', { name: /^Retry failures/ });
+  }
+
+  /** Tenant rows whose status cell reads exactly this status ("created", "not started", "failed"…). */
+  rowsWithStatus(status: string): Locator {
+    return this.page.locator('tr[data-tenant]').filter({ has: this.page.locator('td:nth-child(2)', { hasText: new RegExp(`^\\s*${status}\\b`) }) });
+  }
+
+  async filterHistory(text: string): Promise<void> {
+    await this.page.getByRole('searchbox', { name: 'Filter history' }).fill(text);
+  }
+
+  historyCount(): Locator {
+    return this.page.getByRole('status', { name: 'History count' });
+  }
+
+  historyRows(): Locator {
+    return this.page.getByRole('region', { name: 'History' }).locator('tbody tr');
+  }
+
   async waitForSummary(): Promise<string> {
-    const summary = this.page.getByRole('status').filter({ hasText: /created, \d+ failed/ });
+    const summary = this.page.getByRole('status').filter({ hasText: /\d+ created(, | in )/ });
     await summary.waitFor({ timeout: LONG });
     return (await summary.textContent()) ?? '';
   }

@@ -38,3 +38,13 @@ describe('formatProvisionSummary', () => {
     expect(formatProvisionSummary({ created: 1, failed: 0, elapsedMs: 80, tenants: [{ tenant: 'a', status: 'created' }] })).toBe('1 created, 0 failed in 80 ms.');
   });
 });
+
+describe('formatProvisionSummary after Cancel', () => {
+  it('says the batch was cancelled and how many never started, instead of a plain success line', () => {
+    const tenants = [
+      ...Array.from({ length: 96 }, (_, i) => ({ tenant: `c${i}`, status: 'created' as const })),
+      ...Array.from({ length: 104 }, (_, i) => ({ tenant: `n${i}`, status: 'cancelled' as const })),
+    ];
+    expect(formatProvisionSummary({ created: 96, failed: 0, elapsedMs: 2000, tenants }, { cancelled: true })).toBe('Cancelled: 96 created, 104 not started in 2.0 s.');
+  });
+});
