@@ -13,9 +13,11 @@ import { renderCommand } from './render.js';
 import { poolCommand } from './pool.js';
 import { publishCommand } from './publish.js';
 import { migrateCommand } from './migrate.js';
+import { tenantsCommand } from './tenants.js';
+import { driftCommand } from './drift.js';
 
 /**
  * Every CLI command, in the order `tenantry --help` lists them. Each command
  * lives in its own file in this folder; add one line here per command.
  */
-export const commands: CliCommand[] = [uiCommand, diagnoseCommand, connectionCommand, schemasCommand, dumpCommand, snapshotCommand, templateCommand, renderCommand, provisionCommand, verifyCommand, dropCommand, poolCommand, publishCommand, migrateCommand];
+export const commands: CliCommand[] = [uiCommand, diagnoseCommand, connectionCommand, schemasCommand, dumpCommand, snapshotCommand, templateCommand, renderCommand, provisionCommand, verifyCommand, dropCommand, poolCommand, publishCommand, migrateCommand, tenantsCommand, driftCommand];

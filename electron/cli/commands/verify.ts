@@ -9,7 +9,10 @@ import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { findSnapshotCarries, type SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { countKind } from '../../../core/verify/plural-kind.js';
 import { verifyTenants } from '../../services/verify/verify-tenant.js';
-import type { CliCommand } from '../command.js';
+import type { CliCommand, CliIo } from '../command.js';
+import { createPool } from '../../services/connection/open-connection.js';
+import { readRegister } from '../../services/fleet/register.js';
+import { verifyAll } from '../../services/fleet/verify-all.js';
 import { EXIT } from '../exit-status.js';
 import { UsageError } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
@@ -65,7 +68,7 @@ export const verifyCommand: CliCommand = {
   name: 'verify',
   summary: 'Check that a tenant is a faithful, isolated copy of its template',
   usage: [
-    'Usage: tenantry verify (--template S | --snapshot FILE) --tenant T [--tenant T2 …] [--json] [--url URL]',
+    'Usage: tenantry verify (--template S | --snapshot FILE) (--tenant T [--tenant T2 …] | --all [--concurrency N]) [--json] [--url URL]',
     '',
     'Compares tenant T with template S through the catalog (tables, columns, types,',
     'defaults, constraints, indexes, sequences, views, functions, triggers, policies,',
@@ -81,6 +84,10 @@ export const verifyCommand: CliCommand = {
     '                   included) are compared as far as the snapshot carried them;',
     '                   without it they are not compared, and the report says so',
     '  --tenant T       the tenant schema (repeatable: the template is read once)',
+    '  --all            every tenant of the template in the register (_tenantry.tenants),',
+    '                   N at a time (--concurrency, default 4); each outcome is stored in',
+    '                   the register; tenants whose verify could not run are listed under',
+    '                   "failed" in --json ([{tenant, error}]) and make the exit status 1',
     '  --json           print {"template", "ok", "tenants": [result, …]} (the same shape',
     '                   for one tenant or many)',
     CONNECTION_USAGE,
@@ -89,7 +96,7 @@ export const verifyCommand: CliCommand = {
     'refers back to the template, 3 when the server cannot be reached, 1 on failure.',
   ].join('\n'),
   async run(argv, io) {
-    const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, snapshot: { type: 'string' }, tenant: { type: 'string', multiple: true }, json: { type: 'boolean' } });
+    const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, snapshot: { type: 'string' }, tenant: { type: 'string', multiple: true }, json: { type: 'boolean' }, all: { type: 'boolean' }, concurrency: { type: 'string' } });
     const snapshotPath = stringOption(values, 'snapshot');
     let template = stringOption(values, 'template');
     let carries: SnapshotCarries | undefined;
@@ -103,7 +110,11 @@ export const verifyCommand: CliCommand = {
     }
     if (template === undefined) template = requireOption(values, 'template');
     const tenants = listOption(values, 'tenant');
-    if (tenants.length === 0) throw new UsageError('--tenant is required.');
+    if (values.all === true) {
+      if (tenants.length > 0) throw new UsageError('Give either --all or --tenant, not both.');
+      return verifyEveryTenant(template, carries, stringOption(values, 'concurrency') ?? '4', values.json === true, stringOption(values, 'url'), io);
+    }
+    if (tenants.length === 0) throw new UsageError('--tenant (or --all) is required.');
     const protectedNames = [template, ...listSavedTemplates(io)];
     for (const tenant of tenants) validateTenantName(tenant, { protectedNames });
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
@@ -113,3 +124,34 @@ export const verifyCommand: CliCommand = {
     return results.every((r) => r.equal && r.isolated) ? EXIT.ok : EXIT.differs;
   },
 };
+
+/** `verify --all`: every registered tenant of the template, N at a time, outcomes stored in the register. */
+async function verifyEveryTenant(template: string, carries: SnapshotCarries | undefined, concurrencyText: string, json: boolean, url: string | undefined, io: CliIo): Promise<number> {
+  const concurrency = Number(concurrencyText);
+  if (!/^\d+$/.test(concurrencyText) || concurrency < 1 || concurrency > 16) throw new UsageError('--concurrency needs a whole number from 1 to 16.');
+  const profile = await resolveCliProfile(url, io);
+  const db = await createPool(profile, 1);
+  let tenants: string[];
+  try {
+    tenants = (await readRegister(db, { template })).map((r) => r.tenant);
+  } finally {
+    await db.end();
+  }
+  const summary = await verifyAll(profile, {
+    template,
+    tenants,
+    concurrency,
+    ...(carries ? { carries } : {}),
+    ...(io.interrupts ? { signal: io.interrupts() } : {}),
+    onProgress: (done, total, o) => {
+      if (!json && o.result && !(o.result.equal && o.result.isolated)) io.stderr(`differs  ${o.tenant} (${done}/${total})\n`);
+      if (!json && o.error) io.stderr(`failed   ${o.tenant}: ${o.error}\n`);
+    },
+  });
+  const results = summary.outcomes.flatMap((o) => (o.result ? [o.result] : []));
+  const failed = summary.outcomes.flatMap((o) => (o.error !== undefined ? [{ tenant: o.tenant, error: o.error }] : []));
+  if (json) io.stdout(JSON.stringify({ ...toVerifyJson(template, results), ok: results.every((r) => r.equal && r.isolated) && failed.length === 0 && summary.skipped === 0, failed, skipped: summary.skipped }, null, 2) + '\n');
+  else io.stdout(`Verified ${summary.total - summary.skipped} of ${summary.total} tenant(s) of "${template}" in ${summary.elapsedMs} ms: ${summary.equal} equal and isolated, ${summary.different} differ, ${summary.failed} could not be verified${summary.skipped > 0 ? `, ${summary.skipped} not started` : ''}.\n`);
+  if (failed.length > 0 || summary.skipped > 0) return EXIT.failed;
+  return summary.different > 0 ? EXIT.differs : EXIT.ok;
+}

@@ -32,7 +32,7 @@ async function requireSchema(client: pg.ClientBase, name: string, code: 'SCHEMA_
   }
 }
 
-interface TemplateSide {
+export interface TemplateSide {
   catalog: SchemaCatalog;
   names: TemplateNames;
   privileges?: { options: PrivilegeOptions; catalog: SchemaCatalog };
@@ -58,7 +58,7 @@ async function planPrivileges(client: pg.ClientBase, template: string, carries: 
   return { options: { owners: carries.owners, privileges: carries.privileges, skipSchemaOwner }, notCompared };
 }
 
-async function readTemplateSide(client: pg.ClientBase, template: string, carries?: SnapshotCarries): Promise<TemplateSide> {
+export async function readTemplateSide(client: pg.ClientBase, template: string, carries?: SnapshotCarries): Promise<TemplateSide> {
   await requireSchema(client, template, 'SCHEMA_NOT_FOUND');
   const catalog = await readSchemaCatalog(client, template);
   const facts = await readCatalogFacts(client, template);
@@ -70,7 +70,7 @@ async function readTemplateSide(client: pg.ClientBase, template: string, carries
   return { catalog, names: { schema: template, own, shared }, ...(privileges === undefined ? {} : { privileges }), notCompared: plan.notCompared };
 }
 
-async function compareWithTemplate(client: pg.ClientBase, template: string, side: TemplateSide, tenantName: string): Promise<VerifyResult> {
+export async function compareWithTemplate(client: pg.ClientBase, template: string, side: TemplateSide, tenantName: string): Promise<VerifyResult> {
   await requireSchema(client, tenantName, 'TENANT_NOT_FOUND');
   const tenant = await readSchemaCatalog(client, tenantName);
   const { differences, compared } = compareCatalogs(side.catalog, tenant);
