@@ -11,6 +11,7 @@ import { assertPlanRunnable, checkTenants, planAgainstTemplate, readMigrationFil
 import { runRollout, type RolloutEvent, type RolloutResult } from '../../services/migrate/run-rollout.js';
 import { listRollouts, type RolloutSettings, type StoredRollout } from '../../services/migrate/rollout-store.js';
 import { createPool } from '../../services/connection/open-connection.js';
+import { readRegister } from '../../services/fleet/register.js';
 import { readDecisionsFile } from '../decisions-file.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
@@ -25,7 +26,7 @@ async function readTenantsFile(path: string): Promise<string> {
 }
 
 const USAGE = [
-  'Usage: tenantry migrate --template S (--file M.sql | --dir D) (--tenants a,b,c | --tenants-file F)',
+  'Usage: tenantry migrate --template S (--file M.sql | --dir D) (--all [--order name|created] | --tenants a,b,c | --tenants-file F)',
   '                        [--canary N] [--concurrency N] [--lock-timeout 3s] [--statement-timeout 10min]',
   '                        [--retries 5] [--continue-on-error] [--ledger TABLE[(COLUMN)]] [--no-template]',
   '                        [--decisions FILE] [--placeholder P] [--dry-run] [--json] [--url URL]',
@@ -44,6 +45,8 @@ const USAGE = [
   '  --template S        the template schema the migration is written against',
   '  --file M.sql        one migration file (one version)',
   '  --dir D             a folder of .sql files, one version each',
+  '  --all               every tenant of the template in the register (_tenantry.tenants)',
+  '  --order name|created  the order --all takes them in (default name)',
   '  --tenants a,b,c     the tenants (comma-separated; repeatable)',
   '  --tenants-file F    one tenant name per line (# comments allowed)',
   '  --canary N          tenants migrated one at a time first; any failure stops (default 1)',
@@ -93,13 +96,34 @@ async function readTenants(values: OptionValues, io: CliIo): Promise<string[]> {
   const file = stringOption(values, 'tenants-file');
   const fromFile = file === undefined ? [] : parseTenantsFile(await readTenantsFile(resolve(io.cwd, file)));
   const tenants = [...listed, ...fromFile];
-  if (values.all === true || stringOption(values, 'cohort') !== undefined) {
-    throw new TenantryError('NOT_AVAILABLE', '--all and --cohort need the tenant register (_tenantry.tenants), which this version does not read yet. Name the tenants with --tenants or --tenants-file.');
+  if (stringOption(values, 'cohort') !== undefined) {
+    throw new TenantryError('NOT_AVAILABLE', '--cohort needs the census, which tenantry migrate does not read yet. Name the tenants with --all, --tenants or --tenants-file.');
   }
-  if (tenants.length === 0) throw new UsageError('Name the tenants with --tenants a,b,c or --tenants-file F.');
+  if (values.all === true && tenants.length > 0) throw new UsageError('--all takes every tenant of the template from the register: leave out --tenants and --tenants-file.');
+  if (values.all === true) return [];
+  if (tenants.length === 0) throw new UsageError('Name the tenants with --all, --tenants a,b,c or --tenants-file F.');
   const repeated = findRepeatedNames(tenants);
   if (repeated.length > 0) throw new UsageError(describeRepeatedNames(repeated));
   return tenants;
+}
+
+/** Every tenant of the template in the register (_tenantry.tenants) whose schema exists, in the order asked for. */
+async function registeredTenants(profile: ConnectionProfile, template: string, order: string, io: CliIo): Promise<string[]> {
+  if (order !== 'name' && order !== 'created') throw new UsageError('--order must be name or created.');
+  const pool = await createPool(profile, 1);
+  try {
+    const rows = await readRegister(pool, { template });
+    const { rows: present } = await pool.query<{ nspname: string }>('SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])', [rows.map((r) => r.tenant)]);
+    const exists = new Set(present.map((r) => r.nspname));
+    const gone = rows.filter((r) => !exists.has(r.tenant)).map((r) => r.tenant);
+    if (gone.length > 0) io.stderr(`warning: ${gone.length} tenant(s) in the register have no schema any more and are left out: ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ', …' : ''}\n`);
+    const kept = rows.filter((r) => exists.has(r.tenant));
+    if (order === 'created') kept.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.tenant < b.tenant ? -1 : 1));
+    if (kept.length === 0) throw new TenantryError('TENANT_NOT_FOUND', `The register (_tenantry.tenants) lists no tenant of template ${template}. Name the tenants with --tenants, or record existing ones with tenantry tenants adopt.`);
+    return kept.map((r) => r.tenant);
+  } finally {
+    await pool.end();
+  }
 }
 
 /** The plan for a reader: versions with how each runs, references to review, refused statements. */
@@ -237,6 +261,7 @@ export const migrateCommand: CliCommand = {
       tenants: { type: 'string', multiple: true },
       'tenants-file': { type: 'string' },
       all: { type: 'boolean' },
+      order: { type: 'string' },
       cohort: { type: 'string' },
       canary: { type: 'string' },
       concurrency: { type: 'string' },
@@ -267,13 +292,14 @@ export const migrateCommand: CliCommand = {
       continueOnError: values['continue-on-error'] === true,
       ...(ledger ? { ledger } : {}),
     };
-    const tenants = await readTenants(values, io);
+    const listed = await readTenants(values, io);
     const files = await readMigrationFiles(file !== undefined ? { file: resolve(io.cwd, file) } : { dir: resolve(io.cwd, dir as string) });
     const decisionsPath = stringOption(values, 'decisions');
     const decisions = decisionsPath === undefined ? undefined : await readDecisionsFile(resolve(io.cwd, decisionsPath));
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const placeholder = stringOption(values, 'placeholder');
     const plan = await planAgainstTemplate(profile, files, { template, ...(placeholder ? { placeholder } : {}), ...(decisions ? { decisions } : {}) });
+    const tenants = values.all === true ? await registeredTenants(profile, template, stringOption(values, 'order') ?? 'name', io) : listed;
     await checkTenants(profile, template, tenants);
     if (values['dry-run'] === true) {
       const sample = tenants[0] as string;

@@ -123,14 +123,15 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
   const { plan, settings } = rollout;
   const emit = options.onEvent ?? (() => undefined);
   const pool = await createPool(profile, settings.concurrency + 1);
-  pool.on('connect', (client: pg.PoolClient) => {
-    client.query(`SET statement_timeout = '${settings.statementTimeoutMs}ms'`).catch(() => undefined);
-  });
   let monitor: Promise<pg.Client> | undefined;
-  const connectMonitor = () => (monitor ??= openClient(profile).catch((error: unknown) => {
-    monitor = undefined;
-    throw error;
-  }));
+  let serialMonitor: Promise<pg.ClientBase> | undefined;
+  // Every tenant's lock watch polls on this one connection: their queries go one after another.
+  const connectMonitor = () =>
+    (serialMonitor ??= (monitor ??= openClient(profile)).then(serialized).catch((error: unknown) => {
+      monitor = undefined;
+      serialMonitor = undefined;
+      throw error;
+    }));
   const ctx: UnitContext = {
     pool,
     plan,
@@ -316,6 +317,18 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     await client?.end().catch(() => undefined);
     await pool.end().catch(() => undefined);
   }
+}
+
+/** The client with its queries queued one after another (node-postgres deprecates overlapping queries on one client). */
+function serialized(client: pg.Client): pg.ClientBase {
+  let chain: Promise<unknown> = Promise.resolve();
+  const query = (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
+    const next = chain.then(() => client.query(text, values));
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  // Only query is used by the lock watch; the rest is the client's own.
+  return Object.assign(Object.create(client) as pg.ClientBase, { query });
 }
 
 /** Whether `version` is recorded for the tenant (its commit went through), read on a fresh connection; undefined when unreachable. */

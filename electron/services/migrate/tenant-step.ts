@@ -56,6 +56,18 @@ export interface UnitContext {
   watch(target: WatchTarget): LockWatchHandle;
 }
 
+const configured = new WeakSet<pg.PoolClient>();
+
+/**
+ * statement_timeout for the session, once per pooled connection: set inside the tenant's message it would only
+ * take effect for the next message (the server arms the timer when a message starts).
+ */
+async function applyStatementTimeout(ctx: UnitContext, client: pg.PoolClient): Promise<void> {
+  if (configured.has(client)) return;
+  await client.query(`SET statement_timeout = '${Math.max(0, Math.round(ctx.statementTimeoutMs))}ms'`);
+  configured.add(client);
+}
+
 /** Where a failed statement is: its version, file line and text, from the server's error position or by replaying. */
 interface Located {
   file?: string;
@@ -87,6 +99,7 @@ export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit:
   const watch = pid ? ctx.watch({ pid }) : undefined;
   let broken: Error | boolean | undefined;
   try {
+    await applyStatementTimeout(ctx, client);
     await client.query(sql);
     // A plain SET in the migration outlives its transaction: the pooled connection goes back clean.
     if (rendered.some((r) => touchesSessionState(r))) await client.query(`RESET ALL;\nSET statement_timeout = '${ctx.statementTimeoutMs}ms';`);

@@ -8,7 +8,9 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
+import { buildRegisterInsertSql } from '../../../core/fleet/register-sql.js';
+import { ensureRegister } from '../../../electron/services/fleet/register.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../electron/cli/command.js';
 import { main } from '../../../electron/cli/main.js';
@@ -130,6 +132,24 @@ describe('tenantry migrate', () => {
     expect((await migratedInCatalog(cluster, db)).full).toEqual(['tpl', ...tenants]);
     const dup = await cluster.query("SELECT count(*)::int AS n, count(DISTINCT tenant)::int AS d FROM _tenantry.migrations_applied WHERE version = '2'", db);
     expect(dup.rows[0]).toEqual({ n: 31, d: 31 });
+  });
+
+  it('--all takes the template\'s tenants from the register, leaving out other templates\' and dropped ones', async () => {
+    const db = await cluster.createDatabase('register');
+    const tenants = await makeFleet(cluster, db, 4);
+    const pool = new pg.Pool({ connectionString: cluster.url(db), max: 1 });
+    try {
+      await ensureRegister(pool);
+      for (const t of tenants) await pool.query(buildRegisterInsertSql({ tenant: t, template: t === 't0004' ? 'other' : 'tpl', how: 'built' }));
+      await pool.query(buildRegisterInsertSql({ tenant: 'gone', template: 'tpl', how: 'built' }));
+    } finally {
+      await pool.end();
+    }
+    const run = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--all', '--json', '--url', cluster.url(db)]);
+    expect(run.stderr).toContain('1 tenant(s) in the register have no schema any more and are left out: gone');
+    expect(run.code).toBe(0);
+    expect(resultOf(run)).toMatchObject({ done: 4, failed: 0 });
+    expect((await migratedInCatalog(cluster, db)).full).toEqual(['tpl', 't0001', 't0002', 't0003']);
   });
 
   it('refuses transaction control and other schemas before touching anything, and shows the plan in --dry-run', async () => {
