@@ -15,6 +15,7 @@ import { runSqlFile } from './harness/corpus.js';
 import { createTenantSnapshot } from '../../electron/services/snapshot/create-tenant-snapshot.js';
 import { createProvisioner, snapshotSource } from '../../electron/services/provision/provisioner.js';
 import { TenantryError } from '../../core/errors.js';
+import { verifyTenants } from '../../electron/services/verify/verify-tenant.js';
 
 const GITLAB = fileURLToPath(new URL('../../../shared/realworld/gitlab.sql', import.meta.url));
 
@@ -67,6 +68,21 @@ describe('partitions kept in another schema', () => {
     }
     const template = await run('SELECT count(*)::int AS n FROM tpl.events');
     expect(template.rows).toEqual([{ n: 0 }]);
+  });
+
+  it("verify matches the carried partitions to the template's by parent and bounds, and says so; a missing one is a difference", async () => {
+    // Before: the carried partitions (and their columns, constraints, indexes) were "only in tenant": not equal.
+    const results = await verifyTenants(profileFor(cluster, db), { template: 'tpl', tenants: ['acme', 'Acme Corp'] });
+    for (const r of results) {
+      expect(r.differences, r.tenant).toEqual([]);
+      expect(r.equal && r.isolated).toBe(true);
+      expect(r.compared.partition).toBe(4);
+      expect(r.notes.map((n) => n.detail).join('\n')).toContain("4 of the template's 4 partitions kept in parts correspond to the tenant's own partitions");
+    }
+    await run('DROP TABLE "Acme Corp".events_1_high');
+    const [broken] = await verifyTenants(profileFor(cluster, db), { template: 'tpl', tenants: ['Acme Corp'] });
+    expect(broken?.equal).toBe(false);
+    expect(broken?.differences).toEqual([{ kind: 'partition', object: 'parts.events_1_high', detail: `the template's partition of events_1 (FOR VALUES FROM ('1000') TO (MAXVALUE)) has no partition of events_1 with these bounds in tenant "Acme Corp"` }]);
   });
 
   it.skipIf(!existsSync(GITLAB))('refuses GitLab, naming the 13 tables partitioned into gitlab_partitions_static', async () => {

@@ -14,6 +14,8 @@ import { quoteIdentifier } from '../../../core/sql/quote.js';
 export interface ForeignPartition {
   /** Schema-qualified name of the partition as it is (in another schema). */
   partition: string;
+  /** The schema it lives in. */
+  schema: string;
   /** The partition's own name, used for the tenant's copy. */
   name: string;
   /** Its parent: a table of the template, or a carried partition (sub-partitioning). */
@@ -60,7 +62,7 @@ export async function readForeignPartitions(client: pg.ClientBase, schema: strin
     t.partitions++;
     t.schemas.add(r.schema);
     tables.set(r.root, t);
-    partitions.push({ partition: `${quoteIdentifier(r.schema)}.${quoteIdentifier(r.name)}`, name: r.name, parent: r.parent, bound: r.bound, partitionKey: r.partition_key, level: r.level });
+    partitions.push({ partition: `${quoteIdentifier(r.schema)}.${quoteIdentifier(r.name)}`, schema: r.schema, name: r.name, parent: r.parent, bound: r.bound, partitionKey: r.partition_key, level: r.level });
   }
   return { tables: [...tables.values()].map((t) => ({ table: t.table, partitions: t.partitions, schemas: [...t.schemas].sort() })), partitions };
 }

@@ -8,6 +8,8 @@ import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
 import { compareCatalogs, type SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
 import { judgeIsolation } from '../../../core/verify/judge-isolation.js';
+import { matchCarriedPartitions, type ForeignPartitionFact } from '../../../core/verify/carried-partitions.js';
+import { readForeignPartitions } from '../catalog/read-foreign-partitions.js';
 import type { TemplateNames } from '../../../core/verify/scan-template-names.js';
 import type { SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { openClient } from '../connection/open-connection.js';
@@ -36,6 +38,8 @@ export interface TemplateSide {
   catalog: SchemaCatalog;
   names: TemplateNames;
   privileges?: { options: PrivilegeOptions; catalog: SchemaCatalog };
+  /** The template's partitions in other schemas: a tenant made with --carry-partitions has them as its own. */
+  partitions: ForeignPartitionFact[];
   notCompared: string[];
 }
 
@@ -67,13 +71,17 @@ export async function readTemplateSide(client: pg.ClientBase, template: string, 
   const shared = new Set(Object.values(facts.extensionObjects).flatMap((list: string[] | undefined) => list ?? []));
   const plan = await planPrivileges(client, template, carries);
   const privileges = plan.options === undefined ? undefined : { options: plan.options, catalog: await readPrivileges(client, template, plan.options) };
-  return { catalog, names: { schema: template, own, shared }, ...(privileges === undefined ? {} : { privileges }), notCompared: plan.notCompared };
+  const partitions = (await readForeignPartitions(client, template)).partitions.map(({ schema, name, parent, bound }) => ({ schema, name, parent, bound }));
+  return { catalog, names: { schema: template, own, shared }, ...(privileges === undefined ? {} : { privileges }), partitions, notCompared: plan.notCompared };
 }
 
 export async function compareWithTemplate(client: pg.ClientBase, template: string, side: TemplateSide, tenantName: string): Promise<VerifyResult> {
   await requireSchema(client, tenantName, 'TENANT_NOT_FOUND');
   const tenant = await readSchemaCatalog(client, tenantName);
-  const { differences, compared } = compareCatalogs(side.catalog, tenant);
+  const carried = matchCarriedPartitions(tenant, side.partitions);
+  const { differences, compared } = compareCatalogs(side.catalog, carried.tenant);
+  differences.push(...carried.differences);
+  if (side.partitions.length > 0) compared.partition = carried.matched;
   if (side.privileges !== undefined) {
     const own = compareCatalogs(side.privileges.catalog, await readPrivileges(client, tenantName, side.privileges.options), { rewriteAttributes: false });
     differences.push(...own.differences);
@@ -87,7 +95,7 @@ export async function compareWithTemplate(client: pg.ClientBase, template: strin
     equal: differences.length === 0,
     isolated: isolation.length === 0,
     differences: [...differences, ...isolation],
-    notes: judged.notes,
+    notes: [...carried.notes, ...judged.notes],
     notCompared: side.notCompared,
     compared,
   };
