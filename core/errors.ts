@@ -62,6 +62,15 @@ export type ErrorCode =
   | 'POOL_EMPTY'
   | 'POOL_UNSUPPORTED'
   | 'POOL_OWNED_BY_OTHER_SNAPSHOT'
+  // Citus (issue 17)
+  /** The target is a Citus worker: tenants go through the coordinator. */
+  | 'CITUS_WORKER_NODE'
+  /** The snapshot holds what Citus refuses in a distributed schema (the compatibility report lists it). */
+  | 'CITUS_INCOMPATIBLE'
+  /** The command needs Citus and the target does not run it (or is not its coordinator). */
+  | 'CITUS_NOT_AVAILABLE'
+  /** A move's precondition failed (wal_level, empty schema, unknown node) or Citus refused the move. */
+  | 'CITUS_MOVE_FAILED'
   // published snapshots (tenantry publish)
   | 'PUBLISH_FAILED'
   // the tenant register, census, drift (issue 14)

@@ -3,6 +3,10 @@ import { formatConnectionUri, formatKeyValue } from '../../../core/connection/co
 import { formatServiceEntry } from '../../../core/connection/service-file.js';
 import { describeSslPolicy } from '../../../core/connection/ssl-policy.js';
 import { formatCopyableSettings } from '../../../core/diagnostics/copyable-settings.js';
+import { describeCitus, type CitusFacts } from '../../../core/citus/citus-facts.js';
+import { openClient } from '../../services/catalog/connect.js';
+import { readServerVersion } from '../../services/catalog/server-version.js';
+import { detectCitus } from '../../services/citus/detect-citus.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { parseOptions, resolveCliProfile, stringOption } from './parse-options.js';
 
@@ -13,7 +17,7 @@ export const connectionCommand: CliCommand = {
   name: 'connection',
   summary: 'Show the resolved connection settings (URI, key=value, env, service)',
   usage: [
-    'Usage: tenantry connection [--url URL] [--format uri|keyvalue|env|service|json] [--libpq N]',
+    'Usage: tenantry connection [--url URL] [--format uri|keyvalue|env|service|json] [--libpq N] [--server]',
     '',
     'Resolves the connection settings the way libpq does (URL, then the service',
     'file, then PG* variables, then defaults; the password from ~/.pgpass) and',
@@ -23,14 +27,18 @@ export const connectionCommand: CliCommand = {
     '  --format F     uri (default), keyvalue, env (shell exports that also switch',
     '                 off ~/.postgresql defaults), service (a pg_service.conf entry), json',
     '  --libpq N      libpq major version the env format is for (default 16)',
+    '  --server       also connect and show the server: its version and Citus',
+    '                 (extension version, coordinator or worker, workers, whether',
+    '                 citus.enable_schema_based_sharding is on)',
   ].join('\n'),
   async run(argv, io) {
-    const values = parseOptions(argv, { url: { type: 'string' }, format: { type: 'string' }, libpq: { type: 'string' } });
+    const values = parseOptions(argv, { url: { type: 'string' }, format: { type: 'string' }, libpq: { type: 'string' }, server: { type: 'boolean' } });
     const format = (stringOption(values, 'format') ?? 'uri') as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
     const libpqMajor = Number(stringOption(values, 'libpq') ?? 16);
     if (!Number.isInteger(libpqMajor) || libpqMajor < 9) throw new UsageError('--libpq needs a major version such as 15.');
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const server = values.server === true ? await readServer(profile) : undefined;
     const hasPassword = profile.password !== undefined;
     delete profile.password;
     delete profile.sslpassword;
@@ -49,10 +57,22 @@ export const connectionCommand: CliCommand = {
         io.stdout(formatServiceEntry('tenantry', profile));
         break;
       case 'json':
-        io.stdout(JSON.stringify({ profile, hasPassword, ssl: policy }, null, 2) + '\n');
+        io.stdout(JSON.stringify({ profile, hasPassword, ssl: policy, ...(server ? { server } : {}) }, null, 2) + '\n');
         return 0;
     }
     io.stderr(`${policy.explanation}${hasPassword ? ' A password is set (not shown).' : ' No password is set.'}\n`);
+    if (server) io.stdout(`Server: PostgreSQL ${server.version}\n${describeCitus(server.citus)}\n`);
     return 0;
   },
 };
+
+/** Connects once and reads the server version and its Citus facts. */
+async function readServer(profile: Parameters<typeof openClient>[0]): Promise<{ version: string; citus: CitusFacts }> {
+  const client = await openClient(profile);
+  try {
+    const version = await readServerVersion(client);
+    return { version: version.text, citus: await detectCitus(client) };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

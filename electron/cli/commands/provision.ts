@@ -98,7 +98,7 @@ export const provisionCommand: CliCommand = {
   usage: [
     'Usage: tenantry provision --snapshot SNAPSHOT.sql (--tenant T … | --tenants-file F)',
     '                          [--via driver|psql] [--concurrency N] [--continue-on-error]',
-    '                          [--lock-timeout 5s] [--no-pool] [--if-not-exists] [--verify]',
+    '                          [--lock-timeout 5s] [--no-pool] [--if-not-exists] [--local] [--verify]',
     '                          [--dry-run] [--json] [--url URL]',
     '',
     'Creates each tenant in its own transaction: an advisory lock on the name, a',
@@ -119,6 +119,10 @@ export const provisionCommand: CliCommand = {
     '  --no-pool        build every tenant, never claim warm-pool spares',
     '  --if-not-exists  a tenant that already exists counts as done (exit 0 when every',
     '                   tenant exists afterwards), so a re-run of the same list is idempotent',
+    '  --local          on a Citus coordinator, keep tenants on the coordinator',
+    '                   (default there: each tenant is a distributed schema, placed',
+    '                   on a worker; what Citus refuses is reported before any tenant,',
+    '                   see `tenantry check --citus`)',
     '  --verify         then verify every created tenant against the template (as',
     '                   `tenantry verify --snapshot`); exit 4 unless all are equal',
     '                   and isolated. With --json the summary gains "verify":',
@@ -152,6 +156,7 @@ export const provisionCommand: CliCommand = {
       'dry-run': { type: 'boolean' },
       'no-pool': { type: 'boolean' },
       'if-not-exists': { type: 'boolean' },
+      local: { type: 'boolean' },
       verify: { type: 'boolean' },
       json: { type: 'boolean' },
     });
@@ -188,13 +193,15 @@ export const provisionCommand: CliCommand = {
 
     const profile = await resolveCliProfile(stringOption(values, 'url'), io);
     const pgBin = listOption(values, 'pg-bin');
-    const provisioner = await createProvisioner(profile, { via, concurrency, lockTimeoutMs, env: io.env, ...(pgBin.length > 0 ? { pgBin } : {}) });
+    const provisioner = await createProvisioner(profile, { via, concurrency, lockTimeoutMs, env: io.env, ...(pgBin.length > 0 ? { pgBin } : {}), ...(values.local === true ? { citusPlacement: 'local' as const } : {}) });
     const interrupted = io.interrupts?.();
     const progress = createProgressLine(io);
     const counts = { created: 0, exists: 0, failed: 0, cancelled: 0 };
     let summary: ProvisionSummary;
     let poolSnapshot: PoolSnapshot | undefined;
     try {
+      const placement = await provisioner.citusPlacement();
+      if (placement && values.json !== true) io.stderr(placement === 'distributed' ? 'Citus coordinator: each tenant becomes a distributed schema on a worker (--local keeps them here).\n' : 'Citus coordinator: tenants stay on the coordinator (--local).\n');
       summary = await provisioner.provisionMany(source, tenants, {
         continueOnError: values['continue-on-error'] === true,
         ...(interrupted ? { signal: interrupted } : {}),

@@ -43,6 +43,19 @@ import { buildRegisterInsertSql } from '../../../core/fleet/register-sql.js';
 import { ensureRegister } from '../fleet/register.js';
 import { formatPgError } from '../errors/pg-error.js';
 import { POOL_EMPTY_MARKER, toClaimError } from './pool-errors.js';
+import { buildCitusTenantSql } from '../../../core/citus/tenant-sql.js';
+import { readCitusFacts } from '../citus/citus-target.js';
+import { runStatementsOneByOne } from '../citus/run-statements.js';
+
+/**
+ * Runs a multi-statement text as one query, or one statement per query on a Citus node (Citus propagates DDL
+ * with the text of the query that ran it: see citus/run-statements.ts). Returns every statement's result.
+ */
+async function runPoolSql(db: pg.Pool, client: pg.PoolClient, sql: string): Promise<pg.QueryResult[]> {
+  if ((await readCitusFacts(db, undefined, client)).installed) return runStatementsOneByOne(client, sql);
+  const result = (await client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+  return Array.isArray(result) ? result : [result];
+}
 
 /** What the pool needs of a snapshot (see toPoolSnapshot in warm-pool-snapshot.ts). */
 export interface PoolSnapshot {
@@ -147,8 +160,10 @@ export async function ensurePoolSchema(db: pg.Pool): Promise<void> {
   const client = await db.connect();
   let broken = false;
   try {
-    await client.query(`BEGIN;
-SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:pool-schema', 0));
+    // On Citus the bookkeeping schema stays a plain schema on the coordinator, whatever citus.enable_schema_based_sharding says.
+    const citus = (await readCitusFacts(db, undefined, client)).installed;
+    await runPoolSql(db, client, `BEGIN;
+${citus ? 'SET LOCAL citus.enable_schema_based_sharding = off;\n' : ''}SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:pool-schema', 0));
 CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(POOL_SCHEMA)};
 ${buildWithholdSql(POOL_SCHEMA)}
 CREATE TABLE IF NOT EXISTS ${SPARES} (
@@ -249,9 +264,12 @@ export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<s
   try {
     const { rows } = await client.query(`SELECT pg_catalog.nextval(${quoteLiteral(`${quoteIdentifier(POOL_SCHEMA)}.spare_number`)}) AS n`);
     const spare = formatSpareName(snapshot.checksum, Number((rows[0] as { n: string }).n));
-    const sql = renderFor(snapshot, plan.build, spare);
+    // On a Citus coordinator spares are distributed schemas, like the tenants claims turn them into.
+    const facts = await readCitusFacts(db, undefined, client);
+    const rendered = renderFor(snapshot, plan.build, spare);
+    const sql = facts.installed && facts.role === 'coordinator' ? buildCitusTenantSql(rendered, 'distributed') : rendered;
     try {
-      await client.query(
+      await runPoolSql(db, client,
         `BEGIN;\n${sessionSettingsSql(snapshot)}${SPARE_LIMITS_SQL}${sql}\n;\n` +
           `INSERT INTO ${SPARES} (schema_name, snapshot_checksum, withheld_acl) SELECT nspname, ${quoteLiteral(snapshot.checksum)}, nspacl FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(spare)};\n` +
           `${buildWithholdSql(spare)}\nCOMMIT;`,
@@ -475,7 +493,7 @@ export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: st
   const started = performance.now();
   let broken = false;
   try {
-    const results = (await client.query(sql)) as unknown as pg.QueryResult[];
+    const results = await runPoolSql(db, client, sql);
     const spare = (results.at(-2)?.rows[0] as { spare: string } | undefined)?.spare ?? '';
     return { tenant, spare, ms: performance.now() - started };
   } catch (error) {

@@ -43,6 +43,10 @@ import { readSessionSettings, restoreSessionSettings } from './session-settings.
 import { claimSpare, countReadySpares, type PoolSnapshot } from '../pool/warm-pool.js';
 import { buildRegisterInsertSql, type RegisterEntry } from '../../../core/fleet/register-sql.js';
 import { ensureRegister } from '../fleet/register.js';
+import { buildCitusTenantSql, type CitusPlacement } from '../../../core/citus/tenant-sql.js';
+import { readCitusFacts } from '../citus/citus-target.js';
+import { runStatementsOneByOne } from '../citus/run-statements.js';
+import { findingsFor, incompatibleError, readReferenceTables } from '../citus/compat-check.js';
 
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
 export interface TenantSource {
@@ -81,6 +85,8 @@ export interface ProvisionerOptions extends BinarySearchOptions {
   timeoutMs?: number;
   /** How long a tenant waits for a lock held by another session before it fails (lock_timeout); default 5 s, 0 no limit. */
   lockTimeoutMs?: number;
+  /** On a Citus coordinator tenants become distributed schemas; `local` keeps them on the coordinator. No effect elsewhere. */
+  citusPlacement?: CitusPlacement;
 }
 
 export interface TenantCreated {
@@ -125,6 +131,8 @@ export interface Provisioner {
   provisionMany(source: TenantSource, tenants: readonly string[], options?: ProvisionManyOptions): Promise<ProvisionSummary>;
   /** The pool the driver path uses (for benchmarks and tests: it is the connection that must stay clean). */
   readonly pool: pg.Pool;
+  /** Where tenants go on a Citus coordinator (undefined: the target does not run Citus as a coordinator). */
+  citusPlacement(): Promise<CitusPlacement | undefined>;
   close(): Promise<void>;
 }
 
@@ -159,7 +167,7 @@ function sourceTouchesSession(source: TenantSource, sql: string): boolean {
 }
 
 /** Creates one tenant on a pooled connection; resolves to a note when the outcome needed checking (a connection lost during COMMIT). */
-async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, registerSql: string, signal?: AbortSignal, touchesSession = true, lockWatch?: LockWatcher): Promise<string | undefined> {
+async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, tenant: string, sql: string, preamble: string, registerSql: string, signal?: AbortSignal, touchesSession = true, lockWatch?: LockWatcher, oneByOne = false): Promise<string | undefined> {
   const client = await acquire(pool, profile);
   let broken: Error | undefined;
   const pid = (client as pg.PoolClient & { processID?: number }).processID;
@@ -172,7 +180,7 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
-    if (!touchesSession) {
+    if (!touchesSession && !oneByOne) {
       // Fast path (issue 6): SQL that cannot change session state needs no settings before/after, so guard, SQL and
       // COMMIT go as one simple query, one round trip like the floor. Error positions are moved back onto `sql`.
       const key = randomKey();
@@ -199,7 +207,9 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
     await client.query('select pg_catalog.pg_advisory_xact_lock($1, pg_catalog.hashtext($2))', [TENANT_LOCK_CLASS, tenant]);
     const { rowCount } = await client.query('select 1 from pg_catalog.pg_namespace where nspname = $1', [tenant]);
     if (rowCount) throw tenantExistsError(tenant);
-    await client.query(sql);
+    // Citus propagates DDL with the text of the query that ran it: one statement per query (run-statements.ts).
+    if (oneByOne) await runStatementsOneByOne(client, sql);
+    else await client.query(sql);
     // The body must not have ended the transaction (containment refuses COMMIT/ROLLBACK before anything runs).
     // Asked with a plain query: a DO block would load plpgsql, whose settings would then show on the pooled connection.
     const probe = await client.query<{ same: boolean }>(buildTransactionProbeSql(key));
@@ -285,6 +295,11 @@ export function isWaitOnTenantryOnly(error: unknown): boolean {
   return blockers.length > 0 && blockers.every((b) => b.application.startsWith('tenantry'));
 }
 
+/** Provisioning on a Citus worker would make tables the coordinator does not know; it goes through the coordinator. */
+function citusWorkerError(version: string | undefined): TenantryError {
+  return new TenantryError('CITUS_WORKER_NODE', `This database is a Citus ${version ?? ''} worker node; tenants are provisioned through the coordinator. Connect to the coordinator and try again.`.replace('  ', ' '));
+}
+
 /** psql exits with status 2 when the connection to the server went bad (psql(1), "Exit Status"). */
 function isPsqlConnectionLost(error: unknown): boolean {
   if (!isTenantryError(error) || error.code !== 'PSQL_FAILED') return false;
@@ -301,6 +316,39 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
   let psql: Promise<{ path: string; version: PgVersion }> | undefined;
   let serverVersion: Promise<PgVersion> | undefined;
   let limitsSql: string | undefined;
+  let citus: Promise<CitusPlacement | undefined> | undefined;
+  /** Per source: the compatibility check's outcome (distributed placement only). */
+  const compatible = new WeakMap<TenantSource, Promise<void>>();
+
+  /** Refuses, before any work, a source holding what Citus refuses in a distributed schema (CITUS_INCOMPATIBLE). */
+  async function checkCitusCompatible(source: TenantSource): Promise<void> {
+    if ((await citusPlacement()) !== 'distributed') return;
+    let check = compatible.get(source);
+    if (!check) {
+      check = (async () => {
+        const error = incompatibleError(findingsFor((t) => source.render(t), await readReferenceTables(pool)));
+        if (error) throw error;
+      })();
+      compatible.set(source, check);
+    }
+    await check;
+  }
+
+  /** Where tenants go on this target: undefined unless it is a Citus coordinator (read once). */
+  async function citusPlacement(): Promise<CitusPlacement | undefined> {
+    citus ??= (async () => {
+      const facts = await readCitusFacts(pool, profile);
+      if (!facts.installed) return undefined;
+      if (facts.role !== 'coordinator') throw citusWorkerError(facts.version);
+      return options.citusPlacement ?? 'distributed';
+    })();
+    try {
+      return await citus;
+    } catch (error) {
+      citus = undefined;
+      throw error;
+    }
+  }
 
   async function readVersionOnce(): Promise<PgVersion> {
     serverVersion ??= (async () => {
@@ -338,7 +386,10 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
   async function provisionTenant(source: TenantSource, tenant: string, runOptions: { signal?: AbortSignal } = {}): Promise<TenantCreated> {
     const started = performance.now();
     validateTenantName(tenant, { protectedNames: source.protectedNames ?? [] });
-    const sql = source.render(tenant);
+    const placement = await citusPlacement();
+    await checkCitusCompatible(source);
+    const rendered = source.render(tenant);
+    const sql = placement ? buildCitusTenantSql(rendered, placement) : rendered;
     const preamble = buildSessionPreamble(source.sessionSettings) + (await provisionLimits());
     // The register row goes in the tenant's transaction: both exist afterwards or neither does.
     if (source.register) await ensureRegister(pool);
@@ -346,7 +397,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     if (runOptions.signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
     let note: string | undefined;
     if (via === 'driver') {
-      note = await provisionWithDriver(pool, profile, tenant, sql, preamble, registerSql, runOptions.signal, sourceTouchesSession(source, sql), lockWatcher);
+      note = await provisionWithDriver(pool, profile, tenant, sql, preamble, registerSql, runOptions.signal, sourceTouchesSession(source, sql), lockWatcher, placement !== undefined);
     } else {
       const binary = await findPsql();
       // The psql session's pid is unknown here; a unique application_name for the transaction lets the lock watch find it.
@@ -384,6 +435,8 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
   async function provisionMany(source: TenantSource, tenants: readonly string[], many: ProvisionManyOptions = {}): Promise<ProvisionSummary> {
     const started = performance.now();
     let stop = false;
+    // On a Citus coordinator: what Citus refuses stops the batch before its first tenant.
+    if (tenants.length > 0) await checkCitusCompatible(source);
     // Lock budget (issue 6): cap concurrency to what the server's lock table holds; LOCK_TABLE_TOO_SMALL before starting when one tenant cannot fit.
     const locks = tenants.length > 0 ? await planProvisionLocks(pool, () => source.render('tenantry_lock_probe'), many.concurrency ?? concurrency, source) : undefined;
     // Warm pool spares of this snapshot go first; the count only decides whether to try (claims are SKIP LOCKED).
@@ -456,6 +509,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
   return {
     via,
     pool,
+    citusPlacement,
     provisionTenant,
     provisionMany,
     async close() {

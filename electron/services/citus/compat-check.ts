@@ -1,0 +1,43 @@
+/**
+ * The Citus compatibility report of a tenant source against a target: the
+ * statements findCitusFindings flags, with foreign keys into other schemas
+ * judged by the target's reference tables. Provisioning distributed tenants
+ * runs it before the first tenant and refuses the whole batch on a refusal.
+ */
+import type pg from 'pg';
+import { findCitusFindings, formatCitusFindings, hasRefusals, type CitusFinding } from '../../../core/citus/compat-report.js';
+import { TenantryError } from '../../../core/errors.js';
+
+/** The tenant name the report renders a snapshot for (any valid name gives the same findings). */
+export const CITUS_PROBE_TENANT = 'tenantry_citus_probe';
+
+type Queryable = Pick<pg.ClientBase, 'query'> | pg.Pool;
+
+/** `schema.table` of every Citus reference table in the database (plain PostgreSQL: none). */
+export async function readReferenceTables(db: Queryable): Promise<Set<string>> {
+  const { rows } = await db.query<{ name: string }>(
+    `select n.nspname || '.' || c.relname as name
+       from pg_catalog.pg_dist_partition p
+       join pg_catalog.pg_class c on c.oid = p.logicalrelid
+       join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where p.partmethod = 'n' and p.repmodel = 't'`,
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Findings for SQL rendered for CITUS_PROBE_TENANT by `render`. */
+export function findingsFor(render: (tenant: string) => string, referenceTables?: ReadonlySet<string>): CitusFinding[] {
+  return findCitusFindings(render(CITUS_PROBE_TENANT), { tenantSchema: CITUS_PROBE_TENANT, ...(referenceTables ? { referenceTables } : {}) });
+}
+
+/** CITUS_INCOMPATIBLE listing what Citus would refuse, or undefined when nothing is refused. */
+export function incompatibleError(findings: readonly CitusFinding[]): TenantryError | undefined {
+  if (!hasRefusals(findings)) return undefined;
+  const refused = findings.filter((f) => f.handling === 'refused');
+  const shown = formatCitusFindings(refused.slice(0, 10)).join('\n');
+  return new TenantryError(
+    'CITUS_INCOMPATIBLE',
+    `Citus refuses ${refused.length} statement${refused.length === 1 ? '' : 's'} of this snapshot in a distributed schema, so no tenant was started. Provision with --local to keep tenants on the coordinator, or change the template; \`tenantry check --citus --snapshot FILE\` lists them.`,
+    { detail: `${shown}${refused.length > 10 ? `\n… and ${refused.length - 10} more` : ''}` },
+  );
+}
