@@ -5,8 +5,8 @@ import { formatCitusFindings, hasRefusals } from '../../../core/citus/compat-rep
 import { describeCitus, type CitusFacts } from '../../../core/citus/citus-facts.js';
 import { TenantryError } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
-import { snapshotSource } from '../../services/provision.js';
-import { openClient } from '../../services/catalog/connect.js';
+import { snapshotSource } from '../../services/provision/provisioner.js';
+import { openClient } from '../../services/connection/open-connection.js';
 import { findingsFor, readReferenceTables } from '../../services/citus/compat-check.js';
 import { detectCitus } from '../../services/citus/detect-citus.js';
 import { UsageError, type CliCommand } from '../command.js';

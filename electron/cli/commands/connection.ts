@@ -4,7 +4,7 @@ import { formatServiceEntry } from '../../../core/connection/service-file.js';
 import { describeSslPolicy } from '../../../core/connection/ssl-policy.js';
 import { formatCopyableSettings } from '../../../core/diagnostics/copyable-settings.js';
 import { describeCitus, type CitusFacts } from '../../../core/citus/citus-facts.js';
-import { openClient } from '../../services/catalog/connect.js';
+import { openClient } from '../../services/connection/open-connection.js';
 import { readServerVersion } from '../../services/catalog/server-version.js';
 import { detectCitus } from '../../services/citus/detect-citus.js';
 import { UsageError, type CliCommand } from '../command.js';

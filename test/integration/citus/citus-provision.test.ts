@@ -9,11 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citusSkipReason, startCitusCluster, type CitusCluster } from '../harness/citus.js';
 import { profileFor } from '../harness/profile.js';
-import { createTenantSnapshot } from '../../../electron/services/snapshot.js';
-import { createProvisioner, snapshotSource } from '../../../electron/services/provision.js';
-import { verifyTenants } from '../../../electron/services/verify.js';
-import { claimSpare, fillPool, setPoolTarget } from '../../../electron/services/warm-pool.js';
-import { toPoolSnapshot } from '../../../electron/services/warm-pool-snapshot.js';
+import { createTenantSnapshot } from '../../../electron/services/snapshot/create-tenant-snapshot.js';
+import { createProvisioner, snapshotSource } from '../../../electron/services/provision/provisioner.js';
+import { verifyTenants } from '../../../electron/services/verify/verify-tenant.js';
+import { claimSpare, fillPool, setPoolTarget } from '../../../electron/services/pool/warm-pool.js';
+import { toPoolSnapshot } from '../../../electron/services/pool/warm-pool-snapshot.js';
 import type { Snapshot } from '../../../core/snapshot/format.js';
 import { TenantryError } from '../../../core/errors.js';
 
@@ -99,6 +99,9 @@ describe.skipIf(Boolean(skip))(skip ? `Citus distributed provisioning — SKIPPE
     const placed = await placement();
     for (const t of tenants) expect(placed.get(t), `${t} is a distributed schema with shards on one worker`).toHaveLength(1);
     expect(placed.has('tmpl')).toBe(false);
+    // Tenantry's bookkeeping (register, warm pool) stays a plain schema on the coordinator.
+    expect(placed.has('_tenantry')).toBe(false);
+    expect(await q(`SELECT count(*)::int AS c FROM _tenantry.tenants`)).toEqual([{ c: tenants.length }]);
     const workers = citus.workers.map((w) => w.port);
     const used = new Set(tenants.map((t) => placed.get(t)?.[0] ?? 0));
     expect([...used].every((p) => workers.includes(p))).toBe(true);

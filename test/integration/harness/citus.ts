@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findSystemBinDir, startCluster, type Cluster } from './cluster.js';
+import { findSystemBinDir, startCluster, type Cluster } from '../../../support/cluster.js';
 
 /** Why Citus tests cannot run here (undefined when citus.so and citus.control are installed). */
 export function citusSkipReason(binDir?: string): string | undefined {
