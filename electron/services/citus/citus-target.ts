@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import type { CitusFacts } from '../../../core/citus/citus-facts.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
-import { toConnectionError } from '../connection/open-connection.js';
+import { toConnectionError } from '../connection/connection-errors.js';
 import { detectCitus } from './detect-citus.js';
 
 const byPool = new WeakMap<pg.Pool, Promise<CitusFacts>>();
