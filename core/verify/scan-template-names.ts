@@ -96,6 +96,33 @@ function isExecutedPosition(tokens: readonly Token[], i: number): boolean {
   return false;
 }
 
+const MESSAGE = 'message text (RAISE or ASSERT): shown to a person, never run or resolved';
+
+/**
+ * Whether the string at `i` of a PL/pgSQL body is message text: the format string, a parameter or a USING option
+ * (MESSAGE, DETAIL, HINT …) of RAISE, or the message after ASSERT's condition — not inside a call's parentheses,
+ * whose arguments may run (`RAISE NOTICE '%', f('tmpl.t')`).
+ */
+function isMessage(tokens: readonly Token[], i: number): boolean {
+  let depth = 0;
+  let comma = false;
+  for (let j = i - 1; j >= 0; j--) {
+    const t = tokens[j];
+    if (isPunct(t, ';')) return false;
+    if (isPunct(t, ')')) depth++;
+    else if (isPunct(t, '(')) {
+      if (depth === 0) return false;
+      depth--;
+    } else if (depth === 0 && isPunct(t, ',')) comma = true;
+    else if (depth === 0 && t?.kind === 'identifier') {
+      const word = wordOf(t);
+      if (word === 'raise') return true;
+      if (word === 'assert') return comma;
+    }
+  }
+  return false;
+}
+
 /** The reg* type a string is cast to (`'x'::regclass`), if any. */
 function regCastOf(tokens: readonly Token[], i: number): string | undefined {
   if (!isPunct(tokens[i + 1], '::')) return undefined;
@@ -199,6 +226,10 @@ class Scan {
       if (isName(first) && first?.value === this.names.schema && (isPunct(inner[1], '.') || reg === 'regnamespace')) {
         this.add('failure', `${t.text}::${reg}`, 'resolves to the template');
       }
+      return;
+    }
+    if (origin === 'body' && isMessage(tokens, i)) {
+      this.add('note', t.text.length > 80 ? `${t.text.slice(0, 77)}…` : t.text, MESSAGE);
       return;
     }
     const executed = origin === 'body' || origin === 'executed' || (origin === 'code' && isExecutedPosition(tokens, i));

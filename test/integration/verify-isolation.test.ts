@@ -29,6 +29,10 @@ END $f$;
 CREATE VIEW $S.sales_by_year AS
   SELECT * FROM public.crosstab('SELECT person, year, total FROM $T.sales ORDER BY 1, 2'::text, 'SELECT 2023 UNION ALL SELECT 2024'::text) AS ct(person text, y2023 int, y2024 int);
 CREATE FUNCTION $S.tenant_setting() RETURNS text LANGUAGE sql STABLE AS $f$ SELECT current_setting('tpl.tenant_id', true) $f$;
+CREATE FUNCTION $S.require_invoices() RETURNS void LANGUAGE plpgsql AS $f$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM $S.invoices) THEN RAISE EXCEPTION 'no rows in tpl.invoices' USING HINT = 'load tpl.invoices first'; END IF;
+END $f$;
 `;
 const forSchema = (schema: string, target: string) => SCHEMA.replace(/\$S/g, schema).replace(/\$T/g, target);
 
@@ -81,6 +85,9 @@ describe('verify judges the tenant, not the engine', () => {
     const notes = result.notes.map((d) => `${d.object} | ${d.detail}`);
     expect(notes.some((n) => n.startsWith('column invoices.note | default mentions tpl.invoices') && n.includes('the template holds the same text here'))).toBe(true);
     expect(notes.some((n) => n.startsWith('function tenant_setting() | definition mentions tpl.tenant_id: no object of the template'))).toBe(true);
+    // RAISE message text naming the template is shown to a person, never run: a note (it was a failure before).
+    expect(notes).toContain("function require_invoices() | definition mentions 'no rows in tpl.invoices': message text (RAISE or ASSERT): shown to a person, never run or resolved; the template holds the same text here (data both share, not a reference)");
+    expect(notes.some((n) => n.startsWith("function require_invoices() | definition mentions 'load tpl.invoices first': message text"))).toBe(true);
   });
 
   it('fails a trigger argument and a function search_path naming the template', async () => {

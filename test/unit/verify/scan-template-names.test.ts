@@ -34,7 +34,11 @@ const CASES: [string, string, string[], string[]][] = [
   ['a Python body searched as text', fn("plpy.execute('select * from tmpl.invoices')", 'plpython3u'), ['tmpl.invoices'], []],
   ['a column of a table named like the schema', 'SELECT tmpl.amount FROM acme.tmpl', [], ['tmpl.amount']],
   ['GRANT in dynamic SQL', fn("BEGIN EXECUTE 'GRANT USAGE ON SCHEMA tmpl TO app'; END"), ['SCHEMA tmpl'], []],
-  ['a RAISE message is still a string in a body', fn("BEGIN RAISE NOTICE 'copying tmpl.invoices'; END"), ['tmpl.invoices'], []],
+  ['a RAISE message is message text, not run', fn("BEGIN RAISE NOTICE 'copying tmpl.invoices'; END"), [], ["'copying tmpl.invoices'"]],
+  ['RAISE parameters and USING options are message text', fn("BEGIN IF x THEN RAISE EXCEPTION 'no % in %', 'tmpl.invoices', 'x' USING HINT = 'create tmpl.invoices first', ERRCODE = 'P0001'; END IF; END"), [], ["'tmpl.invoices'", "'create tmpl.invoices first'"]],
+  ['an ASSERT message is message text, its condition is not', fn("BEGIN ASSERT to_regclass('tmpl.invoices') IS NOT NULL, 'tmpl.invoices is missing'; END"), ['tmpl.invoices'], ["'tmpl.invoices is missing'"]],
+  ['a call inside RAISE still runs', fn("BEGIN RAISE NOTICE '%', (SELECT count(*) FROM tmpl.invoices); RAISE NOTICE '%', format('%I.invoices', 'tmpl'); END"), ['tmpl.invoices', "'tmpl'"], []],
+  ['a string after RAISE in the next statement is code again', fn("BEGIN RAISE NOTICE 'x'; EXECUTE 'DELETE FROM tmpl.invoices'; END"), ['tmpl.invoices'], []],
 ];
 
 describe('scanTemplateNames', () => {
