@@ -34,12 +34,13 @@ export interface PublishedBenchOptions {
   log: (line: string) => void;
 }
 
-type Method = 'floor' | 'driver' | 'create_tenant' | 'claim_tenant' | 'clone_schema';
-const METHODS: Method[] = ['floor', 'driver', 'create_tenant', 'claim_tenant', 'clone_schema'];
+type Method = 'floor' | 'driver' | 'create_tenant' | 'render' | 'claim_tenant' | 'clone_schema';
+const METHODS: Method[] = ['floor', 'driver', 'create_tenant', 'render', 'claim_tenant', 'clone_schema'];
 const LABEL: Record<Method, string> = {
   floor: 'floor (rendered snapshot, one query, open connection)',
   driver: 'Tenantry driver path',
   create_tenant: 'SELECT _tenantry.create_tenant($1)',
+  render: '… of which: seal and checksum check + render in the database (not run)',
   claim_tenant: 'SELECT _tenantry.claim_tenant($1) (a spare is ready)',
   clone_schema: 'clone_schema()-style catalog introspection',
 };
@@ -147,6 +148,10 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
       }
       case 'create_tenant':
         return withWarmClient(app, `SELECT _tenantry.create_tenant('')`, (client) => time(() => client.query('SELECT _tenantry.create_tenant($1)', [tenant])));
+      case 'render':
+        return withWarmClient(admin, undefined, (client) =>
+          time(() => client.query(`SELECT pg_catalog.length(_tenantry.render_published(p, $1)) FROM _tenantry.published_snapshots p WHERE p.label = 'bench'`, [tenant])),
+        );
       case 'claim_tenant':
         return withWarmClient(app, `SELECT _tenantry.claim_tenant('')`, (client) => time(() => client.query('SELECT _tenantry.claim_tenant($1)', [tenant])));
       case 'clone_schema':
