@@ -12,7 +12,7 @@
  * "another schema" is any qualifier other than the tenant's.
  */
 import { lex, significantTokens, type Token } from '../sql/lexer.js';
-import { splitStatements } from '../pool/split-statements.js';
+import { splitStatements } from '../sql/split-statements.js';
 import { moveIdentityIntoCreateTable } from './identity-rewrite.js';
 
 export type CitusFindingKind =

@@ -8,7 +8,7 @@
  * SEQUENCE NAME … clause). This moves each such ALTER into its CREATE TABLE.
  */
 import { lex, significantTokens, type Token } from '../sql/lexer.js';
-import { splitStatements } from '../pool/split-statements.js';
+import { splitStatements } from '../sql/split-statements.js';
 
 /** One identity column moved from its ALTER TABLE into the column definition of its CREATE TABLE. */
 export interface IdentityMove {

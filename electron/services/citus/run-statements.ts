@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
-import { splitStatements } from '../../../core/pool/split-statements.js';
+import { splitStatements } from '../../../core/sql/split-statements.js';
 
 /** Runs each top-level statement of `sql` as its own query; returns their results in order. An error's position is moved onto `sql`. */
 export async function runStatementsOneByOne(client: Pick<pg.ClientBase, 'query'>, sql: string): Promise<pg.QueryResult[]> {
