@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ErrorInfo } from '../../../core/errors';
+import { wordForApp } from '../lib/app-wording';
 
 /** A service error: its message, its code, and the details on demand. */
 export function ErrorBox({ error, title }: { error: ErrorInfo; title?: string }) {
@@ -9,7 +10,7 @@ export function ErrorBox({ error, title }: { error: ErrorInfo; title?: string })
     <div className="error-box" role="alert">
       <div>
         {title ? <strong>{title}: </strong> : null}
-        <span>{error.userMessage}</span>
+        <span>{wordForApp(error.userMessage)}</span>
         <span className="code mono">{error.code}</span>
       </div>
       <details>

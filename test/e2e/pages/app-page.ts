@@ -139,6 +139,31 @@ export class SnapshotPage {
     await this.page.getByRole('status', { name: 'Snapshot saved' }).waitFor({ timeout: LONG });
   }
 
+  /** Clicks Replace all references without waiting for success (the build may fail). */
+  async tryReplaceAll(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Replace all references' }).click();
+  }
+
+  buildError(): Locator {
+    return this.page.getByRole('alert').filter({ hasText: 'Could not build the snapshot' });
+  }
+
+  buildResult(): Locator {
+    return this.page.getByText(/references? replaced with/);
+  }
+
+  savedNote(): Locator {
+    return this.page.getByRole('status', { name: 'Snapshot saved' });
+  }
+
+  saveButton(): Locator {
+    return this.page.getByRole('button', { name: 'Save snapshot' });
+  }
+
+  tab(name: 'Dump' | 'Snapshot' | 'Diff'): Locator {
+    return this.page.getByRole('tab', { name, exact: true });
+  }
+
   /** Visible editor text (what Monaco rendered). */
   editorText(): Locator {
     return this.page.locator('[data-testid="sql-editor"] .view-lines');
