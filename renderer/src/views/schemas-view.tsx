@@ -8,6 +8,7 @@ import { formatBytes, formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { isReservedSchemaName } from '../../../core/pool/spare-name';
 import { pickDefaultTemplate } from '../lib/pick-template';
+import { filterSchemas } from '../lib/filter-schemas';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults';
 
 export function SchemasView() {
@@ -16,6 +17,7 @@ export function SchemasView() {
   const [schemas, setSchemas] = useState<SchemaSummary[]>([]);
   const [template, setTemplate] = useState<string>();
   const [showSystem, setShowSystem] = useState(false);
+  const [query, setQuery] = useState('');
   const [options, setOptions] = useState({ noOwner: SNAPSHOT_DEFAULTS.noOwner, noPrivileges: SNAPSHOT_DEFAULTS.noPrivileges, ledger: SNAPSHOT_DEFAULTS.ledgerTables.join(', ') });
   const [error, setError] = useState<ErrorInfo>();
   const [dumpError, setDumpError] = useState<ErrorInfo>();
@@ -65,7 +67,9 @@ export function SchemasView() {
   }
 
   // Warm pool spares (`_tenantry*`) are never a template: hidden, or shown dimmed with the system schemas.
-  const shown = schemas.filter((s) => showSystem || (!s.system && !s.extensionOwned && !isReservedSchemaName(s.name)));
+  const visible = schemas.filter((s) => showSystem || (!s.system && !s.extensionOwned && !isReservedSchemaName(s.name)));
+  // Hundreds of tenants beside the template: a filter, the template pinned first, and a list that scrolls on its own so the Dump panel stays in view.
+  const shown = filterSchemas(visible, query, template);
   return (
     <>
       <header className="view-header">
@@ -110,10 +114,12 @@ export function SchemasView() {
               <div className="row" style={{ marginBottom: 8 }}>
                 <h2 style={{ margin: 0 }}>Schemas {loading ? <span className="dot busy" /> : null}</h2>
                 <span className="grow" />
+                <input type="search" aria-label="Filter schemas" placeholder={`Filter ${visible.length} schemas`} value={query} onChange={(e) => setQuery(e.target.value)} style={{ minWidth: 220 }} />
                 <label className="row" style={{ gap: 6, fontSize: 12 }}>
                   <input type="checkbox" checked={showSystem} onChange={(e) => setShowSystem(e.target.checked)} /> Show system and extension schemas
                 </label>
               </div>
+              <div style={{ maxHeight: '45vh', overflow: 'auto' }} data-testid="schemas-scroll">
               <table className="data">
                 <thead>
                   <tr>
@@ -149,6 +155,8 @@ export function SchemasView() {
                   })}
                 </tbody>
               </table>
+              </div>
+              {shown.length === 0 && query ? <p className="muted">No schema matches "{query}".</p> : null}
             </section>
             <section className="card" aria-label="Dump options">
               <h2>Dump {template ? <span className="mono">{template}</span> : null}</h2>
