@@ -59,6 +59,15 @@ const sections: BenchSection[] = [
       return { json: result, markdown: formatPublishedReport(result) };
     },
   },
+  {
+    name: 'fleet',
+    summary: 'census of 10,000 tenants × 20 tables and 1,000 × 100 vs per-tenant verify (extrapolated), verify all of 1,000 (BENCH_FLEET_SIZES, BENCH_QUICK=1: 200×20, 50×100)',
+    async run(log) {
+      const { formatFleetReport, readFleetOptions, runFleetBench } = await import('./fleet.js');
+      const result = await runFleetBench(readFleetOptions(process.env, log));
+      return { json: result, markdown: formatFleetReport(result) };
+    },
+  },
 ];
 
 const wanted = process.argv.slice(2);

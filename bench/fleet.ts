@@ -1,0 +1,179 @@
+/**
+ * The fleet (issue 14): the census of N tenants of a T-table template (one
+ * fingerprint pass, a few catalog queries) beside the per-tenant verify over
+ * the same tenants — EXTRAPOLATED from a sample of BENCH_FLEET_SAMPLE tenants
+ * (the report says so) — and verify all (concurrency 2, connections recycled)
+ * over up to 1,000 tenants. The backend's CacheMemoryContext is read before
+ * and after the census (pg_backend_memory_contexts).
+ *
+ * Tenants are built by one DO loop in the server (the template's DDL with the
+ * schema name replaced, COMMIT every 50 schemas), not through Tenantry: this
+ * section measures reading a fleet, not making one. Building 10,000 tenants of
+ * 20 tables takes long; run it niced (`nice npm run bench -- fleet`).
+ * BENCH_FLEET_SIZES="10000x20,1000x100" (default); BENCH_QUICK=1: "200x20,50x100".
+ */
+import type pg from 'pg';
+import { startCluster, type Cluster } from '../support/cluster.js';
+import type { ConnectionProfile } from '../core/connection/profile.js';
+import { createPool } from '../electron/services/connection/open-connection.js';
+import { takeCensus } from '../electron/services/fleet/census.js';
+import { verifyAll } from '../electron/services/fleet/verify-all.js';
+import { verifyTenants } from '../electron/services/verify/verify-tenant.js';
+import { generateTemplateSql } from '../support/generate-template.js';
+import { formatMs, formatRatio, markdownTable } from './stats.js';
+
+export interface FleetOptions {
+  sizes: { tenants: number; tables: number }[];
+  sample: number;
+  verifyAllCount: number;
+  log(line: string): void;
+}
+
+export interface FleetRow {
+  tenants: number;
+  tables: number;
+  buildMs: number;
+  censusMs: number;
+  cohorts: number;
+  /** Per-tenant verify: the sample's mean times the tenant count (extrapolated). */
+  verifySampleTenants: number;
+  verifyPerTenantMs: number;
+  verifyExtrapolatedMs: number;
+  /** verify ÷ census. */
+  ratio: number;
+  cacheBytesBefore: number;
+  cacheBytesAfter: number;
+  verifyAll?: { tenants: number; ms: number; equal: number };
+}
+
+export interface FleetResult {
+  options: Omit<FleetOptions, 'log'>;
+  rows: FleetRow[];
+}
+
+export function readFleetOptions(env: NodeJS.ProcessEnv, log: (line: string) => void): FleetOptions {
+  const quick = env.BENCH_QUICK === '1';
+  const sizes = (env.BENCH_FLEET_SIZES ?? (quick ? '200x20,50x100' : '10000x20,1000x100')).split(',').map((s) => {
+    const [tenants, tables] = s.split('x').map(Number);
+    return { tenants: tenants ?? 0, tables: tables ?? 0 };
+  });
+  return { sizes, sample: Number(env.BENCH_FLEET_SAMPLE ?? (quick ? 5 : 20)), verifyAllCount: Number(env.BENCH_FLEET_VERIFY_ALL ?? (quick ? 100 : 1000)), log };
+}
+
+function profileOf(cluster: Cluster, database: string): ConnectionProfile {
+  return { host: cluster.host, port: cluster.port, user: cluster.user, password: cluster.password, database, sslmode: 'disable' };
+}
+
+const tenantName = (i: number): string => `ten_${String(i).padStart(6, '0')}`;
+
+/** Builds `count` tenants as copies of the template DDL in the server, 50 schemas per transaction. */
+async function buildTenants(cluster: Cluster, database: string, templateSql: string, count: number): Promise<void> {
+  const client = await cluster.connect(database);
+  try {
+    await client.query('CREATE TABLE public.fleet_bench_sql (sql text)');
+    await client.query('INSERT INTO public.fleet_bench_sql VALUES ($1)', [templateSql]);
+    await client.query(`DO $$
+DECLARE s text; i int;
+BEGIN
+  SELECT sql INTO s FROM public.fleet_bench_sql;
+  FOR i IN 1..${count} LOOP
+    EXECUTE replace(s, 'fleet_tmpl', 'ten_' || lpad(i::text, 6, '0'));
+    IF i % 50 = 0 THEN COMMIT; END IF;
+  END LOOP;
+END $$`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function cacheBytes(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ n: string | null }>(`SELECT sum(total_bytes)::text AS n FROM pg_catalog.pg_backend_memory_contexts WHERE name = 'CacheMemoryContext'`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function runFleetBench(options: FleetOptions): Promise<FleetResult> {
+  const cluster = await startCluster({ conf: { max_locks_per_transaction: 1024, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+  const rows: FleetRow[] = [];
+  try {
+    for (const size of options.sizes) {
+      const database = await cluster.createDatabase(`fleet_${size.tenants}x${size.tables}`);
+      const templateSql = generateTemplateSql({ schema: 'fleet_tmpl', tables: size.tables });
+      await cluster.query(templateSql, database);
+      options.log(`building ${size.tenants} tenants of ${size.tables} tables…`);
+      const t0 = performance.now();
+      await buildTenants(cluster, database, templateSql, size.tenants);
+      const buildMs = performance.now() - t0;
+      const tenants = Array.from({ length: size.tenants }, (_, i) => tenantName(i + 1));
+      const profile = profileOf(cluster, database);
+      // One connection: the census's backend is the one whose cache is read.
+      const db = await createPool(profile, 1);
+      try {
+        const client = await db.connect();
+        const before = await cacheBytes(client);
+        client.release();
+        options.log('census…');
+        const c0 = performance.now();
+        const census = await takeCensus(db, { template: 'fleet_tmpl', tenants });
+        const censusMs = performance.now() - c0;
+        const again = await db.connect();
+        const after = await cacheBytes(again);
+        again.release();
+        const sample = tenants.slice(0, options.sample);
+        options.log(`per-tenant verify of a ${sample.length}-tenant sample…`);
+        const v0 = performance.now();
+        await verifyTenants(profile, { template: 'fleet_tmpl', tenants: sample });
+        const perTenant = (performance.now() - v0) / Math.max(1, sample.length);
+        const row: FleetRow = {
+          tenants: size.tenants,
+          tables: size.tables,
+          buildMs,
+          censusMs,
+          cohorts: census.cohorts.length,
+          verifySampleTenants: sample.length,
+          verifyPerTenantMs: perTenant,
+          verifyExtrapolatedMs: perTenant * size.tenants,
+          ratio: (perTenant * size.tenants) / censusMs,
+          cacheBytesBefore: before,
+          cacheBytesAfter: after,
+        };
+        if (size.tables <= 20 && options.verifyAllCount > 0) {
+          const some = tenants.slice(0, options.verifyAllCount);
+          options.log(`verify all of ${some.length}…`);
+          const a0 = performance.now();
+          const summary = await verifyAll(profile, { template: 'fleet_tmpl', tenants: some, concurrency: 2, record: false });
+          row.verifyAll = { tenants: some.length, ms: performance.now() - a0, equal: summary.equal };
+        }
+        rows.push(row);
+      } finally {
+        await db.end();
+      }
+    }
+  } finally {
+    await cluster.stop();
+  }
+  return { options: { sizes: options.sizes, sample: options.sample, verifyAllCount: options.verifyAllCount }, rows };
+}
+
+export function formatFleetReport(result: FleetResult): string {
+  const table = markdownTable(
+    ['tenants × tables', 'census', 'cohorts', 'per-tenant verify (extrapolated)', 'verify ÷ census', 'CacheMemoryContext before → after census', 'verify all (concurrency 2)'],
+    result.rows.map((r) => [
+      `${r.tenants.toLocaleString('en-US')} × ${r.tables}`,
+      formatMs(r.censusMs),
+      String(r.cohorts),
+      `${formatMs(r.verifyExtrapolatedMs)} (${formatMs(r.verifyPerTenantMs)}/tenant × ${r.tenants}, from a sample of ${r.verifySampleTenants})`,
+      formatRatio(r.ratio),
+      `${(r.cacheBytesBefore / 1048576).toFixed(1)} MB → ${(r.cacheBytesAfter / 1048576).toFixed(1)} MB`,
+      r.verifyAll ? `${r.verifyAll.tenants} tenants in ${formatMs(r.verifyAll.ms)} (${r.verifyAll.equal} equal)` : '—',
+    ]),
+  );
+  return [
+    '## Fleet: census vs per-tenant verify',
+    '',
+    'Census: one fingerprint pass over the catalog (a few queries). Per-tenant verify is EXTRAPOLATED from a sample',
+    '(mean time per tenant × tenant count). Target: 10,000 × 20 census ≤ 10 s. Tenants are built in the server by a DO',
+    'loop (build time not part of any figure). The Tenants view in Chromium at 50,000 rows is not measured here yet.',
+    '',
+    table,
+  ].join('\n');
+}
