@@ -1,0 +1,60 @@
+/**
+ * Every view at 1440×900, 1024×700 and 960×700: no horizontal scrolling of the
+ * page or of a view's body, and a screenshot of each (test-artifacts/layout-*.png)
+ * to look at.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppPage } from './pages/app-page.js';
+import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
+import { startWebApp, type WebApp } from './support/web-app.js';
+
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1024, height: 700 },
+  { width: 960, height: 700 },
+] as const;
+const VIEWS = ['Connections', 'Schemas', 'Snapshot editor', 'Provision'] as const;
+
+describe.skipIf(!hasChromium())('layout at 1440, 1024 and 960 px (web mode)', () => {
+  let app: WebApp;
+  let browser: Browser;
+  let ui: AppPage;
+
+  beforeAll(async () => {
+    app = await startWebApp();
+    browser = await launchBrowser();
+    ui = new AppPage(browser.page);
+    await ui.open(app.url);
+    await ui.connections.startSandbox();
+    await ui.goTo('Schemas');
+    await ui.schemas.waitForSchema('tenant_template');
+    await ui.schemas.dump();
+    await ui.goTo('Snapshot editor');
+    await ui.snapshot.referenceCount();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  for (const size of SIZES) {
+    it(`no view scrolls sideways at ${size.width}×${size.height}`, async () => {
+      await browser.page.setViewportSize(size);
+      const overflowing: string[] = [];
+      for (const view of VIEWS) {
+        await ui.goTo(view);
+        const overflow = await browser.page.evaluate(() => {
+          const page = document.scrollingElement;
+          const body = document.querySelector('.view-body');
+          return {
+            page: page ? page.scrollWidth - page.clientWidth : 0,
+            body: body ? body.scrollWidth - body.clientWidth : 0,
+          };
+        });
+        if (overflow.page > 0 || overflow.body > 0) overflowing.push(`${view}: page +${overflow.page} px, body +${overflow.body} px`);
+        await browser.screenshot(`layout-${size.width}-${view.toLowerCase().replace(/\W+/g, '-')}`);
+      }
+      expect(overflowing).toEqual([]);
+    });
+  }
+});
