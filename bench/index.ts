@@ -68,6 +68,15 @@ const sections: BenchSection[] = [
       return { json: result, markdown: formatFleetReport(result) };
     },
   },
+  {
+    name: 'migrate',
+    summary: 'a typical migration over 1,000 × 20-table and 200 × 100-table tenants: Tenantry vs psql -1 -f loop, one warm connection and the floor (BENCH_QUICK=1: 100 and 40)',
+    async run(log) {
+      const { formatMigrateReport, readMigrateOptions, runMigrateBench } = await import('./migrate.js');
+      const result = await runMigrateBench(readMigrateOptions(process.env, log));
+      return { json: result, markdown: formatMigrateReport(result) };
+    },
+  },
 ];
 
 const wanted = process.argv.slice(2);
