@@ -73,7 +73,7 @@ export type ErrorCode =
   | 'CITUS_MOVE_FAILED'
   // published snapshots (tenantry publish)
   | 'PUBLISH_FAILED'
-  // the tenant register, census, drift (issue 14)
+  // the tenant register, census, drift (tenantry tenants, tenantry drift)
   | 'REGISTER_UNWRITABLE'
   | 'DRIFT_FOUND'
   | 'CANCELLED'
@@ -124,7 +124,7 @@ export class TenantryError extends Error {
   }
 }
 
-/** Whether a value is a TenantryError (also across realms, by shape). */
+/** Whether a value is a TenantryError (an instance: errors from a worker or a transport arrive as ErrorInfo). */
 export function isTenantryError(value: unknown): value is TenantryError {
   return value instanceof TenantryError;
 }

@@ -1,7 +1,7 @@
 /**
  * The one description of what the UI may ask the backend for: channel name →
  * request and response, plus the events the backend pushes. Electron IPC and
- * web-mode HTTP both serve exactly this map (electron/main/handlers.ts), and
+ * web-mode HTTP both serve exactly this map (electron/handlers/create-handlers.ts), and
  * the renderer calls it through one typed `invoke(channel, req)`.
  *
  * Requests are one plain object; responses are plain serializable data.
@@ -503,11 +503,6 @@ export function isChannel(value: unknown): value is Channel {
 }
 
 /** The handler map both transports serve. */
-export type Handlers = { [C in Channel]: (req: Req<C>, context: HandlerContext) => Promise<Res<C>> };
-
-/** What a handler knows about who asked. */
-export interface HandlerContext {
-  transport: 'ipc' | 'http';
-}
+export type Handlers = { [C in Channel]: (req: Req<C>) => Promise<Res<C>> };
 
 export type { SslMode };

@@ -2,7 +2,7 @@
  * Recognises the cause in a connection error, whether it came from
  * node-postgres/Node TLS (error code + message) or from libpq via psql's
  * stderr. Messages are matched by prefix-like patterns: libpq with OpenSSL 3
- * can print garbage after some of them (../shared/docs/postgres-ssl.md).
+ * can print garbage after some of them.
  */
 import type { VerdictCode } from './types.js';
 

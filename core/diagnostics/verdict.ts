@@ -50,11 +50,6 @@ const ADVICE: Record<VerdictCode, string> = {
   CONNECTION_FAILED: 'The error above was not recognised; it is shown as the server or library reported it.',
 };
 
-/** The title for a code, for lists and notifications. */
-export function describeVerdictCode(code: VerdictCode): { title: string; advice: string } {
-  return { title: TITLES[code], advice: ADVICE[code] };
-}
-
 /** A more precise cause where the generic one has a known explanation in the facts. */
 function refine(code: VerdictCode, facts: DiagnosticFacts): VerdictCode {
   // libpq says only "certificate verify failed" for an expired certificate too.

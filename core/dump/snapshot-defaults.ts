@@ -4,8 +4,8 @@
  * The CLI (`tenantry snapshot`, `tenantry dump`) and the app (Schemas and
  * Snapshot editor views) both start from these, so the same template gives the
  * same snapshot, the same checksum, and so the same warm pool, from either
- * (issue 10, section 5: they used to differ on --no-owner, so the CLI's and
- * the app's snapshots never matched and each took the other's pool).
+ * (they used to differ on --no-owner, so the CLI's and the app's snapshots
+ * never matched and each took the other's pool).
  *
  * Owners are kept by default, as pg_dump does: a tenant's objects then belong
  * to the template's owner whoever provisions them (with --no-owner they belong

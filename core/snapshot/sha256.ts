@@ -169,15 +169,6 @@ function finish(h: Int32Array, w: Int32Array, rest: Uint8Array, length: number):
   return hex;
 }
 
-/** Lower-case hex SHA-256 of bytes. */
-export function sha256Bytes(data: Uint8Array): string {
-  const h = initialHash();
-  const w = new Int32Array(64);
-  const full = data.length & ~63;
-  hashBlocks(h, w, data, 0, full);
-  return finish(h, w, data.subarray(full), data.length);
-}
-
 /** Compresses the 64-byte blocks of p[from, to) into h. */
 function hashBlocks(h: Int32Array, w: Int32Array, p: Uint8Array, from: number, to: number): void {
   let h0 = h[0] as number;

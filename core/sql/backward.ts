@@ -140,12 +140,6 @@ export function isSymbol(map: RegionMap, t: NearToken, symbol: string): boolean 
   return t.kind === W.symbol && t.end - t.start === symbol.length && map.text.startsWith(symbol, t.start);
 }
 
-/** The token's text folded to lower case (words) or as is. */
-export function tokenText(map: RegionMap, t: NearToken): string {
-  const s = map.text.slice(t.start, t.end);
-  return t.kind === W.word ? s.toLowerCase() : s;
-}
-
 /** A fresh cursor object. */
 export function newNearToken(): NearToken {
   return { kind: W.none, start: 0, end: 0, code: -1 };

@@ -1,8 +1,10 @@
 /**
  * `lex()`: the PostgreSQL + psql token list, built on the allocation-free
  * SqlScanner. Concatenating every token's text reproduces the input exactly.
- * Used by tests, validation and (later) Monaco highlighting; the hot paths
- * (templating, minify) drive the scanner directly.
+ * Used where objects are worth their cost: verify's name scan
+ * (core/verify/scan-template-names.ts) and the tests, where it is the oracle
+ * the fast paths are compared with. The hot paths (templating, minify, the
+ * statement splitter) and Monaco (line-tokens.ts) drive the scanner directly.
  */
 import { SqlScanner, T } from './scanner.js';
 import { decodeTokenValue } from './token-value.js';

@@ -1,6 +1,6 @@
 /**
- * The allocation-free PostgreSQL scanner under `lex()`, the reference finder
- * and the minifier. It walks the text with charCodeAt and exposes the current
+ * The allocation-free PostgreSQL scanner under `lex()`, the region map, the
+ * minifier and the editor's line tokens (line-tokens.ts). It walks the text with charCodeAt and exposes the current
  * token as numbers (code, start, end) instead of objects, so scanning a 10 MB
  * dump creates no garbage per token. Rules follow PostgreSQL's scan.l and
  * psql's psqlscan.l: see https://www.postgresql.org/docs/current/sql-syntax-lexical.html
@@ -43,8 +43,6 @@ export const T = {
   /** COPY … FROM stdin data, through the closing `\.` line. */
   copyData: 15,
 } as const;
-
-export type TokenCode = (typeof T)[keyof typeof T];
 
 // Character classes for the first 128 code units; everything >= 0x80 is an identifier character.
 // 0: any other character

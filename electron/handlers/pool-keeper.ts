@@ -1,9 +1,8 @@
 /**
- * Keeps the app's warm pools at their target in the background (issue 6: "the
- * pool refills in the background"). It only refills a pool that belongs to the
+ * Keeps the app's warm pools at their target in the background. It only refills a pool that belongs to the
  * snapshot it was asked to keep (or to none): a pool another snapshot owns (the
  * CLI's, a colleague's) is never dropped or rebuilt in the background; that
- * takes the user's confirmed "Replace pool" (issue 10, section 5).
+ * takes the user's confirmed "Replace pool".
  *
  * One WarmPool (electron/services/pool/warm-pool.ts) per database, with its own
  * small pool of connections, started the first time the app claims a spare

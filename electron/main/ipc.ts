@@ -30,6 +30,6 @@ export function createInvokeListener(handlers: Handlers, trustedId: () => number
     if (!isTrustedSender(event, trustedId())) {
       return { ok: false, error: { code: 'FORBIDDEN', userMessage: 'This request did not come from the Tenantry window and was refused.' } };
     }
-    return dispatch(handlers, channel, payload, { transport: 'ipc' });
+    return dispatch(handlers, channel, payload);
   };
 }

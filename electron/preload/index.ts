@@ -4,16 +4,12 @@
  * (dist/electron/preload/index.cjs) because sandboxed preloads cannot be ESM.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNELS, isChannel, type EventMessage } from '../../core/api/contract.js';
+import { isChannel, type EventMessage } from '../../core/api/contract.js';
 
 const INVOKE_CHANNEL = 'tenantry:invoke';
 const EVENT_CHANNEL = 'tenantry:event';
 
-const call: Record<string, (req: unknown) => Promise<unknown>> = {};
-for (const channel of CHANNELS) call[channel] = (req: unknown) => ipcRenderer.invoke(INVOKE_CHANNEL, channel, req);
-
 contextBridge.exposeInMainWorld('tenantry', {
-  call,
   invoke(channel: unknown, req: unknown): Promise<unknown> {
     if (!isChannel(channel)) return Promise.resolve({ ok: false, error: { code: 'INVALID_REQUEST', userMessage: 'Unknown channel.' } });
     return ipcRenderer.invoke(INVOKE_CHANNEL, channel, req);

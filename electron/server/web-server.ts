@@ -164,7 +164,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       } catch {
         throw new HttpRefusal(400, 'The request is not valid JSON.');
       }
-      const result = await dispatch(options.handlers, channel, payload, { transport: 'http' });
+      const result = await dispatch(options.handlers, channel, payload);
       return send(res, 200, JSON.stringify(result), 'application/json');
     }
 

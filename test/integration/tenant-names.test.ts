@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HandlerContext } from '../../core/api/contract.js';
 import { serializeSnapshot, type Snapshot } from '../../core/snapshot/format.js';
 import { quoteIdentifier } from '../../core/sql/quote.js';
 import { main } from '../../electron/cli/main.js';
@@ -22,7 +21,6 @@ import { startCluster, type Cluster } from '../../support/cluster.js';
 import { profileFor } from './harness/profile.js';
 
 const TEMPLATE = 'tmpl';
-const ctx: HandlerContext = { transport: 'http' };
 
 // Accepted by all three, or refused by all three.
 const HOSTILE = [
@@ -89,7 +87,7 @@ beforeAll(async () => {
   backend = createBackend({ mode: 'web', version: 't', dataDir: join(dir, 'data'), secrets: createMemorySecretStore(), emit: () => undefined });
   snapshot = (await createTenantSnapshot(profileFor(cluster, 'app'), { schema: TEMPLATE })).snapshot;
   const text = serializeSnapshot(snapshot);
-  await backend.handlers['snapshot:save']({ name: 'tmpl', text }, ctx);
+  await backend.handlers['snapshot:save']({ name: 'tmpl', text });
   snapshotFile = join(dir, 'tmpl.snap.sql');
   writeFileSync(snapshotFile, text);
 }, 120_000);
@@ -102,7 +100,7 @@ afterAll(async () => {
 
 describe('a tenant name means the same to the handler, the CLI and provisioning', () => {
   it.each(HOSTILE)('%j', async (name) => {
-    const check = await backend.handlers['tenant:check-name']({ name }, ctx);
+    const check = await backend.handlers['tenant:check-name']({ name });
 
     let stdout = '';
     const code = await main(['provision', '--snapshot', snapshotFile, '--tenant', name, '--via', 'psql', '--no-pool', '--json', '--url', cluster.url('app')], {
@@ -140,7 +138,7 @@ describe('a tenant name means the same to the handler, the CLI and provisioning'
 
   it('accepts the awkward names that are fine and refuses the rest (the table is not vacuous)', async () => {
     const valid = [];
-    for (const name of HOSTILE) if ((await backend.handlers['tenant:check-name']({ name }, ctx)).valid) valid.push(name);
+    for (const name of HOSTILE) if ((await backend.handlers['tenant:check-name']({ name })).valid) valid.push(name);
     expect(valid).toEqual(['a$b', 'PG_x', 'a\\b', "x\\'; DROP SCHEMA tmpl CASCADE; --", 'x"; DROP SCHEMA tmpl CASCADE; --', "o'neil", 'a*/b', 'select', 'x'.repeat(63), '日'.repeat(21)]);
   });
 });

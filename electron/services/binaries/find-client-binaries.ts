@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, readdirSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, basename, join } from 'node:path';
+import { delimiter, basename, join } from 'node:path';
 import { execa } from 'execa';
 import { listBinaryLocations, toolFileName } from '../../../core/binaries/binary-locations.js';
 import { parseToolVersion, type PgVersion } from '../../../core/binaries/pg-version.js';
@@ -126,9 +126,4 @@ function explicitSettingError(tool: ClientTool, dirs: string[], server: PgVersio
   });
   const fix = setting === 'TENANTRY_PG_BIN' ? 'Unset TENANTRY_PG_BIN to search PATH and the usual install folders, or set it' : 'Leave out --pg-bin to search PATH and the usual install folders, or point it';
   return new TenantryError(tool === 'pg_dump' ? 'PG_DUMP_NOT_FOUND' : 'PSQL_NOT_FOUND', `${setting} names where to find ${tool}, but ${problems.join('; ')}. ${fix} to the folder that holds ${tool} (a PostgreSQL ${server.major} or newer client, for example /usr/lib/postgresql/${server.major}/bin on Debian).`);
-}
-
-/** The folder a binary lives in (for messages). */
-export function binaryFolder(candidate: BinaryCandidate): string {
-  return dirname(candidate.path);
 }

@@ -3,7 +3,9 @@
  * parent is dropped and the ones libpq needs are set on purpose, so the child
  * means what the driver means: no ~/.postgresql/postgresql.crt, root.crt or
  * root.crl, no ~/.pgpass, no pg_service.conf is consulted behind the profile's
- * back (see ../shared/docs/postgres-ssl.md, "The story this tool exists for").
+ * back (https://www.postgresql.org/docs/current/libpq-envars.html and
+ * https://www.postgresql.org/docs/current/libpq-ssl.html: libpq reads those
+ * files by default when a setting does not name others).
  */
 import { CONNECTION_STARTUP_OPTIONS } from '../../../core/provision/session-preamble.js';
 import { chmod, lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';

@@ -11,8 +11,8 @@
  *   settings and guard and the SQL on stdin, environment from the connection
  *   settings; cancelling sends psql SIGINT (it cancels the statement).
  *
- * Shaped for benchmarking and a later warm pool: createProvisioner() keeps the
- * pool (and the psql binary) between tenants; close() ends it.
+ * createProvisioner() keeps the pool (and the psql binary) between tenants of a
+ * batch, the warm pool and bench/provisioning.ts; close() ends it.
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -181,7 +181,7 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
   try {
     if (signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
     if (!touchesSession && !oneByOne) {
-      // Fast path (issue 6): SQL that cannot change session state needs no settings before/after, so guard, SQL and
+      // Fast path: SQL that cannot change session state needs no settings before/after, so guard, SQL and
       // COMMIT go as one simple query, one round trip like the floor. Error positions are moved back onto `sql`.
       const key = randomKey();
       const prologue = `BEGIN;\n${preamble}${buildTransactionMarkSql(key)}\n${buildTenantLockSql(tenant)}\n${buildTenantAbsentCheckSql(tenant)}\n`;
@@ -437,7 +437,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     let stop = false;
     // On a Citus coordinator: what Citus refuses stops the batch before its first tenant.
     if (tenants.length > 0) await checkCitusCompatible(source);
-    // Lock budget (issue 6): cap concurrency to what the server's lock table holds; LOCK_TABLE_TOO_SMALL before starting when one tenant cannot fit.
+    // Lock budget: cap concurrency to what the server's lock table holds; LOCK_TABLE_TOO_SMALL before starting when one tenant cannot fit.
     const locks = tenants.length > 0 ? await planProvisionLocks(pool, () => source.render('tenantry_lock_probe'), many.concurrency ?? concurrency, source) : undefined;
     // Warm pool spares of this snapshot go first; the count only decides whether to try (claims are SKIP LOCKED).
     const claimFrom = many.claimFrom;

@@ -22,14 +22,9 @@ export function toSafeFileName(name: string): string {
 }
 
 function readHeader(text: string): { schema: string; placeholder: string; createdAt: string } {
-  // The snapshot header is a leading SQL comment block holding JSON or key: value lines.
+  // The snapshot header is a leading SQL comment block holding JSON (core/snapshot/format.ts).
   const head = text.slice(0, 8192);
-  const pick = (key: string): string => {
-    const json = new RegExp(`"${key}"\\s*:\\s*"([^"]*)"`).exec(head);
-    if (json?.[1]) return json[1];
-    const line = new RegExp(`^--\\s*${key}\\s*[:=]\\s*(.+)$`, 'mi').exec(head);
-    return line?.[1]?.trim() ?? '';
-  };
+  const pick = (key: string): string => new RegExp(`"${key}"\\s*:\\s*"([^"]*)"`).exec(head)?.[1] ?? '';
   return { schema: pick('schema'), placeholder: pick('placeholder'), createdAt: pick('createdAt') };
 }
 

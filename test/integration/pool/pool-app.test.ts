@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventMessage, EventName, Events, HandlerContext, PoolStatusInfo, ProvisionResult } from '../../../core/api/contract.js';
+import type { EventMessage, EventName, Events, PoolStatusInfo, ProvisionResult } from '../../../core/api/contract.js';
 import type { Result } from '../../../core/errors.js';
 import { serializeSnapshot } from '../../../core/snapshot/format.js';
 import { createBackend, type Backend } from '../../../electron/handlers/create-handlers.js';
@@ -19,7 +19,6 @@ import { loadGeneratedTemplate, makeSnapshot, profileFor } from './pool-fixtures
 
 const TEMPLATE = 'tmpl_src';
 const DB = 'appdb';
-const ctx: HandlerContext = { transport: 'http' };
 
 let cluster: Cluster;
 let dir: string;
@@ -42,7 +41,7 @@ function target() {
 }
 
 async function status(snapshotId: string): Promise<PoolStatusInfo> {
-  return backend.handlers['pool:status']({ target: target(), snapshotId }, ctx);
+  return backend.handlers['pool:status']({ target: target(), snapshotId });
 }
 
 /** Polls the status until `done` holds (the UI's way of watching a background refill). */
@@ -71,12 +70,12 @@ function poolJobs(): number {
 
 async function saveSnapshot(name: string): Promise<{ id: string; checksum: string }> {
   const { snapshot } = await makeSnapshot(cluster, DB, TEMPLATE);
-  const info = await backend.handlers['snapshot:save']({ name, text: serializeSnapshot(snapshot) }, ctx);
+  const info = await backend.handlers['snapshot:save']({ name, text: serializeSnapshot(snapshot) });
   return { id: info.id, checksum: snapshot.header.checksum };
 }
 
 async function verify(snapshotId: string, tenant: string): Promise<void> {
-  const result = await backend.handlers['provision:verify']({ target: target(), snapshotId, tenant }, ctx);
+  const result = await backend.handlers['provision:verify']({ target: target(), snapshotId, tenant });
   expect({ tenant, equal: result.equal, isolated: result.isolated, differences: result.differences }).toEqual({ tenant, equal: true, isolated: true, differences: [] });
 }
 
@@ -86,7 +85,7 @@ beforeAll(async () => {
   await loadGeneratedTemplate(cluster, DB, TEMPLATE, 10);
   dir = mkdtempSync(join(tmpdir(), 'tenantry-pool-app-'));
   backend = createBackend({ mode: 'web', version: 't', dataDir: join(dir, 'data'), secrets: createMemorySecretStore(), emit, poolBusyRetryMs: 100 });
-  const saved = await backend.handlers['connections:save']({ name: 'test cluster', profile: profileFor(cluster, DB) }, ctx);
+  const saved = await backend.handlers['connections:save']({ name: 'test cluster', profile: profileFor(cluster, DB) });
   connectionId = saved.id;
 });
 
@@ -103,15 +102,15 @@ describe('warm pool upkeep in the app', () => {
 
   it('refills the pool after "Create tenant" claims a spare, without a fill request', async () => {
     v1 = await saveSnapshot('v1');
-    await backend.handlers['pool:size']({ target: target(), size: 2 }, ctx);
-    const fill = await backend.handlers['pool:fill']({ target: target(), snapshotId: v1.id }, ctx);
+    await backend.handlers['pool:size']({ target: target(), size: 2 });
+    const fill = await backend.handlers['pool:fill']({ target: target(), snapshotId: v1.id });
     expect((await waitForJob(fill.jobId)).ok).toBe(true);
     const before = await status(v1.id);
     expect(before).toMatchObject({ target: 2, ready: 2, stale: 0, refilling: false });
     const fills = poolJobs();
     const firstEvent = events.length;
 
-    const claimed = await backend.handlers['pool:claim']({ target: target(), snapshotId: v1.id, tenant: 'alpha' }, ctx);
+    const claimed = await backend.handlers['pool:claim']({ target: target(), snapshotId: v1.id, tenant: 'alpha' });
     expect(claimed.spare).toBe(before.spares[0]!.schema);
     const after = await waitForStatus(v1.id, (s) => s.ready === 2 && !s.refilling);
     expect(after).toMatchObject({ target: 2, ready: 2, stale: 0, building: false, refilling: false });
@@ -137,22 +136,22 @@ describe('warm pool upkeep in the app', () => {
     expect(first).toMatchObject({ target: 2, ready: 0, stale: 2, refilling: false, building: false, ownedByOther: true, owner: v1.checksum.slice(0, 12) });
     // A claim with v2 finds no spare; the keeper it wakes leaves v1's pool alone and says so.
     const firstEvent = events.length;
-    await expect(backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'beta' }, ctx)).rejects.toMatchObject({ code: 'POOL_EMPTY' });
+    await expect(backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'beta' })).rejects.toMatchObject({ code: 'POOL_EMPTY' });
     await expect.poll(() => events.slice(firstEvent).some((e) => e.event === 'pool:refill' && (e.payload as Events['pool:refill']).ownedBy === v1.checksum.slice(0, 12)), { timeout: 30_000 }).toBe(true);
     await backend.poolKeeper.idle(profileFor(cluster, DB));
     expect((await status(v1.id)).spares.map((s) => s.schema)).toEqual(old);
     // "Fill pool" without the confirmed replace is refused before anything runs.
-    await expect(backend.handlers['pool:fill']({ target: target(), snapshotId: v2.id }, ctx)).rejects.toMatchObject({ code: 'POOL_OWNED_BY_OTHER_SNAPSHOT' });
+    await expect(backend.handlers['pool:fill']({ target: target(), snapshotId: v2.id })).rejects.toMatchObject({ code: 'POOL_OWNED_BY_OTHER_SNAPSHOT' });
     expect((await status(v1.id)).spares.map((s) => s.schema)).toEqual(old);
 
-    const replace = await backend.handlers['pool:fill']({ target: target(), snapshotId: v2.id, replace: true }, ctx);
+    const replace = await backend.handlers['pool:fill']({ target: target(), snapshotId: v2.id, replace: true });
     const done = await waitForJob<{ built: number; dropped: number }>(replace.jobId);
     expect(done).toMatchObject({ ok: true, value: { built: 2, dropped: 2 } });
     const rebuilt = await status(v2.id);
     expect(rebuilt).toMatchObject({ ready: 2, stale: 0, ownedByOther: false, owner: v2.checksum.slice(0, 12) });
     expect(rebuilt.spares.every((s) => s.matches && s.schema.startsWith(`_tenantry_spare_${v2.checksum.slice(0, 8)}_`))).toBe(true);
     for (const schema of old) expect((await cluster.query(`SELECT to_regnamespace(${literal(schema)}) IS NULL AS gone`, DB)).rows[0].gone).toBe(true);
-    const claimed = await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'beta' }, ctx);
+    const claimed = await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'beta' });
     expect(claimed.spare.startsWith(`_tenantry_spare_${v2.checksum.slice(0, 8)}_`)).toBe(true);
     expect((await cluster.query(`SELECT to_regclass('beta.added') IS NOT NULL AS ok`, DB)).rows[0].ok).toBe(true);
     await waitForStatus(v2.id, (s) => s.ready === 2 && !s.refilling);
@@ -162,7 +161,7 @@ describe('warm pool upkeep in the app', () => {
     const spares = (await status(v2.id)).spares.map((s) => s.schema);
     expect(spares).toHaveLength(2);
     const tenants = ['b1', 'b2', 'b3', 'b4'];
-    const { jobId } = await backend.handlers['provision:start']({ snapshotId: v2.id, target: target(), tenants, concurrency: 2, continueOnError: false }, ctx);
+    const { jobId } = await backend.handlers['provision:start']({ snapshotId: v2.id, target: target(), tenants, concurrency: 2, continueOnError: false });
     const result = await waitForJob<ProvisionResult>(jobId);
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     expect(result.value.created).toBe(4);
@@ -182,12 +181,12 @@ describe('warm pool upkeep in the app', () => {
     const v3 = await saveSnapshot('v3');
     await cluster.query(`ALTER TABLE ${TEMPLATE}.owned OWNER TO CURRENT_USER; DROP ROLE gone_owner`, DB);
     // The confirmed replace makes the pool v3's; building fails and the job says why.
-    const replace = await backend.handlers['pool:fill']({ target: target(), snapshotId: v3.id, replace: true }, ctx);
+    const replace = await backend.handlers['pool:fill']({ target: target(), snapshotId: v3.id, replace: true });
     const failedFill = await waitForJob(replace.jobId);
     expect(failedFill).toMatchObject({ ok: false, error: { code: 'PROVISION_FAILED' } });
     const firstEvent = events.length;
     // A claim wakes the keeper for v3's own pool; its refill fails the same way and the status shows it.
-    await expect(backend.handlers['pool:claim']({ target: target(), snapshotId: v3.id, tenant: 'never' }, ctx)).rejects.toMatchObject({ code: 'POOL_EMPTY' });
+    await expect(backend.handlers['pool:claim']({ target: target(), snapshotId: v3.id, tenant: 'never' })).rejects.toMatchObject({ code: 'POOL_EMPTY' });
     const failed = await waitForStatus(v3.id, (s) => !s.refilling && s.refillError !== undefined);
     expect(failed).toMatchObject({ target: 2, ready: 0, refilling: false, building: false, ownedByOther: false });
     expect(failed.refillError?.code).toBe('PROVISION_FAILED');
@@ -197,9 +196,9 @@ describe('warm pool upkeep in the app', () => {
     // Reading the status again does not start the same failing refill over.
     expect(await status(v3.id)).toMatchObject({ refilling: false, refillError: { code: 'PROVISION_FAILED' } });
     // Going back to a snapshot that builds is another confirmed replace; the error is gone.
-    const back = await backend.handlers['pool:fill']({ target: target(), snapshotId: v2.id, replace: true }, ctx);
+    const back = await backend.handlers['pool:fill']({ target: target(), snapshotId: v2.id, replace: true });
     expect((await waitForJob(back.jobId)).ok).toBe(true);
-    await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'beta2' }, ctx);
+    await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'beta2' });
     const refilled = await waitForStatus(v2.id, (s) => s.ready === 2 && !s.refilling);
     expect(refilled.refillError).toBeUndefined();
     expect(unhandled).toEqual([]);
@@ -208,14 +207,14 @@ describe('warm pool upkeep in the app', () => {
   it('stops background work when the connection changes and when the backend shuts down', async () => {
     const profile = profileFor(cluster, DB);
     const firstEvent = events.length;
-    await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'gamma' }, ctx);
+    await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'gamma' });
     expect(backend.poolKeeper.checksumOf(profile)).toBe(v2.checksum);
     // Editing the saved connection retires the keeper (its connections used the old settings).
-    await backend.handlers['connections:save']({ id: connectionId, name: 'renamed', profile }, ctx);
+    await backend.handlers['connections:save']({ id: connectionId, name: 'renamed', profile });
     await expect.poll(() => backend.poolKeeper.checksumOf(profile), { timeout: 30_000 }).toBeUndefined();
 
     // A claim starts it again; shutting down mid-refill waits for the spare being built and ends the connections.
-    await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'delta' }, ctx);
+    await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'delta' });
     expect(backend.poolKeeper.isRefilling(profile)).toBe(true);
     await backend.shutdown();
     expect(backend.poolKeeper.checksumOf(profile)).toBeUndefined();
@@ -224,7 +223,7 @@ describe('warm pool upkeep in the app', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect((await cluster.query(`SELECT count(*)::int AS n FROM _tenantry.pool_spares`, DB)).rows[0].n).toBe(settled);
     // Later requests do not start work on the closed keeper.
-    await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'epsilon' }, ctx).catch(() => undefined);
+    await backend.handlers['pool:claim']({ target: target(), snapshotId: v2.id, tenant: 'epsilon' }).catch(() => undefined);
     expect(backend.poolKeeper.isRefilling(profile)).toBe(false);
     const errors = events.slice(firstEvent).filter((e) => e.event === 'pool:refill' && (e.payload as Events['pool:refill']).error);
     expect(errors).toEqual([]);

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DumpResult, EventMessage, EventName, Events, HandlerContext, PoolStatusInfo } from '../../../core/api/contract.js';
+import type { DumpResult, EventMessage, EventName, Events, PoolStatusInfo } from '../../../core/api/contract.js';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults.js';
 import type { Result } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
@@ -24,7 +24,6 @@ import { loadGeneratedTemplate, profileFor } from './pool-fixtures.js';
 
 const TEMPLATE = 'tmpl_own';
 const DB = 'owndb';
-const ctx: HandlerContext = { transport: 'http' };
 
 let cluster: Cluster;
 let dir: string;
@@ -54,11 +53,11 @@ async function waitForJob<T>(jobId: string): Promise<Result<T>> {
 }
 
 const target = () => ({ connectionId, database: DB });
-const status = (snapshotId: string): Promise<PoolStatusInfo> => backend.handlers['pool:status']({ target: target(), snapshotId }, ctx);
+const status = (snapshotId: string): Promise<PoolStatusInfo> => backend.handlers['pool:status']({ target: target(), snapshotId });
 
 /** The app's way to a snapshot: Schemas → Dump schema, Snapshot editor → Replace all, with the views' default options. */
 async function appSnapshot(options: { noOwner: boolean; noPrivileges: boolean } = SNAPSHOT_DEFAULTS): Promise<string> {
-  const { jobId } = await backend.handlers['dump:start']({ target: target(), schema: TEMPLATE, options: { noOwner: options.noOwner, noPrivileges: options.noPrivileges, ledgerTables: [...SNAPSHOT_DEFAULTS.ledgerTables] } }, ctx);
+  const { jobId } = await backend.handlers['dump:start']({ target: target(), schema: TEMPLATE, options: { noOwner: options.noOwner, noPrivileges: options.noPrivileges, ledgerTables: [...SNAPSHOT_DEFAULTS.ledgerTables] } });
   const dumped = await waitForJob<DumpResult>(jobId);
   if (!dumped.ok) throw new Error(JSON.stringify(dumped.error));
   const dump = dumped.value;
@@ -73,7 +72,6 @@ async function appSnapshot(options: { noOwner: boolean; noPrivileges: boolean } 
       source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
       stripOwner: dump.noOwner,
     },
-    ctx,
   );
   return built.text;
 }
@@ -88,7 +86,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tenantry-pool-own-'));
   url = cluster.url(DB) + '?sslmode=disable';
   backend = createBackend({ mode: 'web', version: 't', dataDir: join(dir, 'data'), secrets: createMemorySecretStore(), emit, poolBusyRetryMs: 100 });
-  connectionId = (await backend.handlers['connections:save']({ name: 'own', profile: profileFor(cluster, DB) }, ctx)).id;
+  connectionId = (await backend.handlers['connections:save']({ name: 'own', profile: profileFor(cluster, DB) })).id;
 });
 
 afterAll(async () => {
@@ -109,7 +107,7 @@ describe('warm pool ownership between the CLI and the app', () => {
     expect(checksumOf(fromApp)).toBe(checksumOf(fromCli));
     // The app's old default (--no-owner on) made another snapshot of the same template: the two never shared a pool.
     expect(checksumOf(await appSnapshot({ noOwner: true, noPrivileges: false }))).not.toBe(checksumOf(fromCli));
-    const saved = await backend.handlers['snapshot:save']({ name: 'a', text: fromApp }, ctx);
+    const saved = await backend.handlers['snapshot:save']({ name: 'a', text: fromApp });
     a = { id: saved.id, checksum: checksumOf(fromCli) };
   });
 
@@ -117,7 +115,7 @@ describe('warm pool ownership between the CLI and the app', () => {
     await cluster.query(`CREATE TABLE ${TEMPLATE}.b_only (id int PRIMARY KEY)`, DB);
     const textB = await appSnapshot();
     writeFileSync(join(dir, 'b.snapshot.sql'), textB);
-    b = { id: (await backend.handlers['snapshot:save']({ name: 'b', text: textB }, ctx)).id, checksum: checksumOf(textB) };
+    b = { id: (await backend.handlers['snapshot:save']({ name: 'b', text: textB })).id, checksum: checksumOf(textB) };
     expect(b.checksum).not.toBe(a.checksum);
 
     expect((await cli('pool', 'size', '2')).code).toBe(0);
@@ -131,13 +129,13 @@ describe('warm pool ownership between the CLI and the app', () => {
     expect(backend.poolKeeper.isRefilling(profileFor(cluster, DB))).toBe(false);
     // The keeper, woken by a claim with B, leaves A's pool as it is.
     const from = events.length;
-    await expect(backend.handlers['pool:claim']({ target: target(), snapshotId: b.id, tenant: 'tb' }, ctx)).rejects.toMatchObject({ code: 'POOL_EMPTY' });
+    await expect(backend.handlers['pool:claim']({ target: target(), snapshotId: b.id, tenant: 'tb' })).rejects.toMatchObject({ code: 'POOL_EMPTY' });
     await expect.poll(() => events.slice(from).some((e) => e.event === 'pool:refill' && (e.payload as Events['pool:refill']).ownedBy === a.checksum.slice(0, 12)), { timeout: 30_000 }).toBe(true);
     await backend.poolKeeper.idle(profileFor(cluster, DB));
     expect(await spareNames()).toEqual(cliSpares);
     expect(events.slice(from).filter((e) => e.event === 'pool:refill' && ((e.payload as Events['pool:refill']).dropped || (e.payload as Events['pool:refill']).built))).toEqual([]);
     // Neither "Fill pool" in the app nor `pool fill` in the CLI takes it without the confirmed replace.
-    await expect(backend.handlers['pool:fill']({ target: target(), snapshotId: b.id }, ctx)).rejects.toMatchObject({ code: 'POOL_OWNED_BY_OTHER_SNAPSHOT' });
+    await expect(backend.handlers['pool:fill']({ target: target(), snapshotId: b.id })).rejects.toMatchObject({ code: 'POOL_OWNED_BY_OTHER_SNAPSHOT' });
     const refused = await cli('pool', 'fill', '--snapshot', 'b.snapshot.sql');
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('[POOL_OWNED_BY_OTHER_SNAPSHOT]');
@@ -150,7 +148,7 @@ describe('warm pool ownership between the CLI and the app', () => {
   });
 
   it('replaces the pool on an explicit, confirmed request (app, then CLI)', async () => {
-    const { jobId } = await backend.handlers['pool:fill']({ target: target(), snapshotId: b.id, replace: true }, ctx);
+    const { jobId } = await backend.handlers['pool:fill']({ target: target(), snapshotId: b.id, replace: true });
     expect(await waitForJob(jobId)).toMatchObject({ ok: true, value: { built: 2, dropped: 2 } });
     expect(await status(b.id)).toMatchObject({ ready: 2, stale: 0, ownedByOther: false, owner: b.checksum.slice(0, 12) });
     expect((await spareNames()).every((s) => s.startsWith(`_tenantry_spare_${b.checksum.slice(0, 8)}_`))).toBe(true);
@@ -176,7 +174,7 @@ describe('warm pool ownership between the CLI and the app', () => {
     expect((await cli('pool', 'empty', '--yes')).code).toBe(0);
     expect(await status(b.id)).toMatchObject({ ready: 0, stale: 0, ownedByOther: false });
     expect((await status(b.id)).owner).toBeUndefined();
-    const { jobId } = await backend.handlers['pool:fill']({ target: target(), snapshotId: b.id }, ctx);
+    const { jobId } = await backend.handlers['pool:fill']({ target: target(), snapshotId: b.id });
     expect(await waitForJob(jobId)).toMatchObject({ ok: true, value: { built: 2 } });
     expect(await status(b.id)).toMatchObject({ ready: 2, owner: b.checksum.slice(0, 12) });
   });

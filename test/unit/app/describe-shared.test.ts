@@ -35,13 +35,13 @@ describe("the Provision view's tenant-name check", () => {
     const { createEngineHandlers } = await import('../../../electron/handlers/engine-handlers.js');
     const deps = { snapshots: { templateSchemas: () => ['tmpl'] } };
     const handlers = createEngineHandlers(deps as unknown as Parameters<typeof createEngineHandlers>[0]);
-    const reserved = await handlers['tenant:check-name']({ name: '_tenantry_spare_abc_1' }, { transport: 'http' });
+    const reserved = await handlers['tenant:check-name']({ name: '_tenantry_spare_abc_1' });
     expect(reserved.valid).toBe(false);
     expect(reserved.message).toContain('warm pool');
     // A saved snapshot's template schema is not a tenant name either (provision:start refuses it too).
-    const template = await handlers['tenant:check-name']({ name: 'tmpl' }, { transport: 'http' });
+    const template = await handlers['tenant:check-name']({ name: 'tmpl' });
     expect(template).toMatchObject({ valid: false });
     expect(template.message).toContain('template schema');
-    await expect(handlers['tenant:check-name']({ name: 'Acme Corp' }, { transport: 'http' })).resolves.toEqual({ valid: true, quoted: '"Acme Corp"' });
+    await expect(handlers['tenant:check-name']({ name: 'Acme Corp' })).resolves.toEqual({ valid: true, quoted: '"Acme Corp"' });
   });
 });

@@ -34,11 +34,11 @@ describe('password storage', () => {
       const storage = choosePasswordStorage({ platform: 'linux', encryptionAvailable: true, linuxBackend: 'basic_text' });
       const note = storage.kind === 'memory' ? storage.reason : '';
       const backend = createBackend({ mode: 'desktop', version: 't', dataDir: dir, secrets: createMemorySecretStore(note), emit: () => undefined });
-      const info = await backend.handlers['app:info']({}, { transport: 'ipc' });
+      const info = await backend.handlers['app:info']({});
       expect(info.passwordStorage).toEqual({ kind: 'memory', note });
       expect(note).toMatch(/basic_text/);
       const keychain = createBackend({ mode: 'desktop', version: 't', dataDir: dir, secrets: createEncryptedSecretStore({ encrypt: (t) => t, decrypt: (t) => t }), emit: () => undefined });
-      expect((await keychain.handlers['app:info']({}, { transport: 'ipc' })).passwordStorage).toEqual({ kind: 'encrypted' });
+      expect((await keychain.handlers['app:info']({})).passwordStorage).toEqual({ kind: 'encrypted' });
       await backend.shutdown();
       await keychain.shutdown();
     } finally {

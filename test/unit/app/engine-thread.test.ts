@@ -48,9 +48,9 @@ describe('snapshot:build off the request thread', () => {
     const build = backend.handlers['snapshot:build'];
     let started: () => void = () => undefined;
     buildStarted = new Promise((resolve) => (started = resolve));
-    backend.handlers['snapshot:build'] = (req, context) => {
+    backend.handlers['snapshot:build'] = (req) => {
       started();
-      return build(req, context);
+      return build(req);
     };
     server = await startWebServer({ handlers: backend.handlers, events, staticDir: root });
   });
