@@ -5,8 +5,6 @@
  * runtime's TextEncoder.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TenantryError } from '../../../core/errors.js';
 import { isIdentifierPart } from '../../../core/sql/scanner.js';
@@ -14,11 +12,9 @@ import { inspectSnapshot, listOccurrences, parseSnapshot } from '../../../core/s
 import { renderName, renderSnapshot } from '../../../core/snapshot/render.js';
 import { sha256Hex } from '../../../core/snapshot/sha256.js';
 import { createSnapshot, templateDump } from '../../../core/snapshot/template.js';
+import { HAS_CORPUS, corpusSuite, readCorpus } from '../corpus.js';
 
-const CORPUS_DIR = join(import.meta.dirname, '../../../../shared/corpus');
-const corpus = readdirSync(CORPUS_DIR)
-  .filter((f) => f.endsWith('.sql'))
-  .map((file) => ({ file, sql: readFileSync(join(CORPUS_DIR, file), 'utf8') }));
+const corpus = readCorpus();
 
 /** The body the slow way: one array of pieces, cuts and placeholders applied in order. */
 function naiveBody(dump: string, schema: string, placeholder = '#{prefix}'): string {
@@ -65,7 +61,7 @@ function errorCode(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('templated body built by concatenation', () => {
+describe.skipIf(!HAS_CORPUS)(corpusSuite('templated body built by concatenation'), () => {
   for (const { file, sql } of corpus) {
     it(`equals the piece-by-piece body for ${file}`, () => {
       const body = templateDump(sql, { schema: 'public' }).body;
@@ -118,7 +114,7 @@ describe('OWNER TO found without a regex per ALTER statement', () => {
   }
 });
 
-describe('rendering in one pass', () => {
+describe.skipIf(!HAS_CORPUS)(corpusSuite('rendering in one pass'), () => {
   const tenants = ['acme', 'Acme Corp', 'select', "o'neil", '日本', 'a$b'];
   for (const { file, sql } of corpus) {
     it(`equals occurrence-by-occurrence rendering for ${file}`, () => {

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { findSchemaReferences } from '../../../core/snapshot/references.js';
 import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
+import { CORPUS_DIR, HAS_CORPUS, corpusSuite } from '../corpus.js';
 
-const CORPUS_DIR = join(import.meta.dirname, '../../../../shared/corpus');
 
 describe('pg_dump header comments do not need review', () => {
   it.each<[string, string]>([
@@ -75,7 +75,7 @@ describe('comments people wrote and dynamic SQL still need review', () => {
     ]);
   });
 
-  it('a corpus dump flags only what people wrote', () => {
+  it.skipIf(!HAS_CORPUS)(corpusSuite('a corpus dump flags only what people wrote'), () => {
     const sql = readFileSync(join(CORPUS_DIR, 'pagila.sql'), 'utf8');
     const refs = findSchemaReferences(sql, { schema: 'public' });
     const headers = refs.filter((r) => r.kind === 'comment' && /^-- (?:Data for )?Name: /.test(r.context));

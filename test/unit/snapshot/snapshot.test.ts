@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TenantryError } from '../../../core/errors.js';
 import { findContextMismatch } from '../../../core/snapshot/context-check.js';
@@ -11,11 +9,9 @@ import { findSchemaReferences } from '../../../core/snapshot/references.js';
 import { renderProvisioningSql, renderSnapshot } from '../../../core/snapshot/render.js';
 import { sha256Hex } from '../../../core/snapshot/sha256.js';
 import { createSnapshot, templateDump } from '../../../core/snapshot/template.js';
+import { HAS_CORPUS, corpusSuite, readCorpus } from '../corpus.js';
 
-const CORPUS_DIR = join(import.meta.dirname, '../../../../shared/corpus');
-const corpus = readdirSync(CORPUS_DIR)
-  .filter((f) => f.endsWith('.sql'))
-  .map((file) => ({ file, sql: readFileSync(join(CORPUS_DIR, file), 'utf8') }));
+const corpus = readCorpus();
 
 /** Tokens that carry meaning, names by value (so "public" and public compare equal). */
 function meaning(sql: string): string[] {
@@ -50,7 +46,7 @@ function errorCode(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('corpus: template --schema public then render --tenant public', () => {
+describe.skipIf(!HAS_CORPUS)(corpusSuite('corpus: template --schema public then render --tenant public'), () => {
   it.each(corpus.map((c) => [c.file, c.sql] as const))('%s gives back the same tokens apart from the stripped statements', (_file, sql) => {
     const { text, report } = createSnapshot(sql, { schema: 'public', allowNoReferences: true });
     // These are the projects' own schema files, not pg_dump output: some hold statements a snapshot may not run.
@@ -70,7 +66,7 @@ function read(sql: string): string {
   return templateDump(sql, { schema: 'public', allowNoReferences: true }).sql;
 }
 
-describe('corpus: application templates leave no reference behind', () => {
+describe.skipIf(!HAS_CORPUS)(corpusSuite('corpus: application templates leave no reference behind'), () => {
   const templates: [string, string][] = [
     ['graphile-starter.sql', 'app_public'],
     ['postgraphile-forum.sql', 'forum_example'],
@@ -277,7 +273,7 @@ describe('snapshot file', () => {
   });
 });
 
-describe('minify', () => {
+describe.skipIf(!HAS_CORPUS)(corpusSuite('minify on the corpus'), () => {
   it.each(corpus.map((c) => [c.file, c.sql] as const))('%s: same tokens without comments, and smaller', (_file, sql) => {
     const min = minifySql(sql);
     expect(meaning(min)).toEqual(meaning(sql));
@@ -287,6 +283,9 @@ describe('minify', () => {
     expect(gaps.every((t) => t.text === ' ' || t.text === '\n')).toBe(true);
     expect(lex(min).some((t) => t.kind === 'line-comment' || t.kind === 'block-comment')).toBe(false);
   });
+});
+
+describe('minify', () => {
 
   it.each<[string, string]>([
     ['SELECT  a ,\n  b   FROM t ; -- c\n\n\nSELECT 2;', 'SELECT a,b FROM t;\nSELECT 2;\n'],
