@@ -8,7 +8,10 @@
  * Every request has a runtime validator in core/api/validate.ts.
  */
 import type { ConnectionProfile, SslMode } from '../connection/profile.js';
+import type { VerdictCode } from '../diagnostics/types.js';
 import type { ErrorInfo, Result } from '../errors.js';
+import type { CatalogFacts } from '../snapshot/catalog-facts.js';
+import type { ReferenceKind } from '../snapshot/references.js';
 
 /** A saved connection as the UI sees it: never the password itself. */
 export interface ConnectionSummary {
@@ -105,8 +108,8 @@ export interface DumpResult {
   sql: string;
   pgDump: BinaryInfo;
   serverVersion: string;
-  /** Catalog facts for the reference finder (core/snapshot/catalog-facts.ts shape), when read. */
-  catalog?: unknown;
+  /** Catalog facts for the reference finder, when read. */
+  catalog?: CatalogFacts;
   /** Ledger rows appended as INSERT statements, and which tables they came from. */
   ledgerTables: string[];
   /** What every tenant will share with the rest of the database (extensions, roles, objects in other schemas). */
@@ -126,7 +129,7 @@ export interface SnapshotBuildRequest {
   skip: number[];
   /** Indexes of references marked keep (text that may not be a name) to replace anyway. */
   replace?: number[];
-  catalog?: unknown;
+  catalog?: CatalogFacts;
   source?: { pgDumpVersion?: string; serverVersion?: string };
   /** Leave out ALTER … OWNER TO (when the dump was made with --no-owner). */
   stripOwner?: boolean;
@@ -142,7 +145,7 @@ export interface ReferenceInfo {
   end: number;
   line: number;
   column: number;
-  kind: string;
+  kind: ReferenceKind;
   needsReview: boolean;
   text: string;
   context: string;
@@ -152,7 +155,7 @@ export interface SnapshotBuildResult {
   text: string;
   body: string;
   references: ReferenceInfo[];
-  countsByKind: Record<string, number>;
+  countsByKind: Partial<Record<ReferenceKind, number>>;
   warnings: string[];
   stripped: { line: number; text: string; reason: string }[];
 }
@@ -265,7 +268,7 @@ export interface DiagnosticStepInfo {
 
 export interface DiagnosticVerdictInfo {
   ok: boolean;
-  code?: string;
+  code?: VerdictCode;
   summary: string;
   explanation?: string;
   chain: { subject: string; issuer: string; validTo: string; sans?: string[] }[];
@@ -294,7 +297,20 @@ export interface AppInfo {
   passwordStorage: { kind: 'encrypted' | 'memory'; note?: string };
 }
 
-export type JobKind = 'dump' | 'provision' | 'diagnostics' | 'sandbox' | 'pool';
+/** What each kind of job finishes with (the `result` of its `job:done` event). */
+export interface JobResults {
+  dump: DumpResult;
+  provision: ProvisionResult;
+  diagnostics: DiagnosticsResult;
+  /** The sandbox never finishes as a job: its log lines come as `job:log` with jobId 'sandbox'. */
+  sandbox: never;
+  pool: PoolFillResult;
+}
+
+export type JobKind = keyof JobResults;
+
+/** The `job:done` event of one kind of job. */
+export type JobDone<K extends JobKind = JobKind> = { [P in K]: { jobId: string; kind: P; result: Result<JobResults[P]> } }[K];
 
 /** One spare tenant of the warm pool. */
 export interface SpareSummary {
@@ -427,7 +443,7 @@ export interface Events {
   'job:log': { jobId: string; kind: JobKind; line: string };
   'job:tenant': { jobId: string; tenant: TenantProgress };
   'job:step': { jobId: string; step: DiagnosticStepInfo };
-  'job:done': { jobId: string; kind: JobKind; result: Result<unknown> };
+  'job:done': JobDone;
   'sandbox:status': SandboxStatus;
   /** A background refill of a warm pool started, built or dropped a spare, failed or ended. */
   'pool:refill': PoolRefillEvent;
@@ -449,10 +465,8 @@ export interface PoolRefillEvent {
 }
 
 export type EventName = keyof Events;
-export interface EventMessage<E extends EventName = EventName> {
-  event: E;
-  payload: Events[E];
-}
+/** One pushed event: a union over the event names, so `switch (message.event)` narrows the payload. */
+export type EventMessage<E extends EventName = EventName> = { [N in E]: { event: N; payload: Events[N] } }[E];
 
 /** The fixed list of channels the preload and the web server accept. */
 export const CHANNELS = [

@@ -4,7 +4,6 @@
  * (engine-worker.ts), never on the thread that answers requests.
  */
 import type { SnapshotBuildRequest, SnapshotBuildResult } from '../../core/api/contract.js';
-import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
 
 /** Builds the snapshot and the editor's view of its references. */
@@ -15,7 +14,7 @@ export function buildSnapshot(req: SnapshotBuildRequest): SnapshotBuildResult {
     minify: req.minify,
     skip: req.skip,
     ...(req.replace !== undefined ? { replace: req.replace } : {}),
-    ...(req.catalog ? { catalog: req.catalog as CatalogFacts } : {}),
+    ...(req.catalog ? { catalog: req.catalog } : {}),
     ...(req.source ? { source: req.source } : {}),
     ...(req.stripOwner !== undefined ? { stripOwner: req.stripOwner } : {}),
   });

@@ -5,7 +5,8 @@
  * `job:cancel` reaches the child process or the provisioning loop.
  */
 import { randomUUID } from 'node:crypto';
-import type { DiagnosticStepInfo, EventName, Events, JobKind, TenantProgress } from '../../core/api/contract.js';
+import type { DiagnosticStepInfo, EventName, Events, JobDone, JobKind, JobResults, TenantProgress } from '../../core/api/contract.js';
+import type { Result } from '../../core/errors.js';
 import { TenantryError, toErrorInfo } from '../../core/errors.js';
 
 export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -24,8 +25,8 @@ export class JobRegistry {
 
   constructor(private readonly emit: Emit) {}
 
-  /** Starts `work` in the background and returns its id. */
-  start<T>(kind: JobKind, work: (ctx: JobContext) => Promise<T>): string {
+  /** Starts `work` in the background and returns its id; its result is the one the contract gives its kind. */
+  start<K extends JobKind>(kind: K, work: (ctx: JobContext) => Promise<JobResults[K]>): string {
     const jobId = randomUUID();
     const controller = new AbortController();
     this.running.set(jobId, controller);
@@ -37,15 +38,17 @@ export class JobRegistry {
       tenant: (tenant) => this.emit('job:tenant', { jobId, tenant }),
       step: (step) => this.emit('job:step', { jobId, step }),
     };
+    // TypeScript cannot see that `{ kind: K; result: JobResults[K] }` is one member of the JobDone union for a generic K.
+    const done = (result: Result<JobResults[K]>): void => this.emit('job:done', { jobId, kind, result } as unknown as JobDone);
     // Deferred so the caller has the id before the first event can arrive.
     setImmediate(() => {
       work(ctx)
-        .then((value) => this.emit('job:done', { jobId, kind, result: { ok: true, value } }))
+        .then((value) => done({ ok: true, value }))
         .catch((error: unknown) => {
           const cancelled = controller.signal.aborted && !(error instanceof TenantryError && error.code !== 'CANCELLED');
           const info = cancelled ? { code: 'CANCELLED' as const, userMessage: 'Cancelled.' } : toErrorInfo(error);
           if (info.code === 'INTERNAL') console.error(`job ${kind} failed:`, error);
-          this.emit('job:done', { jobId, kind, result: { ok: false, error: info } });
+          done({ ok: false, error: info });
         })
         .finally(() => this.running.delete(jobId));
     });

@@ -3,22 +3,22 @@
  * event. Events are buffered per job from the moment the page loads, so none
  * is lost between the request and the subscription.
  */
-import type { EventMessage, Events } from '../../../core/api/contract';
+import type { EventMessage, Events, JobDone, JobKind, JobResults } from '../../../core/api/contract';
 import type { ErrorInfo, Result } from '../../../core/errors';
 import { onEvent } from './client';
 
-type JobEvent = EventMessage;
+/** The events that belong to a job (every one carries its jobId). */
+type JobEvent = EventMessage<'job:progress' | 'job:log' | 'job:tenant' | 'job:step' | 'job:done'>;
 const buffered = new Map<string, JobEvent[]>();
 const watchers = new Map<string, (e: JobEvent) => void>();
 
-function jobIdOf(message: EventMessage): string | undefined {
-  const payload = message.payload as { jobId?: string };
-  return typeof payload.jobId === 'string' ? payload.jobId : undefined;
+function isJobEvent(message: EventMessage): message is JobEvent {
+  return message.event.startsWith('job:');
 }
 
 onEvent((message) => {
-  const id = jobIdOf(message);
-  if (!id) return;
+  if (!isJobEvent(message)) return;
+  const id = message.payload.jobId;
   const watcher = watchers.get(id);
   if (watcher) watcher(message);
   else {
@@ -35,27 +35,30 @@ export interface JobHandlers {
   onStep?(s: Events['job:step']['step']): void;
 }
 
-/** Waits for a job's end, forwarding its progress events. */
-export function watchJob<T>(jobId: string, handlers: JobHandlers): Promise<Result<T>> {
-  return new Promise((resolve) => {
+/** Waits for the end of a job of `kind`, forwarding its progress events; resolves to what that kind finishes with. */
+export function watchJob<K extends JobKind>(jobId: string, kind: K, handlers: JobHandlers): Promise<Result<JobResults[K]>> {
+  return new Promise((resolve, reject) => {
     const handle = (m: JobEvent) => {
       switch (m.event) {
         case 'job:progress':
-          handlers.onProgress?.(m.payload as Events['job:progress']);
+          handlers.onProgress?.(m.payload);
           break;
         case 'job:log':
-          handlers.onLog?.((m.payload as Events['job:log']).line);
+          handlers.onLog?.(m.payload.line);
           break;
         case 'job:tenant':
-          handlers.onTenant?.((m.payload as Events['job:tenant']).tenant);
+          handlers.onTenant?.(m.payload.tenant);
           break;
         case 'job:step':
-          handlers.onStep?.((m.payload as Events['job:step']).step);
+          handlers.onStep?.(m.payload.step);
           break;
-        case 'job:done':
+        case 'job:done': {
           watchers.delete(jobId);
-          resolve((m.payload as Events['job:done']).result as Result<T>);
+          const result = resultOf(m.payload, kind);
+          if (result) resolve(result);
+          else reject(new Error(`Job ${jobId} finished as a ${m.payload.kind} job, not ${kind}.`));
           break;
+        }
       }
     };
     watchers.set(jobId, handle);
@@ -63,6 +66,11 @@ export function watchJob<T>(jobId: string, handlers: JobHandlers): Promise<Resul
     buffered.delete(jobId);
     for (const m of early) handle(m);
   });
+}
+
+/** The result of `done` when it is a job of `kind` (checked at run time; TypeScript cannot narrow a generic kind). */
+function resultOf<K extends JobKind>(done: JobDone, kind: K): Result<JobResults[K]> | undefined {
+  return done.kind === kind ? (done.result as Result<JobResults[K]>) : undefined;
 }
 
 export type { ErrorInfo };

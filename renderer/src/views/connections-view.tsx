@@ -171,7 +171,7 @@ export function ConnectionsView() {
     const t = editing && draft.id && !draft.password ? { connectionId: draft.id } : target();
     const r = await invoke('connections:diagnose', t);
     if (!r.ok) return setDiag({ running: false, error: r.error });
-    const done = await watchJob<DiagnosticsResult>(r.value.jobId, {
+    const done = await watchJob(r.value.jobId, 'diagnostics', {
       onStep: (s) => setSteps((list) => [...list.filter((x) => x.id !== s.id), s]),
     });
     setDiag(done.ok ? { running: false, result: done.value } : { running: false, error: done.error });

@@ -56,7 +56,7 @@ export function SchemasView() {
     const r = await invoke('dump:start', { target: target(), schema: template, options: { noOwner: options.noOwner, noPrivileges: options.noPrivileges, ledgerTables } });
     if (!r.ok) return setDumpError(r.error);
     setJob({ id: r.value.jobId, message: 'Starting pg_dump…', log: [] });
-    const result = await watchJob<DumpResult>(r.value.jobId, {
+    const result = await watchJob(r.value.jobId, 'dump', {
       onProgress: (p) => setJob((j) => (j ? { ...j, message: p.message ?? j.message } : j)),
       onLog: (line) => setJob((j) => (j ? { ...j, log: [...j.log, line].slice(-50) } : j)),
     });

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ConnectionTarget, PoolFillResult, PoolStatusInfo } from '../../../core/api/contract';
+import type { ConnectionTarget, PoolStatusInfo } from '../../../core/api/contract';
 import type { ErrorInfo } from '../../../core/errors';
 import { invoke, onEvent } from '../api/client';
 import { watchJob } from '../api/jobs';
@@ -84,7 +84,7 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
     const r = await invoke('pool:fill', { target: JSON.parse(targetKey) as ConnectionTarget, snapshotId, ...(replace ? { replace: true } : {}) });
     if (!r.ok) return setError(r.error);
     setFill({ jobId: r.value.jobId, done: 0, total: 0 });
-    const result = await watchJob<PoolFillResult>(r.value.jobId, {
+    const result = await watchJob(r.value.jobId, 'pool', {
       onProgress: (p) => {
         setFill((f) => (f && p.done !== undefined ? { ...f, done: p.done, total: p.total ?? f.total } : f));
         if (p.done) void refresh();

@@ -4,8 +4,8 @@ import type { CatalogFacts } from '../../../core/snapshot/catalog-facts';
 import { findSchemaReferences } from '../../../core/snapshot/references';
 
 /** References to `schema` in `sql`, in text order, numbered as the snapshot builder's `skip` list expects. */
-export function findReferencesForEditor(sql: string, schema: string, catalog?: unknown): ReferenceInfo[] {
-  const refs = findSchemaReferences(sql, { schema, ...(catalog ? { catalog: catalog as CatalogFacts } : {}) });
+export function findReferencesForEditor(sql: string, schema: string, catalog?: CatalogFacts): ReferenceInfo[] {
+  const refs = findSchemaReferences(sql, { schema, ...(catalog ? { catalog } : {}) });
   return refs.map((r, index) => ({
     index,
     id: r.id,

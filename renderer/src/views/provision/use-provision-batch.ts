@@ -57,7 +57,7 @@ export function useProvisionBatch(snapshotId: string | undefined, target: Connec
       return setError(r.error);
     }
     setJob({ id: r.value.jobId, done: 0, total: tenants.length });
-    const result = await watchJob<ProvisionResult>(r.value.jobId, {
+    const result = await watchJob(r.value.jobId, 'provision', {
       onTenant: (t) => setRows((list) => list.map((x) => (x.tenant === t.tenant ? t : x))),
       onProgress: (p) => setJob((j) => (j && p.done !== undefined ? { ...j, done: p.done, total: p.total ?? j.total } : j)),
     });
