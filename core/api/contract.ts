@@ -24,11 +24,18 @@ export interface ConnectionSummary {
   sandbox: boolean;
 }
 
+/**
+ * A profile as a request carries it: every libpq setting the app applies. A
+ * pg_service.conf name and a passfile are resolved by the CLI only
+ * (resolveProfile); the app would ignore them, so requests refuse them.
+ */
+export type RequestProfile = Omit<ConnectionProfile, 'service' | 'passfile'>;
+
 export interface ConnectionDraft {
   /** Absent for a new connection. */
   id?: string;
   name: string;
-  profile: ConnectionProfile;
+  profile: RequestProfile;
   /** When false and `profile.password` is absent, a stored password is kept. */
   clearPassword?: boolean;
 }
@@ -36,7 +43,7 @@ export interface ConnectionDraft {
 /** Either a saved connection (by id) or an unsaved profile from the form. */
 export interface ConnectionTarget {
   connectionId?: string;
-  profile?: ConnectionProfile;
+  profile?: RequestProfile;
   /** For a saved connection: another database on the same server. */
   database?: string;
 }
@@ -397,7 +404,7 @@ export interface Api {
   'connections:delete': { req: { id: string }; res: { deleted: boolean } };
   'connections:test': { req: ConnectionTarget; res: ServerInfo };
   'connections:parse-uri': { req: { uri: string }; res: ConnectionProfile };
-  'connections:format-uri': { req: { profile: ConnectionProfile }; res: { uri: string } };
+  'connections:format-uri': { req: { profile: RequestProfile }; res: { uri: string } };
   'connections:diagnose': { req: ConnectionTarget; res: { jobId: string } };
 
   'files:pick': { req: { purpose: FilePurpose }; res: { path: string | null } };

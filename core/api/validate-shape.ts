@@ -43,21 +43,22 @@ export function oneOf<T extends string>(...values: T[]): Check<T> {
   };
 }
 
-/** An array of at most `max` items, each checked. */
-export function arr<T>(item: Check<T>, max: number): Check<T[]> {
-  return (v, path) => {
+/** An array of at most `max` items, each checked. Carries its item check, for the contract coverage test. */
+export function arr<T>(item: Check<T>, max: number): Check<T[]> & { item: Check<T> } {
+  const check: Check<T[]> = (v, path) => {
     if (!Array.isArray(v)) fail(path, 'a list');
     if (v.length > max) fail(path, `a list of at most ${max} items`);
     return v.map((x, i) => item(x, `${path}[${i}]`));
   };
+  return Object.assign(check, { item });
 }
 
 type Shape = Record<string, Check<unknown>>;
 type Out<S extends Shape, O extends Shape> = { [K in keyof S]: ReturnType<S[K]> } & { [K in keyof O]?: ReturnType<O[K]> };
 
-/** An object with required and optional fields; extra fields are refused. */
-export function obj<S extends Shape, O extends Shape = Record<never, never>>(required: S, optional?: O): Check<Out<S, O>> {
-  return (v, path) => {
+/** An object with required and optional fields; extra fields are refused. Carries its fields, for the contract coverage test. */
+export function obj<S extends Shape, O extends Shape = Record<never, never>>(required: S, optional?: O): Check<Out<S, O>> & { fields: { required: S; optional: Partial<O> } } {
+  const check: Check<Out<S, O>> = (v, path) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object');
     const input = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
@@ -71,7 +72,8 @@ export function obj<S extends Shape, O extends Shape = Record<never, never>>(req
     }
     return out as Out<S, O>;
   };
+  return Object.assign(check, { fields: { required, optional: optional ?? {} } });
 }
 
 /** The empty request `{}`. */
-export const empty: Check<Record<string, never>> = obj({}) as Check<Record<string, never>>;
+export const empty: Check<Record<string, never>> = obj<Record<never, never>, Record<never, never>>({}) as Check<Record<string, never>>;

@@ -2,13 +2,12 @@
  * Runtime validators for every request of the contract (core/api/contract.ts).
  * Both transports call validateRequest before a handler sees the payload.
  */
-import type { ConnectionProfile } from '../connection/profile.js';
 import type { CatalogFacts } from '../snapshot/catalog-facts.js';
 import { TenantryError } from '../errors.js';
-import { type Channel, type Req, isChannel } from './contract.js';
+import { type Channel, type Req, type RequestProfile, isChannel } from './contract.js';
 import { arr, bool, empty, int, obj, oneOf, str, type Check } from './validate-shape.js';
 
-const profile: Check<ConnectionProfile> = obj(
+const profile: Check<RequestProfile> = obj(
   {},
   {
     host: str(1024),
@@ -54,7 +53,8 @@ const catalog: Check<CatalogFacts> = obj({
   extensions: arr(obj({ name: pgName, schema: pgName }), 10_000),
 });
 
-const validators: { [C in Channel]: Check<Req<C>> } = {
+/** The validator of each channel's request (exported for the test that every contract field has one). */
+export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'app:info': empty,
   'sandbox:status': empty,
   'sandbox:start': empty,
@@ -110,6 +110,6 @@ export function validateRequest<C extends Channel>(channel: unknown, payload: un
   if (!isChannel(channel)) {
     throw new TenantryError('INVALID_REQUEST', `The request is malformed: unknown channel ${JSON.stringify(String(channel).slice(0, 80))}.`);
   }
-  const check = validators[channel] as Check<Req<C>>;
+  const check = requestValidators[channel] as Check<Req<C>>;
   return { channel: channel as C, req: check(payload ?? {}, 'request') };
 }
