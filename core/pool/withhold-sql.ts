@@ -22,7 +22,8 @@ export function buildWithholdSql(schema: string): string {
     'DECLARE r record;',
     'BEGIN',
     `  FOR r IN SELECT DISTINCT a.grantee FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a WHERE n.nspname = ${quoteLiteral(schema)} AND a.grantee <> n.nspowner LOOP`,
-    `    EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA %I FROM %s', ${quoteLiteral(schema)}, CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.grantee::regrole::text) END);`,
+    // regrole's text output is already an identifier quoted where needed: quoting it again names no role.
+    `    EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA %I FROM %s', ${quoteLiteral(schema)}, CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE r.grantee::regrole::text END);`,
     '  END LOOP;',
     'END',
   ].join('\n');

@@ -448,7 +448,7 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
     `  FOR r IN SELECT a.grantee, a.privilege_type, a.is_grantable FROM ${SPARES} s, pg_catalog.aclexplode(s.withheld_acl) a`,
     `           WHERE s.schema_name = spare AND a.grantee <> (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(tenant)}) LOOP`,
     `    EXECUTE pg_catalog.format('GRANT %s ON SCHEMA %I TO %s%s', r.privilege_type, ${quoteLiteral(tenant)},`,
-    `      CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.grantee::regrole::text) END, CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);`,
+    `      CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE r.grantee::regrole::text END, CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);`,
     '  END LOOP;',
     `  DELETE FROM ${SPARES} WHERE schema_name = spare;`,
     `  PERFORM pg_catalog.set_config(${quoteLiteral(CLAIMED_SETTING)}, spare, true);`,

@@ -17,6 +17,9 @@ GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA ${TEMPLATE} TO app;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${TEMPLATE} TO app;
 -- Database-wide default privileges give every new schema to the app: spares must still be withheld.
 ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT USAGE ON SCHEMAS TO app;
+-- A role whose name needs quotes: withholding and giving back must name it once quoted, not twice.
+CREATE ROLE "Report Reader";
+ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT USAGE ON SCHEMAS TO "Report Reader";
 `;
 
 let cluster: Cluster;
@@ -126,6 +129,8 @@ describe('warm pool', () => {
     const acl = await cluster.query(`SELECT nspname, nspacl::text AS acl FROM pg_namespace WHERE nspname IN ('acme', 'fresh_one') ORDER BY 1`, 'pooldb');
     expect(acl.rows[0].acl).toBe(acl.rows[1].acl);
     expect(acl.rows[0].acl).toContain('app=U/');
+    const reader = await cluster.query(`SELECT has_schema_privilege('Report Reader', 'acme', 'USAGE') AS claimed, has_schema_privilege('Report Reader', 'fresh_one', 'USAGE') AS fresh`, 'pooldb');
+    expect(reader.rows[0]).toEqual({ claimed: true, fresh: true });
   });
 
   it('fails cleanly for an existing tenant name and leaves the spare in the pool', async () => {
