@@ -16,9 +16,10 @@ import { migrateCommand } from './migrate.js';
 import { tenantsCommand } from './tenants.js';
 import { driftCommand } from './drift.js';
 import { checkCommand } from './check.js';
+import { moveCommand, placementCommand } from './placement.js';
 
 /**
  * Every CLI command, in the order `tenantry --help` lists them. Each command
  * lives in its own file in this folder; add one line here per command.
  */
-export const commands: CliCommand[] = [uiCommand, diagnoseCommand, connectionCommand, schemasCommand, dumpCommand, snapshotCommand, templateCommand, renderCommand, provisionCommand, verifyCommand, dropCommand, poolCommand, publishCommand, migrateCommand, tenantsCommand, driftCommand, checkCommand];
+export const commands: CliCommand[] = [uiCommand, diagnoseCommand, connectionCommand, schemasCommand, dumpCommand, snapshotCommand, templateCommand, renderCommand, provisionCommand, verifyCommand, dropCommand, poolCommand, publishCommand, migrateCommand, tenantsCommand, driftCommand, checkCommand, placementCommand, moveCommand];
