@@ -22,6 +22,8 @@ import { dumpSchema } from '../../../electron/services/dump/dump-schema.js';
 import { createProvisioner, snapshotSource, type ProvisionVia } from '../../../electron/services/provision/provisioner.js';
 import { parseSnapshot, type Snapshot } from '../../../core/snapshot/format.js';
 import { main } from '../../../electron/cli/main.js';
+import { verifyTenant } from '../../../electron/services/verify/verify-tenant.js';
+import { findSnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import type { CliIo } from '../../../electron/cli/command.js';
 
 const REALWORLD = fileURLToPath(new URL('../../../../shared/realworld/', import.meta.url));
@@ -238,6 +240,10 @@ describe.skipIf(!present)('realworld schemas: references found where PostgreSQL 
             await client.query('rollback').catch(() => undefined);
             await client.end();
           }
+          // The functional checks passed: verify must agree (equal and isolated), with the snapshot's carries.
+          const verdict = await verifyTenant(profileFor(cluster, c.db), { template: c.schema, tenant: tenant.name, carries: findSnapshotCarries((snapshot as Snapshot).body) });
+          expect(verdict.differences, `verify ${tenant.name}`).toEqual([]);
+          expect(verdict.equal && verdict.isolated).toBe(true);
         }, 300_000);
       }
     });
