@@ -24,6 +24,7 @@
  */
 import { TenantryError } from '../errors.js';
 import { mapRegions, type RegionMap } from '../sql/region-map.js';
+import { CONCAT_FUNCTIONS, SETTING_FUNCTIONS, SETTING_WORDS } from '../sql/setting-names.js';
 import { T, isIdentifierPart, isIdentifierStart } from '../sql/scanner.js';
 import {
   AMPERSAND, CARRIAGE_RETURN, COMMA, DOLLAR, DOT, DOUBLE_QUOTE, LOWER_A, LOWER_S, LOWER_Z, NEWLINE, NON_ASCII, OPEN_PAREN, PERCENT, QUOTE,
@@ -142,16 +143,10 @@ const REG_TYPES = new Set(['regclass', 'regproc', 'regprocedure', 'regtype', 're
 const NAME_FUNCTIONS = new Set(['nextval', 'currval', 'setval', 'to_regclass', 'to_regproc', 'to_regprocedure', 'to_regtype', 'to_regoper', 'to_regoperator', 'to_regcollation', 'pg_get_serial_sequence', 'to_regnamespace']);
 /** Functions that run the SQL text they are given (a literal argument is dynamic SQL, also outside bodies). */
 const SQL_FUNCTIONS = new Set(['crosstab', 'crosstab2', 'crosstab3', 'crosstab4', 'connectby', 'query_to_xml', 'query_to_xmlschema', 'query_to_xml_and_xmlschema', 'dblink', 'dblink_exec', 'dblink_open', 'dblink_send_query', 'dblink_build_sql_insert']);
-/** Functions whose first argument is a setting name (`storage.operation`), never a reference. */
-const SETTING_FUNCTIONS = new Set(['current_setting', 'set_config']);
 /** Text search functions whose first argument (of two or more) is a configuration name: `to_tsvector('S.cfg', x)`. */
 const TS_CONFIG_FUNCTIONS = new Set(['to_tsvector', 'to_tsquery', 'plainto_tsquery', 'phraseto_tsquery', 'websearch_to_tsquery', 'ts_headline', 'json_to_tsvector', 'jsonb_to_tsvector']);
-/** Functions that build text from their arguments: a bare 'S' among them is part of a name built by concatenation. */
-const CONCAT_FUNCTIONS = new Set(['format', 'quote_ident', 'concat', 'concat_ws']);
 /** The first word of a string that is SQL text: `'SELECT … FROM S.t'` outside a body is dynamic SQL. */
 const SQL_VERBS = new Set(['select', 'with', 'insert', 'update', 'delete', 'values', 'table', 'truncate', 'create', 'alter', 'drop', 'call', 'merge', 'grant', 'revoke', 'comment', 'set', 'lock', 'refresh', 'copy']);
-/** Words before a setting name: `SET [LOCAL|SESSION] S.x`, `SHOW S.x`, `RESET S.x`. */
-const SETTING_WORDS = new Set(['set', 'show', 'reset', 'local', 'session']);
 /** Column names compared with a schema name: `table_schema = 'S'`, `n.nspname = 'S'`. */
 const SCHEMA_COLUMN = /(?:schema|nspname|schemaname|namespace)$/i;
 /** Words after which `S.x` names an object in schema S (not a column of a table called S). */

@@ -6,6 +6,7 @@
  */
 import type { VerifyDifference } from '../api/contract.js';
 import { listSchemaNameForms, replaceSchemaName } from './schema-name-forms.js';
+import { escapeRegExp } from '../sql/escape-reg-exp.js';
 
 /** One catalog object: kind ('table', 'column', 'index', 'function', …), name within the schema, attributes as text. */
 export interface CatalogObject {
@@ -30,10 +31,20 @@ function keyOf(o: CatalogObject): string {
   return `${o.kind}\u0000${o.name}`;
 }
 
-/** Rewrites a template text to its canonical spelling (`"public".t` → `public.t`). */
-function canonicalTemplate(text: string, template: string): string {
+/**
+ * Rewrites text naming the template to one spelling, applied to both sides alike (the template's text, and the
+ * tenant's after its name was read as the template's), so that only what the engine changed can differ:
+ * - `"public".t` → `public.t`, and a keyword name the same way everywhere (`storage.x` → `"storage".x`, also in a
+ *   literal the engine left alone such as `current_setting('storage.operation')`);
+ * - an unquoted qualifier in any case (`Sales.t`, in SQL text inside a literal or a function body) → `sales.t`:
+ *   unquoted identifiers fold, and the engine replaces them folded.
+ */
+function normalizeTemplateText(text: string, template: string): string {
   const forms = listSchemaNameForms(template);
-  return forms.patterns.length > 1 ? replaceSchemaName(text, template, template) : text;
+  const folded = /^[a-z_][a-z0-9_]*$/.test(template)
+    ? text.replace(new RegExp(`(?<![A-Za-z0-9_$"\\u0080-\\uffff])${escapeRegExp(template)}(?=\\.)`, 'gi'), template)
+    : text;
+  return forms.patterns.length > 1 ? replaceSchemaName(folded, template, template) : folded;
 }
 
 function indexObjects(catalog: SchemaCatalog, rewrite: (text: string) => string, rewriteAttributes: boolean): Map<string, CatalogObject> {
@@ -59,8 +70,8 @@ function shorten(text: string | null): string {
  */
 export function compareCatalogs(template: SchemaCatalog, tenant: SchemaCatalog, options: { rewriteAttributes?: boolean } = {}): CatalogComparison {
   const rewriteAttributes = options.rewriteAttributes ?? true;
-  const left = indexObjects(template, (t) => canonicalTemplate(t, template.schema), rewriteAttributes);
-  const right = indexObjects(tenant, (t) => replaceSchemaName(t, tenant.schema, template.schema), rewriteAttributes);
+  const left = indexObjects(template, (t) => normalizeTemplateText(t, template.schema), rewriteAttributes);
+  const right = indexObjects(tenant, (t) => normalizeTemplateText(replaceSchemaName(t, tenant.schema, template.schema), template.schema), rewriteAttributes);
   const differences: VerifyDifference[] = [];
   const compared: Record<string, number> = {};
   for (const [key, a] of left) {

@@ -25,6 +25,7 @@
 import { lex, significantTokens, type Token } from '../sql/lexer.js';
 import { quoteIdentifierAlways } from '../sql/quote.js';
 import { buildSchemaNameRegExp } from './schema-name-forms.js';
+import { CONCAT_FUNCTIONS, SETTING_FUNCTIONS, SETTING_WORDS } from '../sql/setting-names.js';
 
 export interface TemplateNames {
   /** The template schema's name as stored. */
@@ -151,7 +152,11 @@ class Scan {
     const schema = this.names.schema;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i] as Token;
-      if (isName(t) && t.value === schema && isPunct(tokens[i + 1], '.')) {
+      if (isName(t) && t.value === schema && isPunct(tokens[i + 1], '.') && SETTING_WORDS.has(wordOf(tokens[i - 1]))) {
+        // `SET [LOCAL] tmpl.x = …`, `SHOW tmpl.x`, `RESET tmpl.x`: a setting name, never a reference.
+        this.add('note', `${t.text}.${tokens[i + 2]?.text ?? ''}`, SETTING);
+        i += 2;
+      } else if (isName(t) && t.value === schema && isPunct(tokens[i + 1], '.')) {
         this.qualified(t.text, tokens[i + 2], origin);
         i += 2;
       } else if (isName(t) && t.value === schema && wordOf(tokens[i - 1]) === 'schema') {
@@ -219,6 +224,10 @@ class Scan {
     const t = tokens[i] as Token;
     const value = t.value ?? '';
     if (!value.toLowerCase().includes(this.names.schema.toLowerCase())) return;
+    if (isSettingName(tokens, i)) {
+      this.add('note', t.text, SETTING);
+      return;
+    }
     const reg = regCastOf(tokens, i);
     if (reg !== undefined) {
       const inner = tryLex(value) ?? [];
@@ -234,8 +243,11 @@ class Scan {
     }
     const executed = origin === 'body' || origin === 'executed' || (origin === 'code' && isExecutedPosition(tokens, i));
     if (value === this.names.schema || value === quoteIdentifierAlways(this.names.schema)) {
-      if (executed && !isCompared(tokens, i)) this.add('failure', t.text, "the template schema's name, used as a name");
-      else this.add('note', t.text, "the template schema's name as data");
+      const call = origin === 'code' ? undefined : enclosingCall(tokens, i);
+      if (!executed || isCompared(tokens, i)) this.add('note', t.text, "the template schema's name as data");
+      else if (call !== undefined && !CONCAT_FUNCTIONS.has(call) && !SCHEMA_NAME_FUNCTIONS.has(call) && !isConcatenated(tokens, i)) {
+        this.add('note', t.text, `the template schema's name passed to ${call}(): a name or data (an extension's name?), cannot be resolved — review it`);
+      } else this.add('failure', t.text, "the template schema's name, used as a name");
       return;
     }
     if (!executed && isNameLiteral(value, this.names)) {
@@ -268,6 +280,37 @@ class Scan {
       else if (!this.names.shared.has(name)) this.add('note', shown, NOT_AN_OBJECT);
     }
   }
+}
+
+const SETTING = 'a setting name (current_setting, set_config, SET/SHOW/RESET), never a reference';
+
+/** Functions whose argument is a schema name (besides those that build names, CONCAT_FUNCTIONS). */
+const SCHEMA_NAME_FUNCTIONS = new Set(['to_regnamespace', 'has_schema_privilege']);
+
+/** Whether the string at `i` is the first argument of current_setting/set_config, other than `search_path`. */
+function isSettingName(tokens: readonly Token[], i: number): boolean {
+  if (!isPunct(tokens[i - 1], '(') || !SETTING_FUNCTIONS.has(wordOf(tokens[i - 2]))) return false;
+  return (tokens[i]?.value ?? '').toLowerCase() !== 'search_path';
+}
+
+/** The function whose call's parentheses hold the token at `i` directly (lower-case), if any. */
+function enclosingCall(tokens: readonly Token[], i: number): string | undefined {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const t = tokens[j];
+    if (isPunct(t, ';')) return undefined;
+    if (isPunct(t, ')')) depth++;
+    else if (isPunct(t, '(')) {
+      if (depth === 0) return isName(tokens[j - 1]) ? wordOf(tokens[j - 1]).replace(/^"|"$/g, '') : undefined;
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+/** Whether the token at `i` is an operand of `||`: part of a name or SQL text built by concatenation. */
+function isConcatenated(tokens: readonly Token[], i: number): boolean {
+  return wordOf(tokens[i - 1]) === '||' || wordOf(tokens[i + 1]) === '||';
 }
 
 const NOT_AN_OBJECT = 'no object of the template (a setting name, or a column of a table named like the schema?)';

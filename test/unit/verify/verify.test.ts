@@ -78,6 +78,24 @@ describe('compareCatalogs', () => {
     const n = catalog('acme', [{ kind: 'view', name: 'v', attributes: { definition: 'SELECT * FROM acme.items' } }]);
     expect(compareCatalogs(t, n).differences).toEqual([]);
   });
+  it('reads a mixed-case unquoted qualifier in SQL text as the template (crosstab literal), both sides folded alike', () => {
+    const view = (text: string) => [{ kind: 'view', name: 'v', attributes: { definition: `SELECT * FROM public.crosstab('SELECT a FROM ${text}.vdata'::text)` } }];
+    const t = catalog('sales', view('Sales'));
+    expect(compareCatalogs(t, catalog('acme', view('acme'))).differences).toEqual([]);
+    expect(compareCatalogs(t, catalog('Acme Corp', view('"Acme Corp"'))).differences).toEqual([]);
+    // A quoted "Sales" is another schema: still a difference.
+    expect(compareCatalogs(t, catalog('acme', view('"Sales"'))).differences).toHaveLength(1);
+  });
+  it('leaves a keyword template name in a literal the engine kept (a setting name) as it is on both sides', () => {
+    const fn = (schema: string) => [{ kind: 'function', name: 'operation()', attributes: { definition: `CREATE FUNCTION ${schema}.operation() RETURNS text AS $f$ SELECT current_setting('storage.operation', true) $f$` } }];
+    const t = catalog('storage', fn('storage'));
+    expect(compareCatalogs(t, catalog('acme', fn('acme'))).differences).toEqual([]);
+    expect(compareCatalogs(t, catalog('Acme Corp', fn('"Acme Corp"'))).differences).toEqual([]);
+    const changed = [{ kind: 'function', name: 'operation()', attributes: { definition: `CREATE FUNCTION acme.operation() RETURNS text AS $f$ SELECT current_setting('acme.operation', true) $f$` } }];
+    expect(compareCatalogs(t, catalog('acme', changed)).differences).toEqual([]);
+    const other = [{ kind: 'function', name: 'operation()', attributes: { definition: `CREATE FUNCTION acme.operation() RETURNS text AS $f$ SELECT current_setting('other.operation', true) $f$` } }];
+    expect(compareCatalogs(t, catalog('acme', other)).differences).toHaveLength(1);
+  });
 });
 
 describe('isolation', () => {
