@@ -170,7 +170,7 @@ function inspectStatement(tokens: readonly Token[], text: string, line: number, 
       } else {
         add(
           'foreign-key-elsewhere',
-          'foreign keys from distributed schemas can only point to the same distributed schema or reference tables in regular schemas',
+          `foreign keys from distributed schemas can only point to the same distributed schema or reference tables in regular schemas; referenced table "${name.parts[name.parts.length - 1]}" must be a distributed table or a reference table`,
           'refused',
           `${options.referenceTables ? `${target} is not a reference table on this cluster` : `Needs ${target} to be a Citus reference table (SELECT create_reference_table('${target}'))`}. ${LOCAL_HINT}`,
         );
