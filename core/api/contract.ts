@@ -7,6 +7,7 @@
  * Requests are one plain object; responses are plain serializable data.
  * Every request has a runtime validator in core/api/validate.ts.
  */
+import type { CitusFacts } from '../citus/citus-facts.js';
 import type { ConnectionProfile, SslMode } from '../connection/profile.js';
 import type { VerdictCode } from '../diagnostics/types.js';
 import type { ErrorInfo, Result } from '../errors.js';
@@ -58,6 +59,8 @@ export interface ServerInfo {
   ssl: boolean;
   sslDetail?: string;
   elapsedMs: number;
+  /** Citus on this database (extension, coordinator or worker, workers, schema-based sharding); absent on plain PostgreSQL. */
+  citus?: CitusFacts;
 }
 
 export interface SandboxStatus {

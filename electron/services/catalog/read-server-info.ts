@@ -1,11 +1,12 @@
 /**
  * What `connections:test` reports: the server version, who we are connected
  * as, to which database, and whether the session is encrypted (pg_stat_ssl,
- * readable by every role for its own backend).
+ * readable by every role for its own backend), and Citus when the database runs it.
  */
 import type { ServerInfo } from '../../../core/api/contract.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { openClient } from '../connection/open-connection.js';
+import { detectCitus } from '../citus/detect-citus.js';
 
 const SERVER_INFO_SQL = `select current_setting('server_version') as v, current_user as u, current_database() as d,
         (select ssl from pg_catalog.pg_stat_ssl where pid = pg_backend_pid()) as ssl,
@@ -18,6 +19,7 @@ export async function readServerInfo(profile: ConnectionProfile): Promise<Server
   try {
     const r = await client.query<{ v: string; u: string; d: string; ssl: boolean | null; detail: string | null }>(SERVER_INFO_SQL);
     const row = r.rows[0];
+    const citus = await detectCitus(client);
     return {
       serverVersion: row?.v ?? '',
       user: row?.u ?? '',
@@ -25,6 +27,7 @@ export async function readServerInfo(profile: ConnectionProfile): Promise<Server
       ssl: Boolean(row?.ssl),
       ...(row?.detail ? { sslDetail: row.detail } : {}),
       elapsedMs: Math.round(performance.now() - started),
+      ...(citus.installed ? { citus } : {}),
     };
   } finally {
     await client.end();

@@ -1,3 +1,4 @@
+import { describeCitus } from '../../../core/citus/citus-facts';
 import { useEffect, useRef, useState } from 'react';
 import type { ConnectionSummary, DiagnosticStepInfo, DiagnosticsResult, ServerInfo } from '../../../core/api/contract';
 import type { ConnectionProfile, SslMode } from '../../../core/connection/profile';
@@ -311,6 +312,7 @@ export function ConnectionsView() {
             {testResult ? (
               <div className="ok-box" role="status" aria-label="Connection test result">
                 <strong>Connected</strong> as {testResult.user} to {testResult.database} — PostgreSQL {testResult.serverVersion}, {testResult.ssl ? `TLS (${testResult.sslDetail ?? 'on'})` : 'no TLS'}, {formatMs(testResult.elapsedMs)}
+                {testResult.citus ? <div>{describeCitus(testResult.citus)}</div> : null}
               </div>
             ) : null}
             {error ? <ErrorBox error={error} title="Connection failed" /> : null}

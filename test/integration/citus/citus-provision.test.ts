@@ -16,6 +16,9 @@ import { claimSpare, fillPool, setPoolTarget } from '../../../electron/services/
 import { toPoolSnapshot } from '../../../electron/services/pool/warm-pool-snapshot.js';
 import type { Snapshot } from '../../../core/snapshot/format.js';
 import { TenantryError } from '../../../core/errors.js';
+import { readServerInfo } from '../../../electron/services/catalog/read-server-info.js';
+import { connectionCommand } from '../../../electron/cli/commands/connection.js';
+import { formatConnectionUri } from '../../../core/connection/connection-string.js';
 
 const skip = citusSkipReason();
 if (skip) console.warn(`Citus provisioning tests skipped: ${skip}.`);
@@ -114,6 +117,18 @@ describe.skipIf(Boolean(skip))(skip ? `Citus distributed provisioning — SKIPPE
     const verified = await verifyTenants(profile(), { template: 'tmpl', tenants });
     for (const v of verified) expect({ tenant: v.tenant, equal: v.equal, isolated: v.isolated, differences: v.differences }).toEqual({ tenant: v.tenant, equal: true, isolated: true, differences: [] });
   }, 300_000);
+
+  it('the connection test and `tenantry connection --server` show Citus: version, coordinator or worker, workers, sharding', async () => {
+    const info = await readServerInfo(profile());
+    expect(info.citus).toMatchObject({ installed: true, role: 'coordinator', workers: 2, schemaBasedSharding: false });
+    expect(info.citus?.version).toMatch(/^1[23]\./);
+    expect((await readServerInfo(profileFor(citus.workers[0]!, DB))).citus).toMatchObject({ installed: true, role: 'worker' });
+    expect((await readServerInfo(profileFor(citus.coordinator, 'postgres'))).citus).toBeUndefined();
+    let stdout = '';
+    const status = await connectionCommand.run(['--url', formatConnectionUri(profile()), '--server'], { stdout: (t) => void (stdout += t), stderr: () => undefined, env: { PATH: process.env.PATH ?? '' }, cwd: '/' });
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/Citus 1[23]\.\S+ coordinator, 2 workers, schema-based sharding off\./);
+  }, 60_000);
 
   it('--local keeps a tenant on the coordinator, and a worker refuses provisioning', async () => {
     const local = await createProvisioner(profile(), { citusPlacement: 'local' });
