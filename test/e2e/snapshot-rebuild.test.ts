@@ -50,8 +50,6 @@ describe.skipIf(!hasChromium())('snapshot editor: a failed rebuild (web mode)', 
     expect(await ui.snapshot.saveButton().isDisabled()).toBe(true);
     expect(await ui.snapshot.tab('Snapshot').isDisabled()).toBe(true);
     expect(await ui.snapshot.tab('Snapshot').evaluate((el) => Number(getComputedStyle(el).opacity))).toBeLessThan(0.6);
-    // The editor is back on the dump (the failed build has nothing to show).
-    await expect.poll(() => ui.snapshot.editorText().textContent(), { timeout: 15_000 }).toContain('PostgreSQL database dump');
     await browser.screenshot('snapshot-rebuild-failed');
 
     await ui.snapshot.setPlaceholder('#{t}');

@@ -54,7 +54,7 @@ async function idDefault(tenant: string): Promise<string | undefined> {
 }
 
 async function schemas(): Promise<string[]> {
-  return (await cluster.query(`select nspname from pg_namespace where nspname !~ '^pg_' and nspname not in ('information_schema') order by 1`, 'app')).rows.map((r: { nspname: string }) => r.nspname);
+  return (await cluster.query(`select nspname from pg_namespace where nspname !~ '^pg_' and nspname not in ('information_schema', '_tenantry') order by 1`, 'app')).rows.map((r: { nspname: string }) => r.nspname);
 }
 
 async function dropTenant(tenant: string): Promise<void> {

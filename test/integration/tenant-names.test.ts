@@ -70,7 +70,7 @@ async function schemaExists(name: string): Promise<boolean> {
 
 /** Schemas other than the template and the system ones. */
 async function otherSchemas(): Promise<string[]> {
-  const { rows } = await cluster.query(`select nspname from pg_namespace where nspname not in ('tmpl', 'public', 'information_schema') and nspname !~ '^pg_' order by 1`, 'app');
+  const { rows } = await cluster.query(`select nspname from pg_namespace where nspname not in ('tmpl', 'public', 'information_schema', '_tenantry') and nspname !~ '^pg_' order by 1`, 'app');
   return rows.map((r: { nspname: string }) => r.nspname);
 }
 

@@ -84,7 +84,7 @@ describe('verify judges the tenant, not the engine', () => {
     expect(result.equal && result.isolated).toBe(true);
     const notes = result.notes.map((d) => `${d.object} | ${d.detail}`);
     expect(notes.some((n) => n.startsWith('column invoices.note | default mentions tpl.invoices') && n.includes('the template holds the same text here'))).toBe(true);
-    expect(notes.some((n) => n.startsWith('function tenant_setting() | definition mentions tpl.tenant_id: no object of the template'))).toBe(true);
+    expect(notes.some((n) => n.startsWith("function tenant_setting() | definition mentions 'tpl.tenant_id': a setting name"))).toBe(true);
     // RAISE message text naming the template is shown to a person, never run: a note (it was a failure before).
     expect(notes).toContain("function require_invoices() | definition mentions 'no rows in tpl.invoices': message text (RAISE or ASSERT): shown to a person, never run or resolved; the template holds the same text here (data both share, not a reference)");
     expect(notes.some((n) => n.startsWith("function require_invoices() | definition mentions 'load tpl.invoices first': message text"))).toBe(true);

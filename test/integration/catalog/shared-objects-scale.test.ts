@@ -172,9 +172,12 @@ afterAll(async () => {
 });
 
 async function addTenants(database: string, from: number, to: number): Promise<void> {
-  const sql: string[] = [];
-  for (let i = from; i < to; i++) sql.push(generateTemplateSql({ schema: `tenant_${i}`, tables: 10 }));
-  await cluster.query(sql.join('\n'), database);
+  // Ten tenants per query: one query is one transaction, and 60 tenants' locks overflow a default lock table.
+  for (let start = from; start < to; start += 10) {
+    const sql: string[] = [];
+    for (let i = start; i < Math.min(start + 10, to); i++) sql.push(generateTemplateSql({ schema: `tenant_${i}`, tables: 10 }));
+    await cluster.query(sql.join('\n'), database);
+  }
 }
 
 describe('shared objects of a template on unanalysed catalogs', () => {

@@ -49,7 +49,7 @@ describe('tenantry pool', () => {
     expect(JSON.parse(claim.out)).toMatchObject({ tenant: 'Acme Corp', spare: parsed.ready[0]!.schema });
     expect((await cluster.query(`SELECT count(*)::int AS n FROM "Acme Corp".t_1`, 'clidb')).rows[0].n).toBe(0);
     const again = await cli('claim', '--snapshot', 'tmpl.snapshot.sql', '--tenant', 'Acme Corp');
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(5);
     expect(again.err).toContain('[TENANT_EXISTS]');
 
     const refused = await cli('empty');
