@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: builds when needed, then opens the desktop window when an
+// `npm start`: builds when dist/ is missing or older than its inputs
+// (scripts/build-state.js), then opens the desktop window when an
 // Electron binary is installed (and there is a display); otherwise serves the
 // UI in web mode on 127.0.0.1, prints the address and opens a browser when
 // there is one. `npm start -- --web` forces web mode; other arguments go to
@@ -10,15 +11,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findBuildReason, writeBuildStamp } from './build-state.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 
-const built = ['dist/electron/cli/index.js', 'dist/electron/main/index.js', 'dist/electron/preload/index.cjs', 'dist/renderer/index.html'].every((f) => existsSync(join(root, f)));
-if (!built) {
-  console.log('Building Tenantry (first start)…');
+const reason = findBuildReason(root);
+if (reason !== undefined) {
+  console.log(`Building Tenantry (${reason})…`);
+  const startedAt = Date.now();
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
   if (build.status !== 0) process.exit(build.status ?? 1);
+  writeBuildStamp(root, startedAt);
 }
 
 // Never require('electron') here: without its binary it would try to download one.
