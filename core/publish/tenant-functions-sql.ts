@@ -108,44 +108,51 @@ END
 $tenantry_run$;`;
 }
 
-function createTenantSql(): string {
-  return `CREATE OR REPLACE FUNCTION _tenantry.create_tenant(name text, label text DEFAULT NULL) RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_create$
+/** Builds the tenant from the published body and records it as 'published' (create_tenant, and a claim with no spare). */
+function buildFromBodySql(indent: string): string {
+  return [
+    'PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);',
+    `PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');`,
+    'RETURN tenant;',
+  ].map((line) => indent + line).join('\n');
+}
+
+/** An entry point `_tenantry.<fn>(name, label)`: looks up the published row for the name, then runs body. */
+function entryPointSql(fn: string, declarations: string, body: string): string {
+  const tag = `$tenantry_${fn.replace(/_tenant$/, '')}$`;
+  return `CREATE OR REPLACE FUNCTION _tenantry.${fn}(name text, label text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS ${tag}
 DECLARE
   tenant text := $1;
-  s ${PUBLISHED_TABLE};
+  s ${PUBLISHED_TABLE};${declarations}
 BEGIN
   s := _tenantry.published_for_tenant(tenant, $2);
-  PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);
-  PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');
-  RETURN tenant;
+${body}
 END
-$tenantry_create$;`;
+${tag};`;
+}
+
+function createTenantSql(): string {
+  return entryPointSql('create_tenant', '', buildFromBodySql('  '));
 }
 
 function claimTenantSql(): string {
-  return `CREATE OR REPLACE FUNCTION _tenantry.claim_tenant(name text, label text DEFAULT NULL) RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_claim$
-DECLARE
-  tenant text := $1;
-  s ${PUBLISHED_TABLE};
+  return entryPointSql(
+    'claim_tenant',
+    `
   plan jsonb;
   spare name;
   withheld aclitem[];
   sql text;
-  r record;
-BEGIN
-  s := _tenantry.published_for_tenant(tenant, $2);
-  IF s.claim_plan IS NOT NULL THEN
+  r record;`,
+    `  IF s.claim_plan IS NOT NULL THEN
     -- A row whose schema was dropped by hand is passed over, so one bad row cannot block every claim.
     SELECT sp.schema_name, sp.withheld_acl INTO spare, withheld FROM ${SPARES} sp JOIN pg_namespace n ON n.nspname = sp.schema_name
       WHERE sp.snapshot_checksum = s.body_checksum AND pg_has_role(n.nspowner, 'USAGE')
       ORDER BY sp.built_at, sp.schema_name LIMIT 1 FOR UPDATE OF sp SKIP LOCKED;
   END IF;
   IF spare IS NULL THEN
-    PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);
-    PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');
-    RETURN tenant;
+${buildFromBodySql('    ')}
   END IF;
   -- The seal covers the claim plan; the body itself is not run.
   PERFORM _tenantry.check_published(s, false);
@@ -161,7 +168,6 @@ BEGIN
   DELETE FROM ${SPARES} WHERE schema_name = spare;
   PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'claimed');
   PERFORM set_config('tenantry.claimed_spare', spare, true);
-  RETURN tenant;
-END
-$tenantry_claim$;`;
+  RETURN tenant;`,
+  );
 }
