@@ -19,8 +19,9 @@ const NODE_CODES: Record<string, VerdictCode> = {
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'SSL_CLIENT_CERT_UNKNOWN_CA',
   ERR_OSSL_X509_KEY_VALUES_MISMATCH: 'KEY_CERT_MISMATCH',
   ECONNREFUSED: 'SERVER_UNREACHABLE',
-  ENOTFOUND: 'SERVER_UNREACHABLE',
-  EAI_AGAIN: 'SERVER_UNREACHABLE',
+  ENOTFOUND: 'HOST_NOT_FOUND',
+  EAI_AGAIN: 'HOST_NOT_FOUND',
+  EAI_NONAME: 'HOST_NOT_FOUND',
   ETIMEDOUT: 'SERVER_UNREACHABLE',
   EHOSTUNREACH: 'SERVER_UNREACHABLE',
   ENETUNREACH: 'SERVER_UNREACHABLE',
@@ -44,7 +45,10 @@ const PATTERNS: [RegExp, VerdictCode][] = [
   [/requires a valid client certificate/i, 'CLIENT_CERT_REQUIRED'],
   [/certificate authentication failed for user/i, 'CLIENT_CERT_USER_MISMATCH'],
   [/password authentication failed|no password supplied|fe_sendauth|asks for a password/i, 'AUTH_FAILED'],
-  [/Connection refused|could not translate host name|Name or service not known|timeout expired|Network is unreachable|No route to host/i, 'SERVER_UNREACHABLE'],
+  [/could not translate host name|Name or service not known|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|Temporary failure in name resolution/i, 'HOST_NOT_FOUND'],
+  // libpq's words when something other than PostgreSQL answers (an HTTP server answers "H...").
+  [/received invalid response to SSL negotiation|expected authentication request from server, but received|is this a PostgreSQL server/i, 'NOT_POSTGRES'],
+  [/Connection refused|timeout expired|Network is unreachable|No route to host/i, 'SERVER_UNREACHABLE'],
   [/no pg_hba\.conf entry|pg_hba\.conf rejects connection/i, 'CONNECTION_REJECTED'],
 ];
 

@@ -12,6 +12,16 @@ import type { CopyableSettings } from './types.js';
 /** A path that cannot exist on Unix: stat() fails with ENOTDIR, which libpq treats like "no such file". */
 export const ABSENT_FILE = '/dev/null/absent';
 
+/** The default file each variable would otherwise let libpq read. */
+const DEFAULT_FILES: Record<string, string> = { PGSSLROOTCERT: 'root.crt', PGSSLCRL: 'root.crl', PGSSLCERT: 'postgresql.crt', PGSSLKEY: 'postgresql.key' };
+
+/** A shell comment saying why a variable is set to ABSENT_FILE (none when no variable is). */
+function explainAbsentFile(env: Record<string, string>): string[] {
+  const files = Object.entries(env).filter(([k, v]) => v === ABSENT_FILE && DEFAULT_FILES[k]).map(([k]) => DEFAULT_FILES[k] ?? k);
+  if (files.length === 0) return [];
+  return [`# ${ABSENT_FILE} is a path that cannot exist: it stops libpq reading its default ${files.map((f) => `~/.postgresql/${f}`).join(', ')} as Tenantry does, so a stale file there cannot break this connection.`];
+}
+
 /** Quotes a word for a POSIX shell. */
 export function quoteShell(value: string): string {
   return /^[A-Za-z0-9_\-./:=@%+,]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
@@ -40,11 +50,12 @@ export function formatCopyableSettings(profile: ConnectionProfile, options: { li
     env.PGSSLCERT = ABSENT_FILE;
     env.PGSSLKEY = ABSENT_FILE;
   }
-  const envText = Object.entries(env).map(([k, v]) => `export ${k}=${quoteShell(v)}`).join('\n');
+  const comment = explainAbsentFile(env);
+  const envText = [...comment, ...Object.entries(env).map(([k, v]) => `export ${k}=${quoteShell(v)}`)].join('\n');
   const trapVars = Object.entries(env).filter(([k, v]) => v === ABSENT_FILE || k === 'PGSSLCERTMODE');
   const uriProfile: ConnectionProfile = { ...clean };
   if (major < 16) delete uriProfile.sslcertmode;
   const uri = formatConnectionUri(uriProfile);
-  const psqlCommand = [...trapVars.map(([k, v]) => `${k}=${quoteShell(v)}`), 'psql', quoteShell(uri)].join(' ');
+  const psqlCommand = [...comment, [...trapVars.map(([k, v]) => `${k}=${quoteShell(v)}`), 'psql', quoteShell(uri)].join(' ')].join('\n');
   return { uri, keyValue: formatKeyValue(uriProfile), env, envText, psqlCommand };
 }

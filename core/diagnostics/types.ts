@@ -23,6 +23,8 @@ export type VerdictCode =
   | 'SSL_ROOT_CERT_MISSING'
   | 'SSL_FILE_UNREADABLE'
   | 'SERVER_UNREACHABLE'
+  | 'HOST_NOT_FOUND'
+  | 'NOT_POSTGRES'
   | 'AUTH_FAILED'
   | 'CONNECTION_REJECTED'
   | 'PROFILE_INVALID'
@@ -145,7 +147,8 @@ export interface DiagnosticFacts {
   /** The profile cannot be used as it is (refused before connecting). */
   profileError?: { code: string; message: string };
   tcp?: { ok: boolean; address?: string; ms?: number; error?: string };
-  sslRequest?: { answer: 'S' | 'N' | 'error'; error?: string };
+  /** notPostgres: something answered the SSLRequest with bytes no PostgreSQL server sends (an HTTP server, say). */
+  sslRequest?: { answer: 'S' | 'N' | 'error'; error?: string; notPostgres?: boolean };
   tls?: TlsFacts;
   policy?: PolicyFacts;
   driver?: AttemptFacts & { transport?: 'tls' | 'plaintext'; serverVersion?: string };

@@ -2,6 +2,7 @@
  * The verdict of a diagnosis, decided from the facts the steps collected:
  * which single cause explains what failed, in plain language.
  */
+import { classifyFailure } from './classify-failure.js';
 import type { DiagnosticFacts, Hazard, Verdict, VerdictCode } from './types.js';
 
 const TITLES: Record<VerdictCode, string> = {
@@ -21,6 +22,8 @@ const TITLES: Record<VerdictCode, string> = {
   SSL_ROOT_CERT_MISSING: 'No root certificate to verify the server with',
   SSL_FILE_UNREADABLE: 'An SSL file cannot be read',
   SERVER_UNREACHABLE: 'The server cannot be reached',
+  HOST_NOT_FOUND: 'The host name does not resolve',
+  NOT_POSTGRES: 'The service on this port is not a PostgreSQL server',
   AUTH_FAILED: 'Authentication failed',
   CONNECTION_REJECTED: 'pg_hba.conf has no entry for this connection',
   PROFILE_INVALID: 'The connection settings cannot be used as they are',
@@ -44,6 +47,8 @@ const ADVICE: Record<VerdictCode, string> = {
   SSL_ROOT_CERT_MISSING: 'verify-ca and verify-full need a root certificate. Set sslrootcert to the CA file that signed the server certificate.',
   SSL_FILE_UNREADABLE: 'A certificate, key or CRL file named in the settings cannot be read. Check the path and its permissions.',
   SERVER_UNREACHABLE: 'Nothing answered at this host and port. Check the host name, the port, firewalls, and that the server listens on this address (listen_addresses).',
+  HOST_NOT_FOUND: 'The name does not resolve: DNS (or /etc/hosts) has no address for it, so nothing was tried. Check the spelling of the host, and that this machine uses the DNS that knows it (a VPN or a private zone).',
+  NOT_POSTGRES: 'Something answered at this host and port, but not with the PostgreSQL protocol (an HTTP server or another service). Check the port: PostgreSQL listens on 5432 unless configured otherwise.',
   AUTH_FAILED: 'The server refused the credentials. Check the user name and password (or .pgpass).',
   CONNECTION_REJECTED: 'The server has no pg_hba.conf line that allows this user, database and address. Ask the DBA to add one.',
   PROFILE_INVALID: 'Fix the setting named above.',
@@ -56,6 +61,12 @@ function refine(code: VerdictCode, facts: DiagnosticFacts): VerdictCode {
   if (code === 'SSL_SERVER_CERT_UNTRUSTED' && facts.tls?.chain[0]?.expired && facts.tls.rootVerify?.ok !== false) return 'SSL_CERT_EXPIRED';
   if (code === 'SSL_SERVER_CERT_UNTRUSTED' && facts.tls?.rootVerify?.error === 'CERT_HAS_EXPIRED') return 'SSL_CERT_EXPIRED';
   return code;
+}
+
+/** The title and advice of a cause, for messages outside a full diagnosis (the quick connection test). */
+export function describeCause(code: VerdictCode, facts?: Pick<DiagnosticFacts, 'host'>): { title: string; advice: string } {
+  const advice = code === 'HOST_NOT_FOUND' && facts ? ADVICE.HOST_NOT_FOUND.replace('The name', `The name "${facts.host}"`) : ADVICE[code];
+  return { title: TITLES[code], advice };
 }
 
 function withMessage(text: string, message: string | undefined): string {
@@ -74,10 +85,14 @@ export function decideVerdict(facts: DiagnosticFacts): Verdict {
     const code: VerdictCode = facts.profileError.code === 'FILE_NOT_FOUND' ? 'SSL_FILE_UNREADABLE' : 'PROFILE_INVALID';
     return make(code, false, `${facts.profileError.message}${code === 'SSL_FILE_UNREADABLE' ? ' ' + ADVICE[code] : ''}`);
   }
-  if (facts.tcp && !facts.tcp.ok) return make('SERVER_UNREACHABLE', false, withMessage(ADVICE.SERVER_UNREACHABLE, facts.tcp.error));
+  if (facts.tcp && !facts.tcp.ok) {
+    const code: VerdictCode = classifyFailure(facts.tcp.error ?? '') === 'HOST_NOT_FOUND' ? 'HOST_NOT_FOUND' : 'SERVER_UNREACHABLE';
+    return make(code, false, withMessage(describeCause(code, facts).advice, facts.tcp.error));
+  }
+  if (facts.sslRequest?.notPostgres) return make('NOT_POSTGRES', false, withMessage(ADVICE.NOT_POSTGRES, facts.sslRequest.error));
   if (facts.driver && !facts.driver.ok) {
     const code = refine(facts.driver.failure ?? 'CONNECTION_FAILED', facts);
-    return make(code, false, withMessage(ADVICE[code], facts.driver.message));
+    return make(code, false, withMessage(describeCause(code, facts).advice, facts.driver.message));
   }
   if (facts.psqlTenantry && !facts.psqlTenantry.ok) {
     const code = refine(facts.psqlTenantry.failure ?? 'CONNECTION_FAILED', facts);

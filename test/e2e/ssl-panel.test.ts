@@ -65,6 +65,19 @@ describe.skipIf(!hasChromium())('SSL panel with client certificates (web mode)',
     await browser.page.getByText('CN=E2E Server CA').first().waitFor();
   });
 
+  it('the quick test names a missing client certificate as the diagnosis does, and offers the full run', async () => {
+    await ui.connections.testConnection();
+    const error = ui.connections.testError();
+    await error.waitFor();
+    const text = (await error.textContent()) ?? '';
+    expect(text).toContain('the server requires a client certificate');
+    expect(text).toContain('CLIENT_CERT_REQUIRED');
+    expect(text).not.toMatch(/password/i);
+    await browser.screenshot('ssl-panel-quick-test-no-cert');
+    const verdict = await ui.connections.runFullDiagnostics();
+    await expect(verdict.textContent()).resolves.toMatch(/CLIENT_CERT_REQUIRED/);
+  });
+
   it('diagnoses a missing client certificate', async () => {
     const verdict = await ui.connections.runDiagnostics();
     await expect(verdict.textContent()).resolves.toMatch(/CLIENT_CERT_REQUIRED/);
@@ -76,6 +89,10 @@ describe.skipIf(!hasChromium())('SSL panel with client certificates (web mode)',
     await ui.connections.setFile('Client key (sslkey)', aliceFromOtherCa.keyFile);
     await browser.page.getByText('CN=E2E Other CA').first().waitFor();
     await browser.page.getByText('(ok for libpq)').waitFor();
+    await ui.connections.testConnection();
+    const error = ui.connections.testError();
+    await expect.poll(async () => (await error.textContent()) ?? '').toContain('rejects the client certificate (unknown CA)');
+    await expect(error.textContent()).resolves.not.toMatch(/server runs/);
     const verdict = await ui.connections.runDiagnostics();
     await expect(verdict.textContent()).resolves.toMatch(/SSL_CLIENT_CERT_UNKNOWN_CA/);
   });

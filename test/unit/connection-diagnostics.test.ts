@@ -30,7 +30,12 @@ describe('classifyFailure', () => {
     ['password authentication failed for user "alice"', '28P01', 'AUTH_FAILED'],
     ['root certificate file "/root/.postgresql/root.crt" does not exist', undefined, 'SSL_ROOT_CERT_MISSING'],
     ['', 'ECONNREFUSED', 'SERVER_UNREACHABLE'],
-    ['could not translate host name "nope" to address: Name or service not known', undefined, 'SERVER_UNREACHABLE'],
+    ['could not translate host name "nope" to address: Name or service not known', undefined, 'HOST_NOT_FOUND'],
+    ['getaddrinfo ENOTFOUND nope.invalid', 'ENOTFOUND', 'HOST_NOT_FOUND'],
+    ['', 'EAI_AGAIN', 'HOST_NOT_FOUND'],
+    ['received invalid response to SSL negotiation: H', undefined, 'NOT_POSTGRES'],
+    ['expected authentication request from server, but received H', undefined, 'NOT_POSTGRES'],
+    ['connect ETIMEDOUT 10.0.0.1:5432', 'ETIMEDOUT', 'SERVER_UNREACHABLE'],
     ['FATAL:  pg_hba.conf rejects connection for host "1.2.3.4", user "x", database "y", SSL encryption', '28000', 'CONNECTION_REJECTED'],
     ['something else entirely', '42601', undefined],
   ])('%s [%s] → %s', (message, code, expected) => {
@@ -59,6 +64,16 @@ describe('decideVerdict', () => {
   });
   it('unreachable before anything else', () => {
     expect(decideVerdict(facts({ tcp: { ok: false, error: 'ECONNREFUSED' }, driver: { ok: false, failure: 'SERVER_UNREACHABLE' } }))).toMatchObject({ code: 'SERVER_UNREACHABLE', tenantryConnects: false });
+  });
+  it('a name that does not resolve is said to be one, with the name, not "nothing answered"', () => {
+    const verdict = decideVerdict(facts({ host: 'db.nope.invalid', tcp: { ok: false, error: 'ENOTFOUND: getaddrinfo ENOTFOUND db.nope.invalid' } }));
+    expect(verdict).toMatchObject({ code: 'HOST_NOT_FOUND', title: 'The host name does not resolve', tenantryConnects: false });
+    expect(verdict.explanation).toContain('The name "db.nope.invalid" does not resolve');
+    expect(verdict.explanation).not.toContain('Nothing answered');
+  });
+  it('an answer to the SSLRequest that no PostgreSQL server sends: not a PostgreSQL server', () => {
+    const verdict = decideVerdict(facts({ sslRequest: { answer: 'error', error: 'Unexpected answer to the SSLRequest: "HTTP/1.1 400 Bad Request"', notPostgres: true }, tls: undefined, driver: { ok: false, message: 'Connection terminated unexpectedly' } }));
+    expect(verdict).toMatchObject({ code: 'NOT_POSTGRES', title: 'The service on this port is not a PostgreSQL server' });
   });
   it('profile errors: an unreadable file is named as such', () => {
     expect(decideVerdict(facts({ profileError: { code: 'FILE_NOT_FOUND', message: 'The file given as sslrootcert (/x) cannot be read.' } })).code).toBe('SSL_FILE_UNREADABLE');
@@ -136,7 +151,11 @@ describe('formatCopyableSettings', () => {
     const c = formatCopyableSettings(profile, { libpqMajor: 15 });
     expect(c.env).toEqual({ PGHOST: 'db.example.com', PGPORT: '5432', PGDATABASE: 'app', PGUSER: 'app', PGSSLMODE: 'require', PGSSLROOTCERT: '/dev/null/absent', PGSSLCRL: '/dev/null/absent', PGSSLCERT: '/dev/null/absent', PGSSLKEY: '/dev/null/absent' });
     expect(c.uri).toBe('postgresql://app@db.example.com:5432/app?sslmode=require');
-    expect(c.psqlCommand).toBe("PGSSLROOTCERT=/dev/null/absent PGSSLCRL=/dev/null/absent PGSSLCERT=/dev/null/absent PGSSLKEY=/dev/null/absent psql 'postgresql://app@db.example.com:5432/app?sslmode=require'");
+    const [comment, command] = c.psqlCommand.split('\n');
+    expect(command).toBe("PGSSLROOTCERT=/dev/null/absent PGSSLCRL=/dev/null/absent PGSSLCERT=/dev/null/absent PGSSLKEY=/dev/null/absent psql 'postgresql://app@db.example.com:5432/app?sslmode=require'");
+    // The placeholder path says why it is there, in both copyable forms.
+    expect(comment).toBe('# /dev/null/absent is a path that cannot exist: it stops libpq reading its default ~/.postgresql/root.crt, ~/.postgresql/root.crl, ~/.postgresql/postgresql.crt, ~/.postgresql/postgresql.key as Tenantry does, so a stale file there cannot break this connection.');
+    expect(c.envText.split('\n')[0]).toBe(comment);
     expect(c.envText).toContain('export PGSSLMODE=require');
     expect(JSON.stringify(c)).not.toMatch(/hunter2|keypw/);
   });
@@ -145,6 +164,10 @@ describe('formatCopyableSettings', () => {
     const withCert = formatCopyableSettings({ ...profile, sslcert: '/c.crt', sslkey: '/c.key', sslrootcert: '/ca.pem' }, { libpqMajor: 16 });
     expect(withCert.env).toMatchObject({ PGSSLCERT: '/c.crt', PGSSLKEY: '/c.key', PGSSLROOTCERT: '/ca.pem' });
     expect(withCert.env.PGSSLCERTMODE).toBeUndefined();
+    // Only the CRL is still a placeholder: the comment names that file alone.
+    expect(withCert.psqlCommand.split('\n')[0]).toContain('default ~/.postgresql/root.crl as Tenantry does');
+    const noPlaceholder = formatCopyableSettings({ ...profile, sslcert: '/c.crt', sslkey: '/c.key', sslrootcert: '/ca.pem', sslcrl: '/ca.crl' }, { libpqMajor: 16 });
+    expect(noPlaceholder.psqlCommand).not.toContain('#');
   });
   it('quotes for a POSIX shell', () => {
     expect(quoteShell("it's")).toBe(`'it'\\''s'`);

@@ -1,5 +1,6 @@
 /** `tenantry diagnose`: runs the connection and SSL diagnostics and prints the steps and the verdict. */
 import type { DiagnosticReport, DiagnosticStep } from '../../../core/diagnostics/types.js';
+import { describeNoSuggestion } from '../../../core/diagnostics/no-suggestion-note.js';
 import { diagnoseConnection } from '../../services/diagnostics/diagnose.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { EXIT } from '../exit-status.js';
@@ -25,7 +26,7 @@ export function formatReport(report: DiagnosticReport): string {
     lines.push('', '  URI:', `    ${s.copyable.uri}`, '', '  Environment:', ...s.copyable.envText.split('\n').map((l) => `    ${l}`), '', '  psql:', `    ${s.copyable.psqlCommand}`);
     lines.push('', '  (No password is shown: give it through ~/.pgpass or PGPASSWORD.)');
   } else {
-    lines.push('', 'No change of client settings alone can fix this; see the verdict.');
+    lines.push('', describeNoSuggestion(v));
   }
   return lines.join('\n') + '\n';
 }

@@ -5,7 +5,8 @@
  */
 import type { ServerInfo } from '../../../core/api/contract.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
-import { openClient } from '../connection/open-connection.js';
+import { connectDriver } from '../connection/driver-config.js';
+import { explainConnectFailure } from '../connection/explain-connect-failure.js';
 import { detectCitus } from '../citus/detect-citus.js';
 
 const SERVER_INFO_SQL = `select current_setting('server_version') as v, current_user as u, current_database() as d,
@@ -15,7 +16,13 @@ const SERVER_INFO_SQL = `select current_setting('server_version') as v, current_
 /** Connects with the profile and reads what the server says about the session. */
 export async function readServerInfo(profile: ConnectionProfile): Promise<ServerInfo> {
   const started = performance.now();
-  const client = await openClient(profile);
+  let client;
+  try {
+    client = await connectDriver(profile);
+  } catch (error) {
+    // The cause as the diagnostics would name it (probing when the error alone says nothing).
+    throw await explainConnectFailure(error, profile);
+  }
   try {
     const r = await client.query<{ v: string; u: string; d: string; ssl: boolean | null; detail: string | null }>(SERVER_INFO_SQL);
     const row = r.rows[0];

@@ -4,7 +4,7 @@ import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import type { Transport } from '../../../core/connection/ssl-policy.js';
 import { classifyFailure, cleanErrorMessage } from '../../../core/diagnostics/classify-failure.js';
 import { redactSecrets } from '../../../core/diagnostics/redact.js';
-import type { AttemptFacts, Evidence, FileFacts } from '../../../core/diagnostics/types.js';
+import type { AttemptFacts, Evidence, FileFacts, VerdictCode } from '../../../core/diagnostics/types.js';
 import { isTenantryError } from '../../../core/errors.js';
 import { absorbConnectionErrors, discardFailedClient, toDriverConfig } from '../connection/driver-config.js';
 import type { PsqlRun } from './run-psql.js';
@@ -54,10 +54,14 @@ export async function tryDriverOnce(profile: ConnectionProfile, transport: Trans
   }
 }
 
+/** Causes that are the server's policy saying no; any other failure says nothing about the policy. */
+const REFUSALS: ReadonlySet<VerdictCode> = new Set<VerdictCode>(['SSL_REQUIRED_BY_SERVER', 'CONNECTION_REJECTED', 'CLIENT_CERT_REQUIRED', 'SSL_CLIENT_CERT_UNKNOWN_CA', 'CLIENT_CERT_USER_MISMATCH', 'SSL_NOT_SUPPORTED_BY_SERVER']);
+
 /** Evidence line for an attempt. */
 export function describeAttempt(label: string, attempt: AttemptFacts | undefined): Evidence[] {
   if (!attempt) return [];
-  return [{ label, value: attempt.ok ? 'accepted' : `refused: ${attempt.message ?? 'unknown error'}${attempt.failure ? ` [${attempt.failure}]` : ''}` }];
+  const verb = attempt.ok ? 'accepted' : attempt.failure && REFUSALS.has(attempt.failure) ? 'refused' : 'failed';
+  return [{ label, value: attempt.ok ? verb : `${verb}: ${attempt.message ?? 'unknown error'}${attempt.failure ? ` [${attempt.failure}]` : ''}` }];
 }
 
 /** Evidence text for a checked file. */

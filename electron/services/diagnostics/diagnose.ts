@@ -11,7 +11,7 @@ import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { describeSslPolicy, isSocketHost, type SslPolicy } from '../../../core/connection/ssl-policy.js';
 import { redactSecrets } from '../../../core/diagnostics/redact.js';
 import { suggestSettings } from '../../../core/diagnostics/suggest-settings.js';
-import type { DiagnosticFacts, DiagnosticReport, DiagnosticStep, Evidence, SuggestedSettings, Verdict } from '../../../core/diagnostics/types.js';
+import type { AttemptFacts, DiagnosticFacts, DiagnosticReport, DiagnosticStep, Evidence, SuggestedSettings, Verdict, VerdictCode } from '../../../core/diagnostics/types.js';
 import { decideVerdict } from '../../../core/diagnostics/verdict.js';
 import { TenantryError, isTenantryError } from '../../../core/errors.js';
 import { buildChildEnvironment } from '../connection/child-env.js';
@@ -21,7 +21,7 @@ import { readLibpqMajor } from '../connection/libpq-version.js';
 import { describeAttempt, describeFile, errorParts, psqlAttempt, toAttempt } from './attempts.js';
 import { findDefaultPsql } from './default-psql.js';
 import { checkSslFiles } from './file-checks.js';
-import { closeQuietly, openTcp, sendSslRequest } from './probes.js';
+import { NOT_POSTGRES, closeQuietly, openTcp, sendSslRequest } from './probes.js';
 import { explainPsqlDifference, plainPsqlProfile, writeSslPasswordService } from './psql-checks.js';
 import { runPsql } from './run-psql.js';
 import { probePolicy, upgradeHazards } from './server-policy.js';
@@ -100,7 +100,8 @@ async function stepSslRequest(d: Diagnosis, socket: Socket | undefined): Promise
     step.finish(status, answer === 'S' ? 'The server answered S: it speaks TLS.' : 'The server answered N: ssl is off, it does not speak TLS.', [{ label: 'answer', value: answer }]);
     return answer === 'S';
   } catch (error) {
-    d.facts.sslRequest = { answer: 'error', error: errorParts(error).message };
+    const parts = errorParts(error);
+    d.facts.sslRequest = { answer: 'error', error: parts.message, ...(parts.code === NOT_POSTGRES ? { notPostgres: true } : {}) };
     step.finish('failed', `No valid answer to the SSLRequest: ${d.facts.sslRequest.error}`);
     return false;
   }
@@ -137,6 +138,17 @@ async function stepTls(d: Diagnosis, speaksTls: boolean): Promise<void> {
   step.finish(status, problems.length === 0 ? `${tls.protocol ?? 'TLS'} with a certificate for ${tls.chain[0]?.subject ?? '?'}.` : `TLS: ${problems.join('; ')}.`, evidence);
 }
 
+/**
+ * What one policy login shows: accepted, refused for the reason probed, or
+ * unknown because the login failed for another reason first (a wrong
+ * password says nothing about whether plaintext would be accepted).
+ */
+function describePolicyFinding(attempt: AttemptFacts, refusal: VerdictCode, accepts: string, refuses: string, about: string): string {
+  if (attempt.ok) return accepts;
+  if (attempt.failure === refusal) return refuses;
+  return `cannot be judged on ${about}: that login failed with ${attempt.failure ?? 'an unrecognised error'}`;
+}
+
 /** 4. The server's policy, by trying. */
 async function stepPolicy(d: Diagnosis, speaksTls: boolean): Promise<void> {
   if (d.facts.profileError) return skip(d, 'server-policy', 'The settings cannot be used as they are.', undefined);
@@ -147,8 +159,8 @@ async function stepPolicy(d: Diagnosis, speaksTls: boolean): Promise<void> {
   d.facts.policy = p;
   upgradeHazards(d.facts);
   const findings: string[] = [];
-  if (p.plaintext) findings.push(p.plaintext.failure === 'SSL_REQUIRED_BY_SERVER' ? 'refuses plaintext' : 'accepts plaintext');
-  if (p.withoutClientCert) findings.push(p.withoutClientCert.failure === 'CLIENT_CERT_REQUIRED' ? 'requires a client certificate' : 'does not require a client certificate');
+  if (p.plaintext) findings.push(describePolicyFinding(p.plaintext, 'SSL_REQUIRED_BY_SERVER', 'accepts plaintext', 'refuses plaintext', 'plaintext'));
+  if (p.withoutClientCert) findings.push(describePolicyFinding(p.withoutClientCert, 'CLIENT_CERT_REQUIRED', 'does not require a client certificate', 'requires a client certificate', 'a client certificate'));
   if (p.withProfileCert && !p.withProfileCert.ok) findings.push(`rejects the configured certificate (${p.withProfileCert.failure ?? p.withProfileCert.message})`);
   if (p.withDefaultCert && !p.withDefaultCert.ok) findings.push(`rejects ~/.postgresql/postgresql.crt (${p.withDefaultCert.failure ?? p.withDefaultCert.message})`);
   step.finish('passed', findings.length > 0 ? `The server ${findings.join(', ')}.` : 'Nothing to probe.', [

@@ -45,6 +45,15 @@ export function openTcp(host: string, port: number, timeoutMs: number, signal?: 
 /** SSLRequest: Int32 length 8, Int32 80877103. */
 const SSL_REQUEST = Buffer.from([0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f]);
 
+/** The error code sendSslRequest gives an answer no PostgreSQL server sends. */
+export const NOT_POSTGRES = 'NOT_POSTGRES';
+
+/** The first bytes of an answer: printable text as text ("HTTP/1.1 400 Bad Request"), else the first byte in hex. */
+function describeAnswer(data: Buffer): string {
+  const line = data.subarray(0, 40).toString('latin1').split(/\r?\n/)[0] ?? '';
+  return /^[\x20-\x7e]{4,}$/.test(line) ? `"${line}"` : `0x${(data[0] ?? 0).toString(16)}`;
+}
+
 /** Sends the SSLRequest and reads the one-byte answer. */
 export function sendSslRequest(socket: Socket, timeoutMs: number): Promise<'S' | 'N'> {
   return new Promise((resolve, reject) => {
@@ -52,7 +61,7 @@ export function sendSslRequest(socket: Socket, timeoutMs: number): Promise<'S' |
     const onData = (data: Buffer) => {
       const answer = String.fromCharCode(data[0] ?? 0);
       if (answer === 'S' || answer === 'N') finish(undefined, answer);
-      else finish(new Error(`Unexpected answer to the SSLRequest: 0x${(data[0] ?? 0).toString(16)} (is this a PostgreSQL server?)`));
+      else finish(Object.assign(new Error(`Unexpected answer to the SSLRequest: ${describeAnswer(data)} (is this a PostgreSQL server?)`), { code: NOT_POSTGRES }));
     };
     const onError = (error: Error) => finish(error);
     const onClose = () => finish(new Error('The server closed the connection after the SSLRequest.'));

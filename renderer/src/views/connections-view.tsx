@@ -121,6 +121,8 @@ export function ConnectionsView() {
   const [steps, setSteps] = useState<DiagnosticStepInfo[]>([]);
   const [diag, setDiag] = useState<{ result?: DiagnosticsResult; error?: ErrorInfo; running: boolean }>();
   const [saved, setSaved] = useState<string>();
+  // The quick test failed: offer the full diagnosis next to its error.
+  const [testFailed, setTestFailed] = useState(false);
 
   const justSaved = useRef<string>(undefined);
   useEffect(() => {
@@ -138,6 +140,7 @@ export function ConnectionsView() {
     setError(undefined);
     setDiag(undefined);
     setSaved(undefined);
+    setTestFailed(false);
   }, [selected?.id]);
 
   const editing = !selected?.sandbox;
@@ -157,13 +160,17 @@ export function ConnectionsView() {
   async function test() {
     setBusy('test');
     setError(undefined);
+    setTestFailed(false);
     setTestResult(undefined);
     // A saved connection keeps its stored password unless a new one is typed.
     const t = editing && draft.id && !draft.password ? { connectionId: draft.id } : target();
     const r = await invoke('connections:test', t);
     setBusy(undefined);
     if (r.ok) setTestResult(r.value);
-    else setError(r.error);
+    else {
+      setError(r.error);
+      setTestFailed(true);
+    }
   }
 
   async function diagnose() {
@@ -181,6 +188,7 @@ export function ConnectionsView() {
   async function save() {
     setBusy('save');
     setError(undefined);
+    setTestFailed(false);
     const r = await invoke('connections:save', { ...(draft.id ? { id: draft.id } : {}), name: draft.name || defaultConnectionName(draft), profile: toProfile(draft) });
     setBusy(undefined);
     if (!r.ok) return setError(r.error);
@@ -316,6 +324,14 @@ export function ConnectionsView() {
               </div>
             ) : null}
             {error ? <ErrorBox error={error} title="Connection failed" /> : null}
+            {error && testFailed && !diag ? (
+              <div className="row" style={{ marginBottom: 16 }}>
+                <span className="muted">The diagnostics try each layer (name, port, TLS, certificates, server policy, psql) and show the evidence.</span>
+                <button type="button" className="btn" onClick={() => void diagnose()}>
+                  Run full diagnostics
+                </button>
+              </div>
+            ) : null}
             {diag ? <DiagnosticsPanel steps={steps} running={diag.running} {...(diag.result ? { result: diag.result } : {})} {...(diag.error ? { error: diag.error } : {})} /> : null}
           </div>
         </div>

@@ -80,6 +80,19 @@ export class ConnectionsPage {
     return verdict;
   }
 
+  /** The error of a failed quick test. */
+  testError(): Locator {
+    return this.page.getByRole('alert').filter({ hasText: 'Connection failed' });
+  }
+
+  /** The full diagnosis offered next to a failed quick test. */
+  async runFullDiagnostics(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Run full diagnostics' }).click();
+    const verdict = this.page.getByRole('status', { name: 'Verdict' });
+    await verdict.waitFor({ timeout: LONG });
+    return verdict;
+  }
+
   async save(): Promise<void> {
     await this.page.getByRole('button', { name: 'Save connection' }).click();
     await this.page.getByText(/^Saved “/).waitFor();
