@@ -3,12 +3,16 @@
  * to the warm pool's tables):
  *
  * - `rollouts`: one row per rollout, with its whole plan (so `tenantry migrate
- *   resume ID` needs nothing but the database) and options.
- * - `rollout_tenants`: one row per tenant of a rollout: pending, done, skipped
- *   or failed (a tenant being migrated right now is 'pending' in the table and
- *   shows as running through its session, see readRolloutStatus), attempts,
- *   the last error with its SQLSTATE, file and line, the blocking process of a
- *   lock timeout, and the duration.
+ *   resume ID` needs nothing but the database) and options, and its state:
+ *   'recorded', 'running' while a process runs it (which process: `runner`),
+ *   'finished' or 'stopped'. A process that dies leaves 'running' behind; its
+ *   sessions (application_name, see applicationName) are gone then, which is
+ *   how status tells an interrupted rollout from a running one.
+ * - `rollout_tenants`: one row per tenant of a rollout: pending, running (a
+ *   transaction is migrating it now; written in batches, see
+ *   buildMarkRunningSql), done, skipped or failed, attempts, the last error
+ *   with its SQLSTATE, file and line, the blocking process of a lock timeout,
+ *   and the duration.
  * - `migrations_applied`: (tenant, version) for every version applied by any
  *   rollout. It is written in the tenant's own transaction, together with the
  *   application's ledger row and the 'done' mark, so after any crash the three
@@ -39,6 +43,9 @@ CREATE TABLE IF NOT EXISTS ${ROLLOUTS_TABLE} (
   created_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
   created_by name NOT NULL DEFAULT CURRENT_USER
 );
+ALTER TABLE ${ROLLOUTS_TABLE} ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'recorded',
+  ADD COLUMN IF NOT EXISTS runner text,
+  ADD COLUMN IF NOT EXISTS state_at timestamptz;
 CREATE TABLE IF NOT EXISTS ${ROLLOUT_TENANTS_TABLE} (
   rollout_id text NOT NULL REFERENCES ${ROLLOUTS_TABLE} (id) ON DELETE CASCADE,
   tenant name NOT NULL,
@@ -149,13 +156,28 @@ export function buildRecordAppliedSql(rolloutId: string, tenant: string, version
   return lines.join('\n');
 }
 
-/** Marks the tenant's row of the rollout: `done` when `finished`, else still pending with versionsDone more versions. */
+/** Marks the tenant's row of the rollout: `done` when `finished`, else still running with versionsDone more versions. */
 export function buildMarkProgressSql(rolloutId: string, tenant: string, versionsDone: number, finished: boolean): string {
   return (
-    `UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = ${finished ? "'done'" : "'pending'"}, attempts = attempts + 1, versions_done = versions_done + ${versionsDone}, ` +
+    `UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = ${finished ? "'done'" : "'running'"}, attempts = attempts + 1, versions_done = versions_done + ${versionsDone}, ` +
     `sqlstate = NULL, error = NULL, error_file = NULL, error_line = NULL, statement = NULL, blocking_pid = NULL, blocking_query = NULL, ` +
     `duration_ms = (pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - pg_catalog.transaction_timestamp()) * 1000)::integer, updated_at = pg_catalog.clock_timestamp() ` +
     `WHERE rollout_id = ${quoteLiteral(rolloutId)} AND tenant = ${quoteLiteral(tenant)};`
+  );
+}
+
+/** What a rollout is doing: see the file comment ('interrupted' is 'running' with no session of it left, never stored). */
+export type RolloutState = 'recorded' | 'running' | 'finished' | 'stopped' | 'interrupted';
+
+/**
+ * Marks tenants 'running' (those still pending: a tenant whose transaction already committed stays done). Rows
+ * another session is writing are passed over rather than waited for, so two processes of one rollout never wait on
+ * each other here.
+ */
+export function buildMarkRunningSql(): string {
+  return (
+    `UPDATE ${ROLLOUT_TENANTS_TABLE} t SET status = 'running', updated_at = pg_catalog.clock_timestamp() ` +
+    `WHERE (t.rollout_id, t.tenant) IN (SELECT rollout_id, tenant FROM ${ROLLOUT_TENANTS_TABLE} WHERE rollout_id = $1 AND tenant = ANY ($2::text[]) AND status = 'pending' FOR UPDATE SKIP LOCKED)`
   );
 }
 
@@ -168,6 +190,11 @@ export function buildTenantSettingsSql(rolloutId: string, tenant: string, lockTi
     // Unqualified names in a migration mean the tenant's objects, as the frameworks' loops set it.
     `${set} search_path = ${quoteIdentifier(tenant)}, public;`,
   ].join('\n');
+}
+
+/** The application_name of the session a process running the rollout keeps open (runner-session.ts). */
+export function runnerApplicationName(rolloutId: string): string {
+  return `tenantry migrate ${rolloutId} runner`;
 }
 
 /** The application_name of a rollout's sessions (pg_stat_activity shows who is being migrated right now). */

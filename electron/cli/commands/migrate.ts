@@ -214,7 +214,7 @@ async function runStatus(argv: string[], io: CliIo): Promise<number> {
       const rollouts = await listRollouts(pool);
       if (values.json === true) io.stdout(JSON.stringify(rollouts, null, 2) + '\n');
       else if (rollouts.length === 0) io.stdout('No rollouts in this database.\n');
-      else for (const r of rollouts) io.stdout(`${r.id}  ${r.template}  versions ${r.versions.join(', ')}  done ${r.counts.done}, skipped ${r.counts.skipped}, pending ${r.counts.pending}, failed ${r.counts.failed}${r.activeSessions > 0 ? `, ${r.activeSessions} migrating now` : ''}\n`);
+      else for (const r of rollouts) io.stdout(`${r.id}  ${r.template}  ${r.state}  versions ${r.versions.join(', ')}  done ${r.counts.done}, skipped ${r.counts.skipped}, pending ${r.counts.pending}, failed ${r.counts.failed}${r.activeSessions > 0 ? `, ${r.activeSessions} migrating now` : ''}\n`);
     } finally {
       await pool.end();
     }
@@ -224,14 +224,33 @@ async function runStatus(argv: string[], io: CliIo): Promise<number> {
   const counts = { pending: 0, running: 0, done: 0, skipped: 0, failed: 0 };
   for (const t of rollout.tenants) counts[t.status]++;
   if (values.json === true) {
-    io.stdout(JSON.stringify({ id: rollout.id, template: rollout.template, createdAt: rollout.createdAt, createdBy: rollout.createdBy, versions: rollout.plan.versions.map((v) => v.version), settings: rollout.settings, counts, tenants: rollout.tenants }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ id: rollout.id, template: rollout.template, createdAt: rollout.createdAt, createdBy: rollout.createdBy, state: rollout.state, runner: rollout.runner, stateAt: rollout.stateAt, versions: rollout.plan.versions.map((v) => v.version), settings: rollout.settings, counts, tenants: rollout.tenants }, null, 2) + '\n');
   } else {
-    io.stdout(`Rollout ${rollout.id} of ${rollout.template} (versions ${rollout.plan.versions.map((v) => v.version).join(', ')}), started ${rollout.createdAt.toISOString()} by ${rollout.createdBy}: ${counts.done} done, ${counts.skipped} skipped, ${counts.pending} pending, ${counts.failed} failed.\n`);
+    io.stdout(`Rollout ${rollout.id} of ${rollout.template} (versions ${rollout.plan.versions.map((v) => v.version).join(', ')}), started ${rollout.createdAt.toISOString()} by ${rollout.createdBy}: ${counts.done} done, ${counts.skipped} skipped, ${counts.running} running, ${counts.pending} pending, ${counts.failed} failed.\n`);
+    io.stdout(describeState(rollout, counts.running) + '\n');
     for (const t of rollout.tenants.filter((x) => x.status === 'failed' || (x.status === 'pending' && x.error !== null))) {
       io.stdout(`  ${t.tenant} ${t.status} after ${t.attempts} attempt(s): [${t.sqlstate ?? ''}] ${t.error ?? ''}${t.errorFile ? `\n    at ${t.errorFile}${t.errorLine !== null ? `:${t.errorLine}` : ''}${t.statement ? `: ${t.statement}` : ''}` : ''}${t.blockingPid !== null ? `\n    blocked by pid ${t.blockingPid}: ${t.blockingQuery ?? ''}` : ''}\n`);
     }
   }
-  return counts.failed === 0 && counts.pending === 0 ? 0 : 1;
+  return counts.failed === 0 && counts.pending === 0 && counts.running === 0 ? 0 : 1;
+}
+
+/** One sentence on what the rollout is doing, and what to do about it. */
+export function describeState(rollout: StoredRollout, running: number): string {
+  const by = rollout.runner !== null ? ` (${rollout.runner})` : '';
+  const at = rollout.stateAt !== null ? ` at ${rollout.stateAt.toISOString()}` : '';
+  switch (rollout.state) {
+    case 'running':
+      return `Running now${by}${rollout.runners > 1 ? `, in ${rollout.runners} processes` : ''}; ${running} tenant(s) being migrated.`;
+    case 'interrupted':
+      return `Interrupted: the process running it${by} stopped without finishing (killed, or the server restarted)${at}. ${running > 0 ? `${running} tenant(s) were being migrated then; each was committed or rolled back as a whole, and the record says which. ` : ''}Continue with: tenantry migrate resume ${rollout.id}`;
+    case 'finished':
+      return `Finished${at}.`;
+    case 'stopped':
+      return `Stopped before every tenant was done${at}. Continue with: tenantry migrate resume ${rollout.id}`;
+    default:
+      return `Recorded, never run. Run it with: tenantry migrate resume ${rollout.id}`;
+  }
 }
 
 async function runResume(argv: string[], io: CliIo): Promise<number> {
@@ -240,6 +259,14 @@ async function runResume(argv: string[], io: CliIo): Promise<number> {
   const values = parseOptions(argv.slice(1), { ...CONNECTION_OPTIONS, json: { type: 'boolean' }, concurrency: { type: 'string' } });
   const profile = await resolveCliProfile(stringOption(values, 'url'), io);
   const rollout = await readRollout(profile, id);
+  const running = rollout.tenants.filter((t) => t.status === 'running').length;
+  if (rollout.state === 'interrupted' || rollout.state === 'running') {
+    const note = rollout.state === 'interrupted'
+      ? `Resuming rollout ${rollout.id}: interrupted, its process${rollout.runner !== null ? ` (${rollout.runner})` : ''} stopped without finishing${running > 0 ? `; ${running} tenant(s) were being migrated then, and the record says which of them committed` : ''}.`
+      : `Another process${rollout.runner !== null ? ` (${rollout.runner})` : ''} is running rollout ${rollout.id} now: both go ahead, and no tenant is migrated twice.`;
+    if (values.json === true) io.stdout(JSON.stringify({ type: 'resume', rolloutId: rollout.id, state: rollout.state, runner: rollout.runner, running, message: note }) + '\n');
+    else io.stderr(`${note}\n`);
+  }
   const concurrency = intOption(values, 'concurrency', rollout.settings.concurrency, 1, 64);
   // Resume retries failed tenants too: their rows are pending work again.
   const again: StoredRollout = { ...rollout, settings: { ...rollout.settings, concurrency, canary: 0 }, tenants: rollout.tenants.map((t) => (t.status === 'failed' ? { ...t, status: 'pending' } : t)) };

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
 import type { MigrationPlan } from '../../../core/migrate/plan-migration.js';
-import { APPLIED_TABLE, applicationName, ROLLOUT_TABLES_SQL, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
+import { APPLIED_TABLE, applicationName, ROLLOUT_TABLES_SQL, type RolloutState, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 import { ensurePoolSchema } from '../pool/warm-pool.js';
 
@@ -49,11 +49,30 @@ export interface StoredRollout {
   createdAt: Date;
   createdBy: string;
   tenants: RolloutTenantRow[];
+  /** 'interrupted': recorded 'running' but no process runs it any more (it was killed, or the server restarted). */
+  state: RolloutState;
+  /** The process that ran it last (`host pid N`), and when the state was written. */
+  runner: string | null;
+  stateAt: Date | null;
+  /** Processes running it right now (their runner sessions). */
+  runners: number;
 }
+
+/** The state a reader should see: 'running' with no runner session left is 'interrupted'. */
+function effectiveState(stored: string, runners: number): RolloutState {
+  if (stored === 'running' && runners === 0) return 'interrupted';
+  return stored === 'running' || stored === 'finished' || stored === 'stopped' ? stored : 'recorded';
+}
+
+const RUNNERS_SQL = (idSql: string) => `(SELECT count(*)::int FROM pg_catalog.pg_stat_activity a WHERE a.application_name = 'tenantry migrate ' || ${idSql} || ' runner')`;
 
 /** Creates the bookkeeping schema (with the warm pool's, which withholds it from other roles) and the rollout tables. */
 export async function ensureRolloutSchema(db: pg.Pool): Promise<void> {
-  const present = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(APPLIED_TABLE)}) IS NOT NULL AND pg_catalog.to_regclass(${quoteLiteral(ROLLOUT_TENANTS_TABLE)}) IS NOT NULL AS ok`);
+  // The newest column stands for the whole shape: a database with older tables gets the new columns.
+  const present = await db.query<{ ok: boolean }>(
+    `SELECT pg_catalog.to_regclass(${quoteLiteral(APPLIED_TABLE)}) IS NOT NULL AND pg_catalog.to_regclass(${quoteLiteral(ROLLOUT_TENANTS_TABLE)}) IS NOT NULL
+        AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(ROLLOUTS_TABLE)}) AND attname = 'state_at' AND NOT attisdropped) AS ok`,
+  );
   if (present.rows[0]?.ok === true) return;
   await ensurePoolSchema(db);
   const client = await db.connect();
@@ -135,11 +154,30 @@ function toTenantRow(r: TenantRowSql): RolloutTenantRow {
 /** The rollout and its tenants; ROLLOUT_NOT_FOUND when there is none of that id. */
 export async function loadRollout(db: pg.Pool, id: string): Promise<StoredRollout> {
   const exists = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(ROLLOUTS_TABLE)}) IS NOT NULL AS ok`);
-  const { rows } = exists.rows[0]?.ok === true ? await db.query<{ id: string; template: string; plan: MigrationPlan; options: RolloutSettings; created_at: Date; created_by: string }>(`SELECT id, template, plan, options, created_at, created_by FROM ${ROLLOUTS_TABLE} WHERE id = $1`, [id]) : { rows: [] };
+  const { rows } =
+    exists.rows[0]?.ok === true
+      ? await db.query<{ id: string; template: string; plan: MigrationPlan; options: RolloutSettings; created_at: Date; created_by: string; state: string; runner: string | null; state_at: Date | null; runners: number }>(
+          `SELECT id, template, plan, options, created_at, created_by, to_jsonb(r) ->> 'state' AS state, to_jsonb(r) ->> 'runner' AS runner, (to_jsonb(r) ->> 'state_at')::timestamptz AS state_at, ${RUNNERS_SQL('r.id')} AS runners
+             FROM ${ROLLOUTS_TABLE} r WHERE id = $1`,
+          [id],
+        )
+      : { rows: [] };
   const row = rows[0];
   if (row === undefined) throw new TenantryError('ROLLOUT_NOT_FOUND', `This database has no rollout ${JSON.stringify(id)}. \`tenantry migrate status\` lists the rollouts it has.`);
   const tenants = await db.query<TenantRowSql>(`SELECT * FROM ${ROLLOUT_TENANTS_TABLE} WHERE rollout_id = $1 ORDER BY position`, [id]);
-  return { id: row.id, template: row.template, plan: row.plan, settings: row.options, createdAt: row.created_at, createdBy: row.created_by, tenants: tenants.rows.map(toTenantRow) };
+  return {
+    id: row.id,
+    template: row.template,
+    plan: row.plan,
+    settings: row.options,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    tenants: tenants.rows.map(toTenantRow),
+    state: effectiveState(row.state, row.runners),
+    runner: row.runner,
+    stateAt: row.state_at,
+    runners: row.runners,
+  };
 }
 
 export interface RolloutSummary {
@@ -151,14 +189,17 @@ export interface RolloutSummary {
   counts: Record<TenantStatus, number>;
   /** Sessions of this rollout migrating a tenant right now (any operator's). */
   activeSessions: number;
+  /** As StoredRollout.state. */
+  state: RolloutState;
+  runner: string | null;
 }
 
 /** Every rollout of the database (newest first) with its tenants counted by status. */
 export async function listRollouts(db: pg.Pool): Promise<RolloutSummary[]> {
   const exists = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(ROLLOUT_TENANTS_TABLE)}) IS NOT NULL AS ok`);
   if (exists.rows[0]?.ok !== true) return [];
-  const { rows } = await db.query<{ id: string; template: string; created_at: Date; created_by: string; versions: string[]; counts: Record<string, number> | null; active: number }>(
-    `SELECT r.id, r.template, r.created_at, r.created_by,
+  const { rows } = await db.query<{ id: string; template: string; created_at: Date; created_by: string; versions: string[]; counts: Record<string, number> | null; active: number; state: string; runner: string | null; runners: number }>(
+    `SELECT r.id, r.template, r.created_at, r.created_by, to_jsonb(r) ->> 'state' AS state, to_jsonb(r) ->> 'runner' AS runner, ${RUNNERS_SQL('r.id')} AS runners,
             ARRAY(SELECT v ->> 'version' FROM pg_catalog.jsonb_array_elements(r.plan -> 'versions') v) AS versions,
             (SELECT pg_catalog.jsonb_object_agg(s.status, s.n) FROM (SELECT t.status, count(*)::int AS n FROM ${ROLLOUT_TENANTS_TABLE} t WHERE t.rollout_id = r.id GROUP BY t.status) s) AS counts,
             (SELECT count(*)::int FROM pg_catalog.pg_stat_activity a WHERE a.application_name = 'tenantry migrate ' || r.id AND a.state <> 'idle') AS active
@@ -172,6 +213,8 @@ export async function listRollouts(db: pg.Pool): Promise<RolloutSummary[]> {
     versions: r.versions,
     counts: { pending: 0, running: 0, done: 0, skipped: 0, failed: 0, ...(r.counts ?? {}) },
     activeSessions: r.active,
+    state: effectiveState(r.state, r.runners),
+    runner: r.runner,
   }));
 }
 

@@ -33,6 +33,7 @@ import { splitStatements } from '../../../core/sql/split-statements.js';
 import { createPool, openClient } from '../connection/open-connection.js';
 import { readLockSettings } from '../provision/lock-budget.js';
 import { describeBlockers, watchLockWaits, type WatchTarget } from '../provision/lock-watch.js';
+import { openRunnerSession, type RunnerSession } from './runner-session.js';
 import { groupUnits, runAloneUnit, runTransactionUnit, type UnitContext, type UnitOutcome } from './tenant-step.js';
 import { markSkipped, readAppliedVersions, recordFailure, type RolloutTenantRow, type StoredRollout } from './rollout-store.js';
 
@@ -123,15 +124,13 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
   const { plan, settings } = rollout;
   const emit = options.onEvent ?? (() => undefined);
   const pool = await createPool(profile, settings.concurrency + 1);
-  let monitor: Promise<pg.Client> | undefined;
-  let serialMonitor: Promise<pg.ClientBase> | undefined;
-  // Every tenant's lock watch polls on this one connection: their queries go one after another.
-  const connectMonitor = () =>
-    (serialMonitor ??= (monitor ??= openClient(profile)).then(serialized).catch((error: unknown) => {
-      monitor = undefined;
-      serialMonitor = undefined;
-      throw error;
-    }));
+  let runner: RunnerSession;
+  try {
+    runner = await openRunnerSession(profile, rollout.id);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const ctx: UnitContext = {
     pool,
     plan,
@@ -139,7 +138,8 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     lockTimeoutMs: settings.lockTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     ...(settings.ledger ? { ledger: settings.ledger } : {}),
-    watch: (target: WatchTarget) => watchLockWaits(connectMonitor, target, Math.max(50, Math.floor(settings.lockTimeoutMs / 3))),
+    // Every tenant's lock watch polls on the runner's connection.
+    watch: (target: WatchTarget) => watchLockWaits(() => Promise.resolve(runner.client), target, Math.max(50, Math.floor(settings.lockTimeoutMs / 3))),
   };
   const result: RolloutResult = { rolloutId: rollout.id, total: rollout.tenants.length, done: 0, skipped: 0, failed: 0, remaining: 0, elapsedMs: 0, concurrency: settings.concurrency, failures: [] };
   try {
@@ -179,6 +179,15 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     /** One tenant: its units in order; true when it is finished (done, skipped or failed for good). */
     const runTenant = async (w: Work): Promise<'done' | 'skipped' | 'failed' | 'retry' | 'lost'> => {
       const t0 = performance.now();
+      const tenant = w.row.tenant;
+      runner.started(tenant);
+      try {
+        return await runUnits(w, t0);
+      } finally {
+        runner.ended(tenant);
+      }
+    };
+    const runUnits = async (w: Work, t0: number): Promise<'done' | 'skipped' | 'failed' | 'retry' | 'lost'> => {
       const tenant = w.row.tenant;
       const units = groupUnits(w.pending);
       for (let k = 0; k < units.length; k++) {
@@ -313,22 +322,9 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     result.elapsedMs = Math.round(performance.now() - started);
     return result;
   } finally {
-    const client = await monitor?.catch(() => undefined);
-    await client?.end().catch(() => undefined);
     await pool.end().catch(() => undefined);
+    await runner.close(result.failed === 0 && result.remaining === 0 && result.stopped === undefined ? 'finished' : 'stopped');
   }
-}
-
-/** The client with its queries queued one after another (node-postgres deprecates overlapping queries on one client). */
-function serialized(client: pg.Client): pg.ClientBase {
-  let chain: Promise<unknown> = Promise.resolve();
-  const query = (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
-    const next = chain.then(() => client.query(text, values));
-    chain = next.catch(() => undefined);
-    return next;
-  };
-  // Only query is used by the lock watch; the rest is the client's own.
-  return Object.assign(Object.create(client) as pg.ClientBase, { query });
 }
 
 /** Whether `version` is recorded for the tenant (its commit went through), read on a fresh connection; undefined when unreachable. */

@@ -68,7 +68,8 @@ describe('tenantry migrate', () => {
     expect(again.code).toBe(0);
     expect(resultOf(again)).toMatchObject({ done: 0, skipped: 13, failed: 0 });
     const status = await cli(['migrate', 'status', resultOf(run).rolloutId, '--json', '--url', cluster.url(db)]);
-    expect(JSON.parse(status.stdout).counts).toMatchObject({ done: 13, pending: 0, failed: 0 });
+    expect(JSON.parse(status.stdout).counts).toMatchObject({ done: 13, pending: 0, running: 0, failed: 0 });
+    expect(JSON.parse(status.stdout).state).toBe('finished');
   });
 
   it('reports a drifted tenant with SQLSTATE, file and line, and the others continue', async () => {
@@ -89,6 +90,7 @@ describe('tenantry migrate', () => {
     expect(col.rows[0].n).toBe(0);
     const status = await cli(['migrate', 'status', result.rolloutId, '--url', cluster.url(db)]);
     expect(status.stdout).toMatch(/t0004 failed after 1 attempt\(s\): \[42P07\][^\n]*\n\s+at V2__typical\.sql:2: CREATE INDEX/);
+    expect(status.stdout).toContain(`Stopped before every tenant was done at `);
   });
 
   it('retries a tenant held by a long transaction and reports the blocking pid while the others finish', async () => {

@@ -12,6 +12,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command.js';
+import { main } from '../../../electron/cli/main.js';
 import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { spawnCli, startAgain, stopImmediately, waitFor, waitForLockWaiter, type CliChild } from '../harness/faults.js';
 import { TYPICAL_MIGRATION, ledgerHolders, makeFleet, migratedInCatalog } from './fleet.js';
@@ -59,6 +61,16 @@ describe('a rollout survives kills and a server crash, and resume finishes it ex
     expect(markers.rows[0].n).toBe(0);
     return catalog.full.length;
   };
+  /** `tenantry migrate status ID` in this process (quicker to poll than a child). */
+  const statusOf = async (id: string, json: boolean): Promise<string> => {
+    let stdout = '';
+    const io: CliIo = { stdout: (t) => (stdout += t), stderr: () => undefined, env: { PATH: process.env.PATH ?? '', HOME: dir }, cwd: dir };
+    await main(['migrate', 'status', id, ...(json ? ['--json'] : []), '--url', cluster.url(DB)], io);
+    return stdout;
+  };
+  const statusJson = async (id: string) =>
+    JSON.parse(await statusOf(id, true)) as { state: string; runner: string | null; counts: Record<string, number>; tenants: { tenant: string; status: string }[] };
+  const statusText = (id: string) => statusOf(id, false);
   const rolloutId = async (): Promise<string> => {
     const { rows } = await cluster.query('SELECT id FROM _tenantry.rollouts', DB);
     expect(rows).toHaveLength(1);
@@ -92,10 +104,25 @@ describe('a rollout survives kills and a server crash, and resume finishes it ex
     const third = start(['migrate', 'resume', id, '--json']);
     await waitFor('every tenant but the held ones', async () => ((await applied()) >= N + 1 - held.length ? true : undefined));
     await waitForLockWaiter(cluster, DB, 'relation');
+    // While it runs, the record says so: the rollout 'running' (by which process) and the waiting tenants 'running'.
+    const during = await waitFor('waiting tenants marked running', async () => {
+      const s = await statusJson(id);
+      return s.state === 'running' && s.counts.running >= 1 ? s : undefined;
+    });
+    expect(during.runner).toMatch(/ pid \d+$/);
+    expect(during.tenants.filter((t) => t.status === 'running').every((t) => held.includes(t.tenant))).toBe(true);
     third.child.kill('SIGKILL');
     await third.exited;
     const afterSecondKill = await checkConsistent();
     expect(afterSecondKill).toBe(N + 1 - held.length);
+    // The process is gone: status calls the rollout interrupted (the server dropped its sessions) and says how to go on.
+    const after = await waitFor('the killed run\'s sessions gone', async () => {
+      const s = await statusJson(id);
+      return s.state === 'interrupted' ? s : undefined;
+    });
+    expect(after.counts.running).toBeGreaterThanOrEqual(1);
+    const text = await statusText(id);
+    expect(text).toMatch(/Interrupted: the process running it \([^)]* pid \d+\) stopped without finishing[^\n]*\d+ tenant\(s\) were being migrated then[^\n]*Continue with: tenantry migrate resume /);
     await holder.query('ROLLBACK');
     await holder.end();
 
@@ -103,6 +130,8 @@ describe('a rollout survives kills and a server crash, and resume finishes it ex
     const done = await last.exited;
     expect(last.stderr).toBe('');
     expect(done.code).toBe(0);
+    expect(JSON.parse(last.stdout.split('\n')[0] as string)).toMatchObject({ type: 'resume', state: 'interrupted' });
+    expect((await statusJson(id)).state).toBe('finished');
     const result = JSON.parse(last.stdout.trim().split('\n').at(-1) as string) as { done: number; failed: number; remaining: number };
     expect(result).toMatchObject({ done: N + 1, failed: 0, remaining: 0 });
     expect(await checkConsistent()).toBe(N + 1);

@@ -1,0 +1,101 @@
+/**
+ * The connection a process running a rollout keeps open for the whole run.
+ * Its application_name (runnerApplicationName) is how status tells a running
+ * rollout from one whose process died: the server drops the session with the
+ * process, so a rollout left 'running' with no such session was interrupted.
+ * It writes the rollout's state ('running', then 'finished' or 'stopped') and,
+ * in batches every few hundred milliseconds, the 'running' mark of the tenants
+ * in flight (a write per tenant would cost the run a round trip each). The lock
+ * watches poll on it too, one query after another.
+ */
+import { hostname } from 'node:os';
+import type pg from 'pg';
+import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import { buildMarkRunningSql, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, runnerApplicationName } from '../../../core/migrate/rollout-sql.js';
+import { quoteLiteral } from '../../../core/sql/quote.js';
+import { openClient } from '../connection/open-connection.js';
+
+export interface RunnerSession {
+  /** The connection, its queries queued one after another (node-postgres deprecates overlapping queries). */
+  client: pg.ClientBase;
+  /** A tenant's transaction starts / ended (any outcome). */
+  started(tenant: string): void;
+  ended(tenant: string): void;
+  /** Writes the end state, puts tenants left 'running' by this process back to 'pending', closes the connection. */
+  close(state: 'finished' | 'stopped'): Promise<void>;
+}
+
+const FLUSH_MS = 250;
+
+/** Opens the runner session of rollout `id` and marks the rollout running. */
+export async function openRunnerSession(profile: ConnectionProfile, id: string): Promise<RunnerSession> {
+  const raw = await openClient(profile);
+  raw.on('error', () => undefined);
+  const client = serialized(raw);
+  const runner = `${hostname()} pid ${process.pid}`;
+  try {
+    await client.query(`SET application_name = ${quoteLiteral(runnerApplicationName(id))}`);
+    await client.query(`UPDATE ${ROLLOUTS_TABLE} SET state = 'running', runner = $2, state_at = pg_catalog.clock_timestamp() WHERE id = $1`, [id, runner]);
+  } catch (error) {
+    await raw.end().catch(() => undefined);
+    throw error;
+  }
+  const inFlight = new Set<string>();
+  const marked = new Set<string>();
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    const due = [...inFlight].filter((t) => !marked.has(t));
+    if (due.length === 0) return flushing;
+    for (const t of due) marked.add(t);
+    // The mark is a display: a failed write leaves the tenant 'pending', which the run corrects anyway.
+    flushing = flushing.then(() => client.query(buildMarkRunningSql(), [id, due]).then(() => undefined, () => undefined));
+    return flushing;
+  };
+  const timer = setInterval(() => void flush(), FLUSH_MS);
+  timer.unref();
+  return {
+    client,
+    started: (tenant) => void inFlight.add(tenant),
+    ended: (tenant) => {
+      inFlight.delete(tenant);
+      // A retried tenant is 'pending' again after its failure is recorded: the next attempt marks it anew.
+      marked.delete(tenant);
+    },
+    async close(state) {
+      clearInterval(timer);
+      await flushing;
+      try {
+        await client.query(
+          `UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = 'pending', updated_at = pg_catalog.clock_timestamp() WHERE rollout_id = $1 AND status = 'running'
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.application_name = $2 AND a.pid <> pg_catalog.pg_backend_pid())`,
+          [id, runnerApplicationName(id)],
+        );
+      } catch {
+        // The server is gone: the rows stay 'running' and status reports the rollout interrupted, which it is.
+      }
+      try {
+        // Another process running the same rollout keeps it 'running' until it ends too.
+        await client.query(
+          `UPDATE ${ROLLOUTS_TABLE} SET state = CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.application_name = $3 AND a.pid <> pg_catalog.pg_backend_pid()) THEN 'running' ELSE $2 END,
+                  state_at = pg_catalog.clock_timestamp() WHERE id = $1`,
+          [id, state, runnerApplicationName(id)],
+        );
+      } catch {
+        // As above.
+      }
+      await raw.end().catch(() => undefined);
+    },
+  };
+}
+
+/** The client with its queries queued one after another. */
+function serialized(client: pg.Client): pg.ClientBase {
+  let chain: Promise<unknown> = Promise.resolve();
+  const query = (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
+    const next = chain.then(() => client.query(text, values));
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  // Only query is used by the lock watch and the runner; the rest is the client's own.
+  return Object.assign(Object.create(client) as pg.ClientBase, { query });
+}
