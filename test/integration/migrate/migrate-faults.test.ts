@@ -107,7 +107,7 @@ describe('a rollout survives kills and a server crash, and resume finishes it ex
     // While it runs, the record says so: the rollout 'running' (by which process) and the waiting tenants 'running'.
     const during = await waitFor('waiting tenants marked running', async () => {
       const s = await statusJson(id);
-      return s.state === 'running' && s.counts.running >= 1 ? s : undefined;
+      return s.state === 'running' && (s.counts.running ?? 0) >= 1 ? s : undefined;
     });
     expect(during.runner).toMatch(/ pid \d+$/);
     expect(during.tenants.filter((t) => t.status === 'running').every((t) => held.includes(t.tenant))).toBe(true);
