@@ -36,7 +36,8 @@ const QUERIES: Record<string, string> = {
            nullif(a.attgenerated::text, '') as generated,
            case when a.attcollation <> t.typcollation then a.attcollation::regcollation::text end as collation,
            (row_number() over (partition by c.oid order by a.attnum))::text as position,
-           pg_catalog.col_description(c.oid, a.attnum) as comment
+           pg_catalog.col_description(c.oid, a.attnum) as comment,
+           c.oid::regclass::text as context_relation, a.attname::text as context_column
       from pg_catalog.pg_attribute a
       join pg_catalog.pg_class c on c.oid = a.attrelid
       join pg_catalog.pg_type t on t.oid = a.atttypid
@@ -45,7 +46,8 @@ const QUERIES: Record<string, string> = {
        and ${NOT_EXT('pg_catalog.pg_class', 'c.oid')}`,
   constraint: `
     select coalesce(c.relname, t.typname) || '.' || k.conname as name, k.contype::text as type,
-           pg_catalog.pg_get_constraintdef(k.oid) as definition, pg_catalog.obj_description(k.oid, 'pg_constraint') as comment
+           pg_catalog.pg_get_constraintdef(k.oid) as definition, pg_catalog.obj_description(k.oid, 'pg_constraint') as comment,
+           c.oid::regclass::text as context_relation, pg_catalog.format_type(t.typbasetype, t.typtypmod) as context_base_type
       from pg_catalog.pg_constraint k
       left join pg_catalog.pg_class c on c.oid = k.conrelid
       left join pg_catalog.pg_type t on t.oid = k.contypid
@@ -143,6 +145,17 @@ const QUERIES: Record<string, string> = {
      where t.typnamespace = $1 and (t.typtype in ('r', 'm') or (t.typtype = 'c' and c.relkind = 'c')) and ${NOT_EXT('pg_catalog.pg_type', 't.oid')}`,
 };
 
+/** Columns named context_x say where a definition can be re-read (CatalogObject.context); the rest are compared. */
+function splitContext(columns: Record<string, string | null>): Pick<CatalogObject, 'attributes' | 'context'> {
+  const attributes: Record<string, string | null> = {};
+  const context: Record<string, string> = {};
+  for (const [key, value] of Object.entries(columns)) {
+    if (!key.startsWith('context_')) attributes[key] = value;
+    else if (value !== null) context[key.slice('context_'.length)] = value;
+  }
+  return Object.keys(context).length === 0 ? { attributes } : { attributes, context };
+}
+
 /** Reads every comparable object of `schema`; the client is left as it was (read-only transaction, rolled back). */
 export async function readSchemaCatalog(client: pg.ClientBase, schema: string): Promise<SchemaCatalog> {
   const objects: CatalogObject[] = [];
@@ -156,8 +169,8 @@ export async function readSchemaCatalog(client: pg.ClientBase, schema: string): 
     for (const [kind, sql] of Object.entries(QUERIES)) {
       const { rows } = await client.query<Record<string, string | null>>(sql, [oid]);
       for (const row of rows) {
-        const { name, ...attributes } = row;
-        objects.push({ kind, name: name ?? '', attributes });
+        const { name, ...columns } = row;
+        objects.push({ kind, name: name ?? '', ...splitContext(columns) });
       }
     }
   } finally {

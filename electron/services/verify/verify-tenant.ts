@@ -3,10 +3,11 @@
  * objects with the same definitions (schema name normalised), and nothing in
  * the tenant that reaches back into the template.
  */
-import type { VerifyResult } from '../../../core/api/contract.js';
+import type { VerifyDifference, VerifyResult } from '../../../core/api/contract.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
-import { compareCatalogs, type SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
+import { compareCatalogs, type CatalogComparison, type SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
+import { reparseDefinitions } from './reparse-definitions.js';
 import { judgeIsolation } from '../../../core/verify/judge-isolation.js';
 import { matchCarriedPartitions, type ForeignPartitionFact } from '../../../core/verify/carried-partitions.js';
 import { readForeignPartitions } from '../catalog/read-foreign-partitions.js';
@@ -79,7 +80,7 @@ export async function compareWithTemplate(client: pg.ClientBase, template: strin
   await requireSchema(client, tenantName, 'TENANT_NOT_FOUND');
   const tenant = await readSchemaCatalog(client, tenantName);
   const carried = matchCarriedPartitions(tenant, side.partitions);
-  const { differences, compared } = compareCatalogs(side.catalog, carried.tenant);
+  const { differences, compared, settled } = await compareDefinitions(client, side.catalog, carried.tenant);
   differences.push(...carried.differences);
   if (side.partitions.length > 0) compared.partition = carried.matched;
   if (side.privileges !== undefined) {
@@ -95,10 +96,27 @@ export async function compareWithTemplate(client: pg.ClientBase, template: strin
     equal: differences.length === 0,
     isolated: isolation.length === 0,
     differences: [...differences, ...isolation],
-    notes: [...carried.notes, ...judged.notes],
+    notes: [...carried.notes, ...judged.notes, ...settled.map(describeSettled)],
     notCompared: side.notCompared,
     compared,
   };
+}
+
+/**
+ * compareCatalogs, then once more for the definitions that differ: both sides' printed text parsed and printed
+ * again by the server, so a definition that only prints differently after the pg_dump round trip one side went
+ * through is not a difference.
+ */
+async function compareDefinitions(client: pg.ClientBase, template: SchemaCatalog, tenant: SchemaCatalog): Promise<CatalogComparison> {
+  const first = compareCatalogs(template, tenant);
+  if (first.mismatches.length === 0) return first;
+  const reparsed = await reparseDefinitions(client, first.mismatches);
+  if (reparsed.template.size === 0 && reparsed.tenant.size === 0) return first;
+  return compareCatalogs(template, tenant, { reparsed });
+}
+
+function describeSettled(d: VerifyDifference): VerifyDifference {
+  return { kind: d.kind, object: d.object, detail: `prints differently (${d.detail}), and the same once both went through the round trip a pg_dump and reload makes: equal` };
 }
 
 /** Compares `tenant` with `template` on an open connection. */

@@ -96,6 +96,32 @@ describe('compareCatalogs', () => {
     const other = [{ kind: 'function', name: 'operation()', attributes: { definition: `CREATE FUNCTION acme.operation() RETURNS text AS $f$ SELECT current_setting('other.operation', true) $f$` } }];
     expect(compareCatalogs(t, catalog('acme', other)).differences).toHaveLength(1);
   });
+  describe('definitions round-tripped by the server', () => {
+    const check = (values: string) => ({ kind: 'constraint', name: 't.c', attributes: { type: 'c', definition: `CHECK (((k)::text = ANY (${values})))` } });
+    const source = check("(ARRAY['a'::character varying, 'b'::character varying])::text[]");
+    const reloaded = (second: string) => check(`ARRAY[('a'::character varying)::text, ('${second}'::character varying)::text]`);
+    it('lists each differing attribute with the objects as read', () => {
+      const t = catalog('tpl', [source]);
+      const n = catalog('acme', [reloaded('b')]);
+      const result = compareCatalogs(t, n);
+      expect(result.differences).toHaveLength(1);
+      expect(result.mismatches).toEqual([{ attribute: 'definition', template: t.objects[0], tenant: n.objects[0] }]);
+    });
+    it('settles a difference when either side printed again equals the other, and keeps the difference as read otherwise', () => {
+      const t = catalog('tpl', [source]);
+      const same = catalog('acme', [reloaded('b')]);
+      const template = new Map([[t.objects[0] as (typeof t.objects)[number], { definition: same.objects[0]?.attributes.definition ?? null }]]);
+      const settled = compareCatalogs(t, same, { reparsed: { template, tenant: new Map() } });
+      expect(settled.differences).toEqual([]);
+      expect(settled.settled.map((d) => `${d.kind} ${d.object}`)).toEqual(['constraint t.c']);
+      const other = catalog('acme', [reloaded('c')]);
+      const still = compareCatalogs(t, other, { reparsed: { template, tenant: new Map() } });
+      expect(still.settled).toEqual([]);
+      expect(still.differences.map((d) => d.detail)).toEqual([
+        `definition: template CHECK (((k)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))) ≠ tenant CHECK (((k)::text = ANY (ARRAY[('a'::character varying)::text, ('c'::character varying)::text])))`,
+      ]);
+    });
+  });
 });
 
 describe('isolation', () => {
