@@ -34,7 +34,7 @@ const BEFORE = [' ', '(', ',', "''", ':', '=', '[', '{', '"', 'E\'\\n\'', 'E\'\\
  * every `<delimiter><name>.` becomes `<delimiter>@schema@.`. Plain replace() calls, no regular expression: with
  * 10,000 schemas a per-schema pattern would be compiled again for nearly every row.
  */
-function normalise(expr: string): string {
+export function normalise(expr: string): string {
   let out = `(' ' || v)`;
   for (const before of BEFORE) {
     const b = before.startsWith('E') ? before : `'${before}'`;
@@ -47,15 +47,15 @@ function normalise(expr: string): string {
 }
 
 /** A search_path setting (`search_path=a, b`) with the schema's own entry replaced. */
-function normaliseConfig(expr: string): string {
+export function normaliseConfig(expr: string): string {
   return `(select string_agg(case when c like 'search_path=%' then 'search_path=' || (select string_agg(case when trim(e) = s.q then '${SCHEMA_PLACEHOLDER}' else trim(e) end, ', ' order by o) from unnest(string_to_array(substr(c, 13), ',')) with ordinality as x(e, o)) else c end, ', ' order by n) from unnest(${expr}) with ordinality as y(c, n))`;
 }
 
-const NOT_EXT = (catalog: string, oid: string) =>
+export const NOT_EXT = (catalog: string, oid: string) =>
   `not exists (select 1 from pg_catalog.pg_depend e where e.classid = '${catalog}'::regclass and e.objid = ${oid} and e.deptype = 'e')`;
 
 /** A description (COMMENT ON) of an object, joined rather than called per row. */
-const COMMENT = (alias: string, catalog: string, oid: string, sub = '0') =>
+export const COMMENT = (alias: string, catalog: string, oid: string, sub = '0') =>
   `left join pg_catalog.pg_description ${alias} on ${alias}.objoid = ${oid} and ${alias}.classoid = '${catalog}'::regclass and ${alias}.objsubid = ${sub}`;
 
 /** An ACL as text with the object's owner written (owner) and a NULL ACL read as the default. */
@@ -69,7 +69,7 @@ const ACL = (acl: string, type: string, owner: string) => `(
 const TYPE = (typ: string, mod: string) => normalise(`pg_catalog.format_type(${typ}, ${mod})`);
 
 /** The line of each object, per kind: `select s.nsp, '<kind>', <line>` over the schemas in `s`. */
-const LINES: Record<FingerprintKind, string> = {
+export const LINES: Record<FingerprintKind, string> = {
   table: `
     select c.relnamespace, concat_ws('|', c.relname, c.relkind, c.relpersistence, ${normalise('pg_catalog.pg_get_partkeydef(c.oid)')},
              case when c.relispartition then ${normalise('pg_catalog.pg_get_expr(c.relpartbound, c.oid)')} end,

@@ -8,6 +8,7 @@ import type { VerifyResult } from '../../../core/api/contract.js';
 import { TenantryError } from '../../../core/errors.js';
 import { combineFingerprint, describeCensus, groupCohorts, type Cohort, type KindHashes } from '../../../core/fleet/census.js';
 import { buildFingerprintSql, FINGERPRINT_KINDS, type FingerprintKind } from '../../../core/fleet/fingerprint-sql.js';
+import { buildRawKeySql } from '../../../core/fleet/raw-key-sql.js';
 import { buildFingerprintUpdateSql } from '../../../core/fleet/register-sql.js';
 import type { SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { verifyTenantWith } from '../verify/verify-tenant.js';
@@ -16,26 +17,64 @@ import { readRegister } from './register.js';
 /** Schemas per fingerprint query: a few queries for 10,000 tenants, each with bounded memory. */
 const CHUNK = 2500;
 
-/** Per-kind hashes of `schemas` (absent schemas are missing from the map). */
+/** Per-kind hashes of `schemas` by the full fingerprint query (absent schemas are missing from the map). */
 export async function readFingerprints(client: pg.ClientBase, schemas: readonly string[], kinds: readonly FingerprintKind[] = FINGERPRINT_KINDS): Promise<Map<string, KindHashes>> {
-  const out = new Map<string, KindHashes>();
-  const sql = buildFingerprintSql(kinds);
-  await client.query('BEGIN READ ONLY');
+  return inCatalogSnapshot(client, () => fingerprintChunks(client, schemas, kinds));
+}
+
+/** Runs `fn` in a read-only transaction with an empty search_path (every name PostgreSQL prints is then qualified). */
+async function inCatalogSnapshot<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    // Every name PostgreSQL prints is schema-qualified with an empty search_path; JIT only adds compile time here.
-    await client.query("SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true)");
-    for (let i = 0; i < schemas.length; i += CHUNK) {
-      const chunk = schemas.slice(i, i + CHUNK);
-      const { rows: present } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY($1::text[])', [chunk]);
-      for (const r of present) out.set(r.nspname, {});
-      const { rows } = await client.query<{ schema: string; kind: FingerprintKind; hash: string }>(sql, [chunk]);
-      for (const r of rows) {
-        const entry = out.get(r.schema);
-        if (entry) entry[r.kind] = r.hash;
-      }
-    }
+    // JIT only adds compile time to a catalog query; hash joins over the catalog want more than the default work_mem.
+    await client.query("SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true), pg_catalog.set_config('work_mem', '64MB', true)");
+    return await fn();
   } finally {
     await client.query('ROLLBACK');
+  }
+}
+
+/**
+ * Per-kind hashes of `schemas` in two passes (core/fleet/raw-key-sql.ts): a key per schema from raw catalog columns in one
+ * query, then the full fingerprint of one schema per distinct key (and of every schema in `always`), given to every
+ * schema with that key. Equal keys imply equal fingerprints, so the result equals readFingerprints over all schemas.
+ */
+export async function readFingerprintsByKey(
+  client: pg.ClientBase,
+  schemas: readonly string[],
+  options: { kinds?: readonly FingerprintKind[]; always?: readonly string[] } = {},
+): Promise<{ hashes: Map<string, KindHashes>; keys: Map<string, string>; classes: number }> {
+  const kinds = options.kinds ?? FINGERPRINT_KINDS;
+  return inCatalogSnapshot(client, async () => {
+    const { rows } = await client.query<{ schema: string; key: string }>(buildRawKeySql({ privileges: kinds.includes('privileges') }), [schemas]);
+    const byKey = new Map<string, string[]>();
+    for (const r of rows) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r.schema]);
+    const present = new Set(rows.map((r) => r.schema));
+    const representatives = new Set((options.always ?? []).filter((s) => present.has(s)));
+    for (const members of byKey.values()) if (!members.some((m) => representatives.has(m))) representatives.add(members[0]!);
+    const full = await fingerprintChunks(client, [...representatives], kinds);
+    const hashes = new Map<string, KindHashes>();
+    for (const members of byKey.values()) {
+      const rep = members.find((m) => full.has(m));
+      for (const m of members) hashes.set(m, full.get(m) ?? full.get(rep!) ?? {});
+    }
+    return { hashes, keys: new Map(rows.map((r) => [r.schema, r.key])), classes: byKey.size };
+  });
+}
+
+/** The full fingerprint query over `schemas`, CHUNK at a time (inside a catalog snapshot). */
+async function fingerprintChunks(client: pg.ClientBase, schemas: readonly string[], kinds: readonly FingerprintKind[]): Promise<Map<string, KindHashes>> {
+  const out = new Map<string, KindHashes>();
+  const sql = buildFingerprintSql(kinds);
+  for (let i = 0; i < schemas.length; i += CHUNK) {
+    const chunk = schemas.slice(i, i + CHUNK);
+    const { rows: present } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY($1::text[])', [chunk]);
+    for (const r of present) out.set(r.nspname, {});
+    const { rows } = await client.query<{ schema: string; kind: FingerprintKind; hash: string }>(sql, [chunk]);
+    for (const r of rows) {
+      const entry = out.get(r.schema);
+      if (entry) entry[r.kind] = r.hash;
+    }
   }
   return out;
 }
@@ -73,9 +112,10 @@ export async function takeCensus(db: pg.Pool, options: CensusOptions): Promise<C
   const client = await db.connect();
   let hashes: Map<string, KindHashes>;
   try {
-    hashes = await readFingerprints(client, [options.template, ...tenants.filter((t) => t !== options.template)], kinds);
+    ({ hashes } = await readFingerprintsByKey(client, [options.template, ...tenants.filter((t) => t !== options.template)], { kinds, always: [options.template] }));
   } finally {
-    client.release();
+    // The backend has read thousands of schemas' catalog rows into its caches: end it rather than keep it in the pool.
+    client.release(true);
   }
   const templateHashes = hashes.get(options.template);
   if (!templateHashes) throw new TenantryError('SCHEMA_NOT_FOUND', `Template schema "${options.template}" does not exist in this database. Names are case-sensitive; run \`tenantry schemas\` to list them.`);
