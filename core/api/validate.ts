@@ -103,6 +103,12 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'publish:list': obj({ target }),
   'publish:publish': obj({ target, snapshotId: id, grants: arr(pgName, 100) }, { label: str(200) }),
   'publish:unpublish': obj({ target, label: str(200), confirm: bool }),
+  'fleet:tenants': obj({ target }, { template: pgName }),
+  'fleet:cohort': obj({ target, template: pgName, tenant: pgName }),
+  'fleet:verify': obj({ target, template: pgName, tenants: arr(pgName, 100_000) }),
+  'fleet:adopt-candidates': obj({ target, template: pgName, minMatch: int(0, 100) }),
+  'fleet:adopt': obj({ target, template: pgName, schemas: arr(pgName, 100_000) }),
+  'fleet:drop': obj({ target, tenant: pgName, confirmName: pgName }),
 };
 
 /** Checks the channel name and the request payload; throws INVALID_REQUEST otherwise. */

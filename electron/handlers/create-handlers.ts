@@ -16,6 +16,7 @@ import { createConnectionHandlers } from './connection-handlers.js';
 import { createEngineHandlers } from './engine-handlers.js';
 import { EngineThread } from './engine-thread.js';
 import { createFileHandlers } from './file-handlers.js';
+import { createFleetHandlers } from './fleet-handlers.js';
 import { JobRegistry, type Emit } from './jobs.js';
 import { createPoolHandlers } from './pool-handlers.js';
 import { PoolKeeper } from './pool-keeper.js';
@@ -75,6 +76,7 @@ export function createBackend(deps: HandlerDeps): Backend {
     ...createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper, engine: engineThread }),
     ...createPoolHandlers({ jobs, snapshots, history, resolveTarget, keeper }),
     ...createPublishHandlers({ snapshots, resolveTarget }),
+    ...createFleetHandlers({ jobs, snapshots, resolveTarget }),
   } satisfies Handlers;
 
   return {

@@ -4,12 +4,14 @@ import { ConnectionsView } from './views/connections-view';
 import { SchemasView } from './views/schemas-view';
 import { SnapshotView } from './views/snapshot-view';
 import { ProvisionView } from './views/provision-view';
+import { TenantsView } from './views/tenants-view';
 
 const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'connections', label: 'Connections' },
   { name: 'schemas', label: 'Schemas' },
   { name: 'snapshot', label: 'Snapshot editor' },
   { name: 'provision', label: 'Provision' },
+  { name: 'tenants', label: 'Tenants' },
 ];
 
 function SandboxBadge() {
@@ -28,7 +30,7 @@ export function App() {
   const { view, setView, info, connections, connectionId, dump, snapshot } = useAppState();
   const current = connections.find((c) => c.id === connectionId);
 
-  // Alt+1…4 switch views from the keyboard.
+  // Alt+1…5 switch views from the keyboard.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey) return;
@@ -78,6 +80,9 @@ export function App() {
         </section>
         <section className="main" hidden={view !== 'provision'} aria-label="Provision view">
           <ProvisionView />
+        </section>
+        <section className="main" hidden={view !== 'tenants'} aria-label="Tenants view">
+          <TenantsView />
         </section>
       </main>
     </div>

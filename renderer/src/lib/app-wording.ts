@@ -14,6 +14,7 @@ const REWORDINGS: [RegExp, string][] = [
   [/make the snapshot with --no-owner --no-privileges/g, 'dump again with No owner and No privileges ticked'],
   [/Snapshot again with --carry-partitions/g, 'Dump again with the partitions carried'],
   [/ ?Add --yes to confirm\./g, ''],
+  [/ \(pass --snapshot FILE to compare what it carried\)/g, ''],
   [/ ?Run again with [^.]*--yes[^.]*\./g, ''],
 ];
 

@@ -6,7 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { AppInfo, ConnectionSummary, DumpResult, SandboxStatus, SnapshotFileInfo } from '../../../core/api/contract';
 import { invoke, onEvent } from '../api/client';
 
-export type ViewName = 'connections' | 'schemas' | 'snapshot' | 'provision';
+export type ViewName = 'connections' | 'schemas' | 'snapshot' | 'provision' | 'tenants';
 
 export interface AppState {
   info: AppInfo | undefined;

@@ -76,6 +76,12 @@ const BASES: { [C in Channel]: Req<C> } = {
   'publish:list': { target: nowhere },
   'publish:publish': { target: nowhere, snapshotId: 'fuzz.sql', label: 'v1', grants: ['app'] },
   'publish:unpublish': { target: nowhere, label: 'v1', confirm: true },
+  'fleet:tenants': { target: nowhere, template: 'app' },
+  'fleet:cohort': { target: nowhere, template: 'app', tenant: 'acme' },
+  'fleet:verify': { target: nowhere, template: 'app', tenants: ['acme'] },
+  'fleet:adopt-candidates': { target: nowhere, template: 'app', minMatch: 80 },
+  'fleet:adopt': { target: nowhere, template: 'app', schemas: ['acme'] },
+  'fleet:drop': { target: nowhere, tenant: 'acme', confirmName: 'acme' },
 };
 
 /** Channels whose valid request would start real work (a PostgreSQL server): only their mutations are sent. */

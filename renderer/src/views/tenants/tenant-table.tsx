@@ -1,0 +1,100 @@
+/** The virtualised table of tenants: sortable headers, a checkbox per row, cohort and verification columns. */
+import type { FleetCohortInfo, FleetTenantColumns } from '../../../../core/api/contract';
+import { VirtualTable } from '../../components/virtual-table';
+import { statusOf, type SortKey } from '../../lib/fleet-rows';
+
+const ROW_HEIGHT = 30;
+const COLUMNS = '24px minmax(110px, 2fr) minmax(120px, 2fr) minmax(60px, 1fr) 64px 118px minmax(110px, 1.3fr)';
+
+const HEADERS: { key: SortKey; label: string }[] = [
+  { key: 'tenant', label: 'Tenant' },
+  { key: 'cohort', label: 'Cohort' },
+  { key: 'snapshot', label: 'Snapshot' },
+  { key: 'how', label: 'How' },
+  { key: 'createdAt', label: 'Created' },
+  { key: 'verifiedAt', label: 'Last verified' },
+];
+
+const shortTime = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+
+export interface Sort {
+  key: SortKey;
+  descending: boolean;
+}
+
+export interface TenantTableProps {
+  columns: FleetTenantColumns;
+  cohorts: FleetCohortInfo[];
+  rows: number[];
+  selected: ReadonlySet<number>;
+  onToggle(row: number): void;
+  onToggleAll(): void;
+  sort: Sort;
+  onSort(sort: Sort): void;
+  resetKey: unknown;
+}
+
+export function TenantTable({ columns, cohorts, rows, selected, onToggle, onToggleAll, sort, onSort, resetKey }: TenantTableProps) {
+  const allSelected = rows.length > 0 && rows.every((r) => selected.has(r));
+  const header = (
+    <>
+      <span role="columnheader">
+        <input type="checkbox" aria-label="Select all shown tenants" checked={allSelected} onChange={onToggleAll} />
+      </span>
+      {HEADERS.map((h) => (
+        <span key={h.key} role="columnheader" aria-sort={sort.key === h.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+          <button type="button" className="sort-button" aria-pressed={sort.key === h.key} onClick={() => onSort({ key: h.key, descending: sort.key === h.key ? !sort.descending : false })}>
+            {h.label} {sort.key === h.key ? (sort.descending ? '▼' : '▲') : ''}
+          </button>
+        </span>
+      ))}
+    </>
+  );
+  return (
+    <VirtualTable
+      label="Tenants"
+      rowCount={rows.length}
+      rowHeight={ROW_HEIGHT}
+      columns={COLUMNS}
+      header={header}
+      resetKey={resetKey}
+      rowClass={(i) => (selected.has(rows[i] ?? -1) ? 'selected' : '')}
+      renderRow={(i) => {
+        const r = rows[i] ?? 0;
+        const name = columns.tenant[r] ?? '';
+        const cohort = cohorts[columns.cohort[r] ?? -1];
+        const status = statusOf(columns, r);
+        const verifiedAt = columns.verifiedAt[r];
+        return (
+          <>
+            <span role="cell">
+              <input type="checkbox" aria-label={`Select ${name}`} checked={selected.has(r)} onChange={() => onToggle(r)} />
+            </span>
+            <span role="cell" className="mono" title={name}>
+              {name}
+            </span>
+            <span role="cell" title={cohort ? `Cohort ${cohort.id}` : 'The schema no longer exists'}>
+              {cohort ? (
+                <>
+                  <span className={`dot ${cohort.status === 'template' ? 'ok' : cohort.status === 'snapshot' ? '' : 'bad'}`} /> {cohort.name}
+                </>
+              ) : (
+                <span className="status-warn">schema missing</span>
+              )}
+            </span>
+            <span role="cell" className="mono">
+              {columns.snapshot[r] ?? '—'}
+            </span>
+            <span role="cell">{columns.how[r]}</span>
+            <span role="cell" className="mono">
+              {shortTime(columns.createdAt[r] ?? 0)}
+            </span>
+            <span role="cell" className={status === 'equal' ? 'status-ok' : status === 'different' || status === 'failed' ? 'status-bad' : 'muted'}>
+              {verifiedAt === null || verifiedAt === undefined ? 'never' : `${columns.verifyResult[r] ?? ''} · ${shortTime(verifiedAt)}`}
+            </span>
+          </>
+        );
+      }}
+    />
+  );
+}
