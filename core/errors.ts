@@ -93,6 +93,18 @@ export type ErrorCode =
   | 'CLIENT_CERT_REQUIRED'
   | 'KEY_PERMISSIONS'
   | 'KEY_CERT_MISMATCH'
+  // SSH tunnels
+  /** The SSH server cannot be reached (name, port, firewall). */
+  | 'SSH_UNREACHABLE'
+  /** The SSH server's host key is not yet trusted: the user confirms its fingerprint once. */
+  | 'SSH_HOST_KEY_UNKNOWN'
+  /** The SSH server's host key differs from the one trusted before. */
+  | 'SSH_HOST_KEY_MISMATCH'
+  | 'SSH_AUTH_FAILED'
+  /** The private key file cannot be read or decrypted. */
+  | 'SSH_KEY_UNREADABLE'
+  /** The SSH server refused or could not open the forward to the database host and port. */
+  | 'SSH_FORWARD_FAILED'
   // anything unexpected: a bug
   | 'INTERNAL';
 

@@ -47,6 +47,12 @@ const CANNOT_CONNECT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CLIENT_CERT_REQUIRED',
   'KEY_PERMISSIONS',
   'KEY_CERT_MISMATCH',
+  'SSH_UNREACHABLE',
+  'SSH_HOST_KEY_UNKNOWN',
+  'SSH_HOST_KEY_MISMATCH',
+  'SSH_AUTH_FAILED',
+  'SSH_KEY_UNREADABLE',
+  'SSH_FORWARD_FAILED',
 ]);
 
 /** The exit status for a command that ended with this error code. */

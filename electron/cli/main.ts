@@ -10,6 +10,7 @@ import '../services/snapshot/native-sha256.js';
 import { UsageError, type CliIo } from './command.js';
 import { commands } from './commands/index.js';
 import { findClosestName } from './did-you-mean.js';
+import { closeAllSshTunnels } from '../services/ssh/ssh-tunnel.js';
 import { EXIT, EXIT_STATUS_HELP, exitStatusFor } from './exit-status.js';
 
 function helpText(): string {
@@ -85,5 +86,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
     reportFailure(io, json, `tenantry ${name}: unexpected error (a bug): ${stack}\n`, { code: 'INTERNAL', message: 'Something unexpected went wrong (a bug). Report it with the detail.', detail: error instanceof Error ? error.message : String(error) });
     return EXIT.failed;
+  } finally {
+    // --ssh tunnels live as long as the command; an open one would keep the process running.
+    await closeAllSshTunnels();
   }
 }

@@ -37,7 +37,7 @@ export const connectionCommand: CliCommand = {
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
     const libpqMajor = Number(stringOption(values, 'libpq') ?? 16);
     if (!Number.isInteger(libpqMajor) || libpqMajor < 9) throw new UsageError('--libpq needs a major version such as 15.');
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const server = values.server === true ? await readServer(profile) : undefined;
     const hasPassword = profile.password !== undefined;
     delete profile.password;

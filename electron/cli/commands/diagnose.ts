@@ -5,6 +5,7 @@ import { diagnoseConnection } from '../../services/diagnostics/diagnose.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { EXIT } from '../exit-status.js';
 import { parseOptions, resolveCliProfile, stringOption } from './parse-options.js';
+import { SSH_OPTIONS, SSH_USAGE } from './ssh-options.js';
 
 const MARKS: Record<DiagnosticStep['status'], string> = { running: '…', passed: 'ok  ', failed: 'FAIL', warning: 'WARN', skipped: 'skip' };
 
@@ -47,17 +48,18 @@ export const diagnoseCommand: CliCommand = {
     '  --json           print the report as JSON',
     '  --psql PATH      the psql to test with (default: the newest found)',
     '  --timeout SECONDS  per network operation (default 10)',
+    SSH_USAGE,
     '',
     'Exit status: 0 when Tenantry can connect, 3 when it cannot.',
   ].join('\n'),
   async run(argv, io) {
-    const values = parseOptions(argv, { url: { type: 'string' }, json: { type: 'boolean' }, psql: { type: 'string' }, timeout: { type: 'string' } });
+    const values = parseOptions(argv, { url: { type: 'string' }, json: { type: 'boolean' }, psql: { type: 'string' }, timeout: { type: 'string' }, ...SSH_OPTIONS });
     const json = values.json === true;
     const psqlPath = stringOption(values, 'psql');
     const seconds = Number(stringOption(values, 'timeout') ?? 10);
     if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout needs a positive number of seconds.');
     const timeoutMs = seconds * 1000;
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const controller = new AbortController();
     const cancel = () => controller.abort();
     process.once('SIGINT', cancel);

@@ -33,7 +33,7 @@ export const driftCommand: CliCommand = {
     const template = requireOption(values, 'template');
     const current = listOption(values, 'current');
     const privileges = values['no-privileges'] !== true;
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const db = await createPool(profile, 2);
     try {
       const census = await takeCensus(db, { template, record: true, privileges });

@@ -23,7 +23,7 @@ export const dropCommand: CliCommand = {
   async run(argv, io) {
     const values = parseOptions(argv, { ...CONNECTION_OPTIONS, tenant: { type: 'string' }, yes: { type: 'boolean' } });
     const tenant = requireOption(values, 'tenant');
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const protectedNames = listSavedTemplates(io);
     const dropped = await dropTenant(profile, tenant, { confirmed: values.yes === true, protectedNames });
     io.stdout(`Dropped tenant "${dropped.tenant}" (${dropped.objects} objects).\n`);

@@ -32,7 +32,7 @@ export const dumpCommand: CliCommand = {
     const schema = requireOption(values, 'schema');
     const output = stringOption(values, 'output');
     if (output) await checkOutputPath(resolve(io.cwd, output));
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const pgBin = listOption(values, 'pg-bin');
     const dump = await dumpSchema(profile, {
       schema,

@@ -207,7 +207,7 @@ async function runAndReport(profile: ConnectionProfile, rollout: StoredRollout, 
 async function runStatus(argv: string[], io: CliIo): Promise<number> {
   const positional = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : undefined;
   const values = parseOptions(positional === undefined ? argv : argv.slice(1), { ...CONNECTION_OPTIONS, json: { type: 'boolean' } });
-  const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+  const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
   if (positional === undefined) {
     const pool = await createPool(profile, 1);
     try {
@@ -257,7 +257,7 @@ async function runResume(argv: string[], io: CliIo): Promise<number> {
   const id = argv[0];
   if (id === undefined || id.startsWith('-')) throw new UsageError('Name the rollout to resume: tenantry migrate resume ID (`tenantry migrate status` lists them).');
   const values = parseOptions(argv.slice(1), { ...CONNECTION_OPTIONS, json: { type: 'boolean' }, concurrency: { type: 'string' } });
-  const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+  const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
   const rollout = await readRollout(profile, id);
   const running = rollout.tenants.filter((t) => t.status === 'running').length;
   if (rollout.state === 'interrupted' || rollout.state === 'running') {
@@ -323,7 +323,7 @@ export const migrateCommand: CliCommand = {
     const files = await readMigrationFiles(file !== undefined ? { file: resolve(io.cwd, file) } : { dir: resolve(io.cwd, dir as string) });
     const decisionsPath = stringOption(values, 'decisions');
     const decisions = decisionsPath === undefined ? undefined : await readDecisionsFile(resolve(io.cwd, decisionsPath));
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const placeholder = stringOption(values, 'placeholder');
     const plan = await planAgainstTemplate(profile, files, { template, ...(placeholder ? { placeholder } : {}), ...(decisions ? { decisions } : {}) });
     const tenants = values.all === true ? await registeredTenants(profile, template, stringOption(values, 'order') ?? 'name', io) : listed;

@@ -7,18 +7,21 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { resolveProfile } from '../../services/connection/resolve-profile.js';
 import { UsageError, type CliIo } from '../command.js';
+import { SSH_OPTIONS, SSH_USAGE, tunnelCliProfile } from './ssh-options.js';
 import { findClosestName } from '../did-you-mean.js';
 
 /** Options every database command accepts. */
 export const CONNECTION_OPTIONS = {
   url: { type: 'string' },
   'pg-bin': { type: 'string', multiple: true },
+  ...SSH_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
 export const CONNECTION_USAGE = [
   '  --url URL        libpq URI or key=value string (default: PG* variables,',
   '                   service file and ~/.pgpass, as libpq reads them)',
   '  --pg-bin DIR     folder holding pg_dump/psql to use (or TENANTRY_PG_BIN)',
+  SSH_USAGE,
 ].join('\n');
 
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -43,9 +46,14 @@ function describeParseError(error: Error & { code?: string }, known: readonly st
   return error.message.replace(/\. To specify a positional argument.*$/s, '.');
 }
 
-/** The profile for --url or the PG* environment, as libpq would resolve it. */
-export async function resolveCliProfile(url: string | undefined, io: CliIo): Promise<ConnectionProfile> {
-  return resolveProfile({ ...(url !== undefined ? { url } : {}), env: io.env, onWarning: (message) => io.stderr(`warning: ${message}\n`) });
+/**
+ * The profile for --url or the PG* environment, as libpq would resolve it;
+ * with --ssh (in `values`), rewritten to the local end of an SSH tunnel that
+ * stays open until the command ends.
+ */
+export async function resolveCliProfile(url: string | undefined, io: CliIo, values?: OptionValues): Promise<ConnectionProfile> {
+  const profile = await resolveProfile({ ...(url !== undefined ? { url } : {}), env: io.env, onWarning: (message) => io.stderr(`warning: ${message}\n`) });
+  return values ? tunnelCliProfile(profile, values, io) : profile;
 }
 
 /** A string option, or undefined. */

@@ -63,7 +63,7 @@ export const poolCommand: CliCommand = {
     if (sub === 'size' && rest[0] !== undefined && !rest[0].startsWith('--')) positional = rest.shift();
     if (!sub || !['status', 'size', 'fill', 'empty', 'claim'].includes(sub)) throw new UsageError(sub ? `unknown pool command "${sub}".` : 'a pool command is required.');
     const values: OptionValues = parseOptions(rest, OPTIONS);
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const db = await createPool(profile, 2);
     try {
       switch (sub) {

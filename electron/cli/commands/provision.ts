@@ -191,7 +191,7 @@ export const provisionCommand: CliCommand = {
       return 0;
     }
 
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const pgBin = listOption(values, 'pg-bin');
     const provisioner = await createProvisioner(profile, { via, concurrency, lockTimeoutMs, env: io.env, ...(pgBin.length > 0 ? { pgBin } : {}), ...(values.local === true ? { citusPlacement: 'local' as const } : {}) });
     const interrupted = io.interrupts?.();

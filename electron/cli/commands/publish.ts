@@ -52,7 +52,7 @@ export const publishCommand: CliCommand = {
     }
     // Checked before connecting: a snapshot provisioning would refuse is never published.
     const snapshot = text === undefined ? undefined : parseSnapshot(text);
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const db = await createPool(profile, 2);
     try {
       if (snapshot !== undefined) {

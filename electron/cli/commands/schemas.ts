@@ -70,7 +70,7 @@ export const schemasCommand: CliCommand = {
   ].join('\n'),
   async run(argv, io) {
     const values = parseOptions(argv, { ...CONNECTION_OPTIONS, all: { type: 'boolean' }, json: { type: 'boolean' } });
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const schemas = (await listSchemas(profile)).filter((s) => values.all === true || !s.system);
     io.stdout(values.json === true ? JSON.stringify(schemas, null, 2) + '\n' : formatSchemaTable(schemas));
     return 0;

@@ -100,7 +100,7 @@ export const snapshotCommand: CliCommand = {
     const schema = requireOption(values, 'schema');
     const output = requireOption(values, 'output');
     await checkOutputPath(resolve(io.cwd, output));
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const pgBin = listOption(values, 'pg-bin');
     const placeholder = stringOption(values, 'placeholder');
     const decisionsPath = stringOption(values, 'decisions');

@@ -77,7 +77,7 @@ async function runAdopt(argv: string[], io: CliIo): Promise<number> {
   const minText = stringOption(values, 'min-match') ?? '0.8';
   const minMatch = Number(minText);
   if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(minText)) throw new UsageError('--min-match needs a number from 0 to 1 (e.g. 0.8).');
-  const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+  const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
   const db = await createPool(profile, 2);
   try {
     const candidates = await findAdoptionCandidates(db, template, minMatch);
@@ -126,7 +126,7 @@ export const tenantsCommand: CliCommand = {
     const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, cohort: { type: 'string' }, 'no-privileges': { type: 'boolean' }, json: { type: 'boolean' } });
     const template = requireOption(values, 'template');
     const only = stringOption(values, 'cohort');
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const db = await createPool(profile, 2);
     try {
       const census = await takeCensus(db, { template, record: true, privileges: values['no-privileges'] !== true });

@@ -117,7 +117,7 @@ export const verifyCommand: CliCommand = {
     if (tenants.length === 0) throw new UsageError('--tenant (or --all) is required.');
     const protectedNames = [template, ...listSavedTemplates(io)];
     for (const tenant of tenants) validateTenantName(tenant, { protectedNames });
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const results = await verifyTenants(profile, { template, tenants, ...(carries === undefined ? {} : { carries }) });
     if (values.json === true) io.stdout(JSON.stringify(toVerifyJson(template, results), null, 2) + '\n');
     else io.stdout(results.map(formatVerifyResult).join(''));
