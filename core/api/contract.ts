@@ -200,6 +200,8 @@ export interface ProvisionRequest {
   tenants: string[];
   concurrency: number;
   continueOnError: boolean;
+  /** Verify every created tenant after the batch and record the results in the register (default true). */
+  verify?: boolean;
 }
 
 export interface ProvisionResult {

@@ -86,13 +86,16 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'snapshot:read': obj({ id }),
   'snapshot:open-file': empty,
   'tenant:check-name': obj({ name: str(1000) }),
-  'provision:start': obj({
-    snapshotId: id,
-    target,
-    tenants: arr(str(1000), 100_000),
-    concurrency: int(1, 64),
-    continueOnError: bool,
-  }),
+  'provision:start': obj(
+    {
+      snapshotId: id,
+      target,
+      tenants: arr(str(1000), 100_000),
+      concurrency: int(1, 64),
+      continueOnError: bool,
+    },
+    { verify: bool },
+  ),
   'provision:verify': obj({ target, snapshotId: id, tenant: str(1000) }),
   'provision:history': empty,
   'pool:status': obj({ target, snapshotId: id }),

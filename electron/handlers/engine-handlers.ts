@@ -8,7 +8,8 @@ import type { BinarySearchOptions } from '../services/binaries/find-client-binar
 import type { HistoryStore } from '../services/storage/history-store.js';
 import type { JobRegistry } from './jobs.js';
 import type { SnapshotStore } from '../services/storage/snapshot-store.js';
-import { verifyTenant, verifyTenants } from '../services/verify/verify-tenant.js';
+import { verifyTenant } from '../services/verify/verify-tenant.js';
+import { verifyCreated } from '../services/fleet/verify-all.js';
 import { findSnapshotCarries } from '../../core/verify/snapshot-carries.js';
 import { createProvisioner, snapshotSource } from '../services/provision/provisioner.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
@@ -106,12 +107,20 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
               .map((t) => ({ tenant: t.tenant, connectionName, database: profile.database ?? '', snapshotName: info.name, status: t.status, at, ...(t.elapsedMs !== undefined ? { elapsedMs: t.elapsedMs } : {}) })),
           );
           const result: ProvisionResult = { tenants: summary.tenants, created: summary.created, failed: summary.failed, elapsedMs: summary.elapsedMs };
-          // After a batch every created tenant is verified by the independent judge, as `provision --verify` does.
+          // After a batch (unless turned off) every created tenant is verified by the independent judge, as `provision --verify`
+          // does: verify all at the batch's concurrency, each result recorded in the register.
           const created = summary.tenants.filter((t) => t.status === 'created').map((t) => t.tenant);
-          if (created.length > 0 && !ctx.signal.aborted) {
+          if (req.verify !== false && created.length > 0 && !ctx.signal.aborted) {
             ctx.progress({ message: `Verifying ${created.length} tenant(s)…`, done, total });
             try {
-              result.verified = await verifyTenants(profile, { template: snapshot.header.schema, tenants: created, carries: findSnapshotCarries(snapshot.body) });
+              result.verified = await verifyCreated(profile, {
+                template: snapshot.header.schema,
+                tenants: created,
+                carries: findSnapshotCarries(snapshot.body),
+                concurrency: req.concurrency,
+                signal: ctx.signal,
+                onProgress: (n, of) => ctx.progress({ message: `Verifying: ${n} of ${of} tenant(s)…`, done, total }),
+              });
               for (const v of result.verified) deps.history.markVerified(v.tenant, profile.database ?? '', v.equal && v.isolated);
             } catch (error) {
               result.verifyError = isTenantryError(error) ? error.userMessage : String(error);

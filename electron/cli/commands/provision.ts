@@ -12,7 +12,7 @@ import type { PoolSnapshot } from '../../services/pool/warm-pool.js';
 import { createProvisioner, snapshotSource, type ProvisionSummary, type ProvisionVia } from '../../services/provision/provisioner.js';
 import { listSavedTemplates } from '../protected-names.js';
 import { findSnapshotCarries } from '../../../core/verify/snapshot-carries.js';
-import { verifyTenants } from '../../services/verify/verify-tenant.js';
+import { verifyCreated } from '../../services/fleet/verify-all.js';
 import { formatVerifyResult, toVerifyJson } from './verify.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { EXIT } from '../exit-status.js';
@@ -124,7 +124,8 @@ export const provisionCommand: CliCommand = {
     '                   on a worker; what Citus refuses is reported before any tenant,',
     '                   see `tenantry check --citus`)',
     '  --verify         then verify every created tenant against the template (as',
-    '                   `tenantry verify --snapshot`); exit 4 unless all are equal',
+    '                   `tenantry verify --snapshot`, --concurrency at once) and record',
+    '                   each result in the register; exit 4 unless all are equal',
     '                   and isolated. With --json the summary gains "verify":',
     '                   {"template", "ok", "tenants": […]}',
     '  --dry-run        print the SQL that would run, connect to nothing',
@@ -226,7 +227,10 @@ export const provisionCommand: CliCommand = {
     }
     const created = summary.tenants.filter((t) => t.status === 'created').map((t) => t.tenant);
     // Every tenant this run created, checked by the independent judge (not the engine that made it).
-    const verified = values.verify === true && created.length > 0 ? await verifyTenants(profile, { template: snapshot.header.schema, tenants: created, carries: findSnapshotCarries(snapshot.body) }) : undefined;
+    const verified =
+      values.verify === true && created.length > 0
+        ? await verifyCreated(profile, { template: snapshot.header.schema, tenants: created, carries: findSnapshotCarries(snapshot.body), concurrency })
+        : undefined;
     const verify = verified === undefined ? undefined : toVerifyJson(snapshot.header.schema, verified);
     if (values.json === true) io.stdout(JSON.stringify({ via, ...summary, ...(verify === undefined ? {} : { verify }) }, null, 2) + '\n');
     else io.stdout(formatSummary(summary, via) + (verified === undefined ? '' : verified.map(formatVerifyResult).join('')));

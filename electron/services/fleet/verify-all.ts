@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import type { VerifyResult } from '../../../core/api/contract.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
-import { isTenantryError } from '../../../core/errors.js';
+import { isTenantryError, TenantryError, type ErrorCode } from '../../../core/errors.js';
 import { buildVerificationUpdateSql, type VerificationUpdate } from '../../../core/fleet/register-sql.js';
 import { runQueue } from '../../../core/provision/run-queue.js';
 import type { SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
@@ -34,6 +34,7 @@ export interface VerifyAllOutcome {
   result?: VerifyResult;
   /** The verify could not run (the schema is gone, the connection failed). */
   error?: string;
+  errorCode?: ErrorCode;
 }
 
 export interface VerifyAllSummary {
@@ -70,7 +71,7 @@ export async function verifyAll(profile: ConnectionProfile, options: VerifyAllOp
         } catch (error) {
           if (isTenantryError(error) && error.code === 'SCHEMA_NOT_FOUND') throw error;
           broken = !isTenantryError(error);
-          outcome = { tenant, error: isTenantryError(error) ? error.userMessage : (error as Error).message };
+          outcome = isTenantryError(error) ? { tenant, error: error.userMessage, errorCode: error.code } : { tenant, error: (error as Error).message };
         } finally {
           client.release(broken ? true : undefined);
         }
@@ -106,4 +107,16 @@ export async function verifyAll(profile: ConnectionProfile, options: VerifyAllOp
   } finally {
     await db.end();
   }
+}
+
+/**
+ * The verification after a batch (`provision --verify`, the app after every batch): verify all over the tenants the
+ * batch created, results stored in the register. One that could not be verified fails the whole step with its error.
+ */
+export async function verifyCreated(profile: ConnectionProfile, options: Omit<VerifyAllOptions, 'record'>): Promise<VerifyResult[]> {
+  const summary = await verifyAll(profile, { ...options, record: true });
+  const failed = summary.outcomes.find((o) => o.error !== undefined);
+  if (failed) throw new TenantryError(failed.errorCode ?? 'PG_QUERY_FAILED', `Tenant "${failed.tenant}" could not be verified: ${failed.error}`);
+  if (summary.skipped > 0) throw new TenantryError('CANCELLED', `Verification was cancelled after ${summary.total - summary.skipped} of ${summary.total} tenants.`);
+  return summary.outcomes.map((o) => o.result!);
 }

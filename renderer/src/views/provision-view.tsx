@@ -19,8 +19,9 @@ export function ProvisionView() {
   const target = useProvisionTarget(connectionId, database, view === 'provision');
   const [concurrency, setConcurrency] = useState(4);
   const [continueOnError, setContinueOnError] = useState(true);
+  const [verifyAfter, setVerifyAfter] = useState(true);
   const [poolReady, setPoolReady] = useState(0);
-  const batch = useProvisionBatch(snapshot?.id, target.target, { concurrency, continueOnError, onSettled: lists.refresh });
+  const batch = useProvisionBatch(snapshot?.id, target.target, { concurrency, continueOnError, verify: verifyAfter, onSettled: lists.refresh });
 
   // Results belong to the database they were made in: a new target starts clean.
   const { clear } = batch;
@@ -48,6 +49,8 @@ export function ProvisionView() {
             onConcurrency={setConcurrency}
             continueOnError={continueOnError}
             onContinueOnError={setContinueOnError}
+            verifyAfter={verifyAfter}
+            onVerifyAfter={setVerifyAfter}
             onCreate={(names) => void batch.provision(names)}
           />
         </div>

@@ -10,6 +10,9 @@ export interface ManyTenantsCardProps {
   onConcurrency(n: number): void;
   continueOnError: boolean;
   onContinueOnError(on: boolean): void;
+  /** Verify every created tenant after the batch (results go to the register). */
+  verifyAfter: boolean;
+  onVerifyAfter(on: boolean): void;
   onCreate(tenants: string[]): void;
 }
 
@@ -44,6 +47,9 @@ export function ManyTenantsCard(props: ManyTenantsCardProps) {
         </label>
         <label className="row tight small-text">
           <input type="checkbox" checked={props.continueOnError} onChange={(e) => props.onContinueOnError(e.target.checked)} /> Carry on after a failure
+        </label>
+        <label className="row tight small-text">
+          <input type="checkbox" checked={props.verifyAfter} onChange={(e) => props.onVerifyAfter(e.target.checked)} /> Verify after the batch
         </label>
         <span className="grow" />
         {props.poolReady > 0 ? <span className="muted small-text">claims up to {pluralize(props.poolReady, 'ready spare')} first</span> : null}

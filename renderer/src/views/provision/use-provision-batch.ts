@@ -30,7 +30,7 @@ export interface ProvisionBatch {
  * cancel, claim one tenant from the warm pool, verify one tenant. `onSettled`
  * runs after each (the history and snapshot list are re-read).
  */
-export function useProvisionBatch(snapshotId: string | undefined, target: ConnectionTarget, options: { concurrency: number; continueOnError: boolean; onSettled(): void }): ProvisionBatch {
+export function useProvisionBatch(snapshotId: string | undefined, target: ConnectionTarget, options: { concurrency: number; continueOnError: boolean; verify: boolean; onSettled(): void }): ProvisionBatch {
   const [job, setJob] = useState<ProvisionBatch['job']>();
   const [rows, setRows] = useState<TenantProgress[]>([]);
   const [summary, setSummary] = useState<ProvisionResult>();
@@ -51,7 +51,7 @@ export function useProvisionBatch(snapshotId: string | undefined, target: Connec
   async function provision(tenants: string[]) {
     if (!snapshotId || tenants.length === 0) return;
     reset(tenants.map((t) => ({ tenant: t, status: 'queued' })));
-    const r = await invoke('provision:start', { snapshotId, target, tenants, concurrency: options.concurrency, continueOnError: options.continueOnError });
+    const r = await invoke('provision:start', { snapshotId, target, tenants, concurrency: options.concurrency, continueOnError: options.continueOnError, verify: options.verify });
     if (!r.ok) {
       setRows([]);
       return setError(r.error);
