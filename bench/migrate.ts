@@ -20,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionProfile } from '../core/connection/profile.js';
 import { planAgainstTemplate, recordRollout } from '../electron/services/migrate/prepare-migration.js';
-import { runRollout } from '../electron/services/migrate/run-rollout.js';
+import { runRollout, type RolloutResult } from '../electron/services/migrate/run-rollout.js';
+import { createPool } from '../electron/services/connection/open-connection.js';
 import type { RolloutSettings } from '../electron/services/migrate/rollout-store.js';
 import { startCluster, type Cluster } from '../support/cluster.js';
 import { generateTemplateSql } from '../support/generate-template.js';
@@ -146,12 +147,20 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
     const settings: RolloutSettings = { lockTimeoutMs: 3000, statementTimeoutMs: 600_000, retries: 5, concurrency: best.k, canary: 0, continueOnError: false };
     const once = async (): Promise<{ total: number; run: number; done: number }> => {
       const t0 = performance.now();
-      const plan = await planAgainstTemplate(profile, [{ name: 'V2__typical.sql', sql: UP }], { template: 'tpl' });
-      const tp = performance.now();
-      const rollout = await recordRollout(profile, plan, { tenants, includeTemplate: false, settings });
-      const t1 = performance.now();
-      opts.log(`plan ${formatMs(tp - t0)}, record ${formatMs(t1 - tp)}`);
-      const result = await runRollout(profile, rollout);
+      // As the CLI does it: one pool for the command.
+      const pool = await createPool(profile, settings.concurrency + 2);
+      let result: RolloutResult;
+      let t1: number;
+      try {
+        const plan = await planAgainstTemplate(profile, [{ name: 'V2__typical.sql', sql: UP }], { template: 'tpl' }, pool);
+        const tp = performance.now();
+        const rollout = await recordRollout(profile, plan, { tenants, includeTemplate: false, settings }, pool);
+        t1 = performance.now();
+        opts.log(`plan ${formatMs(tp - t0)}, record ${formatMs(t1 - tp)}`);
+        result = await runRollout(profile, rollout, { pool });
+      } finally {
+        await pool.end();
+      }
       const t2 = performance.now();
       if (result.failed > 0) throw new Error(`bench rollout failed: ${JSON.stringify(result.failures[0])}`);
       return { total: t2 - t0, run: t2 - t1, done: result.done };

@@ -95,8 +95,13 @@ export interface AppliedVersion {
   file: string;
 }
 
+/** `ARRAY['a', 'b']::text[]`: values written into SQL that is sent as one message (no parameters there). */
+export function textArraySql(values: readonly string[]): string {
+  return `ARRAY[${values.map(quoteLiteral).join(', ')}]::text[]`;
+}
+
 function versionArray(versions: readonly AppliedVersion[]): string {
-  return `ARRAY[${versions.map((v) => quoteLiteral(v.version)).join(', ')}]::text[]`;
+  return textArraySql(versions.map((v) => v.version));
 }
 
 /** A dollar tag that does not occur in `text` (the name written inside the body must not end it). */

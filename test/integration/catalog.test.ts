@@ -55,6 +55,17 @@ describe('catalog facts, shared objects and ledgers', () => {
       // The contract's catalog check (core/api/validate.ts) must accept exactly what this reader produces.
       const { req } = validateRequest<'snapshot:build'>('snapshot:build', { sql: '', schema: 'public', placeholder: 'p', minify: false, skip: [], catalog: JSON.parse(JSON.stringify(facts)) as unknown });
       expect(req.catalog).toEqual(facts);
+      // Read for some names only (how a migration is planned): exactly those of the whole read, nothing else.
+      const names = ['users', 'citext', 'similarity', 'gin_trgm_ops', 'SequelizeMeta', 'hello', 'nosuch'];
+      const some = await readCatalogFacts(client, 'public', names);
+      const only = (list: string[] | undefined) => (list ?? []).filter((n) => names.includes(n)).sort();
+      expect(some.objects.relations.sort()).toEqual(['SequelizeMeta', 'users']);
+      expect(some.objects.types.sort()).toEqual(only(facts.objects.types));
+      expect(some.objects.functions).toEqual(['hello']);
+      expect(some.extensionObjects.types.sort()).toEqual(['citext']);
+      expect(some.extensionObjects.functions.sort()).toEqual(only(facts.extensionObjects.functions));
+      expect(some.extensionObjects.operatorClasses?.sort()).toEqual(['gin_trgm_ops']);
+      expect(some.extensions).toEqual(facts.extensions);
     } finally {
       await client.end();
     }

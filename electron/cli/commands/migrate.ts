@@ -10,6 +10,9 @@ import { describeRepeatedNames, findRepeatedNames } from '../../../core/provisio
 import { assertPlanRunnable, checkTenants, planAgainstTemplate, readMigrationFiles, readRollout, recordRollout, rehearse } from '../../services/migrate/prepare-migration.js';
 import { runRollout, type RolloutEvent, type RolloutResult } from '../../services/migrate/run-rollout.js';
 import { listRollouts, type RolloutSettings, type StoredRollout } from '../../services/migrate/rollout-store.js';
+import type pg from 'pg';
+import type { MigrationFile } from '../../../core/migrate/migration-files.js';
+import type { ReferenceDecisions } from '../../../core/snapshot/reference-ids.js';
 import { createPool } from '../../services/connection/open-connection.js';
 import { readRegister } from '../../services/fleet/register.js';
 import { readDecisionsFile } from '../decisions-file.js';
@@ -108,10 +111,9 @@ async function readTenants(values: OptionValues, io: CliIo): Promise<string[]> {
 }
 
 /** Every tenant of the template in the register (_tenantry.tenants) whose schema exists, in the order asked for. */
-async function registeredTenants(profile: ConnectionProfile, template: string, order: string, io: CliIo): Promise<string[]> {
+async function registeredTenants(pool: pg.Pool, template: string, order: string, io: CliIo): Promise<string[]> {
   if (order !== 'name' && order !== 'created') throw new UsageError('--order must be name or created.');
-  const pool = await createPool(profile, 1);
-  try {
+  {
     const rows = await readRegister(pool, { template });
     const { rows: present } = await pool.query<{ nspname: string }>('SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])', [rows.map((r) => r.tenant)]);
     const exists = new Set(present.map((r) => r.nspname));
@@ -121,8 +123,6 @@ async function registeredTenants(profile: ConnectionProfile, template: string, o
     if (order === 'created') kept.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.tenant < b.tenant ? -1 : 1));
     if (kept.length === 0) throw new TenantryError('TENANT_NOT_FOUND', `The register (_tenantry.tenants) lists no tenant of template ${template}. Name the tenants with --tenants, or record existing ones with tenantry tenants adopt.`);
     return kept.map((r) => r.tenant);
-  } finally {
-    await pool.end();
   }
 }
 
@@ -174,11 +174,12 @@ function formatResult(result: RolloutResult): string {
 }
 
 /** Runs a recorded rollout, printing events (JSON lines or text; a progress line on a terminal); returns the exit status. */
-async function runAndReport(profile: ConnectionProfile, rollout: StoredRollout, json: boolean, io: CliIo): Promise<number> {
+async function runAndReport(profile: ConnectionProfile, pool: pg.Pool, rollout: StoredRollout, json: boolean, io: CliIo): Promise<number> {
   const tty = !json && process.stderr.isTTY === true;
   const interrupted = io.interrupts?.();
   let line = false;
   const result = await runRollout(profile, rollout, {
+    pool,
     ...(interrupted ? { signal: interrupted } : {}),
     onEvent: (event) => {
       if (json) {
@@ -258,7 +259,17 @@ async function runResume(argv: string[], io: CliIo): Promise<number> {
   if (id === undefined || id.startsWith('-')) throw new UsageError('Name the rollout to resume: tenantry migrate resume ID (`tenantry migrate status` lists them).');
   const values = parseOptions(argv.slice(1), { ...CONNECTION_OPTIONS, json: { type: 'boolean' }, concurrency: { type: 'string' } });
   const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
-  const rollout = await readRollout(profile, id);
+  // One pool for the whole command: a connection is opened once, not per step (the largest --concurrency, +2 for the runner and the record).
+  const pool = await createPool(profile, 66);
+  try {
+    return await resumeOn(profile, pool, id, values, io);
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+async function resumeOn(profile: ConnectionProfile, pool: pg.Pool, id: string, values: OptionValues, io: CliIo): Promise<number> {
+  const rollout = await readRollout(profile, id, pool);
   const running = rollout.tenants.filter((t) => t.status === 'running').length;
   if (rollout.state === 'interrupted' || rollout.state === 'running') {
     const note = rollout.state === 'interrupted'
@@ -270,7 +281,7 @@ async function runResume(argv: string[], io: CliIo): Promise<number> {
   const concurrency = intOption(values, 'concurrency', rollout.settings.concurrency, 1, 64);
   // Resume retries failed tenants too: their rows are pending work again.
   const again: StoredRollout = { ...rollout, settings: { ...rollout.settings, concurrency, canary: 0 }, tenants: rollout.tenants.map((t) => (t.status === 'failed' ? { ...t, status: 'pending' } : t)) };
-  return runAndReport(profile, again, values.json === true, io);
+  return runAndReport(profile, pool, again, values.json === true, io);
 }
 
 export const migrateCommand: CliCommand = {
@@ -325,26 +336,48 @@ export const migrateCommand: CliCommand = {
     const decisions = decisionsPath === undefined ? undefined : await readDecisionsFile(resolve(io.cwd, decisionsPath));
     const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const placeholder = stringOption(values, 'placeholder');
-    const plan = await planAgainstTemplate(profile, files, { template, ...(placeholder ? { placeholder } : {}), ...(decisions ? { decisions } : {}) });
-    const tenants = values.all === true ? await registeredTenants(profile, template, stringOption(values, 'order') ?? 'name', io) : listed;
-    await checkTenants(profile, template, tenants);
-    if (values['dry-run'] === true) {
-      const sample = tenants[0] as string;
-      const rehearsal = plan.refused.length === 0 ? await rehearse(profile, plan, sample, settings.lockTimeoutMs) : undefined;
-      if (values.json === true) io.stdout(JSON.stringify({ type: 'dry-run', plan, rehearsal }) + '\n');
-      else {
-        io.stdout(formatPlan(plan, sample));
-        if (rehearsal !== undefined) {
-          io.stdout(rehearsal.error
-            ? `Rehearsal on ${rehearsal.tenant} failed after ${rehearsal.ms} ms (rolled back): [${rehearsal.error.sqlstate ?? ''}] ${rehearsal.error.message}\n`
-            : `Rehearsal on ${rehearsal.tenant} (rolled back): ${rehearsal.ms} ms, ${rehearsal.lockTableEntries} lock table entries; locks: ${rehearsal.locks.map((l) => `${l.mode} on ${l.relation}`).join(', ') || 'none beyond the fast path'}.\n`);
-        }
-      }
-      return plan.refused.length === 0 && rehearsal?.error === undefined ? 0 : 1;
+    // One pool for the whole command: planning, checking, recording and running share its connections.
+    const pool = await createPool(profile, settings.concurrency + 2);
+    try {
+      return await migrateOn(profile, pool, { values, template, files, settings, listed, io, ...(placeholder ? { placeholder } : {}), ...(decisions ? { decisions } : {}) });
+    } finally {
+      await pool.end().catch(() => undefined);
     }
-    assertPlanRunnable(plan);
-    const rollout = await recordRollout(profile, plan, { tenants, includeTemplate: values['no-template'] !== true, settings });
-    if (values.json !== true) io.stderr(`Rollout ${rollout.id} recorded (tenantry migrate status ${rollout.id}).\n`);
-    return runAndReport(profile, rollout, values.json === true, io);
   },
 };
+
+interface MigrateInput {
+  values: OptionValues;
+  template: string;
+  files: MigrationFile[];
+  settings: RolloutSettings;
+  listed: string[];
+  io: CliIo;
+  placeholder?: string;
+  decisions?: ReferenceDecisions;
+}
+
+async function migrateOn(profile: ConnectionProfile, pool: pg.Pool, input: MigrateInput): Promise<number> {
+  const { values, template, files, settings, listed, io, placeholder, decisions } = input;
+  const plan = await planAgainstTemplate(profile, files, { template, ...(placeholder ? { placeholder } : {}), ...(decisions ? { decisions } : {}) }, pool);
+  const tenants = values.all === true ? await registeredTenants(pool, template, stringOption(values, 'order') ?? 'name', io) : listed;
+  await checkTenants(profile, template, tenants, pool);
+  if (values['dry-run'] === true) {
+    const sample = tenants[0] as string;
+    const rehearsal = plan.refused.length === 0 ? await rehearse(profile, plan, sample, settings.lockTimeoutMs) : undefined;
+    if (values.json === true) io.stdout(JSON.stringify({ type: 'dry-run', plan, rehearsal }) + '\n');
+    else {
+      io.stdout(formatPlan(plan, sample));
+      if (rehearsal !== undefined) {
+        io.stdout(rehearsal.error
+          ? `Rehearsal on ${rehearsal.tenant} failed after ${rehearsal.ms} ms (rolled back): [${rehearsal.error.sqlstate ?? ''}] ${rehearsal.error.message}\n`
+          : `Rehearsal on ${rehearsal.tenant} (rolled back): ${rehearsal.ms} ms, ${rehearsal.lockTableEntries} lock table entries; locks: ${rehearsal.locks.map((l) => `${l.mode} on ${l.relation}`).join(', ') || 'none beyond the fast path'}.\n`);
+      }
+    }
+    return plan.refused.length === 0 && rehearsal?.error === undefined ? 0 : 1;
+  }
+  assertPlanRunnable(plan);
+  const rollout = await recordRollout(profile, plan, { tenants, includeTemplate: values['no-template'] !== true, settings }, pool);
+  if (values.json !== true) io.stderr(`Rollout ${rollout.id} recorded (tenantry migrate status ${rollout.id}).\n`);
+  return runAndReport(profile, pool, rollout, values.json === true, io);
+}

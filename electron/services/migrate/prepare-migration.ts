@@ -18,9 +18,11 @@ import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
 import { quoteLiteral } from '../../../core/sql/quote.js';
 import { openClient } from '../connection/open-connection.js';
 import { readCatalogFacts } from '../catalog/read-catalog-facts.js';
-import { readServerVersion } from '../catalog/server-version.js';
+import { parseServerVersionNum } from '../../../core/binaries/pg-version.js';
+import { findNamesInSql } from '../../../core/migrate/names-in-sql.js';
 import { createPool } from '../connection/open-connection.js';
 import { createRollout, ensureRolloutSchema, loadRollout, newRolloutId, type RolloutSettings, type StoredRollout } from './rollout-store.js';
+import type pg from 'pg';
 
 /** The .sql files of `--file` (one) or `--dir` (every *.sql directly inside, any order: the plan sorts by version). */
 export async function readMigrationFiles(source: { file?: string; dir?: string }): Promise<MigrationFile[]> {
@@ -44,18 +46,40 @@ export async function readMigrationFiles(source: { file?: string; dir?: string }
   return Promise.all(names.map((n) => read(join(source.dir as string, n))));
 }
 
-/** Plans the migration against the live template (catalog facts, server version); TENANT_NOT_FOUND when the template is missing. */
-export async function planAgainstTemplate(profile: ConnectionProfile, files: readonly MigrationFile[], options: { template: string; placeholder?: string; decisions?: ReferenceDecisions }): Promise<MigrationPlan> {
+/** Runs `fn` on a connection of `db` when given (the CLI keeps one pool for the whole command), else on a new one. */
+async function withClient<T>(profile: ConnectionProfile, db: pg.Pool | undefined, fn: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+  if (db !== undefined) {
+    const client = await db.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
   const client = await openClient(profile);
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [options.template]);
-    if (!rowCount) throw new TenantryError('SCHEMA_NOT_FOUND', `The template schema ${JSON.stringify(options.template)} does not exist in this database. Names are case-sensitive; \`tenantry schemas\` lists them.`);
-    const version = await readServerVersion(client);
-    const catalog = await readCatalogFacts(client, options.template);
-    return planMigration(files, { template: options.template, serverMajor: version.major, catalog, ...(options.placeholder ? { placeholder: options.placeholder } : {}), ...(options.decisions ? { decisions: options.decisions } : {}) });
+    return await fn(client);
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Plans the migration against the live template (catalog facts of the names the migration uses, server version);
+ * SCHEMA_NOT_FOUND when the template is missing. `db`: a pool to borrow a connection from.
+ */
+export async function planAgainstTemplate(profile: ConnectionProfile, files: readonly MigrationFile[], options: { template: string; placeholder?: string; decisions?: ReferenceDecisions }, db?: pg.Pool): Promise<MigrationPlan> {
+  return withClient(profile, db, async (client) => {
+    const { rows } = await client.query<{ present: boolean; num: string; text: string }>(
+      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1) AS present, pg_catalog.current_setting('server_version_num') AS num, pg_catalog.split_part(pg_catalog.current_setting('server_version'), ' ', 1) AS text",
+      [options.template],
+    );
+    const row = rows[0];
+    if (row?.present !== true) throw new TenantryError('SCHEMA_NOT_FOUND', `The template schema ${JSON.stringify(options.template)} does not exist in this database. Names are case-sensitive; \`tenantry schemas\` lists them.`);
+    const version = parseServerVersionNum(Number(row.num), row.text);
+    const catalog = await readCatalogFacts(client, options.template, findNamesInSql(files.map((f) => f.sql), [options.template]));
+    return planMigration(files, { template: options.template, serverMajor: version.major, catalog, ...(options.placeholder ? { placeholder: options.placeholder } : {}), ...(options.decisions ? { decisions: options.decisions } : {}) });
+  });
 }
 
 /** Refuses a plan with refused statements, naming the first. */
@@ -68,17 +92,14 @@ export function assertPlanRunnable(plan: MigrationPlan): void {
 }
 
 /** Checks the tenant names and that each schema exists; TENANT_NOT_FOUND names the missing ones. */
-export async function checkTenants(profile: ConnectionProfile, template: string, tenants: readonly string[]): Promise<void> {
+export async function checkTenants(profile: ConnectionProfile, template: string, tenants: readonly string[], db?: pg.Pool): Promise<void> {
   for (const t of tenants) validateTenantName(t, { protectedNames: [template] });
-  const client = await openClient(profile);
-  try {
+  await withClient(profile, db, async (client) => {
     const { rows } = await client.query<{ nspname: string }>('SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])', [tenants]);
     const present = new Set(rows.map((r) => r.nspname));
     const missing = tenants.filter((t) => !present.has(t));
     if (missing.length > 0) throw new TenantryError('TENANT_NOT_FOUND', `${missing.length} tenant schema(s) do not exist: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}. Nothing was run.`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  });
 }
 
 export interface Rehearsal {
@@ -120,25 +141,23 @@ export async function rehearse(profile: ConnectionProfile, plan: MigrationPlan, 
   }
 }
 
-/** Records a new rollout of the plan over the tenants (the template first unless left out) and returns it. */
-export async function recordRollout(profile: ConnectionProfile, plan: MigrationPlan, input: { tenants: readonly string[]; includeTemplate: boolean; settings: RolloutSettings; id?: string }): Promise<StoredRollout> {
-  const pool = await createPool(profile, 1);
+/** Records a new rollout of the plan over the tenants (the template first unless left out) and returns it. `db`: a pool to use. */
+export async function recordRollout(profile: ConnectionProfile, plan: MigrationPlan, input: { tenants: readonly string[]; includeTemplate: boolean; settings: RolloutSettings; id?: string }, db?: pg.Pool): Promise<StoredRollout> {
+  const pool = db ?? (await createPool(profile, 1));
   try {
     await ensureRolloutSchema(pool);
-    const id = input.id ?? newRolloutId();
-    await createRollout(pool, { id, plan, settings: input.settings, tenants: input.tenants, includeTemplate: input.includeTemplate });
-    return await loadRollout(pool, id);
+    return await createRollout(pool, { id: input.id ?? newRolloutId(), plan, settings: input.settings, tenants: input.tenants, includeTemplate: input.includeTemplate });
   } finally {
-    await pool.end();
+    if (db === undefined) await pool.end();
   }
 }
 
 /** Reads a recorded rollout (for resume and status). */
-export async function readRollout(profile: ConnectionProfile, id: string): Promise<StoredRollout> {
-  const pool = await createPool(profile, 1);
+export async function readRollout(profile: ConnectionProfile, id: string, db?: pg.Pool): Promise<StoredRollout> {
+  const pool = db ?? (await createPool(profile, 1));
   try {
     return await loadRollout(pool, id);
   } finally {
-    await pool.end();
+    if (db === undefined) await pool.end();
   }
 }

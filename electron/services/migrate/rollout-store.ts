@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
 import type { MigrationPlan } from '../../../core/migrate/plan-migration.js';
-import { APPLIED_TABLE, applicationName, ROLLOUT_TABLES_SQL, type RolloutState, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
+import { APPLIED_TABLE, applicationName, textArraySql, ROLLOUT_TABLES_SQL, type RolloutState, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 import { ensurePoolSchema } from '../pool/warm-pool.js';
 
@@ -95,18 +95,30 @@ export function newRolloutId(now = new Date(), random = Math.random): string {
   return `${stamp}-${Math.floor(random() * 0x10000).toString(16).padStart(4, '0')}`;
 }
 
-/** Records a rollout and its tenants (all pending; the template first when it takes part). */
-export async function createRollout(db: pg.Pool, input: { id: string; plan: MigrationPlan; settings: RolloutSettings; tenants: readonly string[]; includeTemplate: boolean }): Promise<void> {
+/**
+ * Records a rollout and its tenants (the template first when it takes part) and returns it as stored. A tenant that
+ * Tenantry's record shows at every version already is recorded 'skipped' right away, in the same statement (one
+ * query finds what is pending); the application's ledger is read when the rollout runs.
+ */
+export async function createRollout(db: pg.Pool, input: { id: string; plan: MigrationPlan; settings: RolloutSettings; tenants: readonly string[]; includeTemplate: boolean }): Promise<StoredRollout> {
   const client = await db.connect();
   try {
-    await client.query('BEGIN');
-    await client.query(`INSERT INTO ${ROLLOUTS_TABLE} (id, template, plan_checksum, plan, options) VALUES ($1, $2, $3, $4, $5)`, [input.id, input.plan.template, input.plan.checksum, JSON.stringify(input.plan), JSON.stringify(input.settings)]);
     const names = [...(input.includeTemplate ? [input.plan.template] : []), ...input.tenants];
-    await client.query(
-      `INSERT INTO ${ROLLOUT_TENANTS_TABLE} (rollout_id, tenant, position, is_template) SELECT $1, t.name, t.ord::integer, t.name = $3 AND $4 FROM pg_catalog.unnest($2::text[]) WITH ORDINALITY AS t (name, ord)`,
-      [input.id, names, input.plan.template, input.includeTemplate],
-    );
-    await client.query('COMMIT');
+    const versions = input.plan.versions.map((v) => v.version);
+    // One message: the rollout, its tenants, the commit.
+    const results = (await client.query(
+      `BEGIN;
+INSERT INTO ${ROLLOUTS_TABLE} (id, template, plan_checksum, plan, options) VALUES (${quoteLiteral(input.id)}, ${quoteLiteral(input.plan.template)}, ${quoteLiteral(input.plan.checksum)}, ${quoteLiteral(JSON.stringify(input.plan))}::jsonb, ${quoteLiteral(JSON.stringify(input.settings))}::jsonb) RETURNING created_at, created_by::text;
+INSERT INTO ${ROLLOUT_TENANTS_TABLE} (rollout_id, tenant, position, is_template, status)
+SELECT ${quoteLiteral(input.id)}, t.name, t.ord::integer, t.name = ${quoteLiteral(input.plan.template)} AND ${input.includeTemplate ? 'true' : 'false'},
+       CASE WHEN (SELECT count(*) FROM ${APPLIED_TABLE} a WHERE a.tenant = t.name AND a.version = ANY (${textArraySql(versions)})) = ${versions.length} THEN 'skipped' ELSE 'pending' END
+  FROM pg_catalog.unnest(${textArraySql(names)}) WITH ORDINALITY AS t (name, ord)
+RETURNING *;
+COMMIT;`,
+    )) as unknown as pg.QueryResult[];
+    const created = results[1]?.rows[0] as { created_at: Date; created_by: string };
+    const tenants = ((results[2]?.rows ?? []) as TenantRowSql[]).map(toTenantRow);
+    return { id: input.id, template: input.plan.template, plan: input.plan, settings: input.settings, createdAt: created.created_at, createdBy: created.created_by, tenants, state: 'recorded', runner: null, stateAt: null, runners: 0 };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -76,6 +76,8 @@ export interface RunRolloutOptions {
   onEvent?: (event: RolloutEvent) => void;
   /** Stops starting tenants (those in flight finish). */
   signal?: AbortSignal;
+  /** A pool to run on (the CLI's, kept for the whole command), of at least concurrency + 2 connections; left open. */
+  pool?: pg.Pool;
   /** Backoff base for lock-timeout retries in ms (default 500); tests make it short. */
   backoffMs?: number;
 }
@@ -123,12 +125,23 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
   const started = performance.now();
   const { plan, settings } = rollout;
   const emit = options.onEvent ?? (() => undefined);
-  const pool = await createPool(profile, settings.concurrency + 1);
+  // The lanes, the runner session and the record's writes between tenants.
+  const pool = options.pool ?? (await createPool(profile, settings.concurrency + 2));
+  const ownPool = options.pool === undefined;
+  const todo = rollout.tenants.filter((t) => t.status !== 'done' && t.status !== 'skipped');
+  const versions = plan.versions.map((v) => v.version);
   let runner: RunnerSession;
+  let applied: Map<string, Set<string>>;
+  let lockSettings: Awaited<ReturnType<typeof readLockSettings>> | undefined;
   try {
-    runner = await openRunnerSession(profile, rollout.id);
+    // Independent reads at once: each is a round trip, and a no-op rollout is little else.
+    [runner, applied, lockSettings] = await Promise.all([
+      openRunnerSession(pool, rollout.id),
+      todo.length > 0 ? readAppliedVersions(pool, todo.map((t) => t.tenant), versions, settings.ledger) : new Map<string, Set<string>>(),
+      todo.length > 0 ? readLockSettings(pool) : undefined,
+    ]);
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    if (ownPool) await pool.end().catch(() => undefined);
     throw error;
   }
   const ctx: UnitContext = {
@@ -147,9 +160,6 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
       if (row.status === 'done') result.done++;
       else if (row.status === 'skipped') result.skipped++;
     }
-    const todo = rollout.tenants.filter((t) => t.status !== 'done' && t.status !== 'skipped');
-    const versions = plan.versions.map((v) => v.version);
-    const applied = todo.length > 0 ? await readAppliedVersions(pool, todo.map((t) => t.tenant), versions, settings.ledger) : new Map<string, Set<string>>();
     const work: Work[] = [];
     const skippedNow: string[] = [];
     for (const row of todo) {
@@ -163,7 +173,7 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     result.remaining = work.length;
     emit({ type: 'start', rolloutId: rollout.id, total: result.total, pending: work.length, skipped: result.skipped });
 
-    const budget = work.length > 0 ? planLockBudget({ locksPerTenant: estimateMigrationLocks(plan), settings: await readLockSettings(pool), requestedConcurrency: settings.concurrency }) : undefined;
+    const budget = work.length > 0 && lockSettings !== undefined ? planLockBudget({ locksPerTenant: estimateMigrationLocks(plan), settings: lockSettings, requestedConcurrency: settings.concurrency }) : undefined;
     if (budget) {
       result.lockBudget = budget;
       result.concurrency = budget.concurrency;
@@ -322,8 +332,8 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     result.elapsedMs = Math.round(performance.now() - started);
     return result;
   } finally {
-    await pool.end().catch(() => undefined);
     await runner.close(result.failed === 0 && result.remaining === 0 && result.stopped === undefined ? 'finished' : 'stopped');
+    if (ownPool) await pool.end().catch(() => undefined);
   }
 }
 

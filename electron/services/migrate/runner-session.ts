@@ -10,10 +10,8 @@
  */
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { buildMarkRunningSql, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, runnerApplicationName } from '../../../core/migrate/rollout-sql.js';
 import { quoteLiteral } from '../../../core/sql/quote.js';
-import { openClient } from '../connection/open-connection.js';
 
 export interface RunnerSession {
   /** The connection, its queries queued one after another (node-postgres deprecates overlapping queries). */
@@ -28,16 +26,15 @@ export interface RunnerSession {
 const FLUSH_MS = 250;
 
 /** Opens the runner session of rollout `id` and marks the rollout running. */
-export async function openRunnerSession(profile: ConnectionProfile, id: string): Promise<RunnerSession> {
-  const raw = await openClient(profile);
-  raw.on('error', () => undefined);
+export async function openRunnerSession(pool: pg.Pool, id: string): Promise<RunnerSession> {
+  const raw = await pool.connect();
   const client = serialized(raw);
   const runner = `${hostname()} pid ${process.pid}`;
   try {
     await client.query(`SET application_name = ${quoteLiteral(runnerApplicationName(id))}`);
     await client.query(`UPDATE ${ROLLOUTS_TABLE} SET state = 'running', runner = $2, state_at = pg_catalog.clock_timestamp() WHERE id = $1`, [id, runner]);
   } catch (error) {
-    await raw.end().catch(() => undefined);
+    raw.release(true);
     throw error;
   }
   const inFlight = new Set<string>();
@@ -83,13 +80,14 @@ export async function openRunnerSession(profile: ConnectionProfile, id: string):
       } catch {
         // As above.
       }
-      await raw.end().catch(() => undefined);
+      // The connection goes back to the pool under its own name again; one that failed is closed.
+      await client.query('RESET application_name').then(() => raw.release(), (error: Error) => raw.release(error));
     },
   };
 }
 
 /** The client with its queries queued one after another. */
-function serialized(client: pg.Client): pg.ClientBase {
+function serialized(client: pg.PoolClient): pg.ClientBase {
   let chain: Promise<unknown> = Promise.resolve();
   const query = (text: string, values?: unknown[]): Promise<pg.QueryResult> => {
     const next = chain.then(() => client.query(text, values));
