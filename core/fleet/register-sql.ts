@@ -50,10 +50,10 @@ export interface RegisterRow extends RegisterEntry {
   fingerprintAt?: Date;
 }
 
-/** The upsert over five SQL expressions (tenant, template, checksum, label, how). */
-function upsertSql(tenant: string, template: string, checksum: string, label: string, how: string): string {
-  return `INSERT INTO ${REGISTER_TABLE} AS r (tenant, template, snapshot_checksum, snapshot_label, how)
-VALUES (${tenant}, ${template}, ${checksum}, ${label}, ${how})
+/** The upsert over six SQL expressions (tenant, template, checksum, label, how, who created it). */
+function upsertSql(tenant: string, template: string, checksum: string, label: string, how: string, createdBy: string): string {
+  return `INSERT INTO ${REGISTER_TABLE} AS r (tenant, template, snapshot_checksum, snapshot_label, how, created_by)
+VALUES (${tenant}, ${template}, ${checksum}, ${label}, ${how}, ${createdBy})
 ON CONFLICT (tenant) DO UPDATE SET template = excluded.template, snapshot_checksum = excluded.snapshot_checksum,
   snapshot_label = excluded.snapshot_label, how = excluded.how, created_at = excluded.created_at, created_by = excluded.created_by,
   verified_at = NULL, verify_result = NULL, verify_summary = NULL, fingerprint = NULL, fingerprint_at = NULL`;
@@ -84,7 +84,9 @@ CREATE INDEX IF NOT EXISTS tenants_template_idx ON ${REGISTER_TABLE} (template);
 CREATE OR REPLACE FUNCTION ${REGISTER_FUNCTION.replace(/\(.*$/, '')}(p_tenant text, p_template text, p_snapshot_checksum text, p_snapshot_label text, p_how text)
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $tenantry_register$
 BEGIN
-  ${upsertSql('p_tenant', 'p_template', 'p_snapshot_checksum', 'p_snapshot_label', 'p_how')};
+  -- Called from SECURITY DEFINER functions (create_tenant, claim_tenant), where CURRENT_USER is their owner: the
+  -- session's role is the application's that called them.
+  ${upsertSql('p_tenant', 'p_template', 'p_snapshot_checksum', 'p_snapshot_label', 'p_how', 'SESSION_USER')};
 END
 $tenantry_register$;
 REVOKE ALL ON FUNCTION ${REGISTER_FUNCTION} FROM PUBLIC;`;
@@ -98,7 +100,7 @@ export function buildRegisterPresentSql(): string {
 /** The statement recording `entry`, with literals, for a tenant's own transaction (no trailing semicolon). */
 export function buildRegisterInsertSql(entry: RegisterEntry): string {
   const optional = (v: string | undefined) => (v === undefined ? 'NULL' : quoteLiteral(v));
-  return upsertSql(quoteLiteral(entry.tenant), quoteLiteral(entry.template), optional(entry.snapshotChecksum), optional(entry.snapshotLabel), quoteLiteral(entry.how));
+  return upsertSql(quoteLiteral(entry.tenant), quoteLiteral(entry.template), optional(entry.snapshotChecksum), optional(entry.snapshotLabel), quoteLiteral(entry.how), 'CURRENT_USER');
 }
 
 /** The statement removing a tenant's row (a no-op when it has none), for drop's transaction. */

@@ -48,8 +48,8 @@ async function claimIn(client: pg.Client, name: string, commit = true): Promise<
 }
 
 /** The tenant's row in the register (_tenantry.tenants), or undefined. */
-async function registered(name: string): Promise<{ how: string; snapshot_label: string; template: string; snapshot_checksum: string } | undefined> {
-  const { rows } = await fixture.cluster.query(`select how, snapshot_label, template, snapshot_checksum from _tenantry.tenants where tenant = ${pg.escapeLiteral(name)}`, 'app');
+async function registered(name: string): Promise<{ how: string; snapshot_label: string; template: string; snapshot_checksum: string; created_by: string } | undefined> {
+  const { rows } = await fixture.cluster.query(`select how, snapshot_label, template, snapshot_checksum, created_by from _tenantry.tenants where tenant = ${pg.escapeLiteral(name)}`, 'app');
   return rows[0];
 }
 
@@ -72,7 +72,8 @@ describe('claim_tenant by an application role with only EXECUTE', () => {
     expect(taken).toBe(spare);
     expect(await spares()).toEqual([]);
     expect(await fixture.schemaExists(spare!)).toBe(false);
-    expect(await registered(name)).toEqual({ how: 'claimed', snapshot_label: 'v1', template: TEMPLATE, snapshot_checksum: fixture.snapshot.header.checksum });
+    // The calling application role, not the claim function's owner.
+    expect(await registered(name)).toEqual({ how: 'claimed', snapshot_label: 'v1', template: TEMPLATE, snapshot_checksum: fixture.snapshot.header.checksum, created_by: APP.user });
     await expectVerified(name);
   });
 

@@ -45,8 +45,9 @@ describe('an application role with only EXECUTE', () => {
   it.each(['acme', 'Acme Corp', "o'neil", 'tenant_日本'])('creates %j, which passes verify against the template', async (name) => {
     const created = await asApp((c) => c.query('select _tenantry.create_tenant($1) as t', [name]));
     expect(created.rows[0].t).toBe(name);
-    const row = await cluster.query(`select how, snapshot_label, template, snapshot_checksum from _tenantry.tenants where tenant = ${pg.escapeLiteral(name)}`, 'app');
-    expect(row.rows).toEqual([{ how: 'published', snapshot_label: 'v1', template: TEMPLATE, snapshot_checksum: snapshot.header.checksum }]);
+    const row = await cluster.query(`select how, snapshot_label, template, snapshot_checksum, created_by from _tenantry.tenants where tenant = ${pg.escapeLiteral(name)}`, 'app');
+    // created_by names the application's role that called, not the functions' owner (CURRENT_USER inside them).
+    expect(row.rows).toEqual([{ how: 'published', snapshot_label: 'v1', template: TEMPLATE, snapshot_checksum: snapshot.header.checksum, created_by: APP.user }]);
     const result = await verifyTenant(profileFor(cluster, 'app'), { template: TEMPLATE, tenant: name });
     expect(result.differences).toEqual([]);
     expect(result.equal).toBe(true);
