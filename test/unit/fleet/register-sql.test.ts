@@ -4,10 +4,10 @@ import { buildPsqlTenantScript } from '../../../core/provision/tenant-guard.js';
 
 describe('register SQL', () => {
   it.each([
-    ['plain', { tenant: 'acme', template: 'tmpl', snapshotChecksum: 'ab12', snapshotLabel: 'v1', how: 'built' as const }, "VALUES ('acme', 'tmpl', 'ab12', 'v1', 'built')"],
-    ['no snapshot (adopted)', { tenant: 'old', template: 'tmpl', how: 'adopted' as const }, "VALUES ('old', 'tmpl', NULL, NULL, 'adopted')"],
-    ['a quote in the name', { tenant: "o'brien", template: 'tmpl', how: 'claimed' as const }, "VALUES ('o''brien', 'tmpl', NULL, NULL, 'claimed')"],
-    ['a backslash in the name', { tenant: 'a\\', template: 'Tmpl "x"', how: 'built' as const }, "VALUES (E'a\\\\', 'Tmpl \"x\"', NULL, NULL, 'built')"],
+    ['plain', { tenant: 'acme', template: 'tmpl', snapshotChecksum: 'ab12', snapshotLabel: 'v1', how: 'built' as const }, "VALUES ('acme', 'tmpl', 'ab12', 'v1', 'built', CURRENT_USER)"],
+    ['no snapshot (adopted)', { tenant: 'old', template: 'tmpl', how: 'adopted' as const }, "VALUES ('old', 'tmpl', NULL, NULL, 'adopted', CURRENT_USER)"],
+    ['a quote in the name', { tenant: "o'brien", template: 'tmpl', how: 'claimed' as const }, "VALUES ('o''brien', 'tmpl', NULL, NULL, 'claimed', CURRENT_USER)"],
+    ['a backslash in the name', { tenant: 'a\\', template: 'Tmpl "x"', how: 'built' as const }, "VALUES (E'a\\\\', 'Tmpl \"x\"', NULL, NULL, 'built', CURRENT_USER)"],
   ])('writes the row of %s as literals', (_name, entry, values) => {
     const sql = buildRegisterInsertSql(entry);
     expect(sql).toContain(values);
@@ -19,7 +19,8 @@ describe('register SQL', () => {
 
   it('the SQL function runs the same upsert over its parameters', () => {
     const ddl = buildRegisterSchemaSql();
-    expect(ddl).toContain("VALUES (p_tenant, p_template, p_snapshot_checksum, p_snapshot_label, p_how)");
+    // Its callers are SECURITY DEFINER functions: CURRENT_USER would be their owner, SESSION_USER is the caller's role.
+    expect(ddl).toContain("VALUES (p_tenant, p_template, p_snapshot_checksum, p_snapshot_label, p_how, SESSION_USER)");
     expect(ddl).toContain('REVOKE ALL ON FUNCTION _tenantry.register_tenant(text, text, text, text, text) FROM PUBLIC');
     expect(ddl).toContain("CHECK (how IN ('built', 'claimed', 'adopted', 'published'))");
   });
