@@ -1,6 +1,7 @@
 import { describeCitus } from '../../../core/citus/citus-facts';
 import { useEffect, useRef, useState } from 'react';
 import type { ConnectionSummary, DiagnosticStepInfo, DiagnosticsResult, ServerInfo } from '../../../core/api/contract';
+import { formatConnectionUri } from '../../../core/connection/connection-string';
 import type { ConnectionProfile, SslMode } from '../../../core/connection/profile';
 import type { ErrorInfo } from '../../../core/errors';
 import { invoke, transport } from '../api/client';
@@ -38,6 +39,14 @@ function toDraft(c: ConnectionSummary): Draft {
 
 function fromProfile(p: ConnectionProfile, base: Draft): Draft {
   return { ...base, host: p.host ?? '', port: p.port ? String(p.port) : '', database: p.database ?? '', user: p.user ?? '', password: p.password ?? '', sslmode: p.sslmode ?? '', sslrootcert: p.sslrootcert ?? '', sslcert: p.sslcert ?? '', sslkey: p.sslkey ?? '', sslcrl: p.sslcrl ?? '', name: !base.name || base.name === defaultConnectionName(base) ? defaultConnectionName(p) : base.name };
+}
+
+/** The form as a URI for the URL field: no password, no connect_timeout (the form adds that itself). */
+function describeUri(d: Draft): string {
+  const profile = toProfile(d);
+  delete profile.password;
+  delete profile.connect_timeout;
+  return formatConnectionUri(profile);
 }
 
 function toProfile(d: Draft): ConnectionProfile {
@@ -144,17 +153,51 @@ export function ConnectionsView() {
   }, [selected?.id]);
 
   const editing = !selected?.sandbox;
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  // The URL field shows the form as a URI once used: it follows edits of the form, and never shows the password.
+  const set = (patch: Partial<Draft>) => {
+    const next = { ...draft, ...patch };
+    setDraft(next);
+    if (url) setUrl(describeUri(next));
+  };
+  const pasted = useRef(false);
+
+  /** Escape: the form goes back to the saved connection (or an empty one). */
+  function cancelEdit() {
+    setDraft(selected && !selected.sandbox ? toDraft(selected) : EMPTY);
+    setUrl('');
+    setUrlError(undefined);
+  }
   const target = () => (editing ? { profile: toProfile(draft) } : { connectionId: 'sandbox' });
 
   async function applyUrl(text: string) {
     setUrl(text);
     if (!text.trim()) return setUrlError(undefined);
+    const wasPasted = pasted.current;
+    pasted.current = false;
     const r = await invoke('connections:parse-uri', { uri: text });
     if (r.ok) {
       setUrlError(undefined);
       setDraft((d) => fromProfile(r.value, d));
+      // A pasted password moves to the (masked) password field and leaves the URL field.
+      if (wasPasted && r.value.password !== undefined) setUrl(formatConnectionUri({ ...r.value, password: undefined }));
     } else setUrlError(r.error);
+  }
+
+  /** Typed rather than pasted: the password leaves the URL field when the field is left. */
+  function hidePasswordInUrl() {
+    if (url && !urlError) setUrl(describeUri(draft));
+  }
+
+  /** Enter in a text field saves; Escape cancels the edit. */
+  function onFormKeyDown(e: React.KeyboardEvent) {
+    const target = e.target as HTMLElement;
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      cancelEdit();
+    } else if (e.key === 'Enter' && target instanceof HTMLInputElement && busy === undefined) {
+      e.preventDefault();
+      void save();
+    }
   }
 
   async function test() {
@@ -228,11 +271,11 @@ export function ConnectionsView() {
           <div>
             {selected?.sandbox ? <SandboxCard /> : null}
             {editing ? (
-              <section className="card" aria-label="Connection settings">
+              <section className="card" aria-label="Connection settings" onKeyDown={onFormKeyDown}>
                 <h2>{draft.id ? `Edit “${draft.name}”` : 'New connection'}</h2>
                 <label className="field" style={{ marginBottom: 12 }}>
                   <span>Connection URL</span>
-                  <input type="text" className="mono" aria-label="Connection URL" placeholder="postgresql://user@host:5432/db?sslmode=verify-full — paste to fill the form" value={url} onChange={(e) => void applyUrl(e.target.value)} />
+                  <input type="text" className="mono" aria-label="Connection URL" placeholder="postgresql://user@host:5432/db?sslmode=verify-full — paste to fill the form" value={url} onPaste={() => (pasted.current = true)} onBlur={hidePasswordInUrl} onChange={(e) => void applyUrl(e.target.value)} />
                 </label>
                 {urlError ? <ErrorBox error={urlError} /> : null}
                 <div className="tabs" role="tablist">

@@ -52,6 +52,20 @@ export class ConnectionsPage {
     await this.page.getByRole('textbox', { name: 'Connection URL' }).fill(url);
   }
 
+  urlField(): Locator {
+    return this.page.getByRole('textbox', { name: 'Connection URL' });
+  }
+
+  /** Pastes as a person does (a paste event, then the input), into the focused URL field. */
+  async pasteIntoUrl(text: string): Promise<void> {
+    await this.urlField().evaluate((input, value) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', value);
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, text);
+    await this.page.keyboard.insertText(text);
+  }
+
   field(label: string): Locator {
     return this.page.getByLabel(label, { exact: true });
   }
