@@ -7,7 +7,10 @@
  *
  * A snapshot is code that runs on production clusters, so a file is sealed:
  * the header's first field, `seal`, is the SHA-256 of the header line (with
- * the seal left empty) and the body together. Render turns header fields
+ * the seal left empty), and the header records the body's SHA-256
+ * (`checksum`), so the seal covers header and body while the body is hashed
+ * once (format 2 hashed the header line and the body together: it is still
+ * read, and `tenantry snapshot reseal` writes it as format 3). Render turns header fields
  * (contexts, session settings) into SQL, so the header is covered as well as
  * the body. Reading checks the seal, the header's shape and every statement
  * of the body (containment.ts) before anything can run.
@@ -21,16 +24,28 @@ import { sha256Hex } from './sha256.js';
 import { DOUBLE_QUOTE } from '../sql/char-codes.js';
 
 /**
- * The snapshot format this version writes and reads. 2: sealed (header and body); 1 covered the body only and is
- * refused with the command that checks and seals it again.
+ * The snapshot format this version writes. 3: the seal covers the header line, which records the body's checksum;
+ * 2 (still read): the seal covers header line and body together, hashing the body a second time; 1 covered the body
+ * only and is refused with the command that checks and seals it again.
  */
-export const SNAPSHOT_FORMAT_VERSION = 2;
+export const SNAPSHOT_FORMAT_VERSION = 3;
+
+/** Format versions this version reads. */
+const READABLE_VERSIONS: readonly number[] = [2, 3];
+
+/** The seal of a header line (seal left empty) and body: format 3 hashes the header alone, which holds the body's checksum. */
+function computeSeal(unsealed: string, body: string, formatVersion: number | undefined): string {
+  return formatVersion === 2 ? sha256Hex(`${unsealed}\n${body}`) : sha256Hex(unsealed);
+}
 
 /** The command that re-checks an edited snapshot and seals it again. */
 export const RESEAL_COMMAND = 'tenantry snapshot reseal FILE';
 
 export interface SnapshotHeader {
-  /** Lower-case hex SHA-256 of the header line (with this field empty) and the body; set when the file is written. */
+  /**
+   * Lower-case hex SHA-256 of the header line with this field empty (format 3: the body is covered by `checksum`;
+   * format 2: of the header line and the body together); set when the file is written.
+   */
   seal?: string;
   formatVersion: number;
   /** The template schema the dump was taken from. */
@@ -85,7 +100,7 @@ export function serializeSnapshot(snapshot: Snapshot): string {
   void _old;
   // The seal is the first key, so it sits at a fixed place in the header line whatever the other fields hold.
   const unsealed = JSON.stringify({ seal: '', ...rest });
-  const seal = sha256Hex(`${unsealed}\n${snapshot.body}`);
+  const seal = computeSeal(unsealed, snapshot.body, snapshot.header.formatVersion);
   const header = `${SEAL_PREFIX}${seal}${unsealed.slice(SEAL_PREFIX.length)}`;
   return `${FIRST_LINE}\n${HEADER_PREFIX}${header}\n${BODY_MARKER}\n${snapshot.body}`;
 }
@@ -119,13 +134,13 @@ export function parseHeaderJson(headerJson: string): unknown {
   }
 }
 
-/** Whether the header line and body match the seal at the start of the header line. */
-export function isSealIntact(headerJson: string, body: string): boolean {
+/** Whether the header line (and, in format 2, the body) match the seal at the start of the header line. */
+export function isSealIntact(headerJson: string, body: string, formatVersion: number): boolean {
   if (!headerJson.startsWith(SEAL_PREFIX) || headerJson.charCodeAt(SEAL_PREFIX.length + SEAL_LENGTH) !== DOUBLE_QUOTE) return false;
   const seal = headerJson.slice(SEAL_PREFIX.length, SEAL_PREFIX.length + SEAL_LENGTH);
   if (!/^[0-9a-f]{64}$/.test(seal)) return false;
   const unsealed = `${SEAL_PREFIX}${headerJson.slice(SEAL_PREFIX.length + SEAL_LENGTH)}`;
-  return sha256Hex(`${unsealed}\n${body}`) === seal;
+  return computeSeal(unsealed, body, formatVersion) === seal;
 }
 
 /**
@@ -137,7 +152,7 @@ export function parseSnapshot(text: string): Snapshot {
   const { headerJson, body } = splitSnapshotText(text);
   const header = parseHeaderJson(headerJson);
   checkVersion(header);
-  if (!isSealIntact(headerJson, body)) {
+  if (!isSealIntact(headerJson, body, (header as SnapshotHeader).formatVersion)) {
     const checksum = (header as { checksum?: unknown }).checksum;
     const part = typeof checksum === 'string' && checksum === sha256Hex(body) ? 'header' : 'body';
     throw new TenantryError(
@@ -180,7 +195,7 @@ export function inspectSnapshot(text: string): SnapshotInspection {
   return {
     snapshot: { header, body },
     formatVersion: formatVersion as number,
-    sealIntact: formatVersion !== 1 && isSealIntact(headerJson, body),
+    sealIntact: formatVersion !== 1 && isSealIntact(headerJson, body, formatVersion as number),
     bodyMatchesChecksum: sha256Hex(body) === header.checksum,
     occurrencesFound: countOccurrences(body, header.placeholder),
     refused: findRefusedStatements(body, { placeholder: header.placeholder, sessionSettings: header.sessionSettings }),
@@ -249,8 +264,8 @@ function checkVersion(value: unknown): void {
   if (h.formatVersion === 1) {
     throw new TenantryError('SNAPSHOT_VERSION_UNSUPPORTED', `The snapshot has format version 1, whose checksum does not cover the header. Run \`${RESEAL_COMMAND}\` to check every statement and seal it in version ${SNAPSHOT_FORMAT_VERSION}, or template the dump again.`);
   }
-  if (h.formatVersion !== SNAPSHOT_FORMAT_VERSION) {
-    throw new TenantryError('SNAPSHOT_VERSION_UNSUPPORTED', `The snapshot has format version ${String(h.formatVersion)}; this Tenantry reads version ${SNAPSHOT_FORMAT_VERSION}. Template the dump again with this version.`);
+  if (typeof h.formatVersion !== 'number' || !READABLE_VERSIONS.includes(h.formatVersion)) {
+    throw new TenantryError('SNAPSHOT_VERSION_UNSUPPORTED', `The snapshot has format version ${String(h.formatVersion)}; this Tenantry reads versions ${READABLE_VERSIONS.join(' and ')}. Template the dump again with this version.`);
   }
 }
 

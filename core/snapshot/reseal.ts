@@ -29,10 +29,14 @@ export function resealSnapshot(text: string): { text: string; report: ResealRepo
   const { header, body } = snapshot;
   const changes: string[] = [];
   const lines = body.length === 0 ? 0 : body.split('\n').length - (body.endsWith('\n') ? 1 : 0);
-  if (formatVersion !== SNAPSHOT_FORMAT_VERSION) changes.push(`format: version ${formatVersion} (its checksum covers the body only) → version ${SNAPSHOT_FORMAT_VERSION} (the seal covers header and body)`);
+  if (formatVersion !== SNAPSHOT_FORMAT_VERSION) {
+    const was = formatVersion === 1 ? 'its checksum covers the body only' : 'its seal hashes the header line and the body again';
+    changes.push(`format: version ${formatVersion} (${was}) → version ${SNAPSHOT_FORMAT_VERSION} (the seal covers the header, which records the body's checksum)`);
+  }
   if (bodyMatchesChecksum) changes.push(`body: unchanged since templating (${lines} lines, sha256 ${header.checksum.slice(0, 12)}…)`);
   else changes.push(`body: changed since templating: ${lines} lines now, sha256 ${sha256Hex(body).slice(0, 12)}… (the header records ${header.checksum.slice(0, 12)}…)`);
-  if (formatVersion === SNAPSHOT_FORMAT_VERSION && !sealIntact && bodyMatchesChecksum) changes.push('header: changed since it was sealed (its fields are shown below; check them)');
+  // Format 3 seals the header alone (the body is covered by its checksum); format 2 sealed both.
+  if (formatVersion !== 1 && !sealIntact && (formatVersion === SNAPSHOT_FORMAT_VERSION || bodyMatchesChecksum)) changes.push('header: changed since it was sealed (its fields are shown below; check them)');
   changes.push(`placeholder ${header.placeholder}: ${occurrencesFound} occurrence(s) in the body, the header lists ${header.counts.replaced}`);
   const settings = Object.entries(header.sessionSettings).map(([name, value]) => `${name} = ${value}`);
   changes.push(`session settings (applied with SET LOCAL): ${settings.length > 0 ? settings.join(', ') : 'none'}`);
@@ -42,7 +46,7 @@ export function resealSnapshot(text: string): { text: string; report: ResealRepo
     for (const r of refused.slice(0, 20)) changes.push(`  line ${r.line}: ${r.text.slice(0, 100)} — ${r.reason}`);
     if (refused.length > 20) changes.push(`  … and ${refused.length - 20} more`);
   } else changes.push('statements: every statement creates the tenant\'s own objects or inserts its rows');
-  const report: ResealReport = { changes, refused, unchanged: formatVersion === SNAPSHOT_FORMAT_VERSION && sealIntact };
+  const report: ResealReport = { changes, refused, unchanged: formatVersion === SNAPSHOT_FORMAT_VERSION && sealIntact && bodyMatchesChecksum };
   const detail = changes.join('\n');
   const first = refused[0];
   if (first !== undefined) {

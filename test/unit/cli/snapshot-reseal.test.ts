@@ -73,14 +73,22 @@ describe('tenantry snapshot reseal', () => {
     expect(r.stderr).toContain('[SNAPSHOT_PLACEHOLDER_MISSING]');
   });
 
-  it('seals a format 1 file in format 2; reading a format 1 file names the command', async () => {
-    const v1 = sealed.replace(/"seal":"[0-9a-f]{64}",/, '').replace('"formatVersion":2', '"formatVersion":1');
+  it('seals a format 1 file in format 3; reading a format 1 file names the command', async () => {
+    const v1 = sealed.replace(/"seal":"[0-9a-f]{64}",/, '').replace('"formatVersion":3', '"formatVersion":1');
     expect(() => parseSnapshot(v1)).toThrow(/format version 1.*tenantry snapshot reseal FILE/);
     const file = write('v1.sql', v1);
     const r = await run('snapshot', 'reseal', file, '-o', 'v2.sql');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('format: version 1');
-    expect(parseSnapshot(readFileSync(join(dir, 'v2.sql'), 'utf8')).header.formatVersion).toBe(2);
+    expect(parseSnapshot(readFileSync(join(dir, 'v2.sql'), 'utf8')).header.formatVersion).toBe(3);
+  });
+
+  it('seals an intact format 2 file in format 3 (the body then hashed once), saying so', async () => {
+    const v2 = serializeSnapshot({ ...parseSnapshot(sealed), header: { ...parseSnapshot(sealed).header, formatVersion: 2 } });
+    const r = await run('snapshot', 'reseal', write('f2.sql', v2), '-o', 'f3.sql');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('format: version 2');
+    expect(parseSnapshot(readFileSync(join(dir, 'f3.sql'), 'utf8')).header.formatVersion).toBe(3);
   });
 
   it('says when there is nothing to do', async () => {

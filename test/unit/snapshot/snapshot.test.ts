@@ -7,7 +7,7 @@ import { inspectSnapshot, listOccurrences, parseSnapshot, serializeSnapshot, typ
 import { minifySql } from '../../../core/snapshot/minify.js';
 import { findSchemaReferences } from '../../../core/snapshot/references.js';
 import { renderProvisioningSql, renderSnapshot } from '../../../core/snapshot/render.js';
-import { sha256Hex } from '../../../core/snapshot/sha256.js';
+import { sha256Hex, sha256HexInTypeScript, useSha256 } from '../../../core/snapshot/sha256.js';
 import { createSnapshot, templateDump } from '../../../core/snapshot/template.js';
 import { HAS_CORPUS, corpusSuite, readCorpus } from '../corpus.js';
 
@@ -196,7 +196,7 @@ describe('snapshot file', () => {
   it('has a header with metadata, counts and one context per occurrence', () => {
     const { header, body } = parseSnapshot(created.text);
     expect(header).toMatchObject({
-      formatVersion: 2,
+      formatVersion: 3,
       schema: 'tmpl',
       placeholder: '#{prefix}',
       pgDumpVersion: '17.6',
@@ -253,8 +253,44 @@ describe('snapshot file', () => {
 
   it('refuses other files, broken JSON and future versions', () => {
     expect(errorCode(() => parseSnapshot('SELECT 1;'))).toBe('SNAPSHOT_INVALID');
-    expect(errorCode(() => parseSnapshot(created.text.replace('"formatVersion":2', '"formatVersion":2,,')))).toBe('SNAPSHOT_INVALID');
-    expect(errorCode(() => parseSnapshot(created.text.replace('"formatVersion":2', '"formatVersion":3')))).toBe('SNAPSHOT_VERSION_UNSUPPORTED');
+    expect(errorCode(() => parseSnapshot(created.text.replace('"formatVersion":3', '"formatVersion":3,,')))).toBe('SNAPSHOT_INVALID');
+    expect(errorCode(() => parseSnapshot(created.text.replace('"formatVersion":3', '"formatVersion":4')))).toBe('SNAPSHOT_VERSION_UNSUPPORTED');
+  });
+
+  describe('seal (format 3: over the header line, which records the body checksum)', () => {
+    it('hashes the body once when a snapshot is created', () => {
+      const hashed: string[] = [];
+      useSha256((text) => {
+        hashed.push(text);
+        return sha256HexInTypeScript(text);
+      });
+      try {
+        createSnapshot(sql, { schema: 'tmpl' });
+      } finally {
+        useSha256(undefined);
+      }
+      // Before: the checksum hashed the body, then the seal hashed header line + body again.
+      expect(hashed.filter((text) => text.includes(created.snapshot.body))).toEqual([created.snapshot.body]);
+      expect(hashed).toHaveLength(2);
+    });
+    it('refuses a changed header and a changed body that keeps its old checksum', () => {
+      expect(errorCode(() => parseSnapshot(created.text.replace('"schema":"tmpl"', '"schema":"tmpx"')))).toBe('SNAPSHOT_CHECKSUM_MISMATCH');
+      const body = created.snapshot.body.replace('id int', 'id bigint');
+      expect(errorCode(() => parseSnapshot(created.text.replace(created.snapshot.body, body)))).toBe('SNAPSHOT_CHECKSUM_MISMATCH');
+      // A body with a recomputed checksum but the old seal: the header changed, so the seal breaks.
+      const forged = created.text.replace(created.snapshot.header.checksum, sha256Hex(body)).replace(created.snapshot.body, body);
+      expect(errorCode(() => parseSnapshot(forged))).toBe('SNAPSHOT_CHECKSUM_MISMATCH');
+    });
+    it('still reads a format 2 file (seal over header line and body) and refuses it when changed', () => {
+      const v2 = serializeSnapshot({ header: { ...created.snapshot.header, formatVersion: 2 }, body: created.snapshot.body });
+      const seal = /"seal":"([0-9a-f]{64})"/.exec(v2)?.[1] ?? '';
+      const unsealed = v2.split('\n')[1]?.slice('-- tenantry-snapshot-header: '.length).replace(seal, '') ?? '';
+      expect(seal).toBe(sha256Hex(`${unsealed}\n${created.snapshot.body}`));
+      expect(parseSnapshot(v2).header.formatVersion).toBe(2);
+      expect(renderSnapshot(parseSnapshot(v2), 'acme')).toBe(renderSnapshot(created.snapshot, 'acme'));
+      expect(errorCode(() => parseSnapshot(v2.replace('"schema":"tmpl"', '"schema":"tmpx"')))).toBe('SNAPSHOT_CHECKSUM_MISMATCH');
+      expect(errorCode(() => parseSnapshot(v2.replace('id int', 'id bigint')))).toBe('SNAPSHOT_CHECKSUM_MISMATCH');
+    });
   });
 
   it('renders from a parsed file exactly as from the created snapshot', () => {
