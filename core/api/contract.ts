@@ -101,6 +101,8 @@ export interface DumpOptions {
   noPrivileges: boolean;
   /** Ledger tables whose rows are carried into the snapshot (empty: detect the usual ones). */
   ledgerTables: string[];
+  /** Carry partitions the template keeps in other schemas into each tenant (refused by default, as --carry-partitions). */
+  carryPartitions?: boolean;
 }
 
 export interface DumpRequest {
@@ -127,6 +129,8 @@ export interface DumpResult {
   ledgerTables: string[];
   /** What every tenant will share with the rest of the database (extensions, roles, objects in other schemas). */
   shared: string[];
+  /** Small tables that look like configuration: tenants get them empty unless they are passed as ledger tables. */
+  configTables?: { table: string; rows: number }[];
   /** Whether ownership was left out of the dump (the snapshot strips OWNER TO too). */
   noOwner: boolean;
   bytes: number;

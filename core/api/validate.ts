@@ -74,7 +74,7 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'dump:start': obj({
     target,
     schema: str(255),
-    options: obj({ noOwner: bool, noPrivileges: bool, ledgerTables: arr(str(255), 100) }),
+    options: obj({ noOwner: bool, noPrivileges: bool, ledgerTables: arr(str(255), 100) }, { carryPartitions: bool }),
   }),
   'job:cancel': obj({ jobId: id }),
   'snapshot:build': obj(

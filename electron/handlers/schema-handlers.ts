@@ -31,6 +31,7 @@ export function createSchemaHandlers(deps: SchemaHandlerDeps): Pick<Handlers, 's
           noOwner: options.noOwner,
           noPrivileges: options.noPrivileges,
           ledgerTables: options.ledgerTables,
+          carryPartitions: options.carryPartitions ?? false,
           signal: ctx.signal,
           onStderrLine: (line) => ctx.log(line),
           onDumped: (dump) => ctx.progress({ message: `Dumped ${dump.bytes} bytes with pg_dump ${dump.pgDump.version}.`, bytes: dump.bytes }),

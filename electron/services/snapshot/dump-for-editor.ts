@@ -28,7 +28,7 @@ export function describeShared(shared: SharedObjectsReport, schema: string): str
 
 /** Dumps the template for the snapshot editor. */
 export async function dumpForEditor(profile: ConnectionProfile, options: TemplateDumpOptions): Promise<DumpResult> {
-  const { sql, dump, catalog, shared, ledger, carried } = await dumpTemplate(profile, options);
+  const { sql, dump, catalog, shared, ledger, carried, configTables } = await dumpTemplate(profile, options);
   return {
     ...dump,
     sql,
@@ -36,6 +36,7 @@ export async function dumpForEditor(profile: ConnectionProfile, options: Templat
     catalog,
     ledgerTables: ledger.tables.map((t) => `${t.name} (${t.rows} rows)`),
     shared: [...carried, ...describeShared(shared, dump.schema)],
+    configTables,
     noOwner: options.noOwner ?? false,
   };
 }

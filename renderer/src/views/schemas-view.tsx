@@ -10,6 +10,7 @@ import { isReservedSchemaName } from '../../../core/pool/spare-name';
 import { pickDefaultTemplate } from '../lib/pick-template';
 import { filterSchemas } from '../lib/filter-schemas';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults';
+import { ConfigTableHints } from './snapshot/config-table-hints';
 
 export function SchemasView() {
   const { connections, connectionId, setConnectionId, database, setDatabase, sandbox, setDump, setView, view } = useAppState();
@@ -18,7 +19,7 @@ export function SchemasView() {
   const [template, setTemplate] = useState<string>();
   const [showSystem, setShowSystem] = useState(false);
   const [query, setQuery] = useState('');
-  const [options, setOptions] = useState({ noOwner: SNAPSHOT_DEFAULTS.noOwner, noPrivileges: SNAPSHOT_DEFAULTS.noPrivileges, ledger: SNAPSHOT_DEFAULTS.ledgerTables.join(', ') });
+  const [options, setOptions] = useState({ noOwner: SNAPSHOT_DEFAULTS.noOwner, noPrivileges: SNAPSHOT_DEFAULTS.noPrivileges, ledger: SNAPSHOT_DEFAULTS.ledgerTables.join(', '), carryPartitions: false });
   const [error, setError] = useState<ErrorInfo>();
   const [dumpError, setDumpError] = useState<ErrorInfo>();
   const [job, setJob] = useState<{ id: string; message: string; log: string[] }>();
@@ -48,12 +49,12 @@ export function SchemasView() {
     })();
   }, [usable, connectionId, database, target, sandbox?.templateSchema, view]);
 
-  async function dump() {
+  async function dump(chosen = options) {
     if (!template) return;
     setDumpError(undefined);
     setDone(undefined);
-    const ledgerTables = options.ledger.split(/[\s,]+/).filter(Boolean);
-    const r = await invoke('dump:start', { target: target(), schema: template, options: { noOwner: options.noOwner, noPrivileges: options.noPrivileges, ledgerTables } });
+    const ledgerTables = chosen.ledger.split(/[\s,]+/).filter(Boolean);
+    const r = await invoke('dump:start', { target: target(), schema: template, options: { noOwner: chosen.noOwner, noPrivileges: chosen.noPrivileges, ledgerTables, carryPartitions: chosen.carryPartitions } });
     if (!r.ok) return setDumpError(r.error);
     setJob({ id: r.value.jobId, message: 'Starting pg_dump…', log: [] });
     const result = await watchJob(r.value.jobId, 'dump', {
@@ -167,6 +168,9 @@ export function SchemasView() {
                 <label className="row" style={{ gap: 6 }}>
                   <input type="checkbox" checked={options.noPrivileges} onChange={(e) => setOptions({ ...options, noPrivileges: e.target.checked })} /> No privileges (--no-privileges)
                 </label>
+                <label className="row" style={{ gap: 6 }} title="Partitioned tables whose partitions live in other schemas (GitLab's gitlab_partitions_static): each tenant gets its own copies of the partitions. Without this, such a template is refused.">
+                  <input type="checkbox" checked={options.carryPartitions} onChange={(e) => setOptions({ ...options, carryPartitions: e.target.checked })} /> Carry partitions kept in other schemas (--carry-partitions)
+                </label>
                 <label className="field grow">
                   <span>Ledger tables whose rows are copied (besides the usual migration tables)</span>
                   <input type="text" className="mono" placeholder="e.g. feature_flags" value={options.ledger} onChange={(e) => setOptions({ ...options, ledger: e.target.value })} />
@@ -189,6 +193,19 @@ export function SchemasView() {
               </div>
               {job && job.log.length > 0 ? <pre className="mono muted">{job.log.join('\n')}</pre> : null}
               {dumpError ? <ErrorBox error={dumpError} title="The dump failed" /> : null}
+              {dumpError?.code === 'SNAPSHOT_PARTITIONS_ELSEWHERE' && !options.carryPartitions ? (
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => {
+                    const chosen = { ...options, carryPartitions: true };
+                    setOptions(chosen);
+                    void dump(chosen);
+                  }}
+                >
+                  Carry the partitions and dump again
+                </button>
+              ) : null}
               {done ? (
                 <div className="ok-box" role="status" aria-label="Dump finished">
                   <div>
@@ -198,6 +215,14 @@ export function SchemasView() {
                   <div className="mono muted" style={{ marginTop: 4 }}>
                     pg_dump {done.pgDump.version} — {done.pgDump.path} · server {done.serverVersion}
                   </div>
+                  <ConfigTableHints
+                    tables={done.configTables ?? []}
+                    onCarry={(names) => {
+                      const chosen = { ...options, ledger: [...new Set([...options.ledger.split(/[\s,]+/).filter(Boolean), ...names])].join(', ') };
+                      setOptions(chosen);
+                      void dump(chosen);
+                    }}
+                  />
                   <button type="button" className="btn primary" style={{ marginTop: 8 }} onClick={() => setView('snapshot')}>
                     Open in the snapshot editor →
                   </button>

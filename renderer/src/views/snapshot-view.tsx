@@ -6,6 +6,7 @@ import { ErrorBox } from '../components/error-box';
 import { formatBytes, formatMs } from '../components/format';
 import { pluralize } from '../lib/plural';
 import { useAppState } from '../state/app-state';
+import { ConfigTableHints } from './snapshot/config-table-hints';
 import { BuildSummary } from './snapshot/build-summary';
 import { NoDumpHero } from './snapshot/no-dump-hero';
 import { ReferencePanel } from './snapshot/reference-panel';
@@ -203,6 +204,7 @@ export function SnapshotView() {
                   </ul>
                 </details>
               ) : null}
+              {dump && !opened ? <ConfigTableHints tables={dump.configTables ?? []} /> : null}
               {!opened ? (
                 <ReferencePanel
                   refs={refs}

@@ -134,6 +134,36 @@ export class SchemasPage {
     await done.first().waitFor({ timeout: LONG });
     return done.first();
   }
+
+  carryPartitionsBox(): Locator {
+    return this.page.getByRole('checkbox', { name: /Carry partitions kept in other schemas/ });
+  }
+
+  ledgerField(): Locator {
+    return this.page.getByRole('textbox', { name: /Ledger tables whose rows are copied/ });
+  }
+
+  /** The button offered when the template's partitions live in other schemas; waits for the new dump. */
+  async carryPartitionsAndDumpAgain(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Carry the partitions and dump again' }).click();
+    return this.waitForDump();
+  }
+
+  /** Small tables that look like configuration, listed beside a finished dump. */
+  configTables(): Locator {
+    return this.page.getByRole('status', { name: 'Dump finished' }).getByRole('note', { name: 'Configuration tables' });
+  }
+
+  async carryConfigRowsAndDumpAgain(): Promise<Locator> {
+    await this.configTables().getByRole('button', { name: 'Carry their rows and dump again' }).click();
+    return this.waitForDump();
+  }
+
+  private async waitForDump(): Promise<Locator> {
+    const done = this.page.getByRole('status', { name: 'Dump finished' });
+    await done.waitFor({ timeout: LONG });
+    return done;
+  }
 }
 
 export class SnapshotPage {
@@ -189,6 +219,15 @@ export class SnapshotPage {
 
   tab(name: 'Dump' | 'Snapshot' | 'Diff'): Locator {
     return this.page.getByRole('tab', { name, exact: true });
+  }
+
+  configTables(): Locator {
+    return this.page.getByRole('note', { name: 'Configuration tables' });
+  }
+
+  /** What tenants will share with the rest of the database (and what the dump carried). */
+  sharedList(): Locator {
+    return this.page.getByRole('group', { name: 'Shared with the rest of the database' });
   }
 
   /** Visible editor text (what Monaco rendered). */
