@@ -69,6 +69,15 @@ const sections: BenchSection[] = [
     },
   },
   {
+    name: 'tenants-view',
+    summary: 'the Tenants view with 50,000 rows in Chromium: longest main-thread task while loading, scrolling, filtering (≤ 200 ms; needs npm run build; BENCH_QUICK=1: 5,000)',
+    async run(log) {
+      const { formatTenantsViewReport, readTenantsViewOptions, runTenantsViewBench } = await import('./tenants-view.js');
+      const result = await runTenantsViewBench(readTenantsViewOptions(process.env, log));
+      return { json: result, markdown: formatTenantsViewReport(result) };
+    },
+  },
+  {
     name: 'migrate',
     summary: 'a typical migration over 1,000 × 20-table and 200 × 100-table tenants: Tenantry vs psql -1 -f loop, one warm connection and the floor (BENCH_QUICK=1: 100 and 40)',
     async run(log) {

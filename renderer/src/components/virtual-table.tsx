@@ -50,10 +50,12 @@ export function VirtualTable({ label, rowCount, rowHeight, columns, header, rend
   }, [resetKey]);
 
   const [first, last] = visibleRange(scrollTop, viewport, rowHeight, rowCount);
+  // Keys by slot, not by row: a row scrolled in takes over the DOM of one scrolled out (an update, not a mount).
+  const slots = Math.ceil(viewport / rowHeight) + 2 * OVERSCAN + 2;
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
     rows.push(
-      <div key={i} role="row" aria-rowindex={i + 2} className={`vrow ${rowClass?.(i) ?? ''}`} style={{ top: i * rowHeight, height: rowHeight, gridTemplateColumns: columns }}>
+      <div key={i % slots} role="row" aria-rowindex={i + 2} className={`vrow ${rowClass?.(i) ?? ''}`} style={{ top: i * rowHeight, height: rowHeight, gridTemplateColumns: columns }}>
         {renderRow(i)}
       </div>,
     );
