@@ -60,6 +60,15 @@ const sections: BenchSection[] = [
     },
   },
   {
+    name: 'citus',
+    summary: 'provisioning per tenant and batch throughput on a 3-node Citus cluster next to a single server, same snapshot (skipped without Citus; BENCH_CITUS_TABLES, BENCH_CITUS_BATCH)',
+    async run(log) {
+      const { formatCitusReport, readCitusOptions, runCitusBench } = await import('./citus.js');
+      const result = await runCitusBench(readCitusOptions(process.env, log));
+      return { json: result, markdown: formatCitusReport(result) };
+    },
+  },
+  {
     name: 'fleet',
     summary: 'census of 10,000 tenants × 20 tables and 1,000 × 100 vs per-tenant verify (extrapolated), verify all of 1,000 (BENCH_FLEET_SIZES, BENCH_QUICK=1: 200×20, 50×100)',
     async run(log) {

@@ -9,6 +9,9 @@ import { exportDecisions } from '../../../core/snapshot/reference-ids.js';
 import { readDecisionsFile } from '../decisions-file.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults.js';
+import { describeCitus } from '../../../core/citus/citus-facts.js';
+import { formatCitusFindings } from '../../../core/citus/compat-report.js';
+import type { CitusSnapshotReport } from '../../services/citus/compat-check.js';
 
 /** The human-readable snapshot report. */
 export function formatSnapshotReport(result: TenantSnapshot, output: string): string {
@@ -47,7 +50,20 @@ export function formatSnapshotReport(result: TenantSnapshot, output: string): st
     for (const l of result.leftOut) lines.push(`    - ${l}`);
   }
   for (const w of report.warnings) if (!/references need review/.test(w) || review.length > 0) lines.push(`  Warning: ${w}`);
+  if (result.citus) lines.push(...formatCitusSection(result.citus));
   return lines.join('\n') + '\n';
+}
+
+/** Taken on a Citus coordinator, where tenants are distributed schemas by default: what Citus refuses of the snapshot. */
+function formatCitusSection(citus: CitusSnapshotReport): string[] {
+  const lines = [`  ${describeCitus(citus.facts)} Tenants provisioned here become distributed schemas (--local keeps them on the coordinator).`];
+  if (citus.findings.length === 0) lines.push('  Citus: nothing in this snapshot is refused in a distributed schema.');
+  else {
+    const refused = citus.findings.filter((f) => f.handling === 'refused').length;
+    lines.push(`  Citus compatibility (${citus.findings.length} finding${citus.findings.length === 1 ? '' : 's'}, ${refused} refused${refused > 0 ? ': provisioning distributed tenants from this snapshot stops before the first; provision with --local or change the template' : ''}):`);
+    for (const line of formatCitusFindings(citus.findings)) lines.push(...line.split('\n').map((l) => `    ${l}`));
+  }
+  return lines;
 }
 
 export const snapshotCommand: CliCommand = {

@@ -5,8 +5,10 @@
  * runs it before the first tenant and refuses the whole batch on a refusal.
  */
 import type pg from 'pg';
+import type { CitusFacts } from '../../../core/citus/citus-facts.js';
 import { findCitusFindings, formatCitusFindings, hasRefusals, type CitusFinding } from '../../../core/citus/compat-report.js';
 import { TenantryError } from '../../../core/errors.js';
+import { detectCitus } from './detect-citus.js';
 
 /** The tenant name the report renders a snapshot for (any valid name gives the same findings). */
 export const CITUS_PROBE_TENANT = 'tenantry_citus_probe';
@@ -40,4 +42,20 @@ export function incompatibleError(findings: readonly CitusFinding[]): TenantryEr
     `Citus refuses ${refused.length} statement${refused.length === 1 ? '' : 's'} of this snapshot in a distributed schema, so no tenant was started. Provision with --local to keep tenants on the coordinator, or change the template; \`tenantry check --citus --snapshot FILE\` lists them.`,
     { detail: `${shown}${refused.length > 10 ? `\n… and ${refused.length - 10} more` : ''}` },
   );
+}
+
+/** The compatibility report of a snapshot for a Citus coordinator (what the snapshot report shows). */
+export interface CitusSnapshotReport {
+  facts: CitusFacts;
+  findings: CitusFinding[];
+  /** Citus refuses at least one statement: provisioning distributed tenants from this snapshot would stop before the first. */
+  refused: boolean;
+}
+
+/** The report for SQL rendered by `render` when `db` is a Citus coordinator; undefined on any other database. */
+export async function readCitusSnapshotReport(db: Queryable, render: (tenant: string) => string): Promise<CitusSnapshotReport | undefined> {
+  const facts = await detectCitus(db);
+  if (!facts.installed || facts.role !== 'coordinator') return undefined;
+  const findings = findingsFor(render, await readReferenceTables(db));
+  return { facts, findings, refused: hasRefusals(findings) };
 }

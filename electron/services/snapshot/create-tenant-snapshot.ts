@@ -10,6 +10,9 @@ import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import './native-sha256.js';
 import type { CatalogFacts } from '../../../core/snapshot/catalog-facts.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
+import { renderSnapshot } from '../../../core/snapshot/render.js';
+import { readCitusSnapshotReport, type CitusSnapshotReport } from '../citus/compat-check.js';
+import { openClient } from '../connection/open-connection.js';
 import type { ReferenceDecisions } from '../../../core/snapshot/reference-ids.js';
 import type { SharedObjectsReport } from '../catalog/read-shared-objects.js';
 import { dumpTemplate, type TemplateDump, type TemplateDumpOptions } from './dump-template.js';
@@ -30,6 +33,8 @@ export interface TenantSnapshot extends Omit<TemplateDump, 'sql'> {
   report: SnapshotOutput['report'];
   /** Plain sentences: what a tenant does not get from the snapshot, and why. */
   leftOut: string[];
+  /** Taken on a Citus coordinator: what Citus refuses of the snapshot in a distributed schema. */
+  citus?: CitusSnapshotReport;
 }
 
 function describeLeftOut(shared: SharedObjectsReport, catalog: CatalogFacts, options: TenantSnapshotOptions, stripped: { reason: string }[]): string[] {
@@ -71,5 +76,16 @@ export async function createTenantSnapshot(profile: ConnectionProfile, options: 
     ...(options.decisions !== undefined ? { decisions: options.decisions } : {}),
     source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
   });
-  return { snapshot, text, report, dump, catalog, shared, ledger, leftOut: describeLeftOut(shared, catalog, options, report.stripped), carried, configTables };
+  const citus = await readCitusReportFor(profile, snapshot);
+  return { snapshot, text, report, dump, catalog, shared, ledger, leftOut: describeLeftOut(shared, catalog, options, report.stripped), carried, configTables, ...(citus ? { citus } : {}) };
+}
+
+/** On a Citus coordinator, what Citus refuses of the snapshot in a distributed schema (tenants there are distributed by default). */
+async function readCitusReportFor(profile: ConnectionProfile, snapshot: SnapshotOutput['snapshot']): Promise<CitusSnapshotReport | undefined> {
+  const client = await openClient(profile);
+  try {
+    return await readCitusSnapshotReport(client, (tenant) => renderSnapshot(snapshot, tenant));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -19,6 +19,11 @@ import { TenantryError } from '../../../core/errors.js';
 import { readServerInfo } from '../../../electron/services/catalog/read-server-info.js';
 import { connectionCommand } from '../../../electron/cli/commands/connection.js';
 import { formatConnectionUri } from '../../../core/connection/connection-string.js';
+import { snapshotCommand } from '../../../electron/cli/commands/snapshot.js';
+import { readCitusSnapshotReport } from '../../../electron/services/citus/compat-check.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const skip = citusSkipReason();
 if (skip) console.warn(`Citus provisioning tests skipped: ${skip}.`);
@@ -129,6 +134,35 @@ describe.skipIf(Boolean(skip))(skip ? `Citus distributed provisioning — SKIPPE
     expect(status).toBe(0);
     expect(stdout).toMatch(/Citus 1[23]\.\S+ coordinator, 2 workers, schema-based sharding off\./);
   }, 60_000);
+
+  it('`tenantry snapshot` on a coordinator reports what Citus refuses in a distributed schema, and what it rewrites', async () => {
+    await q(`CREATE SCHEMA tmpl_inh; CREATE TABLE tmpl_inh.parent (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY); CREATE TABLE tmpl_inh.child (note text) INHERITS (tmpl_inh.parent)`);
+    const dir = mkdtempSync(join(tmpdir(), 'tenantry-citus-snap-'));
+    try {
+      let stderr = '';
+      const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), env: { PATH: process.env.PATH ?? '' }, cwd: dir };
+      const status = await snapshotCommand.run(['--schema', 'tmpl_inh', '--output', 'inh.sql', '--url', formatConnectionUri(profile())], io);
+      expect(status).toBe(0);
+      expect(stderr).toMatch(/Citus 1[23]\.\S+ coordinator, 2 workers.*Tenants provisioned here become distributed schemas/);
+      expect(stderr).toMatch(/Citus compatibility \(\d+ findings?, 1 refused: provisioning distributed tenants from this snapshot stops before the first/);
+      expect(stderr).toMatch(/line \d+: CREATE TABLE tenantry_citus_probe\.child[^\n]*\n\s+Citus: [^\n]+\n\s+Tenantry: refused/);
+      expect(stderr).toMatch(/Tenantry: rewritten/); // the identity column pg_dump writes as ALTER TABLE … ADD GENERATED
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // The template of the other tests: nothing refused, the report says so in the service's result too.
+    const report = (await createTenantSnapshot(profile(), { schema: 'tmpl' })).citus;
+    expect(report?.facts.role).toBe('coordinator');
+    expect(report?.refused).toBe(false);
+    expect(report?.findings.map((f) => f.handling).sort()).toEqual(['rewritten', 'setting']);
+    // A database without the extension (on the same server) gives no Citus section.
+    const plain = await citus.coordinator.connect('postgres');
+    try {
+      expect(await readCitusSnapshotReport(plain, () => 'CREATE TABLE x.child (b int) INHERITS (x.parent);')).toBeUndefined();
+    } finally {
+      await plain.end();
+    }
+  }, 120_000);
 
   it('--local keeps a tenant on the coordinator, and a worker refuses provisioning', async () => {
     const local = await createProvisioner(profile(), { citusPlacement: 'local' });
