@@ -16,13 +16,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../electron/cli/command.js';
-import { main } from '../../../electron/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { sweepStaleChildDirs } from '../../../electron/services/connection/child-env.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
-import { startCluster, type Cluster } from '../../../support/cluster.js';
-import { existingSchemas, spawnCli, startAgain, stopImmediately, waitFor, waitForLockWaiter, type CliChild } from '../harness/faults.js';
+import { existingSchemas, spawnCli, startAgain, stopImmediately, useFaultCluster, waitFor, waitForLockWaiter, type CliChild } from '../harness/faults.js';
 
 interface SummaryJson {
   created: number;
@@ -34,44 +31,16 @@ interface SummaryJson {
 const DB = 'app';
 
 describe('provision survives lost connections and Ctrl+C, and reports the truth', () => {
-  let cluster: Cluster;
-  let dir: string;
-  let snapshot: string;
-  let holder: pg.Client | undefined;
-
-  beforeAll(async () => {
-    // synchronous_commit on: the harness turns it off for speed, and then a crash (pg_ctl -m immediate) may lose commits it already acknowledged.
-    cluster = await startCluster({ conf: { synchronous_commit: 'on' } });
-    await cluster.createDatabase(DB);
-    await cluster.query('CREATE SCHEMA tpl; CREATE TABLE tpl.items (id serial PRIMARY KEY, name text); CREATE INDEX ON tpl.items (name);', DB);
-    dir = mkdtempSync(join(tmpdir(), 'tenantry-faults-'));
-    snapshot = join(dir, 'tpl.snap.sql');
-    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, env: { PATH: process.env.PATH ?? '', HOME: dir }, cwd: dir };
-    expect(await main(['snapshot', '--schema', 'tpl', '-o', snapshot, '--url', cluster.url(DB)], io)).toBe(0);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  afterEach(async () => {
-    await holder?.end().catch(() => undefined);
-    holder = undefined;
-  });
+  const fx = useFaultCluster(DB, 'CREATE SCHEMA tpl; CREATE TABLE tpl.items (id serial PRIMARY KEY, name text); CREATE INDEX ON tpl.items (name);');
+  const { holdAdvisoryLock } = fx;
 
   /** Holds tenant `name`'s advisory lock in a transaction of a test session, so its provision queues behind it. */
-  async function holdTenantLock(name: string): Promise<pg.Client> {
-    const client = await cluster.connect(DB);
-    client.on('error', () => undefined);
-    await client.query('BEGIN');
-    await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [TENANT_LOCK_CLASS, name]);
-    holder = client;
-    return client;
-  }
+  const holdTenantLock = (name: string): Promise<pg.Client> => holdAdvisoryLock(TENANT_LOCK_CLASS, name);
 
   function provision(tenants: string[], extra: string[] = []): CliChild {
-    const args = ['provision', '--snapshot', snapshot, '--url', cluster.url(DB), '--concurrency', '1', '--no-pool', ...extra];
+    const args = ['provision', '--snapshot', fx.snapshot, '--url', fx.cluster.url(DB), '--concurrency', '1', '--no-pool', ...extra];
     for (const t of tenants) args.push('--tenant', t);
-    return spawnCli(args, { cwd: dir });
+    return spawnCli(args, { cwd: fx.dir });
   }
 
   function expectNoCrash(run: CliChild): void {
@@ -93,13 +62,13 @@ describe('provision survives lost connections and Ctrl+C, and reports the truth'
       const names = [`${via}_term_a`, `${via}_term_b`, `${via}_term_c`];
       await holdTenantLock(names[1] as string);
       const run = provision(names, ['--via', via, '--json']);
-      const victim = await waitForLockWaiter(cluster, DB);
-      await cluster.query(`select pg_terminate_backend(${victim})`);
+      const victim = await waitForLockWaiter(fx.cluster, DB);
+      await fx.cluster.query(`select pg_terminate_backend(${victim})`);
       const { code } = await run.exited;
       expectNoCrash(run);
       expect(code).toBe(1);
       const { summary, created } = readSummary(run.stdout);
-      expect(created).toEqual(await existingSchemas(cluster, DB, names));
+      expect(created).toEqual(await existingSchemas(fx.cluster, DB, names));
       expect(created).toEqual([names[0]]);
       const lost = summary.tenants.find((t) => t.tenant === names[1]);
       expect(lost?.status).toBe('failed');
@@ -113,14 +82,14 @@ describe('provision survives lost connections and Ctrl+C, and reports the truth'
     const names = ['cont_a', 'cont_b', 'cont_c'];
     await holdTenantLock('cont_b');
     const run = provision(names, ['--json', '--continue-on-error']);
-    const victim = await waitForLockWaiter(cluster, DB);
-    await cluster.query(`select pg_terminate_backend(${victim})`);
+    const victim = await waitForLockWaiter(fx.cluster, DB);
+    await fx.cluster.query(`select pg_terminate_backend(${victim})`);
     const { code } = await run.exited;
     expectNoCrash(run);
     expect(code).toBe(1);
     const { created } = readSummary(run.stdout);
     expect(created).toEqual(['cont_a', 'cont_c']);
-    expect(await existingSchemas(cluster, DB, names)).toEqual(created);
+    expect(await existingSchemas(fx.cluster, DB, names)).toEqual(created);
   });
 
   for (const via of ['driver', 'psql'] as const) {
@@ -128,14 +97,14 @@ describe('provision survives lost connections and Ctrl+C, and reports the truth'
       const names = [`${via}_stop_a`, `${via}_stop_b`, `${via}_stop_c`];
       await holdTenantLock(names[1] as string);
       const run = provision(names, ['--via', via, '--json']);
-      await waitForLockWaiter(cluster, DB);
-      await stopImmediately(cluster);
+      await waitForLockWaiter(fx.cluster, DB);
+      await stopImmediately(fx.cluster);
       const { code } = await run.exited;
-      await startAgain(cluster);
+      await startAgain(fx.cluster);
       expectNoCrash(run);
       expect(code).toBe(1);
       const { summary, created, unknown } = readSummary(run.stdout);
-      const present = await existingSchemas(cluster, DB, names);
+      const present = await existingSchemas(fx.cluster, DB, names);
       // Tenants said to exist do; tenants said not to exist do not; only "unknown" may be either.
       expect(created).toEqual([names[0]]);
       expect(present.filter((t) => !unknown.includes(t))).toEqual(created);
@@ -149,12 +118,12 @@ describe('provision survives lost connections and Ctrl+C, and reports the truth'
     const names = ['int_a', 'int_b', 'int_c'];
     await holdTenantLock('int_b');
     const run = provision(names);
-    await waitForLockWaiter(cluster, DB);
+    await waitForLockWaiter(fx.cluster, DB);
     run.child.kill('SIGINT');
     const { code } = await run.exited;
     expectNoCrash(run);
     expect(code).toBe(130);
-    expect(await existingSchemas(cluster, DB, names)).toEqual(['int_a']);
+    expect(await existingSchemas(fx.cluster, DB, names)).toEqual(['int_a']);
     expect(run.stdout).toMatch(/^1 created, 0 already existed, 0 failed, 1 cancelled and rolled back, 1 not started/);
     expect(run.stdout).toContain('Created: int_a\n');
     expect(run.stdout).toMatch(/int_b: \[CANCELLED\]/);
@@ -179,23 +148,23 @@ describe('provision survives lost connections and Ctrl+C, and reports the truth'
       expect(blocked?.error?.userMessage).toContain('advisory lock');
       // Without lock_timeout it would wait for as long as the test session holds the lock (until the test times out).
       expect(Date.now() - started).toBeLessThan(60_000);
-      expect(await existingSchemas(cluster, DB, [a, b])).toEqual([a]);
+      expect(await existingSchemas(fx.cluster, DB, [a, b])).toEqual([a]);
     });
   }
 
   it('psql: no pgpass file is left behind after the CLI is killed with SIGKILL', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'tenantry-kill-'));
     try {
-      await holdTenantLock('kill_a');
-      const run = spawnCli(['provision', '--snapshot', snapshot, '--url', cluster.url(DB), '--via', 'psql', '--tenant', 'kill_a'], { cwd: dir, env: { TMPDIR: tmp } });
-      await waitForLockWaiter(cluster, DB);
+      const holder = await holdTenantLock('kill_a');
+      const run = spawnCli(['provision', '--snapshot', fx.snapshot, '--url', fx.cluster.url(DB), '--via', 'psql', '--tenant', 'kill_a'], { cwd: fx.dir, env: { TMPDIR: tmp } });
+      await waitForLockWaiter(fx.cluster, DB);
       run.child.kill('SIGKILL');
       await run.exited;
       const left = readdirSync(tmp, { recursive: true }).map(String).filter((f) => /pgpass/.test(f));
       expect(left).toEqual([]);
       // psql itself lives on until its backend is gone; end the wait so nothing commits behind the test's back.
-      await holder?.query('ROLLBACK');
-      await waitFor('psql to finish', async () => ((await cluster.query(`select 1 from pg_stat_activity where datname = '${DB}' and application_name like 'tenantry%' and pid <> pg_backend_pid()`)).rowCount ? undefined : true));
+      await holder.query('ROLLBACK');
+      await waitFor('psql to finish', async () => ((await fx.cluster.query(`select 1 from pg_stat_activity where datname = '${DB}' and application_name like 'tenantry%' and pid <> pg_backend_pid()`)).rowCount ? undefined : true));
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -5,55 +5,21 @@
  * `tenantry pool fill` whose connections are terminated (before: the same
  * crash, no word about the spares already built).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../electron/cli/command.js';
 import { main } from '../../../electron/cli/main.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
-import { startCluster, type Cluster } from '../../../support/cluster.js';
-import { existingSchemas, spawnCli, waitFor, waitForLockWaiter } from '../harness/faults.js';
+import { existingSchemas, spawnCli, useFaultCluster, waitFor, waitForLockWaiter } from '../harness/faults.js';
 import { profileFor } from '../harness/profile.js';
 import { isBuilt, startWebApp, type WebApp } from '../../e2e/support/web-app.js';
 
 const DB = 'app';
 
 describe('lost connections in web mode and pool fill', () => {
-  let cluster: Cluster;
-  let dir: string;
-  let snapshot: string;
-  let holder: pg.Client | undefined;
-
-  beforeAll(async () => {
-    cluster = await startCluster({ conf: { synchronous_commit: 'on' } });
-    await cluster.createDatabase(DB);
-    // A reference to a shared table: building a tenant needs a lock on public.ref, which a test session can hold.
-    await cluster.query('CREATE TABLE public.ref (id int PRIMARY KEY); CREATE SCHEMA tpl; CREATE TABLE tpl.items (id serial PRIMARY KEY, ref_id int REFERENCES public.ref (id));', DB);
-    dir = mkdtempSync(join(tmpdir(), 'tenantry-webfaults-'));
-    snapshot = join(dir, 'tpl.snap.sql');
-    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, env: { PATH: process.env.PATH ?? '', HOME: dir }, cwd: dir };
-    expect(await main(['snapshot', '--schema', 'tpl', '-o', snapshot, '--url', cluster.url(DB)], io)).toBe(0);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  afterEach(async () => {
-    await holder?.end().catch(() => undefined);
-    holder = undefined;
-  });
-
-  async function holdAdvisoryLock(key1: number, key2: number | string): Promise<pg.Client> {
-    const client = await cluster.connect(DB);
-    client.on('error', () => undefined);
-    await client.query('BEGIN');
-    if (typeof key2 === 'string') await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [key1, key2]);
-    else await client.query('select pg_advisory_xact_lock($1, $2)', [key1, key2]);
-    holder = client;
-    return client;
-  }
+  // A reference to a shared table: building a tenant needs a lock on public.ref, which a test session can hold.
+  const fx = useFaultCluster(DB, 'CREATE TABLE public.ref (id int PRIMARY KEY); CREATE SCHEMA tpl; CREATE TABLE tpl.items (id serial PRIMARY KEY, ref_id int REFERENCES public.ref (id));');
+  const { holdAdvisoryLock } = fx;
 
   describe.skipIf(!isBuilt())('web mode', () => {
     let app: WebApp;
@@ -80,19 +46,19 @@ describe('lost connections in web mode and pool fill', () => {
     }
 
     it('a provision job whose backend is terminated fails that tenant; the server answers the next request', async () => {
-      const saved = await invoke<{ id: string }>('snapshot:save', { name: 'faults', text: readFileSync(snapshot, 'utf8') });
+      const saved = await invoke<{ id: string }>('snapshot:save', { name: 'faults', text: readFileSync(fx.snapshot, 'utf8') });
       expect(saved.ok).toBe(true);
       await holdAdvisoryLock(TENANT_LOCK_CLASS, 'web_b');
       const started = await invoke<{ jobId: string }>('provision:start', {
         snapshotId: saved.value?.id,
-        target: { profile: profileFor(cluster, DB) },
+        target: { profile: profileFor(fx.cluster, DB) },
         tenants: ['web_a', 'web_b', 'web_c'],
         concurrency: 1,
         continueOnError: false,
       });
       expect(started.ok).toBe(true);
-      const victim = await waitForLockWaiter(cluster, DB);
-      await cluster.query(`select pg_terminate_backend(${victim})`);
+      const victim = await waitForLockWaiter(fx.cluster, DB);
+      await fx.cluster.query(`select pg_terminate_backend(${victim})`);
       // The job records its outcome in the history when it ends; waiting for that entry needs the server alive.
       const history = await waitFor('the job to record web_b', async () => {
         const reply = await invoke<{ tenant: string; status: string }[]>('provision:history', {});
@@ -100,7 +66,7 @@ describe('lost connections in web mode and pool fill', () => {
       });
       expect(history.find((h) => h.tenant === 'web_b')?.status).toBe('failed');
       expect(history.find((h) => h.tenant === 'web_a')?.status).toBe('created');
-      expect(await existingSchemas(cluster, DB, ['web_a', 'web_b', 'web_c'])).toEqual(['web_a']);
+      expect(await existingSchemas(fx.cluster, DB, ['web_a', 'web_b', 'web_c'])).toEqual(['web_a']);
       const info = await invoke<{ version: string }>('app:info', {});
       expect(info.ok).toBe(true);
       expect(app.output()).not.toMatch(/Unhandled 'error' event|Connection terminated unexpectedly/);
@@ -108,24 +74,21 @@ describe('lost connections in web mode and pool fill', () => {
   });
 
   it('pool fill: a terminated connection fails the fill with a plain error; no crash, no half-built spare', async () => {
-    const url = cluster.url(DB);
-    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, env: { PATH: process.env.PATH ?? '', HOME: dir }, cwd: dir };
+    const url = fx.cluster.url(DB);
+    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, env: { PATH: process.env.PATH ?? '', HOME: fx.dir }, cwd: fx.dir };
     expect(await main(['pool', 'size', '2', '--url', url], io)).toBe(0);
-    const blocker = await cluster.connect(DB);
-    blocker.on('error', () => undefined);
-    holder = blocker;
-    await blocker.query('BEGIN');
+    const blocker = await fx.openHolder();
     await blocker.query('LOCK TABLE public.ref IN ACCESS EXCLUSIVE MODE');
-    const run = spawnCli(['pool', 'fill', '--snapshot', snapshot, '--url', url], { cwd: dir });
-    const victim = await waitForLockWaiter(cluster, DB, 'relation');
-    await cluster.query(`select pg_terminate_backend(${victim})`);
+    const run = spawnCli(['pool', 'fill', '--snapshot', fx.snapshot, '--url', url], { cwd: fx.dir });
+    const victim = await waitForLockWaiter(fx.cluster, DB, 'relation');
+    await fx.cluster.query(`select pg_terminate_backend(${victim})`);
     await blocker.query('ROLLBACK');
     const { code } = await run.exited;
     expect(run.stderr).not.toMatch(/Unhandled 'error' event|unexpected error \(a bug\)/);
     expect(code).toBe(1);
     expect(run.stderr).toMatch(/\[PG_CONNECTION_LOST\]/);
-    const spares = (await cluster.query("select nspname from pg_namespace where nspname like '\\_tenantry\\_spare\\_%' order by 1", DB)).rows.map((r) => String(r.nspname));
-    const registered = (await cluster.query('select schema_name from _tenantry.pool_spares order by 1', DB)).rows.map((r) => String(r.schema_name));
+    const spares = (await fx.cluster.query("select nspname from pg_namespace where nspname like '\\_tenantry\\_spare\\_%' order by 1", DB)).rows.map((r) => String(r.nspname));
+    const registered = (await fx.cluster.query('select schema_name from _tenantry.pool_spares order by 1', DB)).rows.map((r) => String(r.schema_name));
     // No half-built spare: every spare schema is registered and the other way round.
     expect(spares).toEqual(registered);
     expect(spares).toEqual([]);

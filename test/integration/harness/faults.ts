@@ -5,10 +5,16 @@
  * starting a cluster the hard way (`pg_ctl -m immediate`).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Cluster } from '../../../support/cluster.js';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { CliIo } from '../../../electron/cli/command.js';
+import { main } from '../../../electron/cli/main.js';
+import { startCluster, type Cluster } from '../../../support/cluster.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -97,4 +103,71 @@ export async function stopImmediately(cluster: Cluster): Promise<void> {
 /** Starts a cluster stopped with stopImmediately again (crash recovery) and waits until it accepts connections. */
 export async function startAgain(cluster: Cluster): Promise<void> {
   await pgCtl(cluster, ['-D', cluster.dataDir, '-l', join(dirname(cluster.dataDir), 'server.log'), '-w', '-t', '180', 'start']);
+}
+
+/** A cluster with a template schema `tpl` snapshotted to a file, and a test session that can hold locks (useFaultCluster). */
+export interface FaultCluster {
+  readonly cluster: Cluster;
+  /** A private folder: HOME and cwd of the CLI runs. */
+  readonly dir: string;
+  /** The snapshot file of `tpl`. */
+  readonly snapshot: string;
+  /** A test session in an open transaction; rolled back and closed after each test. */
+  openHolder(): Promise<pg.Client>;
+  /** Holds an advisory lock (key2 a number, or a name hashed with hashtext) in the holder's transaction. */
+  holdAdvisoryLock(key1: number, key2: number | string): Promise<pg.Client>;
+}
+
+/**
+ * Registers the hooks of a fault suite: a cluster with synchronous_commit on (the harness turns it off for speed,
+ * and then a crash by pg_ctl -m immediate may lose commits it already acknowledged), database `database` made by
+ * templateSql (which creates schema tpl), tpl snapshotted by the real CLI, and the holder ended after each test.
+ */
+export function useFaultCluster(database: string, templateSql: string): FaultCluster {
+  let holder: pg.Client | undefined;
+  const state = { cluster: undefined as Cluster | undefined, dir: '', snapshot: '' };
+  const fixture: FaultCluster = {
+    get cluster(): Cluster {
+      if (!state.cluster) throw new Error('the fault cluster is used before beforeAll started it');
+      return state.cluster;
+    },
+    get dir() {
+      return state.dir;
+    },
+    get snapshot() {
+      return state.snapshot;
+    },
+    async openHolder() {
+      const client = await fixture.cluster.connect(database);
+      client.on('error', () => undefined);
+      holder = client;
+      await client.query('BEGIN');
+      return client;
+    },
+    async holdAdvisoryLock(key1, key2) {
+      const client = await fixture.openHolder();
+      if (typeof key2 === 'string') await client.query('select pg_advisory_xact_lock($1, hashtext($2))', [key1, key2]);
+      else await client.query('select pg_advisory_xact_lock($1, $2)', [key1, key2]);
+      return client;
+    },
+  };
+  beforeAll(async () => {
+    const cluster = await startCluster({ conf: { synchronous_commit: 'on' } });
+    state.cluster = cluster;
+    await cluster.createDatabase(database);
+    await cluster.query(templateSql, database);
+    state.dir = mkdtempSync(join(tmpdir(), 'tenantry-faults-'));
+    state.snapshot = join(state.dir, 'tpl.snap.sql');
+    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, env: { PATH: process.env.PATH ?? '', HOME: state.dir }, cwd: state.dir };
+    expect(await main(['snapshot', '--schema', 'tpl', '-o', state.snapshot, '--url', cluster.url(database)], io)).toBe(0);
+  });
+  afterAll(async () => {
+    await state.cluster?.stop();
+    if (state.dir) rmSync(state.dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await holder?.end().catch(() => undefined);
+    holder = undefined;
+  });
+  return fixture;
 }
