@@ -1,4 +1,8 @@
-/** The hostile tenant names of tenant-names.test.ts, for the published create_tenant (plus the template name given). */
+/**
+ * Hostile tenant names (plus the template name given): one table for every path that takes a tenant name —
+ * the handler, the CLI and provisioning (tenant-names.test.ts) and the published create_tenant/claim_tenant
+ * (publish/). tenant-names.test.ts asserts exactly which of them are valid.
+ */
 export function hostileNames(template: string): string[] {
   return [
     'w$$b',

@@ -14,7 +14,7 @@ import { fillPool, getClaimPlan, type PoolSnapshot } from '../../../electron/ser
 import { toPoolSnapshot } from '../../../electron/services/pool/warm-pool-snapshot.js';
 import { profileFor } from '../harness/profile.js';
 import { APP, errorOf, startPublishFixture, TEMPLATE, type PublishFixture } from './fixture.js';
-import { hostileNames } from './hostile-names.js';
+import { hostileNames } from '../harness/hostile-names.js';
 
 let fixture: PublishFixture;
 let pool: PoolSnapshot;

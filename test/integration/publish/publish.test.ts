@@ -21,7 +21,7 @@ import type { Cluster } from '../../../support/cluster.js';
 import { CORPUS_DIR, hasCorpus, runSqlFile } from '../harness/corpus.js';
 import { profileFor } from '../harness/profile.js';
 import { APP, errorOf, PUBLISHER, startPublishFixture, TEMPLATE, type PublishFixture } from './fixture.js';
-import { hostileNames } from './hostile-names.js';
+import { hostileNames } from '../harness/hostile-names.js';
 
 let fixture: PublishFixture;
 let cluster: Cluster;

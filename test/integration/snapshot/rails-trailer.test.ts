@@ -5,17 +5,14 @@
  * SET is reported as stripped, and each tenant (driver and psql) gets the template's ledger rows in its own
  * schema_migrations while the template's stay as they were.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type Cluster } from '../../../support/cluster.js';
+import { describe, expect, it } from 'vitest';
+import { useCliCluster } from '../harness/cli-cluster.js';
 import { CORPUS, CORPUS_DIR, hasCorpus, loadCorpus } from '../harness/corpus.js';
 import { profileFor } from '../harness/profile.js';
 import { createProvisioner, snapshotSource, type ProvisionVia } from '../../../electron/services/provision/provisioner.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
-import { main } from '../../../electron/cli/main.js';
-import type { CliIo } from '../../../electron/cli/command.js';
 
 const RAILS = ['danbooru.sql', 'lago.sql', 'osm.sql'];
 const TENANTS: { name: string; via: ProvisionVia }[] = [
@@ -25,47 +22,31 @@ const TENANTS: { name: string; via: ProvisionVia }[] = [
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 describe.skipIf(!hasCorpus())('offline template of Rails structure.sql carries the schema_migrations trailer into each tenant', () => {
-  let cluster: Cluster;
-  let dir: string;
-  beforeAll(async () => {
-    cluster = await startCluster({ conf: { max_locks_per_transaction: 256 } });
-    dir = mkdtempSync(join(tmpdir(), 'tenantry-rails-'));
-  }, 120_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const cli = async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = { stdout: (x) => void (stdout += x), stderr: (x) => void (stderr += x), env: { PATH: process.env.PATH ?? '', HOME: dir }, cwd: dir };
-    const code = await main(argv, io);
-    return { code, stdout, stderr };
-  };
+  const fx = useCliCluster('tenantry-rails-');
+  const { cli } = fx;
 
   for (const file of RAILS) {
     it(`${file}: template succeeds, both provision paths give the tenant the ledger, the template's stays`, async () => {
       const corpus = CORPUS.find((c) => c.file === file);
       if (corpus === undefined) throw new Error(`${file} is not in the corpus list`);
       const db = file.replace(/\.sql$/, '');
-      await loadCorpus(cluster, db, corpus);
+      await loadCorpus(fx.cluster, db, corpus);
       const out = `${db}.snap.sql`;
       const run = await cli('template', join(CORPUS_DIR, file), '--schema', 'public', '-o', out, '--json');
       expect(run.code, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout) as { stripped: { line: number; text: string; reason: string }[] };
       const trailer = result.stripped.filter((s) => s.reason.startsWith('Rails structure.sql trailer'));
       expect(trailer.map((s) => s.text)).toEqual(['SET search_path TO "$user", public;']);
-      const snapshot = parseSnapshot(readFileSync(join(dir, out), 'utf8'));
+      const snapshot = parseSnapshot(readFileSync(join(fx.dir, out), 'utf8'));
       expect(snapshot.body).not.toMatch(/^SET search_path/m);
 
-      const client = await cluster.connect(db);
+      const client = await fx.cluster.connect(db);
       try {
         const versions = async (schema: string): Promise<string[]> => (await client.query<{ version: string }>(`select version from ${q(schema)}.schema_migrations order by 1`)).rows.map((r) => r.version);
         const template = await versions('public');
         expect(template.length).toBeGreaterThan(100);
         for (const tenant of TENANTS) {
-          const provisioner = await createProvisioner(profileFor(cluster, db), { via: tenant.via, concurrency: 1 });
+          const provisioner = await createProvisioner(profileFor(fx.cluster, db), { via: tenant.via, concurrency: 1 });
           try {
             await provisioner.provisionTenant(snapshotSource(snapshot), tenant.name);
           } finally {
