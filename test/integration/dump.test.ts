@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../support/cluster.js';
 import { findEmbeddedBinDir } from './harness/embedded.js';
+import { waitForLockWaiter } from './harness/faults.js';
 import { profileFor } from './harness/profile.js';
 import { listSchemas } from '../../electron/services/catalog/list-schemas.js';
 import { dumpSchema } from '../../electron/services/dump/dump-schema.js';
@@ -89,7 +90,9 @@ describe('schemas and dump against PostgreSQL 15', () => {
     try {
       const controller = new AbortController();
       const pending = catchError(dumpSchema(profileFor(cluster, 'app'), { schema: 'axb', signal: controller.signal }));
-      setTimeout(() => controller.abort(), 1500);
+      // Cancel once pg_dump's backend waits for the lock the test holds (not after a guessed delay).
+      await waitForLockWaiter(cluster, 'app', 'relation');
+      controller.abort();
       const error = await pending;
       expect(error.code).toBe('CANCELLED');
     } finally {

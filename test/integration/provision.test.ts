@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { startCluster, type Cluster } from '../../support/cluster.js';
+import { waitFor } from './harness/faults.js';
 import { profileFor } from './harness/profile.js';
 import { createProvisioner, type ProvisionVia, type TenantSource } from '../../electron/services/provision/provisioner.js';
 import { dropTenant } from '../../electron/services/provision/drop-tenant.js';
@@ -192,20 +193,22 @@ describe('provisioning guarantees', () => {
       try {
         const controller = new AbortController();
         const pending = catchError(provisioner.provisionTenant(source('SELECT pg_sleep(30);'), `cancel_${via}`, { signal: controller.signal }));
-        setTimeout(() => controller.abort(), 700);
+        // Cancel once the server runs the tenant's statement (not after a guessed delay).
+        await waitFor('the tenant\'s pg_sleep(30) to run', async () => {
+          const { rows } = await cluster.query("select 1 from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()", 'app');
+          return rows.length > 0 ? true : undefined;
+        });
+        controller.abort();
         const started = Date.now();
         const error = await pending;
         expect(error.code).toBe('CANCELLED');
         expect(Date.now() - started).toBeLessThan(10_000);
         expect(await schemaExists(cluster, `cancel_${via}`)).toBe(false);
         // The server stopped working on it too (no backend left sleeping with the tenant's lock).
-        let busy = 1;
-        for (let i = 0; i < 50 && busy > 0; i++) {
-          const { rows } = await cluster.query("select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()", 'app');
-          busy = rows[0].n;
-          if (busy > 0) await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(busy).toBe(0);
+        await waitFor('no backend left running pg_sleep(30)', async () => {
+          const { rows } = await cluster.query("select 1 from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()", 'app');
+          return rows.length === 0 ? true : undefined;
+        }, 5_000);
         // The pooled connection is usable again afterwards.
         await provisioner.provisionTenant(source(), `after_cancel_${via}`);
       } finally {
