@@ -6,6 +6,7 @@ import type { CatalogFacts } from '../snapshot/catalog-facts.js';
 import { TenantryError } from '../errors.js';
 import { type Channel, type Req, type RequestProfile, isChannel } from './contract.js';
 import { arr, bool, empty, int, obj, oneOf, str, type Check } from './validate-shape.js';
+import { MAX_BATCH_CONCURRENCY } from '../provision/batch-concurrency.js';
 
 const profile: Check<RequestProfile> = obj(
   {},
@@ -91,7 +92,7 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
       snapshotId: id,
       target,
       tenants: arr(str(1000), 100_000),
-      concurrency: int(1, 64),
+      concurrency: int(1, MAX_BATCH_CONCURRENCY),
       continueOnError: bool,
     },
     { verify: bool },

@@ -8,8 +8,7 @@ import type { Result } from '../../core/errors.js';
 import { dispatch } from '../handlers/dispatch.js';
 import { isAppUrl } from './window-options.js';
 
-export const INVOKE_CHANNEL = 'tenantry:invoke';
-export const EVENT_CHANNEL = 'tenantry:event';
+export { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../core/api/ipc-channels.js';
 
 /** The parts of an IpcMainInvokeEvent this check needs. */
 export interface InvokeSender {

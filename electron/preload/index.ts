@@ -5,9 +5,7 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { isChannel, type EventMessage } from '../../core/api/contract.js';
-
-const INVOKE_CHANNEL = 'tenantry:invoke';
-const EVENT_CHANNEL = 'tenantry:event';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../core/api/ipc-channels.js';
 
 contextBridge.exposeInMainWorld('tenantry', {
   invoke(channel: unknown, req: unknown): Promise<unknown> {

@@ -18,6 +18,7 @@ import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { EXIT } from '../exit-status.js';
 import { createProgressLine } from '../progress-line.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+import { DEFAULT_BATCH_CONCURRENCY, MAX_BATCH_CONCURRENCY } from '../../../core/provision/batch-concurrency.js';
 
 async function readText(path: string, what: string, io: CliIo): Promise<string> {
   try {
@@ -112,7 +113,7 @@ export const provisionCommand: CliCommand = {
     '  --tenant T       a tenant name (repeatable)',
     '  --tenants-file F one tenant name per line (# comments allowed)',
     '  --via driver|psql  node-postgres (default) or psql --single-transaction',
-    '  --concurrency N  tenants at once (default 4)',
+    `  --concurrency N  tenants at once (default ${DEFAULT_BATCH_CONCURRENCY})`,
     '  --continue-on-error  carry on after a failed tenant (default: stop)',
     '  --lock-timeout D how long a tenant waits for a lock another session holds',
     '                   before it fails, naming the blocker (default 5s; 0: no limit)',
@@ -164,9 +165,9 @@ export const provisionCommand: CliCommand = {
     const snapshotPath = requireOption(values, 'snapshot');
     const via = (stringOption(values, 'via') ?? 'driver') as ProvisionVia;
     if (via !== 'driver' && via !== 'psql') throw new UsageError('--via must be driver or psql.');
-    const concurrencyText = stringOption(values, 'concurrency') ?? '4';
+    const concurrencyText = stringOption(values, 'concurrency') ?? String(DEFAULT_BATCH_CONCURRENCY);
     const concurrency = Number(concurrencyText);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency needs a whole number from 1 to 64.');
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_BATCH_CONCURRENCY) throw new UsageError(`--concurrency needs a whole number from 1 to ${MAX_BATCH_CONCURRENCY}.`);
     const lockTimeoutMs = parseLockTimeout(stringOption(values, 'lock-timeout') ?? '5s');
     const tenantsFile = stringOption(values, 'tenants-file');
     const tenants = [...listOption(values, 'tenant'), ...(tenantsFile ? parseTenantsFile(await readText(tenantsFile, 'tenants file', io)) : [])];

@@ -3,7 +3,7 @@
  * the sandbox, the last dump and the current snapshot.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { AppInfo, ConnectionSummary, DumpResult, SandboxStatus, SnapshotFileInfo } from '../../../core/api/contract';
+import { SANDBOX_CONNECTION_ID, type AppInfo, type ConnectionSummary, type DumpResult, type SandboxStatus, type SnapshotFileInfo } from '../../../core/api/contract';
 import { invoke, onEvent } from '../api/client';
 
 export type ViewName = 'connections' | 'schemas' | 'snapshot' | 'provision' | 'tenants';
@@ -31,7 +31,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   const [info, setInfo] = useState<AppInfo>();
   const [view, setView] = useState<ViewName>('connections');
   const [connections, setConnections] = useState<ConnectionSummary[]>([]);
-  const [connectionId, setConnectionIdState] = useState('sandbox');
+  const [connectionId, setConnectionIdState] = useState<string>(SANDBOX_CONNECTION_ID);
   const [database, setDatabase] = useState<string>();
   const [sandbox, setSandbox] = useState<SandboxStatus>();
   const [dump, setDump] = useState<DumpResult>();

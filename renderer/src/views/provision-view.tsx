@@ -11,13 +11,14 @@ import { useProvisionLists } from './provision/use-provision-lists';
 import { useProvisionTarget } from './provision/use-provision-target';
 import { PublishPanel } from './publish-panel';
 import { WarmPoolPanel } from './warm-pool-panel';
+import { DEFAULT_BATCH_CONCURRENCY } from '../../../core/provision/batch-concurrency';
 
 /** Provision: a snapshot and a target, one tenant or a batch, the warm pool, the results and the history. */
 export function ProvisionView() {
   const { connections, connectionId, database, snapshot, setSnapshot, view } = useAppState();
   const lists = useProvisionLists(view === 'provision');
   const target = useProvisionTarget(connectionId, database, view === 'provision');
-  const [concurrency, setConcurrency] = useState(4);
+  const [concurrency, setConcurrency] = useState(DEFAULT_BATCH_CONCURRENCY);
   const [continueOnError, setContinueOnError] = useState(true);
   const [verifyAfter, setVerifyAfter] = useState(true);
   const [poolReady, setPoolReady] = useState(0);

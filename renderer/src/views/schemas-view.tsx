@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { DatabaseSummary, DumpResult, SchemaSummary } from '../../../core/api/contract';
+import { SANDBOX_CONNECTION_ID, type DatabaseSummary, type DumpResult, type SchemaSummary } from '../../../core/api/contract';
 import type { ErrorInfo } from '../../../core/errors';
 import { invoke } from '../api/client';
 import { watchJob } from '../api/jobs';
@@ -27,7 +27,7 @@ export function SchemasView() {
   const [loading, setLoading] = useState(false);
 
   const target = useCallback(() => ({ connectionId, ...(database ? { database } : {}) }), [connectionId, database]);
-  const usable = connectionId !== 'new' && (connectionId !== 'sandbox' || sandbox?.state === 'running');
+  const usable = connectionId !== 'new' && (connectionId !== SANDBOX_CONNECTION_ID || sandbox?.state === 'running');
 
   useEffect(() => {
     if (!usable || view !== 'schemas') return;
@@ -44,7 +44,7 @@ export function SchemasView() {
       setLoading(false);
       if (!list.ok) return setError(list.error);
       setSchemas(list.value);
-      const preferred = connectionId === 'sandbox' ? sandbox?.templateSchema : undefined;
+      const preferred = connectionId === SANDBOX_CONNECTION_ID ? sandbox?.templateSchema : undefined;
       setTemplate((t) => (t && list.value.some((s) => s.name === t) ? t : (preferred ?? pickDefaultTemplate(list.value))));
     })();
   }, [usable, connectionId, database, target, sandbox?.templateSchema, view]);

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { findInvalidTenantNames, parseTenantNames } from '../../lib/tenant-names';
 import { pluralize } from '../../lib/plural';
+import { MAX_BATCH_CONCURRENCY } from '../../../../core/provision/batch-concurrency';
 
 export interface ManyTenantsCardProps {
   canCreate: boolean;
@@ -43,7 +44,7 @@ export function ManyTenantsCard(props: ManyTenantsCardProps) {
         </label>
         <label className="row tight small-text">
           Concurrency
-          <input type="number" className="narrow-number" min={1} max={64} value={props.concurrency} onChange={(e) => props.onConcurrency(Math.min(64, Math.max(1, Number(e.target.value) || 1)))} />
+          <input type="number" className="narrow-number" min={1} max={MAX_BATCH_CONCURRENCY} value={props.concurrency} onChange={(e) => props.onConcurrency(Math.min(MAX_BATCH_CONCURRENCY, Math.max(1, Number(e.target.value) || 1)))} />
         </label>
         <label className="row tight small-text">
           <input type="checkbox" checked={props.continueOnError} onChange={(e) => props.onContinueOnError(e.target.checked)} /> Carry on after a failure
