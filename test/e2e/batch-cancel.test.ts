@@ -5,61 +5,40 @@
  * shows what settled (not 40/40), nothing is called a failure, and
  * "Start the remaining (M)" creates exactly those.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page.js';
-import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium } from './support/browser.js';
+import { saveDemoSnapshot, useWebJourney } from './support/journey.js';
 
 describe.skipIf(!hasChromium())('batch provisioning: cancel and retry (web mode)', () => {
-  let app: WebApp;
-  let browser: Browser;
-  let ui: AppPage;
+  const fx = useWebJourney({ screenshotName: 'batch-cancel' });
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchBrowser();
-    ui = new AppPage(browser.page);
-    await ui.open(app.url);
-    await ui.connections.startSandbox();
-    await ui.goTo('Schemas');
-    await ui.schemas.waitForSchema('tenant_template');
-    await ui.schemas.dump();
-    await ui.goTo('Snapshot editor');
-    await ui.snapshot.referenceCount();
-    await ui.snapshot.replaceAll();
-    await ui.snapshot.save('batch');
-    await ui.goTo('Provision');
-    await ui.provision.chooseSnapshot(/^batch/);
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await browser?.screenshot(`batch-cancel-failed-${ctx.task.name.replace(/\W+/g, '-')}`);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+    await saveDemoSnapshot(fx, 'batch');
+    await fx.ui.goTo('Provision');
+    await fx.ui.provision.chooseSnapshot(/^batch/);
   });
 
   it('cancels a running batch, says so, then starts what did not run', async () => {
-    const page = browser.page;
+    const page = fx.browser.page;
     const names = Array.from({ length: 40 }, (_, i) => `customer_${String(i + 1).padStart(2, '0')}`);
     await page.getByRole('spinbutton', { name: 'Concurrency' }).fill('1');
-    await ui.provision.createTenants(names);
+    await fx.ui.provision.createTenants(names);
     await page.locator('tr[data-tenant] td', { hasText: /^ ?created\b/ }).first().waitFor();
-    await ui.provision.cancel();
-    const summary = await ui.provision.waitForSummary();
+    await fx.ui.provision.cancel();
+    const summary = await fx.ui.provision.waitForSummary();
     const created = Number(/(\d+) created/.exec(summary)?.[1]);
     expect(created).toBeGreaterThanOrEqual(1);
     expect(created).toBeLessThan(40);
     expect(summary).toMatch(new RegExp(`^Cancelled: ${created} created, ${40 - created} not started in `));
-    await expect.poll(() => ui.provision.rowsWithStatus('not started').count()).toBe(40 - created);
-    await expect(ui.provision.progress().getAttribute('value')).resolves.toBe(String(created));
-    expect(await ui.provision.retryFailures().count()).toBe(0);
-    await browser.screenshot('batch-cancelled');
+    await expect.poll(() => fx.ui.provision.rowsWithStatus('not started').count()).toBe(40 - created);
+    await expect(fx.ui.provision.progress().getAttribute('value')).resolves.toBe(String(created));
+    expect(await fx.ui.provision.retryFailures().count()).toBe(0);
+    await fx.browser.screenshot('batch-cancelled');
 
-    await ui.provision.startRemaining(40 - created).click();
-    const again = await ui.provision.waitForSummary();
+    await fx.ui.provision.startRemaining(40 - created).click();
+    const again = await fx.ui.provision.waitForSummary();
     expect(again).toMatch(new RegExp(`^${40 - created} created, 0 failed`));
-    await expect(ui.provision.progress().getAttribute('value')).resolves.toBe(String(40 - created));
-    await browser.screenshot('batch-cancel');
+    await expect(fx.ui.provision.progress().getAttribute('value')).resolves.toBe(String(40 - created));
+    await fx.browser.screenshot('batch-cancel');
   });
 });

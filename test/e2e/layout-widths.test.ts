@@ -3,10 +3,9 @@
  * page or of a view's body, and a screenshot of each (test-artifacts/layout-*.png)
  * to look at.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page.js';
-import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium } from './support/browser.js';
+import { openDumpedTemplate, useWebJourney } from './support/journey.js';
 
 const SIZES = [
   { width: 1440, height: 900 },
@@ -16,34 +15,19 @@ const SIZES = [
 const VIEWS = ['Connections', 'Schemas', 'Snapshot editor', 'Provision'] as const;
 
 describe.skipIf(!hasChromium())('layout at 1440, 1024 and 960 px (web mode)', () => {
-  let app: WebApp;
-  let browser: Browser;
-  let ui: AppPage;
+  const fx = useWebJourney();
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchBrowser();
-    ui = new AppPage(browser.page);
-    await ui.open(app.url);
-    await ui.connections.startSandbox();
-    await ui.goTo('Schemas');
-    await ui.schemas.waitForSchema('tenant_template');
-    await ui.schemas.dump();
-    await ui.goTo('Snapshot editor');
-    await ui.snapshot.referenceCount();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+    await openDumpedTemplate(fx);
   });
 
   for (const size of SIZES) {
     it(`no view scrolls sideways at ${size.width}×${size.height}`, async () => {
-      await browser.page.setViewportSize(size);
+      await fx.browser.page.setViewportSize(size);
       const overflowing: string[] = [];
       for (const view of VIEWS) {
-        await ui.goTo(view);
-        const overflow = await browser.page.evaluate(() => {
+        await fx.ui.goTo(view);
+        const overflow = await fx.browser.page.evaluate(() => {
           const page = document.scrollingElement;
           const body = document.querySelector('.view-body');
           return {
@@ -52,7 +36,7 @@ describe.skipIf(!hasChromium())('layout at 1440, 1024 and 960 px (web mode)', ()
           };
         });
         if (overflow.page > 0 || overflow.body > 0) overflowing.push(`${view}: page +${overflow.page} px, body +${overflow.body} px`);
-        await browser.screenshot(`layout-${size.width}-${view.toLowerCase().replace(/\W+/g, '-')}`);
+        await fx.browser.screenshot(`layout-${size.width}-${view.toLowerCase().replace(/\W+/g, '-')}`);
       }
       expect(overflowing).toEqual([]);
     });
