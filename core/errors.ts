@@ -6,6 +6,22 @@
  * Add new codes to the union below (keep it grouped by area); never rewrite the
  * file wholesale, several areas contribute codes.
  */
+/**
+ * The connection diagnostics' causes (VerdictCode in core/diagnostics/types.ts) that a failed connection also
+ * reports as its error code: listed once here, part of both unions.
+ */
+export type SslVerdictCode =
+  | 'SSL_CLIENT_CERT_UNKNOWN_CA'
+  | 'SSL_DEFAULT_CERT_UNREADABLE'
+  | 'SSL_SERVER_CERT_UNTRUSTED'
+  | 'SSL_HOSTNAME_MISMATCH'
+  | 'SSL_CERT_EXPIRED'
+  | 'SSL_REQUIRED_BY_SERVER'
+  | 'SSL_NOT_SUPPORTED_BY_SERVER'
+  | 'CLIENT_CERT_REQUIRED'
+  | 'KEY_PERMISSIONS'
+  | 'KEY_CERT_MISMATCH';
+
 export type ErrorCode =
   // usage and input
   | 'USAGE'
@@ -82,17 +98,8 @@ export type ErrorCode =
   | 'MIGRATION_REFUSED'
   | 'MIGRATION_FAILED'
   | 'ROLLOUT_NOT_FOUND'
-  // SSL diagnostics verdicts
-  | 'SSL_CLIENT_CERT_UNKNOWN_CA'
-  | 'SSL_DEFAULT_CERT_UNREADABLE'
-  | 'SSL_SERVER_CERT_UNTRUSTED'
-  | 'SSL_HOSTNAME_MISMATCH'
-  | 'SSL_CERT_EXPIRED'
-  | 'SSL_REQUIRED_BY_SERVER'
-  | 'SSL_NOT_SUPPORTED_BY_SERVER'
-  | 'CLIENT_CERT_REQUIRED'
-  | 'KEY_PERMISSIONS'
-  | 'KEY_CERT_MISMATCH'
+  // SSL diagnostics verdicts that are also errors (connection failures classified by decideVerdict)
+  | SslVerdictCode
   // SSH tunnels
   /** The SSH server cannot be reached (name, port, firewall). */
   | 'SSH_UNREACHABLE'

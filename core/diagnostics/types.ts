@@ -4,20 +4,12 @@
  * no class instances, no Dates (ISO strings instead).
  */
 import type { ConnectionProfile, SslMode } from '../connection/profile.js';
+import type { SslVerdictCode } from '../errors.js';
 
-/** Stable causes a diagnosis can name. The SSL ones match ErrorCode in core/errors.ts. */
+/** Stable causes a diagnosis can name: those a failed connection also reports as its ErrorCode, and the diagnostics' own. */
 export type VerdictCode =
   | 'OK'
-  | 'SSL_CLIENT_CERT_UNKNOWN_CA'
-  | 'SSL_DEFAULT_CERT_UNREADABLE'
-  | 'SSL_SERVER_CERT_UNTRUSTED'
-  | 'SSL_HOSTNAME_MISMATCH'
-  | 'SSL_CERT_EXPIRED'
-  | 'SSL_REQUIRED_BY_SERVER'
-  | 'SSL_NOT_SUPPORTED_BY_SERVER'
-  | 'CLIENT_CERT_REQUIRED'
-  | 'KEY_PERMISSIONS'
-  | 'KEY_CERT_MISMATCH'
+  | SslVerdictCode
   | 'CLIENT_CERT_USER_MISMATCH'
   | 'SSL_KEY_MISSING'
   | 'SSL_ROOT_CERT_MISSING'
