@@ -50,7 +50,12 @@ describe.skipIf(!hasChromium())('snapshot editor: a failed rebuild (web mode)', 
     expect(await ui.snapshot.saveButton().isDisabled()).toBe(true);
     expect(await ui.snapshot.tab('Snapshot').isDisabled()).toBe(true);
     expect(await ui.snapshot.tab('Snapshot').evaluate((el) => Number(getComputedStyle(el).opacity))).toBeLessThan(0.6);
-    await browser.screenshot('snapshot-rebuild-failed');
+    // The editor is back on the dump (the failed build has nothing to show): the
+    // Dump tab is selected and its text is there. The old editor was recreated for
+    // the new tab's label after the text had been set, and stayed empty.
+    expect(await ui.snapshot.tab('Dump').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => ui.snapshot.visibleEditorText(), { timeout: 15_000 }).toContain('PostgreSQL database dump');
+    await browser.screenshotWidths('snapshot-rebuild-failed');
 
     await ui.snapshot.setPlaceholder('#{t}');
     await ui.snapshot.replaceAll();

@@ -96,8 +96,10 @@ export function SnapshotView() {
     );
   }
 
-  const editorText = opened ? opened.text : mode === 'snapshot' && built ? built.text : (dump?.sql ?? '');
-  const showRefs = !opened && mode === 'dump';
+  // Without a build (it failed, or the placeholder changed) only the dump can be shown, in this very render.
+  const shown: Mode = built ? mode : 'dump';
+  const editorText = opened ? opened.text : shown === 'snapshot' && built ? built.text : (dump?.sql ?? '');
+  const showRefs = !opened && shown === 'dump';
   return (
     <>
       <header className="view-header">
@@ -125,13 +127,13 @@ export function SnapshotView() {
             {!opened ? (
               <>
                 <div className="tabs flush borderless" role="tablist">
-                  <button type="button" role="tab" className="tab" aria-selected={mode === 'dump'} onClick={() => setMode('dump')}>
+                  <button type="button" role="tab" className="tab" aria-selected={shown === 'dump'} onClick={() => setMode('dump')}>
                     Dump
                   </button>
-                  <button type="button" role="tab" className="tab" aria-selected={mode === 'snapshot'} disabled={!built} title={built ? undefined : 'Replace all references first'} onClick={() => setMode('snapshot')}>
+                  <button type="button" role="tab" className="tab" aria-selected={shown === 'snapshot'} disabled={!built} title={built ? undefined : 'Replace all references first'} onClick={() => setMode('snapshot')}>
                     Snapshot
                   </button>
-                  <button type="button" role="tab" className="tab" aria-selected={mode === 'diff'} disabled={!built} title={built ? undefined : 'Replace all references first'} onClick={() => setMode('diff')}>
+                  <button type="button" role="tab" className="tab" aria-selected={shown === 'diff'} disabled={!built} title={built ? undefined : 'Replace all references first'} onClick={() => setMode('diff')}>
                     Diff
                   </button>
                 </div>
@@ -177,7 +179,7 @@ export function SnapshotView() {
             )}
           </div>
           <div className="editor-host">
-            {mode === 'diff' && built && dump ? <SqlDiff original={dump.sql} modified={built.text} /> : <SqlEditor ref={editorRef} label={opened ? 'Snapshot' : mode === 'dump' ? 'Dump' : 'Snapshot'} value={editorText} references={showRefs ? refs : NO_REFS} skipped={skipped} />}
+            {shown === 'diff' && built && dump ? <SqlDiff original={dump.sql} modified={built.text} /> : <SqlEditor ref={editorRef} label={opened ? 'Snapshot' : shown === 'dump' ? 'Dump' : 'Snapshot'} value={editorText} references={showRefs ? refs : NO_REFS} skipped={skipped} />}
           </div>
           <aside className="side-panel" aria-label="References">
             <div className="side-panel-inner">

@@ -49,6 +49,9 @@ export const SqlEditor = forwardRef<SqlEditorHandle, { value: string; references
   const editor = useRef<MonacoApi.editor.IStandaloneCodeEditor>(null);
   const decorations = useRef<MonacoApi.editor.IEditorDecorationsCollection>(null);
 
+  // One editor for the component's life. A new label only renames it: recreating
+  // the editor for a new label left it empty when the label changed after the text
+  // (a failed rebuild switches back to the dump one render after the text changes).
   useEffect(() => {
     if (!host.current) return;
     const instance = monaco.editor.create(host.current, { ...COMMON, value: '', ariaLabel: label });
@@ -59,6 +62,10 @@ export const SqlEditor = forwardRef<SqlEditorHandle, { value: string; references
       instance.dispose();
       editor.current = null;
     };
+  }, []);
+
+  useEffect(() => {
+    editor.current?.updateOptions({ ariaLabel: label });
   }, [label]);
 
   useEffect(() => {

@@ -234,6 +234,11 @@ export class SnapshotPage {
   editorText(): Locator {
     return this.page.locator('[data-testid="sql-editor"] .view-lines');
   }
+
+  /** The visible editor text with Monaco's non-breaking spaces as plain spaces. */
+  async visibleEditorText(): Promise<string> {
+    return ((await this.editorText().textContent()) ?? '').replace(/\u00a0/g, ' ');
+  }
 }
 
 export class ProvisionPage {

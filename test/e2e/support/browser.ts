@@ -16,6 +16,8 @@ export interface Browser {
   /** Console errors and page errors seen so far. */
   errors: string[];
   screenshot(name: string): Promise<string>;
+  /** Screenshots at 1440×900 and 1024×700 (`<name>-1440.png`, `<name>-1024.png`), then back to the size before. */
+  screenshotWidths(name: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,21 @@ export async function launchBrowser(): Promise<Browser> {
       const path = join(ARTIFACTS, `${name}.png`);
       await page.screenshot({ path, fullPage: false });
       return path;
+    },
+    async screenshotWidths(name) {
+      const before = page.viewportSize();
+      const paths: string[] = [];
+      for (const size of [
+        { width: 1440, height: 900 },
+        { width: 1024, height: 700 },
+      ]) {
+        await page.setViewportSize(size);
+        // Two frames: React and Monaco lay out again after the resize.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        paths.push(await this.screenshot(`${name}-${size.width}`));
+      }
+      if (before) await page.setViewportSize(before);
+      return paths;
     },
     async close() {
       await context.close();
