@@ -79,6 +79,13 @@ function refuse(res: ServerResponse, status: number, code: 'INVALID_REQUEST', us
   send(res, status, JSON.stringify({ ok: false, error: { code, userMessage } }), 'application/json');
 }
 
+/** Whether a request is a browser loading a page (Sec-Fetch-Dest, or an Accept that asks for HTML). */
+function isPageNavigation(req: IncomingMessage): boolean {
+  const dest = req.headers['sec-fetch-dest'];
+  if (dest !== undefined) return dest === 'document';
+  return (req.headers.accept ?? '').includes('text/html');
+}
+
 /** Starts the web-mode server and resolves once it listens. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -170,7 +177,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
     // Without a session, the page says how to get one instead of loading an app that cannot work.
-    if (!hasSession(req)) return url.pathname === '/' || url.pathname === '/index.html' ? sendPage(res, 401, noSessionPage('none')) : send(res, 401, 'Unauthorized');
+    // A browser navigating anywhere (a bookmarked or typed path) gets the page too; scripts and assets get a plain 401.
+    if (!hasSession(req)) return url.pathname === '/' || url.pathname === '/index.html' || isPageNavigation(req) ? sendPage(res, 401, noSessionPage('none')) : send(res, 401, 'Unauthorized');
     const relative = url.pathname === '/' ? 'index.html' : decodePathSegment(url.pathname).replace(/^\/+/, '');
     const file = normalize(join(staticRoot, relative));
     if (!file.startsWith(staticRoot + sep) || !existsSync(file) || !statSync(file).isFile()) {

@@ -5,6 +5,7 @@ import { SchemasView } from './views/schemas-view';
 import { SnapshotView } from './views/snapshot-view';
 import { ProvisionView } from './views/provision-view';
 import { TenantsView } from './views/tenants-view';
+import { SessionLostPage, useSessionLost } from './components/session-lost';
 
 const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'connections', label: 'Connections' },
@@ -44,6 +45,9 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [setView]);
+  const sessionLost = useSessionLost();
+
+  if (sessionLost) return <SessionLostPage />;
 
   return (
     <div className="app">

@@ -4,6 +4,7 @@
  * the code), a reload keeps the session, and the same address in another
  * browser, or the bare address, shows a plain page saying how to get a new one.
  */
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './pages/app-page.js';
 import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
@@ -45,7 +46,26 @@ describe.skipIf(!hasChromium())('web mode session', () => {
     await other.screenshot('web-session-spent-address');
     await other.page.goto(app.origin);
     await expect(other.page.getByText(/only an address from tenantry ui gives/).isVisible()).resolves.toBe(true);
+    await other.screenshotWidths('web-session-no-token');
+    // A typed or bookmarked path gets the same page, not a bare "Unauthorized".
+    await other.page.goto(`${app.origin}/provision`);
+    await other.page.getByRole('heading', { name: 'Tenantry needs a fresh address' }).waitFor();
     // A fresh address (Enter in the terminal) lets it in.
     await new AppPage(other.page).open(await app.newUrl());
+  });
+
+  it('replaces an open app whose session has ended with a page saying how to get a new address', async () => {
+    const ui = new AppPage(browser.page);
+    await ui.goTo('Connections');
+    // What a restarted `tenantry ui` looks like to an open page: its cookie no longer opens anything.
+    const dataBefore = readdirSync(app.dataDir).sort();
+    await browser.context.clearCookies();
+    await browser.page.getByRole('button', { name: 'Start local sandbox' }).click();
+    await browser.page.getByRole('heading', { name: 'This page’s session has ended' }).waitFor();
+    expect(await browser.page.getByRole('navigation', { name: 'Views' }).count()).toBe(0);
+    await expect(browser.page.getByText(/Press Enter in the terminal where tenantry ui is running/).isVisible()).resolves.toBe(true);
+    await browser.screenshotWidths('web-session-ended');
+    // Nothing started: the refused request never reached the handlers (a sandbox start makes its folder first).
+    expect(readdirSync(app.dataDir).sort()).toEqual(dataBefore);
   });
 });

@@ -33,6 +33,7 @@ export async function invoke<C extends Channel>(channel: C, req: Req<C>): Promis
       body: JSON.stringify(req),
     });
     if (response.status === 401) {
+      announceSessionLost();
       return { ok: false, error: { code: 'FORBIDDEN', userMessage: 'This page has no valid session (was `tenantry ui` restarted?). Press Enter in the terminal running `tenantry ui` and open the new address it prints.' } };
     }
     if (!(response.headers.get('Content-Type') ?? '').startsWith('application/json')) {
@@ -42,6 +43,23 @@ export async function invoke<C extends Channel>(channel: C, req: Req<C>): Promis
   } catch (error) {
     return { ok: false, error: { code: 'INTERNAL', userMessage: 'The Tenantry backend did not answer. Is it still running?', detail: String(error) } };
   }
+}
+
+const sessionListeners = new Set<() => void>();
+let sessionLost = false;
+
+/** Web mode: the server no longer knows this page's session (it was restarted, or the cookie is gone). */
+function announceSessionLost(): void {
+  if (sessionLost) return;
+  sessionLost = true;
+  for (const l of sessionListeners) l();
+}
+
+/** Calls `listener` once the session is lost (at once if it already is); returns an unsubscribe. */
+export function onSessionLost(listener: () => void): () => void {
+  if (sessionLost) listener();
+  sessionListeners.add(listener);
+  return () => sessionListeners.delete(listener);
 }
 
 /** Calls a channel and throws the error info on failure (for code that shows errors itself). */

@@ -90,6 +90,17 @@ describe('web-mode server', () => {
     expect((await send(server, '/?code=' + 'y'.repeat(32))).status).toBe(401);
   });
 
+  it('shows the page for a browser opening any other path without a session, and a plain 401 to scripts', async () => {
+    for (const headers of [{ 'Sec-Fetch-Dest': 'document' }, { Accept: 'text/html,application/xhtml+xml' }]) {
+      const page = await send(server, '/provision', { headers });
+      expect(page.status).toBe(401);
+      expect(page.body).toMatch(/Tenantry needs a fresh address/);
+    }
+    const script = await send(server, '/assets/index.js', { headers: { 'Sec-Fetch-Dest': 'script', Accept: '*/*' } });
+    expect(script.status).toBe(401);
+    expect(script.body).toBe('Unauthorized');
+  });
+
   it('serves the handler map to a request with the token', async () => {
     const reply = await invoke('app:info', {});
     expect(reply.status).toBe(200);
