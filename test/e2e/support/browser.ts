@@ -41,16 +41,17 @@ export async function launchBrowser(): Promise<Browser> {
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
+  async function screenshot(name: string): Promise<string> {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const path = join(ARTIFACTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: false });
+    return path;
+  }
   return {
     context,
     page,
     errors,
-    async screenshot(name) {
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const path = join(ARTIFACTS, `${name}.png`);
-      await page.screenshot({ path, fullPage: false });
-      return path;
-    },
+    screenshot,
     async screenshotWidths(name) {
       const before = page.viewportSize();
       const paths: string[] = [];
@@ -61,7 +62,7 @@ export async function launchBrowser(): Promise<Browser> {
         await page.setViewportSize(size);
         // Two frames: React and Monaco lay out again after the resize.
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-        paths.push(await this.screenshot(`${name}-${size.width}`));
+        paths.push(await screenshot(`${name}-${size.width}`));
       }
       if (before) await page.setViewportSize(before);
       return paths;

@@ -91,7 +91,7 @@ describe('web-mode server', () => {
   });
 
   it('shows the page for a browser opening any other path without a session, and a plain 401 to scripts', async () => {
-    for (const headers of [{ 'Sec-Fetch-Dest': 'document' }, { Accept: 'text/html,application/xhtml+xml' }]) {
+    for (const headers of [{ 'Sec-Fetch-Dest': 'document' }, { Accept: 'text/html,application/xhtml+xml' }] as Record<string, string>[]) {
       const page = await send(server, '/provision', { headers });
       expect(page.status).toBe(401);
       expect(page.body).toMatch(/Tenantry needs a fresh address/);
