@@ -508,7 +508,8 @@ export interface Api {
   'snapshot:read': { req: { id: string }; res: { info: SnapshotFileInfo; text: string } };
   'snapshot:open-file': { req: Record<string, never>; res: { info: SnapshotFileInfo; text: string } | null };
 
-  'tenant:check-name': { req: { name: string }; res: { valid: boolean; quoted: string; message?: string } };
+  /** With a target, a name whose schema already exists in that database is not valid either. */
+  'tenant:check-name': { req: { name: string; target?: ConnectionTarget }; res: { valid: boolean; quoted: string; message?: string } };
   'provision:start': { req: ProvisionRequest; res: { jobId: string } };
   'provision:verify': { req: { target: ConnectionTarget; snapshotId: string; tenant: string }; res: VerifyResult };
   'provision:history': { req: Record<string, never>; res: HistoryEntry[] };

@@ -86,7 +86,7 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'snapshot:list': empty,
   'snapshot:read': obj({ id }),
   'snapshot:open-file': empty,
-  'tenant:check-name': obj({ name: str(1000) }),
+  'tenant:check-name': obj({ name: str(1000) }, { target }),
   'provision:start': obj(
     {
       snapshotId: id,

@@ -22,6 +22,7 @@ import type { PoolSnapshot } from '../services/pool/warm-pool.js';
 import type { PoolKeeper } from './pool-keeper.js';
 import type { EngineThread } from './engine-thread.js';
 import type { ResolveTarget } from './resolve-target.js';
+import { schemaExists } from '../services/catalog/schema-exists.js';
 
 export interface EngineDeps {
   jobs: JobRegistry;
@@ -60,15 +61,22 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
       const path = await deps.pickFile('open', [{ name: 'Snapshots', extensions: ['sql'] }], 'Open snapshot');
       return path ? deps.snapshots.import(path) : null;
     },
-    async 'tenant:check-name'({ name }) {
+    async 'tenant:check-name'({ name, target }) {
       try {
         // Exactly the check provision:start and pool:claim make (the same module, the same protected names).
         validateTenantName(name, { protectedNames: deps.snapshots.templateSchemas() });
-        return { valid: true, quoted: quoteIdentifier(name) };
       } catch (error) {
         if (!isTenantryError(error)) throw error;
         return { valid: false, quoted: '', message: error.userMessage };
       }
+      const quoted = quoteIdentifier(name);
+      // A schema that is already there (the template just dumped, an existing tenant, any other schema) would fail the create.
+      if (target) {
+        // A target that cannot be reached leaves the answer to the create, which says why.
+        const profile = await deps.resolveTarget(target).then((r) => r.profile, () => undefined);
+        if (profile && (await schemaExists(profile, name)) === true) return { valid: false, quoted, message: `A schema named ${quoted} already exists in database ${profile.database ?? ''}. Choose another name.` };
+      }
+      return { valid: true, quoted };
     },
     async 'provision:start'(req) {
       const { info, text } = deps.snapshots.read(req.snapshotId);

@@ -41,7 +41,7 @@ export function ProvisionView() {
         {snapshot && target.targetId ? <WarmPoolPanel snapshotId={snapshot.id} target={target.target} claims={batch.claims} onReady={setPoolReady} /> : null}
         {snapshot && target.targetId ? <PublishPanel snapshotId={snapshot.id} target={target.target} /> : null}
         <div className="grid2">
-          <OneTenantCard canCreate={snapshot !== undefined && !busy} poolReady={snapshot ? poolReady : 0} onCreate={(t) => void batch.createOne(t, poolReady)} />
+          <OneTenantCard canCreate={snapshot !== undefined && !busy} poolReady={snapshot ? poolReady : 0} target={target.targetId ? target.target : undefined} revision={lists.history} onCreate={(t) => void batch.createOne(t, poolReady)} />
           <ManyTenantsCard
             canCreate={snapshot !== undefined && batch.job === undefined}
             poolReady={snapshot ? poolReady : 0}

@@ -1,16 +1,21 @@
 import { useState } from 'react';
+import type { ConnectionTarget } from '../../../../core/api/contract';
 import { useTenantNameCheck } from './use-tenant-name-check';
 
 export interface OneTenantCardProps {
   canCreate: boolean;
   poolReady: number;
+  /** Where the tenant would be created: the hint also says when the schema is already there. */
+  target: ConnectionTarget | undefined;
+  /** Changes when tenants may have been created (the history changed): the hint is checked again. */
+  revision: unknown;
   onCreate(tenant: string): void;
 }
 
 /** One tenant by name: the backend's check as it is typed, then Create (a warm-pool claim when a spare is ready). */
-export function OneTenantCard({ canCreate, poolReady, onCreate }: OneTenantCardProps) {
+export function OneTenantCard({ canCreate, poolReady, target, revision, onCreate }: OneTenantCardProps) {
   const [name, setName] = useState('');
-  const check = useTenantNameCheck(name);
+  const check = useTenantNameCheck(name, target, revision);
   return (
     <section className="card" aria-label="One tenant">
       <h2>One tenant</h2>
