@@ -28,8 +28,12 @@ function SandboxBadge() {
 }
 
 export function App() {
-  const { view, setView, info, connections, connectionId, dump, snapshot } = useAppState();
+  const { view, setView, info, connections, connectionId, database, dump, snapshot, provisionTarget } = useAppState();
   const current = connections.find((c) => c.id === connectionId);
+  // Provision follows the connection chosen elsewhere until it is given its own target.
+  const writesTo = provisionTarget ?? { connectionId, database };
+  const writesToConnection = connections.find((c) => c.id === writesTo.connectionId);
+  const writesToDatabase = writesTo.database ?? writesToConnection?.profile.database;
 
   // Alt+1…5 switch views from the keyboard.
   useEffect(() => {
@@ -64,6 +68,10 @@ export function App() {
         <div className="sidebar-footer" aria-live="polite">
           <div>
             Connection: <strong>{current?.name ?? '—'}</strong>
+          </div>
+          <div aria-label="Provision target" title="Where Provision creates tenants">
+            Provision writes to: <strong>{writesToConnection?.name ?? '—'}</strong>
+            {writesToConnection && writesToDatabase ? <span className="mono"> · {writesToDatabase}</span> : null}
           </div>
           <SandboxBadge />
           {dump ? <div>Dump: <span className="mono">{dump.schema}</span></div> : null}

@@ -23,6 +23,14 @@ export interface AppState {
   setDump(dump: DumpResult | undefined): void;
   snapshot: SnapshotFileInfo | undefined;
   setSnapshot(s: SnapshotFileInfo | undefined): void;
+  /** Where Provision writes (its own choice of connection and database), once the Provision view has set it. */
+  provisionTarget: ProvisionTargetChoice | undefined;
+  setProvisionTarget(t: ProvisionTargetChoice): void;
+}
+
+export interface ProvisionTargetChoice {
+  connectionId: string;
+  database: string | undefined;
 }
 
 const Context = createContext<AppState | undefined>(undefined);
@@ -36,6 +44,7 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   const [sandbox, setSandbox] = useState<SandboxStatus>();
   const [dump, setDump] = useState<DumpResult>();
   const [snapshot, setSnapshot] = useState<SnapshotFileInfo>();
+  const [provisionTarget, setProvisionTarget] = useState<ProvisionTargetChoice>();
 
   const refreshConnections = useCallback(async () => {
     const r = await invoke('connections:list', {});
@@ -60,8 +69,8 @@ export function AppStateProvider({ children }: { children: ReactNode }) {
   }, [refreshConnections]);
 
   const value = useMemo<AppState>(
-    () => ({ info, view, setView, connections, refreshConnections, connectionId, setConnectionId, database, setDatabase, sandbox, dump, setDump, snapshot, setSnapshot }),
-    [info, view, connections, refreshConnections, connectionId, setConnectionId, database, sandbox, dump, snapshot],
+    () => ({ info, view, setView, connections, refreshConnections, connectionId, setConnectionId, database, setDatabase, sandbox, dump, setDump, snapshot, setSnapshot, provisionTarget, setProvisionTarget }),
+    [info, view, connections, refreshConnections, connectionId, setConnectionId, database, sandbox, dump, snapshot, provisionTarget],
   );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }

@@ -15,7 +15,7 @@ import { DEFAULT_BATCH_CONCURRENCY } from '../../../core/provision/batch-concurr
 
 /** Provision: a snapshot and a target, one tenant or a batch, the warm pool, the results and the history. */
 export function ProvisionView() {
-  const { connections, connectionId, database, snapshot, setSnapshot, view } = useAppState();
+  const { connections, connectionId, database, snapshot, setSnapshot, view, setProvisionTarget } = useAppState();
   const lists = useProvisionLists(view === 'provision');
   const target = useProvisionTarget(connectionId, database, view === 'provision');
   const [concurrency, setConcurrency] = useState(DEFAULT_BATCH_CONCURRENCY);
@@ -28,6 +28,8 @@ export function ProvisionView() {
   const { clear } = batch;
   // clear is a new function each render; the target key is what matters.
   useEffect(() => clear(), [target.key]);
+  // The sidebar names where Provision writes, whichever view is shown.
+  useEffect(() => setProvisionTarget({ connectionId: target.targetId, database: target.targetDb }), [target.key, setProvisionTarget]);
 
   const busy = batch.job !== undefined || batch.claiming;
   return (
