@@ -5,6 +5,7 @@ import { invoke, onEvent } from '../api/client';
 import { watchJob } from '../api/jobs';
 import { ErrorBox } from '../components/error-box';
 import { formatMs } from '../components/format';
+import { useAppState } from '../state/app-state';
 
 export interface WarmPoolPanelProps {
   snapshotId: string;
@@ -27,7 +28,8 @@ export interface WarmPoolPanelProps {
  */
 export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolPanelProps) {
   const [status, setStatus] = useState<PoolStatusInfo>();
-  const [size, setSize] = useState<number>();
+  // What the user typed and has not saved; otherwise the field shows the pool's real target (never a stale first read).
+  const [draft, setDraft] = useState<string>();
   const [fill, setFill] = useState<{ jobId: string; done: number; total: number }>();
   const [note, setNote] = useState<string>();
   const [confirming, setConfirming] = useState<'empty' | 'replace'>();
@@ -43,24 +45,28 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
       return setError(r.error);
     }
     setStatus(r.value);
-    setSize((s) => s ?? r.value.target);
     onReady(r.value.ready);
   }, [snapshotId, targetKey, onReady]);
 
   useEffect(() => {
     setError(undefined);
-    setSize(undefined);
+    setDraft(undefined);
     setNote(undefined);
     void refresh();
   }, [refresh]);
 
   async function saveSize(): Promise<boolean> {
-    if (size === undefined || size === status?.target) return true;
+    const size = draft === undefined || draft.trim() === '' ? undefined : Math.min(10_000, Math.max(0, Math.floor(Number(draft) || 0)));
+    if (size === undefined || size === status?.target) {
+      setDraft(undefined);
+      return true;
+    }
     const r = await invoke('pool:size', { target, size });
     if (!r.ok) {
       setError(r.error);
       return false;
     }
+    setDraft(undefined);
     await refresh();
     return true;
   }
@@ -97,6 +103,17 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
     } else setError(result.error);
     await refresh();
   }
+
+  // The pool can change elsewhere (the CLI, another window): read it again when this view is shown or the window is focused.
+  const { view } = useAppState();
+  useEffect(() => {
+    if (view === 'provision') void refresh();
+  }, [view]); // only when the view is shown again, not when the callbacks change
+  useEffect(() => {
+    const onFocus = () => void refresh();
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [refresh]);
 
   // A claim took a spare: show it gone at once; the backend builds its replacement.
   useEffect(() => {
@@ -166,9 +183,9 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
             aria-label="Pool size"
             min={0}
             max={10000}
-            value={size ?? ''}
+            value={draft ?? (status ? String(status.target) : '')}
             style={{ width: 72 }}
-            onChange={(e) => setSize(e.target.value === '' ? undefined : Math.min(10_000, Math.max(0, Math.floor(Number(e.target.value) || 0))))}
+            onChange={(e) => setDraft(e.target.value)}
             onBlur={() => void saveSize()}
             onKeyDown={(e) => e.key === 'Enter' && void saveSize()}
           />
