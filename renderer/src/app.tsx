@@ -6,6 +6,7 @@ import { SnapshotView } from './views/snapshot-view';
 import { ProvisionView } from './views/provision-view';
 import { TenantsView } from './views/tenants-view';
 import { SessionLostPage, useSessionLost } from './components/session-lost';
+import { ThemeSelect } from './components/theme-select';
 
 const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'connections', label: 'Connections' },
@@ -77,6 +78,7 @@ export function App() {
           {dump ? <div>Dump: <span className="mono">{dump.schema}</span></div> : null}
           {snapshot ? <div>Snapshot: <span className="mono">{snapshot.name}</span></div> : null}
           <div>{info ? `${info.mode === 'web' ? 'Web mode' : 'Desktop'} · v${info.version}` : ''}</div>
+          <ThemeSelect />
         </div>
       </nav>
       <main className="main">

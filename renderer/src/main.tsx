@@ -3,6 +3,9 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { AppStateProvider } from './state/app-state';
 import './styles.css';
+import { startTheme } from './lib/theme';
+
+startTheme();
 
 const root = document.getElementById('root');
 if (root) {

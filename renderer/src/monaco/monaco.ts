@@ -7,6 +7,7 @@ import type * as MonacoApi from 'monaco-editor';
 import * as monacoCore from 'monaco-editor/esm/vs/editor/edcore.main.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker?worker';
 import { registerPgsql } from './pgsql-language';
+import { THEME_EVENT, isDarkTheme } from '../lib/theme';
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
@@ -15,10 +16,9 @@ export type { MonacoApi };
 
 registerPgsql(monaco);
 
-const dark = window.matchMedia('(prefers-color-scheme: dark)');
-/** Follows the OS light/dark setting. */
+/** Follows the app's light/dark theme (the user's choice or the OS setting, lib/theme.ts). */
 export function applyTheme(): void {
-  monaco.editor.setTheme(dark.matches ? 'tenantry-dark' : 'tenantry-light');
+  monaco.editor.setTheme(isDarkTheme() ? 'tenantry-dark' : 'tenantry-light');
 }
 monaco.editor.defineTheme('tenantry-light', {
   base: 'vs',
@@ -48,5 +48,5 @@ monaco.editor.defineTheme('tenantry-dark', {
   ],
   colors: { 'editor.background': '#1b1e24' },
 });
-dark.addEventListener('change', applyTheme);
+window.addEventListener(THEME_EVENT, applyTheme);
 applyTheme();
