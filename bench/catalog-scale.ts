@@ -84,7 +84,7 @@ async function measure(cluster: Cluster, database: string, schema: string, round
   try {
     for (let r = 0; r < rounds; r++) {
       dumps.push(await timeMs(async () => (dumpBytes = await pgDump(cluster, database, schema))));
-      snapshots.push(await timeMs(() => createTenantSnapshot(profileOf(cluster, database), { schema })));
+      snapshots.push(await timeMs(() => createTenantSnapshot(profileOf(cluster, database), { schema, carryPartitions: true })));
       shared.push(await timeMs(() => readSharedObjects(client, schema)));
     }
   } finally {
