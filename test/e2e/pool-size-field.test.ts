@@ -7,11 +7,10 @@
  * then set the pool's target to 0; nor did it read the pool again when the
  * view was shown.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { APIRequestContext } from 'playwright-core';
-import { AppPage } from './pages/app-page.js';
-import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { hasChromium } from './support/browser.js';
+import { useWebJourney } from './support/journey.js';
 
 /** One API call as another client with this browser's session. */
 async function call(request: APIRequestContext, origin: string, channel: string, body: unknown): Promise<unknown> {
@@ -22,60 +21,48 @@ async function call(request: APIRequestContext, origin: string, channel: string,
 }
 
 describe.skipIf(!hasChromium())('Provision: the warm pool size field (web mode)', () => {
-  let app: WebApp;
-  let browser: Browser;
-  let ui: AppPage;
+  const journey = useWebJourney({ screenshotName: 'pool-size' });
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchBrowser();
-    ui = new AppPage(browser.page);
-    await ui.open(app.url);
-    await ui.connections.startSandbox();
-    await ui.goTo('Schemas');
-    await ui.schemas.waitForSchema('tenant_template');
-    await ui.schemas.dump();
-    await ui.goTo('Snapshot editor');
-    await ui.snapshot.referenceCount();
-    await ui.snapshot.replaceAll();
-    await ui.snapshot.save('pool-size');
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await browser?.screenshot(`pool-size-failed-${ctx.task.name.replace(/\W+/g, '-')}`);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+    await journey.ui.open(journey.app.url);
+    await journey.ui.connections.startSandbox();
+    await journey.ui.goTo('Schemas');
+    await journey.ui.schemas.waitForSchema('tenant_template');
+    await journey.ui.schemas.dump();
+    await journey.ui.goTo('Snapshot editor');
+    await journey.ui.snapshot.referenceCount();
+    await journey.ui.snapshot.replaceAll();
+    await journey.ui.snapshot.save('pool-size');
   });
 
   it('follows a pool resized and filled elsewhere, and leaving the field changes nothing', async () => {
-    await ui.goTo('Provision');
-    await ui.provision.chooseSnapshot(/^pool-size/);
-    await expect.poll(() => ui.provision.poolStatus().textContent()).toMatch(/^\s*0 of 0 spares ready/);
-    const field = browser.page.getByRole('spinbutton', { name: 'Pool size' });
+    await journey.ui.goTo('Provision');
+    await journey.ui.provision.chooseSnapshot(/^pool-size/);
+    await expect.poll(() => journey.ui.provision.poolStatus().textContent()).toMatch(/^\s*0 of 0 spares ready/);
+    const field = journey.browser.page.getByRole('spinbutton', { name: 'Pool size' });
     expect(await field.inputValue()).toBe('0');
 
     // Another client sizes the pool to 2 and fills it.
-    const request = browser.context.request;
-    const snapshots = (await call(request, app.origin, 'snapshot:list', {})) as { id: string; name: string }[];
+    const request = journey.browser.context.request;
+    const snapshots = (await call(request, journey.app.origin, 'snapshot:list', {})) as { id: string; name: string }[];
     const snapshotId = snapshots.find((s) => s.name.startsWith('pool-size'))?.id;
     const target = { connectionId: 'sandbox' };
-    await call(request, app.origin, 'pool:size', { target, size: 2 });
-    await call(request, app.origin, 'pool:fill', { target, snapshotId });
-    await expect.poll(async () => ((await call(request, app.origin, 'pool:status', { target, snapshotId })) as { ready: number }).ready, { timeout: 120_000 }).toBe(2);
+    await call(request, journey.app.origin, 'pool:size', { target, size: 2 });
+    await call(request, journey.app.origin, 'pool:fill', { target, snapshotId });
+    await expect.poll(async () => ((await call(request, journey.app.origin, 'pool:status', { target, snapshotId })) as { ready: number }).ready, { timeout: 120_000 }).toBe(2);
 
-    await ui.goTo('Schemas');
-    await ui.goTo('Provision');
-    await ui.provision.waitForPoolReady(2);
-    expect(await ui.provision.poolStatus().textContent()).toMatch(/^\s*2 of 2 spares ready/);
+    await journey.ui.goTo('Schemas');
+    await journey.ui.goTo('Provision');
+    await journey.ui.provision.waitForPoolReady(2);
+    expect(await journey.ui.provision.poolStatus().textContent()).toMatch(/^\s*2 of 2 spares ready/);
     expect(await field.inputValue()).toBe('2');
-    await browser.screenshotWidths('pool-size-field');
+    await journey.browser.screenshotWidths('pool-size-field');
 
     // Focus and leave the field without typing: the pool keeps its size.
     await field.focus();
     await field.blur();
-    await ui.provision.fillPool();
-    await expect.poll(async () => ((await call(request, app.origin, 'pool:status', { target, snapshotId })) as { target: number }).target).toBe(2);
+    await journey.ui.provision.fillPool();
+    await expect.poll(async () => ((await call(request, journey.app.origin, 'pool:status', { target, snapshotId })) as { target: number }).target).toBe(2);
     expect(await field.inputValue()).toBe('2');
   });
 });

@@ -4,41 +4,28 @@
  * sidebar named only the connection chosen on the Connections view, so a
  * database chosen on Provision was nowhere to be seen from the other views.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppPage } from './pages/app-page.js';
-import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium } from './support/browser.js';
+import { useWebJourney } from './support/journey.js';
 
 describe.skipIf(!hasChromium())('sidebar: where Provision writes (web mode)', () => {
-  let app: WebApp;
-  let browser: Browser;
-  let ui: AppPage;
+  const journey = useWebJourney({ screenshotName: 'sidebar-target' });
 
   beforeAll(async () => {
-    app = await startWebApp();
-    browser = await launchBrowser();
-    ui = new AppPage(browser.page);
-    await ui.open(app.url);
-    await ui.connections.startSandbox();
-  });
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await browser?.screenshot(`sidebar-target-failed-${ctx.task.name.replace(/\W+/g, '-')}`);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+    await journey.ui.open(journey.app.url);
+    await journey.ui.connections.startSandbox();
   });
 
   it('names the connection and database Provision will write to, from every view', async () => {
-    const sidebar = browser.page.getByRole('navigation', { name: 'Views' }).getByLabel('Provision target');
+    const sidebar = journey.browser.page.getByRole('navigation', { name: 'Views' }).getByLabel('Provision target');
     await expect.poll(() => sidebar.textContent()).toBe('Provision writes to: Local sandbox · tenantry_demo');
-    await ui.goTo('Provision');
-    const database = browser.page.getByRole('combobox', { name: 'Database' });
+    await journey.ui.goTo('Provision');
+    const database = journey.browser.page.getByRole('combobox', { name: 'Database' });
     await database.locator('option', { hasText: /^postgres —/ }).waitFor({ state: 'attached', timeout: 30_000 });
     await database.selectOption('postgres');
     await expect.poll(() => sidebar.textContent()).toBe('Provision writes to: Local sandbox · postgres');
-    await ui.goTo('Schemas');
+    await journey.ui.goTo('Schemas');
     expect(await sidebar.textContent()).toBe('Provision writes to: Local sandbox · postgres');
-    await browser.screenshotWidths('sidebar-target');
+    await journey.browser.screenshotWidths('sidebar-target');
   });
 });
