@@ -1,6 +1,6 @@
 import { describeCitus } from '../../../core/citus/citus-facts';
 import { useEffect, useRef, useState } from 'react';
-import type { ConnectionSummary, DiagnosticStepInfo, DiagnosticsResult, ServerInfo } from '../../../core/api/contract';
+import { SANDBOX_CONNECTION_ID, type ConnectionSummary, type DiagnosticStepInfo, type DiagnosticsResult, type ServerInfo } from '../../../core/api/contract';
 import { formatConnectionUri } from '../../../core/connection/connection-string';
 import type { ConnectionProfile, SslMode } from '../../../core/connection/profile';
 import type { ErrorInfo } from '../../../core/errors';
@@ -83,7 +83,7 @@ function SandboxCard() {
             <span className="pill">
               <span className="dot ok" /> Running — PostgreSQL {sandbox.serverVersion} on 127.0.0.1:{sandbox.port}
             </span>
-            <button type="button" className="btn primary" onClick={() => { setConnectionId('sandbox'); setView('schemas'); }}>
+            <button type="button" className="btn primary" onClick={() => { setConnectionId(SANDBOX_CONNECTION_ID); setView('schemas'); }}>
               Continue to Schemas →
             </button>
             <button type="button" className="btn" disabled={busy} onClick={() => { setBusy(true); void invoke('sandbox:stop', {}).finally(() => setBusy(false)); }}>
@@ -100,7 +100,7 @@ function SandboxCard() {
               setError(undefined);
               void invoke('sandbox:start', {}).then((r) => {
                 setBusy(false);
-                if (r.ok) setConnectionId('sandbox');
+                if (r.ok) setConnectionId(SANDBOX_CONNECTION_ID);
                 else setError(r.error);
               });
             }}
@@ -167,7 +167,7 @@ export function ConnectionsView() {
     setUrl('');
     setUrlError(undefined);
   }
-  const target = () => (editing ? { profile: toProfile(draft) } : { connectionId: 'sandbox' });
+  const target = () => (editing ? { profile: toProfile(draft) } : { connectionId: SANDBOX_CONNECTION_ID });
 
   async function applyUrl(text: string) {
     setUrl(text);
@@ -350,7 +350,7 @@ export function ConnectionsView() {
                     if (!draft.id || !window.confirm(`Delete the connection “${draft.name}”?`)) return;
                     void invoke('connections:delete', { id: draft.id }).then(async () => {
                       await refreshConnections();
-                      setConnectionId('sandbox');
+                      setConnectionId(SANDBOX_CONNECTION_ID);
                     });
                   }}
                 >

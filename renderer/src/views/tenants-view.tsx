@@ -4,7 +4,7 @@
  * filter and sort, a cohort's differences, and verify, adopt, drop and CSV.
  */
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import type { DatabaseSummary } from '../../../core/api/contract';
+import { SANDBOX_CONNECTION_ID, type DatabaseSummary } from '../../../core/api/contract';
 import { invoke } from '../api/client';
 import { ErrorBox } from '../components/error-box';
 import { formatMs } from '../components/format';
@@ -46,7 +46,7 @@ function downloadText(name: string, text: string): void {
 
 export function TenantsView() {
   const { connections, connectionId, setConnectionId, database, setDatabase, sandbox, setView, view } = useAppState();
-  const usable = connectionId !== 'new' && (connectionId !== 'sandbox' || sandbox?.state === 'running');
+  const usable = connectionId !== 'new' && (connectionId !== SANDBOX_CONNECTION_ID || sandbox?.state === 'running');
   const active = view === 'tenants' && usable;
   const target = useMemo(() => ({ connectionId, ...(database ? { database } : {}) }), [connectionId, database]);
   const [databases, setDatabases] = useState<DatabaseSummary[]>([]);
