@@ -12,6 +12,7 @@
  * "another schema" is any qualifier other than the tenant's.
  */
 import { lex, significantTokens, type Token } from '../sql/lexer.js';
+import { readQualifiedName } from '../sql/read-qualified-name.js';
 import { splitStatements } from '../sql/split-statements.js';
 import { moveIdentityIntoCreateTable } from './identity-rewrite.js';
 
@@ -59,18 +60,6 @@ const LOCAL_HINT = 'Distributed provisioning stops before any tenant; provision 
 
 function isWord(t: Token | undefined, ...words: string[]): boolean {
   return t?.kind === 'identifier' && words.includes(t.value ?? '');
-}
-
-function readName(tokens: readonly Token[], i: number): { parts: string[]; next: number } | undefined {
-  const parts: string[] = [];
-  let j = i;
-  for (;;) {
-    const t = tokens[j];
-    if (!t || (t.kind !== 'identifier' && t.kind !== 'quoted-identifier')) return parts.length ? { parts, next: j } : undefined;
-    parts.push(t.value ?? t.text);
-    if (tokens[j + 1]?.text !== '.') return { parts, next: j + 1 };
-    j += 2;
-  }
 }
 
 function schemaOf(parts: readonly string[]): string | undefined {
@@ -161,7 +150,7 @@ function inspectStatement(tokens: readonly Token[], text: string, line: number, 
   const fkTargets = () => {
     for (let i = 0; i < tokens.length; i++) {
       if (!isWord(tokens[i], 'references')) continue;
-      const name = readName(tokens, i + 1);
+      const name = readQualifiedName(tokens, i + 1);
       const schema = name && schemaOf(name.parts);
       if (!name || schema === undefined || schema === tenant) continue;
       const target = name.parts.slice(-2).join('.');
@@ -193,7 +182,7 @@ function inspectStatement(tokens: readonly Token[], text: string, line: number, 
       return;
     }
     if (!isWord(tokens[i], 'table')) return;
-    const name = readName(tokens, i + 1);
+    const name = readQualifiedName(tokens, i + 1);
     if (!name) return;
     for (let k = name.next; k < tokens.length; k++) {
       if (isWord(tokens[k], 'inherits') && tokens[k + 1]?.text === '(') {
@@ -202,7 +191,7 @@ function inspectStatement(tokens: readonly Token[], text: string, line: number, 
       }
     }
     if (isWord(tokens[name.next], 'partition') && isWord(tokens[name.next + 1], 'of')) {
-      const parent = readName(tokens, name.next + 2);
+      const parent = readQualifiedName(tokens, name.next + 2);
       if (parent && schemaOf(parent.parts) !== schemaOf(name.parts)) {
         add('partition-elsewhere', 'partitioning within a distributed schema is not supported when the parent and the child are in different schemas', 'refused', LOCAL_HINT);
       }
@@ -214,7 +203,7 @@ function inspectStatement(tokens: readonly Token[], text: string, line: number, 
   let i = 2;
   if (isWord(tokens[i], 'if') && isWord(tokens[i + 1], 'exists')) i += 2;
   if (isWord(tokens[i], 'only')) i++;
-  const name = readName(tokens, i);
+  const name = readQualifiedName(tokens, i);
   if (!name || schemaOf(name.parts) !== tenant) return;
   // RENAME and SET SCHEMA are statements of their own kind in PostgreSQL (not AlterTableStmt subcommands).
   if (isWord(tokens[name.next], 'rename') || (isWord(tokens[name.next], 'set') && isWord(tokens[name.next + 1], 'schema'))) return;
@@ -229,7 +218,7 @@ function inspectStatement(tokens: readonly Token[], text: string, line: number, 
       add('alter-table-form', `alter table command is currently unsupported (${form})`, 'refused', LOCAL_HINT);
     }
     if (isWord(sub[0], 'attach') && isWord(sub[1], 'partition')) {
-      const child = readName(sub, 2);
+      const child = readQualifiedName(sub, 2);
       if (child && schemaOf(child.parts) !== tenant) add('partition-elsewhere', 'partitioning within a distributed schema is not supported when the parent and the child are in different schemas', 'refused', LOCAL_HINT);
     }
   }

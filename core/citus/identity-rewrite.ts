@@ -8,6 +8,7 @@
  * SEQUENCE NAME … clause). This moves each such ALTER into its CREATE TABLE.
  */
 import { lex, significantTokens, type Token } from '../sql/lexer.js';
+import { readQualifiedName } from '../sql/read-qualified-name.js';
 import { splitStatements } from '../sql/split-statements.js';
 
 /** One identity column moved from its ALTER TABLE into the column definition of its CREATE TABLE. */
@@ -31,20 +32,6 @@ export interface IdentityRewrite {
   kept: IdentityKept[];
 }
 
-/** Name parts of a (possibly qualified) name starting at tokens[i]; undefined when tokens[i] is not a name. */
-function readName(tokens: readonly Token[], i: number): { parts: string[]; next: number } | undefined {
-  const parts: string[] = [];
-  let j = i;
-  for (;;) {
-    const t = tokens[j];
-    if (!t || (t.kind !== 'identifier' && t.kind !== 'quoted-identifier')) return parts.length ? { parts, next: j } : undefined;
-    parts.push(t.value ?? t.text);
-    const dot = tokens[j + 1];
-    if (dot?.kind !== 'punctuation' || dot.text !== '.') return { parts, next: j + 1 };
-    j += 2;
-  }
-}
-
 function isWord(t: Token | undefined, word: string): boolean {
   return t?.kind === 'identifier' && t.value === word;
 }
@@ -65,7 +52,7 @@ function readIdentityAlter(text: string): IdentityAlter | undefined {
   if (!isWord(tokens[0], 'alter') || !isWord(tokens[1], 'table')) return undefined;
   let i = 2;
   if (isWord(tokens[i], 'only')) i++;
-  const table = readName(tokens, i);
+  const table = readQualifiedName(tokens, i);
   if (!table) return undefined;
   i = table.next;
   if (!isWord(tokens[i], 'alter')) return undefined;
@@ -108,7 +95,7 @@ function readCreateTable(text: string): CreateTable | undefined {
   if (!isWord(tokens[i], 'table')) return undefined;
   i++;
   if (isWord(tokens[i], 'if')) i += 3;
-  const table = readName(tokens, i);
+  const table = readQualifiedName(tokens, i);
   if (!table) return undefined;
   i = table.next;
   if (tokens[i]?.text !== '(') return undefined;
