@@ -1,6 +1,9 @@
 /**
  * What a token means, as opposed to how it is written: folded identifiers,
- * undoubled quoted identifiers, decoded string literals.
+ * undoubled quoted identifiers, decoded string literals. Core, not test
+ * support: lex() fills Token.value with it, and scanner-driven readers decode
+ * the few tokens they need with it (the Rails trailer's search_path and table
+ * names, core/snapshot/rails-trailer.ts).
  */
 import { T } from './scanner.js';
 import { DOUBLE_QUOTE, QUOTE, UPPER_A, UPPER_Z } from './char-codes.js';
