@@ -24,6 +24,8 @@ export interface ConnectionSummary {
   /** The profile without `password` / `sslpassword`. */
   profile: ConnectionProfile;
   hasPassword: boolean;
+  /** With an SSH tunnel: whether a passphrase for its key file is stored. */
+  hasSshPassphrase?: boolean;
   /** True for the built-in local sandbox. */
   sandbox: boolean;
 }
@@ -33,7 +35,7 @@ export interface ConnectionSummary {
  * pg_service.conf name and a passfile are resolved by the CLI only
  * (resolveProfile); the app would ignore them, so requests refuse them.
  */
-export type RequestProfile = Omit<ConnectionProfile, 'service' | 'passfile'>;
+export type RequestProfile = Omit<ConnectionProfile, 'service' | 'passfile' | 'hostaddr'>;
 
 export interface ConnectionDraft {
   /** Absent for a new connection. */
@@ -492,6 +494,8 @@ export interface Api {
   'connections:parse-uri': { req: { uri: string }; res: ConnectionProfile };
   'connections:format-uri': { req: { profile: RequestProfile }; res: { uri: string } };
   'connections:diagnose': { req: ConnectionTarget; res: { jobId: string } };
+  /** Trusts an SSH server's host key the user confirmed (first use); a different key already trusted is refused. */
+  'connections:trust-host-key': { req: { host: string; port?: number; fingerprint: string }; res: { trusted: string } };
 
   'files:pick': { req: { purpose: FilePurpose }; res: { path: string | null } };
   'files:inspect': { req: { path: string; purpose: FilePurpose; certificatePath?: string }; res: FileFacts };
@@ -588,6 +592,7 @@ export const CHANNELS = [
   'connections:parse-uri',
   'connections:format-uri',
   'connections:diagnose',
+  'connections:trust-host-key',
   'files:pick',
   'files:inspect',
   'schemas:databases',

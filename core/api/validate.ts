@@ -8,6 +8,11 @@ import { type Channel, type Req, type RequestProfile, isChannel } from './contra
 import { arr, bool, empty, int, obj, oneOf, str, type Check } from './validate-shape.js';
 import { MAX_BATCH_CONCURRENCY } from '../provision/batch-concurrency.js';
 
+const ssh = obj(
+  { host: str(1024), user: str(255) },
+  { port: int(1, 65535), keyFile: str(4096), passphrase: str(1024), useAgent: bool },
+);
+
 const profile: Check<RequestProfile> = obj(
   {},
   {
@@ -27,6 +32,7 @@ const profile: Check<RequestProfile> = obj(
     sslminprotocolversion: str(32),
     connect_timeout: int(0, 3600),
     application_name: str(64),
+    ssh,
   },
 );
 
@@ -67,6 +73,7 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'connections:parse-uri': obj({ uri: str(8192) }),
   'connections:format-uri': obj({ profile }),
   'connections:diagnose': target,
+  'connections:trust-host-key': obj({ host: str(1024), fingerprint: str(200) }, { port: int(1, 65535) }),
   'files:pick': obj({ purpose }),
   // Only the SSL files the connection form shows facts for: not a way to probe any path for any purpose.
   'files:inspect': obj({ path: str(4096), purpose: oneOf('sslrootcert', 'sslcert', 'sslkey', 'sslcrl') }, { certificatePath: str(4096) }),

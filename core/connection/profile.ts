@@ -3,6 +3,8 @@
  * psql, pg_dump, the diagnostics) gets an explicit translation of it; nobody
  * reads PG* variables or ~/.postgresql behind its back.
  */
+import type { SshSettings } from './ssh-settings.js';
+
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 export type SslCertMode = 'disable' | 'allow' | 'require';
 export type SslNegotiation = 'postgres' | 'direct';
@@ -34,6 +36,18 @@ export interface ConnectionProfile {
   service?: string;
   /** A .pgpass file to look the password up in. resolveProfile() consumes it. */
   passfile?: string;
+  /**
+   * Reach the server through an SSH tunnel: `host` and `port` are then as the
+   * bastion sees them. Whoever opens the tunnel removes this and sets
+   * `hostaddr` and `port` to its local end; consumers never see it.
+   */
+  ssh?: SshSettings;
+  /**
+   * The address to connect to while `host` still names the server, as libpq's
+   * hostaddr: set only by an SSH tunnel (127.0.0.1), so verify-full checks the
+   * certificate against the real host name. Never parsed from a URI.
+   */
+  hostaddr?: string;
 }
 
 /** Every profile field that holds a libpq parameter, in the order libpq documents them. */

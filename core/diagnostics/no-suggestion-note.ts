@@ -24,6 +24,12 @@ const NOTES: Partial<Record<VerdictCode, string>> = {
   SSL_FILE_UNREADABLE: 'Fix the file named in the verdict, then run the diagnosis again.',
   SSL_DEFAULT_CERT_UNREADABLE: 'Fix the permissions named in the verdict, then run the diagnosis again.',
   PROFILE_INVALID: 'Fix the setting named in the verdict, then run the diagnosis again.',
+  SSH_UNREACHABLE: 'Fix the SSH tunnel as the verdict says, then run the diagnosis again; no database setting changes this.',
+  SSH_HOST_KEY_UNKNOWN: 'Trust the SSH server\'s host key once its fingerprint is confirmed, then run the diagnosis again.',
+  SSH_HOST_KEY_MISMATCH: 'Check the new SSH host key with the bastion\'s administrator; no database setting changes this.',
+  SSH_KEY_UNREADABLE: 'Fix the SSH key file or its passphrase, then run the diagnosis again.',
+  SSH_AUTH_FAILED: 'Fix the SSH login as the verdict says, then run the diagnosis again; no database setting changes this.',
+  SSH_FORWARD_FAILED: 'Fix the database host and port as the bastion sees them, or the bastion\'s forwarding, then run the diagnosis again.',
 };
 
 /** The line shown instead of working settings when the diagnosis has none to offer. */

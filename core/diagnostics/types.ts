@@ -20,9 +20,17 @@ export type VerdictCode =
   | 'AUTH_FAILED'
   | 'CONNECTION_REJECTED'
   | 'PROFILE_INVALID'
-  | 'CONNECTION_FAILED';
+  | 'CONNECTION_FAILED'
+  | SshVerdictCode;
+
+/** An SSH tunnel in front of the server did not open, by the stage that failed (the tunnel's own error codes). */
+export type SshVerdictCode = 'SSH_UNREACHABLE' | 'SSH_HOST_KEY_UNKNOWN' | 'SSH_HOST_KEY_MISMATCH' | 'SSH_KEY_UNREADABLE' | 'SSH_AUTH_FAILED' | 'SSH_FORWARD_FAILED';
 
 export type DiagnosticStepId =
+  | 'ssh-reachable'
+  | 'ssh-host-key'
+  | 'ssh-auth'
+  | 'ssh-forward'
   | 'tcp'
   | 'ssl-request'
   | 'tls'
@@ -148,6 +156,22 @@ export interface DiagnosticFacts {
   psqlUser?: AttemptFacts;
   files: FileFacts[];
   hazards: Hazard[];
+  /** With an SSH tunnel: the bastion, what it showed and the tunnel's local end. */
+  ssh?: SshFacts;
+}
+
+export interface SshFacts {
+  host: string;
+  port: number;
+  user: string;
+  /** The SSH server's identification line (SSH-2.0-…). */
+  banner?: string;
+  /** SHA256:… of the host key the server showed. */
+  fingerprint?: string;
+  /** The local port the database was reached through. */
+  localPort?: number;
+  /** The stage that failed. */
+  failure?: { code: SshVerdictCode; message: string };
 }
 
 export interface Verdict {

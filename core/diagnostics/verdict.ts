@@ -28,6 +28,12 @@ const TITLES: Record<VerdictCode, string> = {
   CONNECTION_REJECTED: 'pg_hba.conf has no entry for this connection',
   PROFILE_INVALID: 'The connection settings cannot be used as they are',
   CONNECTION_FAILED: 'The connection failed',
+  SSH_UNREACHABLE: 'The SSH server cannot be reached',
+  SSH_HOST_KEY_UNKNOWN: 'The SSH server\'s host key is not trusted yet',
+  SSH_HOST_KEY_MISMATCH: 'The SSH server shows a different host key than the one trusted',
+  SSH_KEY_UNREADABLE: 'The SSH key file cannot be used',
+  SSH_AUTH_FAILED: 'The SSH server refused the login',
+  SSH_FORWARD_FAILED: 'The SSH server cannot reach the database',
 };
 
 const ADVICE: Record<VerdictCode, string> = {
@@ -53,6 +59,12 @@ const ADVICE: Record<VerdictCode, string> = {
   CONNECTION_REJECTED: 'The server has no pg_hba.conf line that allows this user, database and address. Ask the DBA to add one.',
   PROFILE_INVALID: 'Fix the setting named above.',
   CONNECTION_FAILED: 'The error above was not recognised; it is shown as the server or library reported it.',
+  SSH_UNREACHABLE: 'Check the SSH host and port (22 unless the bastion is configured otherwise) and firewalls between this machine and the bastion.',
+  SSH_HOST_KEY_UNKNOWN: 'Compare the fingerprint with the one the bastion\'s administrator gives you, and trust it once if they match.',
+  SSH_HOST_KEY_MISMATCH: 'The bastion may have been reinstalled, or someone may be intercepting the connection. Check with its administrator before trusting the new key.',
+  SSH_KEY_UNREADABLE: 'Choose the private key file (not the .pub file) and enter its passphrase if it has one.',
+  SSH_AUTH_FAILED: 'Check the SSH user and that the public key is in its ~/.ssh/authorized_keys on the bastion, or that the agent holds the key.',
+  SSH_FORWARD_FAILED: 'Check the database host and port as the bastion sees them, and that the bastion allows TCP forwarding (AllowTcpForwarding).',
 };
 
 /** A more precise cause where the generic one has a known explanation in the facts. */

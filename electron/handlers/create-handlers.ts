@@ -7,7 +7,10 @@
 import type { AppInfo, Handlers } from '../../core/api/contract.js';
 // core's snapshot checksums and seals through node:crypto (installed on import).
 import '../services/snapshot/native-sha256.js';
+import { join } from 'node:path';
 import { Sandbox } from '../services/sandbox/sandbox.js';
+import { openKnownHosts } from '../services/ssh/known-hosts.js';
+import { createTunnelCache } from '../services/ssh/tunnel-cache.js';
 import { ConnectionStore } from '../services/storage/connection-store.js';
 import { HistoryStore } from '../services/storage/history-store.js';
 import type { SecretStore } from '../services/storage/secrets.js';
@@ -60,7 +63,10 @@ export function createBackend(deps: HandlerDeps): Backend {
   const keeper = new PoolKeeper(deps.emit, deps.poolBusyRetryMs !== undefined ? { busyRetryMs: deps.poolBusyRetryMs } : {});
   const engineThread = new EngineThread();
   const sandboxArea = createSandboxArea({ sandbox, emit: deps.emit, keeper });
-  const resolveTarget = createTargetResolver(connections, sandboxArea.profile);
+  // The same known hosts as the CLI's (the data folder): a host key trusted in one is trusted in the other.
+  const knownHosts = openKnownHosts(join(deps.dataDir, 'ssh-known-hosts.json'));
+  const tunnels = createTunnelCache(knownHosts, { env: deps.env ?? process.env });
+  const resolveTarget = createTargetResolver(connections, sandboxArea.profile, tunnels);
   const binaryOptions = { env: deps.env ?? process.env };
 
   const handlers = {
@@ -70,7 +76,7 @@ export function createBackend(deps: HandlerDeps): Backend {
     },
     'job:cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     ...sandboxArea.handlers,
-    ...createConnectionHandlers({ connections, keeper, jobs, resolveTarget, sandboxSummary: sandboxArea.summary }),
+    ...createConnectionHandlers({ connections, keeper, jobs, resolveTarget, knownHosts, sshEnv: deps.env ?? process.env, sandboxSummary: sandboxArea.summary }),
     ...createFileHandlers({ mode: deps.mode, pickFile: deps.pickFile }),
     ...createSchemaHandlers({ jobs, resolveTarget, binaryOptions }),
     ...createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper, engine: engineThread }),
@@ -88,12 +94,14 @@ export function createBackend(deps: HandlerDeps): Backend {
       jobs.cancelAll();
       await engineThread.close().catch(() => undefined);
       await keeper.stopAll().catch(() => undefined);
+      await tunnels.closeAll().catch(() => undefined);
       await sandbox.stop().catch(() => undefined);
     },
     shutdownSync() {
       jobs.cancelAll();
       void engineThread.close();
       keeper.abortAll();
+      void tunnels.closeAll();
       sandbox.stopSync();
     },
   };

@@ -5,7 +5,8 @@
 import type { DiagnosticStepInfo, DiagnosticsResult } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import type { DiagnosticReport, DiagnosticStep } from '../../core/diagnostics/types.js';
-import { diagnoseConnection } from '../services/diagnostics/diagnose.js';
+import { diagnoseWithSsh } from '../services/diagnostics/diagnose-with-ssh.js';
+import type { KnownHosts } from '../services/ssh/known-hosts.js';
 import type { JobContext } from './jobs.js';
 
 function toStepInfo(step: DiagnosticStep): DiagnosticStepInfo {
@@ -46,8 +47,8 @@ export function toDiagnosticsResult(report: DiagnosticReport): DiagnosticsResult
   };
 }
 
-/** Runs diagnostics for a profile, reporting each step as it starts and ends. */
-export async function runDiagnostics(profile: ConnectionProfile, ctx: JobContext): Promise<DiagnosticsResult> {
-  const report = await diagnoseConnection(profile, { signal: ctx.signal, onStep: (step) => ctx.step(toStepInfo(step)) });
+/** Runs diagnostics for a profile (its SSH tunnel first, when it has one), reporting each step as it starts and ends. */
+export async function runDiagnostics(profile: ConnectionProfile, ctx: JobContext, ssh: { knownHosts: KnownHosts; env: NodeJS.ProcessEnv }): Promise<DiagnosticsResult> {
+  const report = await diagnoseWithSsh(profile, { signal: ctx.signal, onStep: (step) => ctx.step(toStepInfo(step)), knownHosts: ssh.knownHosts, sshEnv: ssh.env });
   return toDiagnosticsResult(report);
 }

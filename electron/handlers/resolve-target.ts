@@ -1,19 +1,28 @@
 /**
  * Turns a request's ConnectionTarget (the sandbox, a saved connection or an
  * unsaved profile, optionally another database) into the full profile with
- * secrets and defaults, and a name to show.
+ * secrets and defaults, and a name to show. A connection with an SSH tunnel
+ * comes back pointed at the tunnel's local end (opened, or reused), so every
+ * operation on it goes through the bastion.
  */
 import { SANDBOX_CONNECTION_ID, type ConnectionTarget } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import { applyDefaults } from '../services/connection/defaults.js';
+import type { TunnelCache } from '../services/ssh/tunnel-cache.js';
+import { throughTunnel, tunnelDestination } from '../services/ssh/tunnel-profile.js';
 import type { ConnectionStore } from '../services/storage/connection-store.js';
 
-export type ResolveTarget = (target: ConnectionTarget) => Promise<{ name: string; profile: ConnectionProfile }>;
+export interface ResolveOptions {
+  /** Leave `ssh` in the profile instead of opening the tunnel (the diagnostics open it step by step). */
+  keepSsh?: boolean;
+}
 
-/** Builds the resolver over the saved connections and the sandbox. */
-export function createTargetResolver(connections: ConnectionStore, sandboxProfile: () => Promise<ConnectionProfile>): ResolveTarget {
-  return async (target) => {
+export type ResolveTarget = (target: ConnectionTarget, options?: ResolveOptions) => Promise<{ name: string; profile: ConnectionProfile }>;
+
+/** Builds the resolver over the saved connections, the sandbox and the app's SSH tunnels. */
+export function createTargetResolver(connections: ConnectionStore, sandboxProfile: () => Promise<ConnectionProfile>, tunnels?: TunnelCache): ResolveTarget {
+  return async (target, options = {}) => {
     let resolved: { name: string; profile: ConnectionProfile };
     if (target.connectionId === SANDBOX_CONNECTION_ID) {
       resolved = { name: 'Local sandbox', profile: await sandboxProfile() };
@@ -26,6 +35,12 @@ export function createTargetResolver(connections: ConnectionStore, sandboxProfil
     }
     if (target.database) resolved.profile.database = target.database;
     resolved.profile = applyDefaults(resolved.profile);
+    const ssh = resolved.profile.ssh;
+    if (ssh && !options.keepSsh) {
+      if (!tunnels) throw new TenantryError('NOT_AVAILABLE', 'SSH tunnels are not available here.');
+      const tunnel = await tunnels.open(ssh, tunnelDestination(resolved.profile));
+      resolved.profile = throughTunnel(resolved.profile, tunnel);
+    }
     return resolved;
   };
 }

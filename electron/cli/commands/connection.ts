@@ -9,6 +9,7 @@ import { readServerVersion } from '../../services/catalog/server-version.js';
 import { detectCitus } from '../../services/citus/detect-citus.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { parseOptions, resolveCliProfile, stringOption } from './parse-options.js';
+import { SSH_OPTIONS, SSH_USAGE, readSshOptions, tunnelCliProfile } from './ssh-options.js';
 
 const FORMATS = ['uri', 'keyvalue', 'env', 'service', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -17,7 +18,7 @@ export const connectionCommand: CliCommand = {
   name: 'connection',
   summary: 'Show the resolved connection settings (URI, key=value, env, service)',
   usage: [
-    'Usage: tenantry connection [--url URL] [--format uri|keyvalue|env|service|json] [--libpq N] [--server]',
+    'Usage: tenantry connection [--url URL] [--format uri|keyvalue|env|service|json] [--libpq N] [--server [--ssh USER@HOST …]]',
     '',
     'Resolves the connection settings the way libpq does (URL, then the service',
     'file, then PG* variables, then defaults; the password from ~/.pgpass) and',
@@ -30,15 +31,20 @@ export const connectionCommand: CliCommand = {
     '  --server       also connect and show the server: its version and Citus',
     '                 (extension version, coordinator or worker, workers, whether',
     '                 citus.enable_schema_based_sharding is on)',
+    '  With --server the server can be reached through an SSH tunnel; the settings',
+    '  shown stay the ones given (host and port as the bastion sees them):',
+    SSH_USAGE,
   ].join('\n'),
   async run(argv, io) {
-    const values = parseOptions(argv, { url: { type: 'string' }, format: { type: 'string' }, libpq: { type: 'string' }, server: { type: 'boolean' } });
+    const values = parseOptions(argv, { url: { type: 'string' }, format: { type: 'string' }, libpq: { type: 'string' }, server: { type: 'boolean' }, ...SSH_OPTIONS });
     const format = (stringOption(values, 'format') ?? 'uri') as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}.`);
     const libpqMajor = Number(stringOption(values, 'libpq') ?? 16);
     if (!Number.isInteger(libpqMajor) || libpqMajor < 9) throw new UsageError('--libpq needs a major version such as 15.');
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
-    const server = values.server === true ? await readServer(profile) : undefined;
+    if (values.server !== true && readSshOptions(values, io.env)) throw new UsageError('--ssh is used to reach the server: give it with --server.');
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    // The tunnel is opened for --server only; the settings printed stay the ones given.
+    const server = values.server === true ? await readServer(await tunnelCliProfile(profile, values, io)) : undefined;
     const hasPassword = profile.password !== undefined;
     delete profile.password;
     delete profile.sslpassword;

@@ -1,11 +1,11 @@
 /** `tenantry diagnose`: runs the connection and SSL diagnostics and prints the steps and the verdict. */
 import type { DiagnosticReport, DiagnosticStep } from '../../../core/diagnostics/types.js';
 import { describeNoSuggestion } from '../../../core/diagnostics/no-suggestion-note.js';
-import { diagnoseConnection } from '../../services/diagnostics/diagnose.js';
+import { diagnoseWithSsh } from '../../services/diagnostics/diagnose-with-ssh.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { EXIT } from '../exit-status.js';
 import { parseOptions, resolveCliProfile, stringOption } from './parse-options.js';
-import { SSH_OPTIONS, SSH_USAGE } from './ssh-options.js';
+import { SSH_OPTIONS, SSH_USAGE, cliKnownHosts, readSshOptions, trustedHostKeyOption } from './ssh-options.js';
 
 const MARKS: Record<DiagnosticStep['status'], string> = { running: '…', passed: 'ok  ', failed: 'FAIL', warning: 'WARN', skipped: 'skip' };
 
@@ -19,6 +19,8 @@ export function formatReport(report: DiagnosticReport): string {
   }
   const v = report.verdict;
   lines.push('', `Verdict: ${v.code} — ${v.title}`, ...v.explanation.split('\n').map((l) => `  ${l}`));
+  const ssh = report.facts.ssh;
+  if (v.code === 'SSH_HOST_KEY_UNKNOWN' && ssh?.fingerprint) lines.push(`  To trust it, run the command again with --ssh-trust-host-key ${ssh.fingerprint}`);
   if (v.warnings.length > 0) lines.push('', 'Warnings:', ...v.warnings.map((w) => `  - [${w.code}] ${w.message}`));
   const s = report.suggestion;
   if (s) {
@@ -59,13 +61,20 @@ export const diagnoseCommand: CliCommand = {
     const seconds = Number(stringOption(values, 'timeout') ?? 10);
     if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout needs a positive number of seconds.');
     const timeoutMs = seconds * 1000;
-    const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
+    const profile = await resolveCliProfile(stringOption(values, 'url'), io);
+    // With --ssh the tunnel is opened by the diagnosis itself, step by step (reachable, host key, login, forward).
+    const ssh = readSshOptions(values, io.env);
+    if (ssh) profile.ssh = ssh;
+    const trust = trustedHostKeyOption(values);
     const controller = new AbortController();
     const cancel = () => controller.abort();
     process.once('SIGINT', cancel);
     let report: DiagnosticReport;
     try {
-      report = await diagnoseConnection(profile, {
+      report = await diagnoseWithSsh(profile, {
+        knownHosts: cliKnownHosts(io),
+        sshEnv: io.env,
+        ...(trust !== undefined ? { trustHostKey: trust } : {}),
         ...(psqlPath !== undefined ? { psqlPath } : {}),
         userEnv: io.env,
         timeoutMs,

@@ -10,8 +10,9 @@ import type { ParseArgsConfig } from 'node:util';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { parseSshTarget, type SshSettings } from '../../../core/connection/ssh-settings.js';
 import { TenantryError, isTenantryError } from '../../../core/errors.js';
-import { openKnownHosts } from '../../services/ssh/known-hosts.js';
+import { openKnownHosts, type KnownHosts } from '../../services/ssh/known-hosts.js';
 import { openSshTunnel } from '../../services/ssh/ssh-tunnel.js';
+import { throughTunnel, tunnelDestination } from '../../services/ssh/tunnel-profile.js';
 import { findDataDir } from '../../services/storage/data-dir.js';
 import { UsageError, type CliIo } from '../command.js';
 import type { OptionValues } from './parse-options.js';
@@ -57,20 +58,35 @@ export function readSshOptions(values: OptionValues, env: NodeJS.ProcessEnv): Ss
   return { ...address, ...(keyFile !== undefined ? { keyFile } : {}), ...(useAgent ? { useAgent } : {}), ...(passphrase ? { passphrase } : {}) };
 }
 
-/** With --ssh: opens the tunnel (closed when the command ends) and points the profile at its local port. */
+/** The known hosts the CLI (and the app) keep in the data folder. */
+export function cliKnownHosts(io: CliIo): KnownHosts {
+  return openKnownHosts(join(findDataDir(io.env), 'ssh-known-hosts.json'));
+}
+
+/** The fingerprint given with --ssh-trust-host-key, if any. */
+export function trustedHostKeyOption(values: OptionValues): string | undefined {
+  return text(values, 'ssh-trust-host-key');
+}
+
+/**
+ * With --ssh: opens the tunnel (closed when the command ends) and points the
+ * profile at its local end (hostaddr 127.0.0.1 and its port; host stays the
+ * server's name, so verify-full checks the certificate against it).
+ */
 export async function tunnelCliProfile(profile: ConnectionProfile, values: OptionValues, io: CliIo): Promise<ConnectionProfile> {
   const ssh = readSshOptions(values, io.env);
   if (!ssh) return profile;
-  const host = profile.host;
-  if (!host || host.startsWith('/') || host.includes(',')) {
+  let dest;
+  try {
+    dest = tunnelDestination(profile);
+  } catch {
     throw new UsageError('--ssh needs the database host as the bastion sees it in --url (for example postgresql://app@db.internal:5432/app, or localhost when PostgreSQL runs on the bastion).');
   }
-  const trust = text(values, 'ssh-trust-host-key');
-  const knownHostsFile = join(findDataDir(io.env), 'ssh-known-hosts.json');
+  const trust = trustedHostKeyOption(values);
   try {
-    const tunnel = await openSshTunnel(ssh, { host, port: profile.port ?? 5432 }, { knownHosts: openKnownHosts(knownHostsFile), env: io.env, ...(trust !== undefined ? { trustHostKey: trust } : {}) });
-    io.stderr(`SSH tunnel: ${ssh.user}@${ssh.host}:${ssh.port ?? 22} → ${host}:${profile.port ?? 5432} on 127.0.0.1:${tunnel.localPort} (host key ${tunnel.hostKeyFingerprint})\n`);
-    return { ...profile, host: '127.0.0.1', port: tunnel.localPort };
+    const tunnel = await openSshTunnel(ssh, dest, { knownHosts: cliKnownHosts(io), env: io.env, ...(trust !== undefined ? { trustHostKey: trust } : {}) });
+    io.stderr(`SSH tunnel: ${ssh.user}@${ssh.host}:${ssh.port ?? 22} → ${dest.host}:${dest.port} on 127.0.0.1:${tunnel.localPort} (host key ${tunnel.hostKeyFingerprint})\n`);
+    return throughTunnel(profile, tunnel);
   } catch (error) {
     if (isTenantryError(error) && error.code === 'SSH_HOST_KEY_UNKNOWN' && error.detail) {
       throw new TenantryError(error.code, `${error.userMessage} To trust it, run the command again with --ssh-trust-host-key ${error.detail}`, { detail: error.detail, cause: error });

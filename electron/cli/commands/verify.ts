@@ -15,7 +15,7 @@ import { readRegister } from '../../services/fleet/register.js';
 import { verifyAll } from '../../services/fleet/verify-all.js';
 import { EXIT } from '../exit-status.js';
 import { UsageError } from '../command.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
 
 /** The human-readable verification report. */
 export function formatVerifyResult(result: VerifyResult): string {
@@ -112,7 +112,7 @@ export const verifyCommand: CliCommand = {
     const tenants = listOption(values, 'tenant');
     if (values.all === true) {
       if (tenants.length > 0) throw new UsageError('Give either --all or --tenant, not both.');
-      return verifyEveryTenant(template, carries, stringOption(values, 'concurrency') ?? '4', values.json === true, stringOption(values, 'url'), io);
+      return verifyEveryTenant(template, carries, stringOption(values, 'concurrency') ?? '4', values.json === true, values, io);
     }
     if (tenants.length === 0) throw new UsageError('--tenant (or --all) is required.');
     const protectedNames = [template, ...listSavedTemplates(io)];
@@ -126,10 +126,11 @@ export const verifyCommand: CliCommand = {
 };
 
 /** `verify --all`: every registered tenant of the template, N at a time, outcomes stored in the register. */
-async function verifyEveryTenant(template: string, carries: SnapshotCarries | undefined, concurrencyText: string, json: boolean, url: string | undefined, io: CliIo): Promise<number> {
+async function verifyEveryTenant(template: string, carries: SnapshotCarries | undefined, concurrencyText: string, json: boolean, values: OptionValues, io: CliIo): Promise<number> {
   const concurrency = Number(concurrencyText);
   if (!/^\d+$/.test(concurrencyText) || concurrency < 1 || concurrency > 16) throw new UsageError('--concurrency needs a whole number from 1 to 16.');
-  const profile = await resolveCliProfile(url, io);
+  // With --ssh every tenant's session goes through the one tunnel.
+  const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
   const db = await createPool(profile, 1);
   let tenants: string[];
   try {

@@ -116,6 +116,8 @@ export async function buildChildEnvironment(profile: ConnectionProfile, options:
     const absent = (name: string) => join(dir, 'absent', name);
 
     env.PGHOST = full.host ?? '';
+    // libpq connects to hostaddr and still checks the certificate (verify-full) against PGHOST.
+    if (full.hostaddr !== undefined) env.PGHOSTADDR = full.hostaddr;
     env.PGPORT = String(full.port);
     env.PGDATABASE = full.database ?? '';
     env.PGUSER = full.user ?? '';

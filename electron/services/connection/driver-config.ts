@@ -6,7 +6,8 @@
  */
 import { CONNECTION_STARTUP_OPTIONS } from '../../../core/provision/session-preamble.js';
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
+import { isIP } from 'node:net';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import { describeSslPolicy, type SslPolicy, type Transport } from '../../../core/connection/ssl-policy.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
@@ -55,6 +56,13 @@ export function toTlsOptions(profile: ConnectionProfile, policy: SslPolicy = des
   if (policy.verifyChain && !policy.systemRoot && profile.sslrootcert) tls.ca = readProfileFile('sslrootcert', profile.sslrootcert);
   // verify-ca: the chain is checked, the name is not.
   if (!policy.verifyHost) tls.checkServerIdentity = () => undefined;
+  else if (profile.hostaddr !== undefined && profile.host) {
+    // Connected to hostaddr (an SSH tunnel's 127.0.0.1): the certificate must still name the server, as with libpq.
+    const name = profile.host;
+    tls.checkServerIdentity = (_connected, cert) => checkServerIdentity(name, cert);
+  }
+  // SNI names the real server too (pg sets servername only for a host that is not an address).
+  if (profile.hostaddr !== undefined && profile.host && isIP(profile.host) === 0) tls.servername = profile.host;
   if (profile.sslcert && profile.sslkey && profile.sslcertmode !== 'disable') {
     tls.cert = readProfileFile('sslcert', profile.sslcert);
     tls.key = readProfileFile('sslkey', profile.sslkey);
@@ -81,7 +89,8 @@ export function toDriverConfig(profile: ConnectionProfile, transport?: Transport
   const use = transport ?? policy.first;
   const password = full.password;
   const config: pg.ClientConfig = {
-    host: full.host,
+    // hostaddr (an SSH tunnel's local end) is where to connect; host stays the name certificates are checked against.
+    host: full.hostaddr ?? full.host,
     port: full.port,
     user: full.user,
     database: full.database,

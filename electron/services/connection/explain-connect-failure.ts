@@ -40,6 +40,6 @@ export async function explainConnectFailure(error: unknown, profile: ConnectionP
   const { message, code } = errorParts(error);
   if (classifyFailure(message, code) !== undefined) return toConnectionError(error, profile);
   const full = applyDefaults(profile);
-  const probes = await probe(full.host ?? 'localhost', full.port ?? 5432);
+  const probes = await probe(full.hostaddr ?? full.host ?? 'localhost', full.port ?? 5432);
   return toConnectionError(error, profile, probes);
 }

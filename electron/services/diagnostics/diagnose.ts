@@ -48,6 +48,8 @@ interface Diagnosis {
   profile: ConnectionProfile;
   policy: SslPolicy;
   host: string;
+  /** Where to connect: hostaddr (an SSH tunnel's local end) or host. */
+  address: string;
   port: number;
   secrets: (string | undefined)[];
   timeoutMs: number;
@@ -74,14 +76,14 @@ function signalOption(d: Diagnosis): { signal?: AbortSignal } {
 async function stepTcp(d: Diagnosis): Promise<Socket | undefined> {
   const step = d.recorder.start('tcp');
   try {
-    const tcp = await openTcp(d.host, d.port, d.timeoutMs, d.signal);
+    const tcp = await openTcp(d.address, d.port, d.timeoutMs, d.signal);
     d.facts.tcp = { ok: true, address: tcp.address, ms: tcp.ms };
     step.finish('passed', `Connected to ${tcp.address} in ${tcp.ms} ms.`, [{ label: 'address', value: tcp.address }, { label: 'time', value: `${tcp.ms} ms` }]);
     return tcp.socket;
   } catch (error) {
     const { message, code } = errorParts(error);
     d.facts.tcp = { ok: false, error: code ? `${code}: ${message}` : message };
-    step.finish('failed', `Cannot connect to ${d.host}:${d.port}: ${message}`, [{ label: 'error', value: d.facts.tcp.error ?? message }]);
+    step.finish('failed', `Cannot connect to ${d.address}:${d.port}: ${message}`, [{ label: 'error', value: d.facts.tcp.error ?? message }]);
     return undefined;
   }
 }
@@ -116,7 +118,7 @@ function skip<T>(d: Diagnosis, id: DiagnosticStep['id'], reason: string, result:
 async function stepTls(d: Diagnosis, speaksTls: boolean): Promise<void> {
   if (!speaksTls) return skip(d, 'tls', d.facts.tcp?.ok ? 'The server does not speak TLS on this connection.' : 'The server is not reachable.', undefined);
   const step = d.recorder.start('tls');
-  const tls = await inspectTls(d.profile, d.facts.files, { host: d.host, port: d.port, timeoutMs: d.timeoutMs, directTls: d.profile.sslnegotiation === 'direct', now: d.now, ...signalOption(d) });
+  const tls = await inspectTls(d.profile, d.facts.files, { host: d.host, ...(d.address !== d.host ? { address: d.address } : {}), port: d.port, timeoutMs: d.timeoutMs, directTls: d.profile.sslnegotiation === 'direct', now: d.now, ...signalOption(d) });
   d.facts.tls = tls;
   const evidence: Evidence[] = [];
   if (tls.protocol) evidence.push({ label: 'protocol', value: tls.protocol }, { label: 'cipher', value: tls.cipher ?? '?' });
@@ -229,7 +231,8 @@ async function stepPsqlUser(d: Diagnosis, major: number, baseEnv: NodeJS.Process
     plain.service = keyPassword.service;
     env.PGSERVICEFILE = keyPassword.file;
   }
-  const conninfo = formatKeyValue(plain);
+  // hostaddr is no profile parameter of its own: written out so plain psql goes through the same tunnel end.
+  const conninfo = formatKeyValue(plain) + (d.profile.hostaddr !== undefined ? ` hostaddr=${d.profile.hostaddr}` : '');
   try {
     d.facts.psqlUser = psqlAttempt(await runPsql(d.psqlPath, [...PSQL_ARGS, conninfo], env, { timeoutMs: d.timeoutMs, ...signalOption(d) }), d.secrets);
   } finally {
@@ -320,7 +323,7 @@ export async function diagnoseConnection(input: ConnectionProfile, options: Diag
   const port = profile.port ?? 5432;
   const secrets = [profile.password, profile.sslpassword];
   const d: Diagnosis = {
-    profile, policy, host, port, secrets, userEnv,
+    profile, policy, host, address: profile.hostaddr ?? host, port, secrets, userEnv,
     timeoutMs: options.timeoutMs ?? 10_000,
     now: options.now ?? startedAt,
     home: options.home ?? userEnv.HOME ?? homedir(),

@@ -7,6 +7,10 @@ export interface StepHandle {
 }
 
 const TITLES: Record<DiagnosticStepId, string> = {
+  'ssh-reachable': 'SSH server reachable',
+  'ssh-host-key': 'SSH host key',
+  'ssh-auth': 'SSH authentication',
+  'ssh-forward': 'SSH forward to the database',
   tcp: 'Name resolution and TCP connect',
   'ssl-request': 'SSLRequest: does the server speak TLS?',
   tls: 'TLS handshake and server certificate',

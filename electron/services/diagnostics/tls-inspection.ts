@@ -13,7 +13,10 @@ import { summarizePeerChain } from './certificate-summary.js';
 import { closeQuietly, openTcp, sendSslRequest, startTls } from './probes.js';
 
 export interface TlsTarget {
+  /** The server's name: SNI and the host-name check. */
   host: string;
+  /** Where to connect when not `host` (an SSH tunnel's 127.0.0.1, as libpq's hostaddr). */
+  address?: string;
   port: number;
   timeoutMs: number;
   directTls: boolean;
@@ -25,7 +28,7 @@ export interface TlsTarget {
 export async function inspectTls(profile: ConnectionProfile, files: FileFacts[], target: TlsTarget): Promise<TlsFacts> {
   const servername = isIP(target.host) === 0 ? target.host : undefined;
   const handshake = async (ca?: Buffer) => {
-    const { socket } = await openTcp(target.host, target.port, target.timeoutMs, target.signal);
+    const { socket } = await openTcp(target.address ?? target.host, target.port, target.timeoutMs, target.signal);
     try {
       if (!target.directTls) {
         const answer = await sendSslRequest(socket, target.timeoutMs);

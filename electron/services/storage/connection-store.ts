@@ -16,11 +16,24 @@ interface StoredConnection {
   profile: ConnectionProfile;
   password?: string;
   sslpassword?: string;
+  /** The SSH key's passphrase (profile.ssh.passphrase), kept like the password. */
+  sshpassphrase?: string;
 }
+
+type SecretKey = 'password' | 'sslpassword' | 'sshpassphrase';
+const SECRET_KEYS: readonly SecretKey[] = ['password', 'sslpassword', 'sshpassphrase'];
 
 function withoutSecrets(profile: ConnectionProfile): ConnectionProfile {
   const { password: _p, sslpassword: _s, ...rest } = profile;
+  if (rest.ssh) {
+    const { passphrase: _k, ...ssh } = rest.ssh;
+    rest.ssh = ssh;
+  }
   return rest;
+}
+
+function secretOf(profile: ConnectionProfile, key: SecretKey): string | undefined {
+  return key === 'sshpassphrase' ? profile.ssh?.passphrase : profile[key];
 }
 
 export class ConnectionStore {
@@ -52,6 +65,7 @@ export class ConnectionStore {
       name: c.name,
       profile: withoutSecrets(c.profile),
       hasPassword: this.secrets.get(`${c.id}:password`, c.password) !== undefined,
+      ...(c.profile.ssh ? { hasSshPassphrase: this.secrets.get(`${c.id}:sshpassphrase`, c.sshpassphrase) !== undefined } : {}),
       sandbox: false,
     }));
   }
@@ -65,6 +79,8 @@ export class ConnectionStore {
     const sslpassword = this.secrets.get(`${c.id}:sslpassword`, c.sslpassword);
     if (password !== undefined) profile.password = password;
     if (sslpassword !== undefined) profile.sslpassword = sslpassword;
+    const passphrase = this.secrets.get(`${c.id}:sshpassphrase`, c.sshpassphrase);
+    if (profile.ssh && passphrase !== undefined) profile.ssh = { ...profile.ssh, passphrase };
     return { name: c.name, profile };
   }
 
@@ -74,12 +90,13 @@ export class ConnectionStore {
     const existing = list.find((c) => c.id === id);
     if (draft.id && !existing) throw new TenantryError('INVALID_REQUEST', 'That connection no longer exists; save it as a new one.');
     const next: StoredConnection = { id, name: draft.name.trim() || 'Unnamed connection', profile: withoutSecrets(draft.profile) };
-    for (const key of ['password', 'sslpassword'] as const) {
-      const value = draft.profile[key];
+    for (const key of SECRET_KEYS) {
+      const value = secretOf(draft.profile, key);
       if (value !== undefined && value !== '') {
         const stored = this.secrets.put(`${id}:${key}`, value);
         if (stored !== undefined) next[key] = stored;
-      } else if (draft.clearPassword && key === 'password') {
+      } else if ((draft.clearPassword && key === 'password') || (key === 'sshpassphrase' && !draft.profile.ssh?.keyFile)) {
+        // A cleared password, or no SSH key file any more (no tunnel, or the agent only): the stored secret goes.
         this.secrets.remove(`${id}:${key}`);
       } else if (existing?.[key] !== undefined) {
         next[key] = existing[key];
@@ -96,6 +113,7 @@ export class ConnectionStore {
     const next = list.filter((c) => c.id !== id);
     this.secrets.remove(`${id}:password`);
     this.secrets.remove(`${id}:sslpassword`);
+    this.secrets.remove(`${id}:sshpassphrase`);
     if (next.length === list.length) return false;
     this.write(next);
     return true;

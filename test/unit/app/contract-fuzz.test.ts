@@ -53,6 +53,7 @@ const BASES: { [C in Channel]: Req<C> } = {
   'connections:parse-uri': { uri: 'postgresql://u@127.0.0.1:1/d?sslmode=disable' },
   'connections:format-uri': { profile: { host: '127.0.0.1', port: 1, user: 'u' } },
   'connections:diagnose': nowhere,
+  'connections:trust-host-key': { host: 'fuzz-bastion.invalid', port: 2222, fingerprint: `SHA256:${'A'.repeat(43)}` },
   'files:pick': { purpose: 'sslcert' },
   'files:inspect': { path: '/nonexistent/fuzz/client.key', purpose: 'sslkey', certificatePath: '/nonexistent/fuzz/client.crt' },
   'schemas:databases': nowhere,
