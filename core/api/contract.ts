@@ -120,12 +120,17 @@ export interface BinaryInfo {
 
 /** What `dump:start` finishes with (delivered by the `job:done` event). */
 export interface DumpResult {
+  /** The dump job's id: what `snapshot:build` names so the engine uses the facts the backend read (it keeps them). */
+  dumpId: string;
   schema: string;
   database: string;
   sql: string;
   pgDump: BinaryInfo;
   serverVersion: string;
-  /** Catalog facts for the reference finder, when read. */
+  /**
+   * Catalog facts for the editor's reference finder, when read. Never sent back: `snapshot:build` names the dump
+   * (`dumpId`) and the backend uses the facts it kept (electron/services/snapshot/dump-catalogs.ts).
+   */
   catalog?: CatalogFacts;
   /** Ledger rows appended as INSERT statements, and which tables they came from. */
   ledgerTables: string[];
@@ -148,7 +153,8 @@ export interface SnapshotBuildRequest {
   skip: number[];
   /** Indexes of references marked keep (text that may not be a name) to replace anyway. */
   replace?: number[];
-  catalog?: CatalogFacts;
+  /** The dump (DumpResult.dumpId) whose catalog facts the engine uses; without it the snapshot is built from the SQL alone. */
+  dumpId?: string;
   source?: { pgDumpVersion?: string; serverVersion?: string };
   /** Leave out ALTER … OWNER TO (when the dump was made with --no-owner). */
   stripOwner?: boolean;

@@ -2,7 +2,6 @@
  * Runtime validators for every request of the contract (core/api/contract.ts).
  * Both transports call validateRequest before a handler sees the payload.
  */
-import type { CatalogFacts } from '../snapshot/catalog-facts.js';
 import { TenantryError } from '../errors.js';
 import { type Channel, type Req, type RequestProfile, isChannel } from './contract.js';
 import { arr, bool, empty, int, obj, oneOf, str, type Check } from './validate-shape.js';
@@ -51,14 +50,6 @@ const MAX_SQL = MAX_SQL_CHARS;
 
 /** A PostgreSQL name as the catalog stores it (63 bytes; room for multibyte characters). */
 const pgName = str(255);
-const names = arr(pgName, 2_000_000);
-/** Catalog facts exactly as readCatalogFacts produces them (core/snapshot/catalog-facts.ts). */
-const catalog: Check<CatalogFacts> = obj({
-  schema: pgName,
-  objects: obj({ relations: names, types: names, functions: names }, { sequences: names, collations: names, textSearch: names, operators: names }),
-  extensionObjects: obj({ relations: names, types: names, functions: names }, { operatorClasses: names, operators: names }),
-  extensions: arr(obj({ name: pgName, schema: pgName }), 10_000),
-});
 
 /** The validator of each channel's request (exported for the test that every contract field has one). */
 export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
@@ -87,7 +78,7 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'job:cancel': obj({ jobId: id }),
   'snapshot:build': obj(
     { sql: str(MAX_SQL), schema: str(255), placeholder: str(255), minify: bool, skip: arr(int(0, 10_000_000), 1_000_000) },
-    { replace: arr(int(0, 10_000_000), 1_000_000), catalog, source: obj({}, { pgDumpVersion: str(200), serverVersion: str(200) }), stripOwner: bool },
+    { replace: arr(int(0, 10_000_000), 1_000_000), dumpId: id, source: obj({}, { pgDumpVersion: str(200), serverVersion: str(200) }), stripOwner: bool },
   ),
   'snapshot:save': obj({ name: str(200), text: str(MAX_SQL) }, { toPickedFile: bool }),
   'snapshot:list': empty,

@@ -4,10 +4,14 @@
  * (engine-worker.ts), never on the thread that answers requests.
  */
 import type { SnapshotBuildRequest, SnapshotBuildResult } from '../../core/api/contract.js';
+import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
 
+/** A build request with the dump's catalog facts the backend kept in place of the dump's id. */
+export type BuildInput = Omit<SnapshotBuildRequest, 'dumpId'> & { catalog?: CatalogFacts };
+
 /** Builds the snapshot and the editor's view of its references. */
-export function buildSnapshot(req: SnapshotBuildRequest): SnapshotBuildResult {
+export function buildSnapshot(req: BuildInput): SnapshotBuildResult {
   const { text, snapshot, report } = createSnapshot(req.sql, {
     schema: req.schema,
     placeholder: req.placeholder,

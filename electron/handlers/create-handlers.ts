@@ -15,6 +15,7 @@ import { ConnectionStore } from '../services/storage/connection-store.js';
 import { HistoryStore } from '../services/storage/history-store.js';
 import type { SecretStore } from '../services/storage/secrets.js';
 import { SnapshotStore } from '../services/storage/snapshot-store.js';
+import { DumpCatalogs } from '../services/snapshot/dump-catalogs.js';
 import { createConnectionHandlers } from './connection-handlers.js';
 import { createEngineHandlers } from './engine-handlers.js';
 import { EngineThread } from './engine-thread.js';
@@ -62,6 +63,7 @@ export function createBackend(deps: HandlerDeps): Backend {
   const history = new HistoryStore(deps.dataDir);
   const keeper = new PoolKeeper(deps.emit, deps.poolBusyRetryMs !== undefined ? { busyRetryMs: deps.poolBusyRetryMs } : {});
   const engineThread = new EngineThread();
+  const dumpCatalogs = new DumpCatalogs();
   const sandboxArea = createSandboxArea({ sandbox, emit: deps.emit, keeper });
   // The same known hosts as the CLI's (the data folder): a host key trusted in one is trusted in the other.
   const knownHosts = openKnownHosts(join(deps.dataDir, 'ssh-known-hosts.json'));
@@ -78,8 +80,8 @@ export function createBackend(deps: HandlerDeps): Backend {
     ...sandboxArea.handlers,
     ...createConnectionHandlers({ connections, keeper, jobs, resolveTarget, knownHosts, sshEnv: deps.env ?? process.env, sandboxSummary: sandboxArea.summary }),
     ...createFileHandlers({ mode: deps.mode, pickFile: deps.pickFile }),
-    ...createSchemaHandlers({ jobs, resolveTarget, binaryOptions }),
-    ...createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper, engine: engineThread }),
+    ...createSchemaHandlers({ jobs, resolveTarget, binaryOptions, dumpCatalogs }),
+    ...createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper, engine: engineThread, dumpCatalogs }),
     ...createPoolHandlers({ jobs, snapshots, history, resolveTarget, keeper }),
     ...createPublishHandlers({ snapshots, resolveTarget }),
     ...createFleetHandlers({ jobs, snapshots, resolveTarget }),

@@ -21,6 +21,7 @@ import { toPoolSnapshot } from '../services/pool/warm-pool-snapshot.js';
 import type { PoolSnapshot } from '../services/pool/warm-pool.js';
 import type { PoolKeeper } from './pool-keeper.js';
 import type { EngineThread } from './engine-thread.js';
+import type { DumpCatalogs } from '../services/snapshot/dump-catalogs.js';
 import type { ResolveTarget } from './resolve-target.js';
 import { schemaExists } from '../services/catalog/schema-exists.js';
 
@@ -35,6 +36,8 @@ export interface EngineDeps {
   keeper?: PoolKeeper;
   /** Runs snapshot builds in a worker thread. */
   engine: EngineThread;
+  /** The catalog facts of the app's dumps, read by dump:start. */
+  dumpCatalogs: DumpCatalogs;
 }
 
 type EngineHandlers = Pick<Handlers, 'snapshot:build' | 'snapshot:save' | 'snapshot:list' | 'snapshot:read' | 'snapshot:open-file' | 'tenant:check-name' | 'provision:start' | 'provision:verify' | 'provision:history'>;
@@ -43,7 +46,10 @@ type EngineHandlers = Pick<Handlers, 'snapshot:build' | 'snapshot:save' | 'snaps
 export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
   return {
     // Off the request thread: a dump with millions of references takes the engine a minute.
-    'snapshot:build': (req) => deps.engine.build(req),
+    'snapshot:build': async ({ dumpId, ...req }) => {
+      const catalog = dumpId !== undefined ? deps.dumpCatalogs.read(dumpId) : undefined;
+      return deps.engine.build({ ...req, ...(catalog ? { catalog } : {}) });
+    },
     async 'snapshot:save'({ name, text, toPickedFile }) {
       // Only real snapshots are stored: the same checks provisioning will make.
       parseSnapshot(text);

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { SnapshotBuildRequest, SnapshotBuildResult } from '../../core/api/contract.js';
+import type { SnapshotBuildResult } from '../../core/api/contract.js';
+import type { BuildInput } from './build-snapshot.js';
 import { TenantryError, type ErrorCode } from '../../core/errors.js';
 import type { EngineReply } from './engine-worker.js';
 
@@ -54,7 +55,7 @@ export class EngineThread {
   }
 
   /** Builds a snapshot in the worker. */
-  build(req: SnapshotBuildRequest): Promise<SnapshotBuildResult> {
+  build(req: BuildInput): Promise<SnapshotBuildResult> {
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise<SnapshotBuildResult>((resolve, reject) => {

@@ -5,13 +5,12 @@
  * Errors cross back as plain data: a TenantryError keeps its code and message.
  */
 import { parentPort } from 'node:worker_threads';
-import type { SnapshotBuildRequest } from '../../core/api/contract.js';
 import { isTenantryError } from '../../core/errors.js';
-import { buildSnapshot } from './build-snapshot.js';
+import { buildSnapshot, type BuildInput } from './build-snapshot.js';
 
 export interface EngineTask {
   id: number;
-  req: SnapshotBuildRequest;
+  req: BuildInput;
 }
 
 export type EngineReply =

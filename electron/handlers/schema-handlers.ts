@@ -3,6 +3,7 @@ import type { Handlers } from '../../core/api/contract.js';
 import type { BinarySearchOptions } from '../services/binaries/find-client-binaries.js';
 import { listDatabases } from '../services/catalog/list-databases.js';
 import { listSchemas } from '../services/catalog/list-schemas.js';
+import type { DumpCatalogs } from '../services/snapshot/dump-catalogs.js';
 import { dumpForEditor } from '../services/snapshot/dump-for-editor.js';
 import type { JobRegistry } from './jobs.js';
 import type { ResolveTarget } from './resolve-target.js';
@@ -11,6 +12,8 @@ export interface SchemaHandlerDeps {
   jobs: JobRegistry;
   resolveTarget: ResolveTarget;
   binaryOptions: BinarySearchOptions;
+  /** Where each dump's catalog facts stay for snapshot:build. */
+  dumpCatalogs: DumpCatalogs;
 }
 
 /** Builds the schema and dump handlers. */
@@ -24,9 +27,9 @@ export function createSchemaHandlers(deps: SchemaHandlerDeps): Pick<Handlers, 's
     },
     async 'dump:start'({ target, schema, options }) {
       const { profile } = await deps.resolveTarget(target);
-      const jobId = deps.jobs.start('dump', (ctx) => {
+      const jobId = deps.jobs.start('dump', async (ctx) => {
         ctx.progress({ message: `Running pg_dump for schema ${schema}…` });
-        return dumpForEditor(profile, {
+        const dump = await dumpForEditor(profile, {
           schema,
           noOwner: options.noOwner,
           noPrivileges: options.noPrivileges,
@@ -37,6 +40,8 @@ export function createSchemaHandlers(deps: SchemaHandlerDeps): Pick<Handlers, 's
           onDumped: (dump) => ctx.progress({ message: `Dumped ${dump.bytes} bytes with pg_dump ${dump.pgDump.version}.`, bytes: dump.bytes }),
           ...deps.binaryOptions,
         });
+        deps.dumpCatalogs.remember(ctx.jobId, dump.catalog);
+        return { ...dump, dumpId: ctx.jobId };
       });
       return { jobId };
     },

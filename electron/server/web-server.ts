@@ -45,12 +45,11 @@ export interface WebServer {
 
 /**
  * The largest request body: the biggest real requests are snapshot:build (the
- * dump plus its catalog facts) and snapshot:save (the snapshot text), both
- * bounded by MAX_SQL_CHARS. JSON adds 2–3 % to a dump (escaped newlines and
- * quotes: GitLab's 2,746,807-byte schema, the largest in ../shared/realworld,
- * makes a 2,809,766-byte snapshot:build body; catalog facts add a few KB), so
- * the SQL limit plus a quarter (80 MiB) leaves room for escapes and catalog
- * facts. A bigger body is refused with 413, by its Content-Length before it is
+ * dump) and snapshot:save (the snapshot text), both bounded by MAX_SQL_CHARS.
+ * JSON adds 2–3 % to a dump (escaped newlines and quotes: GitLab's
+ * 2,746,807-byte schema, the largest in ../shared/realworld, makes a
+ * 2,809,766-byte snapshot:build body), so the SQL limit plus a quarter
+ * (80 MiB) leaves room for escapes. A bigger body is refused with 413, by its Content-Length before it is
  * read, or as soon as a chunked one grows past the cap.
  */
 export const MAX_BODY_BYTES = MAX_SQL_CHARS + MAX_SQL_CHARS / 4;

@@ -27,7 +27,7 @@ export function describeShared(shared: SharedObjectsReport, schema: string): str
 }
 
 /** Dumps the template for the snapshot editor. */
-export async function dumpForEditor(profile: ConnectionProfile, options: TemplateDumpOptions): Promise<DumpResult> {
+export async function dumpForEditor(profile: ConnectionProfile, options: TemplateDumpOptions): Promise<Omit<DumpResult, 'dumpId'>> {
   const { sql, dump, catalog, shared, ledger, carried, configTables } = await dumpTemplate(profile, options);
   return {
     ...dump,

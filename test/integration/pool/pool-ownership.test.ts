@@ -68,7 +68,7 @@ async function appSnapshot(options: { noOwner: boolean; noPrivileges: boolean } 
       placeholder: SNAPSHOT_DEFAULTS.placeholder,
       minify: SNAPSHOT_DEFAULTS.minify,
       skip: [],
-      ...(dump.catalog !== undefined ? { catalog: dump.catalog } : {}),
+      dumpId: dump.dumpId,
       source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
       stripOwner: dump.noOwner,
     },

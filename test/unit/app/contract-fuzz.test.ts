@@ -38,7 +38,6 @@ function seeded(seed: number): () => number {
 
 const nowhere = { connectionId: 'fuzz-no-such-connection' };
 const snapshotText = createSnapshot('create table app.items (id int primary key);\ncreate index on app.items (id);\n', { schema: 'app', placeholder: 'tenant', minify: false, skip: [] }).text;
-const catalog = { schema: 'app', objects: { relations: ['items'], types: [], functions: [], sequences: [] }, extensionObjects: { relations: [], types: [], functions: [], operatorClasses: [], operators: [] }, extensions: [] };
 
 /** A valid request per channel; typed so a new channel needs an entry here. */
 const BASES: { [C in Channel]: Req<C> } = {
@@ -60,7 +59,7 @@ const BASES: { [C in Channel]: Req<C> } = {
   'schemas:list': nowhere,
   'dump:start': { target: nowhere, schema: 'app', options: { noOwner: true, noPrivileges: false, ledgerTables: ['schema_migrations'] } },
   'job:cancel': { jobId: 'fuzz-job' },
-  'snapshot:build': { sql: 'create table app.items (id int);', schema: 'app', placeholder: 'tenant', minify: false, skip: [0], replace: [], catalog, source: { pgDumpVersion: '15', serverVersion: '15' }, stripOwner: true },
+  'snapshot:build': { sql: 'create table app.items (id int);', schema: 'app', placeholder: 'tenant', minify: false, skip: [0], replace: [], dumpId: 'fuzz-dump', source: { pgDumpVersion: '15', serverVersion: '15' }, stripOwner: true },
   'snapshot:save': { name: 'fuzz', text: snapshotText },
   'snapshot:list': {},
   'snapshot:read': { id: 'fuzz.sql' },

@@ -37,23 +37,16 @@ describe('request validation', () => {
 
   const build = { sql: 'create table s.t ();', schema: 's', placeholder: 'p', minify: false, skip: [] };
   const facts = { schema: 's', objects: { relations: ['t'], types: [], functions: [], sequences: [] }, extensionObjects: { relations: [], types: [], functions: [], operatorClasses: [], operators: [] }, extensions: [{ name: 'plpgsql', schema: 'pg_catalog' }] };
-  it.each([
-    ['a string', 'catalog'],
-    ['a number', 42],
-    ['a list', [1, 2]],
-    ['an empty object', {}],
-    ['objects as a string', { ...facts, objects: 'x' }],
-    ['relations holding numbers', { ...facts, objects: { ...facts.objects, relations: [1] } }],
-    ['relations missing', { ...facts, objects: { types: [], functions: [] } }],
-    ['an unknown field', { ...facts, evil: true }],
-    ['extensions without a schema', { ...facts, extensions: [{ name: 'x' }] }],
-  ])('refuses snapshot:build with a catalog that is %s', (_label, catalog) => {
-    expect(() => validateRequest('snapshot:build', { ...build, catalog })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+  // The engine's catalog facts come from the backend's own dump (services/snapshot/dump-catalogs.ts), never from the renderer.
+  it('refuses snapshot:build carrying catalog facts', () => {
+    expect(() => validateRequest('snapshot:build', { ...build, catalog: facts })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
   });
 
-  it('accepts snapshot:build with catalog facts as readCatalogFacts makes them', () => {
-    const { req } = validateRequest<'snapshot:build'>('snapshot:build', { ...build, catalog: facts });
-    expect(req.catalog).toEqual(facts);
+  it('accepts snapshot:build naming a dump, and refuses a dumpId that is not a short string', () => {
+    const { req } = validateRequest<'snapshot:build'>('snapshot:build', { ...build, dumpId: 'a-job-id' });
+    expect(req.dumpId).toBe('a-job-id');
+    expect(() => validateRequest('snapshot:build', { ...build, dumpId: 42 })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(() => validateRequest('snapshot:build', { ...build, dumpId: 'x'.repeat(500) })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
   });
 
   it('accepts well-formed requests and returns only known fields', () => {

@@ -57,7 +57,7 @@ export function useSnapshotBuild(dump: DumpResult | undefined, references: Refer
       minify,
       skip: [...skipped].sort((a, b) => a - b),
       replace: refs.filter((x) => x.keep === true && !skipped.has(x.index)).map((x) => x.index),
-      ...(dump.catalog !== undefined ? { catalog: dump.catalog } : {}),
+      dumpId: dump.dumpId,
       source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
       stripOwner: dump.noOwner,
     });
