@@ -46,7 +46,11 @@ export interface ConnectionDraft {
   clearPassword?: boolean;
 }
 
-/** Either a saved connection (by id) or an unsaved profile from the form. */
+/**
+ * A saved connection (by id), an unsaved profile from the form, or both: a
+ * saved connection's edits not saved yet, its stored secrets filling what was
+ * not typed again.
+ */
 export interface ConnectionTarget {
   connectionId?: string;
   profile?: RequestProfile;
@@ -283,7 +287,7 @@ export interface FileFacts {
   problems: string[];
 }
 
-export type FilePurpose = 'sslrootcert' | 'sslcert' | 'sslkey' | 'sslcrl' | 'snapshot-open' | 'snapshot-save' | 'tenant-csv';
+export type FilePurpose = 'sslrootcert' | 'sslcert' | 'sslkey' | 'sslcrl' | 'ssh-key' | 'snapshot-open' | 'snapshot-save' | 'tenant-csv';
 
 export interface DiagnosticStepInfo {
   id: string;
@@ -303,6 +307,8 @@ export interface DiagnosticVerdictInfo {
   warnings: string[];
   /** Settings that work (or would), ready to copy; never a password. */
   working?: { uri: string; env: string; psql: string; notes: string[]; insecure: boolean; verified?: boolean };
+  /** SSH_HOST_KEY_UNKNOWN: the bastion and the fingerprint it showed, for the user to confirm. */
+  sshHostKey?: { host: string; port: number; fingerprint: string };
 }
 
 export interface DiagnosticsResult {

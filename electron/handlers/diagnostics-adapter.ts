@@ -9,6 +9,13 @@ import { diagnoseWithSsh } from '../services/diagnostics/diagnose-with-ssh.js';
 import type { KnownHosts } from '../services/ssh/known-hosts.js';
 import type { JobContext } from './jobs.js';
 
+/** The bastion and fingerprint to confirm when the verdict is an SSH host key seen for the first time. */
+function sshHostKeyToConfirm(report: DiagnosticReport): DiagnosticsResult['verdict']['sshHostKey'] {
+  const ssh = report.facts.ssh;
+  if (report.verdict.code !== 'SSH_HOST_KEY_UNKNOWN' || !ssh?.fingerprint) return undefined;
+  return { host: ssh.host, port: ssh.port, fingerprint: ssh.fingerprint };
+}
+
 function toStepInfo(step: DiagnosticStep): DiagnosticStepInfo {
   return {
     id: step.id,
@@ -22,6 +29,7 @@ function toStepInfo(step: DiagnosticStep): DiagnosticStepInfo {
 /** Maps a diagnostic report to what the SSL panel shows. */
 export function toDiagnosticsResult(report: DiagnosticReport): DiagnosticsResult {
   const suggestion = report.suggestion;
+  const sshHostKey = sshHostKeyToConfirm(report);
   return {
     steps: report.steps.map(toStepInfo),
     verdict: {
@@ -31,6 +39,7 @@ export function toDiagnosticsResult(report: DiagnosticReport): DiagnosticsResult
       explanation: report.verdict.explanation,
       chain: (report.facts.tls?.chain ?? []).map((c) => ({ subject: c.subject, issuer: c.issuer, validTo: c.validTo, sans: c.subjectAltNames })),
       warnings: report.verdict.warnings.map((w) => w.message),
+      ...(sshHostKey ? { sshHostKey } : {}),
       ...(suggestion
         ? {
             working: {

@@ -8,6 +8,8 @@ const FILTERS: Record<FilePurpose, { name: string; extensions: string[] }[]> = {
   sslcert: [{ name: 'Certificates', extensions: ['crt', 'pem', 'cer'] }, { name: 'All files', extensions: ['*'] }],
   sslkey: [{ name: 'Keys', extensions: ['key', 'pem'] }, { name: 'All files', extensions: ['*'] }],
   sslcrl: [{ name: 'CRLs', extensions: ['crl', 'pem'] }, { name: 'All files', extensions: ['*'] }],
+  // OpenSSH private keys usually have no extension (id_ed25519).
+  'ssh-key': [{ name: 'All files', extensions: ['*'] }, { name: 'PEM keys', extensions: ['pem', 'key'] }],
   'snapshot-open': [{ name: 'Snapshots', extensions: ['sql'] }],
   'snapshot-save': [{ name: 'Snapshots', extensions: ['sql'] }],
   'tenant-csv': [{ name: 'CSV', extensions: ['csv', 'txt'] }],

@@ -20,6 +20,16 @@ export interface ResolveOptions {
 
 export type ResolveTarget = (target: ConnectionTarget, options?: ResolveOptions) => Promise<{ name: string; profile: ConnectionProfile }>;
 
+/** An edited profile with the saved one's password, sslpassword and SSH passphrase where none was typed (the passphrase only for the same key file). */
+function withStoredSecrets(edited: ConnectionProfile, saved: ConnectionProfile): ConnectionProfile {
+  const profile: ConnectionProfile = { ...edited };
+  if (profile.password === undefined && saved.password !== undefined) profile.password = saved.password;
+  if (profile.sslpassword === undefined && saved.sslpassword !== undefined) profile.sslpassword = saved.sslpassword;
+  const passphrase = saved.ssh?.passphrase;
+  if (profile.ssh && profile.ssh.passphrase === undefined && passphrase !== undefined && profile.ssh.keyFile === saved.ssh?.keyFile) profile.ssh = { ...profile.ssh, passphrase };
+  return profile;
+}
+
 /** Builds the resolver over the saved connections, the sandbox and the app's SSH tunnels. */
 export function createTargetResolver(connections: ConnectionStore, sandboxProfile: () => Promise<ConnectionProfile>, tunnels?: TunnelCache): ResolveTarget {
   return async (target, options = {}) => {
@@ -28,6 +38,8 @@ export function createTargetResolver(connections: ConnectionStore, sandboxProfil
       resolved = { name: 'Local sandbox', profile: await sandboxProfile() };
     } else if (target.connectionId) {
       resolved = connections.resolve(target.connectionId);
+      // The form's edits of a saved connection, tested before saving: its stored secrets fill what was not typed again.
+      if (target.profile) resolved = { name: resolved.name, profile: withStoredSecrets(target.profile, resolved.profile) };
     } else if (target.profile) {
       resolved = { name: 'Unsaved connection', profile: { ...target.profile } };
     } else {

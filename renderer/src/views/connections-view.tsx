@@ -11,6 +11,8 @@ import { formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { DiagnosticsPanel } from './diagnostics-panel';
 import { FileField } from './file-field';
+import { HostKeyPrompt, type HostKeyToConfirm } from './host-key-prompt';
+import { EMPTY_SSH, SshTab, fromSshDraft, toSshDraft, type SshDraft } from './ssh-tab';
 import { SSL_MODE_CHOICES } from '../lib/ssl-modes';
 import { defaultConnectionName } from '../lib/connection-name';
 import { passwordPlaceholder } from '../lib/password-placeholder';
@@ -28,13 +30,14 @@ interface Draft {
   sslcert: string;
   sslkey: string;
   sslcrl: string;
+  ssh: SshDraft;
 }
 
-const EMPTY: Draft = { name: '', host: 'localhost', port: '5432', database: '', user: '', password: '', sslmode: 'prefer', sslrootcert: '', sslcert: '', sslkey: '', sslcrl: '' };
+const EMPTY: Draft = { name: '', host: 'localhost', port: '5432', database: '', user: '', password: '', sslmode: 'prefer', sslrootcert: '', sslcert: '', sslkey: '', sslcrl: '', ssh: EMPTY_SSH };
 
 function toDraft(c: ConnectionSummary): Draft {
   const p = c.profile;
-  return { id: c.id, name: c.name, host: p.host ?? '', port: p.port ? String(p.port) : '', database: p.database ?? '', user: p.user ?? '', password: '', sslmode: p.sslmode ?? '', sslrootcert: p.sslrootcert ?? '', sslcert: p.sslcert ?? '', sslkey: p.sslkey ?? '', sslcrl: p.sslcrl ?? '' };
+  return { id: c.id, name: c.name, host: p.host ?? '', port: p.port ? String(p.port) : '', database: p.database ?? '', user: p.user ?? '', password: '', sslmode: p.sslmode ?? '', sslrootcert: p.sslrootcert ?? '', sslcert: p.sslcert ?? '', sslkey: p.sslkey ?? '', sslcrl: p.sslcrl ?? '', ssh: toSshDraft(p.ssh) };
 }
 
 function fromProfile(p: ConnectionProfile, base: Draft): Draft {
@@ -46,6 +49,7 @@ function describeUri(d: Draft): string {
   const profile = toProfile(d);
   delete profile.password;
   delete profile.connect_timeout;
+  delete profile.ssh;
   return formatConnectionUri(profile);
 }
 
@@ -62,6 +66,8 @@ function toProfile(d: Draft): ConnectionProfile {
   if (d.sslcert) p.sslcert = d.sslcert.trim();
   if (d.sslkey) p.sslkey = d.sslkey.trim();
   if (d.sslcrl) p.sslcrl = d.sslcrl.trim();
+  const ssh = fromSshDraft(d.ssh);
+  if (ssh) p.ssh = ssh;
   p.connect_timeout = 10;
   return p;
 }
@@ -121,7 +127,9 @@ export function ConnectionsView() {
   const passwordNote = info?.passwordStorage.note;
   const selected = connections.find((c) => c.id === connectionId);
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [tab, setTab] = useState<'general' | 'ssl'>('general');
+  const [tab, setTab] = useState<'general' | 'ssl' | 'ssh'>('general');
+  // An SSH server seen for the first time: its fingerprint to confirm, and what to retry once trusted.
+  const [hostKey, setHostKey] = useState<{ key: HostKeyToConfirm; retry: () => void }>();
   const [url, setUrl] = useState('');
   const [urlError, setUrlError] = useState<ErrorInfo>();
   const [testResult, setTestResult] = useState<ServerInfo>();
@@ -150,6 +158,7 @@ export function ConnectionsView() {
     setDiag(undefined);
     setSaved(undefined);
     setTestFailed(false);
+    setHostKey(undefined);
   }, [selected?.id]);
 
   const editing = !selected?.sandbox;
@@ -200,17 +209,28 @@ export function ConnectionsView() {
     }
   }
 
+  /** The target for test and diagnose: the form as it is; for a saved connection, its stored password and passphrase unless new ones are typed. */
+  const testTarget = () => (editing && draft.id ? { connectionId: draft.id, profile: toProfile(draft) } : target());
+
+  /** The SSH server this form tunnels through, with a fingerprint it showed for the first time. */
+  function hostKeyFrom(fingerprint: string | undefined): HostKeyToConfirm | undefined {
+    const ssh = fromSshDraft(draft.ssh);
+    return ssh && fingerprint ? { host: ssh.host, port: ssh.port ?? 22, fingerprint } : undefined;
+  }
+
   async function test() {
     setBusy('test');
     setError(undefined);
     setTestFailed(false);
     setTestResult(undefined);
-    // A saved connection keeps its stored password unless a new one is typed.
-    const t = editing && draft.id && !draft.password ? { connectionId: draft.id } : target();
-    const r = await invoke('connections:test', t);
+    setHostKey(undefined);
+    const r = await invoke('connections:test', testTarget());
     setBusy(undefined);
     if (r.ok) setTestResult(r.value);
     else {
+      const key = r.error.code === 'SSH_HOST_KEY_UNKNOWN' ? hostKeyFrom(r.error.detail) : undefined;
+      // First use of the bastion: the prompt says it all; the error would repeat it.
+      if (key) return setHostKey({ key, retry: () => void test() });
       setError(r.error);
       setTestFailed(true);
     }
@@ -219,13 +239,15 @@ export function ConnectionsView() {
   async function diagnose() {
     setSteps([]);
     setDiag({ running: true });
-    const t = editing && draft.id && !draft.password ? { connectionId: draft.id } : target();
-    const r = await invoke('connections:diagnose', t);
+    setHostKey(undefined);
+    const r = await invoke('connections:diagnose', testTarget());
     if (!r.ok) return setDiag({ running: false, error: r.error });
     const done = await watchJob(r.value.jobId, 'diagnostics', {
       onStep: (s) => setSteps((list) => [...list.filter((x) => x.id !== s.id), s]),
     });
     setDiag(done.ok ? { running: false, result: done.value } : { running: false, error: done.error });
+    const key = done.ok ? done.value.verdict.sshHostKey : undefined;
+    if (key) setHostKey({ key, retry: () => void diagnose() });
   }
 
   async function save() {
@@ -260,6 +282,7 @@ export function ConnectionsView() {
                   <span className="muted mono" style={{ fontSize: 11 }}>
                     {c.profile.user ?? ''}@{c.profile.host ?? ''}
                     {c.profile.port ? `:${c.profile.port}` : ''}/{c.profile.database ?? ''}
+                    {c.profile.ssh ? ` via SSH ${c.profile.ssh.user}@${c.profile.ssh.host}` : ''}
                   </span>
                 </button>
               ))}
@@ -285,6 +308,9 @@ export function ConnectionsView() {
                   <button type="button" role="tab" className="tab" aria-selected={tab === 'ssl'} onClick={() => setTab('ssl')}>
                     SSL
                   </button>
+                  <button type="button" role="tab" className="tab" aria-selected={tab === 'ssh'} onClick={() => setTab('ssh')}>
+                    SSH{draft.ssh.enabled ? ' · on' : ''}
+                  </button>
                 </div>
                 {tab === 'general' ? (
                   <div className="stack" role="tabpanel" aria-label="General">
@@ -307,6 +333,8 @@ export function ConnectionsView() {
                       </p>
                     ) : null}
                   </div>
+                ) : tab === 'ssh' ? (
+                  <SshTab value={draft.ssh} passphraseStored={selected?.hasSshPassphrase === true} onChange={(patch) => set({ ssh: { ...draft.ssh, ...patch } })} />
                 ) : (
                   <div className="stack" role="tabpanel" aria-label="SSL">
                     <label className="field">
@@ -365,6 +393,17 @@ export function ConnectionsView() {
                 <strong>Connected</strong> as {testResult.user} to {testResult.database} — PostgreSQL {testResult.serverVersion}, {testResult.ssl ? `TLS (${testResult.sslDetail ?? 'on'})` : 'no TLS'}, {formatMs(testResult.elapsedMs)}
                 {testResult.citus ? <div>{describeCitus(testResult.citus)}</div> : null}
               </div>
+            ) : null}
+            {hostKey ? (
+              <HostKeyPrompt
+                hostKey={hostKey.key}
+                onCancel={() => setHostKey(undefined)}
+                onTrusted={() => {
+                  const retry = hostKey.retry;
+                  setHostKey(undefined);
+                  retry();
+                }}
+              />
             ) : null}
             {error ? <ErrorBox error={error} title="Connection failed" /> : null}
             {error && testFailed && !diag ? (

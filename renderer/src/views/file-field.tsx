@@ -44,13 +44,15 @@ function FactsView({ facts }: { facts: FileFacts }) {
 }
 
 /** A certificate/key/CRL path: a main-process file dialog in the desktop app, a server-side path field in web mode. */
-export function FileField(props: { label: string; purpose: FilePurpose; value: string; onChange(value: string): void; certificatePath?: string }) {
+export function FileField(props: { label: string; purpose: FilePurpose; value: string; onChange(value: string): void; certificatePath?: string; placeholder?: string }) {
   const { info } = useAppState();
   const [facts, setFacts] = useState<FileFacts>();
   const { value, purpose, certificatePath } = props;
+  // Facts (subject, expiry, permissions as libpq wants them) exist for the SSL files only.
+  const inspectable = purpose === 'sslrootcert' || purpose === 'sslcert' || purpose === 'sslkey' || purpose === 'sslcrl';
 
   useEffect(() => {
-    if (!value || value === 'system') {
+    if (!value || value === 'system' || !inspectable) {
       setFacts(undefined);
       return;
     }
@@ -58,14 +60,14 @@ export function FileField(props: { label: string; purpose: FilePurpose; value: s
       void invoke('files:inspect', { path: value, purpose, ...(certificatePath ? { certificatePath } : {}) }).then((r) => setFacts(r.ok ? r.value : undefined));
     }, 250);
     return () => clearTimeout(timer);
-  }, [value, purpose, certificatePath]);
+  }, [value, purpose, certificatePath, inspectable]);
 
   return (
     <div className="stack" style={{ gap: 4 }}>
       <label className="field">
         <span>{props.label}</span>
         <div className="row">
-          <input type="text" className="grow mono" aria-label={props.label} value={value} placeholder={info?.canPickFiles ? 'Choose a file…' : 'Path on the machine running Tenantry'} onChange={(e) => props.onChange(e.target.value)} />
+          <input type="text" className="grow mono" aria-label={props.label} value={value} placeholder={props.placeholder ?? (info?.canPickFiles ? 'Choose a file…' : 'Path on the machine running Tenantry')} onChange={(e) => props.onChange(e.target.value)} />
           {info?.canPickFiles ? (
             <button
               type="button"
