@@ -11,11 +11,18 @@
  * - the floor: the same statements as one transaction per tenant over K warm
  *   connections, best K of 1, 2, 4, 8, no bookkeeping.
  *
+ * The K sweep picks the floor's best K; then the floor at that K and Tenantry run
+ * alternately for BENCH_MIGRATE_ROUNDS rounds (default 3) and the medians are
+ * compared: on a machine shared with other work one run of each is mostly the
+ * neighbours' noise. CPU time is reported beside wall time: the bench process
+ * (client side) and the server backends that did the work.
+ *
  * Bookkeeping is Tenantry's run against the floor at the same K. The no-op row
  * runs a new rollout of the same migration once everything has it. Between
  * contenders the migration is undone (untimed). BENCH_QUICK=1: 100×20, 40×100.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionProfile } from '../core/connection/profile.js';
@@ -27,13 +34,15 @@ import { startCluster, type Cluster } from '../support/cluster.js';
 import { generateTemplateSql } from '../support/generate-template.js';
 import { runPsqlFile } from './alternatives/psql-file.js';
 import { openBenchClient, type BenchTarget } from './alternatives/target.js';
-import { formatMs, formatRatio, markdownTable } from './stats.js';
+import { formatMs, formatRatio, markdownTable, median } from './stats.js';
 
 export interface MigrateBenchOptions {
   sizes: { tenants: number; tables: number }[];
   /** Tenants the psql loop is timed on (then extrapolated). */
   psqlSample: number;
   ks: number[];
+  /** Alternating rounds of the floor (best K) and Tenantry: on a shared machine one run of each is mostly noise. */
+  rounds: number;
   log: (line: string) => void;
 }
 
@@ -43,6 +52,7 @@ export function readMigrateOptions(env: NodeJS.ProcessEnv, log: (line: string) =
     sizes: quick ? [{ tenants: 100, tables: 20 }, { tenants: 40, tables: 100 }] : [{ tenants: 1000, tables: 20 }, { tenants: 200, tables: 100 }],
     psqlSample: Number(env.BENCH_PSQL_SAMPLE ?? (quick ? 30 : 100)),
     ks: [1, 2, 4, 8],
+    rounds: Number(env.BENCH_MIGRATE_ROUNDS ?? 3),
     log,
   };
 }
@@ -77,6 +87,18 @@ export interface MigrateSizeResult {
   tenantryMs: number;
   tenantryRunMs: number;
   noopMs: number;
+  /** Rounds of (floor at the best K, Tenantry) run alternately; the times above are their medians. */
+  rounds: number;
+  floorRoundsMs: number[];
+  tenantryRunRoundsMs: number[];
+  /** CPU (median over the rounds): the bench process (client side) and the server backends of the run. */
+  floorCpu: CpuUse;
+  tenantryCpu: CpuUse;
+}
+
+export interface CpuUse {
+  clientMs: number;
+  serverMs: number;
 }
 
 export interface MigrateBenchResult {
@@ -84,9 +106,33 @@ export interface MigrateBenchResult {
   totalSeconds: number;
 }
 
-async function forEachConcurrently(target: BenchTarget, items: readonly string[], k: number, sql: (t: string) => string): Promise<number> {
+/** CPU time of server processes (utime + stime from /proc, in ms); 0 for a pid that is gone or unreadable. */
+function processCpuMs(pids: readonly number[]): number {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux.
+  let ms = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ms += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // Not on Linux, or the backend ended.
+    }
+  }
+  return ms;
+}
+
+function clientCpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
+async function forEachConcurrently(target: BenchTarget, items: readonly string[], k: number, sql: (t: string) => string): Promise<{ ms: number; cpu: CpuUse }> {
   const clients = await Promise.all(Array.from({ length: k }, () => openBenchClient(target)));
   try {
+    const pids = clients.map((c) => (c as pg.Client & { processID: number }).processID);
+    const server0 = processCpuMs(pids);
+    const client0 = process.cpuUsage();
     let next = 0;
     const t0 = performance.now();
     await Promise.all(
@@ -94,7 +140,8 @@ async function forEachConcurrently(target: BenchTarget, items: readonly string[]
         while (next < items.length) await c.query(sql(items[next++] as string));
       }),
     );
-    return performance.now() - t0;
+    const ms = performance.now() - t0;
+    return { ms, cpu: { clientMs: clientCpuMs(client0), serverMs: processCpuMs(pids) - server0 } };
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }
@@ -130,12 +177,12 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
   await undo(sample);
   opts.log(`psql loop: ${formatMs(psqlMs)} (extrapolated from ${sample.length})`);
 
-  const warm = await forEachConcurrently(target, tenants, 1, (t) => `BEGIN;\n${upFor(t)}\nCOMMIT;`);
+  const warm = (await forEachConcurrently(target, tenants, 1, (t) => `BEGIN;\n${upFor(t)}\nCOMMIT;`)).ms;
   await undo(tenants);
   opts.log(`warm sequential: ${formatMs(warm)}`);
   const floor: { k: number; ms: number }[] = [];
   for (const k of opts.ks) {
-    floor.push({ k, ms: await forEachConcurrently(target, tenants, k, (t) => `BEGIN;\n${upFor(t)}\nCOMMIT;`) });
+    floor.push({ k, ms: (await forEachConcurrently(target, tenants, k, (t) => `BEGIN;\n${upFor(t)}\nCOMMIT;`)).ms });
     await undo(tenants);
     opts.log(`floor K=${k}: ${formatMs(floor.at(-1)?.ms ?? NaN)}`);
   }
@@ -145,12 +192,14 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
   try {
     writeFileSync(join(migrationDir, 'V2__typical.sql'), UP);
     const settings: RolloutSettings = { lockTimeoutMs: 3000, statementTimeoutMs: 600_000, retries: 5, concurrency: best.k, canary: 0, continueOnError: false };
-    const once = async (): Promise<{ total: number; run: number; done: number }> => {
+    const once = async (): Promise<{ total: number; run: number; done: number; cpu: CpuUse }> => {
+      const client0 = process.cpuUsage();
       const t0 = performance.now();
       // As the CLI does it: one pool for the command.
       const pool = await createPool(profile, settings.concurrency + 2);
       let result: RolloutResult;
       let t1: number;
+      let serverMs = 0;
       try {
         const plan = await planAgainstTemplate(profile, [{ name: 'V2__typical.sql', sql: UP }], { template: 'tpl' }, pool);
         const tp = performance.now();
@@ -159,18 +208,48 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
         opts.log(`plan ${formatMs(tp - t0)}, record ${formatMs(t1 - tp)}`);
         result = await runRollout(profile, rollout, { pool });
       } finally {
+        // The pool's backends were all opened for this run: their whole CPU time is the run's (read before they end).
+        const { rows } = await pool.query<{ pid: number }>("SELECT pid FROM pg_catalog.pg_stat_activity WHERE datname = pg_catalog.current_database() AND backend_type = 'client backend'").catch(() => ({ rows: [] }));
+        serverMs = processCpuMs(rows.map((r) => r.pid));
         await pool.end();
       }
       const t2 = performance.now();
       if (result.failed > 0) throw new Error(`bench rollout failed: ${JSON.stringify(result.failures[0])}`);
-      return { total: t2 - t0, run: t2 - t1, done: result.done };
+      return { total: t2 - t0, run: t2 - t1, done: result.done, cpu: { clientMs: clientCpuMs(client0), serverMs } };
     };
-    const first = await once();
-    opts.log(`tenantry: ${formatMs(first.total)} (run ${formatMs(first.run)}, ${first.done} done)`);
-    const noop = await once();
-    opts.log(`tenantry no-op: ${formatMs(noop.total)}`);
-    await undo(tenants);
-    return { ...size, psqlLoopMs: psqlMs, psqlSample: sample.length, warmSequentialMs: warm, floor, bestK: best.k, floorMs: best.ms, tenantryMs: first.total, tenantryRunMs: first.run, noopMs: noop.total };
+    const floorRounds: { ms: number; cpu: CpuUse }[] = [];
+    const runs: Awaited<ReturnType<typeof once>>[] = [];
+    let noopMs = Number.NaN;
+    for (let round = 0; round < Math.max(1, opts.rounds); round++) {
+      floorRounds.push(await forEachConcurrently(target, tenants, best.k, (t) => `BEGIN;\n${upFor(t)}\nCOMMIT;`));
+      await undo(tenants);
+      const run = await once();
+      runs.push(run);
+      opts.log(`round ${round + 1}: floor K=${best.k} ${formatMs(floorRounds.at(-1)?.ms ?? NaN)}; tenantry ${formatMs(run.total)} (run ${formatMs(run.run)}, ${run.done} done)`);
+      if (round === 0) {
+        noopMs = (await once()).total;
+        opts.log(`tenantry no-op: ${formatMs(noopMs)}`);
+      }
+      await undo(tenants);
+    }
+    const cpuMedian = (list: CpuUse[]): CpuUse => ({ clientMs: median(list.map((c) => c.clientMs)), serverMs: median(list.map((c) => c.serverMs)) });
+    return {
+      ...size,
+      psqlLoopMs: psqlMs,
+      psqlSample: sample.length,
+      warmSequentialMs: warm,
+      floor,
+      bestK: best.k,
+      floorMs: median(floorRounds.map((f) => f.ms)),
+      tenantryMs: median(runs.map((r) => r.total)),
+      tenantryRunMs: median(runs.map((r) => r.run)),
+      noopMs,
+      rounds: runs.length,
+      floorRoundsMs: floorRounds.map((f) => f.ms),
+      tenantryRunRoundsMs: runs.map((r) => r.run),
+      floorCpu: cpuMedian(floorRounds.map((f) => f.cpu)),
+      tenantryCpu: cpuMedian(runs.map((r) => r.cpu)),
+    };
   } finally {
     rmSync(migrationDir, { recursive: true, force: true });
   }
@@ -193,8 +272,8 @@ export function formatMigrateReport(result: MigrateBenchResult): string {
   const rows = result.sizes.flatMap((s) => [
     [`${s.tenants} × ${s.tables} tables`, `psql -1 -f loop (${s.psqlSample} timed, extrapolated)`, formatMs(s.psqlLoopMs), formatRatio(s.psqlLoopMs / s.floorMs)],
     ['', 'one warm connection, sequential', formatMs(s.warmSequentialMs), formatRatio(s.warmSequentialMs / s.floorMs)],
-    ['', `floor (K=${s.bestK}; ${s.floor.map((f) => `K=${f.k} ${formatMs(f.ms)}`).join(', ')})`, formatMs(s.floorMs), '1.00x'],
-    ['', `Tenantry (plan + record + run, K=${s.bestK})`, formatMs(s.tenantryMs), formatRatio(s.tenantryMs / s.floorMs)],
+    ['', `floor (K sweep: ${s.floor.map((f) => `K=${f.k} ${formatMs(f.ms)}`).join(', ')}; median of ${s.rounds} rounds at K=${s.bestK}: ${s.floorRoundsMs.map(formatMs).join(', ')}; CPU client ${formatMs(s.floorCpu.clientMs)}, server ${formatMs(s.floorCpu.serverMs)})`, formatMs(s.floorMs), '1.00x'],
+    ['', `Tenantry (plan + record + run, K=${s.bestK}; median of ${s.rounds} rounds alternating with the floor, runs ${s.tenantryRunRoundsMs.map(formatMs).join(', ')}; CPU client ${formatMs(s.tenantryCpu.clientMs)}, server ${formatMs(s.tenantryCpu.serverMs)})`, formatMs(s.tenantryMs), formatRatio(s.tenantryMs / s.floorMs)],
     ['', 'Tenantry no-op (everything applied)', formatMs(s.noopMs), ''],
   ]);
   const targets = result.sizes.map((s) => {

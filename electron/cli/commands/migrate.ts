@@ -14,7 +14,8 @@ import type pg from 'pg';
 import type { MigrationFile } from '../../../core/migrate/migration-files.js';
 import type { ReferenceDecisions } from '../../../core/snapshot/reference-ids.js';
 import { createPool } from '../../services/connection/open-connection.js';
-import { readRegister } from '../../services/fleet/register.js';
+import { chooseTenants, type TenantSource } from '../../services/migrate/rollout-tenants.js';
+import { parseTenantOrder, TENANT_ORDERS, type TenantOrder } from '../../../core/migrate/order-tenants.js';
 import { readDecisionsFile } from '../decisions-file.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
@@ -29,7 +30,8 @@ async function readTenantsFile(path: string): Promise<string> {
 }
 
 const USAGE = [
-  'Usage: tenantry migrate --template S (--file M.sql | --dir D) (--all [--order name|created] | --tenants a,b,c | --tenants-file F)',
+  'Usage: tenantry migrate --template S (--file M.sql | --dir D) (--all | --cohort C | --tenants a,b,c | --tenants-file F)',
+  '                        [--order name|created|size[:desc]]',
   '                        [--canary N] [--concurrency N] [--lock-timeout 3s] [--statement-timeout 10min]',
   '                        [--retries 5] [--continue-on-error] [--ledger TABLE[(COLUMN)]] [--no-template]',
   '                        [--decisions FILE] [--placeholder P] [--dry-run] [--json] [--url URL]',
@@ -49,9 +51,13 @@ const USAGE = [
   '  --file M.sql        one migration file (one version)',
   '  --dir D             a folder of .sql files, one version each',
   '  --all               every tenant of the template in the register (_tenantry.tenants)',
-  '  --order name|created  the order --all takes them in (default name)',
-  '  --tenants a,b,c     the tenants (comma-separated; repeatable)',
-  '  --tenants-file F    one tenant name per line (# comments allowed)',
+  '  --cohort C          the tenants of one census cohort (its id, as tenantry tenants shows it)',
+  '  --tenants a,b,c     the tenants, in this order (comma-separated; repeatable)',
+  '  --tenants-file F    one tenant name per line (# comments allowed), in this order',
+  '  --order K[:desc]    the order they are taken in (the canary comes first): name,',
+  '                      created (the register\'s creation time, oldest first) or size',
+  '                      (tables with indexes and TOAST, smallest first); default name',
+  '                      for --all and --cohort, the listed order for a list',
   '  --canary N          tenants migrated one at a time first; any failure stops (default 1)',
   '  --concurrency N     tenants at once after the canary (default 4; capped by the lock table)',
   '  --lock-timeout D    longest wait for each lock (default 3s); the tenant is rolled back',
@@ -93,37 +99,26 @@ function intOption(values: OptionValues, name: string, fallback: number, min: nu
   return n;
 }
 
-async function readTenants(values: OptionValues, io: CliIo): Promise<string[]> {
+/** Where the rollout's tenants come from (exactly one of --all, --cohort, a list) and their order. */
+async function readTenantSource(values: OptionValues, io: CliIo): Promise<{ source: TenantSource; order?: TenantOrder }> {
   const raw = values.tenants;
   const listed = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).flatMap((v) => String(v).split(',')).map((t) => t.trim()).filter((t) => t.length > 0);
   const file = stringOption(values, 'tenants-file');
   const fromFile = file === undefined ? [] : parseTenantsFile(await readTenantsFile(resolve(io.cwd, file)));
   const tenants = [...listed, ...fromFile];
-  if (stringOption(values, 'cohort') !== undefined) {
-    throw new TenantryError('NOT_AVAILABLE', '--cohort needs the census, which tenantry migrate does not read yet. Name the tenants with --all, --tenants or --tenants-file.');
-  }
-  if (values.all === true && tenants.length > 0) throw new UsageError('--all takes every tenant of the template from the register: leave out --tenants and --tenants-file.');
-  if (values.all === true) return [];
-  if (tenants.length === 0) throw new UsageError('Name the tenants with --all, --tenants a,b,c or --tenants-file F.');
+  const cohort = stringOption(values, 'cohort');
+  const orderText = stringOption(values, 'order');
+  const order = orderText === undefined ? undefined : parseTenantOrder(orderText);
+  if (orderText !== undefined && order === undefined) throw new UsageError(`--order must be ${TENANT_ORDERS.join(', ')}, optionally followed by :asc or :desc (e.g. size:desc).`);
+  const sources = [values.all === true, cohort !== undefined, tenants.length > 0].filter(Boolean).length;
+  if (sources > 1) throw new UsageError('Choose the tenants one way: --all, --cohort C, or --tenants / --tenants-file.');
+  if (sources === 0) throw new UsageError('Name the tenants with --all, --cohort C, --tenants a,b,c or --tenants-file F.');
+  const withOrder = order ? { order } : {};
+  if (values.all === true) return { source: { kind: 'all' }, ...withOrder };
+  if (cohort !== undefined) return { source: { kind: 'cohort', cohort }, ...withOrder };
   const repeated = findRepeatedNames(tenants);
   if (repeated.length > 0) throw new UsageError(describeRepeatedNames(repeated));
-  return tenants;
-}
-
-/** Every tenant of the template in the register (_tenantry.tenants) whose schema exists, in the order asked for. */
-async function registeredTenants(pool: pg.Pool, template: string, order: string, io: CliIo): Promise<string[]> {
-  if (order !== 'name' && order !== 'created') throw new UsageError('--order must be name or created.');
-  {
-    const rows = await readRegister(pool, { template });
-    const { rows: present } = await pool.query<{ nspname: string }>('SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])', [rows.map((r) => r.tenant)]);
-    const exists = new Set(present.map((r) => r.nspname));
-    const gone = rows.filter((r) => !exists.has(r.tenant)).map((r) => r.tenant);
-    if (gone.length > 0) io.stderr(`warning: ${gone.length} tenant(s) in the register have no schema any more and are left out: ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ', …' : ''}\n`);
-    const kept = rows.filter((r) => exists.has(r.tenant));
-    if (order === 'created') kept.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.tenant < b.tenant ? -1 : 1));
-    if (kept.length === 0) throw new TenantryError('TENANT_NOT_FOUND', `The register (_tenantry.tenants) lists no tenant of template ${template}. Name the tenants with --tenants, or record existing ones with tenantry tenants adopt.`);
-    return kept.map((r) => r.tenant);
-  }
+  return { source: { kind: 'list', tenants }, ...withOrder };
 }
 
 /** The plan for a reader: versions with how each runs, references to review, refused statements. */
@@ -153,6 +148,8 @@ function describeEvent(event: RolloutEvent): string | undefined {
       return `rollout ${event.rolloutId}: ${event.pending} to migrate, ${event.skipped} already there (of ${event.total})`;
     case 'wave':
       return `${event.wave === 'template' ? 'template' : event.wave === 'canary' ? `canary (${event.tenants} tenant${event.tenants === 1 ? '' : 's'}, one at a time)` : `the rest (${event.tenants} tenants, ${event.concurrency} at a time)`}…`;
+    case 'template-found':
+      return `template ${event.template} already has the migration: its structure equals ${event.tenant}'s ${event.how === 'rehearsed' ? 'with the migration applied (rehearsed and rolled back)' : 'as migrated'} (fingerprint ${event.fingerprint.slice(0, 12)}); recorded for the template, not run there again`;
     case 'tenant':
       if (event.status === 'done' || event.status === 'skipped') return undefined;
       return `${event.status.padEnd(8)} ${event.tenant} (attempt ${event.attempt}): [${event.error?.code ?? ''}${event.error?.sqlstate ? ` ${event.error.sqlstate}` : ''}] ${event.error?.message ?? ''}${event.error?.file ? `\n         at ${event.error.file}${event.error.line !== undefined ? `:${event.error.line}` : ''}${event.error.statement ? `: ${event.error.statement}` : ''}` : ''}`;
@@ -330,7 +327,7 @@ export const migrateCommand: CliCommand = {
       continueOnError: values['continue-on-error'] === true,
       ...(ledger ? { ledger } : {}),
     };
-    const listed = await readTenants(values, io);
+    const listed = await readTenantSource(values, io);
     const files = await readMigrationFiles(file !== undefined ? { file: resolve(io.cwd, file) } : { dir: resolve(io.cwd, dir as string) });
     const decisionsPath = stringOption(values, 'decisions');
     const decisions = decisionsPath === undefined ? undefined : await readDecisionsFile(resolve(io.cwd, decisionsPath));
@@ -351,7 +348,7 @@ interface MigrateInput {
   template: string;
   files: MigrationFile[];
   settings: RolloutSettings;
-  listed: string[];
+  listed: { source: TenantSource; order?: TenantOrder };
   io: CliIo;
   placeholder?: string;
   decisions?: ReferenceDecisions;
@@ -360,7 +357,9 @@ interface MigrateInput {
 async function migrateOn(profile: ConnectionProfile, pool: pg.Pool, input: MigrateInput): Promise<number> {
   const { values, template, files, settings, listed, io, placeholder, decisions } = input;
   const plan = await planAgainstTemplate(profile, files, { template, ...(placeholder ? { placeholder } : {}), ...(decisions ? { decisions } : {}) }, pool);
-  const tenants = values.all === true ? await registeredTenants(pool, template, stringOption(values, 'order') ?? 'name', io) : listed;
+  const chosen = await chooseTenants(pool, template, listed.source, listed.order);
+  if (chosen.gone.length > 0) io.stderr(`warning: ${chosen.gone.length} tenant(s) in the register have no schema any more and are left out: ${chosen.gone.slice(0, 10).join(', ')}${chosen.gone.length > 10 ? ', …' : ''}\n`);
+  const tenants = chosen.tenants;
   await checkTenants(profile, template, tenants, pool);
   if (values['dry-run'] === true) {
     const sample = tenants[0] as string;

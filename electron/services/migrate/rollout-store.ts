@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
 import type { MigrationPlan } from '../../../core/migrate/plan-migration.js';
-import { APPLIED_TABLE, applicationName, textArraySql, ROLLOUT_TABLES_SQL, type RolloutState, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
+import { ALREADY_APPLIED_MARKER, APPLIED_TABLE, applicationName, type AppliedVersion, BEGIN_TENANT_FUNCTION, buildBeginTenantSql, buildEndTenantSql, END_TENANT_FUNCTION, textArraySql, ROLLOUT_FUNCTIONS_SQL, ROLLOUT_TABLES_SQL, type RolloutState, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 import { ensurePoolSchema } from '../pool/warm-pool.js';
 
@@ -66,19 +66,20 @@ function effectiveState(stored: string, runners: number): RolloutState {
 
 const RUNNERS_SQL = (idSql: string) => `(SELECT count(*)::int FROM pg_catalog.pg_stat_activity a WHERE a.application_name = 'tenantry migrate ' || ${idSql} || ' runner')`;
 
-/** Creates the bookkeeping schema (with the warm pool's, which withholds it from other roles) and the rollout tables. */
+/** Creates the bookkeeping schema (with the warm pool's, which withholds it from other roles), the rollout tables and functions. */
 export async function ensureRolloutSchema(db: pg.Pool): Promise<void> {
-  // The newest column stands for the whole shape: a database with older tables gets the new columns.
+  // The newest column and the functions stand for the whole shape: a database with older tables gets the new columns.
   const present = await db.query<{ ok: boolean }>(
     `SELECT pg_catalog.to_regclass(${quoteLiteral(APPLIED_TABLE)}) IS NOT NULL AND pg_catalog.to_regclass(${quoteLiteral(ROLLOUT_TENANTS_TABLE)}) IS NOT NULL
-        AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(ROLLOUTS_TABLE)}) AND attname = 'state_at' AND NOT attisdropped) AS ok`,
+        AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(ROLLOUTS_TABLE)}) AND attname = 'state_at' AND NOT attisdropped)
+        AND pg_catalog.to_regprocedure(${quoteLiteral(BEGIN_TENANT_FUNCTION)}) IS NOT NULL AND pg_catalog.to_regprocedure(${quoteLiteral(END_TENANT_FUNCTION)}) IS NOT NULL AS ok`,
   );
   if (present.rows[0]?.ok === true) return;
   await ensurePoolSchema(db);
   const client = await db.connect();
   let broken = false;
   try {
-    await client.query(`BEGIN;\nSELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:rollout-schema', 0));\n${ROLLOUT_TABLES_SQL}\nCOMMIT;`);
+    await client.query(`BEGIN;\nSELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:rollout-schema', 0));\n${ROLLOUT_TABLES_SQL}\n${ROLLOUT_FUNCTIONS_SQL}\nCOMMIT;`);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {
       broken = true;
@@ -292,4 +293,29 @@ export async function recordFailure(db: pg.Pool, id: string, tenant: string, f: 
       WHERE rollout_id = $1 AND tenant = $2 AND status <> 'done'`,
     [id, tenant, f.status, f.sqlstate ?? null, f.error, f.file ?? null, f.line ?? null, f.statement ?? null, f.blockingPid ?? null, f.blockingQuery ?? null, Math.round(f.durationMs)],
   );
+}
+
+/**
+ * Records `versions` as applied to a schema that was found to have them already (the template, by fingerprint:
+ * template-check.ts) and marks its row skipped: under its advisory lock, with the guard, the record and the ledger
+ * row written as a migration would, in one transaction. False when a record appeared meanwhile (another run).
+ */
+export async function recordFoundApplied(db: pg.Pool, input: { rolloutId: string; schema: string; versions: readonly AppliedVersion[]; lockTimeoutMs: number; ledger?: LedgerTarget }): Promise<boolean> {
+  const client = await db.connect();
+  let broken = false;
+  try {
+    await client.query(
+      `BEGIN;\n${buildBeginTenantSql(input.rolloutId, input.schema, input.versions, input.lockTimeoutMs, input.ledger)}\n${buildEndTenantSql(input.rolloutId, input.schema, input.versions, true, input.ledger)}\n` +
+        `UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = 'skipped' WHERE rollout_id = ${quoteLiteral(input.rolloutId)} AND tenant = ${quoteLiteral(input.schema)};\nCOMMIT;`,
+    );
+    return true;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    if (String((error as Error).message).startsWith(ALREADY_APPLIED_MARKER)) return false;
+    throw error;
+  } finally {
+    client.release(broken || undefined);
+  }
 }

@@ -5,7 +5,9 @@
  * - Waves: the template first (the source of truth for the next snapshot: when
  *   the migration fails there, nothing else is touched), then a canary of N
  *   tenants one at a time (any failure stops the rollout), then the rest,
- *   stopping at the first failure unless continueOnError.
+ *   stopping at the first failure unless continueOnError. A template that has
+ *   the migration already without a record of it (its structure equals a
+ *   migrated tenant's, template-check.ts) is recorded instead of migrated.
  * - Locks: each lock wait is limited by lock_timeout; a tenant that times out
  *   is rolled back and retried later with exponential backoff and jitter, up
  *   to `retries` times, then reported with the process that blocked it
@@ -34,8 +36,9 @@ import { createPool, openClient } from '../connection/open-connection.js';
 import { readLockSettings } from '../provision/lock-budget.js';
 import { describeBlockers, watchLockWaits, type WatchTarget } from '../provision/lock-watch.js';
 import { openRunnerSession, type RunnerSession } from './runner-session.js';
+import { checkTemplateMigrated, type TemplateCheck } from './template-check.js';
 import { groupUnits, runAloneUnit, runTransactionUnit, type UnitContext, type UnitOutcome } from './tenant-step.js';
-import { markSkipped, readAppliedVersions, recordFailure, type RolloutTenantRow, type StoredRollout } from './rollout-store.js';
+import { ensureRolloutSchema, markSkipped, readAppliedVersions, recordFailure, recordFoundApplied, type RolloutTenantRow, type StoredRollout } from './rollout-store.js';
 
 export interface TenantError {
   code: ErrorCode;
@@ -52,6 +55,8 @@ export type RolloutEvent =
   | { type: 'start'; rolloutId: string; total: number; pending: number; skipped: number }
   | { type: 'wave'; wave: 'template' | 'canary' | 'rest'; tenants: number; concurrency: number }
   | { type: 'tenant'; tenant: string; status: 'done' | 'skipped' | 'failed' | 'retrying'; attempt: number; ms: number; error?: TenantError }
+  /** The template already had the migration: its structure equals a migrated tenant's (template-check.ts); recorded, not run again. */
+  | { type: 'template-found'; template: string; tenant: string; how: 'recorded' | 'rehearsed'; fingerprint: string }
   | { type: 'progress'; total: number; done: number; skipped: number; failed: number; remaining: number; perSecond: number; etaSeconds?: number };
 
 export interface RolloutResult {
@@ -70,6 +75,8 @@ export interface RolloutResult {
   stopped?: 'template' | 'canary' | 'failure' | 'connection' | 'signal';
   /** The error that stopped the run (a lost server). */
   stopError?: TenantError;
+  /** The template already had the migration (by fingerprint) and was recorded, not migrated again. */
+  templateFound?: { tenant: string; how: 'recorded' | 'rehearsed'; fingerprint: string };
 }
 
 export interface RunRolloutOptions {
@@ -135,8 +142,9 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
   let lockSettings: Awaited<ReturnType<typeof readLockSettings>> | undefined;
   try {
     // Independent reads at once: each is a round trip, and a no-op rollout is little else.
+    // ensureRolloutSchema: a rollout recorded by an older version resumes with this version's functions.
     [runner, applied, lockSettings] = await Promise.all([
-      openRunnerSession(pool, rollout.id),
+      ensureRolloutSchema(pool).then(() => openRunnerSession(pool, rollout.id)),
       todo.length > 0 ? readAppliedVersions(pool, todo.map((t) => t.tenant), versions, settings.ledger) : new Map<string, Set<string>>(),
       todo.length > 0 ? readLockSettings(pool) : undefined,
     ]);
@@ -312,8 +320,24 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
       await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, lane));
     };
 
-    const template = work.filter((w) => w.row.isTemplate);
+    let template = work.filter((w) => w.row.isTemplate);
     const tenants = work.filter((w) => !w.row.isTemplate);
+    const templateWork = template[0];
+    if (templateWork !== undefined && templateWork.pending.length === plan.versions.length) {
+      // Does the template have the migration already, unrecorded? Then record it rather than run it a second time.
+      const migrated = rollout.tenants.find((t) => !t.isTemplate && (t.status === 'done' || t.status === 'skipped'))?.tenant ?? skippedNow.find((t) => t !== plan.template);
+      const check = await checkTemplateMigrated(pool, plan, { ...(migrated !== undefined ? { migrated } : {}), ...(tenants[0] ? { pending: tenants[0].row.tenant } : {}) }, settings.lockTimeoutMs).catch(() => ({ found: false }) as TemplateCheck);
+      if (check.found && check.tenant !== undefined && check.how !== undefined && check.fingerprint !== undefined) {
+        const recorded = await recordFoundApplied(pool, { rolloutId: rollout.id, schema: plan.template, versions: plan.versions, lockTimeoutMs: settings.lockTimeoutMs, ...(settings.ledger ? { ledger: settings.ledger } : {}) });
+        const found = { tenant: check.tenant, how: check.how, fingerprint: check.fingerprint };
+        result.templateFound = found;
+        result.skipped++;
+        result.remaining--;
+        emit({ type: 'template-found', template: plan.template, ...found });
+        if (!recorded) emit({ type: 'tenant', tenant: plan.template, status: 'skipped', attempt: 1, ms: 0 });
+        template = [];
+      }
+    }
     if (template.length > 0) {
       emit({ type: 'wave', wave: 'template', tenants: 1, concurrency: 1 });
       await runWave(template, 1, true, 'template');

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { renderMigrationStep } from '../../../core/migrate/render-migration.js';
 import type { MigrationPlan, MigrationVersion } from '../../../core/migrate/plan-migration.js';
-import { ALREADY_APPLIED_MARKER, buildMarkProgressSql, buildRecordAppliedSql, buildTenantGuardSql, buildTenantSettingsSql, TENANT_MISSING_MARKER, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
+import { ALREADY_APPLIED_MARKER, buildBeginTenantSql, buildEndTenantSql, buildTenantSettingsSql, TENANT_MISSING_MARKER, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
 import { splitStatements } from '../../../core/sql/split-statements.js';
 import { touchesSessionState } from '../../../core/pool/touches-session.js';
@@ -87,13 +87,14 @@ function locate(plan: MigrationPlan, version: MigrationVersion, rendered: string
 export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit: Unit, last: boolean): Promise<UnitOutcome> {
   const { plan, rolloutId } = ctx;
   const rendered = unit.versions.map((v) => renderMigrationStep(plan, v.step, tenant));
-  let sql = `BEGIN;\n${buildTenantSettingsSql(rolloutId, tenant, ctx.lockTimeoutMs)}\n${buildTenantGuardSql(tenant, unit.versions, ctx.ledger)}\n`;
+  // Two statements of bookkeeping around the migration, one message for the whole transaction (rollout-sql.ts).
+  let sql = `BEGIN;\n${buildBeginTenantSql(rolloutId, tenant, unit.versions, ctx.lockTimeoutMs, ctx.ledger)}\n`;
   const segments: { start: number; end: number }[] = [];
   for (const text of rendered) {
     segments.push({ start: sql.length, end: sql.length + text.length });
     sql += `${text}\n;\n`;
   }
-  sql += `${buildRecordAppliedSql(rolloutId, tenant, unit.versions, ctx.ledger)}\n${buildMarkProgressSql(rolloutId, tenant, unit.versions.length, last)}\nCOMMIT;`;
+  sql += `${buildEndTenantSql(rolloutId, tenant, unit.versions, last, ctx.ledger)}\nCOMMIT;`;
   const client = await ctx.pool.connect();
   const pid = (client as pg.PoolClient & { processID?: number }).processID;
   const watch = pid ? ctx.watch({ pid }) : undefined;
@@ -188,7 +189,7 @@ export async function runAloneUnit(ctx: UnitContext, tenant: string, unit: Unit,
       const statement = version.step.statements[0];
       return { kind: 'error', error, ...(e.code !== undefined ? { sqlstate: e.code } : {}), file: version.file, ...(statement ? { line: statement.line } : {}), statement: rendered.replace(/\s+/g, ' ').trim().slice(0, 200), blockers: watch?.stop() ?? [] };
     }
-    await client.query(`BEGIN;\n${buildRecordAppliedSql(ctx.rolloutId, tenant, [version], ctx.ledger)}\n${buildMarkProgressSql(ctx.rolloutId, tenant, 1, last)}\nCOMMIT;`);
+    await client.query(`BEGIN;\n${buildEndTenantSql(ctx.rolloutId, tenant, [version], last, ctx.ledger)}\nCOMMIT;`);
     return { kind: 'ok' };
   } catch (error) {
     if (isConnectionLost(error)) return { kind: 'lost', error };

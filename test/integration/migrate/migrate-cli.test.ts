@@ -154,6 +154,89 @@ describe('tenantry migrate', () => {
     expect((await migratedInCatalog(cluster, db)).full).toEqual(['tpl', 't0001', 't0002', 't0003']);
   });
 
+  it('finds the migration already on the template by fingerprint and records it there instead of running it twice; a template that differs otherwise is migrated', async () => {
+    const appliedTo = async (db: string) => (await cluster.query("SELECT tenant FROM _tenantry.migrations_applied WHERE version = '2' ORDER BY tenant <> 'tpl', tenant", db)).rows.map((r) => String(r.tenant));
+    // Applied to the template by hand, no record: the tenants are rehearsed against.
+    const db = await cluster.createDatabase('template_found');
+    const tenants = await makeFleet(cluster, db, 3);
+    await cluster.query(TYPICAL_MIGRATION, db);
+    const run = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--tenants', tenants.join(','), '--ledger', 'schema_migrations', '--json', '--url', cluster.url(db)]);
+    expect(run.code).toBe(0);
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; tenant?: string; how?: string });
+    expect(events.find((e) => e.type === 'template-found')).toMatchObject({ tenant: 't0001', how: 'rehearsed' });
+    expect(resultOf(run)).toMatchObject({ done: 3, skipped: 1, failed: 0, remaining: 0 });
+    expect((await migratedInCatalog(cluster, db)).full).toEqual(['tpl', ...tenants]);
+    expect(await appliedTo(db)).toEqual(['tpl', ...tenants]);
+    expect(await ledgerHolders(cluster, db, ['tpl', ...tenants], '2')).toEqual(['tpl', ...tenants]);
+    const status = (await cluster.query("SELECT status FROM _tenantry.rollout_tenants WHERE tenant = 'tpl'", db)).rows[0]?.status;
+    expect(status).toBe('skipped');
+
+    // Tenants migrated first without the template, then the template by hand: a migrated tenant is compared directly.
+    const db2 = await cluster.createDatabase('template_found_later');
+    const later = await makeFleet(cluster, db2, 2);
+    const first = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--tenants', later.join(','), '--no-template', '--json', '--url', cluster.url(db2)]);
+    expect(resultOf(first)).toMatchObject({ done: 2, failed: 0 });
+    await cluster.query(TYPICAL_MIGRATION, db2);
+    const second = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--tenants', later.join(','), '--url', cluster.url(db2)]);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain("template tpl already has the migration: its structure equals t0001's as migrated");
+    expect(await appliedTo(db2)).toEqual(['tpl', ...later]);
+
+    // A template that differs from its tenants in something else (and lacks the migration) is migrated as usual.
+    const db3 = await cluster.createDatabase('template_drifted');
+    const plain = await makeFleet(cluster, db3, 2);
+    await cluster.query('ALTER TABLE tpl.accounts ADD COLUMN region text', db3);
+    const third = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--tenants', plain.join(','), '--json', '--url', cluster.url(db3)]);
+    expect(third.code).toBe(0);
+    expect(third.stdout).not.toContain('template-found');
+    expect(resultOf(third)).toMatchObject({ done: 3, skipped: 0, failed: 0 });
+    expect((await migratedInCatalog(cluster, db3)).full).toEqual(['tpl', ...plain]);
+  });
+
+  it('--cohort takes one census cohort, --order sorts by size or the register\'s creation time, and a list keeps its order', async () => {
+    const db = await cluster.createDatabase('cohort');
+    const tenants = await makeFleet(cluster, db, 5);
+    const pool = new pg.Pool({ connectionString: cluster.url(db), max: 1 });
+    try {
+      await ensureRegister(pool);
+      for (const t of tenants) await pool.query(buildRegisterInsertSql({ tenant: t, template: 'tpl', how: 'built' }));
+      // Created: t0004 oldest … t0001 newest; sizes: t0003 largest, then t0005; t0002 drifted (its own cohort).
+      await pool.query("UPDATE _tenantry.tenants SET created_at = timestamptz '2026-01-01' + (CASE tenant WHEN 't0004' THEN 1 WHEN 't0002' THEN 2 WHEN 't0005' THEN 3 WHEN 't0003' THEN 4 ELSE 5 END) * interval '1 day'");
+      await pool.query("INSERT INTO t0003.accounts (name) SELECT repeat('x', 500) FROM generate_series(1, 2000); INSERT INTO t0005.accounts (name) SELECT repeat('x', 500) FROM generate_series(1, 200); ALTER TABLE t0002.items ADD COLUMN note text;");
+    } finally {
+      await pool.end();
+    }
+    const census = await cli(['tenants', '--template', 'tpl', '--json', '--url', cluster.url(db)]);
+    const rows = (JSON.parse(census.stdout) as { tenants: { tenant: string; cohort: string }[] }).tenants;
+    const mainCohort = rows.find((t) => t.tenant === 't0001')?.cohort as string;
+    expect(rows.find((t) => t.tenant === 't0002')?.cohort).not.toBe(mainCohort);
+    const order = async (id: string) => (await cluster.query(`SELECT tenant FROM _tenantry.rollout_tenants WHERE rollout_id = '${id}' AND NOT is_template ORDER BY position`, db)).rows.map((r) => String(r.tenant));
+
+    const bySize = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--cohort', mainCohort, '--order', 'size:desc', '--json', '--url', cluster.url(db)]);
+    expect(bySize.code).toBe(0);
+    const first = resultOf(bySize);
+    expect(first).toMatchObject({ done: 5, failed: 0 });
+    expect(await order(first.rolloutId)).toEqual(['t0003', 't0005', 't0001', 't0004']);
+    expect((await migratedInCatalog(cluster, db)).full).toEqual(['tpl', 't0001', 't0003', 't0004', 't0005']);
+
+    const byCreated = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--all', '--order', 'created', '--no-template', '--json', '--url', cluster.url(db)]);
+    expect(byCreated.code).toBe(0);
+    const second = resultOf(byCreated);
+    expect(second).toMatchObject({ done: 1, skipped: 4, failed: 0 });
+    expect(await order(second.rolloutId)).toEqual(['t0004', 't0002', 't0005', 't0003', 't0001']);
+
+    const listed = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--tenants', 't0005,t0001,t0003', '--no-template', '--json', '--url', cluster.url(db)]);
+    expect(await order(resultOf(listed).rolloutId)).toEqual(['t0005', 't0001', 't0003']);
+
+    const unknown = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--cohort', 'feedfacecafe', '--url', cluster.url(db)]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('No cohort "feedfacecafe" among the tenants of tpl; its cohorts are');
+    const both = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--all', '--cohort', mainCohort, '--url', cluster.url(db)]);
+    expect(both.stderr).toContain('Choose the tenants one way: --all, --cohort C, or --tenants / --tenants-file.');
+    const badOrder = await cli(['migrate', '--template', 'tpl', '--file', 'V2__typical.sql', '--all', '--order', 'tenant', '--url', cluster.url(db)]);
+    expect(badOrder.stderr).toContain('--order must be name, created, size, optionally followed by :asc or :desc');
+  });
+
   it('refuses transaction control and other schemas before touching anything, and shows the plan in --dry-run', async () => {
     const db = await cluster.createDatabase('refused');
     const tenants = await makeFleet(cluster, db, 2);
