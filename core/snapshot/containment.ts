@@ -12,6 +12,16 @@
  * does not share, so it is not used), except inside a SQL-standard function
  * body (BEGIN ATOMIC … END), whose statements may only be queries.
  *
+ * That is why this file does not use the one statement splitter
+ * (core/sql/split-statements.ts): the splitter follows psql, because
+ * templating and the claim plan must cut a text where psql sends it, while
+ * containment must see each statement the server will run. psql's rule opens
+ * a block at any BEGIN outside parentheses of CREATE FUNCTION, so
+ * `CREATE FUNCTION s.begin() … ; DROP TABLE other.t;` is one piece for psql
+ * (sent as one query, where the server runs both statements) and two here;
+ * checking psql's pieces would let the DROP through under the CREATE
+ * (test/unit/snapshot/containment.test.ts keeps that case).
+ *
  * What this cannot see: code inside function bodies, defaults, triggers or
  * index expressions runs with the provisioning role's rights when something
  * calls it. Containment stops a body from escaping the transaction and from

@@ -101,6 +101,9 @@ const REFUSED: [string, string][] = [
   [`CREATE FUNCTION ${P}.f() RETURNS int LANGUAGE sql BEGIN ATOMIC COMMIT; END;`, 'COMMIT inside a BEGIN ATOMIC function body'],
   // psql's grouping of BEGIN … END is not the server's: `AS begin` does not hide the statements after it.
   ['SELECT 1 AS begin; COMMIT; DROP SCHEMA other CASCADE; SELECT 1 AS end;', 'a top-level SELECT runs code'],
+  // psql (and the one statement splitter) take a function named begin for a block and glue the DROP to the CREATE;
+  // the server runs it as a statement of its own, so containment must judge it alone.
+  [`CREATE FUNCTION ${P}.begin() RETURNS int LANGUAGE sql AS 'select 1'; DROP TABLE other.t;`, 'DROP'],
   // A CASE label must not keep a BEGIN ATOMIC body open past its END.
   [`CREATE FUNCTION ${P}.f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1 AS case; END; DELETE FROM other.t;`, 'DELETE changes existing data'],
 ];
