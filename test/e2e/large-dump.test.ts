@@ -3,11 +3,10 @@
  * found in a worker, and the main thread is never blocked for long while they
  * are found and drawn. Prints what it measured.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../support/cluster.js';
-import { AppPage } from './pages/app-page.js';
-import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { hasChromium } from './support/browser.js';
+import { saveClusterConnection, useWebJourney } from './support/journey.js';
 
 const TABLES = 3200;
 
@@ -33,33 +32,21 @@ end';
 end $$;`;
 
 describe.skipIf(!hasChromium())('a 10 MB dump in the snapshot editor (web mode)', () => {
-  let app: WebApp;
-  let browser: Browser;
-  let ui: AppPage;
+  const journey = useWebJourney({ screenshotName: 'large-dump' });
   let cluster: Cluster;
 
   beforeAll(async () => {
     cluster = await startCluster({ conf: { max_locks_per_transaction: 4096 } });
     await cluster.query(BIG_SCHEMA_SQL);
-    app = await startWebApp();
-    browser = await launchBrowser();
-    ui = new AppPage(browser.page);
   }, 300_000);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await browser?.screenshot(`large-dump-failed-${ctx.task.name.replace(/\W+/g, '-')}`);
-  });
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
     await cluster?.stop();
   });
 
   it('finds the references off the main thread and keeps the page responsive', async () => {
+    const { ui, browser, app } = journey;
     await ui.open(app.url);
-    await ui.connections.addConnection();
-    await ui.connections.pasteUrl(`postgresql://postgres:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/postgres?sslmode=disable`);
-    await expect.poll(() => ui.connections.field('Port').inputValue()).toBe(String(cluster.port));
-    await ui.connections.save();
+    await saveClusterConnection(ui, cluster);
     await ui.goTo('Schemas');
     await ui.schemas.waitForSchema('big');
     await ui.schemas.chooseTemplate('big');

@@ -5,11 +5,10 @@
  * listed in the Schemas view and the snapshot editor, with a click that carries their rows. Before, the app had
  * neither: such a template could not be dumped at all, and tenants silently got empty configuration tables.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../support/cluster.js';
-import { AppPage } from './pages/app-page.js';
-import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { hasChromium } from './support/browser.js';
+import { saveClusterConnection, useWebJourney } from './support/journey.js';
 
 const TEMPLATE_SQL = `
   create schema tpl;
@@ -22,33 +21,21 @@ const TEMPLATE_SQL = `
   create table tpl.accounts (id bigint generated always as identity primary key, name text not null);`;
 
 describe.skipIf(!hasChromium())('dump options: carry partitions, configuration tables (web mode)', () => {
-  let app: WebApp;
-  let browser: Browser;
-  let ui: AppPage;
+  const journey = useWebJourney({ screenshotName: 'partitions-config' });
   let cluster: Cluster;
 
   beforeAll(async () => {
     cluster = await startCluster();
     await cluster.query(TEMPLATE_SQL);
-    app = await startWebApp();
-    browser = await launchBrowser();
-    ui = new AppPage(browser.page);
   }, 300_000);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await browser?.screenshot(`partitions-config-failed-${ctx.task.name.replace(/\W+/g, '-')}`);
-  });
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
     await cluster?.stop();
   });
 
   it('refuses partitions elsewhere in app wording, then carries them with one click', async () => {
+    const { ui, app } = journey;
     await ui.open(app.url);
-    await ui.connections.addConnection();
-    await ui.connections.pasteUrl(`postgresql://postgres:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/postgres?sslmode=disable`);
-    await expect.poll(() => ui.connections.field('Port').inputValue()).toBe(String(cluster.port));
-    await ui.connections.save();
+    await saveClusterConnection(ui, cluster);
     await ui.goTo('Schemas');
     await ui.schemas.waitForSchema('tpl');
     await ui.schemas.chooseTemplate('tpl');
@@ -65,6 +52,7 @@ describe.skipIf(!hasChromium())('dump options: carry partitions, configuration t
   });
 
   it('lists the configuration table beside the dump and in the snapshot editor', async () => {
+    const { ui, browser } = journey;
     const hints = ui.schemas.configTables();
     await hints.waitFor();
     expect(await hints.getByRole('listitem').allTextContents()).toEqual(['config (1 row)']);
@@ -81,6 +69,7 @@ describe.skipIf(!hasChromium())('dump options: carry partitions, configuration t
   });
 
   it('carries the configuration rows with one click: the dump holds them and the hint is gone', async () => {
+    const { ui } = journey;
     await ui.goTo('Schemas');
     const done = await ui.schemas.carryConfigRowsAndDumpAgain();
     // The click starts a new dump; the finished box that follows names the rows carried.

@@ -1,9 +1,11 @@
 /**
  * The setup every web-mode journey repeats: the app's web server, Debian's Chromium, the page object, a
  * screenshot of the failing state after a failed test, and everything stopped after the file. A journey
- * that starts from the sandbox's demo template dumped into the snapshot editor calls openDumpedTemplate.
+ * that starts from the sandbox's demo template dumped into the snapshot editor calls openDumpedTemplate; one
+ * that works on a cluster of its own saves a connection to it with saveClusterConnection.
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Cluster } from '../../../support/cluster.js';
 import { AppPage } from '../pages/app-page.js';
 import { launchBrowser, type Browser } from './browser.js';
 import { startWebApp, type WebApp } from './web-app.js';
@@ -72,4 +74,12 @@ export async function saveDemoSnapshot(journey: Journey, name: string): Promise<
   await openDumpedTemplate(journey);
   await journey.ui.snapshot.replaceAll();
   await journey.ui.snapshot.save(name);
+}
+
+/** Adds and saves a connection to the test's own cluster (as postgres, by URL) from the open Connections view. */
+export async function saveClusterConnection(ui: AppPage, cluster: Cluster, database = 'postgres'): Promise<void> {
+  await ui.connections.addConnection();
+  await ui.connections.pasteUrl(`postgresql://postgres:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/${database}?sslmode=disable`);
+  await expect.poll(() => ui.connections.field('Port').inputValue()).toBe(String(cluster.port));
+  await ui.connections.save();
 }
