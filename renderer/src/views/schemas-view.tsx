@@ -4,6 +4,7 @@ import type { ErrorInfo } from '../../../core/errors';
 import { invoke } from '../api/client';
 import { watchJob } from '../api/jobs';
 import { ErrorBox } from '../components/error-box';
+import { TargetPicker } from '../components/target-picker';
 import { formatBytes, formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { isReservedSchemaName } from '../../../core/pool/spare-name';
@@ -77,27 +78,7 @@ export function SchemasView() {
         <h1>Schemas</h1>
         <span className="sub">Pick the template schema and dump its definition.</span>
         <span className="grow" />
-        <label className="field" style={{ minWidth: 200 }}>
-          <span>Connection</span>
-          <select value={connectionId} onChange={(e) => setConnectionId(e.target.value)}>
-            {connections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field" style={{ minWidth: 180 }}>
-          <span>Database</span>
-          <select value={database ?? ''} onChange={(e) => setDatabase(e.target.value || undefined)}>
-            <option value="">(connection default)</option>
-            {databases.map((d) => (
-              <option key={d.name} value={d.name}>
-                {d.name} — {d.owner}, {formatBytes(d.sizeBytes)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TargetPicker connections={connections} connectionId={connectionId} onConnection={setConnectionId} databases={databases} database={database} onDatabase={setDatabase} details style={{ connection: { minWidth: 200 }, database: { minWidth: 180 } }} />
       </header>
       <div className="view-body">
         {!usable ? (

@@ -7,6 +7,7 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'rea
 import { SANDBOX_CONNECTION_ID, type DatabaseSummary } from '../../../core/api/contract';
 import { invoke } from '../api/client';
 import { ErrorBox } from '../components/error-box';
+import { TargetPicker } from '../components/target-picker';
 import { formatMs } from '../components/format';
 import { filterTenantRows, sortTenantRows, tenantsCsv, type TenantStatusFilter } from '../lib/fleet-rows';
 import { useAppState } from '../state/app-state';
@@ -136,27 +137,7 @@ export function TenantsView() {
         <h1>Tenants</h1>
         <span className="sub">Every tenant of a template, grouped by structure.</span>
         <span className="grow" />
-        <label className="field">
-          <span>Connection</span>
-          <select value={connectionId} onChange={(e) => setConnectionId(e.target.value)}>
-            {connections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Database</span>
-          <select value={database ?? ''} onChange={(e) => setDatabase(e.target.value || undefined)}>
-            <option value="">(connection default)</option>
-            {databases.map((d) => (
-              <option key={d.name} value={d.name}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TargetPicker connections={connections} connectionId={connectionId} onConnection={setConnectionId} databases={databases} database={database} onDatabase={setDatabase} />
         <label className="field">
           <span>Template</span>
           <select value={info?.template ?? ''} onChange={(e) => setTemplate(e.target.value || undefined)} disabled={!info || info.templates.length === 0}>

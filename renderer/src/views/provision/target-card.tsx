@@ -1,5 +1,5 @@
 import type { ConnectionSummary, SnapshotFileInfo } from '../../../../core/api/contract';
-import { formatBytes } from '../../components/format';
+import { TargetPicker } from '../../components/target-picker';
 import type { ProvisionTarget } from './use-provision-target';
 
 export interface TargetCardProps {
@@ -12,7 +12,6 @@ export interface TargetCardProps {
 
 /** Which snapshot, and where it is provisioned: the connection and one of its databases. */
 export function TargetCard({ snapshots, snapshot, onSnapshot, connections, target }: TargetCardProps) {
-  const listed = target.databases.some((d) => d.name === target.targetDb);
   return (
     <section className="card" aria-label="Snapshot and target">
       <div className="grid3">
@@ -27,28 +26,17 @@ export function TargetCard({ snapshots, snapshot, onSnapshot, connections, targe
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>Target connection</span>
-          <select value={target.targetId} onChange={(e) => target.setTargetId(e.target.value)}>
-            {connections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Database</span>
-          <select value={target.targetDb ?? ''} onChange={(e) => target.setTargetDb(e.target.value || undefined)}>
-            <option value="">(connection default)</option>
-            {target.targetDb !== undefined && !listed ? <option value={target.targetDb}>{target.targetDb}</option> : null}
-            {target.databases.map((d) => (
-              <option key={d.name} value={d.name}>
-                {d.name} — {d.owner}, {formatBytes(d.sizeBytes)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TargetPicker
+          connectionLabel="Target connection"
+          connections={connections}
+          connectionId={target.targetId}
+          onConnection={target.setTargetId}
+          databases={target.databases}
+          database={target.targetDb}
+          onDatabase={target.setTargetDb}
+          details
+          keepUnlisted
+        />
       </div>
       {!snapshot ? <p className="muted">Save a snapshot in the snapshot editor first, or pick one saved earlier.</p> : null}
     </section>
