@@ -6,7 +6,8 @@
  * trees' locations and the schemas' own OIDs are normalised), and a change
  * inside an expression (a view's constant, a default's enum label, a check
  * constraint, an index expression or predicate, a generated column, a
- * trigger's WHEN, a policy) gives a key and a fingerprint of its own.
+ * trigger's WHEN, a policy), a sequence's owner or a rule gives a key and a
+ * fingerprint of its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
@@ -55,6 +56,9 @@ const EDITS: Record<string, { sql: string; kind: string }> = {
     kind: 'trigger',
   },
   e_policy: { sql: `ALTER POLICY item_visible ON e_policy.item USING (status <> 'draft')`, kind: 'policy' },
+  // Sequences' owners are joined set-wise, rules and triggers read through their relation's index: each still counts.
+  e_seq_owner: { sql: `ALTER SEQUENCE e_seq_owner.item_id_seq OWNED BY NONE`, kind: 'sequence' },
+  e_rule: { sql: `CREATE RULE item_keep AS ON DELETE TO e_rule.item DO INSTEAD NOTHING`, kind: 'rule' },
 };
 
 describe('census raw key', () => {
