@@ -511,6 +511,8 @@ export interface Api {
 
   'files:pick': { req: { purpose: FilePurpose }; res: { path: string | null } };
   'files:inspect': { req: { path: string; purpose: FilePurpose; certificatePath?: string }; res: FileFacts };
+  /** Web mode's stand-in for a file dialog: names of readable files and folders under the user's home matching a typed path (never contents). */
+  'files:complete': { req: { prefix: string }; res: { home: string; entries: { path: string; dir: boolean }[]; note?: string } };
 
   'schemas:databases': { req: ConnectionTarget; res: DatabaseSummary[] };
   'schemas:list': { req: ConnectionTarget; res: SchemaSummary[] };
@@ -607,6 +609,7 @@ export const CHANNELS = [
   'connections:trust-host-key',
   'files:pick',
   'files:inspect',
+  'files:complete',
   'schemas:databases',
   'schemas:list',
   'dump:start',

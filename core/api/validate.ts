@@ -68,6 +68,7 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'files:pick': obj({ purpose }),
   // Only the SSL files the connection form shows facts for: not a way to probe any path for any purpose.
   'files:inspect': obj({ path: str(4096), purpose: oneOf('sslrootcert', 'sslcert', 'sslkey', 'sslcrl') }, { certificatePath: str(4096) }),
+  'files:complete': obj({ prefix: str(4096) }),
   'schemas:databases': target,
   'schemas:list': target,
   'dump:start': obj({

@@ -2,6 +2,7 @@
 import type { FilePurpose, Handlers } from '../../core/api/contract.js';
 import { TenantryError } from '../../core/errors.js';
 import { inspectFile } from '../services/diagnostics/file-facts.js';
+import { completePath } from '../services/storage/complete-path.js';
 
 const FILTERS: Record<FilePurpose, { name: string; extensions: string[] }[]> = {
   sslrootcert: [{ name: 'Certificates', extensions: ['crt', 'pem', 'cer'] }, { name: 'All files', extensions: ['*'] }],
@@ -17,11 +18,13 @@ const FILTERS: Record<FilePurpose, { name: string; extensions: string[] }[]> = {
 
 export interface FileHandlerDeps {
   mode: 'desktop' | 'web';
+  /** The home folder completions stay under (default the OS user's). */
+  home?: string;
   pickFile?: (purpose: 'open' | 'save', filters: { name: string; extensions: string[] }[], title: string) => Promise<string | null>;
 }
 
 /** Builds the file handlers. */
-export function createFileHandlers(deps: FileHandlerDeps): Pick<Handlers, 'files:pick' | 'files:inspect'> {
+export function createFileHandlers(deps: FileHandlerDeps): Pick<Handlers, 'files:pick' | 'files:inspect' | 'files:complete'> {
   return {
     async 'files:pick'({ purpose }) {
       if (!deps.pickFile) throw new TenantryError('NOT_AVAILABLE', 'File dialogs exist only in the desktop app; in the browser, type the path on the server.');
@@ -31,5 +34,6 @@ export function createFileHandlers(deps: FileHandlerDeps): Pick<Handlers, 'files
     async 'files:inspect'({ path, purpose, certificatePath }) {
       return inspectFile(path, purpose, certificatePath);
     },
+    'files:complete': async ({ prefix }) => completePath(prefix, deps.home !== undefined ? { home: deps.home } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FileFacts, FilePurpose } from '../../../core/api/contract';
 import { invoke } from '../api/client';
 import { useAppState } from '../state/app-state';
@@ -43,13 +43,61 @@ function FactsView({ facts }: { facts: FileFacts }) {
   );
 }
 
-/** A certificate/key/CRL path: a main-process file dialog in the desktop app, a server-side path field in web mode. */
+type Completion = { entries: { path: string; dir: boolean }[]; note?: string };
+
+/**
+ * Web mode's path completion: as the path is typed, the readable files and
+ * folders under the home folder that match (asked of the server, which never
+ * offers anything outside home). A folder continues the completion; a file
+ * fills the field.
+ */
+function Suggestions(props: { label: string; completion: Completion; onPick(entry: { path: string; dir: boolean }): void; onClose(): void }) {
+  const { completion } = props;
+  if (completion.entries.length === 0) return completion.note ? <p className="muted" role="note" aria-label={`No suggestions for ${props.label}`} style={{ margin: 0, fontSize: 12 }}>{completion.note}</p> : null;
+  const move = (e: React.KeyboardEvent<HTMLElement>, by: number) => {
+    const options = [...(e.currentTarget.parentElement?.querySelectorAll<HTMLElement>('[role=option]') ?? [])];
+    options[options.indexOf(e.currentTarget) + by]?.focus();
+  };
+  return (
+    <div role="listbox" aria-label={`Files for ${props.label}`} className="stack" style={{ gap: 0, maxHeight: 180, overflowY: 'auto', border: '1px solid var(--border)', borderRadius: 6, background: 'var(--panel)' }}>
+      {completion.entries.map((entry) => (
+        <div
+          key={entry.path}
+          role="option"
+          aria-selected={false}
+          tabIndex={-1}
+          className="mono"
+          style={{ padding: '4px 8px', cursor: 'pointer', fontSize: 12, overflowWrap: 'anywhere' }}
+          onClick={() => props.onPick(entry)}
+          onKeyDown={(e) => {
+            // Enter and Escape here mean this list, not the form's save and cancel.
+            if (e.key === 'Enter') props.onPick(entry);
+            else if (e.key === 'Escape') props.onClose();
+            else if (e.key === 'ArrowDown') move(e, 1);
+            else if (e.key === 'ArrowUp') move(e, -1);
+            else return;
+            e.preventDefault();
+            e.stopPropagation();
+          }}
+        >
+          {entry.path}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** A certificate/key/CRL path: a main-process file dialog in the desktop app, a path field with completion under home in web mode. */
 export function FileField(props: { label: string; purpose: FilePurpose; value: string; onChange(value: string): void; certificatePath?: string; placeholder?: string }) {
   const { info } = useAppState();
   const [facts, setFacts] = useState<FileFacts>();
+  const [completion, setCompletion] = useState<Completion>();
+  // Only the answer to the latest typed path is shown (answers can arrive out of order).
+  const asked = useRef(0);
   const { value, purpose, certificatePath } = props;
   // Facts (subject, expiry, permissions as libpq wants them) exist for the SSL files only.
   const inspectable = purpose === 'sslrootcert' || purpose === 'sslcert' || purpose === 'sslkey' || purpose === 'sslcrl';
+  const completes = info !== undefined && !info.canPickFiles;
 
   useEffect(() => {
     if (!value || value === 'system' || !inspectable) {
@@ -62,12 +110,45 @@ export function FileField(props: { label: string; purpose: FilePurpose; value: s
     return () => clearTimeout(timer);
   }, [value, purpose, certificatePath, inspectable]);
 
+  function complete(prefix: string) {
+    const ask = ++asked.current;
+    if (!completes || !prefix) return setCompletion(undefined);
+    void invoke('files:complete', { prefix }).then((r) => {
+      if (ask === asked.current) setCompletion(r.ok ? r.value : undefined);
+    });
+  }
+
+  function pick(entry: { path: string; dir: boolean }) {
+    props.onChange(entry.path);
+    if (entry.dir) complete(entry.path);
+    else setCompletion(undefined);
+  }
+
   return (
     <div className="stack" style={{ gap: 4 }}>
       <label className="field">
         <span>{props.label}</span>
         <div className="row">
-          <input type="text" className="grow mono" aria-label={props.label} value={value} placeholder={props.placeholder ?? (info?.canPickFiles ? 'Choose a file…' : 'Path on the machine running Tenantry')} onChange={(e) => props.onChange(e.target.value)} />
+          <input
+            type="text"
+            className="grow mono"
+            aria-label={props.label}
+            value={value}
+            placeholder={props.placeholder ?? (info?.canPickFiles ? 'Choose a file…' : 'Path on the server: type ~/ to list files')}
+            onChange={(e) => {
+              props.onChange(e.target.value);
+              complete(e.target.value);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown' && completion?.entries.length) {
+                e.preventDefault();
+                (e.currentTarget.closest('.stack')?.querySelector('[role=option]') as HTMLElement | null)?.focus();
+              } else if (e.key === 'Escape' && completion) {
+                e.stopPropagation();
+                setCompletion(undefined);
+              }
+            }}
+          />
           {info?.canPickFiles ? (
             <button
               type="button"
@@ -80,12 +161,13 @@ export function FileField(props: { label: string; purpose: FilePurpose; value: s
             </button>
           ) : null}
           {value ? (
-            <button type="button" className="btn small" onClick={() => props.onChange('')} aria-label={`Clear ${props.label}`}>
+            <button type="button" className="btn small" onClick={() => { props.onChange(''); setCompletion(undefined); }} aria-label={`Clear ${props.label}`}>
               ✕
             </button>
           ) : null}
         </div>
       </label>
+      {completion ? <Suggestions label={props.label} completion={completion} onPick={pick} onClose={() => setCompletion(undefined)} /> : null}
       {facts ? <FactsView facts={facts} /> : null}
     </div>
   );

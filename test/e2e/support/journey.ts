@@ -21,13 +21,15 @@ export interface JourneyOptions {
   screenshotName?: string;
   /** The browser window's size, set before the first page is opened. */
   viewport?: { width: number; height: number };
+  /** Extra environment for the app's process (HOME, say); a function is called when the app starts. */
+  env?: Record<string, string> | (() => Record<string, string>);
 }
 
 /** Registers the journey's hooks; its fields are usable from the file's own hooks and tests on. */
 export function useWebJourney(options: JourneyOptions = {}): Journey {
   let started: Journey | undefined;
   beforeAll(async () => {
-    const app = await startWebApp();
+    const app = await startWebApp(typeof options.env === 'function' ? options.env() : options.env);
     const browser = await launchBrowser();
     if (options.viewport) await browser.page.setViewportSize(options.viewport);
     started = { app, browser, ui: new AppPage(browser.page) };

@@ -55,6 +55,7 @@ const BASES: { [C in Channel]: Req<C> } = {
   'connections:trust-host-key': { host: 'fuzz-bastion.invalid', port: 2222, fingerprint: `SHA256:${'A'.repeat(43)}` },
   'files:pick': { purpose: 'sslcert' },
   'files:inspect': { path: '/nonexistent/fuzz/client.key', purpose: 'sslkey', certificatePath: '/nonexistent/fuzz/client.crt' },
+  'files:complete': { prefix: '~/.postgresql/' },
   'schemas:databases': nowhere,
   'schemas:list': nowhere,
   'dump:start': { target: nowhere, schema: 'app', options: { noOwner: true, noPrivileges: false, ledgerTables: ['schema_migrations'] } },
