@@ -165,7 +165,7 @@ describe.skipIf(!hasSshd())('verify-full and the app through a real SSH tunnel',
     expect(nobody.verdict.code).toBe('SSH_UNREACHABLE');
   }, 120_000);
 
-  it('CLI: --ssh on diagnose (SSH steps), connection --server and verify --all', async () => {
+  it('CLI: --ssh on diagnose (SSH steps), connection --server, verify --all and placement', async () => {
     const sshArgs = ['--ssh', `${sshd.user}@127.0.0.1:${sshd.port}`, '--ssh-key', key.keyFile];
     const first = await cli(['diagnose', '--url', url(), '--psql', PSQL, ...sshArgs]);
     expect(first.code).toBe(3);
@@ -188,5 +188,9 @@ describe.skipIf(!hasSshd())('verify-full and the app through a real SSH tunnel',
     expect(all.code, all.stderr).toBe(0);
     expect(all.stderr).toMatch(/SSH tunnel: /);
     expect(all.stdout).toContain('Verified 0 of 0');
+
+    // placement reads the coordinator through the tunnel (this server has no Citus: it says so after connecting).
+    const placement = await cli(['placement', '--url', url(), ...sshArgs]);
+    expect(placement.stderr).toMatch(/SSH tunnel: /);
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import { findingsFor, readReferenceTables } from '../../services/citus/compat-ch
 import { detectCitus } from '../../services/citus/detect-citus.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+import { SSH_OPTIONS, SSH_USAGE } from './ssh-options.js';
 
 export const checkCommand: CliCommand = {
   name: 'check',
@@ -32,11 +33,12 @@ export const checkCommand: CliCommand = {
     '                   (a foreign key to a reference table is accepted); without',
     '                   it the check reads no database',
     '  --json           print {"citus", "findings", "refused"} as JSON',
+    SSH_USAGE,
     '',
     'Exit status: 0 when Citus refuses nothing, 1 when it refuses something.',
   ].join('\n'),
   async run(argv, io) {
-    const values = parseOptions(argv, { citus: { type: 'boolean' }, snapshot: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean' } });
+    const values = parseOptions(argv, { citus: { type: 'boolean' }, snapshot: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean' }, ...SSH_OPTIONS });
     if (values.citus !== true) throw new UsageError('Name the check: --citus.');
     const path = requireOption(values, 'snapshot');
     let text: string;
@@ -50,7 +52,7 @@ export const checkCommand: CliCommand = {
     let citus: CitusFacts | undefined;
     let referenceTables: Set<string> | undefined;
     if (url !== undefined) {
-      const client = await openClient(await resolveCliProfile(url, io));
+      const client = await openClient(await resolveCliProfile(url, io, values));
       try {
         citus = await detectCitus(client);
         if (citus.installed) referenceTables = await readReferenceTables(client);

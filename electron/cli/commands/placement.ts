@@ -3,7 +3,8 @@ import { planRebalanceBySize, type RebalancePlan } from '../../../core/citus/reb
 import { openClient } from '../../services/connection/open-connection.js';
 import { moveTenant, readPlacement, type MoveMode, type MoveResult, type PlacementReport } from '../../services/citus/placement.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
-import { parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
+import { parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
+import { SSH_OPTIONS, SSH_USAGE } from './ssh-options.js';
 
 const MODES: readonly MoveMode[] = ['auto', 'force_logical', 'block_writes'];
 
@@ -42,8 +43,9 @@ function formatPlan(plan: RebalancePlan): string {
   return lines.join('\n') + '\n';
 }
 
-async function withClients<T>(url: string | undefined, io: CliIo, run: (db: Awaited<ReturnType<typeof openClient>>, monitor: Awaited<ReturnType<typeof openClient>>) => Promise<T>): Promise<T> {
-  const profile = await resolveCliProfile(url, io);
+async function withClients<T>(values: OptionValues, io: CliIo, run: (db: Awaited<ReturnType<typeof openClient>>, monitor: Awaited<ReturnType<typeof openClient>>) => Promise<T>): Promise<T> {
+  // With --ssh both sessions go through the one tunnel to the coordinator.
+  const profile = await resolveCliProfile(typeof values.url === 'string' ? values.url : undefined, io, values);
   const db = await openClient(profile);
   try {
     const monitor = await openClient(profile);
@@ -82,13 +84,14 @@ export const placementCommand: CliCommand = {
     '  --yes            run the proposed moves (one citus_schema_move each)',
     '  --mode M         the moves\' shard transfer mode (default auto)',
     '  --json           print {"nodes", "tenants"} (and "plan", "moved") as JSON',
+    SSH_USAGE,
   ].join('\n'),
   async run(argv, io) {
-    const values = parseOptions(argv, { url: { type: 'string' }, json: { type: 'boolean' }, rebalance: { type: 'boolean' }, yes: { type: 'boolean' }, mode: { type: 'string' } });
+    const values = parseOptions(argv, { url: { type: 'string' }, json: { type: 'boolean' }, rebalance: { type: 'boolean' }, yes: { type: 'boolean' }, mode: { type: 'string' }, ...SSH_OPTIONS });
     const json = values.json === true;
     if (values.yes === true && values.rebalance !== true) throw new UsageError('--yes confirms a --rebalance; name --rebalance too.');
     const mode = parseMode(stringOption(values, 'mode'));
-    return withClients(stringOption(values, 'url'), io, async (db, monitor) => {
+    return withClients(values, io, async (db, monitor) => {
       const report = await readPlacement(db);
       if (values.rebalance !== true) {
         io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : formatPlacement(report));
@@ -123,18 +126,19 @@ export const moveCommand: CliCommand = {
     'replication, writes keep going) that the source node has wal_level=logical',
     'and every table a primary key or replica identity. block_writes copies with',
     'writes to the tenant waiting until the move ends. Progress goes to stderr.',
+    SSH_USAGE,
     '',
     'Exit status: 0 when the tenant moved, 1 when a check or Citus refused (the',
     'tenant stays where it was).',
   ].join('\n'),
   async run(argv, io) {
-    const values = parseOptions(argv, { url: { type: 'string' }, tenant: { type: 'string' }, node: { type: 'string' }, mode: { type: 'string' }, json: { type: 'boolean' } });
+    const values = parseOptions(argv, { url: { type: 'string' }, tenant: { type: 'string' }, node: { type: 'string' }, mode: { type: 'string' }, json: { type: 'boolean' }, ...SSH_OPTIONS });
     const tenant = requireOption(values, 'tenant');
     const node = requireOption(values, 'node');
     if (!/^[^:\s]+:\d{1,5}$/.test(node)) throw new UsageError('--node needs HOST:PORT, as `tenantry placement` lists the nodes.');
     const mode = parseMode(stringOption(values, 'mode'));
     const json = values.json === true;
-    return withClients(stringOption(values, 'url'), io, async (db, monitor) => {
+    return withClients(values, io, async (db, monitor) => {
       const printer = progressPrinter(io, json);
       const result = await moveTenant(db, monitor, { tenant, node, mode }, printer ? { onProgress: printer } : {});
       io.stdout(json ? JSON.stringify(result, null, 2) + '\n' : `Moved ${result.tenant} from ${result.from} to ${result.to} (${formatBytes(result.bytes)}, ${result.mode}) in ${(result.elapsedMs / 1000).toFixed(1)} s.\n`);
