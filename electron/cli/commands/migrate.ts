@@ -1,6 +1,6 @@
 /** `tenantry migrate`: rolls a migration out to every tenant (electron/services/migrate/), status and resume. */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
 import type { MigrationPlan } from '../../../core/migrate/plan-migration.js';
@@ -17,8 +17,10 @@ import { createPool } from '../../services/connection/open-connection.js';
 import { chooseTenants, type TenantSource } from '../../services/migrate/rollout-tenants.js';
 import { parseTenantOrder, TENANT_ORDERS, type TenantOrder } from '../../../core/migrate/order-tenants.js';
 import { readDecisionsFile } from '../decisions-file.js';
+import { checkOutputPath, writeOutputFile } from '../write-output.js';
+import { refreshAfterRollout } from '../../services/migrate/refresh-after-rollout.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
 import { parseLockTimeout, parseTenantsFile } from './provision.js';
 
 async function readTenantsFile(path: string): Promise<string> {
@@ -37,6 +39,7 @@ const USAGE = [
   '                        [--decisions FILE] [--placeholder P] [--dry-run] [--json] [--url URL]',
   '       tenantry migrate status [ID] [--json] [--url URL]',
   '       tenantry migrate resume ID [--concurrency N] [--json] [--url URL]',
+  '       tenantry migrate refresh ID -o SNAPSHOT.sql [--no-pool] [--json] [--url URL]',
   '',
   'Applies a migration written against the template schema (or with the placeholder) to',
   'the template and to each tenant, one transaction per tenant: its SQL templated like a',
@@ -46,6 +49,10 @@ const USAGE = [
   'Recorded in _tenantry: `migrate status ID` shows it, `migrate resume ID` continues',
   'it after a crash, a kill or a server restart. A tenant already at a version (by',
   'Tenantry\'s record or the ledger) is skipped; two runs never apply a version twice.',
+  'After it, `migrate refresh ID -o FILE` dumps the migrated template into a new',
+  'snapshot FILE, records the rollout\'s tenants in the register as at that snapshot,',
+  'and replaces the warm pool\'s spares of the old snapshot with spares of the new one',
+  '(--no-pool leaves the pool alone).',
   '',
   '  --template S        the template schema the migration is written against',
   '  --file M.sql        one migration file (one version)',
@@ -281,6 +288,38 @@ async function resumeOn(profile: ConnectionProfile, pool: pg.Pool, id: string, v
   return runAndReport(profile, pool, again, values.json === true, io);
 }
 
+/** `tenantry migrate refresh ID -o FILE`: the image updated after a rollout (services/migrate/refresh-after-rollout.ts). */
+async function runRefresh(argv: string[], io: CliIo): Promise<number> {
+  const id = argv[0];
+  if (id === undefined || id.startsWith('-')) throw new UsageError('Name the rollout: tenantry migrate refresh ID -o SNAPSHOT.sql (`tenantry migrate status` lists them).');
+  const values = parseOptions(argv.slice(1), { ...CONNECTION_OPTIONS, output: { type: 'string', short: 'o' }, 'no-pool': { type: 'boolean' }, json: { type: 'boolean' } });
+  const output = requireOption(values, 'output');
+  const path = resolve(io.cwd, output);
+  await checkOutputPath(path);
+  const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
+  const pgBin = listOption(values, 'pg-bin');
+  const pool = await createPool(profile, 2);
+  try {
+    const rollout = await readRollout(profile, id, pool);
+    const result = await refreshAfterRollout(profile, pool, rollout, {
+      label: basename(output).replace(/\.sql$/i, ''),
+      skipPool: values['no-pool'] === true,
+      env: io.env,
+      ...(pgBin.length > 0 ? { pgBin } : {}),
+      onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
+      save: (snapshot) => writeOutputFile(path, snapshot.text),
+    });
+    if (values.json === true) io.stdout(JSON.stringify({ output, checksum: result.checksum, registered: result.registered, pool: result.pool }) + '\n');
+    else {
+      const poolText = 'untouched' in result.pool ? `left alone: ${result.pool.untouched}` : `${result.pool.built.length} spare(s) built from it, ${result.pool.dropped.length} of the old snapshot dropped`;
+      io.stdout(`New snapshot ${output} of the migrated template ${rollout.template} (checksum ${result.checksum.slice(0, 12)}). Register: ${result.registered} tenant(s) now at it. Warm pool: ${poolText}.\n`);
+    }
+    return 0;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
 export const migrateCommand: CliCommand = {
   name: 'migrate',
   summary: 'Roll a migration out to the template and every tenant (status, resume)',
@@ -288,6 +327,7 @@ export const migrateCommand: CliCommand = {
   async run(argv, io) {
     if (argv[0] === 'status') return runStatus(argv.slice(1), io);
     if (argv[0] === 'resume') return runResume(argv.slice(1), io);
+    if (argv[0] === 'refresh') return runRefresh(argv.slice(1), io);
     const values = parseOptions(argv, {
       ...CONNECTION_OPTIONS,
       template: { type: 'string' },
