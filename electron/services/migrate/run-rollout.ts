@@ -37,6 +37,8 @@ import { readLockSettings } from '../provision/lock-budget.js';
 import { describeBlockers, watchLockWaits, type WatchTarget } from '../provision/lock-watch.js';
 import { openRunnerSession, type RunnerSession } from './runner-session.js';
 import { checkTemplateMigrated, type TemplateCheck } from './template-check.js';
+import type { CitusFacts } from '../../../core/citus/citus-facts.js';
+import { readCitusFacts } from '../citus/citus-target.js';
 import { groupUnits, runAloneUnit, runTransactionUnit, type UnitContext, type UnitOutcome } from './tenant-step.js';
 import { ensureRolloutSchema, markSkipped, readAppliedVersions, recordFailure, recordFoundApplied, type RolloutTenantRow, type StoredRollout } from './rollout-store.js';
 
@@ -140,13 +142,15 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
   let runner: RunnerSession;
   let applied: Map<string, Set<string>>;
   let lockSettings: Awaited<ReturnType<typeof readLockSettings>> | undefined;
+  let citus: CitusFacts | undefined;
   try {
     // Independent reads at once: each is a round trip, and a no-op rollout is little else.
     // ensureRolloutSchema: a rollout recorded by an older version resumes with this version's functions.
-    [runner, applied, lockSettings] = await Promise.all([
+    [runner, applied, lockSettings, citus] = await Promise.all([
       ensureRolloutSchema(pool).then(() => openRunnerSession(pool, rollout.id)),
       todo.length > 0 ? readAppliedVersions(pool, todo.map((t) => t.tenant), versions, settings.ledger) : new Map<string, Set<string>>(),
       todo.length > 0 ? readLockSettings(pool) : undefined,
+      todo.length > 0 ? readCitusFacts(pool, profile) : undefined,
     ]);
   } catch (error) {
     if (ownPool) await pool.end().catch(() => undefined);
@@ -159,6 +163,7 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     lockTimeoutMs: settings.lockTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     ...(settings.ledger ? { ledger: settings.ledger } : {}),
+    ...(citus?.installed === true ? { oneByOne: true } : {}),
     // Every tenant's lock watch polls on the runner's connection.
     watch: (target: WatchTarget) => watchLockWaits(() => Promise.resolve(runner.client), target, Math.max(50, Math.floor(settings.lockTimeoutMs / 3))),
   };

@@ -15,6 +15,7 @@ import { quoteIdentifier } from '../../../core/sql/quote.js';
 import { lineColumnAt } from '../../../core/sql/line-column.js';
 import { isConnectionLost } from '../provision/lost-connection.js';
 import type { LockBlocker, LockWatchHandle, WatchTarget } from '../provision/lock-watch.js';
+import { runStatementsOneByOne } from '../citus/run-statements.js';
 import { readAppliedVersions } from './rollout-store.js';
 
 export interface Unit {
@@ -53,6 +54,11 @@ export interface UnitContext {
   lockTimeoutMs: number;
   statementTimeoutMs: number;
   ledger?: LedgerTarget;
+  /**
+   * Send a unit one statement per query (a Citus coordinator: it propagates DDL to the workers with the text of the
+   * query that ran it, and a worker refuses a multi-statement text, run-statements.ts). Still one transaction.
+   */
+  oneByOne?: boolean;
   watch(target: WatchTarget): LockWatchHandle;
 }
 
@@ -101,7 +107,8 @@ export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit:
   let broken: Error | boolean | undefined;
   try {
     await applyStatementTimeout(ctx, client);
-    await client.query(sql);
+    if (ctx.oneByOne === true) await runStatementsOneByOne(client, sql);
+    else await client.query(sql);
     // A plain SET in the migration outlives its transaction: the pooled connection goes back clean.
     if (rendered.some((r) => touchesSessionState(r))) await client.query(`RESET ALL;\nSET statement_timeout = '${ctx.statementTimeoutMs}ms';`);
     return { kind: 'ok' };
