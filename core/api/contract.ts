@@ -8,6 +8,7 @@
  * Every request has a runtime validator in core/api/validate.ts.
  */
 import type { CitusFacts } from '../citus/citus-facts.js';
+import type { CitusFinding } from '../citus/compat-report.js';
 import type { ConnectionProfile, SslMode } from '../connection/profile.js';
 import type { VerdictCode } from '../diagnostics/types.js';
 import type { ErrorInfo, Result } from '../errors.js';
@@ -144,8 +145,24 @@ export interface DumpResult {
   configTables?: { table: string; rows: number }[];
   /** Whether ownership was left out of the dump (the snapshot strips OWNER TO too). */
   noOwner: boolean;
+  /** Dumped from a Citus coordinator (tenants there become distributed schemas): what a build needs for its compatibility report. */
+  citus?: CitusTarget;
   bytes: number;
   elapsedMs: number;
+}
+
+/** A Citus coordinator as the snapshot's compatibility report needs it: its facts and its reference tables (`schema.table`). */
+export interface CitusTarget {
+  facts: CitusFacts;
+  referenceTables: string[];
+}
+
+/** What Citus refuses of a snapshot in a distributed schema and what Tenantry does about each (the CLI's `tenantry snapshot` section). */
+export interface CitusReportInfo {
+  facts: CitusFacts;
+  findings: CitusFinding[];
+  /** At least one statement is refused: distributed provisioning from this snapshot stops before the first tenant. */
+  refused: boolean;
 }
 
 export interface SnapshotBuildRequest {
@@ -187,6 +204,8 @@ export interface SnapshotBuildResult {
   countsByKind: Partial<Record<ReferenceKind, number>>;
   warnings: string[];
   stripped: { line: number; text: string; reason: string }[];
+  /** Built from a Citus coordinator's dump (DumpResult.citus, kept in the backend with the dump): what Citus refuses, each with its line. */
+  citus?: CitusReportInfo;
 }
 
 export interface SnapshotFileInfo {

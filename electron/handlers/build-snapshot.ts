@@ -3,12 +3,15 @@
  * editor. Pure and synchronous, so it runs in the engine worker
  * (engine-worker.ts), never on the thread that answers requests.
  */
-import type { SnapshotBuildRequest, SnapshotBuildResult } from '../../core/api/contract.js';
+import type { CitusTarget, SnapshotBuildRequest, SnapshotBuildResult } from '../../core/api/contract.js';
 import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
+import { renderSnapshot } from '../../core/snapshot/render.js';
+import { hasRefusals } from '../../core/citus/compat-report.js';
+import { CITUS_PROBE_TENANT, findingsFor } from '../services/citus/compat-check.js';
 
-/** A build request with the dump's catalog facts the backend kept in place of the dump's id. */
-export type BuildInput = Omit<SnapshotBuildRequest, 'dumpId'> & { catalog?: CatalogFacts };
+/** A build request with the dump's catalog facts (and Citus coordinator) the backend kept in place of the dump's id. */
+export type BuildInput = Omit<SnapshotBuildRequest, 'dumpId'> & { catalog?: CatalogFacts; citus?: CitusTarget };
 
 /** Builds the snapshot and the editor's view of its references. */
 export function buildSnapshot(req: BuildInput): SnapshotBuildResult {
@@ -22,6 +25,12 @@ export function buildSnapshot(req: BuildInput): SnapshotBuildResult {
     ...(req.source ? { source: req.source } : {}),
     ...(req.stripOwner !== undefined ? { stripOwner: req.stripOwner } : {}),
   });
+  // On a Citus coordinator: the CLI's report (electron/services/citus/compat-check.ts), from the facts the dump read,
+  // with the lines of the text the editor shows (the body follows the snapshot's header) and the placeholder for the probe name.
+  const citus = req.citus ? findingsFor((tenant) => renderSnapshot(snapshot, tenant), new Set(req.citus.referenceTables)) : undefined;
+  const bodyAt = text.lastIndexOf(snapshot.body);
+  const headerLines = bodyAt > 0 ? text.slice(0, bodyAt).split('\n').length - 1 : 0;
+  const named = (s: string) => s.split(CITUS_PROBE_TENANT).join(req.placeholder);
   return {
     text,
     body: snapshot.body,
@@ -29,5 +38,8 @@ export function buildSnapshot(req: BuildInput): SnapshotBuildResult {
     countsByKind: { ...report.countsByKind },
     warnings: [...report.warnings],
     stripped: report.stripped.map((x) => ({ line: x.line, text: x.text.slice(0, 200), reason: x.reason })),
+    ...(req.citus && citus
+      ? { citus: { facts: req.citus.facts, findings: citus.map((f) => ({ ...f, line: f.line + headerLines, statement: named(f.statement), citus: named(f.citus), tenantry: named(f.tenantry) })), refused: hasRefusals(citus) } }
+      : {}),
   };
 }

@@ -48,7 +48,8 @@ export function createEngineHandlers(deps: EngineDeps): EngineHandlers {
     // Off the request thread: a dump with millions of references takes the engine a minute.
     'snapshot:build': async ({ dumpId, ...req }) => {
       const catalog = dumpId !== undefined ? deps.dumpCatalogs.read(dumpId) : undefined;
-      return deps.engine.build({ ...req, ...(catalog ? { catalog } : {}) });
+      const citus = dumpId !== undefined ? deps.dumpCatalogs.readCitus(dumpId) : undefined;
+      return deps.engine.build({ ...req, ...(catalog ? { catalog } : {}), ...(citus ? { citus } : {}) });
     },
     async 'snapshot:save'({ name, text, toPickedFile }) {
       // Only real snapshots are stored: the same checks provisioning will make.

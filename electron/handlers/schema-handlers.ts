@@ -40,7 +40,7 @@ export function createSchemaHandlers(deps: SchemaHandlerDeps): Pick<Handlers, 's
           onDumped: (dump) => ctx.progress({ message: `Dumped ${dump.bytes} bytes with pg_dump ${dump.pgDump.version}.`, bytes: dump.bytes }),
           ...deps.binaryOptions,
         });
-        deps.dumpCatalogs.remember(ctx.jobId, dump.catalog);
+        deps.dumpCatalogs.remember(ctx.jobId, dump.catalog, dump.citus);
         return { ...dump, dumpId: ctx.jobId };
       });
       return { jobId };

@@ -5,6 +5,7 @@
  * runs it before the first tenant and refuses the whole batch on a refusal.
  */
 import type pg from 'pg';
+import type { CitusTarget } from '../../../core/api/contract.js';
 import type { CitusFacts } from '../../../core/citus/citus-facts.js';
 import { findCitusFindings, formatCitusFindings, hasRefusals, type CitusFinding } from '../../../core/citus/compat-report.js';
 import { TenantryError } from '../../../core/errors.js';
@@ -52,10 +53,17 @@ export interface CitusSnapshotReport {
   refused: boolean;
 }
 
-/** The report for SQL rendered by `render` when `db` is a Citus coordinator; undefined on any other database. */
-export async function readCitusSnapshotReport(db: Queryable, render: (tenant: string) => string): Promise<CitusSnapshotReport | undefined> {
+/** The facts and reference tables of a Citus coordinator (what the report needs of the target); undefined on any other database. */
+export async function readCitusTarget(db: Queryable): Promise<CitusTarget | undefined> {
   const facts = await detectCitus(db);
   if (!facts.installed || facts.role !== 'coordinator') return undefined;
-  const findings = findingsFor(render, await readReferenceTables(db));
-  return { facts, findings, refused: hasRefusals(findings) };
+  return { facts, referenceTables: [...(await readReferenceTables(db))].sort() };
+}
+
+/** The report for SQL rendered by `render` when `db` is a Citus coordinator; undefined on any other database. */
+export async function readCitusSnapshotReport(db: Queryable, render: (tenant: string) => string): Promise<CitusSnapshotReport | undefined> {
+  const target = await readCitusTarget(db);
+  if (!target) return undefined;
+  const findings = findingsFor(render, new Set(target.referenceTables));
+  return { facts: target.facts, findings, refused: hasRefusals(findings) };
 }

@@ -6,6 +6,7 @@
  * The renderer is untrusted input; facts it sent could make the engine leave
  * a real reference to the template unreplaced.
  */
+import type { CitusTarget } from '../../../core/api/contract.js';
 import type { CatalogFacts } from '../../../core/snapshot/catalog-facts.js';
 import { TenantryError } from '../../../core/errors.js';
 
@@ -14,18 +15,27 @@ export const DUMPS_HELD = 8;
 
 export class DumpCatalogs {
   private readonly held = new Map<string, CatalogFacts | undefined>();
+  /** The Citus coordinator a dump came from (the build's compatibility report), kept beside its facts. */
+  private readonly citus = new Map<string, CitusTarget>();
 
   constructor(private readonly limit = DUMPS_HELD) {}
 
-  /** Keeps a dump's facts (undefined: the dump has none), forgetting the oldest dump beyond the limit. */
-  remember(dumpId: string, facts: CatalogFacts | undefined): void {
+  /** Keeps a dump's facts (undefined: the dump has none) and its Citus coordinator, forgetting the oldest dump beyond the limit. */
+  remember(dumpId: string, facts: CatalogFacts | undefined, citus?: CitusTarget): void {
     this.held.delete(dumpId);
     this.held.set(dumpId, facts);
+    if (citus) this.citus.set(dumpId, citus);
     while (this.held.size > this.limit) {
       const oldest = this.held.keys().next().value;
       if (oldest === undefined) break;
       this.held.delete(oldest);
+      this.citus.delete(oldest);
     }
+  }
+
+  /** The Citus coordinator of a held dump (undefined: not a coordinator, or not held). */
+  readCitus(dumpId: string): CitusTarget | undefined {
+    return this.citus.get(dumpId);
   }
 
   /** The facts of a dump made by this backend; NOT_AVAILABLE when it made none by that id or no longer holds it. */

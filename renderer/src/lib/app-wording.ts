@@ -16,6 +16,8 @@ const REWORDINGS: [RegExp, string][] = [
   [/ ?Add --yes to confirm\./g, ''],
   [/ \(pass --snapshot FILE to compare what it carried\)/g, ''],
   [/ ?Run again with [^.]*--yes[^.]*\./g, ''],
+  // The app provisions distributed tenants on a Citus coordinator; keeping them local is the command line's.
+  [/provision with --local to keep tenants on the coordinator/g, 'keep tenants on the coordinator (command line: tenantry provision --local)'],
 ];
 
 /** The message as the app shows it: no command-line flags. */

@@ -8,6 +8,7 @@ import { pluralize } from '../lib/plural';
 import { useAppState } from '../state/app-state';
 import { ConfigTableHints } from './snapshot/config-table-hints';
 import { BuildSummary } from './snapshot/build-summary';
+import { CitusReport } from './snapshot/citus-report';
 import { NoDumpHero } from './snapshot/no-dump-hero';
 import { ReferencePanel } from './snapshot/reference-panel';
 import { useReferences } from './snapshot/use-references';
@@ -194,6 +195,7 @@ export function SnapshotView() {
                 </div>
               ) : null}
               {built && build.builtPlaceholder !== undefined ? <BuildSummary built={built} replaced={refs.length - skipped.size} total={refs.length} placeholder={build.builtPlaceholder} minify={build.minify} /> : null}
+              {built?.citus ? <CitusReport report={built.citus} /> : null}
               {dump && !opened && dump.shared.length > 0 ? (
                 <details className="card compact-card" aria-label="Shared with the rest of the database">
                   <summary>

@@ -230,6 +230,11 @@ export class SnapshotPage {
     return this.page.getByRole('group', { name: 'Shared with the rest of the database' });
   }
 
+  /** The build's Citus compatibility report (a build from a Citus coordinator's dump). */
+  citusReport(): Locator {
+    return this.page.getByRole('group', { name: 'Citus compatibility' });
+  }
+
   /** Visible editor text (what Monaco rendered). */
   editorText(): Locator {
     return this.page.locator('[data-testid="sql-editor"] .view-lines');
