@@ -17,6 +17,7 @@ import { buildSessionPreamble, DEFAULT_SESSION_SETTINGS } from '../provision/ses
 import type { Snapshot } from '../snapshot/format.js';
 import type { ClaimText } from './claim-text.js';
 import { sha256Hex } from '../snapshot/sha256.js';
+import { planBodyChunks } from './body-chunks.js';
 
 export const PUBLISHED_TABLE = '_tenantry.published_snapshots';
 
@@ -32,6 +33,8 @@ export interface PublishedRow {
   createsSchema: boolean;
   /** JSON of the ClaimText claim_tenant runs on a renamed spare; absent when the warm pool cannot serve the snapshot. */
   claimPlan?: string;
+  /** JSON of the BodyChunks create_tenant cuts the rendered body at (body-chunks.ts); absent when it runs the body whole. */
+  bodyChunks?: string;
   body: string;
   seal: string;
 }
@@ -48,6 +51,8 @@ function sealText(r: Omit<PublishedRow, 'seal' | 'body' | 'label'>): string {
   // The claim plan comes last and only when present (concat_ws skips NULL): rows published before it keep their seal.
   const fields = ['tenantry-published-1', r.bodyChecksum, r.template, r.placeholder, r.contexts, r.occurrences, r.sessionSettings, r.createsSchema ? 't' : 'f'];
   if (r.claimPlan !== undefined) fields.push(r.claimPlan);
+  // Prefixed: with no claim plan the field list stays unambiguous (a claim plan is a JSON object).
+  if (r.bodyChunks !== undefined) fields.push(`chunks:${r.bodyChunks}`);
   return fields.join('\n');
 }
 
@@ -63,6 +68,7 @@ export function toPublishedRow(snapshot: Snapshot, label: string, claim?: ClaimT
   if (/^\s*COPY\b[^;]*\bFROM\s+stdin\b/im.test(body)) {
     throw new TenantryError('SNAPSHOT_INVALID', 'The snapshot holds COPY … FROM stdin data, which a database function cannot read. Publish a snapshot without table data, or provision these tenants with `tenantry provision`.');
   }
+  const chunks = planBodyChunks(body, header.placeholder);
   const fields = {
     bodyChecksum: header.checksum,
     template: header.schema,
@@ -72,6 +78,7 @@ export function toPublishedRow(snapshot: Snapshot, label: string, claim?: ClaimT
     sessionSettings: JSON.stringify(settings),
     createsSchema: header.createsSchema === true,
     ...(claim !== undefined ? { claimPlan: JSON.stringify(claim) } : {}),
+    ...(chunks !== undefined ? { bodyChunks: JSON.stringify(chunks) } : {}),
   };
   return { label, ...fields, body, seal: sha256Hex(sealText(fields)) };
 }
@@ -94,6 +101,7 @@ export function buildPublishedSchemaSql(): string {
 );
 -- Added with claim_tenant: NULL when the warm pool cannot serve the snapshot (claims then build).
 ALTER TABLE ${PUBLISHED_TABLE} ADD COLUMN IF NOT EXISTS claim_plan text;
+ALTER TABLE ${PUBLISHED_TABLE} ADD COLUMN IF NOT EXISTS body_chunks text;
 ${publishedSealSql()}
 ${checkFunctionSql()}
 ${renderFunctionSql()}`;
@@ -103,7 +111,7 @@ function publishedSealSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.published_seal(s ${PUBLISHED_TABLE}) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_seal$
   SELECT encode(sha256(convert_to(concat_ws(E'\\n', 'tenantry-published-1', s.body_checksum, s.template, s.placeholder, s.contexts,
-    s.occurrences, s.session_settings, CASE WHEN s.creates_schema THEN 't' ELSE 'f' END, s.claim_plan), 'UTF8')), 'hex')
+    s.occurrences, s.session_settings, CASE WHEN s.creates_schema THEN 't' ELSE 'f' END, s.claim_plan, 'chunks:' || s.body_chunks), 'UTF8')), 'hex')
 $tenantry_seal$;`;
 }
 

@@ -82,6 +82,13 @@ DECLARE
   v text;
   head text;
   constraint_name text;
+  parts text[];
+  part text;
+  chunks jsonb;
+  whole bytea;
+  shift int;
+  cut int;
+  at int := 0;
 BEGIN
   FOR setting IN SELECT e.key, e.value FROM jsonb_each_text(s.session_settings::jsonb) e LOOP
     saved := saved || ARRAY[setting.key, current_setting(setting.key, true)];
@@ -90,15 +97,33 @@ BEGIN
     PERFORM set_config(setting.key, v, true);
   END LOOP;
   head := CASE WHEN spare IS NOT NULL THEN format('ALTER SCHEMA %I RENAME TO %I', spare, tenant) WHEN NOT s.creates_schema THEN format('CREATE SCHEMA %I', tenant) END;
+  -- The body in EXECUTEs of a few dozen statements at the sealed cuts (core/publish/body-chunks.ts): one EXECUTE of
+  -- all of it holds every statement's memory to the end. Only for a name that reads the same in every context.
+  IF spare IS NULL AND s.body_chunks IS NOT NULL AND quote_ident(tenant) = tenant AND position('$' IN tenant) = 0 THEN
+    chunks := s.body_chunks::jsonb;
+    shift := octet_length(tenant) - octet_length(s.placeholder);
+    whole := convert_to(sql, 'UTF8');
+    IF octet_length(whole) IS DISTINCT FROM (chunks->>'bytes')::int + (chunks->>'occurrences')::int * shift THEN
+      RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s rendered to an unexpected length; nothing was created.', s.label);
+    END IF;
+    FOR i IN 0 .. jsonb_array_length(chunks->'points') - 1 LOOP
+      cut := (chunks->'points'->i->>0)::int + (chunks->'points'->i->>1)::int * shift;
+      parts := parts || convert_from(substring(whole FROM at + 1 FOR cut - at), 'UTF8');
+      at := cut;
+    END LOOP;
+    parts := parts || convert_from(substring(whole FROM at + 1), 'UTF8');
+  ELSE
+    parts := ARRAY[sql];
+  END IF;
   IF current_setting('transaction_isolation') = 'read committed' THEN
     -- published_for_tenant looked for the schema under the tenant's lock with a fresh snapshot, so no Tenantry path
     -- can have created it since: no subtransaction (a few percent of a whole tenant's time) around the body.
     IF head IS NOT NULL THEN EXECUTE head; END IF;
-    EXECUTE sql;
+    FOREACH part IN ARRAY parts LOOP EXECUTE part; END LOOP;
   ELSE
     BEGIN
       IF head IS NOT NULL THEN EXECUTE head; END IF;
-      EXECUTE sql;
+      FOREACH part IN ARRAY parts LOOP EXECUTE part; END LOOP;
     EXCEPTION WHEN unique_violation THEN
       -- Another transaction created the schema after this one's snapshot (REPEATABLE READ and SERIALIZABLE callers).
       GET STACKED DIAGNOSTICS constraint_name = CONSTRAINT_NAME;

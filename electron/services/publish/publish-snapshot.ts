@@ -85,13 +85,19 @@ export async function publishSnapshot(db: pg.Pool, snapshot: Snapshot, options: 
     }
     const existing = await client.query<{ body_checksum: string; seal: string }>(`SELECT body_checksum, seal FROM ${PUBLISHED_TABLE} WHERE label = $1 FOR UPDATE`, [label]);
     const prior = existing.rows[0];
-    if (prior !== undefined && prior.seal !== row.seal) {
+    if (prior !== undefined && prior.seal !== row.seal && prior.body_checksum === row.bodyChecksum) {
+      // The same snapshot published by an older Tenantry (its row lacks the fields added since, e.g. body_chunks): sealed again.
+      await client.query(
+        `UPDATE ${PUBLISHED_TABLE} SET template = $2, placeholder = $3, contexts = $4, occurrences = $5, session_settings = $6, creates_schema = $7, claim_plan = $8, body_chunks = $9, seal = $10 WHERE label = $1`,
+        [row.label, row.template, row.placeholder, row.contexts, row.occurrences, row.sessionSettings, row.createsSchema, row.claimPlan ?? null, row.bodyChunks ?? null, row.seal],
+      );
+    } else if (prior !== undefined && prior.seal !== row.seal) {
       throw new TenantryError('PUBLISH_FAILED', `The label ${JSON.stringify(label)} is already published with another snapshot (checksum ${prior.body_checksum.slice(0, 12)}). Choose another label, or unpublish it first with \`tenantry publish --unpublish ${label}\`.`);
     }
     if (prior === undefined) {
       await client.query(
-        `INSERT INTO ${PUBLISHED_TABLE} (label, body_checksum, template, placeholder, contexts, occurrences, session_settings, creates_schema, claim_plan, body, seal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [row.label, row.bodyChecksum, row.template, row.placeholder, row.contexts, row.occurrences, row.sessionSettings, row.createsSchema, row.claimPlan ?? null, row.body, row.seal],
+        `INSERT INTO ${PUBLISHED_TABLE} (label, body_checksum, template, placeholder, contexts, occurrences, session_settings, creates_schema, claim_plan, body_chunks, body, seal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [row.label, row.bodyChecksum, row.template, row.placeholder, row.contexts, row.occurrences, row.sessionSettings, row.createsSchema, row.claimPlan ?? null, row.bodyChunks ?? null, row.body, row.seal],
       );
       const check = (await client.query<{ ok: boolean }>(`SELECT _tenantry.published_seal(p) = p.seal AS ok FROM ${PUBLISHED_TABLE} p WHERE label = $1`, [label])).rows[0];
       if (check?.ok !== true) throw new TenantryError('PUBLISH_FAILED', 'The database stored the snapshot differently from how it was sent (the seal does not match); nothing was published. Check that the database encoding is UTF8.');

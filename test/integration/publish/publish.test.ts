@@ -178,6 +178,18 @@ describe('the stored snapshot', () => {
     } finally {
       await cluster.query(`update _tenantry.published_snapshots set contexts = ${pg.escapeLiteral(original)} where label = 'v1'`, 'app');
     }
+    // The cuts create_tenant makes in the rendered body (core/publish/body-chunks.ts): moved, they could split a
+    // statement, so the seal covers them too.
+    const chunks = (await cluster.query(`select body_chunks from _tenantry.published_snapshots where label = 'v1'`, 'app')).rows[0].body_chunks as string | null;
+    expect(chunks).toMatch(/^\{"bytes":\d+,"occurrences":\d+,"points":\[\[\d+,\d+\]/);
+    await cluster.query(`update _tenantry.published_snapshots set body_chunks = regexp_replace(body_chunks, '"points":\\[\\[(\\d+)', '"points":[[1\\1') where label = 'v1'`, 'app');
+    try {
+      const error = await errorOf(asApp((c) => c.query(`select _tenantry.create_tenant('tampered')`)));
+      expect(error.code).toBe('XX001');
+      expect(await schemaExists('tampered')).toBe(false);
+    } finally {
+      await cluster.query(`update _tenantry.published_snapshots set body_chunks = ${pg.escapeLiteral(chunks ?? '')} where label = 'v1'`, 'app');
+    }
   });
 
   it('keeps earlier versions callable by label until unpublished; a label holds one snapshot', async () => {
@@ -187,6 +199,11 @@ describe('the stored snapshot', () => {
     expect(await schemaExists('by_label')).toBe(true);
     const again = await publishSnapshot(publisherDb, snapshot, { label: 'v2' });
     expect(again.created).toBe(false);
+    // The same snapshot as an older Tenantry stored it (no body_chunks, sealed without them): publishing it again
+    // under its label seals it anew with the cuts, rather than calling it another snapshot.
+    await cluster.query(`update _tenantry.published_snapshots p set body_chunks = null where label = 'v2'; update _tenantry.published_snapshots p set seal = _tenantry.published_seal(p) where label = 'v2'`, 'app');
+    expect((await publishSnapshot(publisherDb, snapshot, { label: 'v2' })).created).toBe(false);
+    expect((await cluster.query(`select body_chunks is not null and seal = _tenantry.published_seal(p) as ok from _tenantry.published_snapshots p where label = 'v2'`, 'app')).rows[0]).toEqual({ ok: true });
     const body = snapshot.body.replace('Customer organisations.', 'Customers.');
     expect(body).not.toBe(snapshot.body);
     const other = parseSnapshot(serializeSnapshot({ header: { ...snapshot.header, checksum: sha256Hex(body) }, body }));
