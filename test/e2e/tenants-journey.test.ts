@@ -119,6 +119,16 @@ describe.skipIf(!hasChromium())('Tenants view (web mode, Debian Chromium)', () =
     await tenants.status('Verified different');
     await expect.poll(() => tenants.shownCount().textContent(), { timeout: 60_000 }).toBe('1 of 120 shown');
     await tenants.status('Any status');
+    // With the verify panel open the toolbar is narrow: its actions stay on one line together (Export CSV used to wrap).
+    for (const width of [1440, 1024]) {
+      await browser.page.setViewportSize({ width, height: 900 });
+      const boxes = await Promise.all(['Verify selected', 'Verify shown', 'Drop…', 'Export CSV'].map((name) => browser.page.getByRole('button', { name, exact: true }).boundingBox()));
+      const tops = new Set(boxes.map((b) => Math.round(b?.y ?? -1)));
+      expect({ width, tops: [...tops] }).toEqual({ width, tops: [Math.round(boxes[0]?.y ?? -1)] });
+      expect(boxes[3]?.height).toBe(boxes[0]?.height);
+      await browser.screenshot(`tenants-toolbar-${width}`);
+    }
+    await browser.page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('exports the shown rows as CSV', async () => {

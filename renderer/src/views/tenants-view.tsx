@@ -210,18 +210,21 @@ export function TenantsView() {
                     {selected.size > 0 ? ` · ${selected.size.toLocaleString('en-US')} selected` : ''}
                   </span>
                   <span className="grow" />
-                  <button type="button" className="btn small" disabled={selectedNames.length === 0 || verify.running !== undefined || !template_} onClick={() => template_ && void verify.start(target, template_, selectedNames)}>
-                    Verify selected
-                  </button>
-                  <button type="button" className="btn small" disabled={rows.length === 0 || verify.running !== undefined || !template_ || !columns} onClick={() => columns && template_ && void verify.start(target, template_, rows.map((r) => columns.tenant[r] ?? ''))}>
-                    Verify shown
-                  </button>
-                  <button type="button" className="btn small danger" disabled={selectedNames.length !== 1} title="Select one tenant to drop" onClick={() => selectedNames[0] && setSide({ kind: 'drop', tenant: selectedNames[0] })}>
-                    Drop…
-                  </button>
-                  <button type="button" className="btn small" disabled={rows.length === 0 || !columns || !info} onClick={() => columns && info && downloadText(`tenants-${info.template ?? 'none'}.csv`, tenantsCsv(columns, info.cohorts, rows))}>
-                    Export CSV
-                  </button>
+                  {/* The actions move as one group: the toolbar wraps before them, never between them (Export CSV alone on a line). */}
+                  <div className="tenants-actions">
+                    <button type="button" className="btn small" disabled={selectedNames.length === 0 || verify.running !== undefined || !template_} onClick={() => template_ && void verify.start(target, template_, selectedNames)}>
+                      Verify selected
+                    </button>
+                    <button type="button" className="btn small" disabled={rows.length === 0 || verify.running !== undefined || !template_ || !columns} onClick={() => columns && template_ && void verify.start(target, template_, rows.map((r) => columns.tenant[r] ?? ''))}>
+                      Verify shown
+                    </button>
+                    <button type="button" className="btn small danger" disabled={selectedNames.length !== 1} title="Select one tenant to drop" onClick={() => selectedNames[0] && setSide({ kind: 'drop', tenant: selectedNames[0] })}>
+                      Drop…
+                    </button>
+                    <button type="button" className="btn small" disabled={rows.length === 0 || !columns || !info} onClick={() => columns && info && downloadText(`tenants-${info.template ?? 'none'}.csv`, tenantsCsv(columns, info.cohorts, rows))}>
+                      Export CSV
+                    </button>
+                  </div>
                 </div>
                 {columns && info ? (
                   <TenantTable columns={columns} cohorts={info.cohorts} rows={rows} selected={selected} onToggle={toggle} onToggleAll={toggleAll} sort={sort} onSort={setSort} resetKey={`${deferredQuery}|${status}|${cohort ?? ''}|${sort.key}|${sort.descending}`} />
