@@ -6,7 +6,8 @@
  * and its bounds, which is what makes it the same partition. Matched ones
  * leave the comparison (their columns, indexes and constraints come from the
  * parents, which are compared); template partitions without a counterpart
- * are differences.
+ * are differences. Their owners and privileges are compared with those of
+ * the template's partition each corresponds to (carried-privileges.ts).
  */
 import type { VerifyDifference } from '../api/contract.js';
 import type { CatalogObject, SchemaCatalog } from './compare-catalogs.js';
@@ -28,6 +29,8 @@ export interface CarriedPartitionsMatch {
   tenant: SchemaCatalog;
   /** How many of the template's partitions elsewhere the tenant has. */
   matched: number;
+  /** Each matched template partition with the name of the tenant's partition it corresponds to. */
+  pairs: { partition: ForeignPartitionFact; tenant: string }[];
   /** Template partitions the tenant lacks. */
   differences: VerifyDifference[];
   /** One sentence saying what was matched, for the verify output. */
@@ -43,7 +46,7 @@ function relationIn(printed: string, canonicalSchema: string): string | undefine
 
 /** Matches the tenant's partitions to the template's partitions in other schemas by parent and bounds. */
 export function matchCarriedPartitions(tenant: SchemaCatalog, partitions: readonly ForeignPartitionFact[]): CarriedPartitionsMatch {
-  if (partitions.length === 0) return { tenant, matched: 0, differences: [], notes: [] };
+  if (partitions.length === 0) return { tenant, matched: 0, pairs: [], differences: [], notes: [] };
   const canonical = listSchemaNameForms(tenant.schema).canonical;
   // The tenant's partitions by parent and bound.
   const byKey = new Map<string, string>();
@@ -53,11 +56,15 @@ export function matchCarriedPartitions(tenant: SchemaCatalog, partitions: readon
     if (parent !== undefined) byKey.set(`${parent}\u0000${o.attributes.partition_bound}`, o.name);
   }
   const carried = new Set<string>();
+  const pairs: CarriedPartitionsMatch['pairs'] = [];
   const differences: VerifyDifference[] = [];
   for (const p of partitions) {
     const name = byKey.get(`${p.parent}\u0000${p.bound}`);
     if (name === undefined) differences.push({ kind: 'partition', object: `${p.schema}.${p.name}`, detail: `the template's partition of ${p.parent} (${p.bound}) has no partition of ${p.parent} with these bounds in tenant "${tenant.schema}"` });
-    else carried.add(name);
+    else {
+      carried.add(name);
+      pairs.push({ partition: p, tenant: name });
+    }
   }
   const objects = tenant.objects.filter((o) => !belongsTo(o, carried, canonical));
   const schemas = [...new Set(partitions.map((p) => p.schema))].sort().join(', ');
@@ -67,7 +74,7 @@ export function matchCarriedPartitions(tenant: SchemaCatalog, partitions: readon
     object: parents.join(', '),
     detail: `${carried.size} of the template's ${partitions.length} partitions kept in ${schemas} correspond to the tenant's own partitions (carried with --carry-partitions; matched by parent and bounds). Their columns, indexes and constraints come from the parents, which were compared.`,
   }];
-  return { tenant: { schema: tenant.schema, objects }, matched: carried.size, differences, notes };
+  return { tenant: { schema: tenant.schema, objects }, matched: carried.size, pairs, differences, notes };
 }
 
 /** Whether a catalog object is one of the carried partitions or belongs to one (column, constraint, trigger, index …). */

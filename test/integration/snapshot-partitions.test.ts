@@ -85,6 +85,25 @@ describe('partitions kept in another schema', () => {
     expect(broken?.differences).toEqual([{ kind: 'partition', object: 'parts.events_1_high', detail: `the template's partition of events_1 (FOR VALUES FROM ('1000') TO (MAXVALUE)) has no partition of events_1 with these bounds in tenant "Acme Corp"` }]);
   });
 
+  it("verify compares each carried partition's owner and privileges with the template's partition it matched", async () => {
+    // Before: the template's privilege catalog listed only its own schema, so each carried partition was
+    // "privileges only in tenant" (4 differences here, 400 per GitLab tenant).
+    const carries = { owners: true, privileges: true };
+    const [same] = await verifyTenants(profileFor(cluster, db), { template: 'tpl', tenants: ['acme'], carries });
+    expect(same?.differences).toEqual([]);
+    expect(same?.compared.privileges).toBeGreaterThanOrEqual(4 + 3);
+    // Compared, not skipped: a grant on the template's partition that the tenant's lacks is a difference.
+    await run('CREATE ROLE partition_reader; GRANT SELECT ON parts.events_0 TO partition_reader; GRANT UPDATE (body) ON parts.events_1_low TO partition_reader');
+    try {
+      const [differs] = await verifyTenants(profileFor(cluster, db), { template: 'tpl', tenants: ['acme'], carries });
+      expect(differs?.equal).toBe(false);
+      expect(differs?.differences.map((d) => `${d.kind} ${d.object}`).sort()).toEqual(['privileges column events_1_low.body', 'privileges table events_0']);
+      expect(differs?.differences.find((d) => d.object === 'table events_0')?.detail).toMatch(/^privileges: template .*partition_reader=SELECT.* ≠ tenant /);
+    } finally {
+      await run('REVOKE ALL ON parts.events_0 FROM partition_reader; REVOKE ALL (body) ON parts.events_1_low FROM partition_reader; DROP ROLE partition_reader');
+    }
+  });
+
   it.skipIf(!existsSync(GITLAB))('refuses GitLab, naming the 13 tables partitioned into gitlab_partitions_static', async () => {
     await cluster.createDatabase('gitlab');
     await runSqlFile(cluster, 'gitlab', GITLAB);

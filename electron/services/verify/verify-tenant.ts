@@ -6,7 +6,7 @@
 import type { VerifyDifference, VerifyResult } from '../../../core/api/contract.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
-import { compareCatalogs, type CatalogComparison, type SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
+import { compareCatalogs, type CatalogComparison, type CatalogObject, type SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
 import { reparseDefinitions } from './reparse-definitions.js';
 import { judgeIsolation } from '../../../core/verify/judge-isolation.js';
 import { matchCarriedPartitions, type ForeignPartitionFact } from '../../../core/verify/carried-partitions.js';
@@ -16,7 +16,8 @@ import type { SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { openClient } from '../connection/open-connection.js';
 import { readCatalogFacts } from '../catalog/read-catalog-facts.js';
 import { readIsolationFacts } from './read-isolation-facts.js';
-import { readPrivileges, type PrivilegeOptions } from './read-privileges.js';
+import { readPartitionPrivileges, readPrivileges, type PrivilegeOptions } from './read-privileges.js';
+import { withCarriedPrivileges } from '../../../core/verify/carried-privileges.js';
 import { readSchemaCatalog } from './read-schema-catalog.js';
 import type pg from 'pg';
 
@@ -38,7 +39,8 @@ async function requireSchema(client: pg.ClientBase, name: string, code: 'SCHEMA_
 export interface TemplateSide {
   catalog: SchemaCatalog;
   names: TemplateNames;
-  privileges?: { options: PrivilegeOptions; catalog: SchemaCatalog };
+  /** `partitions`: owners and privileges of the template's partitions in other schemas, keyed by `partitionKey`. */
+  privileges?: { options: PrivilegeOptions; catalog: SchemaCatalog; partitions: Map<string, CatalogObject[]> };
   /** The template's partitions in other schemas: a tenant made with --carry-partitions has them as its own. */
   partitions: ForeignPartitionFact[];
   notCompared: string[];
@@ -71,8 +73,12 @@ export async function readTemplateSide(client: pg.ClientBase, template: string, 
   for (const o of catalog.objects) if (NAMED_KINDS.has(o.kind)) own.add(o.kind === 'function' ? o.name.slice(0, o.name.indexOf('(')) : o.name);
   const shared = new Set(Object.values(facts.extensionObjects).flatMap((list: string[] | undefined) => list ?? []));
   const plan = await planPrivileges(client, template, carries);
-  const privileges = plan.options === undefined ? undefined : { options: plan.options, catalog: await readPrivileges(client, template, plan.options) };
   const partitions = (await readForeignPartitions(client, template)).partitions.map(({ schema, name, parent, bound }) => ({ schema, name, parent, bound }));
+  const privileges = plan.options === undefined ? undefined : {
+    options: plan.options,
+    catalog: await readPrivileges(client, template, plan.options),
+    partitions: await readPartitionPrivileges(client, partitions, plan.options),
+  };
   return { catalog, names: { schema: template, own, shared }, ...(privileges === undefined ? {} : { privileges }), partitions, notCompared: plan.notCompared };
 }
 
@@ -84,7 +90,9 @@ export async function compareWithTemplate(client: pg.ClientBase, template: strin
   differences.push(...carried.differences);
   if (side.partitions.length > 0) compared.partition = carried.matched;
   if (side.privileges !== undefined) {
-    const own = compareCatalogs(side.privileges.catalog, await readPrivileges(client, tenantName, side.privileges.options), { rewriteAttributes: false });
+    // Carried partitions are compared with the template's partitions they correspond to.
+    const expected = withCarriedPrivileges(side.privileges.catalog, side.privileges.partitions, carried.pairs);
+    const own = compareCatalogs(expected, await readPrivileges(client, tenantName, side.privileges.options), { rewriteAttributes: false });
     differences.push(...own.differences);
     compared.privileges = own.compared.privileges ?? 0;
   }

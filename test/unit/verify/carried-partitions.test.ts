@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchCarriedPartitions } from '../../../core/verify/carried-partitions.js';
-import type { SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
+import { compareCatalogs, type CatalogObject, type SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
+import { partitionKey, withCarriedPrivileges } from '../../../core/verify/carried-privileges.js';
 
 const tenant = (schema: string, q: string): SchemaCatalog => ({
   schema,
@@ -31,6 +32,31 @@ describe('carried partitions in verify', () => {
 
   it('changes nothing when the template keeps no partitions elsewhere', () => {
     const t = tenant('acme', 'acme');
-    expect(matchCarriedPartitions(t, [])).toEqual({ tenant: t, matched: 0, differences: [], notes: [] });
+    expect(matchCarriedPartitions(t, [])).toEqual({ tenant: t, matched: 0, pairs: [], differences: [], notes: [] });
+  });
+});
+
+describe("carried partitions' privileges in verify", () => {
+  const template: SchemaCatalog = { schema: 'tpl', objects: [{ kind: 'privileges', name: 'table events', attributes: { owner: 'app', privileges: '(owner)=SELECT' } }] };
+  const partition = { schema: 'parts', name: 'p0', parent: 'events', bound: 'FOR VALUES WITH (modulus 2, remainder 0)' };
+  const read = new Map<string, CatalogObject[]>([[partitionKey(partition), [
+    { kind: 'privileges', name: 'table p0', attributes: { owner: 'app', privileges: '(owner)=SELECT, reader=SELECT' } },
+    { kind: 'privileges', name: 'column p0.body', attributes: { privileges: 'reader=UPDATE' } },
+  ]]]);
+
+  it("adds the template partition's owner and privileges under the name of the tenant's partition it matched", () => {
+    const out = withCarriedPrivileges(template, read, [{ partition, tenant: 'events_0' }]);
+    expect(out.objects.map((o) => o.name)).toEqual(['table events', 'table events_0', 'column events_0.body']);
+    expect(out.objects[1]?.attributes).toEqual({ owner: 'app', privileges: '(owner)=SELECT, reader=SELECT' });
+    // So the tenant's carried partition is compared: its missing grants are differences, not "only in tenant".
+    const tenant: SchemaCatalog = { schema: 'acme', objects: [template.objects[0]!, { kind: 'privileges', name: 'table events_0', attributes: { owner: 'app', privileges: '(owner)=SELECT' } }] };
+    expect(compareCatalogs(out, tenant, { rewriteAttributes: false }).differences.map((d) => `${d.object}: ${d.detail}`)).toEqual([
+      'table events_0: privileges: template (owner)=SELECT, reader=SELECT ≠ tenant (owner)=SELECT',
+      'column events_0.body: missing in tenant "acme"',
+    ]);
+  });
+
+  it('leaves the template side as it is when nothing was carried', () => {
+    expect(withCarriedPrivileges(template, read, [])).toBe(template);
   });
 });
