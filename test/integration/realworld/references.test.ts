@@ -19,6 +19,7 @@ import { openClient } from '../../../electron/services/connection/open-connectio
 import { readCatalogFacts } from '../../../electron/services/catalog/read-catalog-facts.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
 import { dumpSchema } from '../../../electron/services/dump/dump-schema.js';
+import { dumpTemplate } from '../../../electron/services/snapshot/dump-template.js';
 import { createProvisioner, snapshotSource, type ProvisionVia } from '../../../electron/services/provision/provisioner.js';
 import { parseSnapshot, type Snapshot } from '../../../core/snapshot/format.js';
 import { main } from '../../../electron/cli/main.js';
@@ -181,6 +182,32 @@ const CASES: Case[] = [
   },
 ];
 
+/**
+ * GitLab's functions use unqualified names (GitLab sets search_path), so the application of a tenant sets the
+ * tenant's schema first: rows go to the tenant's tables, its partitions (carried from gitlab_partitions_static)
+ * and its sequences; triggers write to the tenant's tables; the template's rows and sequences do not move.
+ */
+async function checkGitlab(client: pg.ClientBase, t: string, tenant: string): Promise<void> {
+  const template = `select (select count(*)::int from public.namespaces) as namespaces, (select count(*)::int from public.namespaces_sync_events) as events,
+      (select count(*)::int from public.p_ci_pipeline_iids) as iids, (select last_value from pg_sequences where schemaname = 'public' and sequencename = 'namespaces_id_seq') as seq`;
+  const before = (await client.query(template)).rows[0];
+  await client.query(`set local search_path = ${t}, public`);
+  const org = (await client.query<{ id: string }>("insert into organizations (path, name, created_at, updated_at) values ('o', 'o', now(), now()) returning id")).rows[0]?.id;
+  const id = (await client.query<{ id: string }>("insert into namespaces (name, path, organization_id) values ('n', 'n', $1) returning id", [org])).rows[0]?.id;
+  // The key came from the tenant's own sequence.
+  expect((await client.query(`select last_value::text as v from ${t}.namespaces_id_seq`)).rows[0].v).toBe(id);
+  // AFTER UPDATE trigger insert_namespaces_sync_event() writes to namespaces_sync_events: the tenant's.
+  await client.query('update namespaces set traversal_ids = $1 where id = $2', ['{1}', id]);
+  expect((await client.query(`select count(*)::int as n from ${t}.namespaces_sync_events`)).rows[0].n).toBe(1);
+  expect((await client.query(`select (${t}.find_namespaces_by_id($1)).name as name`, [id])).rows[0].name).toBe('n');
+  // p_ci_pipeline_iids is hash-partitioned; its 64 partitions were in gitlab_partitions_static, now the tenant's own.
+  const row = await client.query<{ at: number }>(`insert into ${t}.p_ci_pipeline_iids (project_id, iid) values (1, 1) returning tableoid::oid as at`);
+  const { rows: where } = await client.query<{ ns: string; rel: string }>('select n.nspname as ns, c.relname as rel from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.oid = $1', [row.rows[0]?.at]);
+  expect(where[0]?.ns).toBe(tenant);
+  expect(where[0]?.rel).toMatch(/^p_ci_pipeline_iids_\d+$/);
+  expect((await client.query(template)).rows[0]).toEqual(before);
+}
+
 describe.skipIf(!present)('realworld schemas: references found where PostgreSQL uses them, and nowhere else', () => {
   let cluster: Cluster;
   let dir: string;
@@ -191,7 +218,7 @@ describe.skipIf(!present)('realworld schemas: references found where PostgreSQL 
   afterAll(async () => {
     await cluster?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 300_000);
 
   const cli = async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
     let stdout = '';
@@ -282,29 +309,75 @@ describe.skipIf(!present)('realworld schemas: references found where PostgreSQL 
     expect(stale.stderr).toMatch(/match no reference|matches no reference/);
   }, 120_000);
 
-  it('GitLab (template public): the offline snapshot replaces what the catalog-aware one does, plus only extension members it cannot know', async () => {
-    await cluster.createDatabase('gitlab');
-    await runSqlFile(cluster, 'gitlab', join(REALWORLD, 'gitlab.sql'));
-    const profile = profileFor(cluster, 'gitlab');
-    const dump = await dumpSchema(profile, { schema: 'public' });
-    const client = await openClient(profile);
-    const catalog = await readCatalogFacts(client, 'public').finally(() => client.end());
-    const aware = createSnapshot(dump.sql, { schema: 'public', catalog }).report;
-    const offline = createSnapshot(dump.sql, { schema: 'public' }).report;
-    const replaced = (r: typeof aware): Map<number, number> => {
-      const left = new Set(r.skipped.map((x) => x.start));
-      return new Map(r.references.filter((x) => !left.has(x.start)).map((x) => [x.start, x.end]));
-    };
-    const a = replaced(aware);
-    const b = replaced(offline);
-    expect(a.size).toBeGreaterThan(10_000);
-    expect([...a.keys()].filter((x) => !b.has(x))).toEqual([]);
-    // pg_dump -n public writes no CREATE EXTENSION, so offline cannot tell public.gin_trgm_ops (pg_trgm's) from a
-    // template object: those, and only those, differ (the catalog-aware snapshot is the exact one).
-    const members = new Set(Object.values(catalog.extensionObjects).flat());
-    const extra = [...b].filter(([start]) => !a.has(start)).map(([, end]) => /^\.\s*"?([\w$]+)/.exec(dump.sql.slice(end, end + 80))?.[1] ?? '?');
-    expect(extra.filter((name) => !members.has(name))).toEqual([]);
-  }, 900_000);
+  describe('gitlab (template public, partitions in gitlab_partitions_static)', () => {
+    const profile = (): ReturnType<typeof profileFor> => profileFor(cluster, 'gitlab');
+    const snapshots: Partial<Record<'catalog' | 'offline', Snapshot>> = {};
+    let carried = 0;
+    beforeAll(async () => {
+      await cluster.createDatabase('gitlab');
+      await runSqlFile(cluster, 'gitlab', join(REALWORLD, 'gitlab.sql'));
+    }, 900_000);
+
+    it('the offline snapshot replaces what the catalog-aware one does, plus only extension members it cannot know', async () => {
+      const dump = await dumpSchema(profile(), { schema: 'public' });
+      const client = await openClient(profile());
+      const catalog = await readCatalogFacts(client, 'public').finally(() => client.end());
+      const aware = createSnapshot(dump.sql, { schema: 'public', catalog }).report;
+      const offline = createSnapshot(dump.sql, { schema: 'public' }).report;
+      const replaced = (r: typeof aware): Map<number, number> => {
+        const left = new Set(r.skipped.map((x) => x.start));
+        return new Map(r.references.filter((x) => !left.has(x.start)).map((x) => [x.start, x.end]));
+      };
+      const a = replaced(aware);
+      const b = replaced(offline);
+      expect(a.size).toBeGreaterThan(10_000);
+      expect([...a.keys()].filter((x) => !b.has(x))).toEqual([]);
+      // pg_dump -n public writes no CREATE EXTENSION, so offline cannot tell public.gin_trgm_ops (pg_trgm's) from a
+      // template object: those, and only those, differ (the catalog-aware snapshot is the exact one).
+      const members = new Set(Object.values(catalog.extensionObjects).flat());
+      const extra = [...b].filter(([start]) => !a.has(start)).map(([, end]) => /^\.\s*"?([\w$]+)/.exec(dump.sql.slice(end, end + 80))?.[1] ?? '?');
+      expect(extra.filter((name) => !members.has(name))).toEqual([]);
+    }, 900_000);
+
+    it('snapshots with the partitions carried, catalog-aware and offline', async () => {
+      const aware = await createTenantSnapshot(profile(), { schema: 'public', carryPartitions: true });
+      snapshots.catalog = parseSnapshot(aware.text);
+      carried = Number(aware.carried.map((c) => /^(\d+) partitions of /.exec(c)?.[1]).find((n) => n !== undefined));
+      expect(carried).toBeGreaterThanOrEqual(13);
+      // Offline from text: pg_dump -n public alone has parents without partitions, so the offline input is the
+      // dump the snapshot command templates (pg_dump's text plus the carried partitions), as a file.
+      const dumped = await dumpTemplate(profile(), { schema: 'public', carryPartitions: true });
+      writeFileSync(join(dir, 'gitlab.dump.sql'), dumped.sql);
+      const run = await cli('template', 'gitlab.dump.sql', '--schema', 'public', '-o', 'gitlab.snap.sql', '--json');
+      expect(run.code, run.stderr).toBe(0);
+      snapshots.offline = parseSnapshot(readFileSync(join(dir, 'gitlab.snap.sql'), 'utf8'));
+    }, 900_000);
+
+    for (const tenant of TENANTS) {
+      it(`provisions ${JSON.stringify(tenant.name)} from the ${tenant.snapshot} snapshot (${tenant.via}): its own partitions, sequences and triggers; verify agrees`, async () => {
+        const snapshot = snapshots[tenant.snapshot];
+        expect(snapshot, 'snapshot made').toBeDefined();
+        const provisioner = await createProvisioner(profile(), { via: tenant.via, concurrency: 1 });
+        try {
+          await provisioner.provisionTenant(snapshotSource(snapshot as Snapshot), tenant.name);
+        } finally {
+          await provisioner.close();
+        }
+        const client = await cluster.connect('gitlab');
+        try {
+          await client.query('begin');
+          await checkGitlab(client, q(tenant.name), tenant.name);
+        } finally {
+          await client.query('rollback').catch(() => undefined);
+          await client.end();
+        }
+        const verdict = await verifyTenant(profile(), { template: 'public', tenant: tenant.name, carries: findSnapshotCarries((snapshot as Snapshot).body) });
+        expect(verdict.differences.map((d) => `${d.kind} ${d.object}: ${d.detail}`), `verify ${tenant.name}`).toEqual([]);
+        expect(verdict.isolated && verdict.equal).toBe(true);
+        expect(verdict.compared.partition).toBe(carried);
+      }, 900_000);
+    }
+  });
 
   it('template --schema with a name that folds to the template is an error naming the schemas the dump holds', async () => {
     const run = await cli('template', 'pgmq.dump.sql', '--schema', 'PGMQ', '-o', 'pgmq.none.sql');
