@@ -32,7 +32,8 @@ import { TenantryError } from '../errors.js';
 import { SqlScanner, T } from '../sql/scanner.js';
 import { equalsFolded } from '../sql/equals-folded.js';
 import { lineColumnAt } from '../sql/line-column.js';
-import { CLOSE_BRACKET, CLOSE_PAREN, COMMA, DOT, OPEN_BRACKET, OPEN_PAREN, SEMICOLON } from '../sql/char-codes.js';
+import { CLOSE_BRACKET, CLOSE_PAREN, COMMA, DOT, OPEN_BRACKET, OPEN_PAREN, SEMICOLON, isAsciiSpace } from '../sql/char-codes.js';
+import { mapRegions } from '../sql/region-map.js';
 
 export interface RefusedStatement {
   /** 1-based line of the statement's first token in the body. */
@@ -139,7 +140,11 @@ const NAMED_KINDS = new Set(['table', 'view', 'sequence', 'type', 'domain', 'fun
 /** First words of the statements a SQL-standard function body (BEGIN ATOMIC … END) may hold. */
 const BODY_VERBS = new Set(['select', 'insert', 'update', 'delete', 'merge', 'with', 'values', 'table', 'return']);
 
-/** The significant tokens of one top-level statement, in parallel arrays (reused, no object per token). */
+/**
+ * The significant tokens of one top-level statement, in parallel arrays (reused, no object per token). Read
+ * lazily: tokens are scanned only as far as a check asks (`has(i)`), since most checks need the first few
+ * words and a CREATE TABLE or a ledger INSERT runs on for thousands; `total()` scans to the end.
+ */
 class Statement {
   codes: number[] = [];
   starts: number[] = [];
@@ -148,20 +153,66 @@ class Statement {
   depths: number[] = [];
   count = 0;
   depth = 0;
+  /** Where the statement's terminating `;` is (tokens from there on are not the statement's). */
+  private limit = 0;
+  private done = true;
 
-  reset(): void {
+  constructor(
+    private readonly text: string,
+    private readonly scanner: SqlScanner,
+  ) {}
+
+  /** Starts a statement at `start`, read lazily up to `limit` (its `;`, or the end of the text). */
+  begin(start: number, limit: number): void {
     this.count = 0;
     this.depth = 0;
+    this.limit = limit;
+    this.done = false;
+    this.scanner.reset(start);
   }
 
-  push(code: number, start: number, end: number, text: string): void {
+  /** Starts a statement whose tokens the caller pushes (the full scan of routines). */
+  beginPushed(): void {
+    this.count = 0;
+    this.depth = 0;
+    this.done = true;
+  }
+
+  /** Whether the statement has a token i (scanning on to it if needed). */
+  has(i: number): boolean {
+    while (this.count <= i && !this.done) this.pull();
+    return i >= 0 && i < this.count;
+  }
+
+  /** The number of tokens (scanning to the end). */
+  total(): number {
+    while (!this.done) this.pull();
+    return this.count;
+  }
+
+  private pull(): void {
+    const scanner = this.scanner;
+    for (;;) {
+      const code = scanner.next();
+      if (code === -1 || scanner.start >= this.limit) {
+        this.done = true;
+        return;
+      }
+      // Comments and white space are not tokens of the statement; meta-commands are refused where they stand.
+      if (code === T.whitespace || code === T.lineComment || code === T.blockComment || code === T.metaCommand || code === T.copyData) continue;
+      this.push(code, scanner.start, scanner.end);
+      return;
+    }
+  }
+
+  push(code: number, start: number, end: number): void {
     const i = this.count++;
     this.codes[i] = code;
     this.starts[i] = start;
     this.ends[i] = end;
     this.depths[i] = this.depth;
     if (code === T.punctuation) {
-      const c = text.charCodeAt(start);
+      const c = this.text.charCodeAt(start);
       if (c === OPEN_PAREN || c === OPEN_BRACKET) this.depth++;
       else if ((c === CLOSE_PAREN || c === CLOSE_BRACKET) && this.depth > 0) this.depth--;
     }
@@ -185,63 +236,125 @@ export function findRefusedStatements(body: string, options: ContainmentOptions)
     counted = at;
     out.push({ line, text: end - at > 200 ? `${shown}…` : shown, reason });
   };
+  const metaCommand = (at: number, end: number): void => {
+    const word = /^\\[^\s\\]*/.exec(body.slice(at, at + 40))?.[0] ?? '\\';
+    refuse(at, end, `psql meta-command ${word}: a snapshot is SQL only (a meta-command could run a shell command or connect elsewhere)`);
+  };
+  // The region map (strings, bodies, comments, meta-commands, COPY data) finds where each statement starts and
+  // ends by jumping between them with native searches; only the tokens a check asks for are scanned.
+  const map = mapRegions(body);
   const scanner = new SqlScanner(body);
-  const s = new Statement();
+  const s = new Statement(body, scanner);
   const checker = new Checker(body, options, refuse);
-  // SQL-standard function bodies: inside one, `;` ends a body statement, not the CREATE.
+  const n = body.length;
+  let r = 0;
+  let p = 0;
+  for (;;) {
+    // The next statement's first token: past white space, comments, COPY data and meta-commands (refused).
+    let start = -1;
+    while (p < n) {
+      while (r < map.count && (map.ends[r] as number) <= p) r++;
+      const regionStart = r < map.count ? (map.starts[r] as number) : n;
+      while (p < regionStart && isAsciiSpace(body.charCodeAt(p))) p++;
+      if (p < regionStart || p >= n) {
+        if (p < n) start = p;
+        break;
+      }
+      const code = map.codes[r] as number;
+      if (code === T.metaCommand) metaCommand(p, map.ends[r] as number);
+      else if (code !== T.lineComment && code !== T.blockComment && code !== T.copyData) {
+        start = p;
+        break;
+      }
+      p = map.ends[r] as number;
+    }
+    if (start === -1) break;
+    if (body.charCodeAt(start) === SEMICOLON) {
+      p = start + 1; // an empty statement
+      continue;
+    }
+    // Its end: the first `;` in plain code (a region holding one is jumped over).
+    const firstRegion = r;
+    let semi = -1;
+    let q = start;
+    for (;;) {
+      semi = body.indexOf(';', q);
+      if (semi === -1) break;
+      while (r < map.count && (map.ends[r] as number) <= semi) r++;
+      if (r < map.count && (map.starts[r] as number) <= semi) q = map.ends[r] as number;
+      else break;
+    }
+    s.begin(start, semi === -1 ? n : semi);
+    let end = semi === -1 ? n : semi + 1;
+    // CREATE FUNCTION|PROCEDURE … BEGIN ATOMIC … END holds `;` of its own: such statements are scanned in full
+    // (meta-commands refused where they stand); other statements' meta-commands are refused before their check.
+    if (s.has(1) && isRoutine(s, body)) {
+      end = scanRoutine(body, scanner, s, start, refuse, metaCommand);
+      while (r < map.count && (map.starts[r] as number) < end) r++;
+    } else {
+      if (semi === -1) r = map.count;
+      for (let k = firstRegion; k < r; k++) if (map.codes[k] === T.metaCommand) metaCommand(map.starts[k] as number, map.ends[k] as number);
+    }
+    checker.check(s, end);
+    p = end;
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/**
+ * Scans a CREATE FUNCTION|PROCEDURE statement from `start` to its terminating `;` with every token pushed:
+ * inside a SQL-standard body (BEGIN ATOMIC … END) a `;` ends a body statement, not the CREATE, and each body
+ * statement may only be a query. Returns the end of the statement (after its `;`, or the end of the text).
+ */
+function scanRoutine(
+  body: string,
+  scanner: SqlScanner,
+  s: Statement,
+  start: number,
+  refuse: (at: number, end: number, reason: string) => void,
+  metaCommand: (at: number, end: number) => void,
+): number {
+  s.beginPushed();
+  scanner.reset(start);
   let atomic = false;
   let caseDepth = 0;
   let bodyFirst = -1;
   for (let code = scanner.next(); code !== -1; code = scanner.next()) {
-    if (code === T.whitespace || code === T.lineComment || code === T.blockComment) continue;
-    if (code === T.metaCommand) {
-      const word = /^\\[^\s\\]*/.exec(body.slice(scanner.start, scanner.start + 40))?.[0] ?? '\\';
-      refuse(scanner.start, scanner.end, `psql meta-command ${word}: a snapshot is SQL only (a meta-command could run a shell command or connect elsewhere)`);
-      continue;
-    }
-    if (code === T.copyData) continue; // checked with its COPY … FROM stdin statement
-    const start = scanner.start;
+    if (code === T.metaCommand) metaCommand(scanner.start, scanner.end);
+    if (code === T.whitespace || code === T.lineComment || code === T.blockComment || code === T.metaCommand || code === T.copyData) continue;
+    const at = scanner.start;
     const end = scanner.end;
-    const isSemicolon = code === T.punctuation && body.charCodeAt(start) === SEMICOLON;
+    const isSemicolon = code === T.punctuation && body.charCodeAt(at) === SEMICOLON;
     if (atomic) {
       if (code === T.identifier) {
-        const word = lower(body, start, end);
+        const word = lower(body, at, end);
         if (bodyFirst === -1) {
-          bodyFirst = start;
-          if (word !== 'end' && !BODY_VERBS.has(word)) refuse(start, end, `${word.toUpperCase()} inside a BEGIN ATOMIC function body: such a body holds queries only`);
+          bodyFirst = at;
+          if (word !== 'end' && !BODY_VERBS.has(word)) refuse(at, end, `${word.toUpperCase()} inside a BEGIN ATOMIC function body: such a body holds queries only`);
         }
         if (word === 'case' && !isAfterAs(s, body)) caseDepth++;
         else if (word === 'end') {
           if (caseDepth > 0) caseDepth--;
-          else {
-            atomic = false;
-            s.push(code, start, end, body);
-            continue;
-          }
+          else atomic = false;
         }
       } else if (bodyFirst === -1 && !isSemicolon) {
-        bodyFirst = start;
-        if (!(code === T.punctuation && body.charCodeAt(start) === OPEN_PAREN)) refuse(start, end, 'inside a BEGIN ATOMIC function body: such a body holds queries only');
+        bodyFirst = at;
+        if (!(code === T.punctuation && body.charCodeAt(at) === OPEN_PAREN)) refuse(at, end, 'inside a BEGIN ATOMIC function body: such a body holds queries only');
       }
       if (isSemicolon) bodyFirst = -1;
-      s.push(code, start, end, body);
+      s.push(code, at, end);
       continue;
     }
-    if (isSemicolon) {
-      if (s.count > 0) checker.check(s, end);
-      s.reset();
-      continue;
-    }
-    s.push(code, start, end, body);
+    if (isSemicolon) return end;
+    s.push(code, at, end);
     // BEGIN ATOMIC at paren depth 0 of CREATE [OR REPLACE] FUNCTION|PROCEDURE opens a body.
-    if (code === T.identifier && end - start === 6 && s.depth === 0 && equalsFolded(body, start, 'atomic') && isWordAt(s, body, s.count - 2, 'begin') && isRoutine(s, body)) {
+    if (code === T.identifier && end - at === 6 && s.depth === 0 && equalsFolded(body, at, 'atomic') && isWordAt(s, body, s.count - 2, 'begin')) {
       atomic = true;
       caseDepth = 0;
       bodyFirst = -1;
     }
   }
-  if (s.count > 0) checker.check(s, body.length);
-  return out.sort((a, b) => a.line - b.line);
+  return body.length;
 }
 
 /** Throws SNAPSHOT_STATEMENT_REFUSED naming the first refused statement's line and reason (and how many more). */
@@ -268,7 +381,7 @@ function lower(text: string, start: number, end: number): string {
 }
 
 function isWordAt(s: Statement, text: string, i: number, word: string): boolean {
-  return i >= 0 && i < s.count && s.codes[i] === T.identifier && (s.ends[i] as number) - (s.starts[i] as number) === word.length && equalsFolded(text, s.starts[i] as number, word);
+  return s.has(i) && s.codes[i] === T.identifier && (s.ends[i] as number) - (s.starts[i] as number) === word.length && equalsFolded(text, s.starts[i] as number, word);
 }
 
 /** `AS case`: a column label, not a CASE expression. */
@@ -292,28 +405,28 @@ class Checker {
   ) {}
 
   private word(s: Statement, i: number): string {
-    return i < s.count && s.codes[i] === T.identifier ? lower(this.text, s.starts[i] as number, s.ends[i] as number) : '';
+    return s.has(i) && s.codes[i] === T.identifier ? lower(this.text, s.starts[i] as number, s.ends[i] as number) : '';
   }
 
   /** Whether token i starts the placeholder (the tenant schema). */
   private isTenant(s: Statement, i: number): boolean {
-    return i < s.count && this.text.startsWith(this.options.placeholder, s.starts[i] as number);
+    return s.has(i) && this.text.startsWith(this.options.placeholder, s.starts[i] as number);
   }
 
   /** The index of the first token at or after i that is not part of the placeholder starting at token i. */
   private afterPlaceholder(s: Statement, i: number): number {
     const end = (s.starts[i] as number) + this.options.placeholder.length;
     let j = i;
-    while (j < s.count && (s.starts[j] as number) < end) j++;
+    while (s.has(j) && (s.starts[j] as number) < end) j++;
     return j;
   }
 
   private isDot(s: Statement, i: number): boolean {
-    return i < s.count && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === DOT;
+    return s.has(i) && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === DOT;
   }
 
   private isComma(s: Statement, i: number): boolean {
-    return i < s.count && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === COMMA;
+    return s.has(i) && s.codes[i] === T.punctuation && this.text.charCodeAt(s.starts[i] as number) === COMMA;
   }
 
   /** Whether the name at token i is `placeholder.name` (true), `other.name` (false) or unqualified (undefined). */
@@ -326,11 +439,12 @@ class Checker {
 
   /** Depth-0 word at any position from `from` equal to word. */
   private hasWord(s: Statement, from: number, word: string): number {
-    for (let i = from; i < s.count; i++) if (s.depths[i] === 0 && isWordAt(s, this.text, i, word)) return i;
+    for (let i = from; s.has(i); i++) if (s.depths[i] === 0 && isWordAt(s, this.text, i, word)) return i;
     return -1;
   }
 
   check(s: Statement, end: number): void {
+    if (!s.has(0)) return;
     const at = s.starts[0] as number;
     const migration = this.options.policy === 'migration';
     const fail = (reason: string): void => this.refuse(at, end, migration ? reason.replace(/\b([Aa]|[Tt]he) snapshot\b/g, '$1 migration').replace(/\bprovisioning runs\b/, 'a rollout runs') : reason);
@@ -363,7 +477,7 @@ class Checker {
         this.checkCopy(s, fail);
         return;
       case 'refresh':
-        if (this.word(s, 1) !== 'materialized' || this.qualifiedByTenant(s, s.count > 4 && this.word(s, 3) === 'concurrently' ? 4 : 3) !== true) fail('REFRESH outside the tenant');
+        if (this.word(s, 1) !== 'materialized' || this.qualifiedByTenant(s, s.has(4) && this.word(s, 3) === 'concurrently' ? 4 : 3) !== true) fail('REFRESH outside the tenant');
         return;
       case 'create':
         this.checkCreate(s, fail);
@@ -442,7 +556,7 @@ class Checker {
       case 'analyse':
       case 'cluster': {
         // The tables listed (after the options): any one explicitly in another schema is refused.
-        for (let i = 1; i < s.count; i++) if (s.depths[i] === 0 && this.qualifiedByTenant(s, i) === false) {
+        for (let i = 1; s.has(i); i++) if (s.depths[i] === 0 && this.qualifiedByTenant(s, i) === false) {
           fail(`${verb.toUpperCase()} of a table in another schema: a migration changes only the tenant's own objects`);
           return;
         }
@@ -485,9 +599,9 @@ class Checker {
     }
     // `SET name = value` exactly as the header declares it: what provisioning applies anyway.
     const declared = this.options.sessionSettings?.[name];
-    const op = i + 1 < s.count ? this.text.slice(s.starts[i + 1] as number, s.ends[i + 1] as number).toLowerCase() : '';
-    if (declared !== undefined && scope !== 'session' && (op === '=' || op === 'to') && i + 2 < s.count) {
-      const value = this.text.slice(s.starts[i + 2] as number, s.ends[s.count - 1] as number).trim();
+    const op = s.has(i + 1) ? this.text.slice(s.starts[i + 1] as number, s.ends[i + 1] as number).toLowerCase() : '';
+    if (declared !== undefined && scope !== 'session' && (op === '=' || op === 'to') && s.has(i + 2)) {
+      const value = this.text.slice(s.starts[i + 2] as number, s.ends[s.total() - 1] as number).trim();
       if (value === declared) return;
     }
     fail(SESSION_STATE);
@@ -499,28 +613,28 @@ class Checker {
     if (this.word(s, 1) === 'pg_catalog' && this.isDot(s, 2)) i = 3;
     const fn = this.word(s, i);
     if (fn === 'setval' && this.isSetvalCall(s, i + 1)) return;
-    if (s.count > 0 && this.hasWord(s, 1, 'set_config') !== -1) fail(SESSION_STATE);
+    if (s.has(0) && this.hasWord(s, 1, 'set_config') !== -1) fail(SESSION_STATE);
     else fail("a top-level SELECT runs code and creates nothing: only SELECT pg_catalog.setval('placeholder.sequence', value[, is_called]) is accepted");
   }
 
   /** `( 'literal' , number [, true|false] )` and the end of the statement. */
   private isSetvalCall(s: Statement, i: number): boolean {
-    const sym = (k: number, c: number): boolean => k < s.count && s.codes[k] === T.punctuation && this.text.charCodeAt(s.starts[k] as number) === c;
+    const sym = (k: number, c: number): boolean => s.has(k) && s.codes[k] === T.punctuation && this.text.charCodeAt(s.starts[k] as number) === c;
     // The sequence: a literal naming a sequence of the tenant ('placeholder.seq', E'…' from the ledger).
-    const literal = s.codes[i + 1];
+    const literal = s.has(i + 1) ? s.codes[i + 1] : undefined;
     if (!sym(i, 40) || (literal !== T.string && literal !== T.escapeString) || !sym(i + 2, 44)) return false;
     const quote = (s.starts[i + 1] as number) + (literal === T.escapeString ? 2 : 1);
     if (!this.text.startsWith(this.options.placeholder, quote) || this.text.charCodeAt(quote + this.options.placeholder.length) !== DOT) return false;
     let k = i + 3;
-    if (k < s.count && s.codes[k] === T.operator && this.text.slice(s.starts[k] as number, s.ends[k] as number) === '-') k++;
-    if (s.codes[k] !== T.number) return false;
+    if (s.has(k) && s.codes[k] === T.operator && this.text.slice(s.starts[k] as number, s.ends[k] as number) === '-') k++;
+    if (!s.has(k) || s.codes[k] !== T.number) return false;
     k++;
     if (sym(k, 44)) {
       const b = this.word(s, k + 1);
       if (b !== 'true' && b !== 'false') return false;
       k += 2;
     }
-    return sym(k, 41) && k + 1 === s.count;
+    return sym(k, 41) && k + 1 === s.total();
   }
 
   private checkCopy(s: Statement, fail: (reason: string) => void): void {
@@ -538,7 +652,7 @@ class Checker {
 
   private checkCreate(s: Statement, fail: (reason: string) => void): void {
     let i = 1;
-    while (i < s.count && CREATE_MODIFIERS.has(this.word(s, i))) i++;
+    while (s.has(i) && CREATE_MODIFIERS.has(this.word(s, i))) i++;
     const kind = this.word(s, i);
     const wide = WIDE_KINDS[kind];
     if (wide !== undefined && !(kind === 'event' && this.word(s, i + 1) !== 'trigger') && !(kind === 'access' && this.word(s, i + 1) !== 'method')) {

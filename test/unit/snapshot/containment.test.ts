@@ -190,3 +190,23 @@ describe('containment error', () => {
     expect(findRefusedStatements(body, options).map((r) => r.line)).toEqual([10]);
   });
 });
+
+describe('containment reads each statement only as far as its check needs (region map, lazy tokens)', () => {
+  const columns = Array.from({ length: 2000 }, (_, i) => `c${i} text DEFAULT 'x;y'`).join(', ');
+
+  it('still refuses a meta-command in the part of a long statement no check reads, at its own line', () => {
+    const body = `CREATE SCHEMA ${P};\nCREATE TABLE ${P}.t (${columns},\n\\! touch /tmp/x\nlast int);\nCREATE TABLE ${P}.u (id int);\n`;
+    expect(findRefusedStatements(body, options).map((r) => `${r.line} ${r.reason.slice(0, 17)}`)).toEqual(['3 psql meta-command']);
+  });
+
+  it('ends a statement only at a `;` in plain code: not in strings, quoted names, comments or bodies', () => {
+    const body = `CREATE TABLE ${P}."a;b" (${columns}, d text DEFAULT $x$;$x$ /* ; */ -- ;\n);\nDROP TABLE other.t;\n`;
+    expect(findRefusedStatements(body, options).map((r) => `${r.line} ${r.text.slice(0, 10)}`)).toEqual(['3 DROP TABLE']);
+  });
+
+  it('reads a whole statement when the check needs its end (setval, SET) and across BEGIN ATOMIC bodies', () => {
+    expect(findRefusedStatements(`SELECT pg_catalog.setval('${P}.s', 1, true), 2;`, options)).toHaveLength(1);
+    const atomic = `CREATE FUNCTION ${P}.f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; DROP TABLE x; END;\nCREATE TABLE other.t (id int);\n`;
+    expect(findRefusedStatements(atomic, options).map((r) => `${r.line} ${r.reason.slice(0, 9)}`)).toEqual(['1 DROP insi', '2 CREATE TA']);
+  });
+});
