@@ -6,7 +6,9 @@
  * runnable backend waits for a core); CPU time leaves the waiting out, and
  * with it the commit's fsync, which is why both are reported.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type pg from 'pg';
 
 /** Milliseconds of CPU the process `pid` has used, or undefined where /proc cannot tell (not Linux, another machine). */
@@ -33,4 +35,57 @@ export async function timeBackend(pid: number, fn: () => Promise<unknown>): Prom
   const wall = performance.now() - started;
   const cpuAfter = readProcessCpuMs(pid);
   return cpuBefore === undefined || cpuAfter === undefined ? { wall } : { wall, cpu: cpuAfter - cpuBefore };
+}
+
+/*
+ * CPU time of everything an operation runs on this machine (the catalog section): this process, the programs it
+ * ran and waited for (pg_dump), and the cluster's backends, live (their utime + stime) or exited (in the
+ * postmaster's cutime + cstime once it reaps them). Linux only: elsewhere undefined.
+ */
+let ticksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** Fields of /proc/PID/stat after the command name: [state, ppid, …]; index k here is field k + 3 of proc(5). */
+function statFields(pid: number | 'self'): string[] {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** utime + stime (own) and cutime + cstime (waited-for children) of a process, in ms. */
+function processTimes(pid: number | 'self'): { own: number; children: number } {
+  const f = statFields(pid);
+  const ms = (k: number): number => (Number(f[k - 3]) * 1000) / clockTicks();
+  return { own: ms(14) + ms(15), children: ms(16) + ms(17) };
+}
+
+/** Milliseconds of CPU used so far by this process, its waited-for children and the cluster whose data directory is given. */
+export function readTotalCpuMs(dataDir: string): number | undefined {
+  try {
+    const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const self = processTimes('self');
+    const server = processTimes(postmaster);
+    let live = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const f = statFields(Number(entry));
+        if (Number(f[1]) === postmaster) live += (Number(f[11]) + Number(f[12])) * 1000 / clockTicks();
+      } catch {
+        // the process ended meanwhile: its time is in the postmaster's cutime now
+      }
+    }
+    return self.own + self.children + server.own + server.children + live;
+  } catch {
+    return undefined;
+  }
 }

@@ -12,6 +12,7 @@ import { scanSchemaReferences } from '../core/snapshot/references.js';
 import { findStrippableStatements } from '../core/snapshot/statements.js';
 import { minifySql } from '../core/snapshot/minify.js';
 import { renderSnapshot } from '../core/snapshot/render.js';
+import { findRefusedStatements } from '../core/snapshot/containment.js';
 import { sha256HexInTypeScript, useSha256 } from '../core/snapshot/sha256.js';
 import { installNativeSha256, nativeSha256Hex } from '../electron/services/snapshot/native-sha256.js';
 import { createSnapshot, templateDump } from '../core/snapshot/template.js';
@@ -74,8 +75,10 @@ export interface TemplatingBenchResult {
   appCpuRatio: number;
   /** Engine templating (public) ÷ regex with neither result read, wall clock. */
   unreadRatio: number;
-  /** createSnapshot (templating + native SHA-256 + header) ÷ regex, wall clock (budget 4x); and with the TypeScript SHA-256. */
+  /** createSnapshot (templating + containment + native SHA-256 + header, text read once) ÷ regex, wall clock (budget 4x); and with the TypeScript SHA-256. */
   snapshotRatio: number;
+  /** The same in CPU time. */
+  snapshotCpuRatio: number;
   snapshotTypeScriptRatio: number;
 }
 
@@ -133,6 +136,7 @@ export function runTemplatingBench(options: { rounds?: number; minBytes?: number
   // The snapshot object itself: parsing its text would refuse the corpus's session settings (SET statements
   // between files of the concatenated dump), which the containment check allows only in the header.
   const snapshot = createSnapshot(dump, { schema: 'public' }).snapshot;
+  const { body, strip: { sessionSettings } } = templateDump(dump, { schema: 'public' });
   const regions = mapRegions(dump);
   const publicExtensions = findStrippableStatements(regions, { schema: 'public', stripOwner: false }).extensions.filter((e) => e.schema === 'public').map((e) => e.name);
   const cases: { name: string; note: string; run: () => unknown }[] = [
@@ -141,12 +145,14 @@ export function runTemplatingBench(options: { rounds?: number; minBytes?: number
     { name: 'engine: template app_public', note: 'a sparse template in the same dump, body read once', run: () => readOnce(templateDump(dump, { schema: 'app_public' }).body) },
     { name: '· regex replace, result not read', note: 'the same replace; V8 returns its result as a tree of pieces', run: () => dump.replace(/\bpublic\./g, '#{prefix}.') },
     { name: '· template public, body not read', note: 'templateDump alone; the body is a tree of pieces too', run: () => templateDump(dump, { schema: 'public' }) },
+    { name: 'createSnapshot public', note: 'templating + containment + SHA-256 (node:crypto, handed to core as the services do) + header + serialization, file text read once', run: () => readOnce(createSnapshot(dump, { schema: 'public' }).text) },
     { name: '· phase: region map', note: 'strings, comments, bodies located (mapRegions, as templating runs it)', run: () => mapRegions(dump, 0, dump.length, { copy: false }) },
     { name: '· floor: map + name search', note: 'region map and every occurrence of the name visited, nothing decided or built', run: () => discoveryFloor(dump, 'public') },
     { name: '· phase: statement stripping', note: 'preamble, \\restrict, extensions, roles… (on a ready region map)', run: () => findStrippableStatements(regions, { schema: 'public', stripOwner: false }) },
     { name: '· phase: references public', note: 'every reference classified (on a ready region map)', run: () => scanSchemaReferences(dump, { schema: 'public', extensionsInSchema: publicExtensions }, regions) },
-    { name: 'createSnapshot public', note: "templating + SHA-256 (node:crypto, handed to core as the services do) + header + serialization", run: () => createSnapshot(dump, { schema: 'public' }) },
-    { name: 'createSnapshot public, TypeScript SHA-256', note: "the same with core's own SHA-256 (the renderer's, or a host that hands none)", run: () => withTypeScriptSha256(() => createSnapshot(dump, { schema: 'public' })) },
+    { name: '· createSnapshot public, text not read', note: 'the same; the file text (header + body) is left as a tree of pieces for its writer to flatten', run: () => createSnapshot(dump, { schema: 'public' }) },
+    { name: 'createSnapshot public, TypeScript SHA-256', note: "the same with core's own SHA-256 (the renderer's, or a host that hands none), text read once", run: () => withTypeScriptSha256(() => readOnce(createSnapshot(dump, { schema: 'public' }).text)) },
+    { name: '· containment of the body', note: 'findRefusedStatements on the templated body (part of createSnapshot)', run: () => findRefusedStatements(body, { placeholder: '#{prefix}', sessionSettings }) },
     { name: 'SHA-256 of the dump (node:crypto)', note: 'what the services hand core (electron/services/snapshot/native-sha256.ts)', run: () => nativeSha256Hex(dump) },
     { name: 'SHA-256 of the dump (TypeScript)', note: "core's own (core/ has no node:crypto)", run: () => sha256HexInTypeScript(dump) },
     { name: 'render for a tenant', note: 'parsed snapshot → SQL for "Acme Corp"', run: () => renderSnapshot(snapshot, 'Acme Corp') },
@@ -155,10 +161,10 @@ export function runTemplatingBench(options: { rounds?: number; minBytes?: number
   ];
   const runs = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   const cpuRuns = new Map<string, number[]>(cases.map((c) => [c.name, []]));
-  // The comparison (regex and templating, read and not read) runs interleaved round by round, so machine load
+  // The comparison (regex, templating read and not read, createSnapshot) runs interleaved round by round, so machine load
   // affects them alike; the phases run as a second group and the other figures as a third, so that their
   // garbage (lex() makes millions of objects) is not collected during the comparison.
-  for (const group of [cases.slice(0, 5), cases.slice(5, 9), cases.slice(9)]) {
+  for (const group of [cases.slice(0, 6), cases.slice(6, 10), cases.slice(10)]) {
     for (const c of group) c.run(); // warm-up
     for (let r = 0; r < rounds; r++) {
       for (const c of group) {
@@ -203,6 +209,7 @@ export function runTemplatingBench(options: { rounds?: number; minBytes?: number
     appCpuRatio: app.cpuRatio,
     unreadRatio: (rows[4] as TimedRow).medianMs / (rows[3] as TimedRow).medianMs,
     snapshotRatio: (rows.find((r) => r.name === 'createSnapshot public') as TimedRow).ratio,
+    snapshotCpuRatio: (rows.find((r) => r.name === 'createSnapshot public') as TimedRow).cpuRatio,
     snapshotTypeScriptRatio: (rows.find((r) => r.name === 'createSnapshot public, TypeScript SHA-256') as TimedRow).ratio,
   };
 }
@@ -224,7 +231,7 @@ export function formatTemplatingReport(result: TemplatingBenchResult): string {
     `Engine templating (public, ${result.references.public} placeholders) vs a single regex pass: **${formatRatio(result.ratio)}** wall clock, ${formatRatio(result.cpuRatio)} CPU time (budget 3x: ${result.withinBudget ? 'within' : 'OVER'}).`,
     `Engine templating (app_public, ${result.references.app_public} placeholders): **${formatRatio(result.appRatio)}** wall clock, ${formatRatio(result.appCpuRatio)} CPU time (budget 3x: ${result.appRatio <= 3 ? 'within' : 'OVER'}).`,
     `With neither result read (public): ${formatRatio(result.unreadRatio)} wall clock; the regex's deferred copy is then left out of its time.`,
-    `Snapshot creation including hashing (createSnapshot public, node:crypto SHA-256) vs the regex pass: **${formatRatio(result.snapshotRatio)}** (budget 4x: ${result.snapshotRatio <= 4 ? 'within' : 'OVER'}); with core's TypeScript SHA-256: ${formatRatio(result.snapshotTypeScriptRatio)}.`,
+    `Snapshot creation including hashing and containment (createSnapshot public, node:crypto SHA-256, text read once) vs the regex pass: **${formatRatio(result.snapshotRatio)}** wall clock, ${formatRatio(result.snapshotCpuRatio)} CPU time (budget 4x: ${result.snapshotRatio <= 4 ? 'within' : 'OVER'} wall, ${result.snapshotCpuRatio <= 4 ? 'within' : 'OVER'} CPU); with core's TypeScript SHA-256: ${formatRatio(result.snapshotTypeScriptRatio)}.`,
     '',
     'Rows marked · are phases of the public templating, timed alone on a region map made beforehand (templating = region map + stripping + references + building the body).',
     'The floor row is the least any context-aware pass does: locate strings, comments and bodies, and visit every occurrence of the name, deciding nothing; what is left of 3x after it is the budget for classifying references, finding statements and building the body.',
