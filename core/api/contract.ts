@@ -10,6 +10,7 @@
 import type { CitusFacts } from '../citus/citus-facts.js';
 import type { CitusFinding } from '../citus/compat-report.js';
 import type { ConnectionProfile, SslMode } from '../connection/profile.js';
+import type { SandboxTerminal } from '../connection/sandbox-terminal.js';
 import type { VerdictCode } from '../diagnostics/types.js';
 import type { ErrorInfo, Result } from '../errors.js';
 import type { AdoptionEvidence } from '../fleet/adoption-sql.js';
@@ -82,6 +83,8 @@ export interface SandboxStatus {
   /** The demo database holding the template schema. */
   database?: string;
   templateSchema?: string;
+  /** How to reach the running sandbox from a terminal (host, port, socket, user, passfile, psql commands). */
+  terminal?: SandboxTerminal;
   error?: ErrorInfo;
 }
 

@@ -21,6 +21,8 @@ export interface ConnectionHandlerDeps {
   /** Where SSH_AUTH_SOCK is read for the agent. */
   sshEnv: NodeJS.ProcessEnv;
   sandboxSummary(): ConnectionSummary;
+  /** The running sandbox's passfile, named in the copied psql command of its diagnostics. */
+  sandboxPassfile(): string | undefined;
 }
 
 /** OpenSSH's SHA-256 fingerprint: "SHA256:" and 43 characters of unpadded base64. */
@@ -52,7 +54,8 @@ export function createConnectionHandlers(deps: ConnectionHandlerDeps): Connectio
     async 'connections:diagnose'(target) {
       // The tunnel is opened by the diagnostics, step by step.
       const { profile } = await deps.resolveTarget(target, { keepSsh: true });
-      const jobId = deps.jobs.start('diagnostics', (ctx) => runDiagnostics(profile, ctx, { knownHosts: deps.knownHosts, env: deps.sshEnv }));
+      const passfile = target.connectionId === SANDBOX_CONNECTION_ID ? deps.sandboxPassfile() : undefined;
+      const jobId = deps.jobs.start('diagnostics', (ctx) => runDiagnostics(profile, ctx, { knownHosts: deps.knownHosts, env: deps.sshEnv }, passfile ? { passfile } : {}));
       return { jobId };
     },
     async 'connections:trust-host-key'({ host, port, fingerprint }) {

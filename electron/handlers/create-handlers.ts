@@ -78,7 +78,7 @@ export function createBackend(deps: HandlerDeps): Backend {
     },
     'job:cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     ...sandboxArea.handlers,
-    ...createConnectionHandlers({ connections, keeper, jobs, resolveTarget, knownHosts, sshEnv: deps.env ?? process.env, sandboxSummary: sandboxArea.summary }),
+    ...createConnectionHandlers({ connections, keeper, jobs, resolveTarget, knownHosts, sshEnv: deps.env ?? process.env, sandboxSummary: sandboxArea.summary, sandboxPassfile: sandboxArea.passfile }),
     ...createFileHandlers({ mode: deps.mode, pickFile: deps.pickFile }),
     ...createSchemaHandlers({ jobs, resolveTarget, binaryOptions, dumpCatalogs }),
     ...createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper, engine: engineThread, dumpCatalogs }),

@@ -5,6 +5,7 @@
  */
 import { SANDBOX_CONNECTION_ID, type ConnectionSummary, type Handlers, type SandboxStatus } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
+import { describeSandboxTerminal } from '../../core/connection/sandbox-terminal.js';
 import { TenantryError } from '../../core/errors.js';
 import type { Sandbox } from '../services/sandbox/sandbox.js';
 import type { Emit } from './jobs.js';
@@ -16,6 +17,8 @@ export interface SandboxArea {
   profile(): Promise<ConnectionProfile>;
   /** The sandbox's entry in the connection list (without password). */
   summary(): ConnectionSummary;
+  /** The running sandbox's passfile (for copied psql commands), if it runs. */
+  passfile(): string | undefined;
 }
 
 /** Builds the sandbox handlers over one Sandbox. */
@@ -27,7 +30,8 @@ export function createSandboxArea(deps: { sandbox: Sandbox; emit: Emit; keeper: 
   function status(): SandboxStatus {
     const info = sandbox.running;
     if (info) {
-      return { state: 'running', port: info.port, dataDir: sandbox.directory, serverVersion: info.serverVersion, connectionId: SANDBOX_CONNECTION_ID, database: info.database, templateSchema: info.templateSchema };
+      const terminal = describeSandboxTerminal({ port: info.port, socketDir: info.baseDir, user: 'postgres', database: info.database, passfile: info.passfile, osUser: info.osUser });
+      return { state: 'running', port: info.port, dataDir: sandbox.directory, serverVersion: info.serverVersion, connectionId: SANDBOX_CONNECTION_ID, database: info.database, templateSchema: info.templateSchema, terminal };
     }
     if (starting) return { state: 'starting', dataDir: sandbox.directory };
     return sandboxError ? { state: 'failed', dataDir: sandbox.directory, error: sandboxError.toInfo() } : { state: 'stopped', dataDir: sandbox.directory };
@@ -68,6 +72,7 @@ export function createSandboxArea(deps: { sandbox: Sandbox; emit: Emit; keeper: 
       if (!info) throw new TenantryError('SANDBOX_FAILED', 'The local sandbox is not running. Start it from the Connections view.');
       return { ...info.profile };
     },
+    passfile: () => sandbox.running?.passfile,
     summary() {
       const info = sandbox.running;
       const profile: ConnectionProfile = info ? { ...info.profile } : { host: '127.0.0.1', user: 'postgres', database: 'tenantry_demo', sslmode: 'disable' };

@@ -10,8 +10,10 @@
  * never a directory someone else prepared). Nothing is trusted: the Unix
  * socket takes peer authentication for the OS user running Tenantry only
  * (mapped to the `postgres` role), TCP takes scram-sha-256. The superuser
- * password is fresh at every start and kept in memory only; it is set over
- * the peer-authenticated socket.
+ * password is fresh at every start and set over the peer-authenticated
+ * socket; for psql in a terminal it is also in a 0600 passfile in the data
+ * folder (readable only by the OS user who can use the socket anyway),
+ * deleted at stop. The port of the last start is kept when it is free.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +26,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
+import { formatPgpassLine } from '../../../core/connection/pgpass.js';
 import { absorbConnectionErrors } from '../connection/driver-config.js';
 import { describeSandboxDirectory, prepareSandboxDirectory, writeOwnedFile, type OsOwner } from './sandbox-dir.js';
 
@@ -39,6 +42,10 @@ export interface SandboxInfo {
   baseDir: string;
   database: string;
   templateSchema: string;
+  /** A 0600 passfile (libpq format) holding the current password, for psql in a terminal; deleted at stop. */
+  passfile: string;
+  /** The OS user the socket's peer authentication admits (as `postgres`). */
+  osUser: string;
 }
 
 export interface SandboxOptions {
@@ -137,16 +144,27 @@ function canServerUserReach(dir: string): boolean {
   }
 }
 
-async function findFreePort(): Promise<number> {
+/** A port free on 127.0.0.1: `wanted` when it is free, else any (0 asks the OS for one). */
+async function findFreePort(wanted = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.on('error', (error) => (wanted !== 0 ? resolve(findFreePort()) : reject(error)));
+    server.listen(wanted, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
     });
   });
+}
+
+/** The port recorded by the last start (0 when none or unreadable). */
+function readLastPort(path: string): number {
+  try {
+    const port = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(port) && port > 1024 && port < 65536 ? port : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Finds assets/demo-schema.sql from the source tree, the compiled tree or the packaged app. */
@@ -219,10 +237,13 @@ export class Sandbox {
       // `reject` until the rules below are written: no moment where anything is trusted.
       await runServerTool(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth-local=reject', '--auth-host=reject', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
     }
-    const rules = sandboxHbaRules(currentOsUserName());
+    const osUser = currentOsUserName();
+    const rules = sandboxHbaRules(osUser);
     writeOwnedFile(join(dataDir, 'pg_hba.conf'), rules.hba, owner);
     writeOwnedFile(join(dataDir, 'pg_ident.conf'), rules.ident, owner);
-    const port = await findFreePort();
+    // The port of the last start when it is still free, so a terminal or a GUI client set up once keeps working.
+    const portFile = join(this.options.dataDir, 'sandbox-port');
+    const port = await findFreePort(readLastPort(portFile));
     const conf = [
       `listen_addresses = '127.0.0.1'`,
       `port = ${port}`,
@@ -264,8 +285,14 @@ export class Sandbox {
       await admin.end();
     }
     this.binDir = binDir;
+    writeOwnedFile(portFile, `${port}\n`);
+    const passfile = join(this.options.dataDir, 'sandbox.pgpass');
+    rmSync(passfile, { force: true });
+    writeOwnedFile(passfile, formatPgpassLine({ host: '127.0.0.1', port, user: 'postgres' }, password));
     this.info = {
       port,
+      passfile,
+      osUser,
       serverVersion,
       baseDir: base,
       database: SANDBOX_DATABASE,
@@ -290,6 +317,7 @@ export class Sandbox {
     const binDir = this.binDir;
     if (this.starting) await this.starting.catch(() => undefined);
     if (!this.info || !binDir || !this.baseDir) return;
+    rmSync(this.info.passfile, { force: true });
     this.info = undefined;
     await runServerTool(join(binDir, 'pg_ctl'), ['-D', join(this.baseDir, 'data'), 'stop', '-m', 'fast', '-w']);
   }
@@ -297,6 +325,7 @@ export class Sandbox {
   /** Stops the server synchronously (for process exit). */
   stopSync(): void {
     if (!this.info || !this.binDir || !this.baseDir) return;
+    rmSync(this.info.passfile, { force: true });
     const pgCtl = join(this.binDir, 'pg_ctl');
     const args = ['-D', join(this.baseDir, 'data'), 'stop', '-m', 'immediate'];
     try {

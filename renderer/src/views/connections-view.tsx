@@ -13,6 +13,7 @@ import { DiagnosticsPanel } from './diagnostics-panel';
 import { FileField } from './file-field';
 import { HostKeyPrompt, type HostKeyToConfirm } from './host-key-prompt';
 import { EMPTY_SSH, SshTab, fromSshDraft, toSshDraft, type SshDraft } from './ssh-tab';
+import { SandboxTerminalPanel } from './sandbox-terminal';
 import { SSL_MODE_CHOICES } from '../lib/ssl-modes';
 import { defaultConnectionName } from '../lib/connection-name';
 import { passwordPlaceholder } from '../lib/password-placeholder';
@@ -117,6 +118,7 @@ function SandboxCard() {
         {busy && !running ? <span className="muted"><span className="dot busy" /> Starting PostgreSQL and loading the demo schema…</span> : null}
       </div>
       <div className="muted mono" style={{ marginTop: 8, fontSize: 11 }}>{sandbox?.dataDir}</div>
+      {running && sandbox.terminal ? <SandboxTerminalPanel terminal={sandbox.terminal} /> : null}
       {error ? <ErrorBox error={error} title="The sandbox did not start" /> : null}
     </section>
   );

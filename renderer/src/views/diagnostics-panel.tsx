@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import type { DiagnosticStepInfo, DiagnosticsResult } from '../../../core/api/contract';
 import type { ErrorInfo } from '../../../core/errors';
+import { CopyButton } from '../components/copy-button';
 import { ErrorBox } from '../components/error-box';
 import { formatMs } from '../components/format';
 
@@ -11,15 +11,6 @@ const ICON: Record<DiagnosticStepInfo['status'], { mark: string; cls: string; la
   skipped: { mark: '–', cls: 'muted', label: 'skipped' },
   warning: { mark: '!', cls: 'status-warn', label: 'warning' },
 };
-
-function CopyButton({ label, text }: { label: string; text: string }) {
-  const [done, setDone] = useState(false);
-  return (
-    <button type="button" className="btn small" onClick={() => void navigator.clipboard?.writeText(text).then(() => setDone(true))}>
-      {done ? 'Copied' : label}
-    </button>
-  );
-}
 
 /** Diagnostic steps as they arrive, then the verdict and the working settings. */
 export function DiagnosticsPanel({ steps, result, error, running }: { steps: DiagnosticStepInfo[]; result?: DiagnosticsResult; error?: ErrorInfo; running: boolean }) {
