@@ -276,15 +276,23 @@ export interface VerifyResult {
   compared: Record<string, number>;
 }
 
+/** A tenant's outcome in the history: a provision's status, or a migration's (`migrated`, `skipped`: already had it). */
+export type HistoryStatus = TenantProgress['status'] | 'migrated' | 'skipped';
+
 export interface HistoryEntry {
   tenant: string;
   connectionName: string;
   database: string;
+  /** The snapshot a tenant was provisioned from; for a migration, the rollout and its versions. */
   snapshotName: string;
-  status: TenantProgress['status'];
+  status: HistoryStatus;
   at: string;
   elapsedMs?: number;
   verified?: boolean;
+  /** What was done (absent: provision, as entries of earlier versions). */
+  action?: 'provision' | 'migrate';
+  /** Who did it (absent: the app, as entries of earlier versions). */
+  source?: 'app' | 'cli';
 }
 
 export interface FileFacts {

@@ -19,6 +19,7 @@ import { parseTenantOrder, TENANT_ORDERS, type TenantOrder } from '../../../core
 import { readDecisionsFile } from '../decisions-file.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
 import { refreshAfterRollout } from '../../services/migrate/refresh-after-rollout.js';
+import { describeCliConnection, recordCliHistory } from '../cli-history.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, listOption, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
 import { parseLockTimeout, parseTenantsFile } from './provision.js';
@@ -177,15 +178,26 @@ function formatResult(result: RolloutResult): string {
   return lines.join('\n') + '\n';
 }
 
+/** Adds each tenant a rollout run migrated, skipped or failed to the history the app shows. */
+function addRolloutToHistory(io: CliIo, profile: ConnectionProfile, rollout: StoredRollout, outcomes: { tenant: string; status: 'migrated' | 'skipped' | 'failed'; ms: number }[]): void {
+  const at = new Date().toISOString();
+  const connectionName = describeCliConnection(profile);
+  const versions = rollout.plan.versions.map((v) => v.version).join(', ');
+  const snapshotName = `rollout ${rollout.id}${versions ? ` (${versions})` : ''}`;
+  recordCliHistory(io, outcomes.map((o) => ({ tenant: o.tenant, connectionName, database: profile.database ?? '', snapshotName, status: o.status, at, elapsedMs: o.ms, action: 'migrate' as const })));
+}
+
 /** Runs a recorded rollout, printing events (JSON lines or text; a progress line on a terminal); returns the exit status. */
 async function runAndReport(profile: ConnectionProfile, pool: pg.Pool, rollout: StoredRollout, json: boolean, io: CliIo): Promise<number> {
   const tty = !json && process.stderr.isTTY === true;
   const interrupted = io.interrupts?.();
   let line = false;
+  const outcomes: { tenant: string; status: 'migrated' | 'skipped' | 'failed'; ms: number }[] = [];
   const result = await runRollout(profile, rollout, {
     pool,
     ...(interrupted ? { signal: interrupted } : {}),
     onEvent: (event) => {
+      if (event.type === 'tenant' && event.status !== 'retrying') outcomes.push({ tenant: event.tenant, status: event.status === 'done' ? 'migrated' : event.status, ms: event.ms });
       if (json) {
         io.stdout(JSON.stringify(event) + '\n');
         return;
@@ -204,6 +216,7 @@ async function runAndReport(profile: ConnectionProfile, pool: pg.Pool, rollout: 
     },
   });
   if (line) io.stderr('\n');
+  addRolloutToHistory(io, profile, rollout, outcomes);
   io.stdout(json ? JSON.stringify({ type: 'result', ...result }) + '\n' : formatResult(result));
   if (result.stopped === 'signal') return interrupted?.reason === 'SIGTERM' ? 143 : 130;
   return result.failed === 0 && result.remaining === 0 ? 0 : 1;

@@ -14,6 +14,7 @@ import { listSavedTemplates } from '../protected-names.js';
 import { findSnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { verifyCreated } from '../../services/fleet/verify-all.js';
 import { formatVerifyResult, toVerifyJson } from './verify.js';
+import { describeCliConnection, recordCliHistory, writeCliHistory } from '../cli-history.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { EXIT } from '../exit-status.js';
 import { createProgressLine } from '../progress-line.js';
@@ -222,6 +223,15 @@ export const provisionCommand: CliCommand = {
       progress.done();
       await provisioner.close();
     }
+    const database = profile.database ?? '';
+    const at = new Date().toISOString();
+    const connectionName = describeCliConnection(profile);
+    recordCliHistory(
+      io,
+      summary.tenants
+        .filter((t) => t.status !== 'cancelled' && t.status !== 'queued' && t.status !== 'running')
+        .map((t) => ({ tenant: t.tenant, connectionName, database, snapshotName: label, status: t.status, at, action: 'provision' as const, ...(t.elapsedMs !== undefined ? { elapsedMs: t.elapsedMs } : {}) })),
+    );
     if (interrupted?.aborted) {
       io.stdout(values.json === true ? JSON.stringify({ via, ...summary }, null, 2) + '\n' : formatSummary(summary, via));
       return interrupted.reason === 'SIGTERM' ? 143 : interrupted.reason === 'SIGHUP' ? 129 : 130;
@@ -232,6 +242,7 @@ export const provisionCommand: CliCommand = {
       values.verify === true && created.length > 0
         ? await verifyCreated(profile, { template: snapshot.header.schema, tenants: created, carries: findSnapshotCarries(snapshot.body), concurrency })
         : undefined;
+    if (verified !== undefined) writeCliHistory(io, (history) => verified.forEach((v) => history.markVerified(v.tenant, database, v.equal && v.isolated)));
     const verify = verified === undefined ? undefined : toVerifyJson(snapshot.header.schema, verified);
     if (values.json === true) io.stdout(JSON.stringify({ via, ...summary, ...(verify === undefined ? {} : { verify }) }, null, 2) + '\n');
     else io.stdout(formatSummary(summary, via) + (verified === undefined ? '' : verified.map(formatVerifyResult).join('')));

@@ -16,5 +16,6 @@ export function resolveDataDir(env: NodeJS.ProcessEnv = process.env, electronUse
 
 /** Where the data folder is, without creating it (for commands that only read it). */
 export function findDataDir(env: NodeJS.ProcessEnv = process.env, electronUserData?: string): string {
-  return env.TENANTRY_DATA_DIR || electronUserData || join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'tenantry');
+  // HOME from the given environment (the CLI's), so a run with another HOME uses that home's folder.
+  return env.TENANTRY_DATA_DIR || electronUserData || join(env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local', 'share'), 'tenantry');
 }

@@ -1,18 +1,26 @@
 import { useState } from 'react';
-import type { HistoryEntry } from '../../../../core/api/contract';
+import type { HistoryEntry, HistoryStatus } from '../../../../core/api/contract';
 import { formatMs } from '../../components/format';
+import { pluralize } from '../../lib/plural';
 import { STATUS_CLASS } from './status-class';
 
 const PAGE = 100;
 
-/** Whether an entry matches the filter text (tenant, connection, database, snapshot or status; case-insensitive). */
+const HISTORY_STATUS_CLASS: Record<HistoryStatus, string> = { ...STATUS_CLASS, migrated: 'status-ok', skipped: 'muted' };
+
+/** Who did it: the app or the CLI (entries of earlier versions were all the app's). */
+function describeSource(entry: HistoryEntry): string {
+  return entry.source === 'cli' ? 'CLI' : 'App';
+}
+
+/** Whether an entry matches the filter text (tenant, connection, database, snapshot, status, App or CLI; case-insensitive). */
 function matchesFilter(entry: HistoryEntry, filter: string): boolean {
   if (filter === '') return true;
   const needle = filter.toLowerCase();
-  return [entry.tenant, entry.connectionName, entry.database, entry.snapshotName, entry.status].some((field) => field.toLowerCase().includes(needle));
+  return [entry.tenant, entry.connectionName, entry.database, entry.snapshotName, entry.status, describeSource(entry)].some((field) => field.toLowerCase().includes(needle));
 }
 
-/** Every tenant provisioned from this machine, newest first: a filter and "Show more" reach every entry. */
+/** Every tenant provisioned or migrated from this machine (app and CLI), newest first: a filter and "Show more" reach every entry. */
 export function HistoryCard({ history }: { history: HistoryEntry[] }) {
   const [filter, setFilter] = useState('');
   const [shown, setShown] = useState(PAGE);
@@ -26,7 +34,7 @@ export function HistoryCard({ history }: { history: HistoryEntry[] }) {
           <input
             type="search"
             aria-label="Filter history"
-            placeholder="Filter: tenant, connection, snapshot, status"
+            placeholder="Filter: tenant, connection, snapshot, status, CLI"
             className="history-filter"
             value={filter}
             onChange={(e) => {
@@ -37,11 +45,11 @@ export function HistoryCard({ history }: { history: HistoryEntry[] }) {
         ) : null}
       </div>
       {history.length === 0 ? (
-        <p className="muted">No tenants provisioned yet.</p>
+        <p className="muted">No tenants provisioned or migrated yet, here or with the CLI.</p>
       ) : (
         <>
           <p className="muted small-text" role="status" aria-label="History count">
-            {matching.length === history.length ? `${history.length} entries` : `${matching.length} of ${history.length} entries match`}
+            {matching.length === history.length ? pluralize(history.length, 'entry', 'entries') : `${matching.length} of ${pluralize(history.length, 'entry', 'entries')} match`}
             {matching.length > shown ? `, showing the newest ${shown}` : ''}
           </p>
           <div className="table-scroll">
@@ -51,8 +59,9 @@ export function HistoryCard({ history }: { history: HistoryEntry[] }) {
                   <th>When</th>
                   <th>Tenant</th>
                   <th>Where</th>
-                  <th>Snapshot</th>
+                  <th>Snapshot or rollout</th>
                   <th>Status</th>
+                  <th>By</th>
                   <th className="num">Time</th>
                 </tr>
               </thead>
@@ -65,10 +74,11 @@ export function HistoryCard({ history }: { history: HistoryEntry[] }) {
                       {h.connectionName} / {h.database}
                     </td>
                     <td>{h.snapshotName}</td>
-                    <td className={STATUS_CLASS[h.status]}>
+                    <td className={HISTORY_STATUS_CLASS[h.status]}>
                       {h.status}
                       {h.verified === true ? ' · verified' : h.verified === false ? ' · differs' : ''}
                     </td>
+                    <td>{describeSource(h)}</td>
                     <td className="num">{formatMs(h.elapsedMs)}</td>
                   </tr>
                 ))}
