@@ -33,6 +33,8 @@ export interface HandlerDeps {
   mode: 'desktop' | 'web';
   version: string;
   dataDir: string;
+  /** Where the history log shared with the CLI lives (default dataDir; the desktop app's dataDir is Electron's, not the CLI's). */
+  historyDir?: string;
   secrets: SecretStore;
   emit: Emit;
   /** Desktop only: the main-process file dialog. Returns null when cancelled. */
@@ -60,7 +62,7 @@ export function createBackend(deps: HandlerDeps): Backend {
   const sandbox = new Sandbox({ dataDir: deps.dataDir, onLog: (line) => deps.emit('job:log', { jobId: 'sandbox', kind: 'sandbox', line }) });
   const connections = new ConnectionStore(deps.dataDir, deps.secrets);
   const snapshots = new SnapshotStore(deps.dataDir);
-  const history = new HistoryStore(deps.dataDir);
+  const history = new HistoryStore(deps.historyDir ?? deps.dataDir, deps.dataDir);
   const keeper = new PoolKeeper(deps.emit, deps.poolBusyRetryMs !== undefined ? { busyRetryMs: deps.poolBusyRetryMs } : {});
   const engineThread = new EngineThread();
   const dumpCatalogs = new DumpCatalogs();

@@ -117,7 +117,7 @@ if (primary) void app.whenReady().then(() => {
   const events = createEventHub();
   const secrets = createSecretStore();
   const version = (JSON.parse(readFileSync(join(here, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  backend = createBackend({ mode: 'desktop', version, dataDir: resolveDataDir(process.env, app.getPath('userData')), secrets, emit: events.emit, pickFile });
+  backend = createBackend({ mode: 'desktop', version, dataDir: resolveDataDir(process.env, app.getPath('userData')), historyDir: resolveDataDir(process.env), secrets, emit: events.emit, pickFile });
   events.subscribe((message) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENT_CHANNEL, message);
   });

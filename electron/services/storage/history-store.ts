@@ -7,7 +7,8 @@
  * marks the newest entry of that tenant. When the log passes ROTATE_BYTES it is renamed to a unique
  * `history-<time>-<pid>.jsonl` (a writer that opened it before the rename still writes into a file that is
  * read); the oldest of those beyond KEEP_ARCHIVES are deleted. The `history.json` of earlier versions is
- * read as the oldest part and never written.
+ * read as the oldest part and never written. The desktop app keeps the log in the CLI's data folder (its own
+ * folder is Electron's), so both see one history.
  */
 import { closeSync, existsSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync, constants } from 'node:fs';
 import { join } from 'node:path';
@@ -33,11 +34,11 @@ function isVerifiedLine(value: unknown): value is VerifiedLine {
 }
 
 export class HistoryStore {
-  private readonly dir: string;
-
-  constructor(dataDir: string) {
-    this.dir = dataDir;
-  }
+  /** dataDir: where the log is; legacyDir: where an earlier version's history.json may be (default dataDir). */
+  constructor(
+    private readonly dir: string,
+    private readonly legacyDir = dir,
+  ) {}
 
   /** Every entry, newest first. */
   list(): HistoryEntry[] {
@@ -118,7 +119,7 @@ export class HistoryStore {
 
   /** The history.json of earlier versions (newest first there), oldest first. */
   private readLegacy(): HistoryEntry[] {
-    const path = join(this.dir, 'history.json');
+    const path = join(this.legacyDir, 'history.json');
     if (!existsSync(path)) return [];
     try {
       const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;

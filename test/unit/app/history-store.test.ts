@@ -60,4 +60,12 @@ describe('history store', () => {
     store.add([entry('after')]);
     expect(store.list().map((e) => e.tenant)).toEqual(['after', 'new', 'old2', 'old1']);
   });
+
+  it("reads the desktop app's old history.json from its own folder while the log lives in the CLI's", () => {
+    const electronDir = dataDir();
+    const cliDir = dataDir();
+    writeFileSync(join(electronDir, 'history.json'), JSON.stringify([entry('desktop-old')]));
+    new HistoryStore(cliDir).add([entry('from-cli', { source: 'cli' })]);
+    expect(new HistoryStore(cliDir, electronDir).list().map((e) => e.tenant)).toEqual(['from-cli', 'desktop-old']);
+  });
 });
