@@ -4,6 +4,7 @@ import { refusedError } from '../../../core/snapshot/containment.js';
 import { RESEAL_USAGE, runReseal } from './reseal.js';
 import { createTenantSnapshot, type TenantSnapshot } from '../../services/snapshot/create-tenant-snapshot.js';
 import type { CliCommand } from '../command.js';
+import { createSnapshotProgress } from '../snapshot-progress.js';
 import { checkOutputPath, writeOutputFile } from '../write-output.js';
 import { exportDecisions } from '../../../core/snapshot/reference-ids.js';
 import { readDecisionsFile } from '../decisions-file.js';
@@ -123,6 +124,7 @@ export const snapshotCommand: CliCommand = {
     const decisions = decisionsPath !== undefined ? await readDecisionsFile(resolve(io.cwd, decisionsPath)) : undefined;
     const exportPath = stringOption(values, 'export-decisions');
     const ledger = listOption(values, 'ledger');
+    const progress = createSnapshotProgress(io, schema);
     const result = await createTenantSnapshot(profile, {
       schema,
       placeholder: placeholder ?? SNAPSHOT_DEFAULTS.placeholder,
@@ -134,8 +136,9 @@ export const snapshotCommand: CliCommand = {
       ...(decisions !== undefined ? { decisions } : {}),
       env: io.env,
       ...(pgBin.length > 0 ? { pgBin } : {}),
-      onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
-    });
+      onStderrLine: (line) => progress.log(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
+      onStage: (stage) => progress.stage(stage),
+    }).finally(() => progress.done());
     // A snapshot that provisioning would refuse is not written (containment.ts).
     const firstRefused = result.report.refused[0];
     if (firstRefused !== undefined) throw refusedError(firstRefused, result.report.refused.length, true);

@@ -67,6 +67,7 @@ function describeLeftOut(shared: SharedObjectsReport, catalog: CatalogFacts, opt
 /** Dumps, reads the catalog and ledgers, and templates `options.schema` into a snapshot. */
 export async function createTenantSnapshot(profile: ConnectionProfile, options: TenantSnapshotOptions): Promise<TenantSnapshot> {
   const { sql, dump, catalog, shared, ledger, carried, configTables } = await dumpTemplate(profile, options);
+  options.onStage?.({ stage: 'template', bytes: sql.length });
   const { snapshot, text, report } = createSnapshot(sql, {
     schema: options.schema,
     ...(options.placeholder !== undefined ? { placeholder: options.placeholder } : {}),
@@ -76,6 +77,7 @@ export async function createTenantSnapshot(profile: ConnectionProfile, options: 
     ...(options.decisions !== undefined ? { decisions: options.decisions } : {}),
     source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
   });
+  options.onStage?.({ stage: 'citus' });
   const citus = await readCitusReportFor(profile, snapshot);
   return { snapshot, text, report, dump, catalog, shared, ledger, leftOut: describeLeftOut(shared, catalog, options, report.stripped), carried, configTables, ...(citus ? { citus } : {}) };
 }

@@ -26,7 +26,12 @@ export interface TemplateDumpOptions extends DumpSchemaOptions {
   carryPartitions?: boolean;
   /** Called once pg_dump has finished, before the catalog is read. */
   onDumped?: (dump: Omit<SchemaDump, 'sql'>) => void;
+  /** Called as each stage starts, for a progress display. */
+  onStage?: (stage: SnapshotStage) => void;
 }
+
+/** A stage of making a snapshot: checking the template, pg_dump, reading the catalog, templating, the Citus check. */
+export type SnapshotStage = { stage: 'check' } | { stage: 'dump' } | { stage: 'catalog'; bytes: number } | { stage: 'template'; bytes: number } | { stage: 'citus' };
 
 export interface TemplateDump {
   /** What the engine templates: the dump, then carried partitions, the schema's initial privileges and the ledger rows. */
@@ -76,6 +81,7 @@ export function describeCarriedGrants(schema: string, grants: readonly string[])
 /** Dumps `options.schema` and reads what the engine and the report need from the catalog. */
 export async function dumpTemplate(profile: ConnectionProfile, options: TemplateDumpOptions): Promise<TemplateDump> {
   // Partitions elsewhere are refused before any dump is made.
+  options.onStage?.({ stage: 'check' });
   const early = await openClient(profile);
   let partitions: ForeignPartitions;
   try {
@@ -83,8 +89,10 @@ export async function dumpTemplate(profile: ConnectionProfile, options: Template
   } finally {
     await early.end();
   }
+  options.onStage?.({ stage: 'dump' });
   const { sql: dumpSql, ...dump } = await dumpSchema(profile, options);
   options.onDumped?.(dump);
+  options.onStage?.({ stage: 'catalog', bytes: dump.bytes });
   const client = await openClient(profile);
   let catalog: CatalogFacts;
   let shared: SharedObjectsReport;
