@@ -148,9 +148,6 @@ export function SnapshotView() {
                 <button type="button" className="btn primary" disabled={build.building || references.busy || !build.placeholder} onClick={() => void replaceAll()}>
                   Replace all references
                 </button>
-                <button type="button" className="btn" disabled={references.busy || !refs.some((r) => r.needsReview)} title="Save the keep/replace choices for the references that need review, to apply them to a later dump" onClick={downloadDecisions}>
-                  Export decisions
-                </button>
                 {build.building ? <span className="dot busy" aria-label="building" /> : null}
                 <span className="grow" />
                 <input type="text" aria-label="Snapshot name" title="Snapshot name" placeholder="Snapshot name" className="snapshot-name" value={name} onChange={(e) => setName(e.target.value)} />
@@ -209,6 +206,12 @@ export function SnapshotView() {
                 </details>
               ) : null}
               {dump && !opened ? <ConfigTableHints tables={dump.configTables ?? []} /> : null}
+              {!opened && refs.some((r) => r.needsReview) ? (
+                // Here rather than in the toolbar: it is about the references that need review, and the toolbar keeps to one line at 1440 px.
+                <button type="button" className="btn small" disabled={references.busy} title="Save the keep/replace choices for the references that need review, to apply them to a later dump" onClick={downloadDecisions}>
+                  Export decisions
+                </button>
+              ) : null}
               {!opened ? (
                 <ReferencePanel
                   refs={refs}
