@@ -98,6 +98,11 @@ export type ErrorCode =
   | 'MIGRATION_REFUSED'
   | 'MIGRATION_FAILED'
   | 'ROLLOUT_NOT_FOUND'
+  // the SQL console
+  /** Nothing to run, or more than one statement. */
+  | 'SQL_CONSOLE_REFUSED'
+  /** A write in the console's read-only transaction. */
+  | 'SQL_CONSOLE_READ_ONLY'
   // SSL diagnostics verdicts that are also errors (connection failures classified by decideVerdict)
   | SslVerdictCode
   // SSH tunnels

@@ -432,6 +432,36 @@ export interface FleetVerifySummary {
 
 export type AdoptionCandidate = AdoptionEvidence;
 
+/** One statement for the SQL console (`sql:run`). */
+export interface SqlConsoleRequest {
+  target: ConnectionTarget;
+  sql: string;
+  /** Off: the statement runs in a READ ONLY transaction that is rolled back. On: in a transaction committed when it succeeds. */
+  allowWrites: boolean;
+  /** A schema (a tenant) search_path is set to for the statement's transaction. */
+  searchPath?: string;
+  /** statement_timeout for the statement, in milliseconds. */
+  timeoutMs: number;
+}
+
+/** What a console statement returned: rows as PostgreSQL's text (the first ones), or what it did. */
+export interface SqlConsoleResult {
+  /** The command tag's verb (SELECT, INSERT, …). */
+  command: string;
+  rowCount: number | null;
+  columns: { name: string; type: string }[];
+  rows: (string | null)[][];
+  /** More rows came back than are kept; rowCount has them all. */
+  truncated: boolean;
+  committed: boolean;
+  elapsedMs: number;
+}
+
+/** App settings the backend keeps (they outlive a web-mode port change, which localStorage does not). */
+export interface AppSettings {
+  theme: 'system' | 'light' | 'dark';
+}
+
 /** What each kind of job finishes with (the `result` of its `job:done` event). */
 export interface JobResults {
   dump: DumpResult;
@@ -442,6 +472,8 @@ export interface JobResults {
   pool: PoolFillResult;
   /** Verify of many tenants from the Tenants view. */
   verify: FleetVerifySummary;
+  /** One statement of the SQL console. */
+  console: SqlConsoleResult;
 }
 
 export type JobKind = keyof JobResults;
@@ -586,6 +618,12 @@ export interface Api {
   'fleet:adopt': { req: { target: ConnectionTarget; template: string; schemas: string[] }; res: { adopted: string[] } };
   /** Drops a tenant (DROP SCHEMA … CASCADE); `confirmName` must repeat the tenant's name. */
   'fleet:drop': { req: { target: ConnectionTarget; tenant: string; confirmName: string }; res: { tenant: string; objects: number } };
+
+  /** Runs one statement as a job (cancel with job:cancel); the result comes with job:done. */
+  'sql:run': { req: SqlConsoleRequest; res: { jobId: string } };
+
+  'settings:read': { req: Record<string, never>; res: AppSettings };
+  'settings:write': { req: Partial<AppSettings>; res: AppSettings };
 }
 
 export type Channel = keyof Api;
@@ -667,6 +705,9 @@ export const CHANNELS = [
   'fleet:adopt-candidates',
   'fleet:adopt',
   'fleet:drop',
+  'sql:run',
+  'settings:read',
+  'settings:write',
 ] as const satisfies readonly Channel[];
 
 /** Checks at compile time that CHANNELS lists every channel of Api. */

@@ -112,6 +112,9 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'fleet:adopt-candidates': obj({ target, template: pgName, minMatch: int(0, 100) }),
   'fleet:adopt': obj({ target, template: pgName, schemas: arr(pgName, 100_000) }),
   'fleet:drop': obj({ target, tenant: pgName, confirmName: pgName }),
+  'sql:run': obj({ target, sql: str(1024 * 1024), allowWrites: bool, timeoutMs: int(100, 3_600_000) }, { searchPath: pgName }),
+  'settings:read': empty,
+  'settings:write': obj({}, { theme: oneOf('system', 'light', 'dark') }),
 };
 
 /** Checks the channel name and the request payload; throws INVALID_REQUEST otherwise. */

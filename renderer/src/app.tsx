@@ -5,6 +5,7 @@ import { SchemasView } from './views/schemas-view';
 import { SnapshotView } from './views/snapshot-view';
 import { ProvisionView } from './views/provision-view';
 import { TenantsView } from './views/tenants-view';
+import { ConsoleView } from './views/console-view';
 import { SessionLostPage, useSessionLost } from './components/session-lost';
 import { ThemeSelect } from './components/theme-select';
 
@@ -14,6 +15,7 @@ const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'snapshot', label: 'Snapshot editor' },
   { name: 'provision', label: 'Provision' },
   { name: 'tenants', label: 'Tenants' },
+  { name: 'console', label: 'SQL console' },
 ];
 
 function SandboxBadge() {
@@ -36,7 +38,7 @@ export function App() {
   const writesToConnection = connections.find((c) => c.id === writesTo.connectionId);
   const writesToDatabase = writesTo.database ?? writesToConnection?.profile.database;
 
-  // Alt+1…5 switch views from the keyboard.
+  // Alt+1…6 switch views from the keyboard.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey) return;
@@ -97,6 +99,9 @@ export function App() {
         </section>
         <section className="main" hidden={view !== 'tenants'} aria-label="Tenants view">
           <TenantsView />
+        </section>
+        <section className="main" hidden={view !== 'console'} aria-label="SQL console view">
+          <ConsoleView />
         </section>
       </main>
     </div>

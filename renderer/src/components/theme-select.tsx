@@ -1,9 +1,15 @@
-import { useState } from 'react';
-import { readThemeChoice, setThemeChoice, type ThemeChoice } from '../lib/theme';
+import { useEffect, useState } from 'react';
+import { THEME_EVENT, readThemeChoice, setThemeChoice, type ThemeChoice } from '../lib/theme';
 
 /** The light/dark choice in the sidebar: System (the OS setting), Light or Dark, kept across reloads. */
 export function ThemeSelect() {
   const [choice, setChoice] = useState<ThemeChoice>(readThemeChoice);
+  // The backend's choice can arrive after the first render (another port's page set it).
+  useEffect(() => {
+    const follow = () => setChoice(readThemeChoice());
+    window.addEventListener(THEME_EVENT, follow);
+    return () => window.removeEventListener(THEME_EVENT, follow);
+  }, []);
   return (
     <label className="row tight">
       Theme

@@ -1,9 +1,15 @@
 /**
- * Light or dark: the user's choice (kept in localStorage), or the OS setting.
- * The choice is applied as `data-theme` on the root element, which the CSS
- * variables and the Monaco theme follow.
+ * Light or dark: the user's choice, or the OS setting. The choice is kept by
+ * the backend (settings:read/settings:write), because web mode's address
+ * changes port at every start and localStorage is per origin; localStorage
+ * holds a copy so the first paint has the right colours before the backend
+ * answers. The choice is applied as `data-theme` on the root element, which
+ * the CSS variables and the Monaco theme follow.
  */
-export type ThemeChoice = 'system' | 'light' | 'dark';
+import type { AppSettings } from '../../../core/api/contract';
+import { invoke } from '../api/client';
+
+export type ThemeChoice = AppSettings['theme'];
 
 const KEY = 'tenantry-theme';
 export const THEME_EVENT = 'tenantry-theme';
@@ -30,19 +36,29 @@ function apply(choice: ThemeChoice): void {
   window.dispatchEvent(new Event(THEME_EVENT));
 }
 
-/** Stores and applies a choice. */
-export function setThemeChoice(choice: ThemeChoice): void {
+function storeLocally(choice: ThemeChoice): void {
   try {
     if (choice === 'system') window.localStorage.removeItem(KEY);
     else window.localStorage.setItem(KEY, choice);
   } catch {
-    // Storage can be unavailable (private windows): the choice then lasts for this page only.
+    // Storage can be unavailable (private windows): the backend's copy still holds the choice.
   }
-  apply(choice);
 }
 
-/** Applies the stored choice and follows OS changes while the choice is "system". */
+/** Stores (locally and in the backend's settings) and applies a choice. */
+export function setThemeChoice(choice: ThemeChoice): void {
+  storeLocally(choice);
+  apply(choice);
+  void invoke('settings:write', { theme: choice });
+}
+
+/** Applies the local copy at once, then the backend's choice; follows OS changes while the choice is "system". */
 export function startTheme(): void {
   apply(readThemeChoice());
   systemDark.addEventListener('change', () => apply(readThemeChoice()));
+  void invoke('settings:read', {}).then((r) => {
+    if (!r.ok || r.value.theme === readThemeChoice()) return;
+    storeLocally(r.value.theme);
+    apply(r.value.theme);
+  });
 }

@@ -6,7 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { SANDBOX_CONNECTION_ID, type AppInfo, type ConnectionSummary, type DumpResult, type SandboxStatus, type SnapshotFileInfo } from '../../../core/api/contract';
 import { invoke, onEvent } from '../api/client';
 
-export type ViewName = 'connections' | 'schemas' | 'snapshot' | 'provision' | 'tenants';
+export type ViewName = 'connections' | 'schemas' | 'snapshot' | 'provision' | 'tenants' | 'console';
 
 export interface AppState {
   info: AppInfo | undefined;

@@ -11,7 +11,7 @@ export class AppPage {
     await this.page.getByRole('navigation', { name: 'Views' }).waitFor();
   }
 
-  async goTo(view: 'Connections' | 'Schemas' | 'Snapshot editor' | 'Provision' | 'Tenants'): Promise<void> {
+  async goTo(view: 'Connections' | 'Schemas' | 'Snapshot editor' | 'Provision' | 'Tenants' | 'SQL console'): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: view }).click();
     await this.page.getByRole('heading', { level: 1, name: view }).waitFor();
   }

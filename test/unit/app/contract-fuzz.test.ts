@@ -83,6 +83,9 @@ const BASES: { [C in Channel]: Req<C> } = {
   'fleet:adopt-candidates': { target: nowhere, template: 'app', minMatch: 80 },
   'fleet:adopt': { target: nowhere, template: 'app', schemas: ['acme'] },
   'fleet:drop': { target: nowhere, tenant: 'acme', confirmName: 'acme' },
+  'sql:run': { target: nowhere, sql: 'SELECT 1', allowWrites: false, searchPath: 'acme', timeoutMs: 1000 },
+  'settings:read': {},
+  'settings:write': { theme: 'dark' },
 };
 
 /** Channels whose valid request would start real work (a PostgreSQL server): only their mutations are sent. */
