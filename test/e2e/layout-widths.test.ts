@@ -12,7 +12,7 @@ const SIZES = [
   { width: 1024, height: 700 },
   { width: 960, height: 700 },
 ] as const;
-const VIEWS = ['Connections', 'Schemas', 'Snapshot editor', 'Provision'] as const;
+const VIEWS = ['Connections', 'Schemas', 'Snapshot editor', 'Provision', 'Tenants', 'SQL console'] as const;
 
 describe.skipIf(!hasChromium())('layout at 1440, 1024 and 960 px (web mode)', () => {
   const fx = useWebJourney();
