@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../../support/cluster.js';
-import { CORPUS, loadCorpus } from '../harness/corpus.js';
+import { CORPUS, hasCorpus, loadCorpus } from '../harness/corpus.js';
 import { claimSpare, fillPool, getClaimPlan } from '../../../electron/services/pool/warm-pool.js';
 import { verifyTenantWith } from '../../../electron/services/verify/verify-tenant.js';
 import { makeSnapshot } from './pool-fixtures.js';
@@ -21,7 +21,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe('warm pool over the corpus', () => {
+// The corpus lives outside the repository (../shared/corpus); without it these tests skip, like the other corpus suites.
+describe.skipIf(!hasCorpus())('warm pool over the corpus', () => {
   for (const corpus of CORPUS) {
     it(`${corpus.file}: a claimed spare verifies against ${corpus.template}`, async () => {
       const database = 'pool_' + corpus.file.replace(/\.sql$/, '').replace(/\W/g, '_');
