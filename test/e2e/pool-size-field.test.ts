@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { APIRequestContext } from 'playwright-core';
 import { hasChromium } from './support/browser.js';
-import { useWebJourney } from './support/journey.js';
+import { saveDemoSnapshot, useWebJourney } from './support/journey.js';
 
 /** One API call as another client with this browser's session. */
 async function call(request: APIRequestContext, origin: string, channel: string, body: unknown): Promise<unknown> {
@@ -24,15 +24,7 @@ describe.skipIf(!hasChromium())('Provision: the warm pool size field (web mode)'
   const journey = useWebJourney({ screenshotName: 'pool-size' });
 
   beforeAll(async () => {
-    await journey.ui.open(journey.app.url);
-    await journey.ui.connections.startSandbox();
-    await journey.ui.goTo('Schemas');
-    await journey.ui.schemas.waitForSchema('tenant_template');
-    await journey.ui.schemas.dump();
-    await journey.ui.goTo('Snapshot editor');
-    await journey.ui.snapshot.referenceCount();
-    await journey.ui.snapshot.replaceAll();
-    await journey.ui.snapshot.save('pool-size');
+    await saveDemoSnapshot(journey, 'pool-size');
   });
 
   it('follows a pool resized and filled elsewhere, and leaving the field changes nothing', async () => {

@@ -7,19 +7,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium } from './support/browser.js';
-import { useWebJourney } from './support/journey.js';
+import { openDumpedTemplate, useWebJourney } from './support/journey.js';
 
 describe.skipIf(!hasChromium())('snapshot editor: a failed rebuild (web mode)', () => {
   const journey = useWebJourney({ screenshotName: 'snapshot-rebuild' });
 
   beforeAll(async () => {
-    await journey.ui.open(journey.app.url);
-    await journey.ui.connections.startSandbox();
-    await journey.ui.goTo('Schemas');
-    await journey.ui.schemas.waitForSchema('tenant_template');
-    await journey.ui.schemas.dump();
-    await journey.ui.goTo('Snapshot editor');
-    await journey.ui.snapshot.referenceCount();
+    await openDumpedTemplate(journey);
   });
 
   it('shows the error alone and cannot save the old build', async () => {
