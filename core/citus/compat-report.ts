@@ -54,6 +54,8 @@ export interface CitusCompatOptions {
   tenantSchema: string;
   /** Tables (`schema.table`, unquoted parts) known to be Citus reference tables on the target; unknown offline. */
   referenceTables?: ReadonlySet<string>;
+  /** How findings write the tenant schema's name (a snapshot's placeholder where the SQL was rendered for a probe name); default the name. */
+  shownAs?: string;
 }
 
 const LOCAL_HINT = 'Distributed provisioning stops before any tenant; provision with --local to keep tenants on the coordinator, or change the template.';
@@ -144,9 +146,11 @@ function unsupportedAlterForm(sub: readonly Token[]): string | null {
 
 /** Findings for one statement (significant tokens), appended to `out`. */
 function inspectStatement(tokens: readonly Token[], text: string, line: number, options: CitusCompatOptions, identityMovable: boolean, out: CitusFinding[]): void {
-  const statement = firstLine(text.slice(tokens[0]?.start ?? 0));
-  const add = (kind: CitusFindingKind, citus: string, handling: CitusHandling, tenantry: string) => out.push({ kind, line, statement, citus, handling, tenantry });
   const tenant = options.tenantSchema;
+  // Named before the statement is shortened, so a shortened statement never ends in part of the rendered name.
+  const shown = (s: string) => (options.shownAs === undefined ? s : s.split(tenant).join(options.shownAs));
+  const statement = firstLine(shown(text.slice(tokens[0]?.start ?? 0)));
+  const add = (kind: CitusFindingKind, citus: string, handling: CitusHandling, tenantry: string) => out.push({ kind, line, statement, citus: shown(citus), handling, tenantry: shown(tenantry) });
   const fkTargets = () => {
     for (let i = 0; i < tokens.length; i++) {
       if (!isWord(tokens[i], 'references')) continue;

@@ -91,6 +91,9 @@ const FIRST_LINE = '-- Tenantry snapshot. Render it for a tenant with: tenantry 
 const HEADER_PREFIX = '-- tenantry-snapshot-header: ';
 const BODY_MARKER = '-- tenantry-snapshot-body:';
 
+/** Lines of a snapshot file before its body (the first line, the header line, the body marker): body line n is file line n + 3. */
+export const SNAPSHOT_HEADER_LINES = 3;
+
 const SEAL_PREFIX = '{"seal":"';
 const SEAL_LENGTH = 64;
 

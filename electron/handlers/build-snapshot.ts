@@ -6,9 +6,8 @@
 import type { CitusTarget, SnapshotBuildRequest, SnapshotBuildResult } from '../../core/api/contract.js';
 import type { CatalogFacts } from '../../core/snapshot/catalog-facts.js';
 import { createSnapshot } from '../../core/snapshot/template.js';
-import { renderSnapshot } from '../../core/snapshot/render.js';
 import { hasRefusals } from '../../core/citus/compat-report.js';
-import { CITUS_PROBE_TENANT, findingsFor } from '../services/citus/compat-check.js';
+import { snapshotFindings } from '../services/citus/compat-check.js';
 
 /** A build request with the dump's catalog facts (and Citus coordinator) the backend kept in place of the dump's id. */
 export type BuildInput = Omit<SnapshotBuildRequest, 'dumpId'> & { catalog?: CatalogFacts; citus?: CitusTarget };
@@ -26,11 +25,8 @@ export function buildSnapshot(req: BuildInput): SnapshotBuildResult {
     ...(req.stripOwner !== undefined ? { stripOwner: req.stripOwner } : {}),
   });
   // On a Citus coordinator: the CLI's report (electron/services/citus/compat-check.ts), from the facts the dump read,
-  // with the lines of the text the editor shows (the body follows the snapshot's header) and the placeholder for the probe name.
-  const citus = req.citus ? findingsFor((tenant) => renderSnapshot(snapshot, tenant), new Set(req.citus.referenceTables)) : undefined;
-  const bodyAt = text.lastIndexOf(snapshot.body);
-  const headerLines = bodyAt > 0 ? text.slice(0, bodyAt).split('\n').length - 1 : 0;
-  const named = (s: string) => s.split(CITUS_PROBE_TENANT).join(req.placeholder);
+  // with the lines of the snapshot file, which is the text the editor shows.
+  const citus = req.citus ? snapshotFindings(snapshot, new Set(req.citus.referenceTables)) : undefined;
   return {
     text,
     body: snapshot.body,
@@ -39,7 +35,7 @@ export function buildSnapshot(req: BuildInput): SnapshotBuildResult {
     warnings: [...report.warnings],
     stripped: report.stripped.map((x) => ({ line: x.line, text: x.text.slice(0, 200), reason: x.reason })),
     ...(req.citus && citus
-      ? { citus: { facts: req.citus.facts, findings: citus.map((f) => ({ ...f, line: f.line + headerLines, statement: named(f.statement), citus: named(f.citus), tenantry: named(f.tenantry) })), refused: hasRefusals(citus) } }
+      ? { citus: { facts: req.citus.facts, findings: citus, refused: hasRefusals(citus) } }
       : {}),
   };
 }

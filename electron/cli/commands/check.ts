@@ -5,9 +5,8 @@ import { formatCitusFindings, hasRefusals } from '../../../core/citus/compat-rep
 import { describeCitus, type CitusFacts } from '../../../core/citus/citus-facts.js';
 import { TenantryError } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
-import { snapshotSource } from '../../services/provision/provisioner.js';
 import { openClient } from '../../services/connection/open-connection.js';
-import { findingsFor, readReferenceTables } from '../../services/citus/compat-check.js';
+import { readReferenceTables, snapshotFindings } from '../../services/citus/compat-check.js';
 import { detectCitus } from '../../services/citus/detect-citus.js';
 import { UsageError, type CliCommand } from '../command.js';
 import { parseOptions, requireOption, resolveCliProfile, stringOption } from './parse-options.js';
@@ -47,7 +46,7 @@ export const checkCommand: CliCommand = {
     } catch (error) {
       throw new TenantryError('FILE_NOT_FOUND', `The snapshot ${path} cannot be read: ${(error as Error).message}.`, { cause: error });
     }
-    const source = snapshotSource(parseSnapshot(text));
+    const snapshot = parseSnapshot(text);
     const url = stringOption(values, 'url');
     let citus: CitusFacts | undefined;
     let referenceTables: Set<string> | undefined;
@@ -60,7 +59,7 @@ export const checkCommand: CliCommand = {
         await client.end().catch(() => undefined);
       }
     }
-    const findings = findingsFor((t) => source.render(t), referenceTables);
+    const findings = snapshotFindings(snapshot, referenceTables);
     const refused = hasRefusals(findings);
     if (values.json === true) {
       io.stdout(JSON.stringify({ ...(citus ? { citus } : {}), findings, refused }, null, 2) + '\n');

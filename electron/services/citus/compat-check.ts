@@ -9,6 +9,8 @@ import type { CitusTarget } from '../../../core/api/contract.js';
 import type { CitusFacts } from '../../../core/citus/citus-facts.js';
 import { findCitusFindings, formatCitusFindings, hasRefusals, type CitusFinding } from '../../../core/citus/compat-report.js';
 import { TenantryError } from '../../../core/errors.js';
+import { SNAPSHOT_HEADER_LINES, type Snapshot } from '../../../core/snapshot/format.js';
+import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { detectCitus } from './detect-citus.js';
 
 /** The tenant name the report renders a snapshot for (any valid name gives the same findings). */
@@ -28,9 +30,18 @@ export async function readReferenceTables(db: Queryable): Promise<Set<string>> {
   return new Set(rows.map((r) => r.name));
 }
 
-/** Findings for SQL rendered for CITUS_PROBE_TENANT by `render`. */
-export function findingsFor(render: (tenant: string) => string, referenceTables?: ReadonlySet<string>): CitusFinding[] {
-  return findCitusFindings(render(CITUS_PROBE_TENANT), { tenantSchema: CITUS_PROBE_TENANT, ...(referenceTables ? { referenceTables } : {}) });
+/** Findings for SQL rendered for CITUS_PROBE_TENANT by `render` (`shownAs`: how they write the tenant's name). */
+export function findingsFor(render: (tenant: string) => string, referenceTables?: ReadonlySet<string>, shownAs?: string): CitusFinding[] {
+  return findCitusFindings(render(CITUS_PROBE_TENANT), { tenantSchema: CITUS_PROBE_TENANT, ...(referenceTables ? { referenceTables } : {}), ...(shownAs !== undefined ? { shownAs } : {}) });
+}
+
+/**
+ * Findings for a snapshot as its file reads: lines of the file (the body rendered alone keeps its lines, and the
+ * header's lines come before it) and the placeholder where the probe name was rendered, so `line N` is the line a
+ * user opens, in the CLI, the snapshot report and the editor alike.
+ */
+export function snapshotFindings(snapshot: Snapshot, referenceTables?: ReadonlySet<string>): CitusFinding[] {
+  return findingsFor((tenant) => renderSnapshot(snapshot, tenant), referenceTables, snapshot.header.placeholder).map((f) => ({ ...f, line: f.line + SNAPSHOT_HEADER_LINES }));
 }
 
 /** CITUS_INCOMPATIBLE listing what Citus would refuse, or undefined when nothing is refused. */
@@ -60,10 +71,10 @@ export async function readCitusTarget(db: Queryable): Promise<CitusTarget | unde
   return { facts, referenceTables: [...(await readReferenceTables(db))].sort() };
 }
 
-/** The report for SQL rendered by `render` when `db` is a Citus coordinator; undefined on any other database. */
-export async function readCitusSnapshotReport(db: Queryable, render: (tenant: string) => string): Promise<CitusSnapshotReport | undefined> {
+/** The report of a snapshot (lines of its file) when `db` is a Citus coordinator; undefined on any other database. */
+export async function readCitusSnapshotReport(db: Queryable, snapshot: Snapshot): Promise<CitusSnapshotReport | undefined> {
   const target = await readCitusTarget(db);
   if (!target) return undefined;
-  const findings = findingsFor(render, new Set(target.referenceTables));
+  const findings = snapshotFindings(snapshot, new Set(target.referenceTables));
   return { facts: target.facts, findings, refused: hasRefusals(findings) };
 }

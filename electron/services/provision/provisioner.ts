@@ -46,7 +46,8 @@ import { ensureRegister } from '../fleet/register.js';
 import { buildCitusTenantSql, type CitusPlacement } from '../../../core/citus/tenant-sql.js';
 import { readCitusFacts } from '../citus/citus-target.js';
 import { runStatementsOneByOne } from '../citus/run-statements.js';
-import { findingsFor, incompatibleError, readReferenceTables } from '../citus/compat-check.js';
+import { findingsFor, incompatibleError, readReferenceTables, snapshotFindings } from '../citus/compat-check.js';
+import type { CitusFinding } from '../../../core/citus/compat-report.js';
 
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
 export interface TenantSource {
@@ -60,6 +61,8 @@ export interface TenantSource {
    * snapshot source has it; a source without it (hand-written SQL in tests) records nothing.
    */
   register?: SourceRegister;
+  /** The Citus compatibility findings with the lines of the source's file (a snapshot's); without it, lines of render's SQL. */
+  citusFindings?(referenceTables: ReadonlySet<string>): CitusFinding[];
 }
 
 /** The snapshot facts a register row holds. */
@@ -72,6 +75,7 @@ export function snapshotSource(snapshot: Snapshot, label?: string): TenantSource
     sessionSettings: snapshot.header.sessionSettings,
     protectedNames: [snapshot.header.schema],
     register: { template: snapshot.header.schema, snapshotChecksum: snapshot.header.checksum, ...(label !== undefined ? { snapshotLabel: label } : {}) },
+    citusFindings: (referenceTables) => snapshotFindings(snapshot, referenceTables),
   };
 }
 
@@ -326,7 +330,8 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     let check = compatible.get(source);
     if (!check) {
       check = (async () => {
-        const error = incompatibleError(findingsFor((t) => source.render(t), await readReferenceTables(pool)));
+        const referenceTables = await readReferenceTables(pool);
+        const error = incompatibleError(source.citusFindings?.(referenceTables) ?? findingsFor((t) => source.render(t), referenceTables));
         if (error) throw error;
       })();
       compatible.set(source, check);

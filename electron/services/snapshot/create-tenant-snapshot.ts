@@ -10,7 +10,6 @@ import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import './native-sha256.js';
 import type { CatalogFacts } from '../../../core/snapshot/catalog-facts.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
-import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { readCitusSnapshotReport, type CitusSnapshotReport } from '../citus/compat-check.js';
 import { openClient } from '../connection/open-connection.js';
 import type { ReferenceDecisions } from '../../../core/snapshot/reference-ids.js';
@@ -86,7 +85,7 @@ export async function createTenantSnapshot(profile: ConnectionProfile, options: 
 async function readCitusReportFor(profile: ConnectionProfile, snapshot: SnapshotOutput['snapshot']): Promise<CitusSnapshotReport | undefined> {
   const client = await openClient(profile);
   try {
-    return await readCitusSnapshotReport(client, (tenant) => renderSnapshot(snapshot, tenant));
+    return await readCitusSnapshotReport(client, snapshot);
   } finally {
     await client.end().catch(() => undefined);
   }
