@@ -11,7 +11,7 @@ import type { CitusFacts } from '../citus/citus-facts.js';
 import type { CitusFinding } from '../citus/compat-report.js';
 import type { ConnectionProfile, SslMode } from '../connection/profile.js';
 import type { SandboxTerminal } from '../connection/sandbox-terminal.js';
-import type { VerdictCode } from '../diagnostics/types.js';
+import type { FileFacts, FileRole, VerdictCode } from '../diagnostics/types.js';
 import type { ErrorInfo, Result } from '../errors.js';
 import type { AdoptionEvidence } from '../fleet/adoption-sql.js';
 import type { CohortStatus } from '../fleet/census.js';
@@ -295,28 +295,6 @@ export interface HistoryEntry {
   source?: 'app' | 'cli';
 }
 
-export interface FileFacts {
-  path: string;
-  exists: boolean;
-  readable: boolean;
-  mode?: string;
-  /** Key permissions acceptable to libpq (0600 or stricter, or 0640 owned by root). */
-  permissionsOk?: boolean;
-  kind: 'certificate' | 'key' | 'crl' | 'unknown' | 'missing';
-  certificates: {
-    subject: string;
-    issuer: string;
-    validFrom: string;
-    validTo: string;
-    expired: boolean;
-    isCa: boolean;
-    fingerprint256: string;
-  }[];
-  /** For a key checked against a certificate. */
-  matchesCertificate?: boolean;
-  problems: string[];
-}
-
 export type FilePurpose = 'sslrootcert' | 'sslcert' | 'sslkey' | 'sslcrl' | 'ssh-key' | 'snapshot-open' | 'snapshot-save' | 'tenant-csv';
 
 export interface DiagnosticStepInfo {
@@ -572,7 +550,7 @@ export interface Api {
   'connections:trust-host-key': { req: { host: string; port?: number; fingerprint: string }; res: { trusted: string } };
 
   'files:pick': { req: { purpose: FilePurpose }; res: { path: string | null } };
-  'files:inspect': { req: { path: string; purpose: FilePurpose; certificatePath?: string }; res: FileFacts };
+  'files:inspect': { req: { path: string; purpose: FileRole; certificatePath?: string }; res: FileFacts };
   /** Web mode's stand-in for a file dialog: names of readable files and folders under the user's home matching a typed path (never contents). */
   'files:complete': { req: { prefix: string }; res: { home: string; entries: { path: string; dir: boolean }[]; note?: string } };
 

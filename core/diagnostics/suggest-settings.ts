@@ -17,7 +17,7 @@ function defaultFile(facts: DiagnosticFacts, role: FileFacts['role']): FileFacts
 }
 
 function certCommonName(facts: DiagnosticFacts): string | undefined {
-  const cert = facts.files.find((f) => f.source === 'profile' && f.role === 'sslcert')?.certificate;
+  const cert = facts.files.find((f) => f.source === 'profile' && f.role === 'sslcert')?.certificates[0];
   return cert ? /(?:^|\n|,\s*)CN=([^\n,]+)/.exec(cert.subject)?.[1] : undefined;
 }
 

@@ -110,6 +110,13 @@ export interface PolicyFacts {
 
 export type FileRole = 'sslcert' | 'sslkey' | 'sslrootcert' | 'sslcrl';
 
+/**
+ * What was read of one SSL file (client certificate, key, root certificate or
+ * CRL). One type for both readers: the connection form's files:inspect
+ * (electron/services/diagnostics/file-facts.ts) and the diagnostics' file
+ * checks (electron/services/diagnostics/file-checks.ts), which also look at
+ * libpq's ~/.postgresql defaults.
+ */
 export interface FileFacts {
   role: FileRole;
   path: string;
@@ -117,17 +124,22 @@ export interface FileFacts {
   source: 'profile' | 'default';
   exists: boolean;
   readable: boolean;
-  /** errno code of a failed stat or read (ENOENT, EACCES, ...). */
+  /** What the contents are, by their PEM headers; 'missing' when they were not read. */
+  kind: 'certificate' | 'key' | 'crl' | 'unknown' | 'missing';
+  /** errno code of a failed stat or read (ENOENT, EACCES, ...), or why the contents are not what the role needs. */
   error?: string;
   mode?: string;
   ownedByRoot?: boolean;
   /** Keys: whether libpq accepts the permissions (0600, or 0640 owned by root). */
   permissionsOk?: boolean;
-  certificate?: CertificateSummary;
+  /** Every certificate in the file, in file order (a root file may hold a bundle). */
+  certificates: CertificateSummary[];
   /** Key files: whether it matches the certificate next to it. */
   matchesCertificate?: boolean;
   /** Key files: parse errors (encrypted without sslpassword, not a key). */
   keyError?: string;
+  /** Sentences for the settings form (files:inspect); the diagnostics say theirs as hazards and leave this empty. */
+  problems: string[];
 }
 
 export interface Hazard {

@@ -136,7 +136,7 @@ describe('suggestSettings', () => {
     expect(suggest(facts({ driver: { ok: false, failure: 'AUTH_FAILED' } }))).toBeUndefined();
   });
   it('wrong CN → connect as the certificate\'s user', () => {
-    const f = facts({ driver: { ok: false, failure: 'CLIENT_CERT_USER_MISMATCH' }, files: [{ role: 'sslcert', path: '/c', source: 'profile', exists: true, readable: true, certificate: leaf({ subject: 'CN=bob' }) }] });
+    const f = facts({ driver: { ok: false, failure: 'CLIENT_CERT_USER_MISMATCH' }, files: [{ role: 'sslcert', path: '/c', source: 'profile', exists: true, readable: true, kind: 'certificate', certificates: [leaf({ subject: 'CN=bob' })], problems: [] }] });
     expect(suggest(f)?.profile.user).toBe('bob');
   });
   it('never puts the password into the copyable settings', () => {

@@ -70,9 +70,10 @@ export function describeFile(file: FileFacts): string {
   if (file.exists) parts.push(file.readable ? 'readable' : `unreadable (${file.error ?? '?'})`);
   if (file.mode) parts.push(`mode ${file.mode}${file.ownedByRoot ? ' owned by root' : ''}`);
   if (file.permissionsOk === false) parts.push('permissions refused by libpq');
-  if (file.certificate) {
-    parts.push(`subject ${file.certificate.subject}`, `issuer ${file.certificate.issuer}`, `valid to ${file.certificate.validTo}${file.certificate.expired ? ' (EXPIRED)' : ''}`);
-    if (file.role === 'sslrootcert') parts.push(file.certificate.isCa ? 'is a CA' : 'NOT a CA');
+  const certificate = file.certificates[0];
+  if (certificate) {
+    parts.push(`subject ${certificate.subject}`, `issuer ${certificate.issuer}`, `valid to ${certificate.validTo}${certificate.expired ? ' (EXPIRED)' : ''}`);
+    if (file.role === 'sslrootcert') parts.push(certificate.isCa ? 'is a CA' : 'NOT a CA');
   }
   if (file.matchesCertificate !== undefined) parts.push(file.matchesCertificate ? 'matches the certificate' : 'does NOT match the certificate');
   if (file.keyError) parts.push(file.keyError);

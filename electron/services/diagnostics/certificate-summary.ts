@@ -38,9 +38,19 @@ export function summarizePeerChain(peer: DetailedPeerCertificate | undefined, no
   return chain;
 }
 
+/** The PEM certificate blocks in a file's contents, in file order. */
+export function pemCertificateBlocks(pem: Buffer | string): string[] {
+  return pem.toString().match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
 /** Parses every PEM certificate in a file's contents. */
 export function parsePemCertificates(pem: Buffer | string): X509Certificate[] {
-  const text = pem.toString();
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((b) => new X509Certificate(b));
+  return pemCertificateBlocks(pem).map((b) => new X509Certificate(b));
+}
+
+/** What a file's contents are, by their PEM headers (a key first: a combined file is used as a key). */
+export function pemKind(text: string): 'certificate' | 'key' | 'crl' | 'unknown' {
+  if (/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text)) return 'key';
+  if (text.includes('-----BEGIN X509 CRL-----')) return 'crl';
+  return pemCertificateBlocks(text).length > 0 ? 'certificate' : 'unknown';
 }

@@ -266,7 +266,7 @@ function stepsFiles(d: Diagnosis): void {
   if (own.length === 0) d.recorder.skip('local-files', 'The settings name no certificate, key, root or CRL file.');
   else {
     const step = d.recorder.start('local-files');
-    const bad = own.filter((f) => !f.readable || f.permissionsOk === false || f.matchesCertificate === false || f.certificate?.expired || f.keyError || (f.role === 'sslrootcert' && f.certificate && !f.certificate.isCa));
+    const bad = own.filter((f) => !f.readable || f.permissionsOk === false || f.matchesCertificate === false || f.certificates[0]?.expired || f.keyError || (f.role === 'sslrootcert' && f.certificates.length > 0 && !f.certificates.some((c) => c.isCa)));
     step.finish(bad.length === 0 ? 'passed' : 'failed', bad.length === 0 ? 'The files named in the settings look right.' : `Problems with ${bad.map((f) => f.path).join(', ')}.`,
       own.map((f) => ({ label: `${f.role} ${f.path}`, value: describeFile(f) })));
   }

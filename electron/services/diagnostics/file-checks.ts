@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import type { SslPolicy } from '../../../core/connection/ssl-policy.js';
 import type { FileFacts, FileRole, Hazard } from '../../../core/diagnostics/types.js';
-import { parsePemCertificates, summarizeCertificate } from './certificate-summary.js';
+import { parsePemCertificates, pemKind, summarizeCertificate } from './certificate-summary.js';
+import { isKeyModeAcceptable, modeText } from './key-permissions.js';
 
 export interface FileCheckResult {
   files: FileFacts[];
@@ -21,12 +22,6 @@ export function defaultSslDir(home: string, env: NodeJS.ProcessEnv = process.env
   return process.platform === 'win32' && env.APPDATA ? join(env.APPDATA, 'postgresql') : join(home, '.postgresql');
 }
 
-/** libpq's rule: 0600 or stricter, or 0640 or stricter when owned by root. */
-export function isKeyModeAcceptable(mode: number, ownedByRoot: boolean): boolean {
-  if (process.platform === 'win32') return true;
-  return ownedByRoot ? (mode & 0o137) === 0 : (mode & 0o077) === 0;
-}
-
 interface Loaded {
   facts: FileFacts;
   contents?: Buffer;
@@ -34,11 +29,11 @@ interface Loaded {
 }
 
 async function loadFile(role: FileRole, path: string, source: FileFacts['source'], now: Date): Promise<Loaded> {
-  const facts: FileFacts = { role, path, source, exists: false, readable: false };
+  const facts: FileFacts = { role, path, source, exists: false, readable: false, kind: 'missing', certificates: [], problems: [] };
   try {
     const info = await stat(path);
     facts.exists = true;
-    facts.mode = '0' + (info.mode & 0o777).toString(8);
+    facts.mode = modeText(info.mode);
     facts.ownedByRoot = info.uid === 0;
     if (!info.isFile()) {
       facts.error = 'not a regular file';
@@ -56,11 +51,12 @@ async function loadFile(role: FileRole, path: string, source: FileFacts['source'
     facts.error = (error as NodeJS.ErrnoException).code ?? String(error);
     return { facts };
   }
+  facts.kind = pemKind(contents.toString());
   if (role === 'sslcert' || role === 'sslrootcert') {
     try {
       const certificates = parsePemCertificates(contents);
-      if (certificates[0]) facts.certificate = summarizeCertificate(certificates[0], now);
-      else facts.error = 'no PEM certificate in the file';
+      facts.certificates = certificates.map((c) => summarizeCertificate(c, now));
+      if (certificates.length === 0) facts.error = 'no PEM certificate in the file';
       return { facts, contents, certificates };
     } catch (error) {
       facts.error = `not a certificate: ${(error as Error).message}`;
@@ -104,7 +100,8 @@ export async function checkSslFiles(profile: ConnectionProfile, policy: SslPolic
   const root = profile.sslrootcert && profile.sslrootcert !== 'system' ? await loadFile('sslrootcert', profile.sslrootcert, 'profile', now) : undefined;
   const crl = profile.sslcrl ? await loadFile('sslcrl', profile.sslcrl, 'profile', now) : undefined;
   for (const loaded of [cert, key, root, crl]) if (loaded) files.push(loaded.facts);
-  if (cert?.facts.certificate?.expired) hazards.push({ code: 'SSL_CERT_EXPIRED', severity: 'breaks', path: cert.facts.path, message: `The client certificate ${cert.facts.path} expired on ${cert.facts.certificate.validTo}.` });
+  const certificate = cert?.facts.certificates[0];
+  if (cert && certificate?.expired) hazards.push({ code: 'SSL_CERT_EXPIRED', severity: 'breaks', path: cert.facts.path, message: `The client certificate ${cert.facts.path} expired on ${certificate.validTo}.` });
   if (root?.certificates && root.certificates.length > 0 && !root.certificates.some((c) => c.ca)) {
     hazards.push({ code: 'SSL_SERVER_CERT_UNTRUSTED', severity: 'warning', path: root.facts.path, message: `The root file ${root.facts.path} holds no CA certificate (basicConstraints CA:TRUE); it cannot verify a chain.` });
   }
@@ -121,7 +118,7 @@ export async function checkSslFiles(profile: ConnectionProfile, policy: SslPolic
       const defKey = await loadFile('sslkey', profile.sslkey ?? join(dir, 'postgresql.key'), profile.sslkey ? 'profile' : 'default', now);
       checkKey(defKey, defCert, profile.sslpassword);
       files.push(defKey.facts);
-      const issuer = defCert.facts.certificate?.issuer ?? 'unknown issuer';
+      const issuer = defCert.facts.certificates[0]?.issuer ?? 'unknown issuer';
       hazards.push({ code: 'SSL_CLIENT_CERT_UNKNOWN_CA', severity: 'warning', path: defCert.facts.path, message: `libpq (plain psql) sends ${defCert.facts.path} (issued by ${issuer}) whenever the server asks for a client certificate, although the settings name none.` });
       if (!defCert.facts.readable) {
         hazards.push({ code: 'SSL_DEFAULT_CERT_UNREADABLE', severity: 'breaks', path: defCert.facts.path, message: `${defCert.facts.path} exists but cannot be read (${defCert.facts.error ?? 'unknown error'}), which makes libpq fail the connection.` });
@@ -132,7 +129,8 @@ export async function checkSslFiles(profile: ConnectionProfile, policy: SslPolic
       } else if (defKey.facts.matchesCertificate === false) {
         hazards.push({ code: 'KEY_CERT_MISMATCH', severity: 'breaks', path: defKey.facts.path, message: `${defKey.facts.path} is not the key of ${defCert.facts.path}.` });
       }
-      if (defCert.facts.certificate?.expired) hazards.push({ code: 'SSL_CERT_EXPIRED', severity: 'warning', path: defCert.facts.path, message: `${defCert.facts.path} expired on ${defCert.facts.certificate.validTo}.` });
+      const defCertificate = defCert.facts.certificates[0];
+      if (defCertificate?.expired) hazards.push({ code: 'SSL_CERT_EXPIRED', severity: 'warning', path: defCert.facts.path, message: `${defCert.facts.path} expired on ${defCertificate.validTo}.` });
     }
   }
   if (profile.sslrootcert === undefined) {

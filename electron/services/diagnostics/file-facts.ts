@@ -10,15 +10,9 @@
  */
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import type { FileFacts, FilePurpose } from '../../../core/api/contract.js';
-
-function splitPem(text: string): string[] {
-  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
-
-function oneLine(dn: string): string {
-  return dn.split('\n').filter(Boolean).join(', ');
-}
+import type { FileFacts, FileRole } from '../../../core/diagnostics/types.js';
+import { pemCertificateBlocks, pemKind, summarizeCertificate } from './certificate-summary.js';
+import { isKeyModeAcceptable, modeText } from './key-permissions.js';
 
 /**
  * The largest certificate, key or CRL file read. The system CA bundle
@@ -51,12 +45,14 @@ function readSmallFile(path: string): { text: string } | { problem: string } {
   }
 }
 
-/** Reads a file's facts; never throws for a bad file, it reports the problems instead. */
-export function inspectFile(path: string, purpose: FilePurpose, certificatePath?: string): FileFacts {
+/** Reads a file's facts for the settings form; never throws for a bad file, it reports the problems instead. */
+export function inspectFile(path: string, role: FileRole, certificatePath?: string, now = new Date()): FileFacts {
+  const facts: FileFacts = { role, path, source: 'profile', exists: false, readable: false, kind: 'missing', certificates: [], problems: [] };
   if (path.includes('\0') || (certificatePath ?? '').includes('\0')) {
-    return { path, exists: false, readable: false, kind: 'missing', certificates: [], problems: ['A file path cannot contain a NUL character.'] };
+    facts.problems.push('A file path cannot contain a NUL character.');
+    return facts;
   }
-  const facts: FileFacts = { path, exists: existsSync(path), readable: false, kind: 'missing', certificates: [], problems: [] };
+  facts.exists = existsSync(path);
   if (!facts.exists) {
     facts.problems.push(`${path} does not exist.`);
     return facts;
@@ -80,11 +76,11 @@ export function inspectFile(path: string, purpose: FilePurpose, certificatePath?
     return facts;
   }
   const text = read.text;
-  if (/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
-    facts.kind = 'key';
-    facts.mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-    const mode = stat.mode & 0o777;
-    facts.permissionsOk = (mode & 0o077) === 0 || (stat.uid === 0 && (mode & 0o037) === 0);
+  facts.kind = pemKind(text);
+  if (facts.kind === 'key') {
+    facts.mode = modeText(stat.mode);
+    facts.ownedByRoot = stat.uid === 0;
+    facts.permissionsOk = isKeyModeAcceptable(stat.mode, facts.ownedByRoot);
     if (!facts.permissionsOk) facts.problems.push(`The key's permissions are ${facts.mode}; libpq refuses a key that group or others can read. Run chmod 600 ${path}.`);
     const certificate = certificatePath && existsSync(certificatePath) ? readSmallFile(certificatePath) : undefined;
     if (certificate && 'problem' in certificate) facts.problems.push(`The key could not be compared with the certificate: ${certificate.problem}`);
@@ -100,37 +96,21 @@ export function inspectFile(path: string, purpose: FilePurpose, certificatePath?
     }
     return facts;
   }
-  if (text.includes('-----BEGIN X509 CRL-----')) {
-    facts.kind = 'crl';
-    return facts;
-  }
-  const blocks = splitPem(text);
-  if (blocks.length === 0) {
-    facts.kind = 'unknown';
+  if (facts.kind === 'crl') return facts;
+  if (facts.kind === 'unknown') {
     facts.problems.push('The file holds no PEM certificate, key or CRL.');
     return facts;
   }
-  facts.kind = 'certificate';
-  const now = Date.now();
-  for (const block of blocks) {
+  for (const block of pemCertificateBlocks(text)) {
     try {
-      const cert = new X509Certificate(block);
-      const expired = Date.parse(cert.validTo) < now || Date.parse(cert.validFrom) > now;
-      facts.certificates.push({
-        subject: oneLine(cert.subject),
-        issuer: oneLine(cert.issuer),
-        validFrom: new Date(cert.validFrom).toISOString(),
-        validTo: new Date(cert.validTo).toISOString(),
-        expired,
-        isCa: cert.ca,
-        fingerprint256: cert.fingerprint256,
-      });
-      if (expired) facts.problems.push(`The certificate ${oneLine(cert.subject)} is outside its validity period (${cert.validFrom} – ${cert.validTo}).`);
+      const summary = summarizeCertificate(new X509Certificate(block), now);
+      facts.certificates.push(summary);
+      if (summary.expired || summary.notYetValid) facts.problems.push(`The certificate ${summary.subject} is outside its validity period (${summary.validFrom} – ${summary.validTo}).`);
     } catch (error) {
       facts.problems.push(`A certificate could not be read: ${(error as Error).message}`);
     }
   }
-  if (purpose === 'sslrootcert' && facts.certificates.length > 0 && !facts.certificates.some((c) => c.isCa)) {
+  if (role === 'sslrootcert' && facts.certificates.length > 0 && !facts.certificates.some((c) => c.isCa)) {
     facts.problems.push('No certificate in this file is a CA; the root certificate file must hold the CA that signed the server certificate.');
   }
   return facts;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { FileFacts, FilePurpose } from '../../../core/api/contract';
+import type { FilePurpose } from '../../../core/api/contract';
+import type { FileFacts, FileRole } from '../../../core/diagnostics/types';
 import { invoke } from '../api/client';
 import { useAppState } from '../state/app-state';
 
@@ -13,8 +14,8 @@ function FactsView({ facts }: { facts: FileFacts }) {
           <dt>Issuer</dt>
           <dd>{c.issuer}</dd>
           <dt>Valid</dt>
-          <dd className={c.expired ? 'status-bad' : undefined}>
-            {c.validFrom.slice(0, 10)} → {c.validTo.slice(0, 10)} {c.expired ? '(expired)' : ''}
+          <dd className={c.expired || c.notYetValid ? 'status-bad' : undefined}>
+            {c.validFrom.slice(0, 10)} → {c.validTo.slice(0, 10)} {c.expired ? '(expired)' : c.notYetValid ? '(not yet valid)' : ''}
           </dd>
           <dt>CA</dt>
           <dd>{c.isCa ? 'yes' : 'no'}</dd>
@@ -87,6 +88,10 @@ function Suggestions(props: { label: string; completion: Completion; onPick(entr
   );
 }
 
+function isSslFile(purpose: FilePurpose): purpose is FileRole {
+  return purpose === 'sslrootcert' || purpose === 'sslcert' || purpose === 'sslkey' || purpose === 'sslcrl';
+}
+
 /** A certificate/key/CRL path: a main-process file dialog in the desktop app, a path field with completion under home in web mode. */
 export function FileField(props: { label: string; purpose: FilePurpose; value: string; onChange(value: string): void; certificatePath?: string; placeholder?: string }) {
   const { info } = useAppState();
@@ -95,12 +100,11 @@ export function FileField(props: { label: string; purpose: FilePurpose; value: s
   // Only the answer to the latest typed path is shown (answers can arrive out of order).
   const asked = useRef(0);
   const { value, purpose, certificatePath } = props;
-  // Facts (subject, expiry, permissions as libpq wants them) exist for the SSL files only.
-  const inspectable = purpose === 'sslrootcert' || purpose === 'sslcert' || purpose === 'sslkey' || purpose === 'sslcrl';
   const completes = info !== undefined && !info.canPickFiles;
 
   useEffect(() => {
-    if (!value || value === 'system' || !inspectable) {
+    // Facts (subject, expiry, permissions as libpq wants them) exist for the SSL files only.
+    if (!value || value === 'system' || !isSslFile(purpose)) {
       setFacts(undefined);
       return;
     }
@@ -108,7 +112,7 @@ export function FileField(props: { label: string; purpose: FilePurpose; value: s
       void invoke('files:inspect', { path: value, purpose, ...(certificatePath ? { certificatePath } : {}) }).then((r) => setFacts(r.ok ? r.value : undefined));
     }, 250);
     return () => clearTimeout(timer);
-  }, [value, purpose, certificatePath, inspectable]);
+  }, [value, purpose, certificatePath]);
 
   function complete(prefix: string) {
     const ask = ++asked.current;

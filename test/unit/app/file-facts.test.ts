@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateRequest } from '../../../core/api/validate.js';
 import { MAX_PEM_BYTES, inspectFile } from '../../../electron/services/diagnostics/file-facts.js';
+import { isKeyModeAcceptable } from '../../../electron/services/diagnostics/key-permissions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tenantry-facts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,5 +52,34 @@ describe('files:inspect', () => {
 
   it.each(['snapshot-open', 'snapshot-save', 'tenant-csv'])('answers only for SSL files, not for purpose %s', (purpose) => {
     expect(() => validateRequest('files:inspect', { path: '/etc/passwd', purpose })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+  });
+});
+
+// files:inspect and the diagnostics' file checks had one type each and a key rule each; the diagnostics'
+// refused a root-owned key with the owner's execute bit (0700, 0740), which libpq loads.
+describe('one key rule for the form and the diagnosis (libpq fe-secure-openssl.c)', () => {
+  it.each([
+    [0o600, false, true],
+    [0o400, false, true],
+    [0o640, false, false],
+    [0o604, false, false],
+    [0o640, true, true],
+    [0o700, true, true],
+    [0o740, true, true],
+    [0o660, true, false],
+    [0o650, true, false],
+    [0o644, true, false],
+  ])('mode %o, owned by root %s: accepted %s', (mode, root, accepted) => {
+    expect(isKeyModeAcceptable(mode, root, 'linux')).toBe(accepted);
+  });
+
+  it('is not checked on Windows, as libpq does not', () => {
+    expect(isKeyModeAcceptable(0o666, false, 'win32')).toBe(true);
+  });
+
+  it('files:inspect answers in the diagnostics\' FileFacts: role, source, kind, mode', () => {
+    const path = join(dir, 'role.key');
+    writeFileSync(path, `${KEY_HEADER}AAAA\n-----END PRIVATE KEY-----\n`, { mode: 0o600 });
+    expect(inspectFile(path, 'sslkey')).toMatchObject({ role: 'sslkey', source: 'profile', kind: 'key', mode: '0600', permissionsOk: true, certificates: [] });
   });
 });
