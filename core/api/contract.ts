@@ -12,7 +12,7 @@ import type { CitusFinding } from '../citus/compat-report.js';
 import type { ConnectionProfile, SslMode } from '../connection/profile.js';
 import type { SandboxTerminal } from '../connection/sandbox-terminal.js';
 import type { FileFacts, FileRole, VerdictCode } from '../diagnostics/types.js';
-import type { ErrorInfo, Result } from '../errors.js';
+import type { ErrorCode, ErrorInfo, Result } from '../errors.js';
 import type { AdoptionEvidence } from '../fleet/adoption-sql.js';
 import type { CohortStatus } from '../fleet/census.js';
 import type { RegisterHow, VerifyResult as RegisterVerifyResult } from '../fleet/register-sql.js';
@@ -435,6 +435,157 @@ export interface SqlConsoleResult {
   elapsedMs: number;
 }
 
+/** A migration for the Rollouts panel: a .sql file or a folder of them (one version each), on the machine the backend runs on. */
+export interface MigrationSourceRequest {
+  target: ConnectionTarget;
+  /** The template schema the migration is written against. */
+  template: string;
+  /** A .sql file, or a folder whose .sql files are the versions (chosen with the file picker). */
+  path: string;
+  /** The placeholder the migration uses (default #{prefix}). */
+  placeholder?: string;
+  /** Keep/replace decisions for references that need review, by reference id. */
+  decisions?: { id: string; decision: 'keep' | 'replace' }[];
+}
+
+/** One version of a planned migration, for review: its text in template form with the template's references. */
+export interface MigrationFileInfo {
+  name: string;
+  version: string;
+  /** The file with the placeholder written as the template's name: what the references' positions index. */
+  sql: string;
+  /** What runs in each tenant (the placeholder in place of every reference replaced). */
+  templated: string;
+  /** The references of the template found in `sql`; those with `keep` stay as written unless decided otherwise. */
+  references: ReferenceInfo[];
+  /** Runs in the tenant's transaction, or alone (a statement that cannot run in a transaction) with the rule it follows. */
+  step: 'transaction' | 'alone';
+  rule?: string;
+}
+
+/** `migrate:plan`: the migration planned against the live template. */
+export interface MigrationPlanInfo {
+  template: string;
+  placeholder: string;
+  /** First 12 hex digits of the plan's checksum. */
+  checksum: string;
+  files: MigrationFileInfo[];
+  /** References needing a decision (ids for `decisions`), with what templating did. */
+  review: { file: string; id: string; line: number; column: number; kind: ReferenceKind; context: string; outcome: 'replaced' | 'kept' }[];
+  /** Statements the rollout refuses, with the reason; a rollout cannot start while there are any. */
+  refused: { file: string; line: number; text: string; reason: string }[];
+}
+
+/** `migrate:dry-run`: the migration run on one tenant in a transaction that is rolled back. */
+export interface MigrationRehearsalInfo {
+  tenant: string;
+  ms: number;
+  lockTableEntries: number;
+  locks: { relation: string; mode: string }[];
+  error?: { sqlstate?: string; message: string };
+}
+
+/** Which tenants a rollout takes: exactly one of all (the register's tenants of the template), a census cohort, or a list. */
+export interface RolloutTenantChoice {
+  all?: boolean;
+  cohort?: string;
+  tenants?: string[];
+  /** name, created or size, optionally `:desc` (default name; a list keeps its order). */
+  order?: string;
+}
+
+/** `migrate:start`: records a rollout and runs it as a job. */
+export interface RolloutStartRequest extends MigrationSourceRequest, RolloutTenantChoice {
+  /** Tenants migrated one at a time first; any failure stops. */
+  canary: number;
+  /** Run the template and the canary only; the rest stays pending for `migrate:resume`. */
+  canaryOnly?: boolean;
+  concurrency: number;
+  lockTimeoutMs: number;
+  statementTimeoutMs?: number;
+  retries: number;
+  continueOnError: boolean;
+}
+
+/** Why a tenant of a rollout failed (or is being retried). */
+export interface RolloutTenantError {
+  code: ErrorCode;
+  message: string;
+  sqlstate?: string;
+  file?: string;
+  /** The statement's line in its file. */
+  line?: number;
+  statement?: string;
+  blockingPid?: number;
+  blockingQuery?: string;
+}
+
+/** What a running rollout reports (the CLI's `--json` events; `running` only in the app). */
+export type RolloutEventInfo =
+  | { type: 'start'; rolloutId: string; total: number; pending: number; skipped: number }
+  | { type: 'wave'; wave: 'template' | 'canary' | 'rest'; tenants: number; concurrency: number }
+  | { type: 'tenant'; tenant: string; status: 'running' | 'done' | 'skipped' | 'failed' | 'retrying'; attempt: number; ms: number; error?: RolloutTenantError }
+  | { type: 'template-found'; template: string; tenant: string; how: 'recorded' | 'rehearsed'; fingerprint: string }
+  | { type: 'progress'; total: number; done: number; skipped: number; failed: number; remaining: number; perSecond: number; etaSeconds?: number };
+
+/** What a rollout job finishes with. */
+export interface RolloutRunInfo {
+  rolloutId: string;
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  /** Tenants this run did not finish (not started after a stop, or their outcome unknown). */
+  remaining: number;
+  elapsedMs: number;
+  concurrency: number;
+  failures: { tenant: string; error: RolloutTenantError }[];
+  /** Why the run stopped before the end, when it did. */
+  stopped?: 'template' | 'canary' | 'failure' | 'connection' | 'signal';
+  /** The error that stopped the run (a lost server). */
+  stopError?: RolloutTenantError;
+  /** The template already had the migration (by fingerprint) and was recorded, not migrated again. */
+  templateFound?: { tenant: string; how: 'recorded' | 'rehearsed'; fingerprint: string };
+}
+
+export type RolloutTenantStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
+export type RolloutStateInfo = 'recorded' | 'running' | 'interrupted' | 'finished' | 'stopped';
+
+/** A recorded rollout as `migrate:list` shows it. */
+export interface RolloutSummaryInfo {
+  id: string;
+  template: string;
+  createdAt: string;
+  createdBy: string;
+  versions: string[];
+  counts: Record<RolloutTenantStatus, number>;
+  state: RolloutStateInfo;
+}
+
+/** One tenant's row of a recorded rollout. */
+export interface RolloutTenantInfo {
+  tenant: string;
+  isTemplate: boolean;
+  status: RolloutTenantStatus;
+  attempts: number;
+  error?: RolloutTenantError;
+  durationMs?: number;
+}
+
+/** `migrate:status`: a recorded rollout with every tenant's row. */
+export interface RolloutDetailInfo extends RolloutSummaryInfo {
+  tenants: RolloutTenantInfo[];
+}
+
+/** `migrate:refresh`: the image updated after a rollout. */
+export interface RolloutRefreshInfo {
+  snapshot: SnapshotFileInfo;
+  checksum: string;
+  /** Register rows moved to the new snapshot. */
+  registered: number;
+  pool: { built: string[]; dropped: string[] } | { untouched: string };
+}
+
 /** App settings the backend keeps (they outlive a web-mode port change, which localStorage does not). */
 export interface AppSettings {
   theme: 'system' | 'light' | 'dark';
@@ -452,6 +603,8 @@ export interface JobResults {
   verify: FleetVerifySummary;
   /** One statement of the SQL console. */
   console: SqlConsoleResult;
+  /** A run of a rollout (start, canary, resume, retry). */
+  migrate: RolloutRunInfo;
 }
 
 export type JobKind = keyof JobResults;
@@ -600,6 +753,21 @@ export interface Api {
   /** Runs one statement as a job (cancel with job:cancel); the result comes with job:done. */
   'sql:run': { req: SqlConsoleRequest; res: { jobId: string } };
 
+  /** The migration (a file or a folder) planned against the live template: templated SQL, references, refusals. */
+  'migrate:plan': { req: MigrationSourceRequest; res: MigrationPlanInfo };
+  /** Runs the migration on one tenant (`tenant`, else the first chosen) in a transaction that is rolled back. */
+  'migrate:dry-run': { req: MigrationSourceRequest & RolloutTenantChoice & { tenant?: string; lockTimeoutMs: number }; res: MigrationRehearsalInfo };
+  /** Records a rollout and runs it as a job (events: job:rollout; cancel with job:cancel: tenants in flight finish). */
+  'migrate:start': { req: RolloutStartRequest; res: { jobId: string; rolloutId: string } };
+  /** Runs a recorded rollout's pending tenants again, and its failed ones (all, or those listed): "retry failed", "continue after the canary". */
+  'migrate:resume': { req: { target: ConnectionTarget; rolloutId: string; tenants?: string[]; concurrency?: number }; res: { jobId: string } };
+  /** Leaves failed tenants out of a rollout (recorded skipped, with their error kept); they stay at the old version. */
+  'migrate:skip': { req: { target: ConnectionTarget; rolloutId: string; tenants: string[] }; res: { skipped: string[] } };
+  'migrate:list': { req: { target: ConnectionTarget }; res: RolloutSummaryInfo[] };
+  'migrate:status': { req: { target: ConnectionTarget; rolloutId: string }; res: RolloutDetailInfo };
+  /** After a rollout: a new snapshot of the migrated template (saved in the app), the register moved to it, the warm pool rebuilt. */
+  'migrate:refresh': { req: { target: ConnectionTarget; rolloutId: string; label: string; skipPool?: boolean }; res: RolloutRefreshInfo };
+
   'settings:read': { req: Record<string, never>; res: AppSettings };
   'settings:write': { req: Partial<AppSettings>; res: AppSettings };
 }
@@ -614,6 +782,8 @@ export interface Events {
   'job:log': { jobId: string; kind: JobKind; line: string };
   'job:tenant': { jobId: string; tenant: TenantProgress };
   'job:step': { jobId: string; step: DiagnosticStepInfo };
+  /** A rollout job's events (per tenant, waves, throughput and ETA). */
+  'job:rollout': { jobId: string; event: RolloutEventInfo };
   'job:done': JobDone;
   'sandbox:status': SandboxStatus;
   /** A background refill of a warm pool started, built or dropped a spare, failed or ended. */
@@ -684,6 +854,14 @@ export const CHANNELS = [
   'fleet:adopt',
   'fleet:drop',
   'sql:run',
+  'migrate:plan',
+  'migrate:dry-run',
+  'migrate:start',
+  'migrate:resume',
+  'migrate:skip',
+  'migrate:list',
+  'migrate:status',
+  'migrate:refresh',
   'settings:read',
   'settings:write',
 ] as const satisfies readonly Channel[];

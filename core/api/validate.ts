@@ -51,6 +51,13 @@ const MAX_SQL = MAX_SQL_CHARS;
 /** A PostgreSQL name as the catalog stores it (63 bytes; room for multibyte characters). */
 const pgName = str(255);
 
+/** A migration's source (migrate:plan, and the fields the other migrate requests share). */
+const migrationSource = {
+  required: { target, template: pgName, path: str(4096) },
+  optional: { placeholder: str(255), decisions: arr(obj({ id: str(1000), decision: oneOf('keep', 'replace') }), 100_000) },
+};
+const tenantChoice = { all: bool, cohort: str(200), tenants: arr(pgName, 100_000), order: str(40) };
+
 /** The validator of each channel's request (exported for the test that every contract field has one). */
 export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'app:info': empty,
@@ -113,6 +120,17 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'fleet:adopt': obj({ target, template: pgName, schemas: arr(pgName, 100_000) }),
   'fleet:drop': obj({ target, tenant: pgName, confirmName: pgName }),
   'sql:run': obj({ target, sql: str(1024 * 1024), allowWrites: bool, timeoutMs: int(100, 3_600_000) }, { searchPath: pgName }),
+  'migrate:plan': obj(migrationSource.required, migrationSource.optional),
+  'migrate:dry-run': obj({ ...migrationSource.required, lockTimeoutMs: int(0, 3_600_000) }, { ...migrationSource.optional, ...tenantChoice, tenant: pgName }),
+  'migrate:start': obj(
+    { ...migrationSource.required, canary: int(0, 100_000), concurrency: int(1, 64), lockTimeoutMs: int(0, 3_600_000), retries: int(0, 100), continueOnError: bool },
+    { ...migrationSource.optional, ...tenantChoice, canaryOnly: bool, statementTimeoutMs: int(0, 86_400_000) },
+  ),
+  'migrate:resume': obj({ target, rolloutId: id }, { tenants: arr(pgName, 100_000), concurrency: int(1, 64) }),
+  'migrate:skip': obj({ target, rolloutId: id, tenants: arr(pgName, 100_000) }),
+  'migrate:list': obj({ target }),
+  'migrate:status': obj({ target, rolloutId: id }),
+  'migrate:refresh': obj({ target, rolloutId: id, label: str(200) }, { skipPool: bool }),
   'settings:read': empty,
   'settings:write': obj({}, { theme: oneOf('system', 'light', 'dark') }),
 };

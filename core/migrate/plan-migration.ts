@@ -20,7 +20,7 @@
 import type { CatalogFacts } from '../snapshot/catalog-facts.js';
 import { findRefusedStatements } from '../snapshot/containment.js';
 import { referenceIds, type ReferenceDecisions } from '../snapshot/reference-ids.js';
-import { scanSchemaReferences, siteOf, type ReferenceKind, type ReferenceSite } from '../snapshot/references.js';
+import { scanSchemaReferences, siteOf, type ReferenceKind, type ReferenceList, type ReferenceSite } from '../snapshot/references.js';
 import { sha256Hex } from '../snapshot/sha256.js';
 import { DEFAULT_PLACEHOLDER, validatePlaceholder } from '../snapshot/template.js';
 import { splitStatements } from '../sql/split-statements.js';
@@ -136,12 +136,18 @@ interface Collect {
   used: Set<string>;
 }
 
-function planFile(file: MigrationFile & { version: string }, options: PlanOptions, placeholder: string, out: Collect): MigrationStep {
+/** A migration file in template form (the placeholder written as the template's name) with the template's references in it and their ids. */
+export function scanMigrationFile(file: MigrationFile, options: Pick<PlanOptions, 'template' | 'catalog'>, placeholder: string): { sql: string; list: ReferenceList; ids: string[] } {
   const template = options.template;
   // Placeholder form: the template's name takes its place, then everything is found like in a template-form file.
   const sql = file.sql.split(placeholder).join(quoteIdentifier(template));
   const list = scanSchemaReferences(sql, { schema: template, ...(options.catalog ? { catalog: options.catalog } : {}) });
   const ids = referenceIds(sql, list.starts, (i) => siteOf(list, i).kind).map((id) => `${file.name}/${id}`);
+  return { sql, list, ids };
+}
+
+function planFile(file: MigrationFile & { version: string }, options: PlanOptions, placeholder: string, out: Collect): MigrationStep {
+  const { sql, list, ids } = scanMigrationFile(file, options, placeholder);
   const decisions = options.decisions ?? {};
   let body = '';
   let p = 0;

@@ -24,6 +24,7 @@ import { createEngineHandlers } from './engine-handlers.js';
 import { EngineThread } from './engine-thread.js';
 import { createFileHandlers } from './file-handlers.js';
 import { createFleetHandlers } from './fleet-handlers.js';
+import { createMigrateHandlers } from './migrate-handlers.js';
 import { JobRegistry, type Emit } from './jobs.js';
 import { createPoolHandlers } from './pool-handlers.js';
 import { PoolKeeper } from './pool-keeper.js';
@@ -46,6 +47,8 @@ export interface HandlerDeps {
   env?: NodeJS.ProcessEnv;
   /** Background warm-pool upkeep: retry delay when another session holds the fill lock (tests shorten it). */
   poolBusyRetryMs?: number;
+  /** Rollouts: backoff base for lock-timeout retries (tests shorten it). */
+  rolloutBackoffMs?: number;
 }
 
 export interface Backend {
@@ -92,6 +95,7 @@ export function createBackend(deps: HandlerDeps): Backend {
     ...createPoolHandlers({ jobs, snapshots, history, resolveTarget, keeper }),
     ...createPublishHandlers({ snapshots, resolveTarget }),
     ...createFleetHandlers({ jobs, snapshots, resolveTarget }),
+    ...createMigrateHandlers({ jobs, snapshots, resolveTarget, emit: deps.emit, ...(deps.rolloutBackoffMs !== undefined ? { backoffMs: deps.rolloutBackoffMs } : {}) }),
   } satisfies Handlers;
 
   return {

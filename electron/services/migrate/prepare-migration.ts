@@ -5,7 +5,8 @@
  * is rolled back (time and locks), and the rollout recorded.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, isAbsolute, join } from 'node:path';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { TenantryError } from '../../../core/errors.js';
 import type { MigrationFile } from '../../../core/migrate/migration-files.js';
@@ -23,6 +24,8 @@ import { findNamesInSql } from '../../../core/migrate/names-in-sql.js';
 import { createPool } from '../connection/open-connection.js';
 import { createRollout, ensureRolloutSchema, loadRollout, newRolloutId, type RolloutSettings, type StoredRollout } from './rollout-store.js';
 import type pg from 'pg';
+import type { CatalogFacts } from '../../../core/snapshot/catalog-facts.js';
+import type { MigrationRehearsalInfo } from '../../../core/api/contract.js';
 
 /** The .sql files of `--file` (one) or `--dir` (every *.sql directly inside, any order: the plan sorts by version). */
 export async function readMigrationFiles(source: { file?: string; dir?: string }): Promise<MigrationFile[]> {
@@ -44,6 +47,21 @@ export async function readMigrationFiles(source: { file?: string; dir?: string }
   }
   if (names.length === 0) throw new TenantryError('USAGE', `The folder ${source.dir} holds no .sql files.`);
   return Promise.all(names.map((n) => read(join(source.dir as string, n))));
+}
+
+/**
+ * The migration at `path` as the app names it (a path chosen with the file picker, "~/" for the home folder): a
+ * folder's .sql files, or one .sql file. Nothing but .sql files is read, so the app's requests cannot read other files.
+ */
+export async function readMigrationPath(path: string, home = homedir()): Promise<MigrationFile[]> {
+  const expanded = path === '~' ? home : path.startsWith('~/') ? join(home, path.slice(2)) : path;
+  if (!isAbsolute(expanded)) throw new TenantryError('USAGE', `Choose the migration as a full path (or one starting with ~/): ${JSON.stringify(path)} is relative.`);
+  const facts = await stat(expanded).catch((error: unknown) => {
+    throw new TenantryError('FILE_NOT_FOUND', `The migration ${expanded} cannot be read: ${(error as Error).message}.`, { cause: error });
+  });
+  if (facts.isDirectory()) return readMigrationFiles({ dir: expanded });
+  if (!expanded.toLowerCase().endsWith('.sql')) throw new TenantryError('USAGE', `The migration must be a .sql file or a folder of them; ${basename(expanded)} is neither.`);
+  return readMigrationFiles({ file: expanded });
 }
 
 /** Runs `fn` on a connection of `db` when given (the CLI keeps one pool for the whole command), else on a new one. */
@@ -69,6 +87,11 @@ async function withClient<T>(profile: ConnectionProfile, db: pg.Pool | undefined
  * SCHEMA_NOT_FOUND when the template is missing. `db`: a pool to borrow a connection from.
  */
 export async function planAgainstTemplate(profile: ConnectionProfile, files: readonly MigrationFile[], options: { template: string; placeholder?: string; decisions?: ReferenceDecisions }, db?: pg.Pool): Promise<MigrationPlan> {
+  return (await planWithCatalog(profile, files, options, db)).plan;
+}
+
+/** planAgainstTemplate with the catalog facts it planned with (the app's review scans the files with the same facts). */
+export async function planWithCatalog(profile: ConnectionProfile, files: readonly MigrationFile[], options: { template: string; placeholder?: string; decisions?: ReferenceDecisions }, db?: pg.Pool): Promise<{ plan: MigrationPlan; catalog: CatalogFacts }> {
   return withClient(profile, db, async (client) => {
     const { rows } = await client.query<{ present: boolean; num: string; text: string }>(
       "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1) AS present, pg_catalog.current_setting('server_version_num') AS num, pg_catalog.split_part(pg_catalog.current_setting('server_version'), ' ', 1) AS text",
@@ -78,7 +101,7 @@ export async function planAgainstTemplate(profile: ConnectionProfile, files: rea
     if (row?.present !== true) throw new TenantryError('SCHEMA_NOT_FOUND', `The template schema ${JSON.stringify(options.template)} does not exist in this database. Names are case-sensitive; \`tenantry schemas\` lists them.`);
     const version = parseServerVersionNum(Number(row.num), row.text);
     const catalog = await readCatalogFacts(client, options.template, findNamesInSql(files.map((f) => f.sql), [options.template]));
-    return planMigration(files, { template: options.template, serverMajor: version.major, catalog, ...(options.placeholder ? { placeholder: options.placeholder } : {}), ...(options.decisions ? { decisions: options.decisions } : {}) });
+    return { plan: planMigration(files, { template: options.template, serverMajor: version.major, catalog, ...(options.placeholder ? { placeholder: options.placeholder } : {}), ...(options.decisions ? { decisions: options.decisions } : {}) }), catalog };
   });
 }
 
@@ -102,14 +125,8 @@ export async function checkTenants(profile: ConnectionProfile, template: string,
   });
 }
 
-export interface Rehearsal {
-  tenant: string;
-  ms: number;
-  /** Entries the transaction held in the server's lock table (not counting fast-path locks), and the relations it locked. */
-  lockTableEntries: number;
-  locks: { relation: string; mode: string }[];
-  error?: { sqlstate?: string; message: string };
-}
+/** The dry run's outcome: time, lock table entries and relations locked (not counting fast-path locks), or the error. */
+export type Rehearsal = MigrationRehearsalInfo;
 
 /** Runs the transactional versions on one tenant in a transaction that is rolled back: how long, which locks. */
 export async function rehearse(profile: ConnectionProfile, plan: MigrationPlan, tenant: string, lockTimeoutMs: number): Promise<Rehearsal> {

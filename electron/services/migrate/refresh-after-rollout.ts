@@ -20,7 +20,7 @@ import { createTenantSnapshot, type TenantSnapshot } from '../snapshot/create-te
 import { fillPool, hasPoolSchema, readPoolStatus } from '../pool/warm-pool.js';
 import { toPoolSnapshot } from '../pool/warm-pool-snapshot.js';
 import { readRegister } from '../fleet/register.js';
-import type { StoredRollout } from './rollout-store.js';
+import { readAppliedVersions, type StoredRollout } from './rollout-store.js';
 
 export interface RefreshOptions {
   /** The new snapshot's name in the register (the CLI: its file name without .sql). */
@@ -69,10 +69,23 @@ export async function refreshAfterRollout(profile: ConnectionProfile, db: pg.Poo
   if (firstRefused !== undefined) throw refusedError(firstRefused, snapshot.report.refused.length, true);
   const checksum = snapshot.snapshot.header.checksum;
   await options.save?.(snapshot);
-  const migrated = rollout.tenants.filter((t) => !t.isTemplate && (t.status === 'done' || t.status === 'skipped')).map((t) => t.tenant);
+  const migrated = await migratedTenants(db, rollout);
   const registered = await moveRegister(db, rollout.template, migrated, checksum, options.label);
   const pool = options.skipPool === true ? { untouched: 'left alone (--no-pool)' } : await replaceSpares(db, rollout.template, snapshot, options.label);
   return { snapshot, checksum, registered, pool };
+}
+
+/**
+ * The rollout's tenants that have the migration: done, or skipped with every version recorded (or in the ledger). A
+ * failed tenant left out by the user is skipped too, but stays at the old version: the register must not move it.
+ */
+async function migratedTenants(db: pg.Pool, rollout: StoredRollout): Promise<string[]> {
+  const done = rollout.tenants.filter((t) => !t.isTemplate && t.status === 'done').map((t) => t.tenant);
+  const skipped = rollout.tenants.filter((t) => !t.isTemplate && t.status === 'skipped').map((t) => t.tenant);
+  if (skipped.length === 0) return done;
+  const versions = rollout.plan.versions.map((v) => v.version);
+  const applied = await readAppliedVersions(db, skipped, versions, rollout.settings.ledger);
+  return [...done, ...skipped.filter((t) => versions.every((v) => applied.get(t)?.has(v) === true))];
 }
 
 /** The register's rows of the migrated tenants now name the new snapshot; their stored fingerprint and verification are stale. */

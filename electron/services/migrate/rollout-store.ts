@@ -274,6 +274,21 @@ export async function markSkipped(db: pg.Pool, id: string, tenants: readonly str
   await db.query(`UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = 'skipped', updated_at = pg_catalog.clock_timestamp() WHERE rollout_id = $1 AND tenant = ANY ($2::text[]) AND status <> 'done'`, [id, tenants]);
 }
 
+/**
+ * Leaves failed tenants out of a rollout ("skip" in the app): recorded 'skipped' with their error kept, prefixed with
+ * who left them out, so resume passes them by; they stay at the old version (the refresh does not count them as
+ * migrated: they have no record of the versions). Returns the tenants changed (failed ones only).
+ */
+export async function skipFailed(db: pg.Pool, id: string, tenants: readonly string[]): Promise<string[]> {
+  if (tenants.length === 0) return [];
+  const { rows } = await db.query<{ tenant: string }>(
+    `UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = 'skipped', error = 'Left out by ' || current_user || ' after: ' || coalesce(error, 'a failure'), updated_at = pg_catalog.clock_timestamp()
+      WHERE rollout_id = $1 AND tenant = ANY ($2::text[]) AND status = 'failed' RETURNING tenant::text`,
+    [id, tenants],
+  );
+  return rows.map((r) => r.tenant);
+}
+
 export interface TenantFailure {
   status: 'failed' | 'pending';
   sqlstate?: string;

@@ -25,7 +25,7 @@
  */
 import type pg from 'pg';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
-import type { ErrorCode } from '../../../core/errors.js';
+import type { RolloutEventInfo, RolloutRunInfo, RolloutTenantError } from '../../../core/api/contract.js';
 import type { MigrationPlan, MigrationVersion } from '../../../core/migrate/plan-migration.js';
 import { APPLIED_TABLE } from '../../../core/migrate/rollout-sql.js';
 import { planLockBudget, type LockBudget } from '../../../core/provision/lock-budget.js';
@@ -42,43 +42,15 @@ import { readCitusFacts } from '../citus/citus-target.js';
 import { groupUnits, runAloneUnit, runTransactionUnit, type UnitContext, type UnitOutcome } from './tenant-step.js';
 import { ensureRolloutSchema, markSkipped, readAppliedVersions, recordFailure, recordFoundApplied, type RolloutTenantRow, type StoredRollout } from './rollout-store.js';
 
-export interface TenantError {
-  code: ErrorCode;
-  message: string;
-  sqlstate?: string;
-  file?: string;
-  line?: number;
-  statement?: string;
-  blockingPid?: number;
-  blockingQuery?: string;
-}
+/** Why a tenant failed (or is retried): the contract's shape, so the app shows what the CLI prints. */
+export type TenantError = RolloutTenantError;
 
-export type RolloutEvent =
-  | { type: 'start'; rolloutId: string; total: number; pending: number; skipped: number }
-  | { type: 'wave'; wave: 'template' | 'canary' | 'rest'; tenants: number; concurrency: number }
-  | { type: 'tenant'; tenant: string; status: 'done' | 'skipped' | 'failed' | 'retrying'; attempt: number; ms: number; error?: TenantError }
-  /** The template already had the migration: its structure equals a migrated tenant's (template-check.ts); recorded, not run again. */
-  | { type: 'template-found'; template: string; tenant: string; how: 'recorded' | 'rehearsed'; fingerprint: string }
-  | { type: 'progress'; total: number; done: number; skipped: number; failed: number; remaining: number; perSecond: number; etaSeconds?: number };
+/** What a rollout reports: the contract's events but `running`, which goes to onTenantStart (the CLI's --json events stay as they were). */
+export type RolloutEvent = Exclude<RolloutEventInfo, { type: 'tenant' }> | (Extract<RolloutEventInfo, { type: 'tenant' }> & { status: 'done' | 'skipped' | 'failed' | 'retrying' });
 
-export interface RolloutResult {
-  rolloutId: string;
-  total: number;
-  done: number;
-  skipped: number;
-  failed: number;
-  /** Tenants this run did not finish (not started after a stop, or their outcome unknown). */
-  remaining: number;
-  elapsedMs: number;
-  concurrency: number;
+/** A run's outcome: the contract's (remaining: tenants this run did not finish; stopped: why it stopped early), with the lock budget it ran under. */
+export interface RolloutResult extends RolloutRunInfo {
   lockBudget?: LockBudget;
-  failures: { tenant: string; error: TenantError }[];
-  /** Why the run stopped before the end, when it did. */
-  stopped?: 'template' | 'canary' | 'failure' | 'connection' | 'signal';
-  /** The error that stopped the run (a lost server). */
-  stopError?: TenantError;
-  /** The template already had the migration (by fingerprint) and was recorded, not migrated again. */
-  templateFound?: { tenant: string; how: 'recorded' | 'rehearsed'; fingerprint: string };
 }
 
 export interface RunRolloutOptions {
@@ -87,6 +59,8 @@ export interface RunRolloutOptions {
   signal?: AbortSignal;
   /** A pool to run on (the CLI's, kept for the whole command), of at least concurrency + 2 connections; left open. */
   pool?: pg.Pool;
+  /** Called when a tenant's attempt starts (the app shows it running). */
+  onTenantStart?: (tenant: string, attempt: number) => void;
   /** Backoff base for lock-timeout retries in ms (default 500); tests make it short. */
   backoffMs?: number;
 }
@@ -204,6 +178,7 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
       const t0 = performance.now();
       const tenant = w.row.tenant;
       runner.started(tenant);
+      options.onTenantStart?.(tenant, w.attempt + 1);
       try {
         return await runUnits(w, t0);
       } finally {

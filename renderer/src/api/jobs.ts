@@ -8,7 +8,7 @@ import type { ErrorInfo, Result } from '../../../core/errors';
 import { onEvent } from './client';
 
 /** The events that belong to a job (every one carries its jobId). */
-type JobEvent = EventMessage<'job:progress' | 'job:log' | 'job:tenant' | 'job:step' | 'job:done'>;
+type JobEvent = EventMessage<'job:progress' | 'job:log' | 'job:tenant' | 'job:step' | 'job:rollout' | 'job:done'>;
 const buffered = new Map<string, JobEvent[]>();
 const watchers = new Map<string, (e: JobEvent) => void>();
 
@@ -33,6 +33,7 @@ export interface JobHandlers {
   onLog?(line: string): void;
   onTenant?(t: Events['job:tenant']['tenant']): void;
   onStep?(s: Events['job:step']['step']): void;
+  onRollout?(e: Events['job:rollout']['event']): void;
 }
 
 /** Waits for the end of a job of `kind`, forwarding its progress events; resolves to what that kind finishes with. */
@@ -51,6 +52,9 @@ export function watchJob<K extends JobKind>(jobId: string, kind: K, handlers: Jo
           break;
         case 'job:step':
           handlers.onStep?.(m.payload.step);
+          break;
+        case 'job:rollout':
+          handlers.onRollout?.(m.payload.event);
           break;
         case 'job:done': {
           watchers.delete(jobId);
