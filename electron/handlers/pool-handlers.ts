@@ -17,7 +17,7 @@ import { TenantryError } from '../../core/errors.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
 import { createPool } from '../services/connection/open-connection.js';
-import { claimSpare, emptyPool, fillPool, hasPoolSchema, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot, type PoolStatus } from '../services/pool/warm-pool.js';
+import { claimSpare, emptyPool, fillPool, hasPoolSchema, ownedByOtherError, placedOtherwiseError, readPoolStatus, setPoolTarget, type PoolSnapshot, type PoolStatus } from '../services/pool/warm-pool.js';
 import { toPoolSnapshot } from '../services/pool/warm-pool-snapshot.js';
 import type { HistoryStore } from '../services/storage/history-store.js';
 import type { JobRegistry } from './jobs.js';
@@ -130,6 +130,7 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
                 onBuilt: (schema) => ctx.progress({ message: `Built ${schema}.`, done: ++done, total }),
               });
               if (result.ownedBy !== undefined) throw ownedByOtherError(result.ownedBy, snapshot.checksum, status.stale.length, REPLACE_IN_APP);
+              if (result.placedOtherwise !== undefined) throw placedOtherwiseError(result.placedOtherwise, REPLACE_IN_APP);
               if (ctx.signal.aborted) throw new TenantryError('CANCELLED', 'Cancelled.');
               return { built: result.built.length, dropped: result.dropped.length, busy: result.busy, elapsedMs: Math.round(performance.now() - started) };
             });

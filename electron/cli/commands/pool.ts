@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { createPool } from '../../services/connection/open-connection.js';
-import { claimSpare, emptyPool, fillPool, ownedByOtherError, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../../services/pool/warm-pool.js';
+import { claimSpare, emptyPool, fillPool, ownedByOtherError, placedOtherwiseError, readPoolStatus, setPoolTarget, type PoolSnapshot } from '../../services/pool/warm-pool.js';
 import { toPoolSnapshot } from '../../services/pool/warm-pool-snapshot.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
@@ -22,15 +22,21 @@ const USAGE = [
   'refill by itself: run `pool fill` again after claims (the app refills in the background).',
   'The pool belongs to the snapshot that filled it: a fill with another snapshot does',
   'nothing unless given --replace --yes (which drops the other snapshot\'s spares).',
+  'On a Citus coordinator spares are distributed schemas, like the tenants they become;',
+  'a pool filled with --local keeps its spares (and refills) on the coordinator, and',
+  'only a claim with --local (or `tenantry provision --local`) takes a local spare.',
   '',
   '  pool status [--snapshot FILE] [--json]   target size and spares (ready / stale for FILE)',
   '  pool size N                              set how many spares to keep',
-  '  pool fill --snapshot FILE [--size N] [--replace --yes]',
+  '  pool fill --snapshot FILE [--size N] [--local] [--replace --yes]',
   '                                           build spares up to the size; --replace --yes',
-  '                                           takes over a pool another snapshot owns',
+  '                                           takes over a pool another snapshot owns (or',
+  '                                           whose spares are placed otherwise on Citus)',
   '  pool empty --yes                         drop every spare',
-  '  pool claim --snapshot FILE --tenant T [--json]',
+  '  pool claim --snapshot FILE --tenant T [--local] [--json]',
   '                                           create tenant T from a spare',
+  '  --local   on a Citus coordinator: spares and claimed tenants stay on the coordinator',
+  '            (without it they are distributed schemas); no effect elsewhere',
   '',
   CONNECTION_USAGE,
 ].join('\n');
@@ -51,7 +57,7 @@ function parseCount(value: string | undefined, what: string): number {
   return n;
 }
 
-const OPTIONS = { ...CONNECTION_OPTIONS, snapshot: { type: 'string' }, size: { type: 'string' }, tenant: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' }, replace: { type: 'boolean' } } as const;
+const OPTIONS = { ...CONNECTION_OPTIONS, snapshot: { type: 'string' }, size: { type: 'string' }, tenant: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' }, replace: { type: 'boolean' }, local: { type: 'boolean' } } as const;
 
 export const poolCommand: CliCommand = {
   name: 'pool',
@@ -63,6 +69,8 @@ export const poolCommand: CliCommand = {
     if (sub === 'size' && rest[0] !== undefined && !rest[0].startsWith('--')) positional = rest.shift();
     if (!sub || !['status', 'size', 'fill', 'empty', 'claim'].includes(sub)) throw new UsageError(sub ? `unknown pool command "${sub}".` : 'a pool command is required.');
     const values: OptionValues = parseOptions(rest, OPTIONS);
+    const local = values.local === true ? { placement: 'local' as const } : {};
+    if (values.local === true && sub !== 'fill' && sub !== 'claim') throw new UsageError('--local goes with pool fill and pool claim.');
     const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const db = await createPool(profile, 2);
     try {
@@ -86,8 +94,8 @@ export const poolCommand: CliCommand = {
             io.stdout(`Target ${status.target} spare(s); ${status.ready.length} ${snapshot ? 'ready for this snapshot' : 'built'}${notes.map((n) => `, ${n}`).join('')}.\n`);
             const owner = status.owner === null ? 'no snapshot' : `snapshot ${status.owner.slice(0, 12)}`;
             const other = snapshot && status.owner !== null && status.owner !== snapshot.checksum;
-            io.stdout(`Owned by ${owner}${other ? ' (owned by another snapshot: `pool fill --snapshot FILE --replace --yes` takes it over)' : ''}.\n`);
-            for (const s of [...status.ready, ...status.stale]) io.stdout(`  ${s.schema}  snapshot ${s.checksum.slice(0, 12)}  built ${s.builtAt.toISOString()}${s.missing === true ? '  (schema gone)' : ''}\n`);
+            io.stdout(`Owned by ${owner}${other ? ' (owned by another snapshot: `pool fill --snapshot FILE --replace --yes` takes it over)' : ''}${status.placement !== undefined ? `; Citus placement ${status.placement}` : ''}.\n`);
+            for (const s of [...status.ready, ...status.stale]) io.stdout(`  ${s.schema}  snapshot ${s.checksum.slice(0, 12)}  built ${s.builtAt.toISOString()}${s.placement !== undefined ? `  ${s.placement}` : ''}${s.missing === true ? '  (schema gone)' : ''}\n`);
           }
           return 0;
         }
@@ -100,6 +108,8 @@ export const poolCommand: CliCommand = {
           const result = await fillPool(db, snapshot, {
             ...(size !== undefined ? { target: parseCount(size, '--size') } : {}),
             replace,
+            // The command line's placement is explicit: without --local, distributed (background refills keep the pool's own).
+            placement: values.local === true ? 'local' : 'distributed',
             onBuilt: (schema) => io.stderr(`built ${schema}\n`),
           });
           if (result.busy) {
@@ -110,6 +120,7 @@ export const poolCommand: CliCommand = {
             const spares = (await readPoolStatus(db, snapshot.checksum)).stale.length;
             throw ownedByOtherError(result.ownedBy, snapshot.checksum, spares, `tenantry pool fill --snapshot ${path} --replace --yes`);
           }
+          if (result.placedOtherwise !== undefined) throw placedOtherwiseError(result.placedOtherwise, `tenantry pool fill --snapshot ${path}${values.local === true ? ' --local' : ''} --replace --yes`);
           io.stdout(`Built ${result.built.length} spare(s), dropped ${result.dropped.length} stale one(s).\n`);
           return 0;
         }
@@ -123,7 +134,7 @@ export const poolCommand: CliCommand = {
           const snapshot = await loadPoolSnapshot(requireOption(values, 'snapshot'), io);
           const tenant = requireOption(values, 'tenant');
           validateTenantName(tenant, { protectedNames: listSavedTemplates(io) });
-          const result = await claimSpare(db, snapshot, tenant);
+          const result = await claimSpare(db, snapshot, tenant, local);
           io.stdout(values.json === true ? JSON.stringify(result) + '\n' : `Created tenant "${result.tenant}" from spare ${result.spare} in ${result.ms.toFixed(1)} ms.\n`);
           return 0;
         }

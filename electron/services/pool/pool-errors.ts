@@ -13,6 +13,8 @@ export const POOL_EMPTY_MARKER = 'tenantry: warm pool empty';
 interface ClaimFailure {
   tenant: string;
   checksum: string;
+  /** On a Citus coordinator, the placement the claim asked for. */
+  placement?: 'distributed' | 'local';
 }
 
 type Translation = (failure: ClaimFailure, message: string) => { code: ErrorCode; userMessage: string; detail?: string } | undefined;
@@ -22,9 +24,16 @@ const CLAIM_ERRORS: Readonly<Record<string, Translation>> = {
   // duplicate_schema: the tenant's name is taken.
   '42P06': ({ tenant }) => ({ code: 'TENANT_EXISTS', userMessage: `A schema named ${quoteIdentifier(tenant)} already exists; the tenant was left untouched and the spare stays in the pool.` }),
   // no_data_found, raised by the claim itself.
-  P0002: ({ checksum }, message) =>
+  P0002: ({ checksum, placement }, message) =>
     message === POOL_EMPTY_MARKER
-      ? { code: 'POOL_EMPTY', userMessage: 'The warm pool has no free spare for this snapshot. Fill the pool (tenantry pool fill) or provision the tenant directly.', detail: `snapshot ${checksum.slice(0, 12)}` }
+      ? {
+          code: 'POOL_EMPTY',
+          userMessage:
+            placement === undefined
+              ? 'The warm pool has no free spare for this snapshot. Fill the pool (tenantry pool fill) or provision the tenant directly.'
+              : `The warm pool has no free ${placement === 'local' ? 'local spare (kept on the coordinator)' : 'distributed spare'} for this snapshot. Fill the pool${placement === 'local' ? ' with --local' : ''} (tenantry pool fill) or provision the tenant directly.`,
+          detail: `snapshot ${checksum.slice(0, 12)}${placement !== undefined ? `, placement ${placement}` : ''}`,
+        }
       : undefined,
 };
 

@@ -26,6 +26,14 @@
  * stay on a spare's tables (a fresh tenant gets them too); they are useless
  * without USAGE on the schema, but information_schema.tables lists such
  * tables to their grantee.
+ *
+ * On a Citus coordinator a spare is placed like the tenant it becomes: a
+ * distributed schema by default, or kept on the coordinator when the pool was
+ * filled with `placement: 'local'` (the CLI's --local). Each spare's row
+ * records its placement, the pool records the placement it is filled with
+ * (background refills keep it), and a claim takes only a spare of the
+ * placement it asks for, so --local never hands out a distributed tenant and
+ * the default never hands out a local one.
  */
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
@@ -43,7 +51,7 @@ import { buildRegisterInsertSql } from '../../../core/fleet/register-sql.js';
 import { ensureRegister } from '../fleet/register.js';
 import { formatPgError } from '../errors/pg-error.js';
 import { POOL_EMPTY_MARKER, toClaimError } from './pool-errors.js';
-import { buildCitusTenantSql } from '../../../core/citus/tenant-sql.js';
+import { buildCitusTenantSql, type CitusPlacement } from '../../../core/citus/tenant-sql.js';
 import { readCitusFacts } from '../citus/citus-target.js';
 import { runStatementsOneByOne } from '../citus/run-statements.js';
 
@@ -92,6 +100,8 @@ export interface SpareInfo {
   schema: string;
   checksum: string;
   builtAt: Date;
+  /** Where it was built on a Citus coordinator (absent elsewhere, and for a spare built before placement was recorded: distributed). */
+  placement?: CitusPlacement;
   /** Its schema is gone (dropped by hand): the row is dropped by the next fill and never claimed. */
   missing?: boolean;
 }
@@ -104,9 +114,11 @@ export interface PoolStatus {
    * snapshot of its newest spare; null when it belongs to none.
    */
   owner: string | null;
-  /** Spares built from the given snapshot (claimable). */
+  /** On a Citus coordinator: the placement the pool is filled with (set by a fill given one; refills keep it). */
+  placement?: CitusPlacement;
+  /** Spares built from the given snapshot (claimable), and of the given placement when one is given. */
   ready: SpareInfo[];
-  /** Spares of other snapshots, and rows whose schema was dropped by hand (dropped by the next fill). */
+  /** Spares of other snapshots or placements, and rows whose schema was dropped by hand (dropped by the next fill). */
   stale: SpareInfo[];
 }
 
@@ -121,6 +133,28 @@ const SPARES = `${quoteIdentifier(POOL_SCHEMA)}.pool_spares`;
 const CONFIG = `${quoteIdentifier(POOL_SCHEMA)}.pool_config`;
 /** Whether the spare row `s` still has its schema (one dropped by hand is never claimed, and the next fill removes its row). */
 const SPARE_PRESENT = 'EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s.schema_name)';
+
+/**
+ * The condition on spare row `s` that it has `placement` (none on a target that is no Citus coordinator). A row
+ * from before placement was recorded counts as distributed: on a coordinator, spares were built distributed.
+ * Read through to_jsonb so that a bookkeeping table of the older shape is read, not refused.
+ */
+function placementCondition(placement: CitusPlacement | undefined): string {
+  if (placement === undefined) return 'true';
+  const stored = `(pg_catalog.to_jsonb(s) ->> 'placement')`;
+  return placement === 'local' ? `${stored} = 'local'` : `${stored} IS DISTINCT FROM 'local'`;
+}
+
+/** Whether the spares of `db` are placed at all: it is a Citus coordinator (read once per pool). */
+async function isCoordinator(db: pg.Pool, held?: pg.PoolClient): Promise<boolean> {
+  const facts = await readCitusFacts(db, undefined, held);
+  return facts.installed && facts.role === 'coordinator';
+}
+
+/** The placement a claim or fill on `db` asks for: `asked` or the default (distributed) on a Citus coordinator, undefined elsewhere. */
+export async function sparePlacementFor(db: pg.Pool, asked: CitusPlacement | undefined, held?: pg.PoolClient): Promise<CitusPlacement | undefined> {
+  return (await isCoordinator(db, held)) ? (asked ?? 'distributed') : undefined;
+}
 
 /** Session advisory lock key that makes one filler per database. */
 const FILL_LOCK = `pg_catalog.hashtextextended('tenantry:pool-fill', 0)`;
@@ -154,7 +188,9 @@ export async function ensurePoolSchema(db: pg.Pool): Promise<void> {
   // The tenant register lives next to the pool; claims write it (and publish's create_tenant calls register_tenant).
   await ensureRegister(db);
   const exists = await db.query(
-    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(CONFIG)}) AND attname = 'owner_checksum' AND NOT attisdropped) AS ok`,
+    // The columns added later (a bookkeeping schema from before lacks them).
+    `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(CONFIG)}) AND attname = 'owner_checksum' AND NOT attisdropped)
+        AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(SPARES)}) AND attname = 'placement' AND NOT attisdropped) AS ok`,
   );
   if ((exists.rows[0] as { ok: boolean }).ok) return;
   const client = await db.connect();
@@ -185,6 +221,9 @@ ALTER TABLE ${CONFIG} ADD COLUMN IF NOT EXISTS owner_checksum text;
 UPDATE ${CONFIG} SET owner_checksum = (SELECT s.snapshot_checksum FROM ${SPARES} s ORDER BY s.built_at DESC, s.schema_name DESC LIMIT 1) WHERE owner_checksum IS NULL;
 -- The owning snapshot's template schema: drop refuses it (a pool's template is no tenant).
 ALTER TABLE ${CONFIG} ADD COLUMN IF NOT EXISTS owner_template text;
+-- On a Citus coordinator: the placement fills use (NULL: the default, distributed) and each spare's (NULL elsewhere).
+ALTER TABLE ${CONFIG} ADD COLUMN IF NOT EXISTS owner_placement text CHECK (owner_placement IN ('distributed', 'local'));
+ALTER TABLE ${SPARES} ADD COLUMN IF NOT EXISTS placement text CHECK (placement IN ('distributed', 'local'));
 COMMIT;`);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {
@@ -211,25 +250,31 @@ export async function hasPoolSchema(db: pg.Pool): Promise<boolean> {
   return rows[0]?.ok === true;
 }
 
-/** The pool's target size and its spares, split into those of `checksum` and stale ones. */
-export async function readPoolStatus(db: pg.Pool, checksum?: string): Promise<PoolStatus> {
+/**
+ * The pool's target size and its spares, split into those of `checksum` (and of `placement`, when given: spares of
+ * the other placement are stale) and stale ones.
+ */
+export async function readPoolStatus(db: pg.Pool, checksum?: string, placement?: CitusPlacement): Promise<PoolStatus> {
   // Looking creates the bookkeeping when there is none, but leaves an older table shape to the next fill (read via to_jsonb either way).
   if (!(await hasPoolSchema(db))) await ensurePoolSchema(db);
-  const config = await db.query(`SELECT c.target, pg_catalog.to_jsonb(c) ->> 'owner_checksum' AS owner FROM ${CONFIG} c`);
+  const config = await db.query(`SELECT c.target, pg_catalog.to_jsonb(c) ->> 'owner_checksum' AS owner, pg_catalog.to_jsonb(c) ->> 'owner_placement' AS placement FROM ${CONFIG} c`);
   const { rows } = await db.query(
-    `SELECT s.schema_name, s.snapshot_checksum, s.built_at, ${SPARE_PRESENT} AS present FROM ${SPARES} s ORDER BY s.built_at, s.schema_name`,
+    `SELECT s.schema_name, s.snapshot_checksum, s.built_at, ${SPARE_PRESENT} AS present, pg_catalog.to_jsonb(s) ->> 'placement' AS placement FROM ${SPARES} s ORDER BY s.built_at, s.schema_name`,
   );
-  const spares = (rows as { schema_name: string; snapshot_checksum: string; built_at: Date; present: boolean }[]).map((r) => ({
+  const spares = (rows as { schema_name: string; snapshot_checksum: string; built_at: Date; present: boolean; placement: CitusPlacement | null }[]).map((r) => ({
     schema: r.schema_name,
     checksum: r.snapshot_checksum,
     builtAt: r.built_at,
+    ...(r.placement !== null ? { placement: r.placement } : {}),
     ...(r.present ? {} : { missing: true }),
   }));
-  const usable = (s: SpareInfo): boolean => s.missing !== true && (checksum === undefined || s.checksum === checksum);
-  const row = config.rows[0] as { target: number; owner: string | null } | undefined;
+  const placedAsAsked = (s: SpareInfo): boolean => placement === undefined || (s.placement ?? 'distributed') === placement;
+  const usable = (s: SpareInfo): boolean => s.missing !== true && (checksum === undefined || s.checksum === checksum) && placedAsAsked(s);
+  const row = config.rows[0] as { target: number; owner: string | null; placement: CitusPlacement | null } | undefined;
   return {
     target: row?.target ?? 0,
     owner: row?.owner ?? spares.at(-1)?.checksum ?? null,
+    ...(row?.placement != null ? { placement: row.placement } : {}),
     ready: spares.filter(usable),
     stale: spares.filter((s) => !usable(s)),
   };
@@ -240,11 +285,11 @@ export async function readPoolStatus(db: pg.Pool, checksum?: string): Promise<Po
  * read it (such a role could not claim either). Looks only, creates nothing (unlike readPoolStatus). A hint
  * for batches: the claims themselves are what is concurrency-safe.
  */
-export async function countReadySpares(db: pg.Pool, checksum: string): Promise<number> {
+export async function countReadySpares(db: pg.Pool, checksum: string, placement?: CitusPlacement): Promise<number> {
   try {
     const exists = await db.query<{ ok: boolean }>(`SELECT pg_catalog.to_regclass(${quoteLiteral(SPARES)}) IS NOT NULL AS ok`);
     if (exists.rows[0]?.ok !== true) return 0;
-    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SPARES} s WHERE s.snapshot_checksum = $1 AND ${SPARE_PRESENT}`, [checksum]);
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${SPARES} s WHERE s.snapshot_checksum = $1 AND ${SPARE_PRESENT} AND ${placementCondition(await sparePlacementFor(db, placement))}`, [checksum]);
     return rows[0]?.n ?? 0;
   } catch {
     return 0;
@@ -254,8 +299,8 @@ export async function countReadySpares(db: pg.Pool, checksum: string): Promise<n
 /** A spare is built like a tenant: never waiting forever behind another session's lock (pg_dump's lock_timeout = 0). */
 const SPARE_LIMITS_SQL = buildProvisionLimitsSql({ lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS, serverMajor: 0 });
 
-/** Builds one spare in its own transaction and registers it; returns its schema name. */
-export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<string> {
+/** Builds one spare in its own transaction (on a Citus coordinator with `placement`, default distributed) and registers it; returns its schema name. */
+export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot, placement?: CitusPlacement): Promise<string> {
   const plan = getClaimPlan(snapshot);
   assertPoolable(plan);
   const client = await db.connect();
@@ -264,14 +309,14 @@ export async function buildSpare(db: pg.Pool, snapshot: PoolSnapshot): Promise<s
   try {
     const { rows } = await client.query(`SELECT pg_catalog.nextval(${quoteLiteral(`${quoteIdentifier(POOL_SCHEMA)}.spare_number`)}) AS n`);
     const spare = formatSpareName(snapshot.checksum, Number((rows[0] as { n: string }).n));
-    // On a Citus coordinator spares are distributed schemas, like the tenants claims turn them into.
-    const facts = await readCitusFacts(db, undefined, client);
+    // On a Citus coordinator spares are placed like the tenants claims turn them into (distributed unless asked local).
+    const placed = await sparePlacementFor(db, placement, client);
     const rendered = renderFor(snapshot, plan.build, spare);
-    const sql = facts.installed && facts.role === 'coordinator' ? buildCitusTenantSql(rendered, 'distributed') : rendered;
+    const sql = placed !== undefined ? buildCitusTenantSql(rendered, placed) : rendered;
     try {
       await runPoolSql(db, client,
         `BEGIN;\n${sessionSettingsSql(snapshot)}${SPARE_LIMITS_SQL}${sql}\n;\n` +
-          `INSERT INTO ${SPARES} (schema_name, snapshot_checksum, withheld_acl) SELECT nspname, ${quoteLiteral(snapshot.checksum)}, nspacl FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(spare)};\n` +
+          `INSERT INTO ${SPARES} (schema_name, snapshot_checksum, withheld_acl, placement) SELECT nspname, ${quoteLiteral(snapshot.checksum)}, nspacl, ${placed !== undefined ? quoteLiteral(placed) : 'NULL'} FROM pg_catalog.pg_namespace WHERE nspname = ${quoteLiteral(spare)};\n` +
           `${buildWithholdSql(spare)}\nCOMMIT;`,
       );
     } catch (error) {
@@ -320,6 +365,8 @@ export interface FillResult {
   busy: boolean;
   /** The pool belongs to this other snapshot (checksum) and `replace` was not given; this call did nothing. */
   ownedBy?: string;
+  /** The pool holds spares of this snapshot placed otherwise (this placement) than the fill asked, and `replace` was not given; this call did nothing. */
+  placedOtherwise?: CitusPlacement;
 }
 
 export interface FillOptions {
@@ -333,6 +380,22 @@ export interface FillOptions {
    * background upkeep.
    */
   replace?: boolean;
+  /**
+   * On a Citus coordinator: where spares go (the CLI's --local: `local`). Given, it becomes the pool's placement;
+   * a pool holding spares placed otherwise is left as it is unless `replace` (result `placedOtherwise`). Not given
+   * (background refills): the pool's own placement, else distributed. No effect elsewhere.
+   */
+  placement?: CitusPlacement;
+}
+
+/** The error for a fill that found the pool's spares placed otherwise than asked (on a Citus coordinator). */
+export function placedOtherwiseError(placedAs: CitusPlacement, howToReplace: string): TenantryError {
+  const where = (p: CitusPlacement) => (p === 'local' ? 'kept on the coordinator (filled with --local)' : 'distributed schemas on the workers');
+  return new TenantryError(
+    'POOL_OWNED_BY_OTHER_SNAPSHOT',
+    `The warm pool's spares of this snapshot are ${where(placedAs)}, and this fill asked for ${where(placedAs === 'local' ? 'distributed' : 'local')}, so nothing was built or dropped. To drop them and rebuild the pool placed as asked: ${howToReplace}.`,
+    { detail: `pool placement ${placedAs}` },
+  );
 }
 
 /** The error for a fill that found the pool owned by another snapshot (for callers that report rather than skip). */
@@ -364,9 +427,17 @@ export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: Fil
     const { rows } = await lockClient.query(`SELECT pg_catalog.pg_try_advisory_lock(${FILL_LOCK}) AS ok`);
     if (!(rows[0] as { ok: boolean }).ok) return { ...result, busy: true };
     try {
-      const status = await readPoolStatus(db, snapshot.checksum);
+      const owned = await readPoolStatus(db, snapshot.checksum);
       // Ownership is read and taken under the fill lock: no other filler can change it in between.
-      if (status.owner !== null && status.owner !== snapshot.checksum && options.replace !== true) return { ...result, ownedBy: status.owner };
+      if (owned.owner !== null && owned.owner !== snapshot.checksum && options.replace !== true) return { ...result, ownedBy: owned.owner };
+      // The placement too: asked for, else the pool's own (a background refill keeps a --local pool local).
+      const placement = await sparePlacementFor(db, options.placement ?? owned.placement, lockClient);
+      if (placement !== undefined && options.replace !== true) {
+        const other = owned.ready.find((s) => (s.placement ?? 'distributed') !== placement);
+        if (other) return { ...result, placedOtherwise: other.placement ?? 'distributed' };
+      }
+      if (placement !== undefined && owned.placement !== placement) await db.query(`UPDATE ${CONFIG} SET owner_placement = $1`, [placement]);
+      const status = placement !== undefined ? await readPoolStatus(db, snapshot.checksum, placement) : owned;
       if (status.owner !== snapshot.checksum) await db.query(`UPDATE ${CONFIG} SET owner_checksum = $1`, [snapshot.checksum]);
       if (snapshot.templateSchema !== undefined) await db.query(`UPDATE ${CONFIG} SET owner_template = $1 WHERE owner_template IS DISTINCT FROM $1`, [snapshot.templateSchema]);
       for (const spare of status.stale) {
@@ -376,7 +447,7 @@ export async function fillPool(db: pg.Pool, snapshot: PoolSnapshot, options: Fil
       const target = options.target ?? status.target;
       for (let have = status.ready.length; have < target; have++) {
         if (options.signal?.aborted) return result;
-        const spare = await buildSpare(db, snapshot);
+        const spare = await buildSpare(db, snapshot, placement);
         result.built.push(spare);
         options.onBuilt?.(spare);
       }
@@ -432,7 +503,7 @@ const CLAIMED_SETTING = 'tenantry.claimed_spare';
  * different spares, never wait for each other), deletes its row and renames
  * its schema; then the rewrites and grants rendered for the tenant; COMMIT.
  */
-export function buildClaimSql(tenant: string, checksum: string, rewrites: string, settings = '', registerSql = ''): string {
+export function buildClaimSql(tenant: string, checksum: string, rewrites: string, settings = '', registerSql = '', placement?: CitusPlacement): string {
   const body = [
     'DECLARE spare name; r record;',
     'BEGIN',
@@ -440,7 +511,7 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
     `    RAISE EXCEPTION USING ERRCODE = 'duplicate_schema', MESSAGE = ${quoteLiteral(`${TENANT_EXISTS_MARKER} ${tenant}`)};`,
     '  END IF;',
     // A row whose schema was dropped by hand is passed over, so one bad row cannot block every claim.
-    `  SELECT s.schema_name INTO spare FROM ${SPARES} s WHERE s.snapshot_checksum = ${quoteLiteral(checksum)} AND ${SPARE_PRESENT}`,
+    `  SELECT s.schema_name INTO spare FROM ${SPARES} s WHERE s.snapshot_checksum = ${quoteLiteral(checksum)} AND ${SPARE_PRESENT}${placement !== undefined ? ` AND ${placementCondition(placement)}` : ''}`,
     '    ORDER BY s.built_at, s.schema_name LIMIT 1 FOR UPDATE OF s SKIP LOCKED;',
     `  IF spare IS NULL THEN RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = ${quoteLiteral(POOL_EMPTY_MARKER)}; END IF;`,
     `  EXECUTE pg_catalog.format('ALTER SCHEMA %I RENAME TO %I', spare, ${quoteLiteral(tenant)});`,
@@ -470,24 +541,34 @@ export function buildClaimSql(tenant: string, checksum: string, rewrites: string
   ].join('\n');
 }
 
-/** The claim query for a tenant of this snapshot: buildClaimSql with the rewrites and grants rendered for the tenant. */
-export function buildClaimSqlFor(snapshot: PoolSnapshot, tenant: string): string {
+/**
+ * The claim query for a tenant of this snapshot: buildClaimSql with the rewrites and grants rendered for the tenant;
+ * `placement` (on a Citus coordinator) takes only a spare placed so.
+ */
+export function buildClaimSqlFor(snapshot: PoolSnapshot, tenant: string, placement?: CitusPlacement): string {
   validateTenantName(tenant, { protectedNames: snapshot.protectedNames ?? [] });
   const plan = getClaimPlan(snapshot);
   const register =
     snapshot.templateSchema !== undefined
       ? `${buildRegisterInsertSql({ tenant, template: snapshot.templateSchema, snapshotChecksum: snapshot.checksum, ...(snapshot.label !== undefined ? { snapshotLabel: snapshot.label } : {}), how: 'claimed' })};`
       : '';
-  return buildClaimSql(tenant, snapshot.checksum, plan.claim.length ? renderFor(snapshot, plan.claim, tenant) : '', sessionSettingsSql(snapshot), register);
+  return buildClaimSql(tenant, snapshot.checksum, plan.claim.length ? renderFor(snapshot, plan.claim, tenant) : '', sessionSettingsSql(snapshot), register, placement);
+}
+
+export interface ClaimOptions {
+  /** On a Citus coordinator, the placement of the tenant asked for (default distributed): only a spare placed so is taken. No effect elsewhere. */
+  placement?: CitusPlacement;
 }
 
 /**
  * Claims a spare for `tenant` in one transaction. Fails with TENANT_EXISTS
  * (leaving the spare in the pool) when the schema exists, POOL_EMPTY when no
- * spare of this snapshot is free.
+ * spare of this snapshot (and, on a Citus coordinator, of the placement asked
+ * for) is free.
  */
-export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: string): Promise<ClaimResult> {
-  const sql = buildClaimSqlFor(snapshot, tenant);
+export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: string, options: ClaimOptions = {}): Promise<ClaimResult> {
+  const placement = await sparePlacementFor(db, options.placement);
+  const sql = buildClaimSqlFor(snapshot, tenant, placement);
   if (snapshot.templateSchema !== undefined) await ensureRegister(db);
   const client = await db.connect();
   const started = performance.now();
@@ -500,7 +581,7 @@ export async function claimSpare(db: pg.Pool, snapshot: PoolSnapshot, tenant: st
     await client.query('ROLLBACK').catch(() => {
       broken = true;
     });
-    throw toClaimError(error, { tenant, checksum: snapshot.checksum });
+    throw toClaimError(error, { tenant, checksum: snapshot.checksum, ...(placement !== undefined ? { placement } : {}) });
   } finally {
     client.release(broken ? true : undefined);
   }
@@ -611,6 +692,8 @@ export class WarmPool {
             for (const schema of result.dropped) this.onEvent({ type: 'dropped', schema });
             // Background upkeep never takes a pool from another snapshot: it leaves it alone and says so.
             if (result.ownedBy !== undefined) this.onEvent({ type: 'not-owner', owner: result.ownedBy });
+            // Nor re-places its spares: a pool whose spares are placed otherwise than it records is reported, not rebuilt.
+            if (result.placedOtherwise !== undefined) this.onEvent({ type: 'error', error: placedOtherwiseError(result.placedOtherwise, 'fill it with the placement wanted and --replace --yes (tenantry pool fill)') });
             if (result.busy && !this.abort.signal.aborted) {
               this.onEvent({ type: 'busy' });
               await pause(this.busyRetryMs, this.abort.signal);

@@ -446,7 +446,9 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     const locks = tenants.length > 0 ? await planProvisionLocks(pool, () => source.render('tenantry_lock_probe'), many.concurrency ?? concurrency, source) : undefined;
     // Warm pool spares of this snapshot go first; the count only decides whether to try (claims are SKIP LOCKED).
     const claimFrom = many.claimFrom;
-    let spares = claimFrom && tenants.length > 0 ? await countReadySpares(pool, claimFrom.checksum) : 0;
+    // On a Citus coordinator only spares placed as this batch places tenants (--local: on the coordinator) are claimed.
+    const placement = claimFrom && tenants.length > 0 ? await citusPlacement() : undefined;
+    let spares = claimFrom && tenants.length > 0 ? await countReadySpares(pool, claimFrom.checksum, placement) : 0;
     let poolSnapshot: PoolSnapshot | undefined;
     /** The tenant claimed from a spare, or undefined when it has to be built (no spare left, or the claim failed). */
     async function tryClaim(tenant: string): Promise<TenantProgress | undefined> {
@@ -455,7 +457,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
       const t0 = performance.now();
       try {
         poolSnapshot ??= claimFrom.load();
-        await claimSpare(pool, poolSnapshot, tenant);
+        await claimSpare(pool, poolSnapshot, tenant, placement !== undefined ? { placement } : {});
         return { tenant, status: 'created', elapsedMs: Math.round(performance.now() - t0), via: 'claimed' };
       } catch (error) {
         // TENANT_EXISTS: building would say the same; anything else: nothing was created, so build it instead.
