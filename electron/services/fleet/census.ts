@@ -23,9 +23,11 @@ export async function readFingerprints(client: pg.ClientBase, schemas: readonly 
 }
 
 /** Runs `fn` in a read-only transaction with an empty search_path (every name PostgreSQL prints is then qualified). */
-async function inCatalogSnapshot<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+async function inCatalogSnapshot<T>(client: pg.ClientBase, fn: () => Promise<T>, snapshot?: string): Promise<T> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
+    // A helper reads the catalog as of the leader's snapshot (pg_export_snapshot), so both halves see one state.
+    if (snapshot !== undefined) await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
     // JIT only adds compile time to a catalog query; hash joins over the catalog want more than the default work_mem.
     await client.query("SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true), pg_catalog.set_config('work_mem', '64MB', true)");
     return await fn();
@@ -34,21 +36,52 @@ async function inCatalogSnapshot<T>(client: pg.ClientBase, fn: () => Promise<T>)
   }
 }
 
+/** Below this many schemas the key pass stays on one connection (a second backend's start costs more than it saves). */
+export const SPLIT_MIN_SCHEMAS = 1000;
+
+/** Raw keys of `schemas` (inside the caller's catalog snapshot). */
+async function readRawKeys(client: pg.ClientBase, schemas: readonly string[], privileges: boolean): Promise<{ schema: string; key: string }[]> {
+  const { rows } = await client.query<{ schema: string; key: string }>(buildRawKeySql({ privileges }), [schemas]);
+  return rows;
+}
+
+/**
+ * Raw keys of `schemas`, the second half read by `helper` (another backend, in the same snapshot) at the same time as
+ * the first: the key pass is CPU-bound in the server, one backend per core. Without a helper, or below `splitAt`
+ * schemas, one query on `client`.
+ */
+async function readRawKeysSplit(client: pg.ClientBase, schemas: readonly string[], privileges: boolean, helper: pg.ClientBase | undefined, splitAt: number): Promise<{ schema: string; key: string }[]> {
+  if (!helper || schemas.length < Math.max(2, splitAt)) return readRawKeys(client, schemas, privileges);
+  const { rows } = await client.query<{ id: string }>('SELECT pg_catalog.pg_export_snapshot() AS id');
+  const half = Math.ceil(schemas.length / 2);
+  const [first, second] = await Promise.all([
+    readRawKeys(client, schemas.slice(0, half), privileges),
+    inCatalogSnapshot(helper, () => readRawKeys(helper, schemas.slice(half), privileges), rows[0]!.id),
+  ]);
+  return [...first, ...second];
+}
+
 /**
  * Per-kind hashes of `schemas` in two passes (core/fleet/raw-key-sql.ts): a key per schema from raw catalog columns in one
  * query, then the full fingerprint of one schema per distinct key (and of every schema in `always`), given to every
  * schema with that key. Equal keys imply equal fingerprints, so the result equals readFingerprints over all schemas.
+ * With `helper` (a second connection to the same database), the key pass is split between the two backends, both
+ * reading one snapshot of the catalog; `splitAt` (default SPLIT_MIN_SCHEMAS) is the fewest schemas worth splitting.
  */
 export async function readFingerprintsByKey(
   client: pg.ClientBase,
   schemas: readonly string[],
-  options: { kinds?: readonly FingerprintKind[]; always?: readonly string[] } = {},
+  options: { kinds?: readonly FingerprintKind[]; always?: readonly string[]; helper?: pg.ClientBase; splitAt?: number } = {},
 ): Promise<{ hashes: Map<string, KindHashes>; keys: Map<string, string>; classes: number }> {
   const kinds = options.kinds ?? FINGERPRINT_KINDS;
   return inCatalogSnapshot(client, async () => {
-    const { rows } = await client.query<{ schema: string; key: string }>(buildRawKeySql({ privileges: kinds.includes('privileges') }), [schemas]);
+    const rows = await readRawKeysSplit(client, schemas, kinds.includes('privileges'), options.helper, options.splitAt ?? SPLIT_MIN_SCHEMAS);
     const byKey = new Map<string, string[]>();
-    for (const r of rows) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r.schema]);
+    for (const r of rows) {
+      const members = byKey.get(r.key);
+      if (members) members.push(r.schema);
+      else byKey.set(r.key, [r.schema]);
+    }
     const present = new Set(rows.map((r) => r.schema));
     const representatives = new Set((options.always ?? []).filter((s) => present.has(s)));
     for (const members of byKey.values()) if (!members.some((m) => representatives.has(m))) representatives.add(members[0]!);
@@ -109,13 +142,19 @@ export async function takeCensus(db: pg.Pool, options: CensusOptions): Promise<C
   const register = await readRegister(db, { template: options.template });
   const tenants = options.tenants ? [...options.tenants] : register.map((r) => r.tenant);
   const snapshotOf = new Map(register.map((r) => [r.tenant, r.snapshotLabel ?? r.snapshotChecksum?.slice(0, 12)]));
+  const schemas = [options.template, ...tenants.filter((t) => t !== options.template)];
   const client = await db.connect();
+  // A second backend for the key pass when the fleet is large enough to gain from it and the pool has one free now
+  // (never wait for one: a caller may hold the pool's other connection while it takes the census).
+  const free = db.idleCount > 0 || db.totalCount < (db.options.max ?? 10);
+  const helper = schemas.length >= SPLIT_MIN_SCHEMAS && free ? await db.connect() : undefined;
   let hashes: Map<string, KindHashes>;
   try {
-    ({ hashes } = await readFingerprintsByKey(client, [options.template, ...tenants.filter((t) => t !== options.template)], { kinds, always: [options.template] }));
+    ({ hashes } = await readFingerprintsByKey(client, schemas, { kinds, always: [options.template], ...(helper ? { helper } : {}) }));
   } finally {
-    // The backend has read thousands of schemas' catalog rows into its caches: end it rather than keep it in the pool.
+    // The backends have read thousands of schemas' catalog rows into their caches: end them rather than keep them in the pool.
     client.release(true);
+    helper?.release(true);
   }
   const templateHashes = hashes.get(options.template);
   if (!templateHashes) throw new TenantryError('SCHEMA_NOT_FOUND', `Template schema "${options.template}" does not exist in this database. Names are case-sensitive; run \`tenantry schemas\` to list them.`);

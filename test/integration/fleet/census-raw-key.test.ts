@@ -7,9 +7,10 @@
  * inside an expression (a view's constant, a default's enum label, a check
  * constraint, an index expression or predicate, a generated column, a
  * trigger's WHEN, a policy), a sequence's owner or a rule gives a key and a
- * fingerprint of its own.
+ * fingerprint of its own. The key pass split between two backends sharing an
+ * exported snapshot gives the same keys as one backend.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
 import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { makeSnapshot, profileFor } from '../pool/pool-fixtures.js';
@@ -78,7 +79,7 @@ describe('census raw key', () => {
       await provisioner.close();
     }
     for (const edit of Object.values(EDITS)) await cluster.query(edit.sql, DB);
-    db = await createPool(profileFor(cluster, DB), 1);
+    db = await createPool(profileFor(cluster, DB), 2);
   }, 300_000);
   afterAll(async () => {
     await db?.end();
@@ -105,6 +106,29 @@ describe('census raw key', () => {
       }
     } finally {
       client.release();
+    }
+  });
+
+  it('splits the key pass between two backends in one snapshot with the same result', async () => {
+    const schemas = ['tmpl', ...SAME, ...Object.keys(EDITS)];
+    const client = await db.connect();
+    const helper = await db.connect();
+    const sent = vi.spyOn(helper, 'query');
+    try {
+      const single = await readFingerprintsByKey(client, schemas, { always: ['tmpl'] });
+      expect(sent).not.toHaveBeenCalled();
+      // splitAt 0: split even these few schemas; the helper imports the leader's snapshot and reads the second half.
+      const split = await readFingerprintsByKey(client, schemas, { always: ['tmpl'], helper, splitAt: 0 });
+      const texts = sent.mock.calls.map((call) => String(call[0]));
+      expect(texts.some((t) => /^SET TRANSACTION SNAPSHOT '[0-9A-F-]+'$/.test(t))).toBe(true);
+      expect(texts.filter((t) => t.includes('hashtextextended'))).toHaveLength(1);
+      expect(split.keys).toEqual(single.keys);
+      expect(split.hashes).toEqual(single.hashes);
+      expect(split.classes).toBe(single.classes);
+    } finally {
+      sent.mockRestore();
+      client.release();
+      helper.release();
     }
   });
 });
