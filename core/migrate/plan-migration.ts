@@ -25,7 +25,8 @@ import { sha256Hex } from '../snapshot/sha256.js';
 import { DEFAULT_PLACEHOLDER, validatePlaceholder } from '../snapshot/template.js';
 import { splitStatements } from '../sql/split-statements.js';
 import { isIdentifierPart } from '../sql/scanner.js';
-import { lineColumnAt } from '../sql/line-column.js';
+import { DOUBLE_QUOTE } from '../sql/char-codes.js';
+import { LineCursor } from '../sql/line-column.js';
 import { quoteIdentifier } from '../sql/quote.js';
 import { TenantryError } from '../errors.js';
 import { sortMigrationFiles, type MigrationFile } from './migration-files.js';
@@ -152,29 +153,30 @@ function planFile(file: MigrationFile & { version: string }, options: PlanOption
   let body = '';
   let p = 0;
   const bodySites: number[] = [];
+  // The references come in text order: one cursor counts each line break once.
+  const lines = new LineCursor(sql);
   for (let i = 0; i < list.starts.length; i++) {
     const site = siteOf(list, i);
     const start = list.starts[i] as number;
     const end = list.ends[i] as number;
     const id = ids[i] as string;
-    const { line, column } = lineColumnAt(sql, start);
+    const line = lines.moveTo(start);
+    const column = lines.columnOf(start);
     const positionKey = `${file.name}:${line}:${column}`;
     const decision = decisions[id] ?? decisions[positionKey];
     if (decisions[id] !== undefined) out.used.add(id);
     if (decisions[positionKey] !== undefined) out.used.add(positionKey);
     const replace = decision === 'replace' || (decision === undefined && site.keep !== true);
     if (site.needsReview || site.keep === true) {
-      const lineStart = sql.lastIndexOf('\n', start - 1) + 1;
-      const lineEnd = sql.indexOf('\n', start);
-      out.review.push({ file: file.name, id, line, column, kind: site.kind, text: sql.slice(start, end), context: sql.slice(lineStart, lineEnd === -1 ? sql.length : lineEnd).trim(), outcome: replace ? 'replaced' : 'kept' });
+      out.review.push({ file: file.name, id, line, column, kind: site.kind, text: sql.slice(start, end), context: sql.slice(lines.lineStart, lines.lineEnd()).trim(), outcome: replace ? 'replaced' : 'kept' });
     }
     if (!replace) continue;
     body += sql.slice(p, start);
     // `FROM"tmpl".t`: the name may render bare, so keep it apart from a name character next to it.
-    if (sql.charCodeAt(start) === 34 && start > 0 && isIdentifierPart(sql.charCodeAt(start - 1))) body += ' ';
+    if (sql.charCodeAt(start) === DOUBLE_QUOTE && start > 0 && isIdentifierPart(sql.charCodeAt(start - 1))) body += ' ';
     body += placeholder;
     p = end;
-    if (sql.charCodeAt(start) === 34 && p < sql.length && isIdentifierPart(sql.charCodeAt(p))) body += ' ';
+    if (sql.charCodeAt(start) === DOUBLE_QUOTE && p < sql.length && isIdentifierPart(sql.charCodeAt(p))) body += ' ';
     const key = JSON.stringify(site);
     let k = out.siteIndex.get(key);
     if (k === undefined) {
@@ -189,12 +191,14 @@ function planFile(file: MigrationFile & { version: string }, options: PlanOption
   for (const r of findRefusedStatements(body, { placeholder, policy: 'migration' })) out.refused.push({ file: file.name, ...r });
   const statements: MigrationStatement[] = [];
   const kinds = [];
+  const bodyLines = new LineCursor(body);
   for (const s of splitStatements(body)) {
     if (s.kind !== 'sql') continue;
     const lead = /^(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(s.text)?.[0].length ?? 0;
     const offset = s.start + lead;
-    statements.push({ offset, line: lineColumnAt(body, offset).line });
-    kinds.push({ kind: classifyStatement(s.text, options.serverMajor), line: lineColumnAt(body, offset).line, text: s.text.slice(lead, lead + 200).replace(/\s+/g, ' ').trim() });
+    const line = bodyLines.moveTo(offset);
+    statements.push({ offset, line });
+    kinds.push({ kind: classifyStatement(s.text, options.serverMajor), line, text: s.text.slice(lead, lead + 200).replace(/\s+/g, ' ').trim() });
   }
   if (statements.length === 0) out.refused.push({ file: file.name, line: 1, text: '', reason: 'the file holds no SQL statement' });
   const alone = kinds.filter((k) => k.kind.kind === 'alone');

@@ -31,7 +31,7 @@
 import { TenantryError } from '../errors.js';
 import { SqlScanner, T } from '../sql/scanner.js';
 import { equalsFolded } from '../sql/equals-folded.js';
-import { lineColumnAt } from '../sql/line-column.js';
+import { LineCursor, lineColumnAt } from '../sql/line-column.js';
 import { CLOSE_BRACKET, CLOSE_PAREN, COMMA, DOT, OPEN_BRACKET, OPEN_PAREN, SEMICOLON, isAsciiSpace } from '../sql/char-codes.js';
 import { mapRegions } from '../sql/region-map.js';
 
@@ -223,17 +223,17 @@ class Statement {
 export function findRefusedStatements(body: string, options: ContainmentOptions): RefusedStatement[] {
   const out: RefusedStatement[] = [];
   // Refusals come in body order: lines are counted on from the previous one.
-  let line = 1;
+  const lines = new LineCursor(body);
   let counted = 0;
   const refuse = (at: number, end: number, reason: string): void => {
     const shown = body.slice(at, Math.min(end, at + 200)).replace(/\s+/g, ' ').trim();
-    if (at < counted) {
-      // A statement refused after a meta-command inside it: count from the start.
-      out.push({ line: lineColumnAt(body, at).line, text: end - at > 200 ? `${shown}…` : shown, reason });
-      return;
+    let line: number;
+    // A statement refused after a meta-command inside it comes before the cursor: count from the start.
+    if (at < counted) line = lineColumnAt(body, at).line;
+    else {
+      line = lines.moveTo(at);
+      counted = at;
     }
-    for (let i = body.indexOf('\n', counted); i !== -1 && i < at; i = body.indexOf('\n', i + 1)) line++;
-    counted = at;
     out.push({ line, text: end - at > 200 ? `${shown}…` : shown, reason });
   };
   const metaCommand = (at: number, end: number): void => {

@@ -12,6 +12,7 @@
  * Only this exact shape at the end of the dump is rewritten; anything else
  * after the SET leaves the dump as it is (containment then says why).
  */
+import { CARRIAGE_RETURN, NEWLINE, SPACE, TAB } from '../sql/char-codes.js';
 import { quoteIdentifier, quoteIdentifierAlways } from '../sql/quote.js';
 import { SqlScanner, T } from '../sql/scanner.js';
 import { decodeTokenValue } from '../sql/token-value.js';
@@ -153,6 +154,6 @@ function createsTable(sql: string, schema: string, table: string): boolean {
 /** end, or past the rest of its line when that is only white space (so the stripped line disappears whole). */
 function lineEnd(sql: string, end: number): number {
   let e = end;
-  while (e < sql.length && (sql.charCodeAt(e) === 32 || sql.charCodeAt(e) === 9 || sql.charCodeAt(e) === 13)) e++;
-  return sql.charCodeAt(e) === 10 ? e + 1 : end;
+  while (e < sql.length && (sql.charCodeAt(e) === SPACE || sql.charCodeAt(e) === TAB || sql.charCodeAt(e) === CARRIAGE_RETURN)) e++;
+  return sql.charCodeAt(e) === NEWLINE ? e + 1 : end;
 }
