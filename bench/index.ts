@@ -87,6 +87,15 @@ const sections: BenchSection[] = [
     },
   },
   {
+    name: 'editor-large-dump',
+    summary: 'the snapshot editor on a 10 MB dump in Chromium: longest main-thread task (≤ 2 s) and input latency (≤ 3 s) while the references are found and drawn (needs npm run build)',
+    async run(log) {
+      const { formatEditorLargeDumpReport, runEditorLargeDumpBench } = await import('./editor-large-dump.js');
+      const result = await runEditorLargeDumpBench(log);
+      return { json: result, markdown: formatEditorLargeDumpReport(result) };
+    },
+  },
+  {
     name: 'migrate',
     summary: 'a typical migration over 1,000 × 20-table and 200 × 100-table tenants: Tenantry vs psql -1 -f loop, one warm connection and the floor (BENCH_QUICK=1: 100 and 40)',
     async run(log) {

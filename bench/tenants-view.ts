@@ -12,34 +12,19 @@
  * fleet, not making one. Three tenants get a column more (a drifted cohort).
  * BENCH_VIEW_TENANTS (default 50000; BENCH_QUICK=1: 5000).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { cpus, loadavg } from 'node:os';
 import { startCluster } from '../support/cluster.js';
 import { createPool } from '../electron/services/connection/open-connection.js';
 import { ensureRegister } from '../electron/services/fleet/register.js';
-import { repoRoot } from './paths.js';
-import { formatMs, markdownTable } from './stats.js';
+import { NEXT_FRAME, measure, phaseTable, saveConnection, whyNoBrowserBench, withAppInChromium, type PhaseResult } from './in-browser.js';
+import { formatMs } from './stats.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TARGET_MS = 200;
+const TABLE = `document.querySelector('[role="table"][aria-label="Tenants"]')`;
 
 export interface TenantsViewOptions {
   tenants: number;
   log(line: string): void;
-}
-
-export interface PhaseResult {
-  phase: string;
-  /** Wall time of the phase. */
-  ms: number;
-  longTasks: number;
-  longestMs: number;
-  /** From a Chromium trace of the phase: the longest main-thread task (RunTask), wall and thread CPU time. */
-  traceLongestMs: number;
-  traceLongestCpuMs: number;
 }
 
 export interface TenantsViewResult {
@@ -58,106 +43,11 @@ export function readTenantsViewOptions(env: NodeJS.ProcessEnv, log: (line: strin
   return { tenants: Number(env.BENCH_VIEW_TENANTS ?? (env.BENCH_QUICK === '1' ? 5000 : 50_000)), log };
 }
 
-/** `tenantry ui` from dist/, on a free port with its own data folder; resolves to the one-time address. */
-async function startUi(): Promise<{ url: string; stop(): Promise<void> }> {
-  const cli = join(repoRoot(), 'dist', 'electron', 'cli', 'index.js');
-  const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-ui-'));
-  chmodSync(dataDir, 0o755);
-  const child: ChildProcess = spawn(process.execPath, [cli, 'ui', '--no-open', '--port', '0'], { env: { ...process.env, TENANTRY_DATA_DIR: dataDir }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tenantry ui printed no address:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const match = /running at (http:\/\/127\.0\.0\.1:\d+\/\?code=\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`tenantry ui exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Starts recording long tasks afresh; `readLongTasks` returns those since. */
-// In-page code as strings: bench/ compiles without the DOM library.
-const RESET_LONG_TASKS = `(() => {
-  window.benchLongTasks = [];
-  if (!window.benchObserver) {
-    window.benchObserver = true;
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.benchLongTasks.push(e.duration))).observe({ type: 'longtask' });
-  }
-})()`;
-// A task that ends now is reported after it: give the observer a moment to deliver it.
-const READ_LONG_TASKS = `new Promise((r) => setTimeout(() => r(window.benchLongTasks.slice()), 100))`;
-const TABLE = `document.querySelector('[role="table"][aria-label="Tenants"]')`;
-const NEXT_FRAME = `new Promise((r) => requestAnimationFrame(() => r(0)))`;
-
-/** Starts recording long tasks afresh. */
-async function resetLongTasks(page: Page): Promise<void> {
-  await page.evaluate(RESET_LONG_TASKS);
-}
-
-/** The long tasks' durations since the last reset. */
-async function readLongTasks(page: Page): Promise<number[]> {
-  return (await page.evaluate(READ_LONG_TASKS)) as number[];
-}
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string };
-}
-
-/** The longest RunTask of the renderer's main thread in a Chromium trace: wall and thread time (ms). */
-export function longestMainThreadTask(trace: { traceEvents: TraceEvent[] }): { wallMs: number; cpuMs: number } {
-  const main = new Set(trace.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  let wall = 0;
-  let cpu = 0;
-  for (const e of trace.traceEvents) {
-    if ((e.name !== 'ThreadControllerImpl::RunTask' && e.name !== 'RunTask') || e.ph !== 'X' || !main.has(`${e.pid}:${e.tid}`)) continue;
-    wall = Math.max(wall, e.dur ?? 0);
-    cpu = Math.max(cpu, e.tdur ?? 0);
-  }
-  return { wallMs: wall / 1000, cpuMs: cpu / 1000 };
-}
-
-async function measure(browser: Browser, page: Page, phase: string, work: () => Promise<void>): Promise<PhaseResult> {
-  await resetLongTasks(page);
-  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', '__metadata'] });
-  const t0 = performance.now();
-  await work();
-  const ms = performance.now() - t0;
-  const tasks = await readLongTasks(page);
-  const trace = longestMainThreadTask(JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] });
-  return { phase, ms, longTasks: tasks.length, longestMs: Math.max(0, ...tasks), traceLongestMs: trace.wallMs, traceLongestCpuMs: trace.cpuMs };
-}
-
 export async function runTenantsViewBench(options: TenantsViewOptions): Promise<TenantsViewResult> {
   const n = options.tenants;
   const empty = { tenants: n, buildMs: 0, phases: [], longestMs: 0, targetMs: TARGET_MS, met: false };
-  if (!existsSync(CHROMIUM)) return { ...empty, skipped: `no Chromium at ${CHROMIUM}` };
-  if (!existsSync(join(repoRoot(), 'dist', 'renderer', 'index.html'))) return { ...empty, skipped: 'the app is not built (npm run build)' };
+  const skipped = whyNoBrowserBench();
+  if (skipped) return { ...empty, skipped };
   const cluster = await startCluster({ conf: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_locks_per_transaction: 1024 } });
   try {
     const database = await cluster.createDatabase('fleet_view');
@@ -187,16 +77,8 @@ export async function runTenantsViewBench(options: TenantsViewOptions): Promise<
       await db.end();
     }
     const buildMs = performance.now() - b0;
-    const ui = await startUi();
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      await page.goto(ui.url);
-      await page.getByRole('button', { name: '+ Add connection' }).click();
-      await page.getByRole('textbox', { name: 'Connection URL' }).fill(`postgresql://${cluster.user}:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/${database}?sslmode=disable`);
-      await page.getByLabel('Port', { exact: true }).and(page.locator(`[value="${cluster.port}"]`)).waitFor();
-      await page.getByRole('button', { name: 'Save connection' }).click();
-      await page.getByText(/^Saved “/).waitFor();
+    return await withAppInChromium(async (browser, page) => {
+      await saveConnection(page, cluster, database);
       const shown = page.getByRole('status', { name: 'Tenants shown' });
       const all = `${n.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} shown`;
       const phases: PhaseResult[] = [];
@@ -243,10 +125,7 @@ export async function runTenantsViewBench(options: TenantsViewOptions): Promise<
       );
       const longestMs = Math.max(...phases.map((p) => p.longestMs));
       return { tenants: n, loadAverage: loadavg()[0] ?? 0, buildMs, phases, longestMs, targetMs: TARGET_MS, met: longestMs <= TARGET_MS };
-    } finally {
-      await browser.close();
-      await ui.stop();
-    }
+    });
   } finally {
     await cluster.stop();
   }
@@ -263,9 +142,6 @@ export function formatTenantsViewReport(result: TenantsViewResult): string {
     `A Chromium trace of each phase gives the longest main-thread task again with its thread CPU time: on a shared machine`,
     `(1-minute load average ${result.loadAverage?.toFixed(1) ?? '?'} on ${cpus().length} cores) wall-clock tasks stretch with the load, CPU time does not.`,
     '',
-    markdownTable(
-      ['phase', 'wall time', 'long tasks', 'longest task (observer)', 'longest task (trace): wall / CPU'],
-      result.phases.map((p) => [p.phase, formatMs(p.ms), String(p.longTasks), formatMs(p.longestMs), `${formatMs(p.traceLongestMs)} / ${formatMs(p.traceLongestCpuMs)}`]),
-    ),
+    phaseTable(result.phases),
   ].join('\n');
 }
