@@ -295,7 +295,7 @@ export interface HistoryEntry {
   source?: 'app' | 'cli';
 }
 
-export type FilePurpose = 'sslrootcert' | 'sslcert' | 'sslkey' | 'sslcrl' | 'ssh-key' | 'snapshot-open' | 'snapshot-save' | 'tenant-csv';
+export type FilePurpose = 'sslrootcert' | 'sslcert' | 'sslkey' | 'sslcrl' | 'ssh-key' | 'snapshot-open' | 'snapshot-save' | 'tenant-csv' | 'migration';
 
 export interface DiagnosticStepInfo {
   id: string;

@@ -37,7 +37,7 @@ const profile: Check<RequestProfile> = obj(
 
 const id = str(200);
 const target = obj({}, { connectionId: id, profile, database: str(255) });
-const purpose = oneOf('sslrootcert', 'sslcert', 'sslkey', 'sslcrl', 'ssh-key', 'snapshot-open', 'snapshot-save', 'tenant-csv');
+const purpose = oneOf('sslrootcert', 'sslcert', 'sslkey', 'sslcrl', 'ssh-key', 'snapshot-open', 'snapshot-save', 'tenant-csv', 'migration');
 /**
  * The longest dump or snapshot text a request may carry, in characters. The
  * largest real schema at hand, GitLab's (../shared/realworld/gitlab.sql), is

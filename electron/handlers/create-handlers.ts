@@ -95,7 +95,7 @@ export function createBackend(deps: HandlerDeps): Backend {
     ...createPoolHandlers({ jobs, snapshots, history, resolveTarget, keeper }),
     ...createPublishHandlers({ snapshots, resolveTarget }),
     ...createFleetHandlers({ jobs, snapshots, resolveTarget }),
-    ...createMigrateHandlers({ jobs, snapshots, resolveTarget, emit: deps.emit, ...(deps.rolloutBackoffMs !== undefined ? { backoffMs: deps.rolloutBackoffMs } : {}) }),
+    ...createMigrateHandlers({ jobs, snapshots, history, resolveTarget, emit: deps.emit, ...(deps.rolloutBackoffMs !== undefined ? { backoffMs: deps.rolloutBackoffMs } : {}) }),
   } satisfies Handlers;
 
   return {

@@ -14,6 +14,8 @@ const FILTERS: Record<FilePurpose, { name: string; extensions: string[] }[]> = {
   'snapshot-open': [{ name: 'Snapshots', extensions: ['sql'] }],
   'snapshot-save': [{ name: 'Snapshots', extensions: ['sql'] }],
   'tenant-csv': [{ name: 'CSV', extensions: ['csv', 'txt'] }],
+  // A migration file (a folder is typed: one of its .sql files' folder).
+  migration: [{ name: 'Migrations', extensions: ['sql'] }],
 };
 
 export interface FileHandlerDeps {

@@ -9,7 +9,7 @@
  * register moved to it, the warm pool rebuilt).
  */
 import type pg from 'pg';
-import type { ConnectionTarget, Handlers, MigrationSourceRequest, RolloutDetailInfo, RolloutEventInfo, RolloutRunInfo, RolloutSummaryInfo, RolloutTenantChoice } from '../../core/api/contract.js';
+import type { ConnectionTarget, Handlers, HistoryEntry, MigrationSourceRequest, RolloutDetailInfo, RolloutEventInfo, RolloutRunInfo, RolloutSummaryInfo, RolloutTenantChoice } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import { describeMigration } from '../../core/migrate/describe-migration.js';
@@ -22,12 +22,15 @@ import { refreshAfterRollout } from '../services/migrate/refresh-after-rollout.j
 import { listRollouts, skipFailed, type RolloutTenantRow, type StoredRollout } from '../services/migrate/rollout-store.js';
 import { chooseTenants, type TenantSource } from '../services/migrate/rollout-tenants.js';
 import { runRollout, type RolloutResult } from '../services/migrate/run-rollout.js';
+import type { HistoryStore } from '../services/storage/history-store.js';
 import type { SnapshotStore } from '../services/storage/snapshot-store.js';
 import type { Emit, JobRegistry } from './jobs.js';
 import type { ResolveTarget } from './resolve-target.js';
 
 export interface MigrateHandlerDeps {
   jobs: JobRegistry;
+  /** Each tenant a run migrated, skipped or failed goes to the history, as the CLI's runs do. */
+  history: HistoryStore;
   snapshots: SnapshotStore;
   resolveTarget: ResolveTarget;
   emit: Emit;
@@ -113,19 +116,27 @@ export function createMigrateHandlers(deps: MigrateHandlerDeps): MigrateHandlers
   }
 
   /** Runs (the pending part of) a recorded rollout as a job; `rollout` may be narrowed (canary only, retry of some tenants). */
-  function startRun(profile: ConnectionProfile, rollout: StoredRollout): string {
+  function startRun(profile: ConnectionProfile, connectionName: string, rollout: StoredRollout): string {
     return deps.jobs.start('migrate', async (ctx) => {
       const rolloutEvent = (event: RolloutEventInfo) => deps.emit('job:rollout', { jobId: ctx.jobId, event });
-      const result = await runRollout(profile, rollout, {
-        signal: ctx.signal,
-        ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
-        onTenantStart: (tenant, attempt) => rolloutEvent({ type: 'tenant', tenant, status: 'running', attempt, ms: 0 }),
-        onEvent: (event) => {
-          rolloutEvent(event);
-          if (event.type === 'progress') ctx.progress({ message: `${event.done} done, ${event.skipped} skipped, ${event.failed} failed, ${event.remaining} left`, done: event.done + event.skipped + event.failed, total: event.total });
-        },
-      });
-      return toRunInfo(result);
+      const outcomes: HistoryEntry[] = [];
+      const snapshotName = `rollout ${rollout.id} (${rollout.plan.versions.map((v) => v.version).join(', ')})`;
+      try {
+        return toRunInfo(await runRollout(profile, rollout, {
+          signal: ctx.signal,
+          ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
+          onTenantStart: (tenant, attempt) => rolloutEvent({ type: 'tenant', tenant, status: 'running', attempt, ms: 0 }),
+          onEvent: (event) => {
+            rolloutEvent(event);
+            if (event.type === 'progress') ctx.progress({ message: `${event.done} done, ${event.skipped} skipped, ${event.failed} failed, ${event.remaining} left`, done: event.done + event.skipped + event.failed, total: event.total });
+            if (event.type === 'tenant' && event.status !== 'retrying') {
+              outcomes.push({ tenant: event.tenant, connectionName, database: profile.database ?? '', snapshotName, status: event.status === 'done' ? 'migrated' : event.status, at: new Date().toISOString(), elapsedMs: event.ms, action: 'migrate', source: 'app' });
+            }
+          },
+        }));
+      } finally {
+        if (outcomes.length > 0) deps.history.add(outcomes);
+      }
     });
   }
 
@@ -147,7 +158,7 @@ export function createMigrateHandlers(deps: MigrateHandlerDeps): MigrateHandlers
       });
     },
     async 'migrate:start'(req) {
-      const { profile } = await deps.resolveTarget(req.target);
+      const { profile, name } = await deps.resolveTarget(req.target);
       const db = await createPool(profile, 2);
       let planned: MigrationPlan;
       let rollout: StoredRollout;
@@ -170,10 +181,10 @@ export function createMigrateHandlers(deps: MigrateHandlerDeps): MigrateHandlers
       // Canary only: the template and the first N tenants; the rest stays pending in the record for migrate:resume.
       const canaryNames = new Set(rollout.tenants.filter((t) => !t.isTemplate).slice(0, req.canary).map((t) => t.tenant));
       const run = req.canaryOnly === true ? { ...rollout, tenants: rollout.tenants.filter((t) => t.isTemplate || canaryNames.has(t.tenant)) } : rollout;
-      return { jobId: startRun(profile, run), rolloutId: rollout.id };
+      return { jobId: startRun(profile, name, run), rolloutId: rollout.id };
     },
     async 'migrate:resume'({ target, rolloutId, tenants, concurrency }) {
-      const { profile } = await deps.resolveTarget(target);
+      const { profile, name } = await deps.resolveTarget(target);
       const rollout = await readRollout(profile, rolloutId);
       if (rollout.state === 'running') throw new TenantryError('CONFIRMATION_REQUIRED', `Rollout ${rolloutId} is running now (${rollout.runner ?? 'another process'}); wait for it to end before running it again.`);
       const only = tenants === undefined ? undefined : new Set(tenants);
@@ -185,7 +196,7 @@ export function createMigrateHandlers(deps: MigrateHandlerDeps): MigrateHandlers
         settings: { ...rollout.settings, canary: 0, ...(concurrency !== undefined ? { concurrency } : {}) },
         tenants: rollout.tenants.filter((t) => only === undefined || only.has(t.tenant) || t.isTemplate).map((t) => (t.status === 'failed' ? { ...t, status: 'pending' as const } : t)),
       };
-      return { jobId: startRun(profile, again) };
+      return { jobId: startRun(profile, name, again) };
     },
     async 'migrate:skip'({ target, rolloutId, tenants }) {
       return withDb(target, async (db) => {

@@ -19,6 +19,7 @@ import { TenantTable, type Sort } from './tenants/tenant-table';
 import { useFleet } from './tenants/use-fleet';
 import { useVerifyJob } from './tenants/use-verify-job';
 import { VerifyCard } from './tenants/verify-card';
+import { RolloutsPanel } from './tenants/rollouts-panel';
 
 const STATUS_CHOICES: { value: TenantStatusFilter; label: string }[] = [
   { value: 'all', label: 'Any status' },
@@ -63,6 +64,7 @@ export function TenantsView() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [side, setSide] = useState<Side>();
   const [notice, setNotice] = useState<string>();
+  const [rollouts, setRollouts] = useState(false);
   const verify = useVerifyJob(fleet.reload);
 
   useEffect(() => {
@@ -188,13 +190,20 @@ export function TenantsView() {
                 <button type="button" className="btn small" onClick={() => setSide({ kind: 'adopt' })}>
                   Adopt schemas…
                 </button>
+                <button type="button" className="btn small primary" aria-pressed={rollouts} disabled={!template_ && !rollouts} onClick={() => setRollouts((r) => !r)}>
+                  {rollouts ? 'Back to the tenants' : 'Rollouts…'}
+                </button>
               </div>
               {info ? <CohortBar cohorts={info.cohorts} missing={info.missing} chosen={cohort} onChoose={chooseCohort} /> : null}
               {info && info.templates.length === 0 ? (
                 <p className="muted">No tenants are recorded in this database yet. Provision some, or adopt schemas made by your migrations.</p>
               ) : null}
             </section>
-            <div className="tenants-split">
+            {rollouts && template_ && info ? (
+              <RolloutsPanel target={target} template={template_} tenantCount={info.tenants.tenant.length} cohorts={info.cohorts} selected={selectedNames} onChanged={fleet.reload} />
+            ) : null}
+            {/* The panel takes the table's place (hidden, not unmounted: .tenants-split's display would override [hidden]). */}
+            <div className={`tenants-split${rollouts ? ' is-hidden' : ''}`}>
               <div className="tenants-main">
                 <div className="tenants-toolbar">
                   <input type="search" aria-label="Filter tenants" placeholder="Filter by name" value={query} onChange={(e) => setQuery(e.target.value)} className="tenants-filter" />

@@ -126,6 +126,11 @@ describe('Rollouts panel channels (migrate:*)', () => {
     expect(status.counts).toMatchObject({ done: 4, failed: 2 });
     expect(status.tenants.find((t) => t.tenant === 't0003')?.error).toMatchObject({ sqlstate: '42703', line: 2, file: 'V2__typical.sql' });
     expect((await migratedInCatalog(cluster, DB)).full).toEqual(['tpl', 't0001', 't0002', 't0004']);
+    // Each outcome is in the history the Provision view shows, marked as the app's migration.
+    const history = await backend.handlers['provision:history']({});
+    expect(history.filter((h) => h.action === 'migrate' && h.snapshotName === `rollout ${rolloutId} (2)`).map((h) => `${h.tenant}:${h.status}:${h.source ?? ''}`).sort()).toEqual(
+      ['t0001:migrated:app', 't0002:migrated:app', 't0003:failed:app', 't0004:migrated:app', 't0005:failed:app', 'tpl:migrated:app'],
+    );
   });
 
   it('retries one failed tenant after its drift is repaired, and leaves the other out on request', async () => {
