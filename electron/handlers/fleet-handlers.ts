@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { ConnectionTarget, FleetVerifySummary, Handlers } from '../../core/api/contract.js';
 import { TenantryError } from '../../core/errors.js';
-import { createPool } from '../services/connection/open-connection.js';
+import { withPool } from '../services/connection/open-connection.js';
 import { adoptTenants, findAdoptionCandidates } from '../services/fleet/adopt.js';
 import { describeCohort } from '../services/fleet/census.js';
 import { readFleet } from '../services/fleet/read-fleet.js';
@@ -34,13 +34,7 @@ function toOutcome(o: VerifyAllOutcome): FleetVerifySummary['outcomes'][number] 
 /** Builds the fleet handlers. */
 export function createFleetHandlers(deps: FleetHandlerDeps): FleetHandlers {
   async function withDb<T>(target: ConnectionTarget, work: (db: pg.Pool) => Promise<T>): Promise<T> {
-    const { profile } = await deps.resolveTarget(target);
-    const db = await createPool(profile, 2);
-    try {
-      return await work(db);
-    } finally {
-      await db.end();
-    }
+    return withPool((await deps.resolveTarget(target)).profile, work);
   }
 
   return {

@@ -10,13 +10,11 @@
  * takes `pool:fill` with `replace`, which the panel sends after the user
  * confirms.
  */
-import type pg from 'pg';
 import type { Handlers, PoolFillResult } from '../../core/api/contract.js';
-import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { TenantryError } from '../../core/errors.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
 import { validateTenantName } from '../../core/tenant/tenant-name.js';
-import { createPool } from '../services/connection/open-connection.js';
+import { withPool } from '../services/connection/open-connection.js';
 import { claimSpare, emptyPool, fillPool, hasPoolSchema, ownedByOtherError, placedOtherwiseError, readPoolStatus, setPoolTarget, type PoolSnapshot, type PoolStatus } from '../services/pool/warm-pool.js';
 import { toPoolSnapshot } from '../services/pool/warm-pool-snapshot.js';
 import type { HistoryStore } from '../services/storage/history-store.js';
@@ -56,22 +54,13 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
     return { name: info.name, snapshot: entry.snapshot };
   }
 
-  async function withDb<T>(profile: ConnectionProfile, work: (db: pg.Pool) => Promise<T>): Promise<T> {
-    const db = await createPool(profile, 2);
-    try {
-      return await work(db);
-    } finally {
-      await db.end();
-    }
-  }
-
   return {
     async 'pool:status'({ target, snapshotId }) {
       const { snapshot } = loadSnapshot(snapshotId);
       const { profile } = await deps.resolveTarget(target);
       // Looking must not create anything: without the bookkeeping schema the pool is simply empty (and read-only roles see that, not an error).
       const empty: PoolStatus = { target: 0, owner: null, ready: [], stale: [] };
-      const status = await withDb(profile, async (db) => ((await hasPoolSchema(db)) ? readPoolStatus(db, snapshot.checksum) : empty));
+      const status = await withPool(profile, async (db) => ((await hasPoolSchema(db)) ? readPoolStatus(db, snapshot.checksum) : empty));
       const key = poolKey(profile);
       const ownedByOther = status.owner !== null && status.owner !== snapshot.checksum;
       // Only this snapshot's own pool is tidied in the background (rows whose schema was dropped by hand); never another snapshot's.
@@ -99,7 +88,7 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
     },
     async 'pool:size'({ target, size }) {
       const { profile } = await deps.resolveTarget(target);
-      await withDb(profile, (db) => setPoolTarget(db, size));
+      await withPool(profile, (db) => setPoolTarget(db, size));
       // A pool the app already keeps follows its new size in the background.
       deps.keeper.nudge(profile);
       return { target: size };
@@ -111,7 +100,7 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
       if (filling.has(key) || deps.keeper.isRefilling(profile)) throw new TenantryError('INVALID_REQUEST', 'The warm pool of this database is being filled already; wait for it to finish.');
       if (replace !== true) {
         // Say so before starting a job (the fill itself checks again under its lock).
-        const owned = await withDb(profile, async (db) => ((await hasPoolSchema(db)) ? readPoolStatus(db, snapshot.checksum) : undefined));
+        const owned = await withPool(profile, async (db) => ((await hasPoolSchema(db)) ? readPoolStatus(db, snapshot.checksum) : undefined));
         if (owned && owned.owner !== null && owned.owner !== snapshot.checksum) throw ownedByOtherError(owned.owner, snapshot.checksum, owned.stale.length, REPLACE_IN_APP);
       }
       filling.add(key);
@@ -119,7 +108,7 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
         const jobId = deps.jobs.start('pool', async (ctx): Promise<PoolFillResult> => {
           const started = performance.now();
           try {
-            return await withDb(profile, async (db) => {
+            return await withPool(profile, async (db) => {
               const status = await readPoolStatus(db, snapshot.checksum);
               const total = Math.max(0, status.target - status.ready.length);
               let done = 0;
@@ -150,7 +139,7 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
       if (filling.has(poolKey(profile))) throw new TenantryError('INVALID_REQUEST', 'The warm pool is being filled; wait for it to finish before emptying it.');
       // Stop background upkeep first (after the spare it is building), or it would build spares back.
       await deps.keeper.forget(profile);
-      const dropped = await withDb(profile, (db) => emptyPool(db));
+      const dropped = await withPool(profile, (db) => emptyPool(db));
       return { dropped: dropped.length };
     },
     async 'pool:claim'({ target, snapshotId, tenant }) {
@@ -159,7 +148,7 @@ export function createPoolHandlers(deps: PoolDeps): PoolHandlers {
       const { name: connectionName, profile } = await deps.resolveTarget(target);
       let result;
       try {
-        result = await withDb(profile, (db) => claimSpare(db, snapshot, tenant));
+        result = await withPool(profile, (db) => claimSpare(db, snapshot, tenant));
       } catch (error) {
         if (error instanceof TenantryError && error.code === 'POOL_EMPTY') deps.keeper.keep({ profile, connectionId: target.connectionId, snapshot });
         throw error;

@@ -9,7 +9,7 @@ import type { ConnectionTarget, Handlers } from '../../core/api/contract.js';
 import { TenantryError } from '../../core/errors.js';
 import { validateLabel } from '../../core/publish/published-sql.js';
 import { parseSnapshot } from '../../core/snapshot/format.js';
-import { createPool } from '../services/connection/open-connection.js';
+import { withPool } from '../services/connection/open-connection.js';
 import { listPublished, publishSnapshot, unpublish } from '../services/publish/publish-snapshot.js';
 import type { SnapshotStore } from '../services/storage/snapshot-store.js';
 import type { ResolveTarget } from './resolve-target.js';
@@ -24,13 +24,7 @@ type PublishHandlers = Pick<Handlers, 'publish:list' | 'publish:publish' | 'publ
 /** Builds the publish handlers. */
 export function createPublishHandlers(deps: PublishDeps): PublishHandlers {
   async function withDb<T>(target: ConnectionTarget, work: (db: pg.Pool) => Promise<T>): Promise<T> {
-    const { profile } = await deps.resolveTarget(target);
-    const db = await createPool(profile, 2);
-    try {
-      return await work(db);
-    } finally {
-      await db.end();
-    }
+    return withPool((await deps.resolveTarget(target)).profile, work);
   }
 
   return {

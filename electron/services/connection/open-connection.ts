@@ -37,6 +37,16 @@ export async function createPool(profile: ConnectionProfile, max: number, recycl
   return absorbConnectionErrors(new pg.Pool({ ...config, max, ...recycling }));
 }
 
+/** Runs work on a pool of `max` connections for the profile and ends the pool afterwards, whatever happens. */
+export async function withPool<T>(profile: ConnectionProfile, work: (db: pg.Pool) => Promise<T>, max = 2): Promise<T> {
+  const db = await createPool(profile, max);
+  try {
+    return await work(db);
+  } finally {
+    await db.end();
+  }
+}
+
 /** The complete environment for a pg_dump/psql child of libpq `libpqMajor`; call cleanup() when the child is done. */
 export async function buildChildEnv(profile: ConnectionProfile, libpqMajor: number, baseEnv?: NodeJS.ProcessEnv): Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }> {
   return buildChildEnvironment(profile, { libpqMajor, ...(baseEnv ? { baseEnv } : {}) });
