@@ -12,6 +12,7 @@
  * "another schema" is any qualifier other than the tenant's.
  */
 import { lex, significantTokens, type Token } from '../sql/lexer.js';
+import { LineCursor } from '../sql/line-column.js';
 import { readQualifiedName } from '../sql/read-qualified-name.js';
 import { splitStatements } from '../sql/split-statements.js';
 import { moveIdentityIntoCreateTable } from './identity-rewrite.js';
@@ -233,17 +234,14 @@ function inspectStatement(tokens: readonly Token[], text: string, line: number, 
 export function findCitusFindings(sql: string, options: CitusCompatOptions): CitusFinding[] {
   const out: CitusFinding[] = [];
   const movable = new Set(moveIdentityIntoCreateTable(sql).moved.map((m) => m.line));
-  let line = 1;
-  let counted = 0;
+  const lines = new LineCursor(sql);
   for (const s of splitStatements(sql)) {
     if (s.kind !== 'sql') continue;
     if (!/^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*(?:create|alter)\b/i.test(s.text)) continue;
     const tokens = significantTokens(lex(s.text));
     const first = tokens[0];
     if (!first) continue;
-    const at = s.start + first.start;
-    for (let i = sql.indexOf('\n', counted); i !== -1 && i < at; i = sql.indexOf('\n', i + 1)) line++;
-    counted = at;
+    const line = lines.moveTo(s.start + first.start);
     inspectStatement(tokens, s.text, line, options, movable.has(line), out);
   }
   return out;

@@ -8,6 +8,7 @@
  * SEQUENCE NAME … clause). This moves each such ALTER into its CREATE TABLE.
  */
 import { lex, significantTokens, type Token } from '../sql/lexer.js';
+import { LineCursor } from '../sql/line-column.js';
 import { readQualifiedName } from '../sql/read-qualified-name.js';
 import { splitStatements } from '../sql/split-statements.js';
 
@@ -132,12 +133,6 @@ function readCreateTable(text: string): CreateTable | undefined {
   return { table: table.parts.join('.'), columnEnds };
 }
 
-function lineAt(sql: string, offset: number): number {
-  let line = 1;
-  for (let i = sql.indexOf('\n'); i !== -1 && i < offset; i = sql.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
 /** Quick test: whether the SQL can hold an identity ALTER at all (most snapshots have none). */
 export function mayAddIdentity(sql: string): boolean {
   return /add\s+generated/i.test(sql);
@@ -156,6 +151,7 @@ export function moveIdentityIntoCreateTable(sql: string): IdentityRewrite {
   const edits: [number, number, string][] = [];
   const moved: IdentityMove[] = [];
   const kept: IdentityKept[] = [];
+  const lines = new LineCursor(sql);
   for (const s of statements) {
     const create = readCreateTable(s.text);
     if (create) {
@@ -164,7 +160,7 @@ export function moveIdentityIntoCreateTable(sql: string): IdentityRewrite {
     }
     const alter = readIdentityAlter(s.text);
     if (!alter) continue;
-    const line = lineAt(sql, s.start + alter.offset);
+    const line = lines.moveTo(s.start + alter.offset);
     const target = creates.get(alter.table);
     const columnEnd = target?.create.columnEnds.get(alter.column);
     if (!target || columnEnd === undefined) {
