@@ -591,6 +591,27 @@ export interface AppSettings {
   theme: 'system' | 'light' | 'dark';
 }
 
+/** Where each tenant (distributed schema) of a Citus coordinator's database lives (`citus:placement`). */
+export interface CitusPlacementInfo {
+  /** The active primary nodes, host:port as citus_add_node registered them. */
+  nodes: { node: string; shouldHaveShards: boolean }[];
+  /** Distributed schemas (warm-pool spares left out); a schema not listed stays on the coordinator (not distributed). */
+  tenants: { tenant: string; node?: string; bytes: number; tables: number }[];
+}
+
+/** How citus_schema_move copies: logical replication with writes going on (auto, force_logical), or writes blocked. */
+export type CitusMoveMode = 'auto' | 'force_logical' | 'block_writes';
+
+/** What `citus:move` finishes with (delivered by the `job:done` event). */
+export interface CitusMoveResult {
+  tenant: string;
+  from: string;
+  to: string;
+  mode: CitusMoveMode;
+  bytes: number;
+  elapsedMs: number;
+}
+
 /** What each kind of job finishes with (the `result` of its `job:done` event). */
 export interface JobResults {
   dump: DumpResult;
@@ -605,6 +626,8 @@ export interface JobResults {
   console: SqlConsoleResult;
   /** A run of a rollout (start, canary, resume, retry). */
   migrate: RolloutRunInfo;
+  /** A tenant moved to another Citus node. */
+  move: CitusMoveResult;
 }
 
 export type JobKind = keyof JobResults;
@@ -750,6 +773,14 @@ export interface Api {
   /** Drops a tenant (DROP SCHEMA … CASCADE); `confirmName` must repeat the tenant's name. */
   'fleet:drop': { req: { target: ConnectionTarget; tenant: string; confirmName: string }; res: { tenant: string; objects: number } };
 
+  /** Where each tenant lives on a Citus coordinator; CITUS_NOT_AVAILABLE on any other database. */
+  'citus:placement': { req: { target: ConnectionTarget }; res: CitusPlacementInfo };
+  /**
+   * Moves a tenant to another Citus node with citus_schema_move, as a job (progress: bytes copied of the tenant's
+   * size; cancel with job:cancel: Citus rolls the move back). The move's checks run before the job starts.
+   */
+  'citus:move': { req: { target: ConnectionTarget; tenant: string; node: string; mode: CitusMoveMode }; res: { jobId: string } };
+
   /** Runs one statement as a job (cancel with job:cancel); the result comes with job:done. */
   'sql:run': { req: SqlConsoleRequest; res: { jobId: string } };
 
@@ -853,6 +884,8 @@ export const CHANNELS = [
   'fleet:adopt-candidates',
   'fleet:adopt',
   'fleet:drop',
+  'citus:placement',
+  'citus:move',
   'sql:run',
   'migrate:plan',
   'migrate:dry-run',

@@ -17,6 +17,7 @@ import type { SecretStore } from '../services/storage/secrets.js';
 import { SnapshotStore } from '../services/storage/snapshot-store.js';
 import { DumpCatalogs } from '../services/snapshot/dump-catalogs.js';
 import { createConnectionHandlers } from './connection-handlers.js';
+import { createCitusHandlers } from './citus-handlers.js';
 import { createConsoleHandlers } from './console-handlers.js';
 import { createSettingsHandlers } from './settings-handlers.js';
 import { SettingsStore } from '../services/storage/settings-store.js';
@@ -89,6 +90,7 @@ export function createBackend(deps: HandlerDeps): Backend {
     ...createConnectionHandlers({ connections, keeper, jobs, resolveTarget, knownHosts, sshEnv: deps.env ?? process.env, sandboxSummary: sandboxArea.summary, sandboxPassfile: sandboxArea.passfile }),
     ...createFileHandlers({ mode: deps.mode, pickFile: deps.pickFile }),
     ...createConsoleHandlers({ jobs, resolveTarget }),
+    ...createCitusHandlers({ jobs, resolveTarget }),
     ...createSettingsHandlers(new SettingsStore(deps.dataDir)),
     ...createSchemaHandlers({ jobs, resolveTarget, binaryOptions, dumpCatalogs }),
     ...createEngineHandlers({ jobs, snapshots, history, resolveTarget, binaryOptions, pickFile: deps.pickFile, keeper, engine: engineThread, dumpCatalogs }),

@@ -129,13 +129,29 @@ export interface MoveProgress {
   totalBytes: number;
 }
 
+export interface MoveOptions {
+  onProgress?: (p: MoveProgress) => void;
+  pollMs?: number;
+  /** Aborting cancels the move (pg_cancel_backend of its connection, sent on `monitor`): Citus rolls it back and the tenant stays. */
+  signal?: AbortSignal;
+}
+
 /**
  * Moves a tenant with citus_schema_move after checkMove; `onProgress` gets what get_rebalance_progress() reports,
- * read every `pollMs` on `monitor` (a second connection: the move holds the first).
+ * read every `pollMs` on `monitor` (a second connection: the move holds the first), which also sends the cancel.
  */
-export async function moveTenant(db: Queryable, monitor: Queryable | undefined, request: MoveRequest, options: { onProgress?: (p: MoveProgress) => void; pollMs?: number } = {}): Promise<MoveResult> {
+export async function moveTenant(db: Queryable, monitor: Queryable | undefined, request: MoveRequest, options: MoveOptions = {}): Promise<MoveResult> {
   const mode = request.mode ?? 'auto';
   const tenant = await checkMove(db, request);
+  const cancelled = () => new TenantryError('CANCELLED', `The move of "${request.tenant}" to ${request.node} was cancelled; Citus rolled it back and the tenant stays on ${tenant.node ?? '?'}.`);
+  if (options.signal?.aborted) throw cancelled();
+  const pid = options.signal && monitor ? (await db.query<{ pid: number }>('select pg_catalog.pg_backend_pid() as pid')).rows[0]?.pid : undefined;
+  const cancel = () => void monitor?.query('select pg_catalog.pg_cancel_backend($1)', [pid]).catch(() => undefined);
+  if (pid !== undefined) options.signal?.addEventListener('abort', cancel, { once: true });
+  if (options.signal?.aborted) {
+    options.signal.removeEventListener('abort', cancel);
+    throw cancelled();
+  }
   const started = performance.now();
   const [host, port] = splitNode(request.node);
   let polling = true;
@@ -156,8 +172,10 @@ export async function moveTenant(db: Queryable, monitor: Queryable | undefined, 
   try {
     await db.query('select pg_catalog.citus_schema_move($1::regnamespace, $2, $3, $4::citus.shard_transfer_mode)', [request.tenant, host, port, mode]);
   } catch (error) {
+    if (options.signal?.aborted) throw cancelled();
     throw moveError(`Citus refused or failed the move of "${request.tenant}" to ${request.node}; the tenant stays on ${tenant.node ?? '?'}.`, (error as Error).message);
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     polling = false;
     await watcher;
   }
