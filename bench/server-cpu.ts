@@ -61,15 +61,25 @@ function statFields(pid: number | 'self'): string[] {
   return text.slice(text.lastIndexOf(')') + 2).split(' ');
 }
 
-/** utime + stime (own) and cutime + cstime (waited-for children) of a process, in ms. */
+/** utime + stime (own) and cutime + cstime (waited-for children) of a process, in ms (clock ticks). */
 function processTimes(pid: number | 'self'): { own: number; children: number } {
   const f = statFields(pid);
   const ms = (k: number): number => (Number(f[k - 3]) * 1000) / clockTicks();
   return { own: ms(14) + ms(15), children: ms(16) + ms(17) };
 }
 
-/** Milliseconds of CPU used so far by this process, its waited-for children and the cluster whose data directory is given. */
-export function readTotalCpuMs(dataDir: string): number | undefined {
+/**
+ * CPU milliseconds used so far outside this process's own threads: the children it waited for (pg_dump, psql) and the
+ * cluster's processes. This process's own time is better read with process.cpuUsage() (microseconds, where /proc
+ * counts 10 ms clock ticks) right around the work, leaving this read's own walk over /proc outside.
+ */
+export interface OtherCpu {
+  children: number;
+  server: number;
+}
+
+/** CPU used so far by this process's waited-for children and by the cluster whose data directory is given; undefined off Linux. */
+export function readOtherCpu(dataDir: string): OtherCpu | undefined {
   try {
     const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     const self = processTimes('self');
@@ -84,7 +94,7 @@ export function readTotalCpuMs(dataDir: string): number | undefined {
         // the process ended meanwhile: its time is in the postmaster's cutime now
       }
     }
-    return self.own + self.children + server.own + server.children + live;
+    return { children: self.children, server: server.own + server.children + live };
   } catch {
     return undefined;
   }
