@@ -376,7 +376,38 @@ export function refusedError(first: RefusedStatement, count = 1, templating = fa
   });
 }
 
+/**
+ * The words the checks look up or compare, in lower case, by [length][first letter]: lower() returns one of these
+ * strings when the token is that word in any ASCII case, without making a new string (a snapshot has a statement every
+ * few hundred bytes, each asked for several words). Other words are sliced and lowered as before.
+ */
+const KNOWN_WORDS: readonly (readonly string[] | undefined)[][] = tableOfWords([
+  ...Object.keys(REFUSED_VERBS),
+  ...Object.keys(WIDE_KINDS),
+  ...CREATE_MODIFIERS,
+  ...MIGRATION_VERBS,
+  ...NAMED_KINDS,
+  ...BODY_VERBS,
+  ...['create', 'alter', 'comment', 'security', 'grant', 'revoke', 'insert', 'into', 'copy', 'refresh', 'concurrently', 'on', 'only', 'if', 'in', 'not', 'exists'],
+  ...['schema', 'all', 'index', 'trigger', 'policy', 'rule', 'column', 'owned', 'authorization', 'session', 'role', 'constraints', 'transaction'],
+  ...['pg_catalog', 'setval', 'set_config', 'from', 'to', 'stdin', 'data', 'method', 'true', 'false', 'atomic', 'case', 'as', 'function', 'procedure'],
+]);
+
+function tableOfWords(words: readonly string[]): (string[] | undefined)[][] {
+  const table: (string[] | undefined)[][] = [];
+  for (const word of new Set(words)) {
+    const byFirst = (table[word.length] ??= []);
+    (byFirst[word.charCodeAt(0)] ??= []).push(word);
+  }
+  return table;
+}
+
+/** text[start, end) in lower case (JavaScript's toLowerCase, as before; a known word comes from KNOWN_WORDS). */
 function lower(text: string, start: number, end: number): string {
+  const length = end - start;
+  // | 32 folds A–Z to a–z and maps no other code unit into a–z.
+  const candidates = length < KNOWN_WORDS.length ? KNOWN_WORDS[length]?.[text.charCodeAt(start) | 32] : undefined;
+  if (candidates !== undefined) for (const word of candidates) if (equalsFolded(text, start, word)) return word;
   return text.slice(start, end).toLowerCase();
 }
 

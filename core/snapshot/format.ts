@@ -115,15 +115,16 @@ function serializeParts(snapshot: Snapshot): { head: string; seal: string; body:
 }
 
 /**
- * The snapshot with its seal set, and its file text. The seal is taken from the header line, not read back from
- * the text: reading the text would make V8 copy header and body into one flat string (11 MB for GitLab) here,
- * and again nowhere else; the writer reads it once.
+ * The snapshot with its seal set, and its file text, whole (`text`) and as the header lines before the body
+ * (`head`: the text is head + body). The seal is taken from the header line, not read back from the text:
+ * reading the text makes V8 copy header and body into one new flat string (11 MB for GitLab, fresh memory, as
+ * costly as the templating's own pass), so writers write `head` and then the body, which is flat already.
  */
-export function sealSnapshot(snapshot: Snapshot): { snapshot: Snapshot; text: string } {
+export function sealSnapshot(snapshot: Snapshot): { snapshot: Snapshot; text: string; head: string } {
   const { head, seal, body } = serializeParts(snapshot);
   const { seal: _old, ...rest } = snapshot.header;
   void _old;
-  return { snapshot: { header: { seal, ...rest }, body }, text: head + body };
+  return { snapshot: { header: { seal, ...rest }, body }, text: head + body, head };
 }
 
 /** The parts of a snapshot file: the raw header line (JSON) and the body; throws SNAPSHOT_INVALID when the frame is not there. */

@@ -67,8 +67,13 @@ export interface TemplateReport {
 
 export interface TemplateResult {
   snapshot: Snapshot;
-  /** The snapshot file text. */
+  /** The snapshot file text (head + snapshot.body, joined only when first read). */
   text: string;
+  /**
+   * The file text before the body (header lines). Writers write head and then snapshot.body: reading `text`
+   * copies both into one new string (as large as the dump), which writing the two parts never needs.
+   */
+  head: string;
   report: TemplateReport;
 }
 
@@ -164,9 +169,9 @@ export function createSnapshot(dumpSql: string, options: TemplateOptions): Templ
     contexts,
     occurrences,
   };
-  const { snapshot, text } = sealSnapshot({ header, body });
+  const { snapshot, text, head } = sealSnapshot({ header, body });
   const report = makeReport(dumpSql, list, emitted, skippedIdx, byKind, strip, warnings, refused);
-  return { snapshot, text, report };
+  return { snapshot, text, head, report };
 }
 
 /** The templating itself (references found, statements stripped, placeholders placed); createSnapshot adds the header. */

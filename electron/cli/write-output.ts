@@ -26,8 +26,8 @@ export async function checkOutputPath(path: string): Promise<void> {
   if (existing?.isDirectory()) throw writeError(path, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
 }
 
-/** writeFile with the failure explained. */
-export async function writeOutputFile(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
+/** writeFile with the failure explained; text may come in parts (a snapshot's head and body), written in order. */
+export async function writeOutputFile(path: string, text: string | readonly string[], options: { mode?: number } = {}): Promise<void> {
   try {
     await writeFile(path, text, options);
   } catch (error) {

@@ -320,7 +320,7 @@ async function runRefresh(argv: string[], io: CliIo): Promise<number> {
       env: io.env,
       ...(pgBin.length > 0 ? { pgBin } : {}),
       onStderrLine: (line) => io.stderr(`${line.startsWith('pg_dump:') ? '' : 'pg_dump: '}${line}\n`),
-      save: (snapshot) => writeOutputFile(path, snapshot.text),
+      save: (snapshot) => writeOutputFile(path, [snapshot.head, snapshot.snapshot.body]),
     });
     if (values.json === true) io.stdout(JSON.stringify({ output, checksum: result.checksum, registered: result.registered, pool: result.pool }) + '\n');
     else {

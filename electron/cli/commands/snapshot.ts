@@ -142,14 +142,15 @@ export const snapshotCommand: CliCommand = {
     // A snapshot that provisioning would refuse is not written (containment.ts).
     const firstRefused = result.report.refused[0];
     if (firstRefused !== undefined) throw refusedError(firstRefused, result.report.refused.length, true);
-    await writeOutputFile(resolve(io.cwd, output), result.text);
+    await writeOutputFile(resolve(io.cwd, output), [result.head, result.snapshot.body]);
     if (exportPath !== undefined) {
       await writeOutputFile(resolve(io.cwd, exportPath), JSON.stringify(exportDecisions(schema, result.report.flagged, result.report.skipped), null, 2) + '\n');
     }
     if (values.json === true) {
-      const { snapshot: _s, text: _t, ...rest } = result;
+      const { snapshot: _s, text: _t, head: _h, ...rest } = result;
       void _s;
       void _t;
+      void _h;
       io.stdout(JSON.stringify({ output, ...rest }, null, 2) + '\n');
     } else {
       io.stderr(formatSnapshotReport(result, output));

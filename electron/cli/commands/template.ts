@@ -131,7 +131,7 @@ async function runTemplate(argv: string[], io: CliIo): Promise<number> {
   const dumpPath = resolve(io.cwd, args.dump);
   const sql = await readTextFile(dumpPath, 'dump file');
   const decisions = args.decisions !== undefined ? await readDecisionsFile(resolve(io.cwd, args.decisions)) : undefined;
-  const { snapshot, text, report } = createSnapshot(sql, {
+  const { snapshot, head, report } = createSnapshot(sql, {
     ...(decisions !== undefined ? { decisions } : {}),
     schema: args.schema,
     ...(args.placeholder !== undefined ? { placeholder: args.placeholder } : {}),
@@ -144,8 +144,11 @@ async function runTemplate(argv: string[], io: CliIo): Promise<number> {
   if (firstRefused !== undefined) throw refusedError(firstRefused, report.refused.length, true);
   const toStdout = args.output === '-';
   const output = toStdout ? '-' : resolve(io.cwd, args.output);
-  if (toStdout) io.stdout(text);
-  else await writeOutputFile(output, text, { mode: 0o644 });
+  // Head and body apart: joining them would copy the whole snapshot once more (template.ts).
+  if (toStdout) {
+    io.stdout(head);
+    io.stdout(snapshot.body);
+  } else await writeOutputFile(output, [head, snapshot.body], { mode: 0o644 });
   const header = snapshot.header;
   if (args.report !== undefined) {
     const full = { header: snapshot.header, references: report.references, stripped: report.stripped, warnings: report.warnings };

@@ -29,6 +29,8 @@ export interface TenantSnapshot extends Omit<TemplateDump, 'sql'> {
   snapshot: SnapshotOutput['snapshot'];
   /** The snapshot file's text. */
   text: string;
+  /** The file text before the body: write head and then snapshot.body rather than text (no copy of the whole; template.ts). */
+  head: string;
   report: SnapshotOutput['report'];
   /** Plain sentences: what a tenant does not get from the snapshot, and why. */
   leftOut: string[];
@@ -67,7 +69,7 @@ function describeLeftOut(shared: SharedObjectsReport, catalog: CatalogFacts, opt
 export async function createTenantSnapshot(profile: ConnectionProfile, options: TenantSnapshotOptions): Promise<TenantSnapshot> {
   const { sql, dump, catalog, shared, ledger, carried, configTables } = await dumpTemplate(profile, options);
   options.onStage?.({ stage: 'template', bytes: sql.length });
-  const { snapshot, text, report } = createSnapshot(sql, {
+  const { snapshot, text, head, report } = createSnapshot(sql, {
     schema: options.schema,
     ...(options.placeholder !== undefined ? { placeholder: options.placeholder } : {}),
     minify: options.minify ?? false,
@@ -78,7 +80,7 @@ export async function createTenantSnapshot(profile: ConnectionProfile, options: 
   });
   options.onStage?.({ stage: 'citus' });
   const citus = await readCitusReportFor(profile, snapshot);
-  return { snapshot, text, report, dump, catalog, shared, ledger, leftOut: describeLeftOut(shared, catalog, options, report.stripped), carried, configTables, ...(citus ? { citus } : {}) };
+  return { snapshot, text, head, report, dump, catalog, shared, ledger, leftOut: describeLeftOut(shared, catalog, options, report.stripped), carried, configTables, ...(citus ? { citus } : {}) };
 }
 
 /** On a Citus coordinator, what Citus refuses of the snapshot in a distributed schema (tenants there are distributed by default). */

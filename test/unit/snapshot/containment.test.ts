@@ -168,6 +168,38 @@ describe('containment: accepted statements', () => {
   });
 });
 
+describe('containment reads words in any ASCII case, whole', () => {
+  // Words are matched against a table of the words the checks know, without a lower-cased copy (containment.ts lower()).
+  it.each([
+    ['DrOp TABLE x;', 'DROP:'],
+    ['dRoP\tschema x;', 'DROP:'],
+    ['Create Or Replace Temp View other.x AS SELECT 1;', 'CREATE VIEW in another schema'],
+    ['ALTER extension x UPDATE;', 'ALTER EXTENSION:'],
+    ['GRANT ALL On Schema other TO r;', 'GRANT/REVOKE on a schema other than the tenant'],
+    ['SELECT Pg_Catalog.SetVal(1);', 'a top-level SELECT runs code'],
+    ['SET sEsSiOn AUTHORIZATION r;', 'SET SESSION AUTHORIZATION changes who'],
+  ])('refuses %s', (sql, reason) => {
+    const refused = findRefusedStatements(sql, options);
+    expect(refused[0]?.reason.startsWith(reason), refused[0]?.reason).toBe(true);
+  });
+
+  it.each([
+    // Same length and first letter as a refused verb, or a known word with more after it: not that word.
+    [`CREATE TABLE ${P}.drip (dropx int, "DROP" int);`],
+    [`Create Unique Index i ON ${P}.t (a);`],
+    [`COMMENT ON TABLE ${P}.t IS 'drop';`],
+    [`SELECT PG_CATALOG.SETVAL('${P}.s', 1, True);`],
+  ])('accepts %s', (sql) => {
+    expect(findRefusedStatements(sql, options)).toEqual([]);
+  });
+
+  it('still lowers words it does not know, beyond ASCII too (PostgreSQL folds ASCII only, so it is refused whatever it is)', () => {
+    // The KELVIN SIGN lowers to k in JavaScript: "LOC\u212A" reads as lock, refused as before the word table.
+    expect(findRefusedStatements('LOC\u212A TABLE x;', options)[0]?.reason).toMatch(/^LOCK takes locks/);
+    expect(findRefusedStatements('FROBNICATE x;', options)[0]?.reason).toMatch(/^FROBNICATE is not a statement a snapshot holds/);
+  });
+});
+
 describe('containment error', () => {
   it('names the line and reason of the first refusal and counts the rest', () => {
     const body = `CREATE SCHEMA ${P};\nCREATE TABLE ${P}.t (id int);\nCOMMIT;\nDROP SCHEMA other CASCADE;\n`;

@@ -225,6 +225,13 @@ describe('snapshot file', () => {
     expect(renderProvisioningSql(created.snapshot, 'acme')).toBe(renderSnapshot(created.snapshot, 'acme'));
   });
 
+  it('hands writers the file as head then body: the two make the text, which parses to the same snapshot', () => {
+    // Writers write head and body apart (no copy of the whole): what they write must be the file.
+    expect(created.head.endsWith('-- tenantry-snapshot-body:\n')).toBe(true);
+    expect(created.head + created.snapshot.body).toBe(created.text);
+    expect(parseSnapshot(created.head + created.snapshot.body)).toEqual(created.snapshot);
+  });
+
   it('is valid SQL as it stands: the header is comments', () => {
     const tokens = lex(created.text);
     expect(tokens.slice(0, 6).filter((t) => t.kind !== 'whitespace').every((t) => t.kind === 'line-comment')).toBe(true);
