@@ -45,13 +45,16 @@ export function findRailsTrailer(sql: string, schema: string): RailsTrailer | un
   if (at === -1) return undefined;
   const lineStart = sql.lastIndexOf('\n', at) + 1;
   let tokens: Token[];
+  let set: ReturnType<typeof readSet>;
   try {
+    // The SET's own tokens first: the last search_path of most dumps is no SET (pg_dump's set_config, a function's
+    // SET clause), and every token object to the end of a dump (GitLab: 3 MB) cost more than the rest of templating.
+    set = readSet(sql, significantTokens(sql, lineStart, true), schema);
+    if (set === undefined) return undefined;
     tokens = significantTokens(sql, lineStart);
   } catch {
     return undefined; // an unterminated string or comment: no trailer of ours
   }
-  const set = readSet(sql, tokens, schema);
-  if (set === undefined) return undefined;
   const inserts: { name: Token; table: string }[] = [];
   let rows = 0;
   let i = set.next;
@@ -76,14 +79,16 @@ export function findRailsTrailer(sql: string, schema: string): RailsTrailer | un
   return { sql: out, set: { start: set.start, end: lineEnd(sql, set.end) }, qualified, tables, rows };
 }
 
-/** Tokens of sql[from…] other than white space and comments; refuses meta-commands and COPY data. */
-function significantTokens(sql: string, from: number): Token[] {
+/** Tokens of sql[from…] other than white space and comments (firstStatement: up to its first `;`); refuses meta-commands and COPY data. */
+function significantTokens(sql: string, from: number, firstStatement = false): Token[] {
   const out: Token[] = [];
   const scanner = new SqlScanner(sql, from);
   for (let code = scanner.next(); code !== -1; code = scanner.next()) {
     if (code === T.whitespace || code === T.lineComment || code === T.blockComment) continue;
     if (code === T.metaCommand || code === T.copyData) throw new Error('not a trailer');
-    out.push({ code, start: scanner.start, end: scanner.end });
+    const token = { code, start: scanner.start, end: scanner.end };
+    out.push(token);
+    if (firstStatement && isChar(sql, token, ';')) break;
   }
   return out;
 }

@@ -68,8 +68,16 @@ interface ObjectRow {
   ext: boolean;
 }
 
-function addUnique(list: string[], name: string): void {
-  if (!list.includes(name)) list.push(name);
+/** Appends names to lists, each name once per list (a Set per list: GitLab's template has thousands of relations and types). */
+function uniqueAdder(): (list: string[], name: string) => void {
+  const seen = new Map<string[], Set<string>>();
+  return (list, name) => {
+    let names = seen.get(list);
+    if (names === undefined) seen.set(list, (names = new Set(list)));
+    if (names.has(name)) return;
+    names.add(name);
+    list.push(name);
+  };
 }
 
 /**
@@ -85,6 +93,7 @@ export async function readCatalogFacts(client: pg.ClientBase, schema: string, na
     extensions: [],
   };
   const { rows } = await client.query<ObjectRow>(objectsSql(names !== undefined), names !== undefined ? [schema, names] : [schema]);
+  const addUnique = uniqueAdder();
   for (const row of rows) {
     if (row.ext) {
       if (row.kind === 'relation') addUnique(facts.extensionObjects.relations, row.name);
