@@ -104,6 +104,8 @@ export interface SchemaSummary {
   sizeBytes: number;
   system: boolean;
   extensionOwned: boolean;
+  /** A warm-pool spare: the template schema of the snapshot it was built from, as the pool records it (absent when unknown). */
+  spareOf?: string;
 }
 
 export interface DumpOptions {

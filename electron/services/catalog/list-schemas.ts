@@ -5,6 +5,7 @@
  */
 import type { SchemaSummary } from '../../../core/api/contract.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
+import type pg from 'pg';
 import { openClient } from '../connection/open-connection.js';
 
 const SCHEMAS_SQL = `
@@ -35,11 +36,35 @@ interface SchemaRow {
   extension_owned: boolean;
 }
 
-/** The schemas of the profile's database, user schemas first. */
+/**
+ * Each warm-pool spare's template: the pool's owner_template for spares of the pool's own snapshot (the pool holds one
+ * snapshot's spares; a stale one of another snapshot is left without). Read through to_jsonb so a pool table made
+ * before owner_template existed is read too.
+ */
+const SPARES_SQL = `
+select s.schema_name::text as spare, case when s.snapshot_checksum = (to_jsonb(c) ->> 'owner_checksum') then to_jsonb(c) ->> 'owner_template' end as template
+  from _tenantry.pool_spares s cross join _tenantry.pool_config c`;
+
+/** Spare → template, or empty when the database has no pool or the role may not read it (the list is still shown). */
+async function readSpareTemplates(client: pg.ClientBase): Promise<Map<string, string>> {
+  // has_table_privilege of a NULL oid (no such table) is NULL; a schema the role may not use raises, read as no pool.
+  const { rows: found } = await client
+    .query<{ ok: boolean | null }>(
+      `select pg_catalog.has_table_privilege(pg_catalog.to_regclass('_tenantry.pool_spares'), 'SELECT')
+              and pg_catalog.has_table_privilege(pg_catalog.to_regclass('_tenantry.pool_config'), 'SELECT') as ok`,
+    )
+    .catch(() => ({ rows: [{ ok: false }] }));
+  if (found[0]?.ok !== true) return new Map();
+  const { rows } = await client.query<{ spare: string; template: string | null }>(SPARES_SQL);
+  return new Map(rows.filter((r) => r.template !== null).map((r) => [r.spare, r.template!]));
+}
+
+/** The schemas of the profile's database, user schemas first; warm-pool spares name their template. */
 export async function listSchemas(profile: ConnectionProfile): Promise<SchemaSummary[]> {
   const client = await openClient(profile);
   try {
     const { rows } = await client.query<SchemaRow>(SCHEMAS_SQL);
+    const spares = await readSpareTemplates(client);
     return rows.map((r) => ({
       name: r.name,
       owner: r.owner,
@@ -50,6 +75,7 @@ export async function listSchemas(profile: ConnectionProfile): Promise<SchemaSum
       sizeBytes: Number(r.size_bytes),
       system: r.system,
       extensionOwned: r.extension_owned,
+      ...(spares.has(r.name) ? { spareOf: spares.get(r.name)! } : {}),
     }));
   } finally {
     await client.end();

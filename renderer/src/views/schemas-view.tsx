@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import { SANDBOX_CONNECTION_ID, type DatabaseSummary, type DumpResult, type SchemaSummary } from '../../../core/api/contract';
 import type { ErrorInfo } from '../../../core/errors';
 import { invoke } from '../api/client';
@@ -10,6 +10,7 @@ import { useAppState } from '../state/app-state';
 import { isReservedSchemaName } from '../../../core/pool/spare-name';
 import { pickDefaultTemplate } from '../lib/pick-template';
 import { filterSchemas } from '../lib/filter-schemas';
+import { groupSpares } from '../lib/group-spares';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults';
 import { ConfigTableHints } from './snapshot/config-table-hints';
 
@@ -26,6 +27,8 @@ export function SchemasView() {
   const [job, setJob] = useState<{ id: string; message: string; log: string[] }>();
   const [done, setDone] = useState<DumpResult>();
   const [loading, setLoading] = useState(false);
+  // Templates whose warm-pool spares are shown (collapsed by default).
+  const [openGroups, setOpenGroups] = useState<ReadonlySet<string>>(new Set());
 
   const target = useCallback(() => ({ connectionId, ...(database ? { database } : {}) }), [connectionId, database]);
   const usable = connectionId !== 'new' && (connectionId !== SANDBOX_CONNECTION_ID || sandbox?.state === 'running');
@@ -68,8 +71,10 @@ export function SchemasView() {
     setDump(result.value);
   }
 
-  // Warm pool spares (`_tenantry*`) are never a template: hidden, or shown dimmed with the system schemas.
-  const visible = schemas.filter((s) => showSystem || (!s.system && !s.extensionOwned && !isReservedSchemaName(s.name)));
+  // Warm pool spares (`_tenantry*`) are never a template: grouped under the template they were built from (collapsed),
+  // and any other reserved schema hidden, or shown dimmed with the system schemas.
+  const { rest, sparesOf } = groupSpares(schemas);
+  const visible = rest.filter((s) => showSystem || (!s.system && !s.extensionOwned && !isReservedSchemaName(s.name)));
   // Hundreds of tenants beside the template: a filter, the template pinned first, and a list that scrolls on its own so the Dump panel stays in view.
   const shown = filterSchemas(visible, query, template);
   return (
@@ -117,22 +122,28 @@ export function SchemasView() {
                 </thead>
                 <tbody>
                   {shown.map((s) => {
-                    const pool = isReservedSchemaName(s.name);
+                    const spares = sparesOf.get(s.name) ?? [];
+                    const open = openGroups.has(s.name);
                     return (
-                    <tr key={s.name} className={pool ? 'muted' : `clickable ${s.name === template ? 'selected' : ''}`} onClick={pool ? undefined : () => setTemplate(s.name)} title={pool ? 'A spare tenant of the warm pool: not a template' : undefined}>
-                      <td>
-                        <input type="radio" name="template" aria-label={`Template ${s.name}`} disabled={pool} checked={!pool && s.name === template} onChange={() => setTemplate(s.name)} />
-                      </td>
-                      <td className="mono">
-                        {s.name} {s.system ? <span className="pill">system</span> : null} {s.extensionOwned ? <span className="pill">extension</span> : null} {pool ? <span className="pill">warm pool</span> : null}
-                      </td>
-                      <td>{s.owner}</td>
-                      <td className="num">{s.tables}</td>
-                      <td className="num">{s.views}</td>
-                      <td className="num">{s.functions}</td>
-                      <td className="num">{s.sequences}</td>
-                      <td className="num">{formatBytes(s.sizeBytes)}</td>
-                    </tr>
+                      <Fragment key={s.name}>
+                        <SchemaRow schema={s} template={template} onChoose={setTemplate} />
+                        {spares.length > 0 ? (
+                          <tr className="spare-group">
+                            <td />
+                            <td colSpan={7}>
+                              <button
+                                type="button"
+                                className="disclosure"
+                                aria-expanded={open}
+                                onClick={() => setOpenGroups((g) => (g.has(s.name) ? new Set([...g].filter((n) => n !== s.name)) : new Set([...g, s.name])))}
+                              >
+                                {open ? '▾' : '▸'} {spares.length} warm-pool {spares.length === 1 ? 'spare' : 'spares'} of {s.name}
+                              </button>
+                            </td>
+                          </tr>
+                        ) : null}
+                        {open ? spares.map((spare) => <SchemaRow key={spare.name} schema={spare} template={template} onChoose={setTemplate} nested />) : null}
+                      </Fragment>
                     );
                   })}
                 </tbody>
@@ -214,5 +225,26 @@ export function SchemasView() {
         )}
       </div>
     </>
+  );
+}
+
+/** One schema of the list: a template candidate, or (reserved names) a dimmed row that cannot be chosen. */
+function SchemaRow({ schema: s, template, onChoose, nested = false }: { schema: SchemaSummary; template: string | undefined; onChoose: (name: string) => void; nested?: boolean }) {
+  const pool = isReservedSchemaName(s.name);
+  return (
+    <tr className={pool ? 'muted' : `clickable ${s.name === template ? 'selected' : ''}`} onClick={pool ? undefined : () => onChoose(s.name)} title={pool ? 'A spare tenant of the warm pool: not a template' : undefined}>
+      <td>
+        <input type="radio" name="template" aria-label={`Template ${s.name}`} disabled={pool} checked={!pool && s.name === template} onChange={() => onChoose(s.name)} />
+      </td>
+      <td className="mono" style={nested ? { paddingLeft: 28 } : undefined}>
+        {s.name} {s.system ? <span className="pill">system</span> : null} {s.extensionOwned ? <span className="pill">extension</span> : null} {pool ? <span className="pill">warm pool</span> : null}
+      </td>
+      <td>{s.owner}</td>
+      <td className="num">{s.tables}</td>
+      <td className="num">{s.views}</td>
+      <td className="num">{s.functions}</td>
+      <td className="num">{s.sequences}</td>
+      <td className="num">{formatBytes(s.sizeBytes)}</td>
+    </tr>
   );
 }

@@ -128,6 +128,16 @@ export class SchemasPage {
     await this.page.getByRole('radio', { name: `Template ${schema}` }).waitFor({ timeout: LONG });
   }
 
+  /** The row under a template that folds its warm-pool spares: "▸ 3 warm-pool spares of tmpl". */
+  spareGroup(template: string): Locator {
+    return this.page.getByRole('button', { name: new RegExp(`^[▸▾] \\d+ warm-pool spares? of ${template}$`) });
+  }
+
+  /** The schema list's rows whose radio names the schema (spares' radios are disabled). */
+  schemaRadios(): Locator {
+    return this.page.getByRole('region', { name: 'Schemas' }).getByRole('radio');
+  }
+
   async dump(): Promise<Locator> {
     await this.page.getByRole('button', { name: 'Dump schema' }).click();
     const done = this.page.getByRole('status', { name: 'Dump finished' }).or(this.page.getByRole('alert'));
