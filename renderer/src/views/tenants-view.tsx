@@ -179,7 +179,11 @@ export function TenantsView() {
                 </h2>
                 {info?.template ? (
                   <span className="small-text census-summary">
-                    <span className="mono">{info.template}</span>: {countOf(info.tenants.tenant.length, 'tenant')} in {countOf(info.cohorts.length, 'cohort')}
+                    {/* Registered tenants whose schema is gone are in no cohort: the count in cohorts says so rather than include them. */}
+                    <span className="mono">{info.template}</span>:{' '}
+                    {info.missing > 0
+                      ? `${countOf(info.tenants.tenant.length, 'tenant')} registered, ${(info.tenants.tenant.length - info.missing).toLocaleString('en-US')} in ${countOf(info.cohorts.length, 'cohort')}`
+                      : `${countOf(info.tenants.tenant.length, 'tenant')} in ${countOf(info.cohorts.length, 'cohort')}`}
                     <span className="muted"> · census {formatMs(info.censusMs)}</span>
                   </span>
                 ) : null}
