@@ -192,23 +192,23 @@ describe('provisioning guarantees', () => {
       const provisioner = await createProvisioner(profileFor(cluster, 'app'), { via, concurrency: 1 });
       try {
         const controller = new AbortController();
-        const pending = catchError(provisioner.provisionTenant(source('SELECT pg_sleep(30);'), `cancel_${via}`, { signal: controller.signal }));
+        // The statement outlasts the test's timeout: a cancel that waited it out (client or server) fails the test,
+        // with no wall-clock bound of its own (speed goals belong in the bench).
+        const pending = catchError(provisioner.provisionTenant(source('SELECT pg_sleep(3600);'), `cancel_${via}`, { signal: controller.signal }));
         // Cancel once the server runs the tenant's statement (not after a guessed delay).
-        await waitFor('the tenant\'s pg_sleep(30) to run', async () => {
-          const { rows } = await cluster.query("select 1 from pg_stat_activity where state = 'active' and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()", 'app');
+        await waitFor('the tenant\'s pg_sleep(3600) to run', async () => {
+          const { rows } = await cluster.query("select 1 from pg_stat_activity where state = 'active' and query like '%pg_sleep(3600)%' and pid <> pg_backend_pid()", 'app');
           return rows.length > 0 ? true : undefined;
         });
         controller.abort();
-        const started = Date.now();
         const error = await pending;
         expect(error.code).toBe('CANCELLED');
-        expect(Date.now() - started).toBeLessThan(10_000);
         expect(await schemaExists(cluster, `cancel_${via}`)).toBe(false);
         // The server stopped working on it too (no backend left sleeping with the tenant's lock).
-        await waitFor('no backend left running pg_sleep(30)', async () => {
-          const { rows } = await cluster.query("select 1 from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()", 'app');
+        await waitFor('no backend left running pg_sleep(3600)', async () => {
+          const { rows } = await cluster.query("select 1 from pg_stat_activity where query like '%pg_sleep(3600)%' and pid <> pg_backend_pid()", 'app');
           return rows.length === 0 ? true : undefined;
-        }, 5_000);
+        });
         // The pooled connection is usable again afterwards.
         await provisioner.provisionTenant(source(), `after_cancel_${via}`);
       } finally {

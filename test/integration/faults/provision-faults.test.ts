@@ -135,7 +135,6 @@ describe('provision survives lost connections and Ctrl+C, and reports the truth'
       const [a, b] = [`${via}_lock_a`, `${via}_lock_b`];
       const blocker = await holdTenantLock(b);
       const blockerPid = Number((await blocker.query('select pg_backend_pid() as pid')).rows[0]?.pid);
-      const started = Date.now();
       const run = provision([a, b], ['--via', via, '--lock-timeout', '1s', '--json']);
       const { code } = await run.exited;
       expectNoCrash(run);
@@ -146,8 +145,8 @@ describe('provision survives lost connections and Ctrl+C, and reports the truth'
       expect(blocked?.error?.code).toBe('LOCK_TIMEOUT');
       expect(blocked?.error?.userMessage).toContain(`held by pid ${blockerPid} `);
       expect(blocked?.error?.userMessage).toContain('advisory lock');
-      // Without lock_timeout it would wait for as long as the test session holds the lock (until the test times out).
-      expect(Date.now() - started).toBeLessThan(60_000);
+      // LOCK_TIMEOUT is the proof that --lock-timeout applied: without it the tenant would wait for as long as the
+      // test session holds the lock, and the test would time out (no wall-clock bound here: speed goals are the bench's).
       expect(await existingSchemas(fx.cluster, DB, [a, b])).toEqual([a]);
     });
   }
