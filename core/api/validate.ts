@@ -125,10 +125,10 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'migrate:plan': obj(migrationSource.required, migrationSource.optional),
   'migrate:dry-run': obj({ ...migrationSource.required, lockTimeoutMs: int(0, 3_600_000) }, { ...migrationSource.optional, ...tenantChoice, tenant: pgName }),
   'migrate:start': obj(
-    { ...migrationSource.required, canary: int(0, 100_000), concurrency: int(1, 64), lockTimeoutMs: int(0, 3_600_000), retries: int(0, 100), continueOnError: bool },
+    { ...migrationSource.required, canary: int(0, 100_000), concurrency: int(1, MAX_BATCH_CONCURRENCY), lockTimeoutMs: int(0, 3_600_000), retries: int(0, 100), continueOnError: bool },
     { ...migrationSource.optional, ...tenantChoice, canaryOnly: bool, statementTimeoutMs: int(0, 86_400_000) },
   ),
-  'migrate:resume': obj({ target, rolloutId: id }, { tenants: arr(pgName, 100_000), concurrency: int(1, 64) }),
+  'migrate:resume': obj({ target, rolloutId: id }, { tenants: arr(pgName, 100_000), concurrency: int(1, MAX_BATCH_CONCURRENCY) }),
   'migrate:skip': obj({ target, rolloutId: id, tenants: arr(pgName, 100_000) }),
   'migrate:list': obj({ target }),
   'migrate:status': obj({ target, rolloutId: id }),

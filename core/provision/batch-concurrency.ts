@@ -1,6 +1,7 @@
 /**
- * How many tenants one batch provisions at once, where a caller chooses it: the app's Concurrency field, the
- * contract's validator for provision:start, and the CLI's --concurrency. The lock budget
+ * How many tenants one batch provisions (or one rollout migrates) at once, where a caller chooses it: the app's
+ * Concurrency and "At a time" fields, the contract's validators for provision:start, migrate:start and
+ * migrate:resume, and the CLI's --concurrency. The lock budget
  * (core/provision/lock-budget.ts) may lower a chosen value further for the server at hand.
  */
 

@@ -9,6 +9,7 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionTarget, FleetCohortInfo, MigrationPlanInfo, MigrationRehearsalInfo, RolloutSummaryInfo, RolloutTenantChoice } from '../../../../core/api/contract';
 import type { ErrorInfo } from '../../../../core/errors';
+import { DEFAULT_BATCH_CONCURRENCY, MAX_BATCH_CONCURRENCY } from '../../../../core/provision/batch-concurrency';
 import { invoke } from '../../api/client';
 import { ErrorBox } from '../../components/error-box';
 import { formatMs } from '../../components/format';
@@ -71,7 +72,7 @@ export function RolloutsPanel(props: RolloutsPanelProps) {
   const [who, setWho] = useState<Who>('all');
   const [order, setOrder] = useState('name');
   const [canary, setCanary] = useState(1);
-  const [concurrency, setConcurrency] = useState(4);
+  const [concurrency, setConcurrency] = useState(DEFAULT_BATCH_CONCURRENCY);
   const [lockTimeoutS, setLockTimeoutS] = useState(3);
   const [retries, setRetries] = useState(5);
   const [continueOnError, setContinueOnError] = useState(true);
@@ -185,7 +186,7 @@ export function RolloutsPanel(props: RolloutsPanelProps) {
                 </select>
               </label>
               <NumberField label="Canary" value={canary} min={0} max={1000} onChange={setCanary} />
-              <NumberField label="At a time" value={concurrency} min={1} max={64} onChange={setConcurrency} />
+              <NumberField label="At a time" value={concurrency} min={1} max={MAX_BATCH_CONCURRENCY} onChange={setConcurrency} />
               <NumberField label="Lock timeout (s)" value={lockTimeoutS} min={1} max={600} onChange={setLockTimeoutS} />
               <NumberField label="Retries" value={retries} min={0} max={100} onChange={setRetries} />
             </div>
