@@ -116,7 +116,7 @@ export function createMigrateHandlers(deps: MigrateHandlerDeps): MigrateHandlers
   }
 
   /** Runs (the pending part of) a recorded rollout as a job; `rollout` may be narrowed (canary only, retry of some tenants). */
-  function startRun(profile: ConnectionProfile, connectionName: string, rollout: StoredRollout): string {
+  function startRun(profile: ConnectionProfile, connectionName: string, rollout: StoredRollout, partial: boolean): string {
     return deps.jobs.start('migrate', async (ctx) => {
       const rolloutEvent = (event: RolloutEventInfo) => deps.emit('job:rollout', { jobId: ctx.jobId, event });
       const outcomes: HistoryEntry[] = [];
@@ -124,6 +124,7 @@ export function createMigrateHandlers(deps: MigrateHandlerDeps): MigrateHandlers
       try {
         return toRunInfo(await runRollout(profile, rollout, {
           signal: ctx.signal,
+          ...(partial ? { partial: true } : {}),
           ...(deps.backoffMs !== undefined ? { backoffMs: deps.backoffMs } : {}),
           onTenantStart: (tenant, attempt) => rolloutEvent({ type: 'tenant', tenant, status: 'running', attempt, ms: 0 }),
           onEvent: (event) => {
@@ -181,7 +182,7 @@ export function createMigrateHandlers(deps: MigrateHandlerDeps): MigrateHandlers
       // Canary only: the template and the first N tenants; the rest stays pending in the record for migrate:resume.
       const canaryNames = new Set(rollout.tenants.filter((t) => !t.isTemplate).slice(0, req.canary).map((t) => t.tenant));
       const run = req.canaryOnly === true ? { ...rollout, tenants: rollout.tenants.filter((t) => t.isTemplate || canaryNames.has(t.tenant)) } : rollout;
-      return { jobId: startRun(profile, name, run), rolloutId: rollout.id };
+      return { jobId: startRun(profile, name, run, run.tenants.length < rollout.tenants.length), rolloutId: rollout.id };
     },
     async 'migrate:resume'({ target, rolloutId, tenants, concurrency }) {
       const { profile, name } = await deps.resolveTarget(target);
@@ -196,7 +197,8 @@ export function createMigrateHandlers(deps: MigrateHandlerDeps): MigrateHandlers
         settings: { ...rollout.settings, canary: 0, ...(concurrency !== undefined ? { concurrency } : {}) },
         tenants: rollout.tenants.filter((t) => only === undefined || only.has(t.tenant) || t.isTemplate).map((t) => (t.status === 'failed' ? { ...t, status: 'pending' as const } : t)),
       };
-      return { jobId: startRun(profile, name, again) };
+      const left = rollout.tenants.some((t) => !again.tenants.some((a) => a.tenant === t.tenant) && t.status !== 'done' && t.status !== 'skipped');
+      return { jobId: startRun(profile, name, again, left) };
     },
     async 'migrate:skip'({ target, rolloutId, tenants }) {
       return withDb(target, async (db) => {

@@ -59,6 +59,8 @@ export interface RunRolloutOptions {
   signal?: AbortSignal;
   /** A pool to run on (the CLI's, kept for the whole command), of at least concurrency + 2 connections; left open. */
   pool?: pg.Pool;
+  /** The run covers only part of the rollout (the app's canary-only run, a retry of some tenants) and others are still to do: it ends 'stopped', never 'finished'. */
+  partial?: boolean;
   /** Called when a tenant's attempt starts (the app shows it running). */
   onTenantStart?: (tenant: string, attempt: number) => void;
   /** Backoff base for lock-timeout retries in ms (default 500); tests make it short. */
@@ -336,7 +338,7 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     result.elapsedMs = Math.round(performance.now() - started);
     return result;
   } finally {
-    await runner.close(result.failed === 0 && result.remaining === 0 && result.stopped === undefined ? 'finished' : 'stopped');
+    await runner.close(result.failed === 0 && result.remaining === 0 && result.stopped === undefined && options.partial !== true ? 'finished' : 'stopped');
     if (ownPool) await pool.end().catch(() => undefined);
   }
 }

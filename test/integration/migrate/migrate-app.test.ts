@@ -107,6 +107,8 @@ describe('Rollouts panel channels (migrate:*)', () => {
     const status = await backend.handlers['migrate:status']({ target: target(), rolloutId });
     expect(status.tenants.map((t) => [t.tenant, t.status])).toEqual([['tpl', 'done'], ['t0001', 'done'], ['t0002', 'pending'], ['t0003', 'pending'], ['t0004', 'pending'], ['t0005', 'pending']]);
     expect((await migratedInCatalog(cluster, DB)).full).toEqual(['tpl', 't0001']);
+    // Not 'finished': four tenants are still to do (`tenantry migrate status` says to resume).
+    expect((await backend.handlers['migrate:list']({ target: target() })).find((r) => r.id === rolloutId)?.state).toBe('stopped');
   });
 
   it('continues with the rest: the drifted tenants fail with file, line and statement, the others finish; progress carries throughput', async () => {
