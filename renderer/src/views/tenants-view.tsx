@@ -15,8 +15,10 @@ import { AdoptCard } from './tenants/adopt-card';
 import { CohortBar } from './tenants/cohort-bar';
 import { CohortDifferences } from './tenants/cohort-differences';
 import { DropCard } from './tenants/drop-card';
+import { MoveCard } from './tenants/move-card';
 import { TenantTable, type Sort } from './tenants/tenant-table';
 import { useFleet } from './tenants/use-fleet';
+import { usePlacement } from './tenants/use-placement';
 import { useVerifyJob } from './tenants/use-verify-job';
 import { VerifyCard } from './tenants/verify-card';
 import { RolloutsPanel } from './tenants/rollouts-panel';
@@ -30,7 +32,10 @@ const STATUS_CHOICES: { value: TenantStatusFilter; label: string }[] = [
   { value: 'missing', label: 'Schema missing' },
 ];
 
-type Side = { kind: 'cohort' } | { kind: 'drop'; tenant: string } | { kind: 'adopt' } | undefined;
+type Side = { kind: 'cohort' } | { kind: 'drop'; tenant: string } | { kind: 'adopt' } | { kind: 'move'; tenant: string } | undefined;
+
+/** The Node filter's value for tenants that stay on the coordinator (no host:port has this form). */
+const ON_COORDINATOR = '(coordinator)';
 
 /** "50,000 tenants", "1 cohort". */
 function countOf(n: number, noun: string): string {
@@ -66,6 +71,11 @@ export function TenantsView() {
   const [notice, setNotice] = useState<string>();
   const [rollouts, setRollouts] = useState(false);
   const verify = useVerifyJob(fleet.reload);
+  // On a Citus coordinator: each tenant's node (a column, a filter, and moves).
+  const citus = usePlacement(usable ? target : undefined, active);
+  const placement = citus.placement;
+  const [node, setNode] = useState('');
+  useEffect(() => setNode(''), [placement]);
 
   useEffect(() => {
     if (!active) return;
@@ -82,7 +92,11 @@ export function TenantsView() {
   useEffect(() => setTemplate(undefined), [connectionId, database]);
 
   const columns = info?.tenants;
-  const filtered = useMemo(() => (columns ? filterTenantRows(columns, { query: deferredQuery, status, ...(cohort !== undefined ? { cohort } : {}) }) : []), [columns, deferredQuery, status, cohort]);
+  const filteredByFleet = useMemo(() => (columns ? filterTenantRows(columns, { query: deferredQuery, status, ...(cohort !== undefined ? { cohort } : {}) }) : []), [columns, deferredQuery, status, cohort]);
+  const filtered = useMemo(
+    () => (columns && placement && node ? filteredByFleet.filter((r) => (placement.nodeOf(columns.tenant[r] ?? '') ?? ON_COORDINATOR) === node) : filteredByFleet),
+    [columns, placement, node, filteredByFleet],
+  );
   const rows = useMemo(() => (columns ? (sort.key === 'tenant' && !sort.descending ? sortTenantRows(columns, filtered, 'tenant', false) : sortTenantRows(columns, filtered, sort.key, sort.descending)) : []), [columns, filtered, sort]);
   const selectedNames = useMemo(() => (columns ? [...selected].map((i) => columns.tenant[i] ?? '').filter(Boolean) : []), [columns, selected]);
   const chosenCohort = cohort !== undefined ? info?.cohorts[cohort] : undefined;
@@ -116,6 +130,18 @@ export function TenantsView() {
           setNotice(message);
           setSide(undefined);
           fleet.reload();
+        }}
+      />
+    ) : side?.kind === 'move' && placement ? (
+      <MoveCard
+        target={target}
+        tenant={side.tenant}
+        placement={placement}
+        onClose={() => setSide(undefined)}
+        onMoved={(message) => {
+          setNotice(message);
+          setSide(undefined);
+          citus.reload();
         }}
       />
     ) : side?.kind === 'adopt' ? (
@@ -164,6 +190,7 @@ export function TenantsView() {
         ) : (
           <div className="tenants-layout">
             {fleet.error ? <ErrorBox error={fleet.error} title="Could not read the tenants" /> : null}
+            {citus.error ? <ErrorBox error={citus.error} title="Could not read where the tenants live on Citus" /> : null}
             {notice ? (
               <div className="ok-box row" role="status" aria-label="Tenants notice">
                 <span className="grow">{notice}</span>
@@ -218,6 +245,17 @@ export function TenantsView() {
                       </option>
                     ))}
                   </select>
+                  {placement ? (
+                    <select aria-label="Node" value={node} onChange={(e) => setNode(e.target.value)} className="tenants-status">
+                      <option value="">Any node</option>
+                      {placement.info.nodes.map((n) => (
+                        <option key={n.node} value={n.node}>
+                          {n.node}
+                        </option>
+                      ))}
+                      <option value={ON_COORDINATOR}>On the coordinator (not distributed)</option>
+                    </select>
+                  ) : null}
                   <span className="small-text muted" role="status" aria-label="Tenants shown">
                     {rows.length.toLocaleString('en-US')} of {(columns?.tenant.length ?? 0).toLocaleString('en-US')} shown
                     {selected.size > 0 ? ` · ${selected.size.toLocaleString('en-US')} selected` : ''}
@@ -231,6 +269,17 @@ export function TenantsView() {
                     <button type="button" className="btn small" disabled={rows.length === 0 || verify.running !== undefined || !template_ || !columns} onClick={() => columns && template_ && void verify.start(target, template_, rows.map((r) => columns.tenant[r] ?? ''))}>
                       Verify shown
                     </button>
+                    {placement ? (
+                      <button
+                        type="button"
+                        className="btn small"
+                        disabled={selectedNames.length !== 1 || !placement.nodeOf(selectedNames[0] ?? '')}
+                        title={selectedNames.length !== 1 ? 'Select one tenant to move' : placement.nodeOf(selectedNames[0] ?? '') ? 'Move it to another Citus node (citus_schema_move)' : `${selectedNames[0] ?? ''} is not a distributed schema: it stays on the coordinator`}
+                        onClick={() => selectedNames[0] && setSide({ kind: 'move', tenant: selectedNames[0] })}
+                      >
+                        Move to node…
+                      </button>
+                    ) : null}
                     <button type="button" className="btn small danger" disabled={selectedNames.length !== 1} title="Select one tenant to drop" onClick={() => selectedNames[0] && setSide({ kind: 'drop', tenant: selectedNames[0] })}>
                       Drop…
                     </button>
@@ -240,7 +289,18 @@ export function TenantsView() {
                   </div>
                 </div>
                 {columns && info ? (
-                  <TenantTable columns={columns} cohorts={info.cohorts} rows={rows} selected={selected} onToggle={toggle} onToggleAll={toggleAll} sort={sort} onSort={setSort} resetKey={`${deferredQuery}|${status}|${cohort ?? ''}|${sort.key}|${sort.descending}`} />
+                  <TenantTable
+                    columns={columns}
+                    cohorts={info.cohorts}
+                    rows={rows}
+                    selected={selected}
+                    onToggle={toggle}
+                    onToggleAll={toggleAll}
+                    sort={sort}
+                    onSort={setSort}
+                    resetKey={`${deferredQuery}|${status}|${cohort ?? ''}|${node}|${sort.key}|${sort.descending}`}
+                    {...(placement ? { nodeOf: placement.nodeOf } : {})}
+                  />
                 ) : null}
               </div>
               {sidePanel || verify.running || verify.summary || verify.error ? (

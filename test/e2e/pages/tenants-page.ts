@@ -49,6 +49,24 @@ export class TenantsPage {
     await this.page.getByRole('combobox', { name: 'Status' }).selectOption({ label });
   }
 
+  /** The Node filter (on a Citus coordinator), by its option's label. */
+  async node(label: string): Promise<void> {
+    await this.page.getByRole('combobox', { name: 'Node' }).selectOption({ label });
+  }
+
+  /** A tenant's Node cell (on a Citus coordinator). */
+  nodeCell(tenant: string): Locator {
+    return this.table().getByRole('cell', { name: `Node of ${tenant}`, exact: true });
+  }
+
+  /** Opens the move card for the one selected tenant. */
+  async openMove(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Move to node…' }).click();
+    const card = this.page.getByRole('region', { name: 'Move tenant' });
+    await card.waitFor();
+    return card;
+  }
+
   async sortBy(column: string): Promise<void> {
     await this.table().getByRole('button', { name: new RegExp(`^${column}`) }).click();
   }

@@ -5,6 +5,11 @@ import { statusOf, type SortKey } from '../../lib/fleet-rows';
 
 const ROW_HEIGHT = 30;
 const COLUMNS = '24px minmax(110px, 2fr) minmax(120px, 2fr) minmax(60px, 1fr) 64px 118px minmax(110px, 1.3fr)';
+/**
+ * With the Node column (on a Citus coordinator): host:port needs about 124 px, taken from the other columns' minimums
+ * so that the row still fits beside the side panel at 1440 px.
+ */
+const COLUMNS_WITH_NODE = '24px minmax(90px, 2fr) minmax(100px, 2fr) minmax(44px, 1fr) 56px 118px minmax(90px, 1.3fr) minmax(124px, 1.2fr)';
 
 const HEADERS: { key: SortKey; label: string }[] = [
   { key: 'tenant', label: 'Tenant' },
@@ -32,9 +37,11 @@ export interface TenantTableProps {
   sort: Sort;
   onSort(sort: Sort): void;
   resetKey: unknown;
+  /** On a Citus coordinator: each tenant's node (undefined: on the coordinator, not distributed); adds the Node column. */
+  nodeOf?: (tenant: string) => string | undefined;
 }
 
-export function TenantTable({ columns, cohorts, rows, selected, onToggle, onToggleAll, sort, onSort, resetKey }: TenantTableProps) {
+export function TenantTable({ columns, cohorts, rows, selected, onToggle, onToggleAll, sort, onSort, resetKey, nodeOf }: TenantTableProps) {
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r));
   const header = (
     <>
@@ -48,6 +55,7 @@ export function TenantTable({ columns, cohorts, rows, selected, onToggle, onTogg
           </button>
         </span>
       ))}
+      {nodeOf ? <span role="columnheader">Node</span> : null}
     </>
   );
   return (
@@ -55,7 +63,7 @@ export function TenantTable({ columns, cohorts, rows, selected, onToggle, onTogg
       label="Tenants"
       rowCount={rows.length}
       rowHeight={ROW_HEIGHT}
-      columns={COLUMNS}
+      columns={nodeOf ? COLUMNS_WITH_NODE : COLUMNS}
       header={header}
       resetKey={resetKey}
       rowClass={(i) => (selected.has(rows[i] ?? -1) ? 'selected' : '')}
@@ -92,6 +100,11 @@ export function TenantTable({ columns, cohorts, rows, selected, onToggle, onTogg
             <span role="cell" className={status === 'equal' ? 'status-ok' : status === 'different' || status === 'failed' ? 'status-bad' : 'muted'}>
               {verifiedAt === null || verifiedAt === undefined ? 'never' : `${columns.verifyResult[r] ?? ''} · ${shortTime(verifiedAt)}`}
             </span>
+            {nodeOf ? (
+              <span role="cell" aria-label={`Node of ${name}`} className={nodeOf(name) ? 'mono' : 'muted'} title={nodeOf(name) ? 'The Citus node holding this tenant' : 'Not a distributed schema: it stays on the coordinator'}>
+                {nodeOf(name) ?? 'coordinator'}
+              </span>
+            ) : null}
           </>
         );
       }}
