@@ -5,13 +5,10 @@
  * (the trace's thread CPU time does not stretch with the machine's load, the
  * wall time does). Used by the tenants-view and editor-large-dump sections.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Cluster } from '../support/cluster.js';
-import { repoRoot } from './paths.js';
+import { isBuilt, startWebApp } from '../support/web-app.js';
 import { formatMs, markdownTable } from './stats.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -19,13 +16,13 @@ const CHROMIUM = '/usr/bin/chromium';
 /** Why a browser section cannot run here (no Chromium, app not built), or undefined when it can. */
 export function whyNoBrowserBench(): string | undefined {
   if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
-  if (!existsSync(join(repoRoot(), 'dist', 'renderer', 'index.html'))) return 'the app is not built (npm run build)';
+  if (!isBuilt()) return 'the app is not built (npm run build)';
   return undefined;
 }
 
 /** Runs work on a 1440×900 page of `tenantry ui` in headless Chromium; closes both afterwards. */
 export async function withAppInChromium<T>(work: (browser: Browser, page: Page) => Promise<T>): Promise<T> {
-  const ui = await startUi();
+  const ui = await startWebApp();
   try {
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
     try {
@@ -49,43 +46,6 @@ export interface PhaseResult {
   /** From a Chromium trace of the phase: the longest main-thread task (RunTask), wall and thread CPU time. */
   traceLongestMs: number;
   traceLongestCpuMs: number;
-}
-
-/** `tenantry ui` from dist/, on a free port with its own data folder; resolves to the one-time address. */
-async function startUi(): Promise<{ url: string; stop(): Promise<void> }> {
-  const cli = join(repoRoot(), 'dist', 'electron', 'cli', 'index.js');
-  const dataDir = mkdtempSync(join(tmpdir(), 'tenantry-bench-ui-'));
-  chmodSync(dataDir, 0o755);
-  const child: ChildProcess = spawn(process.execPath, [cli, 'ui', '--no-open', '--port', '0'], { env: { ...process.env, TENANTRY_DATA_DIR: dataDir }, stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tenantry ui printed no address:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      const match = /running at (http:\/\/127\.0\.0\.1:\d+\/\?code=\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`tenantry ui exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Starts recording long tasks afresh; `readLongTasks` returns those since. */

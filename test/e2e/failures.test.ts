@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort, startCluster, type Cluster } from '../../support/cluster.js';
 import { AppPage } from './pages/app-page.js';
 import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { startWebApp, type WebApp } from '../../support/web-app.js';
 
 describe.skipIf(!hasChromium())('failures are shown clearly (web mode)', () => {
   let app: WebApp;

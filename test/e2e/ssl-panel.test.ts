@@ -11,7 +11,7 @@ import { createCertAuthority, type CertFiles, type CertAuthority } from '../inte
 import { startCluster, type Cluster } from '../../support/cluster.js';
 import { AppPage } from './pages/app-page.js';
 import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { startWebApp, type WebApp } from '../../support/web-app.js';
 
 describe.skipIf(!hasChromium())('SSL panel with client certificates (web mode)', () => {
   let app: WebApp;

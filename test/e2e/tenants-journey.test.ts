@@ -14,7 +14,7 @@ import { loadGeneratedTemplate, makeSnapshot, profileFor } from '../integration/
 import { AppPage } from './pages/app-page.js';
 import { TenantsPage } from './pages/tenants-page.js';
 import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { startWebApp, type WebApp } from '../../support/web-app.js';
 
 const DB = 'fleet';
 const TENANTS = Array.from({ length: 120 }, (_, i) => `acme_${String(i + 1).padStart(3, '0')}`);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { AppPage } from './pages/app-page.js';
 import { ARTIFACTS, hasChromium } from './support/browser.js';
 import { useWebJourney } from './support/journey.js';
-import { startWebApp } from './support/web-app.js';
+import { startWebApp } from '../../support/web-app.js';
 
 describe.skipIf(!hasChromium())('theme across web-mode ports', () => {
   const journey = useWebJourney({ screenshotName: 'theme-across-ports' });

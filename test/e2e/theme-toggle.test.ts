@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './pages/app-page.js';
 import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { startWebApp, type WebApp } from '../../support/web-app.js';
 
 describe.skipIf(!hasChromium())('themes (web mode)', () => {
   let app: WebApp;

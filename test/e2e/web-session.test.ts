@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppPage } from './pages/app-page.js';
 import { hasChromium, launchBrowser, type Browser } from './support/browser.js';
-import { startWebApp, type WebApp } from './support/web-app.js';
+import { startWebApp, type WebApp } from '../../support/web-app.js';
 
 describe.skipIf(!hasChromium())('web mode session', () => {
   let app: WebApp;

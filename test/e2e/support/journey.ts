@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Cluster } from '../../../support/cluster.js';
 import { AppPage } from '../pages/app-page.js';
 import { launchBrowser, type Browser } from './browser.js';
-import { startWebApp, type WebApp } from './web-app.js';
+import { startWebApp, type WebApp } from '../../../support/web-app.js';
 
 export interface Journey {
   readonly app: WebApp;

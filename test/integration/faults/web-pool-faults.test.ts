@@ -12,7 +12,7 @@ import { main } from '../../../electron/cli/main.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
 import { existingSchemas, spawnCli, useFaultCluster, waitFor, waitForLockWaiter } from '../harness/faults.js';
 import { profileFor } from '../harness/profile.js';
-import { isBuilt, startWebApp, type WebApp } from '../../e2e/support/web-app.js';
+import { isBuilt, startWebApp, type WebApp } from '../../../support/web-app.js';
 
 const DB = 'app';
 

@@ -1,11 +1,14 @@
 /**
  * Starts the real app in web mode (`tenantry ui`) as a child process on a free
  * port with its own data folder, and stops it (with its sandbox) afterwards.
+ * Shared by the e2e journeys, the web-mode fault tests and the bench's browser
+ * sections (bench/in-browser.ts), so none keeps its own copy.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { repoRoot } from './repo-root.js';
 
 export interface WebApp {
   /** The printed address: its one-time code works for one page load (then use newUrl). */
@@ -18,7 +21,7 @@ export interface WebApp {
   stop(): Promise<void>;
 }
 
-const root = resolve(import.meta.dirname, '..', '..', '..');
+const root = repoRoot();
 const cli = join(root, 'dist', 'electron', 'cli', 'index.js');
 
 /** Whether the app has been built (`npm run build`). */
