@@ -3,7 +3,6 @@
  * header, Provision in its target card. One component, so the three agree on the labels, the connection's
  * default database and how a database missing from the list is shown.
  */
-import type { CSSProperties } from 'react';
 import type { ConnectionSummary, DatabaseSummary } from '../../../core/api/contract';
 import { formatBytes } from './format';
 
@@ -21,8 +20,8 @@ export interface TargetPickerProps {
   details?: boolean;
   /** Keep a chosen database that the list does not hold as an option (it may not be listed yet). */
   keepUnlisted?: boolean;
-  /** Widths of the two fields, where a header lays them out. */
-  style?: { connection?: CSSProperties; database?: CSSProperties };
+  /** Extra classes for the two fields (their widths), where a header lays them out. */
+  fieldClass?: { connection?: string; database?: string };
 }
 
 /** The connection select and the database select of a target. */
@@ -31,7 +30,7 @@ export function TargetPicker(props: TargetPickerProps) {
   const unlisted = props.keepUnlisted === true && database !== undefined && !databases.some((d) => d.name === database);
   return (
     <>
-      <label className="field" style={props.style?.connection}>
+      <label className={`field ${props.fieldClass?.connection ?? ''}`}>
         <span>{props.connectionLabel ?? 'Connection'}</span>
         <select value={connectionId} onChange={(e) => props.onConnection(e.target.value)}>
           {connections.map((c) => (
@@ -41,7 +40,7 @@ export function TargetPicker(props: TargetPickerProps) {
           ))}
         </select>
       </label>
-      <label className="field" style={props.style?.database}>
+      <label className={`field ${props.fieldClass?.database ?? ''}`}>
         <span>Database</span>
         <select value={database ?? ''} onChange={(e) => props.onDatabase(e.target.value || undefined)}>
           <option value="">(connection default)</option>

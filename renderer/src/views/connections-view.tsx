@@ -81,7 +81,7 @@ function SandboxCard() {
   return (
     <section className="card" aria-label="Local sandbox">
       <h2>Local sandbox</h2>
-      <p className="muted" style={{ marginTop: 0 }}>
+      <p className="muted u-mt-0">
         A PostgreSQL server in the app's data folder with a demo database (<span className="mono">tenantry_demo</span>) whose template schema <span className="mono">tenant_template</span> is a small SaaS: accounts, users, projects, invoices, a migration ledger, functions, triggers, a view and a row-level security policy.
       </p>
       <div className="row">
@@ -117,7 +117,7 @@ function SandboxCard() {
         )}
         {busy && !running ? <span className="muted"><span className="dot busy" /> Starting PostgreSQL and loading the demo schema…</span> : null}
       </div>
-      <div className="muted mono" style={{ marginTop: 8, fontSize: 11 }}>{sandbox?.dataDir}</div>
+      <div className="muted mono u-mt-8 u-fs-11">{sandbox?.dataDir}</div>
       {running && sandbox.terminal ? <SandboxTerminalPanel terminal={sandbox.terminal} /> : null}
       {error ? <ErrorBox error={error} title="The sandbox did not start" /> : null}
     </section>
@@ -281,7 +281,7 @@ export function ConnectionsView() {
               {connections.map((c) => (
                 <button key={c.id} type="button" className="list-item" aria-pressed={c.id === connectionId} title={`${c.name} — ${c.profile.user ?? ''}@${c.profile.host ?? ''}${c.profile.port ? `:${c.profile.port}` : ''}/${c.profile.database ?? ''}`} onClick={() => setConnectionId(c.id)}>
                   <strong>{c.name}</strong>
-                  <span className="muted mono" style={{ fontSize: 11 }}>
+                  <span className="muted mono u-fs-11">
                     {c.profile.user ?? ''}@{c.profile.host ?? ''}
                     {c.profile.port ? `:${c.profile.port}` : ''}/{c.profile.database ?? ''}
                     {c.profile.ssh ? ` via SSH ${c.profile.ssh.user}@${c.profile.ssh.host}` : ''}
@@ -289,7 +289,7 @@ export function ConnectionsView() {
                 </button>
               ))}
             </div>
-            <button type="button" className="btn" style={{ marginTop: 10, width: '100%' }} onClick={() => { setConnectionId('new'); setDraft(EMPTY); setUrl(''); }}>
+            <button type="button" className="btn u-mt-10 u-w-100pct" onClick={() => { setConnectionId('new'); setDraft(EMPTY); setUrl(''); }}>
               + Add connection
             </button>
           </div>
@@ -298,7 +298,7 @@ export function ConnectionsView() {
             {editing ? (
               <section className="card" aria-label="Connection settings" onKeyDown={onFormKeyDown}>
                 <h2>{draft.id ? `Edit “${draft.name}”` : 'New connection'}</h2>
-                <label className="field" style={{ marginBottom: 12 }}>
+                <label className="field u-mb-12">
                   <span>Connection URL</span>
                   <input type="text" className="mono" aria-label="Connection URL" placeholder="postgresql://user@host:5432/db?sslmode=verify-full — paste to fill the form" value={url} onPaste={() => (pasted.current = true)} onBlur={hidePasswordInUrl} onChange={(e) => void applyUrl(e.target.value)} />
                 </label>
@@ -330,7 +330,7 @@ export function ConnectionsView() {
                       </label>
                     </div>
                     {passwordNote ? (
-                      <p role="note" aria-label="Password storage" className="muted" style={{ fontSize: 12, margin: 0 }}>
+                      <p role="note" aria-label="Password storage" className="muted u-fs-12 u-m-0">
                         {passwordNote}
                       </p>
                     ) : null}
@@ -349,7 +349,7 @@ export function ConnectionsView() {
                         ))}
                       </select>
                     </label>
-                    <p className="muted" style={{ margin: 0 }} aria-live="polite">
+                    <p className="muted u-m-0" aria-live="polite">
                       {SSL_MODE_CHOICES.find((m) => m.value === draft.sslmode)?.explanation}
                     </p>
                     <FileField label="Root certificate (sslrootcert)" purpose="sslrootcert" value={draft.sslrootcert} onChange={(v) => set({ sslrootcert: v })} />
@@ -360,7 +360,7 @@ export function ConnectionsView() {
                 )}
               </section>
             ) : null}
-            <div className="row" style={{ marginBottom: 16 }}>
+            <div className="row u-mb-16">
               <button type="button" className="btn" disabled={busy !== undefined} onClick={() => void test()}>
                 Test connection
               </button>
@@ -409,7 +409,7 @@ export function ConnectionsView() {
             ) : null}
             {error ? <ErrorBox error={error} title="Connection failed" /> : null}
             {error && testFailed && !diag ? (
-              <div className="row" style={{ marginBottom: 16 }}>
+              <div className="row u-mb-16">
                 <span className="muted">The diagnostics try each layer (name, port, TLS, certificates, server policy, psql) and show the evidence.</span>
                 <button type="button" className="btn" onClick={() => void diagnose()}>
                   Run full diagnostics

@@ -45,9 +45,9 @@ export function DiagnosticsPanel({ steps, result, error, running }: { steps: Dia
           <div>
             <strong>{verdict.ok ? '✓' : 'Cause found:'}</strong> <strong>{verdict.summary}</strong> {verdict.code ? <span className="mono muted">{verdict.code}</span> : null}
           </div>
-          {verdict.explanation ? <p style={{ margin: '6px 0' }}>{verdict.explanation}</p> : null}
+          {verdict.explanation ? <p className="u-m-6-0">{verdict.explanation}</p> : null}
           {verdict.warnings.length > 0 ? (
-            <ul style={{ margin: '4px 0', paddingLeft: 18 }} aria-label="Hazards">
+            <ul className="u-m-4-0 u-pl-18" aria-label="Hazards">
               {verdict.warnings.map((w, i) => (
                 <li key={i} className="status-warn">
                   {w}
@@ -69,7 +69,7 @@ export function DiagnosticsPanel({ steps, result, error, running }: { steps: Dia
             </details>
           ) : null}
           {verdict.working ? (
-            <div className="stack" style={{ marginTop: 8 }}>
+            <div className="stack u-mt-8">
               <div className="muted">
                 {verdict.ok ? 'Settings that work' : 'Settings that would work'}
                 {verdict.working.verified ? ' (checked: Tenantry connected with them)' : ''}
@@ -77,7 +77,7 @@ export function DiagnosticsPanel({ steps, result, error, running }: { steps: Dia
               </div>
               <code className="mono" aria-label="Working settings URI">{verdict.working.uri}</code>
               {verdict.working.notes.map((n, i) => (
-                <div key={i} className="muted" style={{ fontSize: 12 }}>
+                <div key={i} className="muted u-fs-12">
                   {n}
                 </div>
               ))}

@@ -6,7 +6,7 @@ import { useAppState } from '../state/app-state';
 
 function FactsView({ facts }: { facts: FileFacts }) {
   return (
-    <div className="stack" style={{ gap: 4, fontSize: 12 }}>
+    <div className="stack u-gap-4 u-fs-12">
       {facts.certificates.map((c, i) => (
         <dl className="kv" key={i}>
           <dt>Subject</dt>
@@ -54,21 +54,20 @@ type Completion = { entries: { path: string; dir: boolean }[]; note?: string };
  */
 function Suggestions(props: { label: string; completion: Completion; onPick(entry: { path: string; dir: boolean }): void; onClose(): void }) {
   const { completion } = props;
-  if (completion.entries.length === 0) return completion.note ? <p className="muted" role="note" aria-label={`No suggestions for ${props.label}`} style={{ margin: 0, fontSize: 12 }}>{completion.note}</p> : null;
+  if (completion.entries.length === 0) return completion.note ? <p className="muted u-m-0 u-fs-12" role="note" aria-label={`No suggestions for ${props.label}`}>{completion.note}</p> : null;
   const move = (e: React.KeyboardEvent<HTMLElement>, by: number) => {
     const options = [...(e.currentTarget.parentElement?.querySelectorAll<HTMLElement>('[role=option]') ?? [])];
     options[options.indexOf(e.currentTarget) + by]?.focus();
   };
   return (
-    <div role="listbox" aria-label={`Files for ${props.label}`} className="stack" style={{ gap: 0, maxHeight: 180, overflowY: 'auto', border: '1px solid var(--border)', borderRadius: 6, background: 'var(--panel)' }}>
+    <div role="listbox" aria-label={`Files for ${props.label}`} className="stack file-completions">
       {completion.entries.map((entry) => (
         <div
           key={entry.path}
           role="option"
           aria-selected={false}
           tabIndex={-1}
-          className="mono"
-          style={{ padding: '4px 8px', cursor: 'pointer', fontSize: 12, overflowWrap: 'anywhere' }}
+          className="mono u-p-4-8 u-cursor-pointer u-fs-12 u-wrap-anywhere"
           onClick={() => props.onPick(entry)}
           onKeyDown={(e) => {
             // Enter and Escape here mean this list, not the form's save and cancel.
@@ -129,7 +128,7 @@ export function FileField(props: { label: string; purpose: FilePurpose; value: s
   }
 
   return (
-    <div className="stack" style={{ gap: 4 }}>
+    <div className="stack u-gap-4">
       <label className="field">
         <span>{props.label}</span>
         <div className="row">

@@ -25,16 +25,16 @@ export function HostKeyPrompt(props: { hostKey: HostKeyToConfirm; onTrusted(): v
     ref.current?.focus();
   }, [fingerprint]);
   return (
-    <section ref={ref} tabIndex={-1} className="card" role="alertdialog" aria-label="Trust SSH host key" aria-describedby="host-key-text" style={{ borderColor: 'var(--warn)', borderLeftWidth: 4 }}>
+    <section ref={ref} tabIndex={-1} className="card host-key-card" role="alertdialog" aria-label="Trust SSH host key" aria-describedby="host-key-text">
       <h2>First connection to {where}</h2>
-      <div id="host-key-text" className="stack" style={{ gap: 6 }}>
-        <p style={{ margin: 0 }}>Tenantry has not connected to this SSH server before. It shows this host key fingerprint:</p>
-        <p className="mono" aria-label="Host key fingerprint" style={{ margin: 0, fontSize: 14, overflowWrap: 'anywhere' }}>{fingerprint}</p>
-        <p className="muted" style={{ margin: 0 }}>
+      <div id="host-key-text" className="stack u-gap-6">
+        <p className="u-m-0">Tenantry has not connected to this SSH server before. It shows this host key fingerprint:</p>
+        <p className="mono u-m-0 u-fs-14 u-wrap-anywhere" aria-label="Host key fingerprint">{fingerprint}</p>
+        <p className="muted u-m-0">
           Compare it with the fingerprint the bastion's administrator gives you (on the server: <span className="mono">ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</span>). Trust it only if they match; it is then checked on every connection, and a different key is refused.
         </p>
       </div>
-      <div className="row" style={{ marginTop: 10 }}>
+      <div className="row u-mt-10">
         <button
           type="button"
           className="btn primary"

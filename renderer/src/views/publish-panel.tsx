@@ -74,17 +74,17 @@ export function PublishPanel({ snapshotId, target }: PublishPanelProps) {
   return (
     <section className="card" aria-label="Publish">
       <div className="row">
-        <h2 style={{ margin: 0 }}>Publish</h2>
-        <span className="muted" style={{ fontSize: 12 }}>
+        <h2 className="u-m-0">Publish</h2>
+        <span className="muted u-fs-12">
           Install this snapshot in the database so the application creates tenants itself with <code>SELECT _tenantry.create_tenant($1)</code>.
         </span>
       </div>
-      <div className="row" style={{ marginTop: 10 }}>
-        <label className="row" style={{ gap: 6, fontSize: 12 }}>
+      <div className="row u-mt-10">
+        <label className="row u-gap-6 u-fs-12">
           Label
-          <input type="text" aria-label="Publish label" value={label} placeholder="checksum" style={{ width: 120 }} onChange={(e) => setLabel(e.target.value)} />
+          <input type="text" aria-label="Publish label" value={label} placeholder="checksum" className="u-w-120" onChange={(e) => setLabel(e.target.value)} />
         </label>
-        <label className="row grow" style={{ gap: 6, fontSize: 12 }}>
+        <label className="row grow u-gap-6 u-fs-12">
           Grant to roles
           <input type="text" aria-label="Roles that may call create_tenant" value={roles} placeholder="app_user, worker" className="grow" onChange={(e) => setRoles(e.target.value)} />
         </label>
@@ -93,12 +93,12 @@ export function PublishPanel({ snapshotId, target }: PublishPanelProps) {
         </button>
       </div>
       {note ? (
-        <p role="status" aria-label="Publish result" className="muted" style={{ fontSize: 12, margin: '8px 0 0' }}>
+        <p role="status" aria-label="Publish result" className="muted u-fs-12 u-m-8-0-0">
           {note}
         </p>
       ) : null}
       {published && published.length > 0 ? (
-        <table aria-label="Published snapshots" style={{ marginTop: 8, fontSize: 12 }}>
+        <table aria-label="Published snapshots" className="u-mt-8 u-fs-12">
           <thead>
             <tr>
               <th>Label</th>
@@ -113,7 +113,7 @@ export function PublishPanel({ snapshotId, target }: PublishPanelProps) {
               <tr key={p.label}>
                 <td className="mono">
                   {p.label}
-                  {p.isDefault ? <span className="pill status-ok" style={{ marginLeft: 6 }}>default</span> : null}
+                  {p.isDefault ? <span className="pill status-ok u-ml-6">default</span> : null}
                 </td>
                 <td className="mono">{p.checksum}</td>
                 <td className="mono">{p.template}</td>
@@ -141,7 +141,7 @@ export function PublishPanel({ snapshotId, target }: PublishPanelProps) {
           </tbody>
         </table>
       ) : published ? (
-        <p className="muted" style={{ fontSize: 12, margin: '8px 0 0' }}>
+        <p className="muted u-fs-12 u-m-8-0-0">
           Nothing is published in this database yet.
         </p>
       ) : null}

@@ -18,8 +18,8 @@ const FIELDS: [string, 'host' | 'port' | 'socketDir' | 'user' | 'database' | 'pa
  */
 export function SandboxTerminalPanel({ terminal }: { terminal: SandboxTerminal }) {
   return (
-    <section aria-label="Connect from a terminal" className="stack" style={{ marginTop: 12 }}>
-      <h3 style={{ margin: 0 }}>Connect from a terminal</h3>
+    <section aria-label="Connect from a terminal" className="stack u-mt-12">
+      <h3 className="u-m-0">Connect from a terminal</h3>
       <dl className="kv">
         {FIELDS.map(([label, key]) => (
           <Fragment key={key}>
@@ -30,7 +30,7 @@ export function SandboxTerminalPanel({ terminal }: { terminal: SandboxTerminal }
           </Fragment>
         ))}
       </dl>
-      <p className="muted" style={{ margin: 0, fontSize: 12 }}>
+      <p className="muted u-m-0 u-fs-12">
         The password is new at every start of the sandbox and is never copied. Over TCP, psql reads it from the password file (readable by you only, deleted when the sandbox stops); other clients can take it from there. Over the socket, the OS user <span className="mono">{terminal.osUser}</span> needs no password.
       </p>
       <code className="mono" aria-label="psql over TCP">{terminal.psql}</code>

@@ -83,7 +83,7 @@ export function SchemasView() {
         <h1>Schemas</h1>
         <span className="sub">Pick the template schema and dump its definition.</span>
         <span className="grow" />
-        <TargetPicker connections={connections} connectionId={connectionId} onConnection={setConnectionId} databases={databases} database={database} onDatabase={setDatabase} details style={{ connection: { minWidth: 200 }, database: { minWidth: 180 } }} />
+        <TargetPicker connections={connections} connectionId={connectionId} onConnection={setConnectionId} databases={databases} database={database} onDatabase={setDatabase} details fieldClass={{ connection: 'u-minw-200', database: 'u-minw-180' }} />
       </header>
       <div className="view-body">
         {!usable ? (
@@ -98,15 +98,15 @@ export function SchemasView() {
           <>
             {error ? <ErrorBox error={error} title="Could not list schemas" /> : null}
             <section className="card" aria-label="Schemas">
-              <div className="row" style={{ marginBottom: 8 }}>
-                <h2 style={{ margin: 0 }}>Schemas {loading ? <span className="dot busy" /> : null}</h2>
+              <div className="row u-mb-8">
+                <h2 className="u-m-0">Schemas {loading ? <span className="dot busy" /> : null}</h2>
                 <span className="grow" />
-                <input type="search" aria-label="Filter schemas" placeholder={`Filter ${visible.length} schemas`} value={query} onChange={(e) => setQuery(e.target.value)} style={{ minWidth: 220 }} />
-                <label className="row" style={{ gap: 6, fontSize: 12 }}>
+                <input type="search" aria-label="Filter schemas" placeholder={`Filter ${visible.length} schemas`} value={query} onChange={(e) => setQuery(e.target.value)} className="u-minw-220" />
+                <label className="row u-gap-6 u-fs-12">
                   <input type="checkbox" checked={showSystem} onChange={(e) => setShowSystem(e.target.checked)} /> Show system and extension schemas
                 </label>
               </div>
-              <div style={{ maxHeight: '45vh', overflow: 'auto' }} data-testid="schemas-scroll">
+              <div className="u-maxh-45vh u-overflow-auto" data-testid="schemas-scroll">
               <table className="data">
                 <thead>
                   <tr>
@@ -153,14 +153,14 @@ export function SchemasView() {
             </section>
             <section className="card" aria-label="Dump options">
               <h2>Dump {template ? <span className="mono">{template}</span> : null}</h2>
-              <div className="row" style={{ gap: 20 }}>
-                <label className="row" style={{ gap: 6 }}>
+              <div className="row u-gap-20">
+                <label className="row u-gap-6">
                   <input type="checkbox" checked={options.noOwner} onChange={(e) => setOptions({ ...options, noOwner: e.target.checked })} /> No owner (--no-owner)
                 </label>
-                <label className="row" style={{ gap: 6 }}>
+                <label className="row u-gap-6">
                   <input type="checkbox" checked={options.noPrivileges} onChange={(e) => setOptions({ ...options, noPrivileges: e.target.checked })} /> No privileges (--no-privileges)
                 </label>
-                <label className="row" style={{ gap: 6 }} title="Partitioned tables whose partitions live in other schemas (GitLab's gitlab_partitions_static): each tenant gets its own copies of the partitions. Without this, such a template is refused.">
+                <label className="row u-gap-6" title="Partitioned tables whose partitions live in other schemas (GitLab's gitlab_partitions_static): each tenant gets its own copies of the partitions. Without this, such a template is refused.">
                   <input type="checkbox" checked={options.carryPartitions} onChange={(e) => setOptions({ ...options, carryPartitions: e.target.checked })} /> Carry partitions kept in other schemas (--carry-partitions)
                 </label>
                 <label className="field grow">
@@ -168,7 +168,7 @@ export function SchemasView() {
                   <input type="text" className="mono" placeholder="e.g. feature_flags" value={options.ledger} onChange={(e) => setOptions({ ...options, ledger: e.target.value })} />
                 </label>
               </div>
-              <div className="row" style={{ marginTop: 12 }}>
+              <div className="row u-mt-12">
                 <button type="button" className="btn primary" disabled={!template || job !== undefined} onClick={() => void dump()}>
                   Dump schema
                 </button>
@@ -204,7 +204,7 @@ export function SchemasView() {
                     <strong>Dumped {done.schema}</strong> from {done.database}: {formatBytes(done.bytes)} in {formatMs(done.elapsedMs)}
                     {done.ledgerTables.length > 0 ? `, ledger rows from ${done.ledgerTables.join(', ')}` : ''}.
                   </div>
-                  <div className="mono muted" style={{ marginTop: 4 }}>
+                  <div className="mono muted u-mt-4">
                     pg_dump {done.pgDump.version} — {done.pgDump.path} · server {done.serverVersion}
                   </div>
                   <ConfigTableHints
@@ -215,7 +215,7 @@ export function SchemasView() {
                       void dump(chosen);
                     }}
                   />
-                  <button type="button" className="btn primary" style={{ marginTop: 8 }} onClick={() => setView('snapshot')}>
+                  <button type="button" className="btn primary u-mt-8" onClick={() => setView('snapshot')}>
                     Open in the snapshot editor →
                   </button>
                 </div>
@@ -236,7 +236,7 @@ function SchemaRow({ schema: s, template, onChoose, nested = false }: { schema: 
       <td>
         <input type="radio" name="template" aria-label={`Template ${s.name}`} disabled={pool} checked={!pool && s.name === template} onChange={() => onChoose(s.name)} />
       </td>
-      <td className="mono" style={nested ? { paddingLeft: 28 } : undefined}>
+      <td className={nested ? 'mono u-pl-28' : 'mono'}>
         {s.name} {s.system ? <span className="pill">system</span> : null} {s.extensionOwned ? <span className="pill">extension</span> : null} {pool ? <span className="pill">warm pool</span> : null}
       </td>
       <td>{s.owner}</td>

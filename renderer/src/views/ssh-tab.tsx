@@ -39,10 +39,10 @@ export function SshTab(props: { value: SshDraft; onChange(patch: Partial<SshDraf
   const { value: d, onChange } = props;
   return (
     <div className="stack" role="tabpanel" aria-label="SSH">
-      <label className="row" style={{ gap: 8 }}>
+      <label className="row u-gap-8">
         <input type="checkbox" checked={d.enabled} onChange={(e) => onChange({ enabled: e.target.checked })} /> Connect through an SSH tunnel
       </label>
-      <p className="muted" style={{ margin: 0, fontSize: 12 }}>
+      <p className="muted u-m-0 u-fs-12">
         {d.enabled
           ? 'The host and port on the General tab are then the database as the bastion sees it (localhost when PostgreSQL runs on the bastion). The driver, pg_dump and psql all go through the tunnel.'
           : 'For a database reachable only through a bastion: Tenantry logs in there with SSH and forwards a local port to the database.'}
@@ -54,25 +54,25 @@ export function SshTab(props: { value: SshDraft; onChange(patch: Partial<SshDraf
             <label className="field"><span>SSH port</span><input type="text" inputMode="numeric" value={d.port} onChange={(e) => onChange({ port: e.target.value })} /></label>
             <label className="field"><span>SSH user</span><input type="text" value={d.user} onChange={(e) => onChange({ user: e.target.value })} /></label>
           </div>
-          <fieldset className="row" style={{ border: 0, padding: 0, margin: 0, gap: 16 }}>
-            <legend className="muted" style={{ fontSize: 12, padding: 0, marginBottom: 4 }}>Log in with</legend>
-            <label className="row" style={{ gap: 6 }}>
+          <fieldset className="row u-border-0 u-p-0 u-m-0 u-gap-16">
+            <legend className="muted u-fs-12 u-p-0 u-mb-4">Log in with</legend>
+            <label className="row u-gap-6">
               <input type="radio" name="ssh-auth" checked={d.auth === 'key'} onChange={() => onChange({ auth: 'key' })} /> A private key file
             </label>
-            <label className="row" style={{ gap: 6 }}>
+            <label className="row u-gap-6">
               <input type="radio" name="ssh-auth" checked={d.auth === 'agent'} onChange={() => onChange({ auth: 'agent' })} /> The SSH agent (SSH_AUTH_SOCK)
             </label>
           </fieldset>
           {d.auth === 'key' ? (
             <div className="stack">
               <FileField label="SSH private key" purpose="ssh-key" value={d.keyFile} placeholder="~/.ssh/id_ed25519 (not the .pub file)" onChange={(v) => onChange({ keyFile: v })} />
-              <label className="field" style={{ maxWidth: 420 }}>
+              <label className="field u-maxw-420">
                 <span>Key passphrase</span>
                 <input type="password" value={d.passphrase} placeholder={props.passphraseStored ? 'Stored (type to replace)' : 'Only if the key has one'} onChange={(e) => onChange({ passphrase: e.target.value })} />
               </label>
             </div>
           ) : null}
-          <p className="muted" style={{ margin: 0, fontSize: 12 }}>
+          <p className="muted u-m-0 u-fs-12">
             The bastion's host key is checked on every connection: the first time, you confirm its fingerprint; a key that changes later is refused.
           </p>
         </>

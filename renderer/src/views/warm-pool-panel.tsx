@@ -150,12 +150,12 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
   return (
     <section className="card" aria-label="Warm pool">
       <div className="row">
-        <h2 style={{ margin: 0 }}>Warm pool</h2>
-        <span className="muted" style={{ fontSize: 12 }}>
+        <h2 className="u-m-0">Warm pool</h2>
+        <span className="muted u-fs-12">
           Spare tenants built ahead from this snapshot; “Create tenant” claims one in milliseconds.
         </span>
       </div>
-      <div className="row" style={{ marginTop: 10 }}>
+      <div className="row u-mt-10">
         <span role="status" aria-label="Warm pool status" className={`pill ${status && ready >= status.target && status.target > 0 ? 'status-ok' : ''}`}>
           {fill || status?.building ? <span className="dot busy" /> : null}
           {status ? `${ready} of ${status.target} spare${status.target === 1 ? '' : 's'} ready` : 'Pool status unknown'}
@@ -171,12 +171,12 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
           </span>
         ) : null}
         {status ? (
-          <span className="muted mono" style={{ fontSize: 12 }} title="Spares match this snapshot's checksum">
+          <span className="muted mono u-fs-12" title="Spares match this snapshot's checksum">
             snapshot {status.checksum}
           </span>
         ) : null}
         <span className="grow" />
-        <label className="row" style={{ gap: 6, fontSize: 12 }}>
+        <label className="row u-gap-6 u-fs-12">
           Pool size
           <input
             type="number"
@@ -184,7 +184,7 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
             min={0}
             max={10000}
             value={draft ?? (status ? String(status.target) : '')}
-            style={{ width: 72 }}
+            className="u-w-72"
             onChange={(e) => setDraft(e.target.value)}
             onBlur={() => void saveSize()}
             onKeyDown={(e) => e.key === 'Enter' && void saveSize()}
@@ -193,7 +193,7 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
         {status?.ownedByOther ? (
           confirming === 'replace' ? (
             <>
-              <span style={{ fontSize: 12 }}>
+              <span className="u-fs-12">
                 Drop {status.stale} spare{status.stale === 1 ? '' : 's'} of snapshot {status.owner} and rebuild from this one?
               </span>
               <button
@@ -222,7 +222,7 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
         )}
         {confirming === 'empty' ? (
           <>
-            <span style={{ fontSize: 12 }}>Drop {total} spare schema{total === 1 ? '' : 's'}?</span>
+            <span className="u-fs-12">Drop {total} spare schema{total === 1 ? '' : 's'}?</span>
             <button type="button" className="btn danger" onClick={() => void empty()}>
               Confirm empty
             </button>
@@ -237,7 +237,7 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
         )}
       </div>
       {fill ? (
-        <div className="row" style={{ marginTop: 10 }}>
+        <div className="row u-mt-10">
           <progress aria-label="Pool fill progress" value={fill.done} max={Math.max(fill.total, 1)} />
           <span className="mono muted">
             {fill.done}/{fill.total}
@@ -248,14 +248,14 @@ export function WarmPoolPanel({ snapshotId, target, claims, onReady }: WarmPoolP
         </div>
       ) : null}
       {note ? (
-        <p className="muted" style={{ fontSize: 12, margin: '8px 0 0' }}>
+        <p className="muted u-fs-12 u-m-8-0-0">
           {note}
         </p>
       ) : null}
       {status && total > 0 ? (
-        <details style={{ marginTop: 8, fontSize: 12 }}>
+        <details className="u-mt-8 u-fs-12">
           <summary>Spares ({total})</summary>
-          <ul className="mono" style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+          <ul className="mono u-m-4-0-0 u-pl-18">
             {status.spares.map((s) => (
               <li key={s.schema} className={s.matches ? '' : 'status-warn'}>
                 {s.schema} — built {s.builtAt.slice(0, 19).replace('T', ' ')}
