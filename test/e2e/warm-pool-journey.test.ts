@@ -59,7 +59,11 @@ describe.skipIf(!hasChromium())('warm pool journey (web mode, Debian Chromium)',
     await fx.ui.schemas.waitForSchema('poolco');
     await expect(fx.browser.page.getByRole('radio', { name: /^Template _tenantry/ }).count()).resolves.toBe(0);
     await fx.browser.page.getByRole('checkbox', { name: /Show system and extension schemas/ }).check();
+    // The spares are folded under their template (one row, collapsed); unfolded, their radios are disabled.
     const spares = fx.browser.page.getByRole('radio', { name: /^Template _tenantry_spare_/ });
+    await expect(fx.ui.schemas.spareGroup('tenant_template').textContent()).resolves.toBe('▸ 2 warm-pool spares of tenant_template');
+    expect(await spares.count()).toBe(0);
+    await fx.ui.schemas.spareGroup('tenant_template').click();
     await expect.poll(() => spares.count()).toBe(2);
     for (const radio of await spares.all()) await expect(radio.isDisabled()).resolves.toBe(true);
     await expect(fx.browser.page.getByText('warm pool', { exact: true }).first().isVisible()).resolves.toBe(true);
