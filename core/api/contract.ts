@@ -601,6 +601,15 @@ export interface CitusPlacementInfo {
   tenants: { tenant: string; node?: string; bytes: number; tables: number }[];
 }
 
+/** A proposed rebalance by size (`citus:rebalance-plan`): nothing has moved. */
+export interface CitusRebalancePlan {
+  /** Largest tenant first, from the fullest node to the emptiest, while a move narrows the gap; empty when balanced. */
+  moves: { tenant: string; from: string; to: string; bytes: number }[];
+  /** Bytes per node (the nodes Citus places shards on) before and after the moves. */
+  before: Record<string, number>;
+  after: Record<string, number>;
+}
+
 /** How citus_schema_move copies: logical replication with writes going on (auto, force_logical), or writes blocked. */
 export type CitusMoveMode = 'auto' | 'force_logical' | 'block_writes';
 
@@ -782,6 +791,8 @@ export interface Api {
    * size; cancel with job:cancel: Citus rolls the move back). The move's checks run before the job starts.
    */
   'citus:move': { req: { target: ConnectionTarget; tenant: string; node: string; mode: CitusMoveMode }; res: { jobId: string } };
+  /** The rebalance by size `tenantry placement --rebalance` proposes (nothing moves; run it with citus:move); CITUS_NOT_AVAILABLE as citus:placement. */
+  'citus:rebalance-plan': { req: { target: ConnectionTarget }; res: CitusRebalancePlan };
 
   /** Runs one statement as a job (cancel with job:cancel); the result comes with job:done. */
   'sql:run': { req: SqlConsoleRequest; res: { jobId: string } };
@@ -888,6 +899,7 @@ export const CHANNELS = [
   'fleet:drop',
   'citus:placement',
   'citus:move',
+  'citus:rebalance-plan',
   'sql:run',
   'migrate:plan',
   'migrate:dry-run',

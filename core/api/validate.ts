@@ -120,6 +120,7 @@ export const requestValidators: { [C in Channel]: Check<Req<C>> } = {
   'fleet:adopt': obj({ target, template: pgName, schemas: arr(pgName, 100_000) }),
   'fleet:drop': obj({ target, tenant: pgName, confirmName: pgName }),
   'citus:placement': obj({ target }),
+  'citus:rebalance-plan': obj({ target }),
   'citus:move': obj({ target, tenant: pgName, node: str(1100), mode: oneOf('auto', 'force_logical', 'block_writes') }),
   'sql:run': obj({ target, sql: str(1024 * 1024), allowWrites: bool, timeoutMs: int(100, 3_600_000) }, { searchPath: pgName }),
   'migrate:plan': obj(migrationSource.required, migrationSource.optional),

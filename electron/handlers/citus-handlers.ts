@@ -1,17 +1,19 @@
 /**
  * Placement and moves on a Citus coordinator for the Tenants view: where each
  * tenant lives (`citus:placement`) and a move to another node
- * (`citus:move`) as a job with progress, cancelled with job:cancel. The same
+ * (`citus:move`) as a job with progress, cancelled with job:cancel, and the
+ * rebalance by size `tenantry placement --rebalance` proposes
+ * (`citus:rebalance-plan`). The same
  * services as `tenantry placement` and `tenantry move`.
  */
 import type { Handlers } from '../../core/api/contract.js';
 import type { ConnectionProfile } from '../../core/connection/profile.js';
 import { openClient } from '../services/connection/open-connection.js';
-import { checkMove, moveTenant, readPlacement } from '../services/citus/placement.js';
+import { checkMove, moveTenant, proposeRebalance, readPlacement } from '../services/citus/placement.js';
 import type { JobRegistry } from './jobs.js';
 import type { ResolveTarget } from './resolve-target.js';
 
-type CitusHandlers = Pick<Handlers, 'citus:placement' | 'citus:move'>;
+type CitusHandlers = Pick<Handlers, 'citus:placement' | 'citus:move' | 'citus:rebalance-plan'>;
 
 async function withClient<T>(profile: ConnectionProfile, work: (client: Awaited<ReturnType<typeof openClient>>) => Promise<T>): Promise<T> {
   const client = await openClient(profile);
@@ -28,6 +30,10 @@ export function createCitusHandlers(deps: { jobs: JobRegistry; resolveTarget: Re
     async 'citus:placement'({ target }) {
       const { profile } = await deps.resolveTarget(target);
       return withClient(profile, (client) => readPlacement(client));
+    },
+    async 'citus:rebalance-plan'({ target }) {
+      const { profile } = await deps.resolveTarget(target);
+      return withClient(profile, async (client) => proposeRebalance(await readPlacement(client)));
     },
     async 'citus:move'({ target, tenant, node, mode }) {
       const { profile } = await deps.resolveTarget(target);

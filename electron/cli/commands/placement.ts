@@ -1,7 +1,7 @@
 /** `tenantry placement` and `tenantry move`: where tenants live on a Citus cluster, and moving them. */
-import { planRebalanceBySize, type RebalancePlan } from '../../../core/citus/rebalance-plan.js';
+import type { RebalancePlan } from '../../../core/citus/rebalance-plan.js';
 import { openClient } from '../../services/connection/open-connection.js';
-import { moveTenant, readPlacement, type MoveMode, type MoveResult, type PlacementReport } from '../../services/citus/placement.js';
+import { moveTenant, proposeRebalance, readPlacement, type MoveMode, type MoveResult, type PlacementReport } from '../../services/citus/placement.js';
 import { UsageError, type CliCommand, type CliIo } from '../command.js';
 import { parseOptions, requireOption, resolveCliProfile, stringOption, type OptionValues } from './parse-options.js';
 import { SSH_OPTIONS, SSH_USAGE } from './ssh-options.js';
@@ -97,7 +97,7 @@ export const placementCommand: CliCommand = {
         io.stdout(json ? JSON.stringify(report, null, 2) + '\n' : formatPlacement(report));
         return 0;
       }
-      const plan = planRebalanceBySize(report.tenants, report.nodes.filter((n) => n.shouldHaveShards).map((n) => n.node));
+      const plan = proposeRebalance(report);
       const moved: MoveResult[] = [];
       if (values.yes === true) {
         for (const m of plan.moves) moved.push(await moveTenant(db, monitor, { tenant: m.tenant, node: m.to, mode }, { ...(progressPrinter(io, json) ? { onProgress: progressPrinter(io, json)! } : {}) }));

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
 import { SPARE_PREFIX } from '../../../core/pool/spare-name.js';
-import type { TenantPlacement } from '../../../core/citus/rebalance-plan.js';
+import { planRebalanceBySize, type RebalancePlan, type TenantPlacement } from '../../../core/citus/rebalance-plan.js';
 import { detectCitus } from './detect-citus.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
@@ -51,6 +51,14 @@ export async function readPlacement(db: Queryable): Promise<PlacementReport> {
     nodes: nodes.rows.map((r) => ({ node: r.node, shouldHaveShards: r.should })),
     tenants: tenants.rows.map((r) => ({ tenant: r.tenant, ...(r.node !== null ? { node: r.node } : {}), bytes: Number(r.bytes), tables: r.tables })),
   };
+}
+
+/**
+ * The proposed rebalance by size for a placement (`tenantry placement --rebalance` and `citus:rebalance-plan`):
+ * moves between the nodes Citus places shards on; nothing moves.
+ */
+export function proposeRebalance(report: PlacementReport): RebalancePlan {
+  return planRebalanceBySize(report.tenants, report.nodes.filter((n) => n.shouldHaveShards).map((n) => n.node));
 }
 
 export type MoveMode = 'auto' | 'force_logical' | 'block_writes';

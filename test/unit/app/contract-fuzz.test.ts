@@ -84,6 +84,7 @@ const BASES: { [C in Channel]: Req<C> } = {
   'fleet:adopt': { target: nowhere, template: 'app', schemas: ['acme'] },
   'fleet:drop': { target: nowhere, tenant: 'acme', confirmName: 'acme' },
   'citus:placement': { target: nowhere },
+  'citus:rebalance-plan': { target: nowhere },
   'citus:move': { target: nowhere, tenant: 'acme', node: '127.0.0.1:5432', mode: 'auto' },
   'sql:run': { target: nowhere, sql: 'SELECT 1', allowWrites: false, searchPath: 'acme', timeoutMs: 1000 },
   'migrate:plan': { target: nowhere, template: 'app', path: '/nonexistent/V2__tags.sql', placeholder: '#{prefix}', decisions: [{ id: 'V2__tags.sql/x', decision: 'keep' }] },
