@@ -3,14 +3,19 @@
  * shows where each tenant lives (a worker, or the coordinator for a tenant
  * provisioned --local), a Node filter narrows the table to one node, and
  * "Move to node…" moves a tenant with citus_schema_move as a job, after which
- * the column shows its new node and its rows are all there. Screenshots of
- * the view before and after the move are saved to test-artifacts/. Skipped,
+ * the column shows its new node and its rows are all there. "Propose
+ * rebalance…" shows the moves by size `tenantry placement --rebalance`
+ * proposes, and after a confirmation runs them; the Node column then shows
+ * the planned nodes and every row is in place. Screenshots of the view
+ * before and after the move and the rebalance are saved to test-artifacts/. Skipped,
  * with the reason, where Citus or Chromium is not installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citusSkipReason, startCitusCluster, type CitusCluster } from '../../support/citus-cluster.js';
 import { createTenantSnapshot } from '../../electron/services/snapshot/create-tenant-snapshot.js';
 import { createProvisioner, snapshotSource } from '../../electron/services/provision/provisioner.js';
+import { openClient } from '../../electron/services/connection/open-connection.js';
+import { proposeRebalance, readPlacement } from '../../electron/services/citus/placement.js';
 import { profileFor } from '../integration/harness/profile.js';
 import { TenantsPage } from './pages/tenants-page.js';
 import { hasChromium } from './support/browser.js';
@@ -107,4 +112,49 @@ describe.skipIf(Boolean(skip))(skip ? `Citus placement in the Tenants view — S
     expect(await move.isDisabled()).toBe(true);
     expect(await move.getAttribute('title')).toContain('not a distributed schema');
   }, 60_000);
+
+  it('proposes a rebalance by size, and applies it after a confirmation', async () => {
+    const { browser } = journey;
+    const tenants = new TenantsPage(browser.page);
+    await browser.page.getByRole('checkbox', { name: 'Select hooli_local', exact: true }).uncheck();
+    // Uneven by size: the tenants of the node holding the most of them get rows; VACUUM so sizes hold still.
+    const placed = new Map<string, string | undefined>();
+    for (const t of DISTRIBUTED) placed.set(t, await nodeOf(t));
+    const count = (w: string) => DISTRIBUTED.filter((t) => placed.get(t) === w).length;
+    const fuller = [...citus.workerAddresses()].sort((a, b) => count(b) - count(a))[0]!;
+    for (const t of DISTRIBUTED.filter((x) => placed.get(x) === fuller)) await q(`INSERT INTO ${t}.items (label) SELECT repeat('x', 200) || g FROM generate_series(1, 3000) g`);
+    await q('VACUUM');
+    const counts = async () => Promise.all(DISTRIBUTED.map(async (t) => (await q<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}.items`))[0]!.n));
+    const rowsBefore = await counts();
+    // The plan the CLI would propose for this cluster.
+    const client = await openClient(profileFor(citus.coordinator, DB));
+    const expected = await readPlacement(client).then(proposeRebalance).finally(() => client.end());
+    expect(expected.moves.length).toBeGreaterThan(0);
+
+    await browser.page.getByRole('button', { name: 'Propose rebalance…' }).click();
+    const card = browser.page.getByRole('region', { name: 'Rebalance tenants' });
+    const moves = card.getByRole('table', { name: 'Proposed moves' });
+    await moves.waitFor();
+    const shown = await moves.getByRole('row').filter({ has: browser.page.getByRole('cell') }).allTextContents();
+    expect(shown).toEqual(expected.moves.map((m) => `${m.tenant}${m.from}${m.to}${(m.bytes / 1024 / 1024).toFixed(1)} MB`));
+    const perNode = await card.getByRole('table', { name: 'Bytes per node' }).getByRole('row').filter({ has: browser.page.getByRole('cell') }).allTextContents();
+    expect(perNode).toEqual(Object.keys(expected.before).map((n) => `${n}${((expected.before[n] ?? 0) / 1024 / 1024).toFixed(1)} MB${((expected.after[n] ?? 0) / 1024 / 1024).toFixed(1)} MB`));
+    await browser.screenshot('citus-tenants-rebalance-plan');
+    // Nothing has moved yet.
+    for (const t of DISTRIBUTED) expect(await nodeOf(t)).toBe(placed.get(t));
+
+    await card.getByRole('button', { name: 'Apply these moves…' }).click();
+    const n = expected.moves.length;
+    expect(await card.getByRole('alert', { name: 'Confirm rebalance' }).textContent()).toContain(`Move ${n} tenant${n === 1 ? '' : 's'} with citus_schema_move (auto)`);
+    await browser.screenshot('citus-tenants-rebalance-confirm');
+    await card.getByRole('button', { name: `Yes, move ${n} tenant${n === 1 ? '' : 's'}` }).click();
+    const notice = browser.page.getByRole('status', { name: 'Tenants notice' });
+    await expect.poll(() => notice.textContent(), { timeout: 180_000, interval: 250 }).toContain(`Rebalanced: moved ${n} tenant${n === 1 ? '' : 's'}`);
+    for (const m of expected.moves) {
+      await expect.poll(() => tenants.nodeCell(m.tenant).textContent(), { timeout: 30_000 }).toBe(m.to);
+      expect(await nodeOf(m.tenant)).toBe(m.to);
+    }
+    expect(await counts()).toEqual(rowsBefore);
+    await browser.screenshot('citus-tenants-rebalanced');
+  }, 300_000);
 });

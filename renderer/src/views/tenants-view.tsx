@@ -16,6 +16,7 @@ import { CohortBar } from './tenants/cohort-bar';
 import { CohortDifferences } from './tenants/cohort-differences';
 import { DropCard } from './tenants/drop-card';
 import { MoveCard } from './tenants/move-card';
+import { RebalanceCard } from './tenants/rebalance-card';
 import { TenantTable, type Sort } from './tenants/tenant-table';
 import { useFleet } from './tenants/use-fleet';
 import { usePlacement } from './tenants/use-placement';
@@ -32,7 +33,7 @@ const STATUS_CHOICES: { value: TenantStatusFilter; label: string }[] = [
   { value: 'missing', label: 'Schema missing' },
 ];
 
-type Side = { kind: 'cohort' } | { kind: 'drop'; tenant: string } | { kind: 'adopt' } | { kind: 'move'; tenant: string } | undefined;
+type Side = { kind: 'cohort' } | { kind: 'drop'; tenant: string } | { kind: 'adopt' } | { kind: 'move'; tenant: string } | { kind: 'rebalance' } | undefined;
 
 /** The Node filter's value for tenants that stay on the coordinator (no host:port has this form). */
 const ON_COORDINATOR = '(coordinator)';
@@ -141,6 +142,17 @@ export function TenantsView() {
         onMoved={(message) => {
           setNotice(message);
           setSide(undefined);
+          citus.reload();
+        }}
+      />
+    ) : side?.kind === 'rebalance' && placement ? (
+      <RebalanceCard
+        target={target}
+        onClose={() => setSide(undefined)}
+        onApplied={(message, complete) => {
+          setNotice(message);
+          // A rebalance that stopped keeps its card open with the reason.
+          if (complete) setSide(undefined);
           citus.reload();
         }}
       />
@@ -278,6 +290,11 @@ export function TenantsView() {
                         onClick={() => selectedNames[0] && setSide({ kind: 'move', tenant: selectedNames[0] })}
                       >
                         Move to node…
+                      </button>
+                    ) : null}
+                    {placement ? (
+                      <button type="button" className="btn small" title="Propose moves that even out the bytes per Citus node (nothing moves until you confirm)" onClick={() => setSide({ kind: 'rebalance' })}>
+                        Propose rebalance…
                       </button>
                     ) : null}
                     <button type="button" className="btn small danger" disabled={selectedNames.length !== 1} title="Select one tenant to drop" onClick={() => selectedNames[0] && setSide({ kind: 'drop', tenant: selectedNames[0] })}>
