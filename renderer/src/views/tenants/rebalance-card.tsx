@@ -81,7 +81,7 @@ export function RebalanceCard({ target, onApplied, onClose }: { target: Connecti
       ) : null}
       {plan && plan.moves.length > 0 ? (
         <div className="table-scroll">
-          <table className="data u-fs-12" aria-label="Proposed moves">
+          <table className="data rebalance-table" aria-label="Proposed moves">
             <thead>
               <tr>
                 <th>Tenant</th>
@@ -104,7 +104,7 @@ export function RebalanceCard({ target, onApplied, onClose }: { target: Connecti
         </div>
       ) : null}
       {plan && nodes.length > 0 ? (
-        <table className="data u-fs-12 u-mt-10" aria-label="Bytes per node">
+        <table className="data rebalance-table u-mt-10" aria-label="Bytes per node">
           <thead>
             <tr>
               <th>Node</th>
