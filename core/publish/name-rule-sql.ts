@@ -9,6 +9,7 @@
  * Requires a UTF8 database (octet_length is then the UTF-8 length).
  */
 import { RESERVED_PREFIX } from '../pool/spare-name.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { INVISIBLE, MAX_TENANT_NAME_BYTES } from '../tenant/tenant-name.js';
 
 let cached: { invisible: string; space: string } | undefined;
@@ -35,11 +36,6 @@ function classes(): { invisible: string; space: string } {
   return cached;
 }
 
-/** A string literal for plpgsql source (standard_conforming_strings on: only quotes are doubled). */
-function lit(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 /**
  * `CREATE OR REPLACE FUNCTION schema.tenant_name_problem(name text, protected_names text[]) RETURNS text`: why the
  * name cannot be a tenant (the sentence findTenantNameProblem returns), or NULL when it can.
@@ -56,25 +52,25 @@ DECLARE
 BEGIN
   IF name IS NULL OR name = '' THEN RETURN 'it is empty. Give a schema name of 1 to 63 bytes.'; END IF;
   IF octet_length(name) > ${MAX_TENANT_NAME_BYTES} THEN
-    RETURN format(${lit(`it is %s bytes long in UTF-8 and PostgreSQL truncates names to ${MAX_TENANT_NAME_BYTES} bytes, so it would name another schema. Choose a shorter name.`)}, octet_length(name));
+    RETURN format(${quoteLiteral(`it is %s bytes long in UTF-8 and PostgreSQL truncates names to ${MAX_TENANT_NAME_BYTES} bytes, so it would name another schema. Choose a shorter name.`)}, octet_length(name));
   END IF;
-  found := substring(name from ${lit(invisible)});
+  found := substring(name from ${quoteLiteral(invisible)});
   IF found IS NOT NULL THEN
     hex := upper(to_hex(ascii(found)));
     IF length(hex) < 4 THEN hex := lpad(hex, 4, '0'); END IF;
-    RETURN format(${lit('it contains the invisible or control character U+%s, which makes it look like another name. Use printable characters only.')}, hex);
+    RETURN format(${quoteLiteral('it contains the invisible or control character U+%s, which makes it look like another name. Use printable characters only.')}, hex);
   END IF;
-  IF name ~ ${lit(`^${space}`)} OR name ~ ${lit(`${space}$`)} THEN RETURN 'it starts or ends with white space, which is almost certainly a mistake. Trim it.'; END IF;
+  IF name ~ ${quoteLiteral(`^${space}`)} OR name ~ ${quoteLiteral(`${space}$`)} THEN RETURN 'it starts or ends with white space, which is almost certainly a mistake. Trim it.'; END IF;
   IF starts_with(name, 'pg_') THEN RETURN 'names starting with pg_ are reserved for PostgreSQL system schemas. Choose another prefix.'; END IF;
-  found := substring(name from ${lit(dollar)});
+  found := substring(name from ${quoteLiteral(dollar)});
   IF found IS NOT NULL THEN
-    RETURN format(${lit('it contains %s, which would end a dollar-quoted function body ($$ … $$) in a snapshot early. Choose a name without it.')},
+    RETURN format(${quoteLiteral('it contains %s, which would end a dollar-quoted function body ($$ … $$) in a snapshot early. Choose a name without it.')},
       CASE WHEN found = '$' THEN 'a "$" at its start or end' ELSE '"' || found || '"' END);
   END IF;
-  IF name = 'public' THEN RETURN ${lit('"public" is the database\'s default schema (often the template itself), not a tenant. Choose another name.')}; END IF;
+  IF name = 'public' THEN RETURN ${quoteLiteral('"public" is the database\'s default schema (often the template itself), not a tenant. Choose another name.')}; END IF;
   IF name = 'information_schema' THEN RETURN '"information_schema" is a system schema, not a tenant. Choose another name.'; END IF;
-  IF starts_with(name, ${lit(RESERVED_PREFIX)}) THEN RETURN ${lit(`names starting with "${RESERVED_PREFIX}" are reserved for Tenantry's warm pool. Choose another name.`)}; END IF;
-  IF name = ANY (protected_names) THEN RETURN format(${lit('"%s" is the template schema of a snapshot, not a tenant. Choose another name.')}, name); END IF;
+  IF starts_with(name, ${quoteLiteral(RESERVED_PREFIX)}) THEN RETURN ${quoteLiteral(`names starting with "${RESERVED_PREFIX}" are reserved for Tenantry's warm pool. Choose another name.`)}; END IF;
+  IF name = ANY (protected_names) THEN RETURN format(${quoteLiteral('"%s" is the template schema of a snapshot, not a tenant. Choose another name.')}, name); END IF;
   RETURN NULL;
 END
 $tenantry_rule$;`;
