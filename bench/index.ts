@@ -79,7 +79,7 @@ const sections: BenchSection[] = [
   },
   {
     name: 'tenants-view',
-    summary: 'the Tenants view with 50,000 rows in Chromium: longest main-thread task while loading, scrolling, filtering (≤ 200 ms; needs npm run build; BENCH_QUICK=1: 5,000)',
+    summary: 'the Tenants view with 50,000 rows in Chromium: longest main-thread task while loading, scrolling, filtering by name, cohort and status, sorting (≤ 200 ms; needs npm run build; BENCH_QUICK=1: 5,000)',
     async run(log) {
       const { formatTenantsViewReport, readTenantsViewOptions, runTenantsViewBench } = await import('./tenants-view.js');
       const result = await runTenantsViewBench(readTenantsViewOptions(process.env, log));
