@@ -98,7 +98,7 @@ export function TenantsView() {
     () => (columns && placement && node ? filteredByFleet.filter((r) => (placement.nodeOf(columns.tenant[r] ?? '') ?? ON_COORDINATOR) === node) : filteredByFleet),
     [columns, placement, node, filteredByFleet],
   );
-  const rows = useMemo(() => (columns ? (sort.key === 'tenant' && !sort.descending ? sortTenantRows(columns, filtered, 'tenant', false) : sortTenantRows(columns, filtered, sort.key, sort.descending)) : []), [columns, filtered, sort]);
+  const rows = useMemo(() => (columns ? sortTenantRows(columns, filtered, sort.key, sort.descending) : []), [columns, filtered, sort]);
   const selectedNames = useMemo(() => (columns ? [...selected].map((i) => columns.tenant[i] ?? '').filter(Boolean) : []), [columns, selected]);
   const chosenCohort = cohort !== undefined ? info?.cohorts[cohort] : undefined;
 

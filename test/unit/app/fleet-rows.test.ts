@@ -53,6 +53,41 @@ describe('sortTenantRows', () => {
     expect(sortTenantRows(columns, all, key, descending)).toEqual(expected);
   });
 
+  // The sorts come from orders computed once per columns object; they must equal a plain comparator sort, for
+  // names given out of order, nulls, equal keys, and any subset of the rows.
+  it.each(['tenant', 'cohort', 'snapshot', 'how', 'createdAt', 'verifiedAt'] as const)('by %s equals a comparator sort, both ways, on any subset', (key) => {
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const n = 2000;
+    const big: FleetTenantColumns = {
+      tenant: Array.from({ length: n }, (_, i) => `t${random(100_000)}_${i}`),
+      cohort: Array.from({ length: n }, () => random(4) - 1),
+      snapshot: Array.from({ length: n }, () => [null, 'v1', 'v2', 'V0'][random(4)] ?? null),
+      how: Array.from({ length: n }, () => (['built', 'claimed', 'adopted'] as const)[random(3)] ?? 'built'),
+      createdAt: Array.from({ length: n }, () => T0 + random(50)),
+      verifiedAt: Array.from({ length: n }, () => (random(3) === 0 ? null : T0 + random(50))),
+      verifyResult: Array.from({ length: n }, () => null),
+    };
+    const text = (a: string | null | undefined, b: string | null | undefined) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+    const num = (a: number | null | undefined, b: number | null | undefined) => (a ?? -Infinity) - (b ?? -Infinity) || 0;
+    const cohortKey = (i: number) => ((big.cohort[i] ?? -1) === -1 ? 1e9 : (big.cohort[i] ?? 0));
+    const primary = {
+      tenant: (a: number, b: number) => text(big.tenant[a], big.tenant[b]),
+      cohort: (a: number, b: number) => cohortKey(a) - cohortKey(b),
+      snapshot: (a: number, b: number) => text(big.snapshot[a], big.snapshot[b]),
+      how: (a: number, b: number) => text(big.how[a], big.how[b]),
+      createdAt: (a: number, b: number) => num(big.createdAt[a], big.createdAt[b]),
+      verifiedAt: (a: number, b: number) => num(big.verifiedAt[a], big.verifiedAt[b]),
+    }[key];
+    const subsets = [Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => n - 1 - i).filter((i) => i % 3 === 0), [5, 1999, 0], []];
+    for (const descending of [false, true]) {
+      for (const rows of subsets) {
+        const expected = [...rows].sort((a, b) => (descending ? -1 : 1) * primary(a, b) || text(big.tenant[a], big.tenant[b]));
+        expect(sortTenantRows(big, rows, key, descending)).toEqual(expected);
+      }
+    }
+  });
+
   it('does not change its input', () => {
     const rows = [3, 2, 1];
     sortTenantRows(columns, rows, 'tenant', false);
