@@ -106,6 +106,8 @@ export interface SchemaSummary {
   extensionOwned: boolean;
   /** A warm-pool spare: the template schema of the snapshot it was built from, as the pool records it (absent when unknown). */
   spareOf?: string;
+  /** A tenant recorded in the register (`_tenantry.tenants`): the template it was provisioned from or adopted for (absent when not registered). */
+  tenantOf?: string;
 }
 
 export interface DumpOptions {

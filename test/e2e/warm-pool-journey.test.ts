@@ -56,8 +56,11 @@ describe.skipIf(!hasChromium())('warm pool journey (web mode, Debian Chromium)',
 
   it('never offers a spare as the template', async () => {
     await fx.ui.goTo('Schemas');
-    await fx.ui.schemas.waitForSchema('poolco');
+    await fx.ui.schemas.waitForSchema('tenant_template');
     await expect(fx.browser.page.getByRole('radio', { name: /^Template _tenantry/ }).count()).resolves.toBe(0);
+    // The tenants claimed and built above are registered: folded under their template too, not candidates.
+    await fx.ui.schemas.tenantGroup('tenant_template').waitFor();
+    await expect(fx.browser.page.getByRole('radio', { name: /^Template poolco$/ }).count()).resolves.toBe(0);
     await fx.browser.page.getByRole('checkbox', { name: /Show system and extension schemas/ }).check();
     // The spares are folded under their template (one row, collapsed); unfolded, their radios are disabled.
     const spares = fx.browser.page.getByRole('radio', { name: /^Template _tenantry_spare_/ });

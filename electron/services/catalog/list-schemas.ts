@@ -7,6 +7,7 @@ import type { SchemaSummary } from '../../../core/api/contract.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import type pg from 'pg';
 import { openClient } from '../connection/open-connection.js';
+import { REGISTER_TABLE } from '../../../core/fleet/register-sql.js';
 
 const SCHEMAS_SQL = `
 select n.nspname as name,
@@ -45,26 +46,35 @@ const SPARES_SQL = `
 select s.schema_name::text as spare, case when s.snapshot_checksum = (to_jsonb(c) ->> 'owner_checksum') then to_jsonb(c) ->> 'owner_template' end as template
   from _tenantry.pool_spares s cross join _tenantry.pool_config c`;
 
+/** Whether the role may read every one of these tables (false when one does not exist or its schema may not be used). */
+async function canRead(client: pg.ClientBase, tables: readonly string[]): Promise<boolean> {
+  // has_table_privilege of a NULL oid (no such table) is NULL; a schema the role may not use raises, read as no.
+  const checks = tables.map((_, i) => `pg_catalog.has_table_privilege(pg_catalog.to_regclass($${i + 1}), 'SELECT')`).join(' and ');
+  const { rows } = await client.query<{ ok: boolean | null }>(`select ${checks} as ok`, [...tables]).catch(() => ({ rows: [{ ok: false }] }));
+  return rows[0]?.ok === true;
+}
+
 /** Spare → template, or empty when the database has no pool or the role may not read it (the list is still shown). */
 async function readSpareTemplates(client: pg.ClientBase): Promise<Map<string, string>> {
-  // has_table_privilege of a NULL oid (no such table) is NULL; a schema the role may not use raises, read as no pool.
-  const { rows: found } = await client
-    .query<{ ok: boolean | null }>(
-      `select pg_catalog.has_table_privilege(pg_catalog.to_regclass('_tenantry.pool_spares'), 'SELECT')
-              and pg_catalog.has_table_privilege(pg_catalog.to_regclass('_tenantry.pool_config'), 'SELECT') as ok`,
-    )
-    .catch(() => ({ rows: [{ ok: false }] }));
-  if (found[0]?.ok !== true) return new Map();
+  if (!(await canRead(client, ['_tenantry.pool_spares', '_tenantry.pool_config']))) return new Map();
   const { rows } = await client.query<{ spare: string; template: string | null }>(SPARES_SQL);
   return new Map(rows.filter((r) => r.template !== null).map((r) => [r.spare, r.template!]));
 }
 
-/** The schemas of the profile's database, user schemas first; warm-pool spares name their template. */
+/** Registered tenant → its template, or empty when the database has no register or the role may not read it. */
+async function readTenantTemplates(client: pg.ClientBase): Promise<Map<string, string>> {
+  if (!(await canRead(client, [REGISTER_TABLE]))) return new Map();
+  const { rows } = await client.query<{ tenant: string; template: string }>(`select tenant, template from ${REGISTER_TABLE} where tenant <> template`);
+  return new Map(rows.map((r) => [r.tenant, r.template]));
+}
+
+/** The schemas of the profile's database, user schemas first; warm-pool spares and registered tenants name their template. */
 export async function listSchemas(profile: ConnectionProfile): Promise<SchemaSummary[]> {
   const client = await openClient(profile);
   try {
     const { rows } = await client.query<SchemaRow>(SCHEMAS_SQL);
     const spares = await readSpareTemplates(client);
+    const tenants = await readTenantTemplates(client);
     return rows.map((r) => ({
       name: r.name,
       owner: r.owner,
@@ -76,6 +86,7 @@ export async function listSchemas(profile: ConnectionProfile): Promise<SchemaSum
       system: r.system,
       extensionOwned: r.extension_owned,
       ...(spares.has(r.name) ? { spareOf: spares.get(r.name)! } : {}),
+      ...(tenants.has(r.name) ? { tenantOf: tenants.get(r.name)! } : {}),
     }));
   } finally {
     await client.end();

@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { SANDBOX_CONNECTION_ID, type DatabaseSummary, type DumpResult, type SchemaSummary } from '../../../core/api/contract';
 import type { ErrorInfo } from '../../../core/errors';
 import { invoke } from '../api/client';
@@ -9,10 +9,18 @@ import { formatBytes, formatMs } from '../components/format';
 import { useAppState } from '../state/app-state';
 import { isReservedSchemaName } from '../../../core/pool/spare-name';
 import { pickDefaultTemplate } from '../lib/pick-template';
-import { filterSchemas } from '../lib/filter-schemas';
-import { groupSpares } from '../lib/group-spares';
+import { filterGroup, filterSchemas } from '../lib/filter-schemas';
+import { groupUnderTemplates } from '../lib/group-under-templates';
 import { SNAPSHOT_DEFAULTS } from '../../../core/dump/snapshot-defaults';
 import { ConfigTableHints } from './snapshot/config-table-hints';
+
+/** Unfolded, a template's tenants are listed up to this many; the Tenants view lists them all. */
+const TENANT_ROWS = 100;
+
+/** "1 tenant", "2,000 tenants". */
+function countOf(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 export function SchemasView() {
   const { connections, connectionId, setConnectionId, database, setDatabase, sandbox, setDump, setView, view } = useAppState();
@@ -27,8 +35,10 @@ export function SchemasView() {
   const [job, setJob] = useState<{ id: string; message: string; log: string[] }>();
   const [done, setDone] = useState<DumpResult>();
   const [loading, setLoading] = useState(false);
-  // Templates whose warm-pool spares are shown (collapsed by default).
-  const [openGroups, setOpenGroups] = useState<ReadonlySet<string>>(new Set());
+  // Groups under a template ('spares:tmpl', 'tenants:tmpl') the user folded or unfolded; the rest follow the filter
+  // (collapsed without one; a template's tenants open when some match it). A new filter text starts afresh.
+  const [folding, setFolding] = useState<ReadonlyMap<string, boolean>>(new Map());
+  useEffect(() => setFolding(new Map()), [query]);
 
   const target = useCallback(() => ({ connectionId, ...(database ? { database } : {}) }), [connectionId, database]);
   const usable = connectionId !== 'new' && (connectionId !== SANDBOX_CONNECTION_ID || sandbox?.state === 'running');
@@ -49,7 +59,9 @@ export function SchemasView() {
       if (!list.ok) return setError(list.error);
       setSchemas(list.value);
       const preferred = connectionId === SANDBOX_CONNECTION_ID ? sandbox?.templateSchema : undefined;
-      setTemplate((t) => (t && list.value.some((s) => s.name === t) ? t : (preferred ?? pickDefaultTemplate(list.value))));
+      // A schema folded under a template (a tenant, a spare) is no candidate: the choice falls back as for a dropped schema.
+      const candidates = groupUnderTemplates(list.value).rest;
+      setTemplate((t) => (t && candidates.some((s) => s.name === t) ? t : (preferred ?? pickDefaultTemplate(candidates))));
     })();
   }, [usable, connectionId, database, target, sandbox?.templateSchema, view]);
 
@@ -71,12 +83,14 @@ export function SchemasView() {
     setDump(result.value);
   }
 
-  // Warm pool spares (`_tenantry*`) are never a template: grouped under the template they were built from (collapsed),
-  // and any other reserved schema hidden, or shown dimmed with the system schemas.
-  const { rest, sparesOf } = groupSpares(schemas);
+  // Warm-pool spares (`_tenantry*`) and registered tenants are never a template: grouped under the template they came
+  // from (collapsed), and any other reserved schema hidden, or shown dimmed with the system schemas.
+  const { rest, sparesOf, tenantsOf } = useMemo(() => groupUnderTemplates(schemas), [schemas]);
   const visible = rest.filter((s) => showSystem || (!s.system && !s.extensionOwned && !isReservedSchemaName(s.name)));
-  // Hundreds of tenants beside the template: a filter, the template pinned first, and a list that scrolls on its own so the Dump panel stays in view.
-  const shown = filterSchemas(visible, query, template);
+  // Hundreds of tenants beside the template: a filter (which finds tenants too), the template pinned first, and a list
+  // that scrolls on its own so the Dump panel stays in view.
+  const shown = filterSchemas(visible, query, template, tenantsOf);
+  const toggle = (key: string, open: boolean) => setFolding((f) => new Map(f).set(key, !open));
   return (
     <>
       <header className="view-header">
@@ -122,27 +136,27 @@ export function SchemasView() {
                 </thead>
                 <tbody>
                   {shown.map((s) => {
-                    const spares = sparesOf.get(s.name) ?? [];
-                    const open = openGroups.has(s.name);
+                    const spares = filterGroup(sparesOf.get(s.name) ?? [], query);
+                    const sparesOpen = folding.get(`spares:${s.name}`) ?? false;
+                    const tenants = tenantsOf.get(s.name) ?? [];
+                    const matching = filterGroup(tenants, query);
+                    const tenantsOpen = folding.get(`tenants:${s.name}`) ?? (query.trim() !== '' && matching.length > 0);
                     return (
                       <Fragment key={s.name}>
                         <SchemaRow schema={s} template={template} onChoose={setTemplate} />
-                        {spares.length > 0 ? (
-                          <tr className="spare-group">
-                            <td />
-                            <td colSpan={7}>
-                              <button
-                                type="button"
-                                className="disclosure"
-                                aria-expanded={open}
-                                onClick={() => setOpenGroups((g) => (g.has(s.name) ? new Set([...g].filter((n) => n !== s.name)) : new Set([...g, s.name])))}
-                              >
-                                {open ? '▾' : '▸'} {spares.length} warm-pool {spares.length === 1 ? 'spare' : 'spares'} of {s.name}
-                              </button>
-                            </td>
-                          </tr>
+                        {/* With a filter, a group none of whose schemas match stays out (the template is there, pinned or matching). */}
+                        {matching.length > 0 ? (
+                          <GroupRow open={tenantsOpen} onToggle={() => toggle(`tenants:${s.name}`, tenantsOpen)}>
+                            {matching.length === tenants.length ? countOf(tenants.length, 'tenant') : `${matching.length.toLocaleString('en-US')} of ${countOf(tenants.length, 'tenant')}`} of {s.name}
+                          </GroupRow>
                         ) : null}
-                        {open ? spares.map((spare) => <SchemaRow key={spare.name} schema={spare} template={template} onChoose={setTemplate} nested />) : null}
+                        {tenantsOpen ? <TenantRows tenants={matching} template={s.name} onAll={() => setView('tenants')} /> : null}
+                        {spares.length > 0 ? (
+                          <GroupRow open={sparesOpen} onToggle={() => toggle(`spares:${s.name}`, sparesOpen)}>
+                            {spares.length} warm-pool {spares.length === 1 ? 'spare' : 'spares'} of {s.name}
+                          </GroupRow>
+                        ) : null}
+                        {sparesOpen ? spares.map((spare) => <SchemaRow key={spare.name} schema={spare} template={template} onChoose={setTemplate} nested />) : null}
                       </Fragment>
                     );
                   })}
@@ -228,13 +242,55 @@ export function SchemasView() {
   );
 }
 
-/** One schema of the list: a template candidate, or (reserved names) a dimmed row that cannot be chosen. */
-function SchemaRow({ schema: s, template, onChoose, nested = false }: { schema: SchemaSummary; template: string | undefined; onChoose: (name: string) => void; nested?: boolean }) {
-  const pool = isReservedSchemaName(s.name);
+/** The row under a template that folds a group of schemas made from it: "▸ 3 warm-pool spares of tmpl". */
+function GroupRow({ open, onToggle, children }: { open: boolean; onToggle: () => void; children: ReactNode }) {
   return (
-    <tr className={pool ? 'muted' : `clickable ${s.name === template ? 'selected' : ''}`} onClick={pool ? undefined : () => onChoose(s.name)} title={pool ? 'A spare tenant of the warm pool: not a template' : undefined}>
+    <tr className="spare-group">
+      <td />
+      <td colSpan={7}>
+        <button type="button" className="disclosure" aria-expanded={open} onClick={onToggle}>
+          {open ? '▾' : '▸'} {children}
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** A template's registered tenants, unfolded: the first TENANT_ROWS, then a pointer to the Tenants view for the rest. */
+function TenantRows({ tenants, template, onAll }: { tenants: readonly SchemaSummary[]; template: string; onAll: () => void }) {
+  const more = tenants.length - TENANT_ROWS;
+  return (
+    <>
+      {tenants.slice(0, TENANT_ROWS).map((t) => (
+        <SchemaRow key={t.name} schema={t} template={undefined} onChoose={() => undefined} nested tenantOf={template} />
+      ))}
+      {more > 0 ? (
+        <tr className="spare-group">
+          <td />
+          <td colSpan={7} className="muted u-fs-12 u-pl-28">
+            {countOf(more, 'more tenant')}: filter by name, or{' '}
+            <button type="button" className="disclosure u-p-0" onClick={onAll}>
+              open the Tenants view
+            </button>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * One schema of the list: a template candidate, or a dimmed row that cannot be chosen (a warm-pool spare by its
+ * reserved name, or a registered tenant listed under its template).
+ */
+function SchemaRow({ schema: s, template, onChoose, nested = false, tenantOf }: { schema: SchemaSummary; template: string | undefined; onChoose: (name: string) => void; nested?: boolean; tenantOf?: string }) {
+  const pool = isReservedSchemaName(s.name);
+  const fixed = pool || tenantOf !== undefined;
+  const why = pool ? 'A spare tenant of the warm pool: not a template' : tenantOf !== undefined ? `A tenant of ${tenantOf} (recorded in the register): not a template` : undefined;
+  return (
+    <tr className={fixed ? 'muted' : `clickable ${s.name === template ? 'selected' : ''}`} onClick={fixed ? undefined : () => onChoose(s.name)} title={why}>
       <td>
-        <input type="radio" name="template" aria-label={`Template ${s.name}`} disabled={pool} checked={!pool && s.name === template} onChange={() => onChoose(s.name)} />
+        <input type="radio" name="template" aria-label={`Template ${s.name}`} disabled={fixed} checked={!fixed && s.name === template} onChange={() => onChoose(s.name)} />
       </td>
       <td className={nested ? 'mono u-pl-28' : 'mono'}>
         {s.name} {s.system ? <span className="pill">system</span> : null} {s.extensionOwned ? <span className="pill">extension</span> : null} {pool ? <span className="pill">warm pool</span> : null}

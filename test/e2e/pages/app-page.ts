@@ -133,6 +133,11 @@ export class SchemasPage {
     return this.page.getByRole('button', { name: new RegExp(`^[▸▾] \\d+ warm-pool spares? of ${template}$`) });
   }
 
+  /** The row under a template that folds its registered tenants: "▸ 153 tenants of tmpl", "▾ 1 of 153 tenants of tmpl". */
+  tenantGroup(template: string): Locator {
+    return this.page.getByRole('button', { name: new RegExp(`^[▸▾] (\\d[\\d,]* of )?\\d[\\d,]* tenants? of ${template}$`) });
+  }
+
   /** The schema list's rows whose radio names the schema (spares' radios are disabled). */
   schemaRadios(): Locator {
     return this.page.getByRole('region', { name: 'Schemas' }).getByRole('radio');
