@@ -148,16 +148,19 @@ function buildFromBodySql(indent: string): string {
   ].map((line) => indent + line).join('\n');
 }
 
-/** An entry point `_tenantry.<fn>(name, label)`: looks up the published row for the name, then runs body. */
-function entryPointSql(fn: string, declarations: string, body: string): string {
+/**
+ * An entry point `_tenantry.<fn>(name, label[, extra parameters])`: checks what `check` checks first (before any lock
+ * is taken), looks up the published row for the name, then runs body.
+ */
+function entryPointSql(fn: string, declarations: string, body: string, extra = { params: '', check: '' }): string {
   const tag = `$tenantry_${fn.replace(/_tenant$/, '')}$`;
-  return `CREATE OR REPLACE FUNCTION _tenantry.${fn}(name text, label text DEFAULT NULL) RETURNS text
+  return `CREATE OR REPLACE FUNCTION _tenantry.${fn}(name text, label text DEFAULT NULL${extra.params}) RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS ${tag}
 DECLARE
   tenant text := $1;
   s ${PUBLISHED_TABLE};${declarations}
 BEGIN
-  s := _tenantry.published_for_tenant(tenant, $2);
+${extra.check}  s := _tenantry.published_for_tenant(tenant, $2);
 ${body}
 END
 ${tag};`;
@@ -167,6 +170,17 @@ function createTenantSql(): string {
   return entryPointSql('create_tenant', '', buildFromBodySql('  '));
 }
 
+/** claim_tenant's signature before it took a placement: publishing drops it (a call with one or two arguments would be ambiguous). */
+export const CLAIM_TENANT_BEFORE_PLACEMENT = '_tenantry.claim_tenant(text, text)';
+
+/**
+ * claim_tenant(name, label, placement): on a Citus coordinator it takes only a spare placed as asked, like
+ * `tenantry pool claim` (warm-pool.ts): 'local' (kept on the coordinator: a pool filled with --local) or, by default,
+ * 'distributed'; a row from before placement was recorded counts as distributed. With no such spare it builds a
+ * local tenant on the coordinator (citus.enable_schema_based_sharding off for the body), and refuses to build a
+ * distributed one (the published body is not rewritten for Citus as tenantry provision rewrites it). Elsewhere
+ * the placement is checked and has no effect.
+ */
 function claimTenantSql(): string {
   return entryPointSql(
     'claim_tenant',
@@ -175,14 +189,31 @@ function claimTenantSql(): string {
   spare name;
   withheld aclitem[];
   sql text;
-  r record;`,
-    `  IF s.claim_plan IS NOT NULL THEN
+  r record;
+  -- The placement asked for on a Citus coordinator (NULL elsewhere).
+  placed text;
+  sharding text;`,
+    `  IF pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NOT NULL THEN
+    EXECUTE 'SELECT CASE WHEN groupid = 0 THEN $1 END FROM pg_catalog.pg_dist_local_group' INTO placed USING coalesce($3, 'distributed');
+  END IF;
+  IF s.claim_plan IS NOT NULL THEN
     -- A row whose schema was dropped by hand is passed over, so one bad row cannot block every claim.
     SELECT sp.schema_name, sp.withheld_acl INTO spare, withheld FROM ${SPARES} sp JOIN pg_namespace n ON n.nspname = sp.schema_name
       WHERE sp.snapshot_checksum = s.body_checksum AND pg_has_role(n.nspowner, 'USAGE')
+        AND (placed IS NULL OR (sp.placement IS NOT DISTINCT FROM 'local') = (placed = 'local'))
       ORDER BY sp.built_at, sp.schema_name LIMIT 1 FOR UPDATE OF sp SKIP LOCKED;
   END IF;
-  IF spare IS NULL THEN
+  IF spare IS NULL AND placed = 'distributed' THEN
+    RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = format('tenantry: no distributed warm-pool spare of the published snapshot %s is free, and claim_tenant builds tenants on a Citus coordinator only locally; nothing was created.', s.label),
+      HINT = 'Fill the pool (tenantry pool fill), create the tenant with tenantry provision, or claim a local tenant with claim_tenant(name, label, ''local'').';
+  ELSIF spare IS NULL AND placed = 'local' THEN
+    sharding := current_setting('citus.enable_schema_based_sharding');
+    PERFORM set_config('citus.enable_schema_based_sharding', 'off', true);
+    PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);
+    PERFORM set_config('citus.enable_schema_based_sharding', sharding, true);
+    PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');
+    RETURN tenant;
+  ELSIF spare IS NULL THEN
 ${buildFromBodySql('    ')}
   END IF;
   -- The seal covers the claim plan; the body itself is not run.
@@ -200,5 +231,13 @@ ${buildFromBodySql('    ')}
   PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'claimed');
   PERFORM set_config('tenantry.claimed_spare', spare, true);
   RETURN tenant;`,
+    {
+      params: ', placement text DEFAULT NULL',
+      check: `  IF $3 IS NOT NULL AND $3 NOT IN ('distributed', 'local') THEN
+    RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = format('tenantry: the placement %s is not known; nothing was created.', to_json($3)),
+      HINT = 'Give ''distributed'', ''local'' or NULL (distributed on a Citus coordinator; no effect elsewhere).';
+  END IF;
+`,
+    },
   );
 }

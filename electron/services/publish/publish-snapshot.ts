@@ -11,7 +11,7 @@ import { TenantryError } from '../../../core/errors.js';
 import { buildNameRuleFunctionSql } from '../../../core/publish/name-rule-sql.js';
 import { buildClaimText } from '../../../core/publish/claim-text.js';
 import { buildPublishedSchemaSql, PUBLISHED_TABLE, toPublishedRow } from '../../../core/publish/published-sql.js';
-import { buildTenantFunctionsSql } from '../../../core/publish/tenant-functions-sql.js';
+import { buildTenantFunctionsSql, CLAIM_TENANT_BEFORE_PLACEMENT } from '../../../core/publish/tenant-functions-sql.js';
 import type { Snapshot } from '../../../core/snapshot/format.js';
 import { ensurePoolSchema, getClaimPlan } from '../pool/warm-pool.js';
 import { toPoolSnapshot } from '../pool/warm-pool-snapshot.js';
@@ -43,7 +43,7 @@ export interface PublishedEntry {
 }
 
 /** The application's functions; EXECUTE on each is granted to --grant roles only. */
-const ENTRY_POINTS = ['_tenantry.create_tenant(text, text)', '_tenantry.claim_tenant(text, text)'];
+const ENTRY_POINTS = ['_tenantry.create_tenant(text, text)', '_tenantry.claim_tenant(text, text, text)'];
 /** Helpers: owner only (the entry points run as the owner, so they can call them). */
 const HELPERS = [
   '_tenantry.tenant_name_problem(text, text[])',
@@ -71,6 +71,9 @@ export async function publishSnapshot(db: pg.Pool, snapshot: Snapshot, options: 
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('tenantry:publish', 0))`);
+    // claim_tenant(name, label) became claim_tenant(name, label, placement): the old one goes (a call with one or two
+    // arguments would match both), and the roles that could call it can call the new one.
+    const carried = await dropClaimBeforePlacement(client);
     const functions = [...ENTRY_POINTS, ...HELPERS];
     // By name: to_regprocedure fails outright while the row type in a signature does not exist yet.
     const present = await client.query<{ proname: string }>(`SELECT p.proname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '_tenantry'`);
@@ -83,6 +86,7 @@ export async function publishSnapshot(db: pg.Pool, snapshot: Snapshot, options: 
       // Default privileges may have granted EXECUTE to other roles when the function was created: take those back once.
       if (fresh.includes(fn)) await revokeOthers(client, fn);
     }
+    for (const role of carried) await client.query(`GRANT EXECUTE ON FUNCTION ${ENTRY_POINTS[1]} TO ${quoteIdent(role)}`);
     const existing = await client.query<{ body_checksum: string; seal: string }>(`SELECT body_checksum, seal FROM ${PUBLISHED_TABLE} WHERE label = $1 FOR UPDATE`, [label]);
     const prior = existing.rows[0];
     if (prior !== undefined && prior.seal !== row.seal && prior.body_checksum === row.bodyChecksum) {
@@ -117,6 +121,19 @@ export async function publishSnapshot(db: pg.Pool, snapshot: Snapshot, options: 
   } finally {
     client.release(broken ? true : undefined);
   }
+}
+
+/** Drops claim_tenant(text, text) when it exists; returns the roles other than its owner that could execute it. */
+async function dropClaimBeforePlacement(client: pg.PoolClient): Promise<string[]> {
+  const { rows } = await client.query<{ grantee: string | null }>(
+    `SELECT r.rolname AS grantee FROM pg_catalog.pg_proc p LEFT JOIN pg_catalog.aclexplode(p.proacl) a ON a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner
+       LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee
+     WHERE p.oid = pg_catalog.to_regprocedure($1)`,
+    [CLAIM_TENANT_BEFORE_PLACEMENT],
+  );
+  if (rows.length === 0) return [];
+  await client.query(`DROP FUNCTION ${CLAIM_TENANT_BEFORE_PLACEMENT}`);
+  return [...new Set(rows.flatMap((r) => (r.grantee !== null ? [r.grantee] : [])))];
 }
 
 async function revokeOthers(client: pg.PoolClient, fn: string): Promise<void> {

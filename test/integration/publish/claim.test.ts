@@ -93,6 +93,40 @@ describe('claim_tenant by an application role with only EXECUTE', () => {
   });
 });
 
+describe('the placement argument (Citus; test/integration/citus/citus-publish-claim.test.ts)', () => {
+  it('outside Citus is checked and has no effect: \'local\' takes the ready spare, an unknown one is refused first', async () => {
+    await fill(1);
+    const before = await spares();
+    const error = await errorOf(fixture.asApp((c) => c.query(`select _tenantry.claim_tenant('placed_nowhere', null, 'elsewhere')`)));
+    expect(error.code).toBe('22023');
+    expect(error.message).toBe('tenantry: the placement "elsewhere" is not known; nothing was created.');
+    expect(await spares()).toEqual(before);
+    const taken = await fixture.asApp(async (c) => {
+      await c.query('begin');
+      await c.query(`select _tenantry.claim_tenant('placed_local_plain', null, 'local')`);
+      const { rows } = await c.query(`select current_setting('tenantry.claimed_spare', true) as spare`);
+      await c.query('commit');
+      return (rows[0] as { spare: string }).spare;
+    });
+    expect(taken).toBe(before[0]);
+    expect(await fixture.schemaExists('placed_local_plain')).toBe(true);
+    await expectVerified('placed_local_plain');
+  });
+
+  it('publishing again replaces a claim_tenant(name, label) of an earlier Tenantry, and its callers can call the new one', async () => {
+    // What an earlier Tenantry installed: the two-argument function, EXECUTE granted to the application.
+    await fixture.publisherDb.query(`drop function _tenantry.claim_tenant(text, text, text)`);
+    await fixture.publisherDb.query(`create function _tenantry.claim_tenant(name text, label text default null) returns text language sql as $$ select 'old'::text $$`);
+    await fixture.publisherDb.query(`revoke all on function _tenantry.claim_tenant(text, text) from public`);
+    await fixture.publisherDb.query(`grant execute on function _tenantry.claim_tenant(text, text) to ${APP.user}`);
+    await publishSnapshot(fixture.publisherDb, fixture.snapshot, { label: 'v1' });
+    const { rows } = await fixture.publisherDb.query(`select to_regprocedure('_tenantry.claim_tenant(text, text)') is null as gone`);
+    expect(rows[0].gone).toBe(true);
+    expect(await fixture.asApp((c) => c.query(`select _tenantry.claim_tenant('after_upgrade') as t`))).toMatchObject({ rows: [{ t: 'after_upgrade' }] });
+    expect(await fixture.schemaExists('after_upgrade')).toBe(true);
+  });
+});
+
 describe('claims from concurrent callers', () => {
   it('open transactions on separate connections take different spares without waiting, then build', async () => {
     await fill(2);
