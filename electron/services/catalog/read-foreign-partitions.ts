@@ -32,19 +32,26 @@ export interface ForeignPartitions {
   partitions: ForeignPartition[];
 }
 
-const FOREIGN_PARTITIONS_SQL = `
+// The template's partitioned tables are reached through pg_depend's reference index (every table depends on its
+// schema), not by scanning pg_class, which grows with every tenant; `offset 0` keeps each step a lookup.
+export const FOREIGN_PARTITIONS_SQL = `
 with recursive template as (select oid from pg_catalog.pg_namespace where nspname = $1),
 parts as (
   select c.oid, c.relname, c.relnamespace, p.relname as parent, p.relname as root, 1 as level
-    from pg_catalog.pg_class p
-    join pg_catalog.pg_inherits i on i.inhparent = p.oid
-    join pg_catalog.pg_class c on c.oid = i.inhrelid and c.relispartition
-   where p.relnamespace = (select oid from template) and p.relkind = 'p' and c.relnamespace <> p.relnamespace
+    from pg_catalog.pg_depend d
+   cross join lateral (select p.oid, p.relname, p.relnamespace from pg_catalog.pg_class p
+                        where p.oid = d.objid and p.relnamespace = d.refobjid and p.relkind = 'p' offset 0) p
+   cross join lateral (select c.oid, c.relname, c.relnamespace from pg_catalog.pg_inherits i
+                         join pg_catalog.pg_class c on c.oid = i.inhrelid and c.relispartition
+                        where i.inhparent = p.oid offset 0) c
+   where d.refclassid = 'pg_catalog.pg_namespace'::regclass and d.refobjid = (select oid from template)
+     and d.classid = 'pg_catalog.pg_class'::regclass and c.relnamespace <> p.relnamespace
   union all
   select c.oid, c.relname, c.relnamespace, parts.relname, parts.root, parts.level + 1
     from parts
-    join pg_catalog.pg_inherits i on i.inhparent = parts.oid
-    join pg_catalog.pg_class c on c.oid = i.inhrelid and c.relispartition
+   cross join lateral (select c.oid, c.relname, c.relnamespace from pg_catalog.pg_inherits i
+                         join pg_catalog.pg_class c on c.oid = i.inhrelid and c.relispartition
+                        where i.inhparent = parts.oid offset 0) c
 )
 select parts.root, n.nspname as schema, parts.relname as name, parts.parent,
        pg_catalog.pg_get_expr(c.relpartbound, c.oid) as bound,

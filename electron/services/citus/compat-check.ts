@@ -74,7 +74,11 @@ export async function readCitusTarget(db: Queryable): Promise<CitusTarget | unde
 /** The report of a snapshot (lines of its file) when `db` is a Citus coordinator; undefined on any other database. */
 export async function readCitusSnapshotReport(db: Queryable, snapshot: Snapshot): Promise<CitusSnapshotReport | undefined> {
   const target = await readCitusTarget(db);
-  if (!target) return undefined;
+  return target ? citusSnapshotReport(target, snapshot) : undefined;
+}
+
+/** The report of a snapshot for a Citus coordinator already read (readCitusTarget). */
+export function citusSnapshotReport(target: CitusTarget, snapshot: Snapshot): CitusSnapshotReport {
   const findings = snapshotFindings(snapshot, new Set(target.referenceTables));
   return { facts: target.facts, findings, refused: hasRefusals(findings) };
 }

@@ -2,6 +2,7 @@
  * Dumps the definition of one schema with the right pg_dump:
  * `pg_dump --schema-only --schema="name" --strict-names`.
  */
+import type pg from 'pg';
 import type { BinaryInfo } from '../../../core/api/contract.js';
 import type { PgVersion } from '../../../core/binaries/pg-version.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
@@ -41,24 +42,33 @@ export function buildDumpArgs(options: Pick<DumpSchemaOptions, 'schema' | 'noOwn
   return args;
 }
 
-/** Fails with SCHEMA_NOT_FOUND unless the schema exists; returns the server version. */
-export async function checkSchemaExists(profile: ConnectionProfile, schema: string): Promise<PgVersion> {
-  const client = await openClient(profile);
+/**
+ * Fails with SCHEMA_NOT_FOUND unless the schema exists; returns the server version. Through `client` when given (the
+ * caller's open connection: each new connection costs the server a backend start and cold catalog caches), else
+ * through a connection of its own.
+ */
+export async function checkSchemaExists(profile: ConnectionProfile, schema: string, client?: pg.ClientBase): Promise<PgVersion> {
+  if (client) return checkSchemaExistsWith(client, profile, schema);
+  const own = await openClient(profile);
   try {
-    const { rowCount } = await client.query('select 1 from pg_catalog.pg_namespace where nspname = $1', [schema]);
-    if (!rowCount) {
-      throw new TenantryError('SCHEMA_NOT_FOUND', `Schema "${schema}" does not exist in database ${profile.database ?? '(default)'}. Names are case-sensitive; run \`tenantry schemas\` to list them.`);
-    }
-    return await readServerVersion(client);
+    return await checkSchemaExistsWith(own, profile, schema);
   } finally {
-    await client.end();
+    await own.end();
   }
 }
 
-/** Runs pg_dump for one schema and returns its SQL and which pg_dump made it. */
-export async function dumpSchema(profile: ConnectionProfile, options: DumpSchemaOptions): Promise<SchemaDump> {
+async function checkSchemaExistsWith(client: pg.ClientBase, profile: ConnectionProfile, schema: string): Promise<PgVersion> {
+  const { rowCount } = await client.query('select 1 from pg_catalog.pg_namespace where nspname = $1', [schema]);
+  if (!rowCount) {
+    throw new TenantryError('SCHEMA_NOT_FOUND', `Schema "${schema}" does not exist in database ${profile.database ?? '(default)'}. Names are case-sensitive; run \`tenantry schemas\` to list them.`);
+  }
+  return readServerVersion(client);
+}
+
+/** Runs pg_dump for one schema and returns its SQL and which pg_dump made it; `client`: an open connection for the existence check. */
+export async function dumpSchema(profile: ConnectionProfile, options: DumpSchemaOptions, client?: pg.ClientBase): Promise<SchemaDump> {
   const started = performance.now();
-  const server = await checkSchemaExists(profile, options.schema);
+  const server = await checkSchemaExists(profile, options.schema, client);
   const pgDump = await resolveClientBinary('pg_dump', server, options);
   const { stdout } = await runClientTool({
     binary: pgDump.path,

@@ -10,8 +10,7 @@ import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import './native-sha256.js';
 import type { CatalogFacts } from '../../../core/snapshot/catalog-facts.js';
 import { createSnapshot } from '../../../core/snapshot/template.js';
-import { readCitusSnapshotReport, type CitusSnapshotReport } from '../citus/compat-check.js';
-import { openClient } from '../connection/open-connection.js';
+import { citusSnapshotReport, type CitusSnapshotReport } from '../citus/compat-check.js';
 import type { ReferenceDecisions } from '../../../core/snapshot/reference-ids.js';
 import type { SharedObjectsReport } from '../catalog/read-shared-objects.js';
 import { dumpTemplate, type TemplateDump, type TemplateDumpOptions } from './dump-template.js';
@@ -25,7 +24,7 @@ export interface TenantSnapshotOptions extends TemplateDumpOptions {
 
 type SnapshotOutput = ReturnType<typeof createSnapshot>;
 
-export interface TenantSnapshot extends Omit<TemplateDump, 'sql'> {
+export interface TenantSnapshot extends Omit<TemplateDump, 'sql' | 'citus'> {
   snapshot: SnapshotOutput['snapshot'];
   /** The snapshot file's text. */
   text: string;
@@ -67,7 +66,8 @@ function describeLeftOut(shared: SharedObjectsReport, catalog: CatalogFacts, opt
 
 /** Dumps, reads the catalog and ledgers, and templates `options.schema` into a snapshot. */
 export async function createTenantSnapshot(profile: ConnectionProfile, options: TenantSnapshotOptions): Promise<TenantSnapshot> {
-  const { sql, dump, catalog, shared, ledger, carried, configTables } = await dumpTemplate(profile, options);
+  // The Citus facts are read on the catalog connection, not on one more connection after templating.
+  const { sql, dump, catalog, shared, ledger, carried, configTables, citus: citusTarget } = await dumpTemplate(profile, { ...options, readCitusTarget: true });
   options.onStage?.({ stage: 'template', bytes: sql.length });
   const { snapshot, text, head, report } = createSnapshot(sql, {
     schema: options.schema,
@@ -79,16 +79,6 @@ export async function createTenantSnapshot(profile: ConnectionProfile, options: 
     source: { pgDumpVersion: dump.pgDump.version, serverVersion: dump.serverVersion },
   });
   options.onStage?.({ stage: 'citus' });
-  const citus = await readCitusReportFor(profile, snapshot);
+  const citus = citusTarget ? citusSnapshotReport(citusTarget, snapshot) : undefined;
   return { snapshot, text, head, report, dump, catalog, shared, ledger, leftOut: describeLeftOut(shared, catalog, options, report.stripped), carried, configTables, ...(citus ? { citus } : {}) };
-}
-
-/** On a Citus coordinator, what Citus refuses of the snapshot in a distributed schema (tenants there are distributed by default). */
-async function readCitusReportFor(profile: ConnectionProfile, snapshot: SnapshotOutput['snapshot']): Promise<CitusSnapshotReport | undefined> {
-  const client = await openClient(profile);
-  try {
-    return await readCitusSnapshotReport(client, snapshot);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }

@@ -6,8 +6,6 @@
 import type { DumpResult } from '../../../core/api/contract.js';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import type { SharedObjectsReport } from '../catalog/read-shared-objects.js';
-import { openClient } from '../connection/open-connection.js';
-import { readCitusTarget } from '../citus/compat-check.js';
 import { dumpTemplate, type TemplateDumpOptions } from './dump-template.js';
 
 /** One line per thing every tenant will share with the rest of the database. */
@@ -30,8 +28,7 @@ export function describeShared(shared: SharedObjectsReport, schema: string): str
 
 /** Dumps the template for the snapshot editor. */
 export async function dumpForEditor(profile: ConnectionProfile, options: TemplateDumpOptions): Promise<Omit<DumpResult, 'dumpId'>> {
-  const { sql, dump, catalog, shared, ledger, carried, configTables } = await dumpTemplate(profile, options);
-  const citus = await readCitusTargetOf(profile);
+  const { sql, dump, catalog, shared, ledger, carried, configTables, citus } = await dumpTemplate(profile, { ...options, readCitusTarget: true });
   return {
     ...dump,
     sql,
@@ -43,14 +40,4 @@ export async function dumpForEditor(profile: ConnectionProfile, options: Templat
     noOwner: options.noOwner ?? false,
     ...(citus ? { citus } : {}),
   };
-}
-
-/** On a Citus coordinator, its facts and reference tables: the snapshot build reports what Citus refuses of the snapshot. */
-async function readCitusTargetOf(profile: ConnectionProfile) {
-  const client = await openClient(profile);
-  try {
-    return await readCitusTarget(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }

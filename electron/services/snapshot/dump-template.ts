@@ -18,6 +18,8 @@ import { readInheritedSchemaGrants } from '../catalog/read-inherited-schema-gran
 import { buildCarriedPartitionsSql, readForeignPartitions, type ForeignPartitions } from '../catalog/read-foreign-partitions.js';
 import { readConfigTableHints } from '../catalog/read-config-table-hints.js';
 import { readLedgers, type LedgerRead } from './read-ledgers.js';
+import { readCitusTarget } from '../citus/compat-check.js';
+import type { CitusTarget } from '../../../core/api/contract.js';
 
 export interface TemplateDumpOptions extends DumpSchemaOptions {
   /** Tables to carry rows of, besides the known migration ledgers. */
@@ -28,6 +30,8 @@ export interface TemplateDumpOptions extends DumpSchemaOptions {
   onDumped?: (dump: Omit<SchemaDump, 'sql'>) => void;
   /** Called as each stage starts, for a progress display. */
   onStage?: (stage: SnapshotStage) => void;
+  /** Also read, on the catalog connection, whether the database is a Citus coordinator (TemplateDump.citus). */
+  readCitusTarget?: boolean;
 }
 
 /** A stage of making a snapshot: checking the template, pg_dump, reading the catalog, templating, the Citus check. */
@@ -44,6 +48,8 @@ export interface TemplateDump {
   carried: string[];
   /** Small tables that look like configuration, whose rows tenants do not get unless passed with --ledger. */
   configTables: { table: string; rows: number }[];
+  /** With options.readCitusTarget on a Citus coordinator: its facts and reference tables. */
+  citus?: CitusTarget;
 }
 
 /** Refuses a template whose partitioned tables keep partitions in other schemas, unless they are to be carried and can be. */
@@ -82,15 +88,20 @@ export function describeCarriedGrants(schema: string, grants: readonly string[])
 export async function dumpTemplate(profile: ConnectionProfile, options: TemplateDumpOptions): Promise<TemplateDump> {
   // Partitions elsewhere are refused before any dump is made.
   options.onStage?.({ stage: 'check' });
+  // One connection before pg_dump (the partitions check, the existence check and the server version) and one after
+  // it (the catalog): each connection costs the server a backend start and cold catalog caches. None is held open
+  // while pg_dump runs, so a long dump cannot outlive an idle session timeout on it.
   const early = await openClient(profile);
   let partitions: ForeignPartitions;
+  let dumped: SchemaDump;
   try {
     partitions = await checkForeignPartitions(early, options.schema, options.carryPartitions ?? false);
+    options.onStage?.({ stage: 'dump' });
+    dumped = await dumpSchema(profile, options, early);
   } finally {
-    await early.end();
+    await early.end().catch(() => undefined);
   }
-  options.onStage?.({ stage: 'dump' });
-  const { sql: dumpSql, ...dump } = await dumpSchema(profile, options);
+  const { sql: dumpSql, ...dump } = dumped;
   options.onDumped?.(dump);
   options.onStage?.({ stage: 'catalog', bytes: dump.bytes });
   const client = await openClient(profile);
@@ -99,6 +110,7 @@ export async function dumpTemplate(profile: ConnectionProfile, options: Template
   let ledger: LedgerRead;
   let grants = { sql: '', grants: [] as string[] };
   let configTables: { table: string; rows: number }[] = [];
+  let citus: CitusTarget | undefined;
   try {
     catalog = await readCatalogFacts(client, options.schema);
     shared = await readSharedObjects(client, options.schema);
@@ -107,6 +119,7 @@ export async function dumpTemplate(profile: ConnectionProfile, options: Template
     // The schema's initial privileges pg_dump leaves out (a public template's USAGE to PUBLIC) travel too.
     if (!options.noPrivileges) grants = await readInheritedSchemaGrants(client, options.schema);
     configTables = await readConfigTableHints(client, options.schema, ledger.tables.map((t) => t.name));
+    if (options.readCitusTarget) citus = await readCitusTarget(client);
   } finally {
     await client.end();
   }
@@ -118,5 +131,5 @@ export async function dumpTemplate(profile: ConnectionProfile, options: Template
   const sql = appendLedgerRows(appendLedgerRows(appendLedgerRows(dumpSql, partitionsSql), grants.sql), ledger.sql);
   const { sql: _ledgerSql, ...ledgerInfo } = ledger;
   void _ledgerSql;
-  return { sql, dump, catalog, shared, ledger: ledgerInfo, carried, configTables };
+  return { sql, dump, catalog, shared, ledger: ledgerInfo, carried, configTables, ...(citus ? { citus } : {}) };
 }

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { buildLedgerInserts, type LedgerColumn } from '../../../core/ledger/ledger-inserts.js';
-import { selectLedgerTables } from '../../../core/ledger/ledger-tables.js';
+import { KNOWN_LEDGER_TABLES, selectLedgerTables } from '../../../core/ledger/ledger-tables.js';
 import { TenantryError } from '../../../core/errors.js';
 import { quoteIdentifier } from '../../../core/sql/quote.js';
 
@@ -15,6 +15,11 @@ export interface LedgerRead {
   missing: string[];
   sql: string;
 }
+
+/** The tables of schema $1 among the names $2 (pg_class's (relname, relnamespace) index). */
+export const LEDGER_CANDIDATES_SQL = `
+select c.relname from pg_catalog.pg_class c
+ where c.relname = any ($2::name[]) and c.relnamespace = (select oid from pg_catalog.pg_namespace where nspname = $1) and c.relkind in ('r', 'p')`;
 
 async function readTable(client: pg.ClientBase, schema: string, table: string): Promise<{ sql: string; rows: number }> {
   const cols = await client.query<{ name: string; identity: string }>(
@@ -48,11 +53,9 @@ async function readTable(client: pg.ClientBase, schema: string, table: string): 
 
 /** Finds the ledger tables of `schema` (known names plus `userTables`) and reads their rows as SQL. */
 export async function readLedgers(client: pg.ClientBase, schema: string, userTables: string[] = []): Promise<LedgerRead> {
-  const { rows } = await client.query<{ relname: string }>(
-    `select c.relname from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = $1 and c.relkind in ('r', 'p')`,
-    [schema],
-  );
+  // Only the names that can be ledgers, looked up through pg_class's (relname, relnamespace) index: listing the
+  // schema's tables would scan pg_class, which grows with every tenant in the database.
+  const { rows } = await client.query<{ relname: string }>(LEDGER_CANDIDATES_SQL, [schema, [...new Set([...KNOWN_LEDGER_TABLES, ...userTables])]]);
   const { tables, missing } = selectLedgerTables(
     rows.map((r) => r.relname),
     userTables,
