@@ -35,14 +35,19 @@
  * namespace through an index whose first column is a name (pg_type's (typname,
  * typnamespace) scanned once per schema is quadratic), nor joined to the
  * schemas by a nested loop. Measured at 1,000 tenants of 20 tables (backend CPU
- * per tenant, warm cache): node-tree normalisation (views' and check
- * constraints' trees, regular expressions) ~3.5 ms, columns ~1.5 ms,
- * relations ~0.6 ms, indexes ~0.4 ms, the rest ~0.7 ms.
+ * per tenant, warm cache) with the trees normalised in SQL: node-tree
+ * normalisation (views' and check constraints' trees, regular expressions)
+ * ~3.5 ms, columns ~1.5 ms, relations ~0.6 ms, indexes ~0.4 ms, the rest
+ * ~0.7 ms. So the census runs buildRawKeyStreamSql: the server sums the lines
+ * holding no tree and streams the others with their trees raw, which the
+ * client normalises (core/fleet/node-tree.ts) and hashes as the server would
+ * (core/fleet/pg-hash.ts); buildRawKeySql, all in SQL, gives the same keys and
+ * is the reference the tests compare with.
  */
 import { COMMENT, LINES, normalise } from './fingerprint-sql.js';
 
 /**
- * What tree() writes apart: a number of five or more digits (an OID, written `:consttype 16962`) or a 4-byte
+ * What nodeTreeSql writes apart: a number of five or more digits (an OID, written `:consttype 16962`) or a 4-byte
  * by-value constant (an enum label or regclass constant is stored as its OID's bytes, printed as signed chars: `:constvalue 4 [ -100 64 0 0 0 0 0 0 ]`).
  */
 const TREE_NUMBERS = String.raw`' ([0-9]{5,})|:constvalue 4 \[ (-?[0-9]+) (-?[0-9]+) (-?[0-9]+) (-?[0-9]+) 0 0 0 0 \]'`;
@@ -56,7 +61,7 @@ const TREE_NUMBERS = String.raw`' ([0-9]{5,})|:constvalue 4 \[ (-?[0-9]+) (-?[0-
  * for different constants and the same object. Likewise an OID is resolved in the first catalog holding it among the
  * schema's objects — pg_class, pg_type, pg_proc, pg_enum — OIDs being unique per catalog, not across them.)
  */
-function tree(expr: string, ns: string, q = 's'): string {
+export function nodeTreeSql(expr: string, ns: string, q = 's'): string {
   // The first catalog holding the OID wins (pg_class, most trees' references, is probed first; the others only on a miss).
   const resolve = (n: string) => `coalesce(
       (select 'c:' || rc.relname from pg_catalog.pg_class rc where rc.oid = ${n}::oid and rc.relnamespace = ${ns}),
@@ -87,76 +92,180 @@ function acl(value: string, owner: string): string {
 const notExt = (catalog: string, oid: string) => `not exists (select 1 from ext where ext.classid = '${catalog}'::regclass and ext.objid = ${oid})`;
 
 
-const PARTS: string[] = [
+/** A field of a line: SQL text, or a node tree (SQL giving a pg_node_tree) of the schema `ns` (its q/qq columns those of `q`). */
+type Field = string | { tree: string; ns: string; q: string };
+
+/**
+ * One part of the lines: `select <ns>, concat_ws('|', <fields>) <from>`. `hasTree` (SQL) is true when a line may hold a
+ * non-null tree, and every tree field is NULL where it is false; the trees of a part without it are normalised in SQL.
+ */
+interface Part {
+  ns: string;
+  fields: Field[];
+  from: string;
+  where?: string;
+  hasTree?: string;
+  /** Where the lines holding trees are read from, when a scan filtered by `hasTree` beats `from` (default `from`). */
+  treeFrom?: string;
+}
+
+const PARTS: Part[] = [
   // Relations: tables, views (their _RETURN rule's tree), sequences, composite types; ACLs and comments.
-  `select c.ns, concat_ws('|', 'r', c.relname, c.relkind, c.relpersistence, c.reloptions::text, c.relrowsecurity, c.relforcerowsecurity, c.relispartition,
-          case when c.relispartition then ${tree('c.relpartbound', 'c.ns', 'c')} end, d.description, %ACL%,
-          case when c.relkind = 'p' then (select concat_ws('|', pt.partstrat, pt.partnatts, pt.partattrs::text, pt.partclass::text, pt.partcollation::text, ${tree('pt.partexprs', 'c.ns', 'c')})
-                                             from pg_catalog.pg_partitioned_table pt where pt.partrelid = c.oid) end,
-          case when c.relkind in ('v', 'm') then (select ${tree('w.ev_action', 'c.ns', 'c')} from pg_catalog.pg_rewrite w where w.ev_class = c.oid and w.rulename = '_RETURN') end,
-          seq.line, inh.parents)
-     from rel c
+  {
+    ns: 'c.ns',
+    fields: [
+      `'r'`, 'c.relname', 'c.relkind', 'c.relpersistence', 'c.reloptions::text', 'c.relrowsecurity', 'c.relforcerowsecurity', 'c.relispartition',
+      { tree: 'case when c.relispartition then c.relpartbound end', ns: 'c.ns', q: 'c' },
+      'd.description', '%ACL%',
+      `case when c.relkind = 'p' then (select concat_ws('|', pt.partstrat, pt.partnatts, pt.partattrs::text, pt.partclass::text, pt.partcollation::text)
+                                         from pg_catalog.pg_partitioned_table pt where pt.partrelid = c.oid) end`,
+      { tree: `case when c.relkind = 'p' then (select pt.partexprs from pg_catalog.pg_partitioned_table pt where pt.partrelid = c.oid) end`, ns: 'c.ns', q: 'c' },
+      { tree: `case when c.relkind in ('v', 'm') then (select w.ev_action from pg_catalog.pg_rewrite w where w.ev_class = c.oid and w.rulename = '_RETURN') end`, ns: 'c.ns', q: 'c' },
+      'seq.line', 'inh.parents',
+    ],
+    from: `from rel c
      left join seq on seq.seqrelid = c.oid
      left join inh on inh.inhrelid = c.oid
      ${COMMENT('d', 'pg_catalog.pg_class', 'c.oid')}`,
+    hasTree: `(c.relispartition or c.relkind in ('p', 'v', 'm'))`,
+  },
   // Columns, with defaults (pg_get_expr without a relation opens nothing; generated columns refer to columns, so their tree).
-  `select c.ns, concat_ws('|', 'a', c.relname, a.attname, a.attnum, coalesce('@' || y.typname, a.atttypid::text), a.atttypmod, a.attndims, a.attnotnull, a.attidentity, a.attgenerated, a.attcollation,
-          case when a.atthasdef then (select case when a.attgenerated = '' then ${normaliseAs('pg_catalog.pg_get_expr(ad.adbin, 0)', 'c')} else ${tree('ad.adbin', 'c.ns', 'c')} end
-                                        from pg_catalog.pg_attrdef ad where ad.adrelid = a.attrelid and ad.adnum = a.attnum) end,
-          d.description, case when a.attacl is not null then %COLACL% end)
-     -- Each relation's columns by index (attrelid, attnum): OFFSET 0 keeps the planner from scanning all of pg_attribute.
-     from rel c cross join lateral (select a.* from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped offset 0) a
+  {
+    ns: 'c.ns',
+    fields: [
+      `'a'`, 'c.relname', 'a.attname', 'a.attnum', `coalesce('@' || y.typname, a.atttypid::text)`, 'a.atttypmod', 'a.attndims', 'a.attnotnull', 'a.attidentity', 'a.attgenerated', 'a.attcollation',
+      `case when a.atthasdef and a.attgenerated = '' then (select ${normaliseAs('pg_catalog.pg_get_expr(ad.adbin, 0)', 'c')}
+                                                           from pg_catalog.pg_attrdef ad where ad.adrelid = a.attrelid and ad.adnum = a.attnum) end`,
+      { tree: `case when a.atthasdef and a.attgenerated <> '' then (select ad.adbin from pg_catalog.pg_attrdef ad where ad.adrelid = a.attrelid and ad.adnum = a.attnum) end`, ns: 'c.ns', q: 'c' },
+      'd.description', 'case when a.attacl is not null then %COLACL% end',
+    ],
+    // Each relation's columns by index (attrelid, attnum): OFFSET 0 keeps the planner from scanning all of pg_attribute.
+    from: `from rel c cross join lateral (select a.* from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped offset 0) a
      -- The schema's own types by name (a table's row type is left out: a column of one is compared by OID, so only splits).
      left join own_types y on y.oid = a.atttypid and y.ns = c.ns
-     ${COMMENT('d', 'pg_catalog.pg_class', 'a.attrelid', 'a.attnum')}
-    where c.relkind <> 'S'`,
+     ${COMMENT('d', 'pg_catalog.pg_class', 'a.attrelid', 'a.attnum')}`,
+    where: `c.relkind <> 'S'`,
+    // Generated columns are rare: their trees are normalised in SQL rather than read in a second pass over pg_attribute.
+  },
   // Constraints: the raw columns pg_get_constraintdef prints from; check constraints' trees.
-  `select k.connamespace, concat_ws('|', 'k', coalesce(c.relname, (select '@' || y.typname from pg_catalog.pg_type y where y.oid = k.contypid)), k.conname, k.contype, k.condeferrable, k.condeferred,
-          k.convalidated, k.conislocal, k.coninhcount, k.connoinherit, k.conkey::text, k.confkey::text, k.conpfeqop::text, k.conppeqop::text, k.conffeqop::text, k.conexclop::text,
-          k.confupdtype, k.confdeltype, k.confmatchtype, k.confdelsetcols::text,
-          case when k.confrelid <> 0 then coalesce((select '@' || f.relname from pg_catalog.pg_class f where f.oid = k.confrelid and f.relnamespace = k.connamespace), k.confrelid::text) end,
-          case when k.conbin is not null then ${tree('k.conbin', 'k.connamespace')} end, d.description)
-     from pg_catalog.pg_constraint k join s on s.oid = k.connamespace
+  {
+    ns: 'k.connamespace',
+    fields: [
+      `'k'`, `coalesce(c.relname, (select '@' || y.typname from pg_catalog.pg_type y where y.oid = k.contypid))`, 'k.conname', 'k.contype', 'k.condeferrable', 'k.condeferred',
+      'k.convalidated', 'k.conislocal', 'k.coninhcount', 'k.connoinherit', 'k.conkey::text', 'k.confkey::text', 'k.conpfeqop::text', 'k.conppeqop::text', 'k.conffeqop::text', 'k.conexclop::text',
+      'k.confupdtype', 'k.confdeltype', 'k.confmatchtype', 'k.confdelsetcols::text',
+      `case when k.confrelid <> 0 then coalesce((select '@' || f.relname from pg_catalog.pg_class f where f.oid = k.confrelid and f.relnamespace = k.connamespace), k.confrelid::text) end`,
+      { tree: 'k.conbin', ns: 'k.connamespace', q: 's' },
+      'd.description',
+    ],
+    from: `from pg_catalog.pg_constraint k join s on s.oid = k.connamespace
      left join rel c on c.oid = k.conrelid
      ${COMMENT('d', 'pg_catalog.pg_constraint', 'k.oid')}`,
+    hasTree: '(k.conbin is not null)',
+  },
   // Indexes: indkey/indclass/indoption and friends, expressions and predicates as trees.
-  `select c.ns, concat_ws('|', 'i', i.relname, c.relname, x.indnatts, x.indnkeyatts, x.indisunique, x.indnullsnotdistinct, x.indisprimary, x.indisexclusion, x.indimmediate, x.indisclustered,
-          x.indkey::text, x.indcollation::text, x.indclass::text, x.indoption::text, i.relam, i.reloptions::text,
-          case when x.indexprs is not null then ${tree('x.indexprs', 'c.ns', 'c')} end, case when x.indpred is not null then ${tree('x.indpred', 'c.ns', 'c')} end, d.description)
-     from rel c cross join lateral (select x.* from pg_catalog.pg_index x where x.indrelid = c.oid offset 0) x join pg_catalog.pg_class i on i.oid = x.indexrelid
+  {
+    ns: 'c.ns',
+    fields: [
+      `'i'`, 'i.relname', 'c.relname', 'x.indnatts', 'x.indnkeyatts', 'x.indisunique', 'x.indnullsnotdistinct', 'x.indisprimary', 'x.indisexclusion', 'x.indimmediate', 'x.indisclustered',
+      'x.indkey::text', 'x.indcollation::text', 'x.indclass::text', 'x.indoption::text', 'i.relam', 'i.reloptions::text',
+      { tree: 'x.indexprs', ns: 'c.ns', q: 'c' }, { tree: 'x.indpred', ns: 'c.ns', q: 'c' }, 'd.description',
+    ],
+    from: `from rel c cross join lateral (select x.* from pg_catalog.pg_index x where x.indrelid = c.oid offset 0) x join pg_catalog.pg_class i on i.oid = x.indexrelid
      ${COMMENT('d', 'pg_catalog.pg_class', 'i.oid')}`,
+    hasTree: '(x.indexprs is not null or x.indpred is not null)',
+    // The few indexes with trees by one scan of pg_index, not a probe per relation.
+    treeFrom: `from pg_catalog.pg_index x join rel c on c.oid = x.indrelid join pg_catalog.pg_class i on i.oid = x.indexrelid
+     ${COMMENT('d', 'pg_catalog.pg_class', 'i.oid')}`,
+  },
   // Triggers: a trigger function takes no arguments, so its name identifies one of the schema's own.
-  `select c.ns, concat_ws('|', 'g', c.relname, g.tgname, g.tgtype, g.tgenabled, coalesce((select '@' || p.proname from pg_catalog.pg_proc p where p.oid = g.tgfoid and p.pronamespace = c.ns), g.tgfoid::text),
-          g.tgnargs, g.tgargs::text, g.tgattr::text, g.tgdeferrable, g.tginitdeferred, g.tgoldtable, g.tgnewtable,
-          case when g.tgconstrrelid <> 0 then coalesce((select '@' || f.relname from pg_catalog.pg_class f where f.oid = g.tgconstrrelid and f.relnamespace = c.ns), g.tgconstrrelid::text) end,
-          case when g.tgqual is not null then ${tree('g.tgqual', 'c.ns', 'c')} end, d.description)
-     from rel c cross join lateral (select g.* from pg_catalog.pg_trigger g where g.tgrelid = c.oid and not g.tgisinternal offset 0) g
+  {
+    ns: 'c.ns',
+    fields: [
+      `'g'`, 'c.relname', 'g.tgname', 'g.tgtype', 'g.tgenabled', `coalesce((select '@' || p.proname from pg_catalog.pg_proc p where p.oid = g.tgfoid and p.pronamespace = c.ns), g.tgfoid::text)`,
+      'g.tgnargs', 'g.tgargs::text', 'g.tgattr::text', 'g.tgdeferrable', 'g.tginitdeferred', 'g.tgoldtable', 'g.tgnewtable',
+      `case when g.tgconstrrelid <> 0 then coalesce((select '@' || f.relname from pg_catalog.pg_class f where f.oid = g.tgconstrrelid and f.relnamespace = c.ns), g.tgconstrrelid::text) end`,
+      { tree: 'g.tgqual', ns: 'c.ns', q: 'c' }, 'd.description',
+    ],
+    from: `from rel c cross join lateral (select g.* from pg_catalog.pg_trigger g where g.tgrelid = c.oid and not g.tgisinternal offset 0) g
      ${COMMENT('d', 'pg_catalog.pg_trigger', 'g.oid')}`,
-  `select c.ns, concat_ws('|', 'y', c.relname, p.polname, p.polcmd, p.polpermissive, p.polroles::text, ${tree('p.polqual', 'c.ns', 'c')}, ${tree('p.polwithcheck', 'c.ns', 'c')})
-     -- Few relations have policies or rules of their own: one scan of the catalog hash-joined to rel, not a probe per relation.
-     from pg_catalog.pg_policy p join rel c on c.oid = p.polrelid`,
-  `select c.ns, concat_ws('|', 'w', c.relname, w.rulename, w.ev_type, w.ev_enabled, w.is_instead, ${tree('w.ev_qual', 'c.ns', 'c')}, ${tree('w.ev_action', 'c.ns', 'c')})
-     from pg_catalog.pg_rewrite w join rel c on c.oid = w.ev_class where w.rulename <> '_RETURN'`,
+    hasTree: '(g.tgqual is not null and not g.tgisinternal)',
+    treeFrom: `from pg_catalog.pg_trigger g join rel c on c.oid = g.tgrelid
+     ${COMMENT('d', 'pg_catalog.pg_trigger', 'g.oid')}`,
+  },
+  {
+    ns: 'c.ns',
+    fields: [`'y'`, 'c.relname', 'p.polname', 'p.polcmd', 'p.polpermissive', 'p.polroles::text', { tree: 'p.polqual', ns: 'c.ns', q: 'c' }, { tree: 'p.polwithcheck', ns: 'c.ns', q: 'c' }],
+    // Few relations have policies or rules of their own: one scan of the catalog hash-joined to rel, not a probe per relation.
+    from: 'from pg_catalog.pg_policy p join rel c on c.oid = p.polrelid',
+    hasTree: 'true',
+  },
+  {
+    ns: 'c.ns',
+    fields: [`'w'`, 'c.relname', 'w.rulename', 'w.ev_type', 'w.ev_enabled', 'w.is_instead', { tree: 'w.ev_qual', ns: 'c.ns', q: 'c' }, { tree: 'w.ev_action', ns: 'c.ns', q: 'c' }],
+    from: 'from pg_catalog.pg_rewrite w join rel c on c.oid = w.ev_class',
+    where: `w.rulename <> '_RETURN'`,
+    hasTree: 'true',
+  },
   // Functions and types: few per schema, so the fingerprint's own lines (they open no relation).
-  `select x.ns, 'f|' || x.line || '|' || coalesce(%PROACL%, '') from (${LINES.function.replace('select p.pronamespace,', 'select p.oid as oid_, p.pronamespace,')}) as x(oid_, ns, line) join pg_catalog.pg_proc p on p.oid = x.oid_`,
-  `select x.ns, 't|' || x.line || '|' || coalesce(%TYPACL%, '') from (${LINES.type.replace('select t.typnamespace,', 'select t.oid as oid_, t.typnamespace,')}) as x(oid_, ns, line) join pg_catalog.pg_type t on t.oid = x.oid_`.replace('left join pg_catalog.pg_class c on c.oid = t.typrelid', 'left join rel c on c.oid = t.typrelid'),
-  `select n.oid, 'n|' || %NSPACL% from pg_catalog.pg_namespace n join s on s.oid = n.oid`,
+  {
+    ns: 'x.ns',
+    fields: [`'f|' || x.line || '|' || coalesce(%PROACL%, '')`],
+    from: `from (${LINES.function.replace('select p.pronamespace,', 'select p.oid as oid_, p.pronamespace,')}) as x(oid_, ns, line) join pg_catalog.pg_proc p on p.oid = x.oid_`,
+  },
+  {
+    ns: 'x.ns',
+    fields: [`'t|' || x.line || '|' || coalesce(%TYPACL%, '')`],
+    from: `from (${LINES.type.replace('select t.typnamespace,', 'select t.oid as oid_, t.typnamespace,')}) as x(oid_, ns, line) join pg_catalog.pg_type t on t.oid = x.oid_`.replace(
+      'left join pg_catalog.pg_class c on c.oid = t.typrelid',
+      'left join rel c on c.oid = t.typrelid',
+    ),
+  },
+  { ns: 'n.oid', fields: [`'n|' || %NSPACL%`], from: 'from pg_catalog.pg_namespace n join s on s.oid = n.oid' },
 ];
 
+/** The most trees a line holds (the relations' part: partition bound, partition expressions, view). */
+export const TREE_SLOTS = 3;
+
+/** `select ns, line` of a part with every tree normalised in SQL (the reference form; one query does everything). */
+function serverLine(part: Part): string {
+  const fields = part.fields.map((f) => (typeof f === 'string' ? f : nodeTreeSql(f.tree, f.ns, f.q)));
+  return `select ${part.ns}, concat_ws('|', ${fields.join(', ')}) ${part.from}${part.where ? ` where ${part.where}` : ''}`;
+}
+
 /**
- * The query: one row per existing schema of $1, `schema` and `key` (equal keys ⇒ equal fingerprints over every kind).
- * Without `privileges`, ACLs are left out of the key.
+ * `select ns, s0, t1, s1, …` of a part's lines holding trees: the trees raw (text, NULL when absent), the fields between
+ * them as segments `concat_ws('|', '', …)` ('' when every field of the segment is NULL, else '|' and the fields). The line
+ * is the non-empty segments (less their leading '|') and the non-null trees, normalised, joined by '|' in order.
  */
-export function buildRawKeySql(options: { privileges?: boolean } = {}): string {
-  const privileges = options.privileges !== false;
-  const acls: Record<string, string> = {
-    '%ACL%': acl('c.relacl', 'c.relowner'),
-    '%COLACL%': acl('a.attacl', 'c.relowner'),
-    '%PROACL%': acl('p.proacl', 'p.proowner'),
-    '%TYPACL%': acl('t.typacl', 't.typowner'),
-    '%NSPACL%': acl('n.nspacl', 'n.nspowner'),
-  };
-  const parts = PARTS.map((part) => part.replace(/%[A-Z]+%/g, (m) => (privileges ? (acls[m] ?? m) : "''")));
+function treeRows(part: Part): string {
+  const columns: string[] = [];
+  let segment: string[] = [];
+  const flush = () => columns.push(segment.length > 0 ? `concat_ws('|', '', ${segment.join(', ')})` : `''`);
+  for (const f of part.fields) {
+    if (typeof f === 'string') {
+      segment.push(f);
+      continue;
+    }
+    flush();
+    segment = [];
+    columns.push(`(${f.tree})::text`);
+  }
+  flush();
+  while (columns.length < 2 * TREE_SLOTS + 1) columns.push('null', `''`);
+  const where = [part.where, part.hasTree].filter(Boolean).join(' and ');
+  return `select ${part.ns}, ${columns.join(', ')} ${part.treeFrom ?? part.from} where ${where}`;
+}
+
+/** `select ns, line` of a part's lines holding no tree (the complement of treeRows); a part without `hasTree` entirely, its trees in SQL. */
+function plainLine(part: Part): string {
+  const fields = part.fields.flatMap((f) => (typeof f === 'string' ? [f] : part.hasTree ? [] : [nodeTreeSql(f.tree, f.ns, f.q)]));
+  const where = [part.where, part.hasTree ? `not ${part.hasTree}` : undefined].filter(Boolean).join(' and ');
+  return `select ${part.ns}, concat_ws('|', ${fields.join(', ')}) ${part.from}${where ? ` where ${where}` : ''}`;
+}
+
+/** The catalog rows every part reads, for the schemas of $1 (text[]). */
+function withClause(): string {
   return `with s as materialized (
   select n.oid, n.nspname, pg_catalog.quote_ident(n.nspname) as q, replace(pg_catalog.quote_ident(n.nspname), '''', '''''') as qq
     from pg_catalog.pg_namespace n where n.nspname = any($1::text[])
@@ -193,12 +302,82 @@ inh as (
   select i.inhrelid, string_agg(coalesce(case when p.relnamespace = c.relnamespace then '@' || p.relname end, p.oid::text), ',' order by i.inhseqno) as parents
     from pg_catalog.pg_inherits i join pg_catalog.pg_class c on c.oid = i.inhrelid join s on s.oid = c.relnamespace join pg_catalog.pg_class p on p.oid = i.inhparent
    group by i.inhrelid
-),
+)`;
+}
+
+/** PARTS with the ACL placeholders filled in (or '' without privileges). */
+function partsFor(privileges: boolean): Part[] {
+  const acls: Record<string, string> = {
+    '%ACL%': acl('c.relacl', 'c.relowner'),
+    '%COLACL%': acl('a.attacl', 'c.relowner'),
+    '%PROACL%': acl('p.proacl', 'p.proowner'),
+    '%TYPACL%': acl('t.typacl', 't.typowner'),
+    '%NSPACL%': acl('n.nspacl', 'n.nspowner'),
+  };
+  const fill = (sql: string) => sql.replace(/%[A-Z]+%/g, (m) => (privileges ? (acls[m] ?? m) : "''"));
+  return PARTS.map((part) => ({ ...part, fields: part.fields.map((f) => (typeof f === 'string' ? fill(f) : f)) }));
+}
+
+/** The key of a schema from its lines: two sums of 64-bit hashes and a count (order-independent, no sort). */
+const SUMS = `sum(pg_catalog.hashtextextended(l.line, 0))::text as sum0, sum(pg_catalog.hashtextextended(l.line, 1))::text as sum1, count(*) as n`;
+
+/**
+ * The reference form, every tree normalised in SQL: one row per existing schema of $1, `schema` and `key` (equal keys ⇒
+ * equal fingerprints over every kind). Without `privileges`, ACLs are left out of the key. The census runs
+ * buildRawKeyStreamSql, which gives the same keys with the trees normalised by the client; tests compare the two.
+ */
+export function buildRawKeySql(options: { privileges?: boolean } = {}): string {
+  const parts = partsFor(options.privileges !== false);
+  return `${withClause()},
 lines as (
-${parts.map((p) => `select x.ns, x.line from (${p}) as x(ns, line)`).join('\nunion all\n')}
+${parts.map((p) => `select x.ns, x.line from (${serverLine(p)}) as x(ns, line)`).join('\nunion all\n')}
 )
-select s.nspname as schema, k.key
-  from (select l.ns, sum(pg_catalog.hashtextextended(l.line, 0))::text || ':' || sum(pg_catalog.hashtextextended(l.line, 1))::text || ':' || count(*) as key
-          from (select l.ns, l.line from lines l offset 0) l group by l.ns) k
+select s.nspname as schema, k.sum0 || ':' || k.sum1 || ':' || k.n as key
+  from (select l.ns, ${SUMS} from (select l.ns, l.line from lines l offset 0) l group by l.ns) k
   join s on s.oid = k.ns`;
+}
+
+/**
+ * The census's first pass with the trees left to the client (core/fleet/node-tree.ts), one statement over $1 (text[]):
+ * first one row per existing schema with `tree` false — `schema`, `ns` (its OID), and in s0, s1, s2 the sums of the
+ * two hashes and the count over its lines holding no tree — then, with `tree` true, one row per line holding trees:
+ * `ns`, segments s0..s3 and raw trees t1..t3 (see treeRows). The key is the server's sums plus the client's over these
+ * lines (hashBytesExtended, core/fleet/pg-hash.ts), written `sum0:sum1:count` as buildRawKeySql writes it.
+ */
+export function buildRawKeyStreamSql(options: { privileges?: boolean } = {}): string {
+  const parts = partsFor(options.privileges !== false);
+  const plain = parts.filter((p) => p.hasTree !== 'true');
+  const trees = parts.filter((p) => p.hasTree !== undefined);
+  const t = Array.from({ length: TREE_SLOTS }, (_, i) => i + 1);
+  const cols = ['s0', ...t.flatMap((i) => [`t${i}`, `s${i}`])];
+  return `${withClause()},
+lines as (
+${plain.map((p) => `select x.ns, x.line from (${plainLine(p)}) as x(ns, line)`).join('\nunion all\n')}
+)
+select false as tree, s.nspname as schema, s.oid::int8 as ns, k.sum0 as s0, null::text as t1, k.sum1 as s1, null::text as t2, k.n::text as s2${t.slice(2).map((i) => `, null::text as t${i}, null::text as s${i}`).join('')}
+  from (select l.ns, ${SUMS} from (select l.ns, l.line from lines l offset 0) l group by l.ns) k
+  join s on s.oid = k.ns
+union all
+select true, null, x.ns::int8, ${cols.map((c) => `x.${c}`).join(', ')} from (
+${trees.map((p) => treeRows(p)).join('\nunion all\n')}
+) as x(ns, ${cols.join(', ')})`;
+}
+
+/**
+ * What the trees' OIDs name, for the client (the lookups the SQL form makes per number): for each OID of $1 (int8[])
+ * its row, if any, in pg_class, pg_type, pg_proc and pg_enum (`catalog` c, t, p, e), with the namespace and the text
+ * the SQL form writes for it (a function's arguments normalised for its own schema).
+ */
+export function buildTreeOidSql(): string {
+  return `with o as (select distinct x::oid as oid from unnest($1::int8[]) as x)
+select 'c' as catalog, rc.oid::int8 as oid, rc.relnamespace::int8 as ns, 'c:' || rc.relname as name from o join pg_catalog.pg_class rc on rc.oid = o.oid
+union all
+select 't', rt.oid::int8, rt.typnamespace::int8, 't:' || rt.typname from o join pg_catalog.pg_type rt on rt.oid = o.oid
+union all
+select 'p', rp.oid::int8, rp.pronamespace::int8, 'p:' || rp.proname || '(' || ${normaliseAs('pg_catalog.pg_get_function_identity_arguments(rp.oid)', 'n')} || ')'
+  from o join pg_catalog.pg_proc rp on rp.oid = o.oid
+  cross join lateral (select pg_catalog.quote_ident(n.nspname) as q, replace(pg_catalog.quote_ident(n.nspname), '''', '''''') as qq
+                        from pg_catalog.pg_namespace n where n.oid = rp.pronamespace) n
+union all
+select 'e', e.oid::int8, re.typnamespace::int8, 'e:' || re.typname || '.' || e.enumlabel from o join pg_catalog.pg_enum e on e.oid = o.oid join pg_catalog.pg_type re on re.oid = e.enumtypid`;
 }

@@ -8,10 +8,10 @@ import type { VerifyResult } from '../../../core/api/contract.js';
 import { TenantryError } from '../../../core/errors.js';
 import { combineFingerprint, describeCensus, groupCohorts, type Cohort, type KindHashes } from '../../../core/fleet/census.js';
 import { buildFingerprintSql, FINGERPRINT_KINDS, type FingerprintKind } from '../../../core/fleet/fingerprint-sql.js';
-import { buildRawKeySql } from '../../../core/fleet/raw-key-sql.js';
 import { buildFingerprintUpdateSql } from '../../../core/fleet/register-sql.js';
 import type { SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { verifyTenantWith } from '../verify/verify-tenant.js';
+import { readRawKeys } from './raw-keys.js';
 import { readRegister } from './register.js';
 
 /** Schemas per fingerprint query: a few queries for 10,000 tenants, each with bounded memory. */
@@ -38,12 +38,6 @@ async function inCatalogSnapshot<T>(client: pg.ClientBase, fn: () => Promise<T>,
 
 /** Below this many schemas the key pass stays on one connection (a second backend's start costs more than it saves). */
 export const SPLIT_MIN_SCHEMAS = 1000;
-
-/** Raw keys of `schemas` (inside the caller's catalog snapshot). */
-async function readRawKeys(client: pg.ClientBase, schemas: readonly string[], privileges: boolean): Promise<{ schema: string; key: string }[]> {
-  const { rows } = await client.query<{ schema: string; key: string }>(buildRawKeySql({ privileges }), [schemas]);
-  return rows;
-}
 
 /**
  * Raw keys of `schemas`, the second half read by `helper` (another backend, in the same snapshot) at the same time as
