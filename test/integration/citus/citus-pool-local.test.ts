@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citusSkipReason, startCitusCluster, type CitusCluster } from '../harness/citus.js';
 import { profileFor } from '../harness/profile.js';
+import { schemaPlacement } from '../harness/citus-placement.js';
 import { createTenantSnapshot } from '../../../electron/services/snapshot/create-tenant-snapshot.js';
 import { createProvisioner, snapshotSource } from '../../../electron/services/provision/provisioner.js';
 import { claimSpare, WarmPool } from '../../../electron/services/pool/warm-pool.js';
@@ -53,15 +54,7 @@ describe.skipIf(Boolean(skip))(skip ? `Citus warm pool placement — SKIPPED: ${
     }
   }
 
-  /** Where a schema is: distributed (a Citus distributed schema, its table on a worker) or local (on the coordinator). */
-  async function placed(schema: string): Promise<'distributed' | 'local'> {
-    const [row] = await q<{ distributed: boolean; tables: number }>(
-      `SELECT EXISTS (SELECT 1 FROM pg_dist_schema WHERE schemaid = '${schema}'::regnamespace) AS distributed,
-              (SELECT count(*)::int FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid WHERE c.relnamespace = '${schema}'::regnamespace) AS tables`,
-    );
-    expect(row!.tables, `${schema}: its table is a Citus table exactly when the schema is distributed`).toBe(row!.distributed ? 1 : 0);
-    return row!.distributed ? 'distributed' : 'local';
-  }
+  const placed = (schema: string) => schemaPlacement(citus.coordinator, DB, schema);
 
   const spares = () => q<{ schema_name: string; placement: string | null }>('SELECT schema_name, placement FROM _tenantry.pool_spares ORDER BY built_at, schema_name');
 

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citusSkipReason, startCitusCluster, type CitusCluster } from '../harness/citus.js';
 import { profileFor } from '../harness/profile.js';
+import { schemaPlacement } from '../harness/citus-placement.js';
 import { createTenantSnapshot } from '../../../electron/services/snapshot/create-tenant-snapshot.js';
 import { fillPool, type PoolSnapshot } from '../../../electron/services/pool/warm-pool.js';
 import { toPoolSnapshot } from '../../../electron/services/pool/warm-pool-snapshot.js';
@@ -43,15 +44,7 @@ describe.skipIf(Boolean(skip))(skip ? `Citus published claim_tenant — SKIPPED:
   const q = async <T extends Record<string, unknown>>(sql: string) => (await citus.coordinator.query(sql, DB)).rows as T[];
   const spares = () => q<{ schema_name: string; placement: string | null }>('SELECT schema_name, placement FROM _tenantry.pool_spares ORDER BY built_at, schema_name');
 
-  /** Where a schema is: distributed (a Citus distributed schema, its table on a worker) or local (on the coordinator). */
-  async function placed(schema: string): Promise<'distributed' | 'local'> {
-    const [row] = await q<{ distributed: boolean; tables: number }>(
-      `SELECT EXISTS (SELECT 1 FROM pg_dist_schema WHERE schemaid = '${schema}'::regnamespace) AS distributed,
-              (SELECT count(*)::int FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid WHERE c.relnamespace = '${schema}'::regnamespace) AS tables`,
-    );
-    expect(row!.tables, `${schema}: its table is a Citus table exactly when the schema is distributed`).toBe(row!.distributed ? 1 : 0);
-    return row!.distributed ? 'distributed' : 'local';
-  }
+  const placed = (schema: string) => schemaPlacement(citus.coordinator, DB, schema);
 
   /** Claims as the application role in one transaction: the spare taken ('' when built), or the error's code and message. */
   async function claim(...args: (string | null)[]): Promise<{ spare: string } | { code: string; message: string }> {
