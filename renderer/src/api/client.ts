@@ -7,6 +7,7 @@
  */
 import type { Channel, EventMessage, Req, Res } from '../../../core/api/contract';
 import type { Result } from '../../../core/errors';
+import { readJson } from './read-json';
 
 interface PreloadApi {
   invoke(channel: Channel, req: unknown): Promise<Result<unknown>>;
@@ -39,7 +40,7 @@ export async function invoke<C extends Channel>(channel: C, req: Req<C>): Promis
     if (!(response.headers.get('Content-Type') ?? '').startsWith('application/json')) {
       return { ok: false, error: { code: 'INTERNAL', userMessage: `The Tenantry backend answered ${response.status}: ${(await response.text()).slice(0, 200)}` } };
     }
-    return (await response.json()) as Result<Res<C>>;
+    return (await readJson(response)) as Result<Res<C>>;
   } catch (error) {
     return { ok: false, error: { code: 'INTERNAL', userMessage: 'The Tenantry backend did not answer. Is it still running?', detail: String(error) } };
   }
