@@ -90,10 +90,20 @@ describe.skipIf(!hasChromium())('Tenants view (web mode, Debian Chromium)', () =
     const panel = tenants.differences();
     await panel.getByRole('status', { name: 'Verification of acme_017' }).waitFor({ timeout: 60_000 });
     await expect(panel.textContent()).resolves.toMatch(/1 difference.*column.*t_2\.note.*only in tenant "acme_017"/s);
+    // The panel is headed by the cohort's name as the census bar gives it (it was headed by the bare fingerprint id).
+    await expect(panel.getByRole('heading').textContent()).resolves.toBe('Drifted from snapshot v1 · column');
     await browser.screenshot('tenants-cohort-differences');
     await tenants.cohort(/drifted from snapshot v1.*column/).click();
     await expect(tenants.shownCount().textContent()).resolves.toBe('120 of 120 shown');
+    // The census as a DBA reads it: the bar, and the three drifted tenants on top when sorted by cohort, descending.
+    await tenants.sortBy('Cohort');
+    await tenants.sortBy('Cohort');
+    await expect.poll(() => tenants.renderedRows().evaluateAll((rows) => rows.slice(0, 3).map((r) => (r.textContent ?? '').slice(0, 8)).sort())).toEqual(['acme_017', 'acme_058', 'acme_101']);
+    // Each drifted row says what drifted, as the census chips do (the rows read only 'drifted from snapshot v1').
+    const drifted = await tenants.renderedRows().evaluateAll((rows) => rows.slice(0, 3).map((r) => /drifted from snapshot v1 · (column|index|function)/.exec(r.textContent ?? '')?.[1]));
+    expect(drifted.sort()).toEqual(['column', 'function', 'index']);
     await browser.screenshot('tenants-census');
+    await tenants.sortBy('Tenant');
   });
 
   it('filters by name and sorts by a column', async () => {

@@ -30,15 +30,19 @@ export function CohortDifferences({ target, template, cohort, onClose }: { targe
   return (
     <section className="card" aria-label={`Differences of cohort ${cohort.id}`}>
       <div className="row">
-        <h2 className="flush">Cohort {cohort.id}</h2>
-        <span className="grow" />
+        {/* The cohort's name is what the census bar and the table call it; its id (a fingerprint prefix) is for the CLI. */}
+        {/* grow (flex-basis 0): a long name wraps inside the heading, not the Close button onto a line of its own. */}
+        <h2 className="flush grow">
+          {cohort.name.charAt(0).toUpperCase() + cohort.name.slice(1)}
+          {cohort.differingKinds.length > 0 ? <span className="muted"> · {cohort.differingKinds.join(', ')}</span> : null}
+        </h2>
         <button type="button" className="btn small" onClick={onClose}>
           Close
         </button>
       </div>
       <p className="small-text">
         <strong>{cohort.size.toLocaleString('en-US')}</strong> {cohort.size === 1 ? 'tenant' : 'tenants'} {cohort.name}
-        {cohort.differingKinds.length > 0 ? `; fingerprints differ in ${cohort.differingKinds.join(', ')}` : ''}.
+        {cohort.differingKinds.length > 0 ? `; fingerprints differ in ${cohort.differingKinds.join(', ')}` : ''}. <span className="muted">Cohort <span className="mono">{cohort.id}</span>.</span>
       </p>
       <p className="muted small-text">
         Compared with <span className="mono">{template}</span> on <span className="mono">{cohort.representative}</span>; every member has the same structure. Verify the cohort to compare each one.

@@ -81,10 +81,12 @@ export function TenantTable({ columns, cohorts, rows, selected, onToggle, onTogg
             <span role="cell" className="mono" title={name}>
               {name}
             </span>
-            <span role="cell" title={cohort ? `Cohort ${cohort.id}` : 'The schema no longer exists'}>
+            <span role="cell" title={cohort ? `${cohort.name}${cohort.differingKinds.length > 0 ? ` (${cohort.differingKinds.join(', ')})` : ''}, cohort ${cohort.id}` : 'The schema no longer exists'}>
               {cohort ? (
                 <>
                   <span className={`dot ${cohort.status === 'template' ? 'ok' : cohort.status === 'snapshot' ? '' : 'bad'}`} /> {cohort.name}
+                  {/* Drifted cohorts of one snapshot differ in what drifted: the census bar's chips say it, the rows too. */}
+                  {cohort.differingKinds.length > 0 ? <span className="muted"> · {cohort.differingKinds.join(', ')}</span> : null}
                 </>
               ) : (
                 <span className="status-warn">schema missing</span>
