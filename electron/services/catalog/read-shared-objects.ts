@@ -6,6 +6,7 @@
  * A snapshot does not recreate any of these per tenant (peers.md bug 12).
  */
 import type pg from 'pg';
+import type { TemplateObjectList } from './read-catalog-facts.js';
 import { NAMESPACED_CLASSES, namespaceOfSql, OWN_NAMESPACE_CLASSES, TEMPLATE_OBJECTS_PARAMS_CTE, TEMPLATE_OBJECTS_SQL } from './template-objects-sql.js';
 
 export interface SharedDependency {
@@ -35,51 +36,80 @@ export interface SharedObjectsReport {
   extensionMembersInTemplate: number;
 }
 
-// Each query starts from the template's own objects (TEMPLATE_OBJECTS_SQL, read once) and
-// reaches pg_depend only through its indexes (`offset 0` keeps each lateral
-// subquery a parameterised lookup the planner cannot turn into a hash join), so its cost follows the template's
-// size whatever else the database holds, and needs no catalog statistics.
+// Each query starts from the template's own objects (FACTS_SQL's list, read once) and reaches pg_depend only through
+// its indexes (`offset 0` keeps each lateral subquery a parameterised lookup the planner cannot turn into a hash join
+// over a catalog), so its cost follows the template's size whatever else the database holds, and needs no catalog
+// statistics. Whether a pg_depend row stays inside the template is answered by a hash of the template's object list
+// (`not in` a materialized CTE: a hashed subplan, and a fence the planner cannot reorder; classid and objid are never
+// null) rather than by reading the other object's namespace: most rows
+// do stay inside (an index on its table's columns, a default on its column), and only the rest, a few hundred for
+// GitLab's 23,583 objects, go on to the checks as they were.
+
+/** `ext` (classid, objid): the extension members of the database, read extension by extension (pg_depend grows with every tenant). */
+const EXTENSION_MEMBERS_CTE = `
+ext(classid, objid) as materialized (
+  select d.classid, d.objid from pg_catalog.pg_extension e
+   cross join lateral (select d.classid, d.objid from pg_catalog.pg_depend d
+                        where d.refclassid = 'pg_catalog.pg_extension'::regclass and d.refobjid = e.oid and d.deptype = 'e' offset 0) d
+)`;
+
 const DEPENDENCIES_SQL = `
-with ${TEMPLATE_OBJECTS_PARAMS_CTE}
+with ${TEMPLATE_OBJECTS_PARAMS_CTE},
+${EXTENSION_MEMBERS_CTE},
+-- the template's own objects (each tenant's own copy, what readSharedObjects drops); extension members in it are shared
+own(classid, objid) as materialized (select classid, objid from tobjs where classid = any (${OWN_NAMESPACE_CLASSES}) except select classid, objid from ext),
+deps as materialized (
+  select d.* from tobjs f
+   cross join lateral (select * from pg_catalog.pg_depend d
+                        where d.classid = f.classid and d.objid = f.objid and d.deptype in ('n', 'a')
+                          and d.refclassid <> 'pg_catalog.pg_namespace'::regclass
+                          -- every plpgsql function depends on its language: per database, nothing to share
+                          and d.refclassid <> 'pg_catalog.pg_language'::regclass offset 0) d
+),
+outside as materialized (
+  select * from deps d
+   where (d.refclassid, d.refobjid) not in (select classid, objid from own)
+     -- extension members living in the template schema are not template objects
+     and (d.classid, d.objid) not in (select classid, objid from ext)
+)
 select pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from, fi.type as from_type,
        t.identity as to, t.type as to_type, t.schema as to_schema,
        (select e.extname from pg_catalog.pg_depend x join pg_catalog.pg_extension e on e.oid = x.refobjid
          where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e'
            and x.refclassid = 'pg_catalog.pg_extension'::regclass limit 1) as extension
-  from tobjs f
-  cross join lateral (select * from pg_catalog.pg_depend d where d.classid = f.classid and d.objid = f.objid and d.deptype in ('n', 'a') offset 0) d
+  from outside d
   cross join lateral pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) fi
   cross join lateral pg_catalog.pg_identify_object(d.refclassid, d.refobjid, d.refobjsubid) t
- where -- extension members living in the template schema are not template objects
-       not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
-   and d.refclassid <> 'pg_catalog.pg_namespace'::regclass
-   and coalesce(t.schema, '') not in ('pg_catalog', 'information_schema')
-   -- every plpgsql function depends on its language: per database, nothing to share
-   and d.refclassid <> 'pg_catalog.pg_language'::regclass
-   -- the template's own objects are each tenant's own copy (what readSharedObjects drops), left out
-   -- before the costly pg_identify_object calls
+ where coalesce(t.schema, '') not in ('pg_catalog', 'information_schema')
+   -- the template's own objects, by their namespace (what the hash above already left out, checked as before)
    and not (d.refclassid = any (${OWN_NAMESPACE_CLASSES})
             and ${namespaceOfSql('d.refclassid', 'd.refobjid')} is not distinct from (select oid from template)
-            and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e'
-                              and x.refclassid = 'pg_catalog.pg_extension'::regclass))
+            and (d.refclassid, d.refobjid) not in (select classid, objid from ext))
  order by 1, 3`;
 
 // Objects of other schemas that depend on template objects: found from the
 // template's side through pg_depend's reference index, never by listing the
 // objects of every other schema (tenants included).
 const DEPENDENTS_SQL = `
-with ${TEMPLATE_OBJECTS_PARAMS_CTE}
+with ${TEMPLATE_OBJECTS_PARAMS_CTE},
+${EXTENSION_MEMBERS_CTE},
+refs as materialized (
+  select d.* from tobjs t
+   cross join lateral (select * from pg_catalog.pg_depend d
+                        where d.refclassid = t.classid and d.refobjid = t.objid and d.deptype in ('n', 'a')
+                          and d.classid = any (${NAMESPACED_CLASSES}) offset 0) d
+),
+-- dependents that are not template objects themselves
+outside as materialized (select * from refs r where (r.classid, r.objid) not in (select classid, objid from tobjs))
 select distinct pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from,
        pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid) as to
-  from tobjs t
-  cross join lateral (select * from pg_catalog.pg_depend d
-                       where d.refclassid = t.classid and d.refobjid = t.objid and d.deptype in ('n', 'a')
-                         and d.classid = any (${NAMESPACED_CLASSES}) offset 0) d
+  from outside d
   cross join lateral (select ${namespaceOfSql('d.classid', 'd.objid')} as ns) dn
   join pg_catalog.pg_namespace n on n.oid = dn.ns
  where dn.ns <> (select oid from template) and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
-   and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
-   and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e')
+   -- extension members (a pg_depend row of type 'e' always points at an extension: the members listed in ext)
+   and (d.classid, d.objid) not in (select classid, objid from ext)
+   and (d.refclassid, d.refobjid) not in (select classid, objid from ext)
  order by 1, 2`;
 
 const ROLES_SQL = `
@@ -119,34 +149,40 @@ select count(*)::int as n from pg_catalog.pg_extension e
                       where d.refclassid = 'pg_catalog.pg_extension'::regclass and d.refobjid = e.oid and d.deptype = 'e' offset 0) d
  where (pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid)).schema = $1`;
 
-/** The queries, for tests that check their plans: $1 is the schema; $2 and $3 the arrays TEMPLATE_OBJECTS_SQL returns (not for extensionMembers). */
+/** The queries, for tests that check their plans: $1 is the schema; $2 and $3 the arrays TEMPLATE_OBJECTS_SQL (or FACTS_SQL) returns (not for extensionMembers). */
 export const SHARED_OBJECTS_SQL = { templateObjects: TEMPLATE_OBJECTS_SQL, dependencies: DEPENDENCIES_SQL, dependents: DEPENDENTS_SQL, roles: ROLES_SQL, extensionMembers: EXTENSION_MEMBERS_SQL };
 
 /**
- * Reads what a tenant of `schema` shares with the rest of the database. The
- * queries run in one read-only repeatable-read transaction (one view of the
- * catalogs for the template's object list they share) with JIT off: their
- * nested index lookups look expensive to the planner, and compiling them took
+ * Runs `read` in one read-only repeatable-read transaction (one view of the catalogs for the template's object list
+ * the queries share) with JIT off: their nested index lookups look expensive to the planner, and compiling them took
  * longer than running them (4 s for GitLab).
  */
-export async function readSharedObjects(client: pg.ClientBase, schema: string): Promise<SharedObjectsReport> {
+export async function inCatalogSnapshot<T>(client: pg.ClientBase, read: () => Promise<T>): Promise<T> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
     await client.query("SELECT pg_catalog.set_config('jit', 'off', true)");
-    const report = await readInTransaction(client, schema);
+    const result = await read();
     await client.query('COMMIT');
-    return report;
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
 }
 
-async function readInTransaction(client: pg.ClientBase, schema: string): Promise<SharedObjectsReport> {
-  // The object arrays are only handed on to the next queries: read as text and sent back as text, never parsed into
-  // numbers and serialized again for each query (GitLab's 23,594 objects: 30 ms of this process's CPU warm, 160 ms cold).
-  const objects = await client.query<{ classids: string; objids: string }>(`select o.classids::text as classids, o.objids::text as objids from (${TEMPLATE_OBJECTS_SQL}) o`, [schema]);
-  const params = [schema, objects.rows[0]?.classids ?? '{}', objects.rows[0]?.objids ?? '{}'];
+/** Reads what a tenant of `schema` shares with the rest of the database (readTemplateCatalog reads it with the catalog facts). */
+export async function readSharedObjects(client: pg.ClientBase, schema: string): Promise<SharedObjectsReport> {
+  return inCatalogSnapshot(client, async () => {
+    // The object arrays are only handed on to the next queries: read as text and sent back as text, never parsed into
+    // numbers and serialized again for each query (GitLab's 23,594 objects: 30 ms of this process's CPU warm, 160 ms cold).
+    const objects = await client.query<TemplateObjectList>(`select o.classids::text as classids, o.objids::text as objids from (${TEMPLATE_OBJECTS_SQL}) o`, [schema]);
+    return readSharedFromObjects(client, schema, objects.rows[0] ?? { classids: '{}', objids: '{}' });
+  });
+}
+
+/** What a tenant of `schema` shares, from the template's object list (FACTS_SQL or TEMPLATE_OBJECTS_SQL); inside inCatalogSnapshot. */
+export async function readSharedFromObjects(client: pg.ClientBase, schema: string, objects: TemplateObjectList): Promise<SharedObjectsReport> {
+  const params = [schema, objects.classids, objects.objids];
   const deps = await client.query<{ from: string; from_type: string; to: string; to_type: string; to_schema: string | null; extension: string | null }>(DEPENDENCIES_SQL, params);
   // Inside the template schema only extension members are shared; everything else is the tenant's own copy.
   const dependencies = deps.rows

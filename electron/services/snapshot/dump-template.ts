@@ -12,8 +12,8 @@ import type { CatalogFacts } from '../../../core/snapshot/catalog-facts.js';
 import { TenantryError } from '../../../core/errors.js';
 import { dumpSchema, type DumpSchemaOptions, type SchemaDump } from '../dump/dump-schema.js';
 import { openClient } from '../connection/open-connection.js';
-import { readCatalogFacts } from '../catalog/read-catalog-facts.js';
-import { readSharedObjects, type SharedObjectsReport } from '../catalog/read-shared-objects.js';
+import type { SharedObjectsReport } from '../catalog/read-shared-objects.js';
+import { readTemplateCatalog } from '../catalog/read-template-catalog.js';
 import { readInheritedSchemaGrants } from '../catalog/read-inherited-schema-grants.js';
 import { buildCarriedPartitionsSql, readForeignPartitions, type ForeignPartitions } from '../catalog/read-foreign-partitions.js';
 import { readConfigTableHints } from '../catalog/read-config-table-hints.js';
@@ -84,6 +84,28 @@ export function describeCarriedGrants(schema: string, grants: readonly string[])
   return `Schema ${schema}'s initial privileges (${grants.join('; ')}), which pg_dump does not write, are granted on each tenant schema, so roles that can use the template can use its tenants.`;
 }
 
+/** What a snapshot reads of the template's catalog after pg_dump (readTemplateCatalogForSnapshot). */
+export interface TemplateCatalogRead {
+  catalog: CatalogFacts;
+  shared: SharedObjectsReport;
+  ledger: LedgerRead;
+  grants: { sql: string; grants: string[] };
+  configTables: { table: string; rows: number }[];
+  citus?: CitusTarget;
+}
+
+/** Reads, through one open connection, what the engine and the report need of the template's catalog (the bench times it alone). */
+export async function readTemplateCatalogForSnapshot(client: pg.ClientBase, options: TemplateDumpOptions): Promise<TemplateCatalogRead> {
+  const { catalog, shared } = await readTemplateCatalog(client, options.schema);
+  if (options.signal?.aborted) throw new TenantryError('CANCELLED', 'Cancelled.');
+  const ledger = await readLedgers(client, options.schema, options.ledgerTables ?? []);
+  // The schema's initial privileges pg_dump leaves out (a public template's USAGE to PUBLIC) travel too.
+  const grants = options.noPrivileges ? { sql: '', grants: [] } : await readInheritedSchemaGrants(client, options.schema);
+  const configTables = await readConfigTableHints(client, options.schema, ledger.tables.map((t) => t.name));
+  const citus = options.readCitusTarget ? await readCitusTarget(client) : undefined;
+  return { catalog, shared, ledger, grants, configTables, ...(citus ? { citus } : {}) };
+}
+
 /** Dumps `options.schema` and reads what the engine and the report need from the catalog. */
 export async function dumpTemplate(profile: ConnectionProfile, options: TemplateDumpOptions): Promise<TemplateDump> {
   // Partitions elsewhere are refused before any dump is made.
@@ -105,24 +127,13 @@ export async function dumpTemplate(profile: ConnectionProfile, options: Template
   options.onDumped?.(dump);
   options.onStage?.({ stage: 'catalog', bytes: dump.bytes });
   const client = await openClient(profile);
-  let catalog: CatalogFacts;
-  let shared: SharedObjectsReport;
-  let ledger: LedgerRead;
-  let grants = { sql: '', grants: [] as string[] };
-  let configTables: { table: string; rows: number }[] = [];
-  let citus: CitusTarget | undefined;
+  let read: TemplateCatalogRead;
   try {
-    catalog = await readCatalogFacts(client, options.schema);
-    shared = await readSharedObjects(client, options.schema);
-    if (options.signal?.aborted) throw new TenantryError('CANCELLED', 'Cancelled.');
-    ledger = await readLedgers(client, options.schema, options.ledgerTables ?? []);
-    // The schema's initial privileges pg_dump leaves out (a public template's USAGE to PUBLIC) travel too.
-    if (!options.noPrivileges) grants = await readInheritedSchemaGrants(client, options.schema);
-    configTables = await readConfigTableHints(client, options.schema, ledger.tables.map((t) => t.name));
-    if (options.readCitusTarget) citus = await readCitusTarget(client);
+    read = await readTemplateCatalogForSnapshot(client, options);
   } finally {
     await client.end();
   }
+  const { catalog, shared, ledger, grants, configTables, citus } = read;
   const carried = grants.grants.length > 0 ? [describeCarriedGrants(options.schema, grants.grants)] : [];
   const partitionsSql = partitions.partitions.length > 0 ? buildCarriedPartitionsSql(options.schema, partitions.partitions) : '';
   if (partitionsSql) {

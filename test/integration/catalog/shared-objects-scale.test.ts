@@ -15,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTemplateSql } from '../../../support/generate-template.js';
 import { OBJECT_SCHEMAS_CTE } from '../../../electron/services/catalog/object-schemas-sql.js';
 import { readSharedObjects, SHARED_OBJECTS_SQL } from '../../../electron/services/catalog/read-shared-objects.js';
+import { FACTS_SQL, readCatalogFacts, type TemplateCatalogFacts } from '../../../electron/services/catalog/read-catalog-facts.js';
+import { readTemplateCatalog } from '../../../electron/services/catalog/read-template-catalog.js';
+import { NAMESPACED_CLASSES, namespaceOfSql } from '../../../electron/services/catalog/template-objects-sql.js';
 import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { runSqlFile } from '../harness/corpus.js';
 
@@ -83,6 +86,74 @@ const OLD_EXTENSION_MEMBERS_SQL = `
 select count(*)::int as n from pg_catalog.pg_depend d
  where d.deptype = 'e' and d.refclassid = 'pg_catalog.pg_extension'::regclass
    and (pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid)).schema = $1`;
+
+// The template's object list as the recursive walk made it before it read the catalogs by index (frozen copy): from
+// the objects that depend on the schema, every dependency backwards, each object's namespace checked.
+const OLD_TEMPLATE_OBJECTS_SQL = `
+with recursive template as (select oid from pg_catalog.pg_namespace where nspname = $1),
+tobjs(classid, objid) as (
+  select d.classid, d.objid from pg_catalog.pg_depend d
+   where d.refclassid = 'pg_catalog.pg_namespace'::regclass and d.refobjid = (select oid from template)
+     and d.classid = any (${NAMESPACED_CLASSES})
+     and ${namespaceOfSql('d.classid', 'd.objid')} = (select oid from template)
+  union
+  select x.classid, x.objid from tobjs o
+   cross join lateral (
+     select d.classid, d.objid from pg_catalog.pg_depend d
+      where d.refclassid = o.classid and d.refobjid = o.objid and d.classid = any (${NAMESPACED_CLASSES})
+     union all
+     select 'pg_catalog.pg_trigger'::regclass::oid, t.oid from pg_catalog.pg_trigger t
+      where o.classid = 'pg_catalog.pg_class'::regclass and t.tgrelid = o.objid
+     offset 0
+   ) x
+   where ${namespaceOfSql('x.classid', 'x.objid')} = (select oid from template)
+)
+select classid::regclass::text || ' ' || objid as object from tobjs order by 1`;
+
+// The whole schema's catalog facts as read before (frozen copy): each catalog filtered by the schema.
+const OLD_FACTS_SQL = `
+with ns as (select oid from pg_catalog.pg_namespace where nspname = $1),
+ext as (select classid, objid from pg_catalog.pg_depend where deptype = 'e' and refclassid = 'pg_catalog.pg_extension'::regclass),
+objs as (
+  select 'relation' as kind, c.relname::text as name, c.relkind::text as sub,
+         exists (select 1 from ext where ext.classid = 'pg_catalog.pg_class'::regclass and ext.objid = c.oid) as ext
+    from pg_catalog.pg_class c where c.relnamespace = (select oid from ns)
+  union all
+  select 'type', t.typname::text, t.typtype::text,
+         exists (select 1 from ext where ext.classid = 'pg_catalog.pg_type'::regclass and ext.objid = t.oid)
+         or exists (select 1 from ext where ext.classid = 'pg_catalog.pg_type'::regclass and ext.objid = t.typelem and t.typelem <> 0)
+    from pg_catalog.pg_type t where t.typnamespace = (select oid from ns)
+  union all
+  select 'function', p.proname::text, p.prokind::text, exists (select 1 from ext where ext.classid = 'pg_catalog.pg_proc'::regclass and ext.objid = p.oid)
+    from pg_catalog.pg_proc p where p.pronamespace = (select oid from ns)
+  union all
+  select 'opclass', o.opcname::text, '', exists (select 1 from ext where ext.classid = 'pg_catalog.pg_opclass'::regclass and ext.objid = o.oid)
+    from pg_catalog.pg_opclass o where o.opcnamespace = (select oid from ns)
+  union all
+  select 'opfamily', f.opfname::text, '', exists (select 1 from ext where ext.classid = 'pg_catalog.pg_opfamily'::regclass and ext.objid = f.oid)
+    from pg_catalog.pg_opfamily f where f.opfnamespace = (select oid from ns)
+  union all
+  select 'operator', o.oprname::text, '', exists (select 1 from ext where ext.classid = 'pg_catalog.pg_operator'::regclass and ext.objid = o.oid)
+    from pg_catalog.pg_operator o where o.oprnamespace = (select oid from ns)
+  union all
+  select 'collation', c.collname::text, '', exists (select 1 from ext where ext.classid = 'pg_catalog.pg_collation'::regclass and ext.objid = c.oid)
+    from pg_catalog.pg_collation c where c.collnamespace = (select oid from ns)
+  union all
+  select 'textsearch', x.name, '', x.ext from (
+    select cfgname::text as name, exists (select 1 from ext where ext.classid = 'pg_catalog.pg_ts_config'::regclass and ext.objid = c.oid) as ext
+      from pg_catalog.pg_ts_config c where c.cfgnamespace = (select oid from ns)
+    union all
+    select dictname::text, exists (select 1 from ext where ext.classid = 'pg_catalog.pg_ts_dict'::regclass and ext.objid = d.oid)
+      from pg_catalog.pg_ts_dict d where d.dictnamespace = (select oid from ns)
+  ) x
+)
+select kind, name, sub, ext from objs order by kind, name`;
+
+/** The facts rows as FACTS_SQL gives them, without its object-list row: what readCatalogFacts turns into lists. */
+async function factsRows(client: pg.ClientBase, sql: string, schema: string): Promise<unknown[]> {
+  const { rows } = await client.query<{ kind: string }>(sql, [schema]);
+  return rows.filter((r) => r.kind !== 'objects');
+}
 
 /** What the previous readSharedObjects returned, from the frozen queries. */
 async function readSharedObjectsBefore(client: pg.ClientBase, schema: string): Promise<unknown> {
@@ -156,6 +227,49 @@ GRANT USAGE ON SCHEMA tmpl TO shared_scale_reader; GRANT SELECT ON tmpl.accounts
 ALTER DEFAULT PRIVILEGES IN SCHEMA tmpl GRANT SELECT ON TABLES TO shared_scale_reader;
 `;
 
+/** A schema with an object of every kind the list covers, and objects of other schemas hanging on it. */
+const EVERY_KIND_SQL = `
+CREATE EXTENSION btree_gist;
+CREATE SCHEMA k; CREATE SCHEMA other;
+CREATE EXTENSION citext SCHEMA k;
+CREATE TYPE k.mood AS ENUM ('a', 'b');
+CREATE TYPE k.pair AS (x int, y text);
+CREATE TYPE k.fr AS RANGE (subtype = float8);
+CREATE DOMAIN k.pos AS int CHECK (VALUE > 0) NOT NULL;
+CREATE DOMAIN k.em AS k.citext CHECK (VALUE ~ '@');
+CREATE COLLATION k.c1 (provider = icu, locale = 'und');
+CREATE TEXT SEARCH DICTIONARY k.d1 (TEMPLATE = simple);
+CREATE TEXT SEARCH CONFIGURATION k.cfg (COPY = pg_catalog.simple);
+CREATE SEQUENCE k.s1;
+CREATE TABLE k.t (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, n serial, m k.mood DEFAULT 'a', p k.pos, e k.em UNIQUE, r k.fr,
+  g int GENERATED ALWAYS AS (p * 2) STORED, CONSTRAINT ck CHECK (n > 0), EXCLUDE USING gist (r WITH &&));
+CREATE TABLE k.child (id int REFERENCES k.t ON DELETE CASCADE, note text COLLATE k.c1);
+CREATE TABLE k.parted (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE TABLE k.parted_2024 PARTITION OF k.parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE other.parted_2025 PARTITION OF k.parted FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE INDEX parted_idx ON k.parted (id);
+CREATE TABLE k.inh (x int); CREATE TABLE k.inh2 () INHERITS (k.inh);
+CREATE VIEW k.v AS SELECT id, m FROM k.t;
+CREATE MATERIALIZED VIEW k.mv AS SELECT id FROM k.t; CREATE UNIQUE INDEX mv_idx ON k.mv (id);
+CREATE RULE r1 AS ON INSERT TO k.v DO INSTEAD INSERT INTO k.t (p) VALUES (1);
+CREATE FUNCTION k.f(a int) RETURNS int LANGUAGE sql AS 'select a + 1';
+CREATE PROCEDURE k.pr() LANGUAGE sql AS 'select 1';
+CREATE AGGREGATE k.agg(int) (sfunc = int4pl, stype = int);
+CREATE FUNCTION k.trg() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+CREATE TRIGGER t1 BEFORE INSERT ON k.t FOR EACH ROW EXECUTE FUNCTION k.trg();
+CREATE CONSTRAINT TRIGGER ct AFTER INSERT ON k.child DEFERRABLE FOR EACH ROW EXECUTE FUNCTION k.trg();
+CREATE FUNCTION k.eq(a k.pair, b k.pair) RETURNS boolean LANGUAGE sql AS 'select a.x = b.x';
+CREATE OPERATOR k.=== (leftarg = k.pair, rightarg = k.pair, function = k.eq);
+CREATE FUNCTION k.cmp(a int, b int) RETURNS int LANGUAGE sql AS 'select a - b';
+CREATE OPERATOR FAMILY k.fam USING btree;
+CREATE OPERATOR CLASS k.opc FOR TYPE int USING btree FAMILY k.fam AS OPERATOR 1 <, FUNCTION 1 k.cmp(int, int);
+ALTER TABLE k.t ENABLE ROW LEVEL SECURITY; CREATE POLICY pol ON k.t USING (p > 0);
+CREATE STATISTICS k.st ON p, n FROM k.t;
+CREATE TYPE k.shell;
+CREATE TABLE other.ref (id int REFERENCES k.t); CREATE VIEW other.v AS SELECT * FROM k.v;
+CREATE TRIGGER ot BEFORE INSERT ON other.ref FOR EACH ROW EXECUTE FUNCTION k.trg();
+`;
+
 let cluster: Cluster;
 
 beforeAll(async () => {
@@ -165,7 +279,16 @@ beforeAll(async () => {
   await cluster.query(TEMPLATE_SQL, 'app');
   await cluster.createDatabase('aw');
   await runSqlFile(cluster, 'aw', join(REALWORLD_DIR, 'adventureworks.sql'));
+  await cluster.createDatabase('kinds');
+  await cluster.query(EVERY_KIND_SQL, 'kinds');
 });
+
+/** Every schema the comparisons run on. */
+const SCHEMAS = [
+  ['app', ['tmpl', 'reporting', 'public']],
+  ['aw', ['sales', 'production', 'person', 'humanresources', 'purchasing']],
+  ['kinds', ['k', 'other', 'public']],
+] as const;
 
 afterAll(async () => {
   await cluster?.stop();
@@ -182,13 +305,64 @@ async function addTenants(database: string, from: number, to: number): Promise<v
 
 describe('shared objects of a template on unanalysed catalogs', () => {
   it('equal what the previous queries returned', async () => {
-    for (const [database, schemas] of [['app', ['tmpl', 'reporting']], ['aw', ['sales', 'production', 'person']]] as const) {
+    for (const [database, schemas] of SCHEMAS) {
       const client = await cluster.connect(database);
       try {
         await client.query('set jit = off');
         for (const schema of schemas) {
           const now = await readSharedObjects(client, schema);
           expect(now, `${database}.${schema}`).toEqual(await readSharedObjectsBefore(client, schema));
+        }
+      } finally {
+        await client.end();
+      }
+    }
+  });
+
+  it("list the template's objects as the recursive walk did, and read the same catalog facts as the schema-filtered query", async () => {
+    for (const [database, schemas] of SCHEMAS) {
+      const client = await cluster.connect(database);
+      try {
+        for (const schema of schemas) {
+          const now = await client.query<{ object: string }>(
+            `select classid::regclass::text || ' ' || objid as object from (${SHARED_OBJECTS_SQL.templateObjects}) o, unnest(o.classids, o.objids) as u(classid, objid) order by 1`,
+            [schema],
+          );
+          const walked = await client.query<{ object: string }>(OLD_TEMPLATE_OBJECTS_SQL, [schema]);
+          expect(now.rows, `${database}.${schema}`).toEqual(walked.rows);
+          // FACTS_SQL carries the same list, and the same facts rows the schema-filtered query read.
+          const list = (await client.query<{ kind: string; name: string; sub: string }>(FACTS_SQL, [schema])).rows.find((r) => r.kind === 'objects');
+          const listed = await client.query<{ object: string }>(`select classid::regclass::text || ' ' || objid as object from unnest($1::oid[], $2::oid[]) as u(classid, objid) order by 1`, [list?.name, list?.sub]);
+          expect(listed.rows, `${database}.${schema}`).toEqual(walked.rows);
+          expect(await factsRows(client, FACTS_SQL, schema), `${database}.${schema}`).toEqual(await factsRows(client, OLD_FACTS_SQL, schema));
+        }
+      } finally {
+        await client.end();
+      }
+    }
+    // Every kind is there: the comparison above covers each branch of the list.
+    const client = await cluster.connect('kinds');
+    try {
+      const kinds = await client.query<{ kind: string }>(`select distinct classid::regclass::text as kind from (${SHARED_OBJECTS_SQL.templateObjects}) o, unnest(o.classids, o.objids) as u(classid, objid) order by 1`, ['k']);
+      expect(kinds.rows.map((r) => r.kind)).toEqual(['pg_attrdef', 'pg_class', 'pg_collation', 'pg_constraint', 'pg_opclass', 'pg_operator', 'pg_opfamily', 'pg_policy', 'pg_proc', 'pg_rewrite', 'pg_trigger', 'pg_ts_config', 'pg_ts_dict', 'pg_type']);
+      const facts: TemplateCatalogFacts = await readCatalogFacts(client, 'k');
+      expect(facts.objects.types).toEqual(expect.arrayContaining(['pair', '_pair', 'fr', 'fr_multirange', '_fr_multirange', 'pos', '_pos', 't', '_t', 'shell']));
+      expect(facts.objects.relations).toEqual(expect.arrayContaining(['pair', 't_pkey', 'parted_idx', 'mv_idx', 's1', 't_n_seq', 'parted_2024']));
+      expect(facts.extensionObjects.types).toEqual(expect.arrayContaining(['citext', '_citext']));
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('read the same facts and shared objects in one snapshot transaction as apart', async () => {
+    for (const [database, schemas] of SCHEMAS) {
+      const client = await cluster.connect(database);
+      try {
+        await client.query('set jit = off');
+        for (const schema of schemas) {
+          const both = await readTemplateCatalog(client, schema);
+          expect(both.catalog, `${database}.${schema}`).toEqual(await readCatalogFacts(client, schema));
+          expect(both.shared, `${database}.${schema}`).toEqual(await readSharedObjectsBefore(client, schema));
         }
       } finally {
         await client.end();
@@ -227,6 +401,7 @@ describe('shared objects of a template on unanalysed catalogs', () => {
       expect((params[1] as number[]).length).toBeGreaterThan(20);
       const queries: [string, string, unknown[]][] = [
         ['templateObjects', SHARED_OBJECTS_SQL.templateObjects, ['tmpl']],
+        ['facts', FACTS_SQL, ['tmpl']],
         ['dependencies', SHARED_OBJECTS_SQL.dependencies, params],
         ['dependents', SHARED_OBJECTS_SQL.dependents, params],
         ['roles', SHARED_OBJECTS_SQL.roles, params],
@@ -235,6 +410,7 @@ describe('shared objects of a template on unanalysed catalogs', () => {
       const before = new Map<string, number>();
       for (const [name, sql, p] of queries) before.set(name, await blocksTouched(client, sql, p));
       const oldBefore = await blocksTouched(client, OLD_DEPENDENTS_SQL, ['tmpl']);
+      const oldFactsBefore = await blocksTouched(client, OLD_FACTS_SQL, ['tmpl']);
 
       await addTenants('app', 0, 60);
       for (const [name, sql, p] of queries) {
@@ -246,6 +422,9 @@ describe('shared objects of a template on unanalysed catalogs', () => {
       // The previous query read every schema's objects: the same check fails for it.
       const oldAfter = await blocksTouched(client, OLD_DEPENDENTS_SQL, ['tmpl']);
       expect(oldAfter).toBeGreaterThan(oldBefore * 1.25 + 10);
+      // So did the previous facts query (every catalog filtered by the schema: pg_class scanned whole).
+      expect(await blocksTouched(client, OLD_FACTS_SQL, ['tmpl'])).toBeGreaterThan(oldFactsBefore * 1.25 + 10);
+      expect(await factsRows(client, FACTS_SQL, 'tmpl')).toEqual(await factsRows(client, OLD_FACTS_SQL, 'tmpl'));
       // Same answers with the tenants there.
       await client.query('set jit = off');
       expect(await readSharedObjects(client, 'tmpl')).toEqual(await readSharedObjectsBefore(client, 'tmpl'));
