@@ -30,7 +30,17 @@ function mix(): void {
 
 /** hashtextextended(bytes, seed) for 0 ≤ seed < 2^32, as PostgreSQL returns it (signed 64-bit). */
 export function hashBytesExtended(k: Uint8Array, seed: number): bigint {
-  let len = k.length;
+  const words = { hi: 0, lo: 0 };
+  hashBytesExtendedWords(k, k.length, seed, words);
+  return (BigInt(words.hi) << 32n) + BigInt(words.lo);
+}
+
+/**
+ * The same hash of `k`'s first `len` bytes as two numbers, `hi` (signed 32-bit) and `lo` (unsigned): the value is
+ * hi × 2^32 + lo. Sums of many hashes stay exact as two sums of numbers (up to 2^21 lines), with no bigint per line.
+ */
+export function hashBytesExtendedWords(k: Uint8Array, length: number, seed: number, out: { hi: number; lo: number }): void {
+  let len = length;
   st.fill(0x9e3779b9 + len + 3923095);
   // The seed's high word (0 here) would go to a, its low word to b; then one mix.
   if (seed !== 0) {
@@ -69,5 +79,6 @@ export function hashBytesExtended(k: Uint8Array, seed: number): bigint {
   b ^= a; b = (b - rot(a, 14)) | 0;
   c ^= b; c = (c - rot(b, 24)) | 0;
   // b is the high word; read as int32 it carries the sign of the signed 64-bit result.
-  return (BigInt(b) << 32n) + BigInt(c >>> 0);
+  out.hi = b;
+  out.lo = c >>> 0;
 }
