@@ -76,9 +76,8 @@ function executePublishedSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.execute_published(s ${PUBLISHED_TABLE}, tenant text, sql text, spare name) RETURNS void
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_run$
 DECLARE
-  setting record;
-  saved text[] := '{}';
-  v text;
+  names text[];
+  saved text[];
   head text;
   constraint_name text;
   parts text[];
@@ -89,12 +88,11 @@ DECLARE
   cut int;
   at int := 0;
 BEGIN
-  FOR setting IN SELECT e.key, e.value FROM jsonb_each_text(s.session_settings::jsonb) e LOOP
-    saved := saved || ARRAY[setting.key, current_setting(setting.key, true)];
-    v := setting.value;
-    IF v LIKE '''%''' THEN v := replace(substr(v, 2, length(v) - 2), '''''', ''''); END IF;
-    PERFORM set_config(setting.key, v, true);
-  END LOOP;
+  -- Each setting's value now, then the snapshot's (a quoted value unquoted): two statements, not four per setting
+  -- (a claim's rename makes the session plan every statement it runs again).
+  SELECT array_agg(e.key), array_agg(current_setting(e.key, true)) INTO names, saved FROM jsonb_each_text(s.session_settings::jsonb) e;
+  PERFORM set_config(e.key, CASE WHEN e.value LIKE '''%''' THEN replace(substr(e.value, 2, length(e.value) - 2), '''''', '''') ELSE e.value END, true)
+    FROM jsonb_each_text(s.session_settings::jsonb) e;
   head := CASE WHEN spare IS NOT NULL THEN format('ALTER SCHEMA %I RENAME TO %I', spare, tenant) WHEN NOT s.creates_schema THEN format('CREATE SCHEMA %I', tenant) END;
   -- The body in EXECUTEs of a few dozen statements at the sealed cuts (core/publish/body-chunks.ts): one EXECUTE of
   -- all of it holds every statement's memory to the end. Only for a name that reads the same in every context.
@@ -132,9 +130,7 @@ BEGIN
       RAISE;
     END;
   END IF;
-  FOR i IN 1 .. cardinality(saved) / 2 LOOP
-    IF saved[2 * i] IS NOT NULL THEN PERFORM set_config(saved[2 * i - 1], saved[2 * i], true); END IF;
-  END LOOP;
+  PERFORM set_config(u.name, u.value, true) FROM unnest(names, saved) u(name, value) WHERE u.value IS NOT NULL;
 END
 $tenantry_run$;`;
 }
