@@ -154,6 +154,7 @@ export function formatTenantsViewReport(result: TenantsViewResult): string {
     `Fleet built in the server (one-table schemas, register rows by one INSERT) in ${formatMs(result.buildMs)}; not part of any figure.`,
     `A Chromium trace of each phase gives the longest main-thread task again with its thread CPU time: on a shared machine`,
     `(1-minute load average ${result.loadAverage?.toFixed(1) ?? '?'} on ${cpus().length} cores) wall-clock tasks stretch with the load, CPU time does not.`,
+    `Longest main-thread task by thread CPU time, over all phases: ${formatMs(Math.max(0, ...result.phases.map((p) => p.traceLongestCpuMs)))}.`,
     '',
     phaseTable(result.phases),
   ].join('\n');
