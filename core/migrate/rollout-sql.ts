@@ -10,14 +10,15 @@
  *   how status tells an interrupted rollout from a running one.
  * - `rollout_tenants`: one row per tenant of a rollout: pending, running (a
  *   transaction is migrating it now; written in batches, see
- *   buildMarkRunningSql), done, skipped or failed, attempts, the last error
- *   with its SQLSTATE, file and line, the blocking process of a lock timeout,
- *   and the duration.
- * - `migrations_applied`: (tenant, version) for every version applied by any
- *   rollout. It is written in the tenant's own transaction, together with the
- *   application's ledger row and the 'done' mark, so after any crash the three
- *   agree with the catalog; a version recorded here (or in the ledger) is never
- *   applied again.
+ *   buildMarkRunningSql), done (written in batches too, buildMarkDoneSql; the
+ *   record below is what makes a tenant done, buildEffectiveStatusSql), skipped
+ *   or failed, attempts, the last error with its SQLSTATE, file and line, the
+ *   blocking process of a lock timeout, and the duration.
+ * - `migrations_applied`: (tenant, version, rollout) for every version applied
+ *   by any rollout. It is written in the tenant's own transaction, together
+ *   with the application's ledger row, so after any crash the two agree with
+ *   the catalog; a version recorded here (or in the ledger) is never applied
+ *   again.
  */
 import { quoteIdentifier, quoteLiteral } from '../sql/quote.js';
 import { TENANT_LOCK_CLASS } from '../provision/tenant-guard.js';
@@ -105,83 +106,122 @@ function versionArray(versions: readonly AppliedVersion[]): string {
 }
 
 /** The functions a tenant's transaction calls (ROLLOUT_FUNCTIONS_SQL); their signatures, for to_regprocedure. */
-export const BEGIN_TENANT_FUNCTION = `${S}.rollout_tenant_begin(text, text, text[], text, text, text)`;
-export const END_TENANT_FUNCTION = `${S}.rollout_tenant_end(text, text, text[], text[], text[], text, text, boolean)`;
+export const OPEN_TENANT_FUNCTION = `${S}.rollout_tenant_open(text, text, text[], text[], text[], text, text, text)`;
+export const LEDGER_TENANT_FUNCTION = `${S}.rollout_tenant_ledger(text, text[], text, text)`;
 
 /**
- * The bookkeeping of a tenant's transaction as two functions, so that it costs the transaction two statements whose
- * plans the server keeps per connection, instead of a DO block compiled afresh for every tenant plus the settings,
- * inserts and update parsed and planned each time (issue 15: bookkeeping <= 5 % of a rollout).
+ * The bookkeeping of a tenant's transaction is one statement before the migration (and one after it only when an
+ * application ledger is configured), a function whose plans the server keeps per connection (issue 15: bookkeeping
+ * <= 5 % of a rollout; a DO block or plain statements would be parsed and planned afresh for every tenant).
  *
- * rollout_tenant_begin: the transaction's settings (lock_timeout per lock wait, the rollout's application_name),
+ * rollout_tenant_open: the transaction's settings (lock_timeout per lock wait, the rollout's application_name) and
  * the tenant's advisory lock (the same key provisioning and drop take: one tenant at a time, never the whole
- * database), a check that the schema exists and that none of the versions is recorded yet (by Tenantry or the
- * ledger: a second operator running the same rollout waits for the lock, then finds the versions and stops), and
- * last search_path to the tenant (unqualified names in a migration mean the tenant's objects, as the frameworks'
- * loops set it). Every name inside is schema-qualified, and the functions have no SET clause: that would undo the
- * transaction-local settings when the function returns.
+ * database) in one statement; then the versions recorded as applied (migrations_applied), written first because its
+ * primary key is the guard: a version recorded already (a second operator running the same rollout waits for the
+ * lock, then finds the rows) or a schema that does not exist leaves fewer rows than versions, and the function raises
+ * (the markers below), rolling the transaction back before the migration runs. The application's ledger is checked
+ * too when configured. Last, search_path to the tenant (unqualified names in a migration mean the tenant's objects,
+ * as the frameworks' loops set it): set last, because the cached plans of the statements above were made with the
+ * session's own search_path, and a different one would make the server plan them again for every tenant. Every
+ * name inside is schema-qualified, and the function has no SET clause: that would undo the transaction-local
+ * settings when it returns. The record commits with the migration or not at all.
  *
- * rollout_tenant_end: the versions recorded as applied (Tenantry's record and the application's ledger) and the
- * tenant's row marked: done when `p_finished`, else still running with more versions done.
+ * rollout_tenant_ledger: the application's ledger row, after the migration (a migration may create the ledger table).
+ *
+ * The tenant's row in rollout_tenants is not written in its transaction: 'done' follows from the record (a tenant
+ * whose last version this rollout recorded is done; buildEffectiveStatusSql), and the runner writes the mark, the
+ * attempt and the duration for finished tenants in batches (runner-session.ts). An update of that row in every
+ * tenant's transaction cost more server CPU than everything else of the bookkeeping together.
  */
 export const ROLLOUT_FUNCTIONS_SQL = `
-CREATE OR REPLACE FUNCTION ${S}.rollout_tenant_begin(p_rollout text, p_tenant text, p_versions text[], p_lock_timeout text, p_ledger_table text, p_ledger_column text)
-RETURNS void LANGUAGE plpgsql AS $tenantry_begin$
-DECLARE found boolean;
+CREATE OR REPLACE FUNCTION ${S}.rollout_tenant_open(p_rollout text, p_tenant text, p_versions text[], p_checksums text[], p_files text[], p_lock_timeout text, p_ledger_table text, p_ledger_column text)
+RETURNS void LANGUAGE plpgsql AS $tenantry_open$
+DECLARE
+  n bigint;
+  found boolean;
 BEGIN
-  PERFORM pg_catalog.set_config('lock_timeout', p_lock_timeout, true);
-  PERFORM pg_catalog.set_config('application_name', 'tenantry migrate ' || p_rollout, true);
-  PERFORM pg_catalog.pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, pg_catalog.hashtext(p_tenant));
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) p_tenant::name) THEN
-    RAISE EXCEPTION USING ERRCODE = '3F000', MESSAGE = ${quoteLiteral(TENANT_MISSING_MARKER)} || ' ' || p_tenant;
-  END IF;
-  found := EXISTS (SELECT 1 FROM ${APPLIED_TABLE} a WHERE a.tenant OPERATOR(pg_catalog.=) p_tenant::name AND a.version OPERATOR(pg_catalog.=) ANY (p_versions));
-  IF NOT found AND p_ledger_table IS NOT NULL AND pg_catalog.to_regclass(pg_catalog.quote_ident(p_tenant) || '.' || pg_catalog.quote_ident(p_ledger_table)) IS NOT NULL THEN
-    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %I.%I WHERE %I::text OPERATOR(pg_catalog.=) ANY ($1))', p_tenant, p_ledger_table, p_ledger_column) INTO found USING p_versions;
-  END IF;
-  IF found THEN
+  PERFORM pg_catalog.set_config('lock_timeout', p_lock_timeout, true), pg_catalog.set_config('application_name', 'tenantry migrate ' || p_rollout, true),
+          pg_catalog.pg_advisory_xact_lock(${TENANT_LOCK_CLASS}, pg_catalog.hashtext(p_tenant));
+  INSERT INTO ${APPLIED_TABLE} (tenant, version, checksum, file, rollout_id)
+    SELECT p_tenant, v.version, v.checksum, v.file, p_rollout FROM ROWS FROM (pg_catalog.unnest(p_versions), pg_catalog.unnest(p_checksums), pg_catalog.unnest(p_files)) AS v (version, checksum, file)
+     WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) p_tenant::name)
+    ON CONFLICT (tenant, version) DO NOTHING;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  IF n OPERATOR(pg_catalog.<>) pg_catalog.cardinality(p_versions) THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) p_tenant::name) THEN
+      RAISE EXCEPTION USING ERRCODE = '3F000', MESSAGE = ${quoteLiteral(TENANT_MISSING_MARKER)} || ' ' || p_tenant;
+    END IF;
     RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = ${quoteLiteral(ALREADY_APPLIED_MARKER)} || ' ' || p_tenant;
+  END IF;
+  IF p_ledger_table IS NOT NULL AND pg_catalog.to_regclass(pg_catalog.quote_ident(p_tenant) || '.' || pg_catalog.quote_ident(p_ledger_table)) IS NOT NULL THEN
+    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %I.%I WHERE %I::text OPERATOR(pg_catalog.=) ANY ($1))', p_tenant, p_ledger_table, p_ledger_column) INTO found USING p_versions;
+    IF found THEN
+      RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = ${quoteLiteral(ALREADY_APPLIED_MARKER)} || ' ' || p_tenant;
+    END IF;
   END IF;
   PERFORM pg_catalog.set_config('search_path', pg_catalog.quote_ident(p_tenant) || ', public', true);
 END
-$tenantry_begin$;
-CREATE OR REPLACE FUNCTION ${S}.rollout_tenant_end(p_rollout text, p_tenant text, p_versions text[], p_checksums text[], p_files text[], p_ledger_table text, p_ledger_column text, p_finished boolean)
-RETURNS void LANGUAGE plpgsql AS $tenantry_end$
+$tenantry_open$;
+CREATE OR REPLACE FUNCTION ${S}.rollout_tenant_ledger(p_tenant text, p_versions text[], p_ledger_table text, p_ledger_column text)
+RETURNS void LANGUAGE plpgsql AS $tenantry_ledger$
 BEGIN
-  INSERT INTO ${APPLIED_TABLE} (tenant, version, checksum, file, rollout_id)
-    SELECT p_tenant, v.version, v.checksum, v.file, p_rollout FROM ROWS FROM (pg_catalog.unnest(p_versions), pg_catalog.unnest(p_checksums), pg_catalog.unnest(p_files)) AS v (version, checksum, file)
-    ON CONFLICT (tenant, version) DO NOTHING;
-  IF p_ledger_table IS NOT NULL THEN
-    EXECUTE pg_catalog.format('INSERT INTO %I.%I (%I) SELECT v.version FROM (VALUES %s) AS v (version) WHERE NOT EXISTS (SELECT 1 FROM %I.%I l WHERE l.%I::text OPERATOR(pg_catalog.=) v.version::text)',
-      p_tenant, p_ledger_table, p_ledger_column, (SELECT pg_catalog.string_agg(pg_catalog.format('(%L)', x), ', ') FROM pg_catalog.unnest(p_versions) AS x),
-      p_tenant, p_ledger_table, p_ledger_column);
-  END IF;
-  UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = CASE WHEN p_finished THEN 'done' ELSE 'running' END, attempts = attempts + 1,
-         versions_done = versions_done + pg_catalog.cardinality(p_versions),
-         sqlstate = NULL, error = NULL, error_file = NULL, error_line = NULL, statement = NULL, blocking_pid = NULL, blocking_query = NULL,
-         duration_ms = (pg_catalog.date_part('epoch', pg_catalog.clock_timestamp() - pg_catalog.transaction_timestamp()) * 1000)::integer,
-         updated_at = pg_catalog.clock_timestamp()
-   WHERE rollout_id OPERATOR(pg_catalog.=) p_rollout AND tenant OPERATOR(pg_catalog.=) p_tenant::name;
+  EXECUTE pg_catalog.format('INSERT INTO %I.%I (%I) SELECT v.version FROM (VALUES %s) AS v (version) WHERE NOT EXISTS (SELECT 1 FROM %I.%I l WHERE l.%I::text OPERATOR(pg_catalog.=) v.version::text)',
+    p_tenant, p_ledger_table, p_ledger_column, (SELECT pg_catalog.string_agg(pg_catalog.format('(%L)', x), ', ') FROM pg_catalog.unnest(p_versions) AS x),
+    p_tenant, p_ledger_table, p_ledger_column);
 END
-$tenantry_end$;
-REVOKE ALL ON FUNCTION ${BEGIN_TENANT_FUNCTION} FROM PUBLIC;
-REVOKE ALL ON FUNCTION ${END_TENANT_FUNCTION} FROM PUBLIC;
+$tenantry_ledger$;
+REVOKE ALL ON FUNCTION ${OPEN_TENANT_FUNCTION} FROM PUBLIC;
+REVOKE ALL ON FUNCTION ${LEDGER_TENANT_FUNCTION} FROM PUBLIC;
 `;
 
-function ledgerArgs(ledger: LedgerTarget | undefined): string {
-  return ledger ? `${quoteLiteral(ledger.table)}, ${quoteLiteral(ledger.column)}` : 'NULL, NULL';
-}
-
-/** The statement that opens a tenant's migration in its transaction (rollout_tenant_begin above). */
-export function buildBeginTenantSql(rolloutId: string, tenant: string, versions: readonly AppliedVersion[], lockTimeoutMs: number, ledger?: LedgerTarget): string {
-  return `SELECT ${S}.rollout_tenant_begin(${quoteLiteral(rolloutId)}, ${quoteLiteral(tenant)}, ${versionArray(versions)}, '${Math.max(0, Math.round(lockTimeoutMs))}ms', ${ledgerArgs(ledger)});`;
-}
-
-/** The statement that records the versions and marks the tenant, in its transaction (rollout_tenant_end above). */
-export function buildEndTenantSql(rolloutId: string, tenant: string, versions: readonly AppliedVersion[], finished: boolean, ledger?: LedgerTarget): string {
+/** The statement that opens a tenant's migration in its transaction and records its versions (rollout_tenant_open above). */
+export function buildOpenTenantSql(rolloutId: string, tenant: string, versions: readonly AppliedVersion[], lockTimeoutMs: number, ledger?: LedgerTarget): string {
   return (
-    `SELECT ${S}.rollout_tenant_end(${quoteLiteral(rolloutId)}, ${quoteLiteral(tenant)}, ${versionArray(versions)}, ${textArraySql(versions.map((v) => v.checksum))}, ` +
-    `${textArraySql(versions.map((v) => v.file))}, ${ledgerArgs(ledger)}, ${finished ? 'true' : 'false'});`
+    `SELECT ${S}.rollout_tenant_open(${quoteLiteral(rolloutId)}, ${quoteLiteral(tenant)}, ${versionArray(versions)}, ${textArraySql(versions.map((v) => v.checksum))}, ` +
+    `${textArraySql(versions.map((v) => v.file))}, '${Math.max(0, Math.round(lockTimeoutMs))}ms', ${ledger ? `${quoteLiteral(ledger.table)}, ${quoteLiteral(ledger.column)}` : 'NULL, NULL'});`
+  );
+}
+
+/** The statement after the migration: the application's ledger row (rollout_tenant_ledger above); '' without a ledger. */
+export function buildCloseTenantSql(tenant: string, versions: readonly AppliedVersion[], ledger?: LedgerTarget): string {
+  if (ledger === undefined) return '';
+  return `SELECT ${S}.rollout_tenant_ledger(${quoteLiteral(tenant)}, ${versionArray(versions)}, ${quoteLiteral(ledger.table)}, ${quoteLiteral(ledger.column)});`;
+}
+
+/**
+ * A tenant row's status as readers should see it (`t` a rollout_tenants row, `lastVersion` SQL for the rollout's
+ * last version): 'done' when this rollout recorded that version for the tenant, though the runner's batched mark is
+ * not written yet (or never will be: the process was killed after the commit). A failed attempt records nothing (it
+ * is rolled back), so a 'failed' row with the record was retried with success.
+ */
+export function buildEffectiveStatusSql(t: string, lastVersion: string): string {
+  return `CASE WHEN ${t}.status IN ('pending', 'running', 'failed') AND EXISTS (SELECT 1 FROM ${APPLIED_TABLE} a WHERE a.tenant = ${t}.tenant AND a.version = ${lastVersion} AND a.rollout_id = ${t}.rollout_id) THEN 'done' ELSE ${t}.status END`;
+}
+
+/**
+ * Marks finished tenants done ($1 the rollout, $2 tenants, $3 their durations in ms): attempts counted, the last
+ * error cleared, versions_done from the record. A row marked already is left alone.
+ */
+export function buildMarkDoneSql(): string {
+  return (
+    `UPDATE ${ROLLOUT_TENANTS_TABLE} t SET status = 'done', attempts = t.attempts + 1, ` +
+    `versions_done = (SELECT count(*)::int FROM ${APPLIED_TABLE} a WHERE a.tenant = t.tenant AND a.rollout_id = t.rollout_id), ` +
+    'sqlstate = NULL, error = NULL, error_file = NULL, error_line = NULL, statement = NULL, blocking_pid = NULL, blocking_query = NULL, ' +
+    'duration_ms = d.ms, updated_at = pg_catalog.clock_timestamp() ' +
+    `FROM ROWS FROM (pg_catalog.unnest($2::text[]), pg_catalog.unnest($3::integer[])) AS d (tenant, ms) WHERE t.rollout_id = $1 AND t.tenant = d.tenant::name AND t.status <> 'done'`
+  );
+}
+
+/**
+ * Writes 'done' for the rows whose record says so but whose mark a killed process never wrote ($1 the rollout, $2
+ * its last version); a resumed run starts with it.
+ */
+export function buildReconcileDoneSql(): string {
+  return (
+    `UPDATE ${ROLLOUT_TENANTS_TABLE} t SET status = 'done', versions_done = (SELECT count(*)::int FROM ${APPLIED_TABLE} a WHERE a.tenant = t.tenant AND a.rollout_id = t.rollout_id), ` +
+    'sqlstate = NULL, error = NULL, error_file = NULL, error_line = NULL, statement = NULL, blocking_pid = NULL, blocking_query = NULL, ' +
+    `updated_at = pg_catalog.clock_timestamp() WHERE t.rollout_id = $1 AND t.status IN ('pending', 'running', 'failed') ` +
+    `AND EXISTS (SELECT 1 FROM ${APPLIED_TABLE} a WHERE a.tenant = t.tenant AND a.version = $2 AND a.rollout_id = t.rollout_id)`
   );
 }
 

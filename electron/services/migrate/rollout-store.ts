@@ -2,12 +2,14 @@
  * Rollout bookkeeping in `_tenantry` (core/migrate/rollout-sql.ts): creating a
  * rollout with its tenants, reading it back for resume and status, reading
  * which versions tenants already have, and recording skips and failures.
- * The 'done' mark is not written here: it commits with the tenant's migration.
+ * The 'done' mark is not written here: the record that commits with the
+ * tenant's migration makes it done, and readers see it so (the runner writes
+ * the mark itself in batches, runner-session.ts).
  */
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
 import type { MigrationPlan } from '../../../core/migrate/plan-migration.js';
-import { ALREADY_APPLIED_MARKER, APPLIED_TABLE, applicationName, type AppliedVersion, BEGIN_TENANT_FUNCTION, buildBeginTenantSql, buildEndTenantSql, END_TENANT_FUNCTION, textArraySql, ROLLOUT_FUNCTIONS_SQL, ROLLOUT_TABLES_SQL, type RolloutState, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
+import { ALREADY_APPLIED_MARKER, APPLIED_TABLE, applicationName, type AppliedVersion, buildCloseTenantSql, buildEffectiveStatusSql, buildOpenTenantSql, LEDGER_TENANT_FUNCTION, OPEN_TENANT_FUNCTION, textArraySql, ROLLOUT_FUNCTIONS_SQL, ROLLOUT_TABLES_SQL, type RolloutState, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 import { ensurePoolSchema } from '../pool/warm-pool.js';
 
@@ -72,7 +74,7 @@ export async function ensureRolloutSchema(db: pg.Pool): Promise<void> {
   const present = await db.query<{ ok: boolean }>(
     `SELECT pg_catalog.to_regclass(${quoteLiteral(APPLIED_TABLE)}) IS NOT NULL AND pg_catalog.to_regclass(${quoteLiteral(ROLLOUT_TENANTS_TABLE)}) IS NOT NULL
         AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(ROLLOUTS_TABLE)}) AND attname = 'state_at' AND NOT attisdropped)
-        AND pg_catalog.to_regprocedure(${quoteLiteral(BEGIN_TENANT_FUNCTION)}) IS NOT NULL AND pg_catalog.to_regprocedure(${quoteLiteral(END_TENANT_FUNCTION)}) IS NOT NULL AS ok`,
+        AND pg_catalog.to_regprocedure(${quoteLiteral(OPEN_TENANT_FUNCTION)}) IS NOT NULL AND pg_catalog.to_regprocedure(${quoteLiteral(LEDGER_TENANT_FUNCTION)}) IS NOT NULL AS ok`,
   );
   if (present.rows[0]?.ok === true) return;
   await ensurePoolSchema(db);
@@ -143,6 +145,8 @@ interface TenantRowSql {
   blocking_pid: number | null;
   blocking_query: string | null;
   duration_ms: number | null;
+  /** The status as readers see it (buildEffectiveStatusSql), where the query reads it. */
+  effective_status?: TenantStatus;
 }
 
 function toTenantRow(r: TenantRowSql): RolloutTenantRow {
@@ -150,7 +154,7 @@ function toTenantRow(r: TenantRowSql): RolloutTenantRow {
     tenant: r.tenant,
     position: r.position,
     isTemplate: r.is_template,
-    status: r.status,
+    status: r.effective_status ?? r.status,
     attempts: r.attempts,
     versionsDone: r.versions_done,
     sqlstate: r.sqlstate,
@@ -177,7 +181,8 @@ export async function loadRollout(db: pg.Pool, id: string): Promise<StoredRollou
       : { rows: [] };
   const row = rows[0];
   if (row === undefined) throw new TenantryError('ROLLOUT_NOT_FOUND', `This database has no rollout ${JSON.stringify(id)}. \`tenantry migrate status\` lists the rollouts it has.`);
-  const tenants = await db.query<TenantRowSql>(`SELECT * FROM ${ROLLOUT_TENANTS_TABLE} WHERE rollout_id = $1 ORDER BY position`, [id]);
+  const last = row.plan.versions[row.plan.versions.length - 1]?.version ?? '';
+  const tenants = await db.query<TenantRowSql>(`SELECT t.*, ${buildEffectiveStatusSql('t', '$2')} AS effective_status FROM ${ROLLOUT_TENANTS_TABLE} t WHERE t.rollout_id = $1 ORDER BY t.position`, [id, last]);
   return {
     id: row.id,
     template: row.template,
@@ -214,7 +219,7 @@ export async function listRollouts(db: pg.Pool): Promise<RolloutSummary[]> {
   const { rows } = await db.query<{ id: string; template: string; created_at: Date; created_by: string; versions: string[]; counts: Record<string, number> | null; active: number; state: string; runner: string | null; runners: number }>(
     `SELECT r.id, r.template, r.created_at, r.created_by, to_jsonb(r) ->> 'state' AS state, to_jsonb(r) ->> 'runner' AS runner, ${RUNNERS_SQL('r.id')} AS runners,
             ARRAY(SELECT v ->> 'version' FROM pg_catalog.jsonb_array_elements(r.plan -> 'versions') v) AS versions,
-            (SELECT pg_catalog.jsonb_object_agg(s.status, s.n) FROM (SELECT t.status, count(*)::int AS n FROM ${ROLLOUT_TENANTS_TABLE} t WHERE t.rollout_id = r.id GROUP BY t.status) s) AS counts,
+            (SELECT pg_catalog.jsonb_object_agg(s.status, s.n) FROM (SELECT ${buildEffectiveStatusSql('t', "(r.plan -> 'versions' -> -1 ->> 'version')")} AS status, count(*)::int AS n FROM ${ROLLOUT_TENANTS_TABLE} t WHERE t.rollout_id = r.id GROUP BY 1) s) AS counts,
             (SELECT count(*)::int FROM pg_catalog.pg_stat_activity a WHERE a.application_name = 'tenantry migrate ' || r.id AND a.state <> 'idle') AS active
        FROM ${ROLLOUTS_TABLE} r ORDER BY r.created_at DESC, r.id DESC`,
   );
@@ -320,8 +325,8 @@ export async function recordFoundApplied(db: pg.Pool, input: { rolloutId: string
   let broken = false;
   try {
     await client.query(
-      `BEGIN;\n${buildBeginTenantSql(input.rolloutId, input.schema, input.versions, input.lockTimeoutMs, input.ledger)}\n${buildEndTenantSql(input.rolloutId, input.schema, input.versions, true, input.ledger)}\n` +
-        `UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = 'skipped' WHERE rollout_id = ${quoteLiteral(input.rolloutId)} AND tenant = ${quoteLiteral(input.schema)};\nCOMMIT;`,
+      `BEGIN;\n${buildOpenTenantSql(input.rolloutId, input.schema, input.versions, input.lockTimeoutMs, input.ledger)}\n${buildCloseTenantSql(input.schema, input.versions, input.ledger)}\n` +
+        `UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = 'skipped', attempts = attempts + 1, updated_at = pg_catalog.clock_timestamp() WHERE rollout_id = ${quoteLiteral(input.rolloutId)} AND tenant = ${quoteLiteral(input.schema)};\nCOMMIT;`,
     );
     return true;
   } catch (error) {

@@ -14,9 +14,10 @@
  *   (pg_blocking_pids, seen by a monitor connection while it waited). Each
  *   tenant takes its own advisory lock; the rollout never locks the database.
  *   Concurrency is capped by the server's lock table (core/pool/lock-budget.ts).
- * - State: a tenant's versions, ledger row and 'done' mark commit with its
- *   migration (rollout-sql.ts); a failure is recorded after the rollback. A
- *   tenant whose versions are already recorded is skipped, before it is
+ * - State: a tenant's versions and ledger row commit with its migration
+ *   (rollout-sql.ts), which makes it done; the runner writes the 'done' marks
+ *   in batches (runner-session.ts). A failure is recorded after the rollback.
+ *   A tenant whose versions are already recorded is skipped, before it is
  *   touched (one query for all) or, when another operator got there first,
  *   by its guard.
  * - A lost connection: the outcome of that tenant is read from the record on a
@@ -123,7 +124,7 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     // Independent reads at once: each is a round trip, and a no-op rollout is little else.
     // ensureRolloutSchema: a rollout recorded by an older version resumes with this version's functions.
     [runner, applied, lockSettings, citus] = await Promise.all([
-      ensureRolloutSchema(pool).then(() => openRunnerSession(pool, rollout.id)),
+      ensureRolloutSchema(pool).then(() => openRunnerSession(pool, rollout.id, versions[versions.length - 1] ?? '')),
       todo.length > 0 ? readAppliedVersions(pool, todo.map((t) => t.tenant), versions, settings.ledger) : new Map<string, Set<string>>(),
       todo.length > 0 ? readLockSettings(pool) : undefined,
       todo.length > 0 ? readCitusFacts(pool, profile) : undefined,
@@ -181,10 +182,11 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
       const tenant = w.row.tenant;
       runner.started(tenant);
       options.onTenantStart?.(tenant, w.attempt + 1);
+      let outcome: Awaited<ReturnType<typeof runUnits>> | undefined;
       try {
-        return await runUnits(w, t0);
+        return (outcome = await runUnits(w, t0));
       } finally {
-        runner.ended(tenant);
+        runner.ended(tenant, outcome === 'done' ? performance.now() - t0 : undefined);
       }
     };
     const runUnits = async (w: Work, t0: number): Promise<'done' | 'skipped' | 'failed' | 'retry' | 'lost'> => {
@@ -192,7 +194,7 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
       const units = groupUnits(w.pending);
       for (let k = 0; k < units.length; k++) {
         const unit = units[k] as (typeof units)[number];
-        const outcome = unit.kind === 'transaction' ? await runTransactionUnit(ctx, tenant, unit, k === units.length - 1) : await runAloneUnit(ctx, tenant, unit, k === units.length - 1);
+        const outcome = unit.kind === 'transaction' ? await runTransactionUnit(ctx, tenant, unit) : await runAloneUnit(ctx, tenant, unit);
         if (outcome.kind === 'ok') {
           w.pending = w.pending.filter((v) => !unit.versions.includes(v));
           continue;

@@ -5,47 +5,60 @@
  * process, so a rollout left 'running' with no such session was interrupted.
  * It writes the rollout's state ('running', then 'finished' or 'stopped') and,
  * in batches every few hundred milliseconds, the 'running' mark of the tenants
- * in flight (a write per tenant would cost the run a round trip each). The lock
- * watches poll on it too, one query after another.
+ * in flight and the 'done' mark (attempts, duration) of those whose migration
+ * committed: a write per tenant, on this connection or in the tenant's own
+ * transaction, would cost the run a round trip or a statement each. The record
+ * committed with each tenant is what makes it done (rollout-sql.ts
+ * buildEffectiveStatusSql); the mark a killed process never wrote is written
+ * when the rollout is run again (buildReconcileDoneSql). The lock watches poll
+ * on this connection too, one query after another.
  */
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import { buildMarkRunningSql, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, runnerApplicationName } from '../../../core/migrate/rollout-sql.js';
+import { buildMarkDoneSql, buildMarkRunningSql, buildReconcileDoneSql, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, runnerApplicationName } from '../../../core/migrate/rollout-sql.js';
 import { quoteLiteral } from '../../../core/sql/quote.js';
 
 export interface RunnerSession {
   /** The connection, its queries queued one after another (node-postgres deprecates overlapping queries). */
   client: pg.ClientBase;
-  /** A tenant's transaction starts / ended (any outcome). */
+  /** A tenant's transaction starts / ended (any outcome; `doneMs` when it is done, its duration). */
   started(tenant: string): void;
-  ended(tenant: string): void;
-  /** Writes the end state, puts tenants left 'running' by this process back to 'pending', closes the connection. */
+  ended(tenant: string, doneMs?: number): void;
+  /** Writes the marks still due and the end state, puts tenants left 'running' by this process back to 'pending', closes the connection. */
   close(state: 'finished' | 'stopped'): Promise<void>;
 }
 
 const FLUSH_MS = 250;
 
-/** Opens the runner session of rollout `id` and marks the rollout running. */
-export async function openRunnerSession(pool: pg.Pool, id: string): Promise<RunnerSession> {
+/** Opens the runner session of rollout `id` (whose last version is `lastVersion`), marks the rollout running and writes the 'done' marks a killed run left unwritten. */
+export async function openRunnerSession(pool: pg.Pool, id: string, lastVersion: string): Promise<RunnerSession> {
   const raw = await pool.connect();
   const client = serialized(raw);
   const runner = `${hostname()} pid ${process.pid}`;
   try {
     await client.query(`SET application_name = ${quoteLiteral(runnerApplicationName(id))}`);
-    await client.query(`UPDATE ${ROLLOUTS_TABLE} SET state = 'running', runner = $2, state_at = pg_catalog.clock_timestamp() WHERE id = $1`, [id, runner]);
+    await Promise.all([
+      client.query(`UPDATE ${ROLLOUTS_TABLE} SET state = 'running', runner = $2, state_at = pg_catalog.clock_timestamp() WHERE id = $1`, [id, runner]),
+      client.query(buildReconcileDoneSql(), [id, lastVersion]),
+    ]);
   } catch (error) {
     raw.release(true);
     throw error;
   }
   const inFlight = new Set<string>();
   const marked = new Set<string>();
+  let done = new Map<string, number>();
   let flushing: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
     const due = [...inFlight].filter((t) => !marked.has(t));
-    if (due.length === 0) return flushing;
     for (const t of due) marked.add(t);
-    // The mark is a display: a failed write leaves the tenant 'pending', which the run corrects anyway.
-    flushing = flushing.then(() => client.query(buildMarkRunningSql(), [id, due]).then(() => undefined, () => undefined));
+    // The marks are a display: a failed write leaves the tenant 'pending' or 'running', which readers and the next run correct from the record.
+    if (due.length > 0) flushing = flushing.then(() => client.query(buildMarkRunningSql(), [id, due]).then(() => undefined, () => undefined));
+    if (done.size > 0) {
+      const finished = done;
+      done = new Map();
+      flushing = flushing.then(() => client.query(buildMarkDoneSql(), [id, [...finished.keys()], [...finished.values()].map(Math.round)]).then(() => undefined, () => undefined));
+    }
     return flushing;
   };
   const timer = setInterval(() => void flush(), FLUSH_MS);
@@ -53,14 +66,15 @@ export async function openRunnerSession(pool: pg.Pool, id: string): Promise<Runn
   return {
     client,
     started: (tenant) => void inFlight.add(tenant),
-    ended: (tenant) => {
+    ended: (tenant, doneMs) => {
       inFlight.delete(tenant);
       // A retried tenant is 'pending' again after its failure is recorded: the next attempt marks it anew.
       marked.delete(tenant);
+      if (doneMs !== undefined) done.set(tenant, doneMs);
     },
     async close(state) {
       clearInterval(timer);
-      await flushing;
+      await flush();
       try {
         await client.query(
           `UPDATE ${ROLLOUT_TENANTS_TABLE} SET status = 'pending', updated_at = pg_catalog.clock_timestamp() WHERE rollout_id = $1 AND status = 'running'

@@ -2,12 +2,13 @@
  * One tenant's part of a rollout: its pending versions in units (consecutive
  * transactional versions in one transaction, a version that must run alone on
  * its own, core/migrate/statement-kinds.ts), each unit committing its versions'
- * records and the tenant's mark with it.
+ * records (and the application's ledger rows) with it. The tenant's 'done' mark
+ * is the runner's, in batches (runner-session.ts).
  */
 import type pg from 'pg';
 import { renderMigrationStep } from '../../../core/migrate/render-migration.js';
 import type { MigrationPlan, MigrationVersion } from '../../../core/migrate/plan-migration.js';
-import { ALREADY_APPLIED_MARKER, buildBeginTenantSql, buildEndTenantSql, buildTenantSettingsSql, TENANT_MISSING_MARKER, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
+import { ALREADY_APPLIED_MARKER, buildCloseTenantSql, buildOpenTenantSql, buildTenantSettingsSql, TENANT_MISSING_MARKER, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { TENANT_LOCK_CLASS } from '../../../core/provision/tenant-guard.js';
 import { splitStatements } from '../../../core/sql/split-statements.js';
 import { touchesSessionState } from '../../../core/pool/touches-session.js';
@@ -65,6 +66,19 @@ export interface UnitContext {
 const configured = new WeakSet<pg.PoolClient>();
 
 /**
+ * Whether a version's SQL could leave session state behind (touchesSessionState), judged once per version: a
+ * tenant's rendering differs from another's only in the names written, never in the statements, and lexing the
+ * text again for every tenant cost the client more than the rest of its part.
+ */
+const touchesSession = new WeakMap<MigrationVersion, boolean>();
+
+function versionTouchesSession(version: MigrationVersion, rendered: string): boolean {
+  let touches = touchesSession.get(version);
+  if (touches === undefined) touchesSession.set(version, (touches = touchesSessionState(rendered)));
+  return touches;
+}
+
+/**
  * statement_timeout for the session, once per pooled connection: set inside the tenant's message it would only
  * take effect for the next message (the server arms the timer when a message starts).
  */
@@ -89,18 +103,18 @@ function locate(plan: MigrationPlan, version: MigrationVersion, rendered: string
   return { file: version.file, line: statement?.line ?? line, statement: text.replace(/\s+/g, ' ').trim().slice(0, 200) };
 }
 
-/** Runs a transaction unit for `tenant`; `last`: its commit makes the tenant done. */
-export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit: Unit, last: boolean): Promise<UnitOutcome> {
+/** Runs a transaction unit for `tenant`. */
+export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit: Unit): Promise<UnitOutcome> {
   const { plan, rolloutId } = ctx;
   const rendered = unit.versions.map((v) => renderMigrationStep(plan, v.step, tenant));
-  // Two statements of bookkeeping around the migration, one message for the whole transaction (rollout-sql.ts).
-  let sql = `BEGIN;\n${buildBeginTenantSql(rolloutId, tenant, unit.versions, ctx.lockTimeoutMs, ctx.ledger)}\n`;
+  // One statement of bookkeeping before the migration (a second after it with a ledger), one message for the whole transaction (rollout-sql.ts).
+  let sql = `BEGIN;\n${buildOpenTenantSql(rolloutId, tenant, unit.versions, ctx.lockTimeoutMs, ctx.ledger)}\n`;
   const segments: { start: number; end: number }[] = [];
   for (const text of rendered) {
     segments.push({ start: sql.length, end: sql.length + text.length });
     sql += `${text}\n;\n`;
   }
-  sql += `${buildEndTenantSql(rolloutId, tenant, unit.versions, last, ctx.ledger)}\nCOMMIT;`;
+  sql += `${buildCloseTenantSql(tenant, unit.versions, ctx.ledger)}\nCOMMIT;`;
   const client = await ctx.pool.connect();
   const pid = (client as pg.PoolClient & { processID?: number }).processID;
   const watch = pid ? ctx.watch({ pid }) : undefined;
@@ -110,7 +124,7 @@ export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit:
     if (ctx.oneByOne === true) await runStatementsOneByOne(client, sql);
     else await client.query(sql);
     // A plain SET in the migration outlives its transaction: the pooled connection goes back clean.
-    if (rendered.some((r) => touchesSessionState(r))) await client.query(`RESET ALL;\nSET statement_timeout = '${ctx.statementTimeoutMs}ms';`);
+    if (rendered.some((r, k) => versionTouchesSession(unit.versions[k] as MigrationVersion, r))) await client.query(`RESET ALL;\nSET statement_timeout = '${ctx.statementTimeoutMs}ms';`);
     return { kind: 'ok' };
   } catch (error) {
     const blockers = watch?.stop() ?? [];
@@ -168,7 +182,7 @@ async function replay(ctx: UnitContext, client: pg.PoolClient, tenant: string, u
 }
 
 /** Runs a version that cannot run in a transaction (statement-kinds.ts), under the tenant's session advisory lock. */
-export async function runAloneUnit(ctx: UnitContext, tenant: string, unit: Unit, last: boolean): Promise<UnitOutcome> {
+export async function runAloneUnit(ctx: UnitContext, tenant: string, unit: Unit): Promise<UnitOutcome> {
   const version = unit.versions[0] as MigrationVersion;
   const rendered = renderMigrationStep(ctx.plan, version.step, tenant);
   const client = await ctx.pool.connect();
@@ -196,7 +210,8 @@ export async function runAloneUnit(ctx: UnitContext, tenant: string, unit: Unit,
       const statement = version.step.statements[0];
       return { kind: 'error', error, ...(e.code !== undefined ? { sqlstate: e.code } : {}), file: version.file, ...(statement ? { line: statement.line } : {}), statement: rendered.replace(/\s+/g, ' ').trim().slice(0, 200), blockers: watch?.stop() ?? [] };
     }
-    await client.query(`BEGIN;\n${buildEndTenantSql(ctx.rolloutId, tenant, [version], last, ctx.ledger)}\nCOMMIT;`);
+    // The record (under the advisory lock the session holds already, with the guard) and the ledger row.
+    await client.query(`BEGIN;\n${buildOpenTenantSql(ctx.rolloutId, tenant, [version], ctx.lockTimeoutMs, ctx.ledger)}\n${buildCloseTenantSql(tenant, [version], ctx.ledger)}\nCOMMIT;`);
     return { kind: 'ok' };
   } catch (error) {
     if (isConnectionLost(error)) return { kind: 'lost', error };

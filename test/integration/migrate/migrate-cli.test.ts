@@ -60,6 +60,9 @@ describe('tenantry migrate', () => {
     expect(await ledgerHolders(cluster, db, ['tpl', ...tenants], '2')).toEqual(['tpl', ...tenants]);
     const applied = await cluster.query("SELECT count(*)::int AS n FROM _tenantry.migrations_applied WHERE version = '2'", db);
     expect(applied.rows[0].n).toBe(13);
+    // The runner writes the 'done' marks in batches (not in each tenant's transaction): every row is marked, with its attempt and duration.
+    const marks = await cluster.query('SELECT status, attempts, versions_done, duration_ms IS NOT NULL AS timed, count(*)::int AS n FROM _tenantry.rollout_tenants GROUP BY 1, 2, 3, 4', db);
+    expect(marks.rows).toEqual([{ status: 'done', attempts: 1, versions_done: 1, timed: true, n: 13 }]);
     // The function was replaced in each tenant, pointing at the tenant's own table.
     const fn = await cluster.query("SELECT pg_get_functiondef('t0003.item_total(bigint)'::regprocedure) AS def", db);
     expect(fn.rows[0].def).toContain('FROM t0003.items');
