@@ -5,18 +5,36 @@
  * (the trace's thread CPU time does not stretch with the machine's load, the
  * wall time does). Used by the tenants-view and editor-large-dump sections.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Cluster } from '../support/cluster.js';
+import { repoRoot } from '../support/repo-root.js';
 import { isBuilt, startWebApp } from '../support/web-app.js';
 import { formatMs, markdownTable } from './stats.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
-/** Why a browser section cannot run here (no Chromium, app not built), or undefined when it can. */
+/** The sources the built app (dist/) is made from; `npm run bench` compiles the bench, not these. */
+const APP_SOURCES = ['renderer', 'electron', 'core'];
+
+/** The newest modification time of a file below `dir` (0 when there is none). */
+function newestFileBelow(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Why a browser section cannot run here (no Chromium, app not built or built before its sources last changed), or undefined when it can. */
 export function whyNoBrowserBench(): string | undefined {
   if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
   if (!isBuilt()) return 'the app is not built (npm run build)';
+  const root = repoRoot();
+  const built = statSync(join(root, 'dist', 'renderer', 'index.html')).mtimeMs;
+  const changed = APP_SOURCES.find((dir) => newestFileBelow(join(root, dir)) > built);
+  if (changed) return `the app in dist/ was built before the last change in ${changed}/, so this would measure old code: run npm run build, then this section again`;
   return undefined;
 }
 
