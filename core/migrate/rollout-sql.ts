@@ -106,7 +106,9 @@ function versionArray(versions: readonly AppliedVersion[]): string {
 }
 
 /** The functions a tenant's transaction calls (ROLLOUT_FUNCTIONS_SQL); their signatures, for to_regprocedure. */
-export const OPEN_TENANT_FUNCTION = `${S}.rollout_tenant_open(text, text, text[], text[], text[], text, text, text)`;
+export const OPEN_TENANT_FUNCTION = `${S}.rollout_tenant_open(text, text, text[], text[], text[], text, text, text, text)`;
+/** The open function before search_path became a parameter (processes of the previous version call it). */
+const OPEN_TENANT_FUNCTION_8 = `${S}.rollout_tenant_open(text, text, text[], text[], text[], text, text, text)`;
 export const LEDGER_TENANT_FUNCTION = `${S}.rollout_tenant_ledger(text, text[], text, text)`;
 
 /**
@@ -120,9 +122,11 @@ export const LEDGER_TENANT_FUNCTION = `${S}.rollout_tenant_ledger(text, text[], 
  * primary key is the guard: a version recorded already (a second operator running the same rollout waits for the
  * lock, then finds the rows) or a schema that does not exist leaves fewer rows than versions, and the function raises
  * (the markers below), rolling the transaction back before the migration runs. The application's ledger is checked
- * too when configured. Last, search_path to the tenant (unqualified names in a migration mean the tenant's objects,
- * as the frameworks' loops set it): set last, because the cached plans of the statements above were made with the
- * session's own search_path, and a different one would make the server plan them again for every tenant. Every
+ * too when configured. Last, search_path (p_search_path: the tenant's schema and public, as the frameworks' loops set
+ * it, so that unqualified names in a migration mean the tenant's objects; NULL leaves the session's, when the runner
+ * found the migration needs no path, core/migrate/plan-search-path.ts): set last, because the cached plans of the
+ * statements above were made with the session's own search_path, and a different one would make the server plan them
+ * again for every tenant. Every
  * name inside is schema-qualified, and the function has no SET clause: that would undo the transaction-local
  * settings when it returns. The record commits with the migration or not at all.
  *
@@ -134,7 +138,7 @@ export const LEDGER_TENANT_FUNCTION = `${S}.rollout_tenant_ledger(text, text[], 
  * tenant's transaction cost more server CPU than everything else of the bookkeeping together.
  */
 export const ROLLOUT_FUNCTIONS_SQL = `
-CREATE OR REPLACE FUNCTION ${S}.rollout_tenant_open(p_rollout text, p_tenant text, p_versions text[], p_checksums text[], p_files text[], p_lock_timeout text, p_ledger_table text, p_ledger_column text)
+CREATE OR REPLACE FUNCTION ${S}.rollout_tenant_open(p_rollout text, p_tenant text, p_versions text[], p_checksums text[], p_files text[], p_lock_timeout text, p_ledger_table text, p_ledger_column text, p_search_path text)
 RETURNS void LANGUAGE plpgsql AS $tenantry_open$
 DECLARE
   n bigint;
@@ -159,9 +163,15 @@ BEGIN
       RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = ${quoteLiteral(ALREADY_APPLIED_MARKER)} || ' ' || p_tenant;
     END IF;
   END IF;
-  PERFORM pg_catalog.set_config('search_path', pg_catalog.quote_ident(p_tenant) || ', public', true);
+  IF p_search_path IS NOT NULL THEN
+    PERFORM pg_catalog.set_config('search_path', p_search_path, true);
+  END IF;
 END
 $tenantry_open$;
+CREATE OR REPLACE FUNCTION ${S}.rollout_tenant_open(p_rollout text, p_tenant text, p_versions text[], p_checksums text[], p_files text[], p_lock_timeout text, p_ledger_table text, p_ledger_column text)
+RETURNS void LANGUAGE sql AS $tenantry_open8$
+  SELECT ${S}.rollout_tenant_open(p_rollout, p_tenant, p_versions, p_checksums, p_files, p_lock_timeout, p_ledger_table, p_ledger_column, pg_catalog.quote_ident(p_tenant) OPERATOR(pg_catalog.||) ', public');
+$tenantry_open8$;
 CREATE OR REPLACE FUNCTION ${S}.rollout_tenant_ledger(p_tenant text, p_versions text[], p_ledger_table text, p_ledger_column text)
 RETURNS void LANGUAGE plpgsql AS $tenantry_ledger$
 BEGIN
@@ -171,14 +181,24 @@ BEGIN
 END
 $tenantry_ledger$;
 REVOKE ALL ON FUNCTION ${OPEN_TENANT_FUNCTION} FROM PUBLIC;
+REVOKE ALL ON FUNCTION ${OPEN_TENANT_FUNCTION_8} FROM PUBLIC;
 REVOKE ALL ON FUNCTION ${LEDGER_TENANT_FUNCTION} FROM PUBLIC;
 `;
 
-/** The statement that opens a tenant's migration in its transaction and records its versions (rollout_tenant_open above). */
-export function buildOpenTenantSql(rolloutId: string, tenant: string, versions: readonly AppliedVersion[], lockTimeoutMs: number, ledger?: LedgerTarget): string {
+/** The search_path a migration runs with: the tenant's schema, then public. */
+export function tenantSearchPath(tenant: string): string {
+  return `${quoteIdentifier(tenant)}, public`;
+}
+
+/**
+ * The statement that opens a tenant's migration in its transaction and records its versions (rollout_tenant_open
+ * above); `searchPath` null leaves the session's (the runner decided the migration needs none, plan-search-path.ts).
+ */
+export function buildOpenTenantSql(rolloutId: string, tenant: string, versions: readonly AppliedVersion[], lockTimeoutMs: number, ledger?: LedgerTarget, searchPath: string | null = tenantSearchPath(tenant)): string {
   return (
     `SELECT ${S}.rollout_tenant_open(${quoteLiteral(rolloutId)}, ${quoteLiteral(tenant)}, ${versionArray(versions)}, ${textArraySql(versions.map((v) => v.checksum))}, ` +
-    `${textArraySql(versions.map((v) => v.file))}, '${Math.max(0, Math.round(lockTimeoutMs))}ms', ${ledger ? `${quoteLiteral(ledger.table)}, ${quoteLiteral(ledger.column)}` : 'NULL, NULL'});`
+    `${textArraySql(versions.map((v) => v.file))}, '${Math.max(0, Math.round(lockTimeoutMs))}ms', ${ledger ? `${quoteLiteral(ledger.table)}, ${quoteLiteral(ledger.column)}` : 'NULL, NULL'}, ` +
+    `${searchPath === null ? 'NULL' : quoteLiteral(searchPath)});`
   );
 }
 
@@ -247,7 +267,7 @@ export function buildTenantSettingsSql(rolloutId: string, tenant: string, lockTi
     `${set} lock_timeout = '${Math.max(0, Math.round(lockTimeoutMs))}ms';`,
     `${set} application_name = ${quoteLiteral(applicationName(rolloutId))};`,
     // Unqualified names in a migration mean the tenant's objects, as the frameworks' loops set it.
-    `${set} search_path = ${quoteIdentifier(tenant)}, public;`,
+    `${set} search_path = ${tenantSearchPath(tenant)};`,
   ].join('\n');
 }
 

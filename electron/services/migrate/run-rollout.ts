@@ -41,6 +41,8 @@ import { checkTemplateMigrated, type TemplateCheck } from './template-check.js';
 import type { CitusFacts } from '../../../core/citus/citus-facts.js';
 import { readCitusFacts } from '../citus/citus-target.js';
 import { groupUnits, runAloneUnit, runTransactionUnit, type UnitContext, type UnitOutcome } from './tenant-step.js';
+import { planSearchPath } from '../../../core/migrate/plan-search-path.js';
+import { readSearchPathFacts, type SearchPathFacts } from './search-path-check.js';
 import { ensureRolloutSchema, markSkipped, readAppliedVersions, recordFailure, recordFoundApplied, type RolloutTenantRow, type StoredRollout } from './rollout-store.js';
 
 /** Why a tenant failed (or is retried): the contract's shape, so the app shows what the CLI prints. */
@@ -52,6 +54,12 @@ export type RolloutEvent = Exclude<RolloutEventInfo, { type: 'tenant' }> | (Extr
 /** A run's outcome: the contract's (remaining: tenants this run did not finish; stopped: why it stopped early), with the lock budget it ran under. */
 export interface RolloutResult extends RolloutRunInfo {
   lockBudget?: LockBudget;
+  /**
+   * Whether the tenants ran without their schema on search_path (plan-search-path.ts, search-path-check.ts): free when
+   * the migration needs none, and then how many of this run's tenants kept it (their schema has one of its names);
+   * otherwise why every tenant kept it.
+   */
+  searchPath?: { free: true; kept: number } | { free: false; reason: string };
 }
 
 export interface RunRolloutOptions {
@@ -120,14 +128,19 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
   let applied: Map<string, Set<string>>;
   let lockSettings: Awaited<ReturnType<typeof readLockSettings>> | undefined;
   let citus: CitusFacts | undefined;
+  let pathFacts: SearchPathFacts | undefined;
+  // Whether the migration needs the tenant on search_path (issue 15: setting it costs ~5 % of a rollout's server time).
+  const pathPlan = planSearchPath(plan);
   try {
     // Independent reads at once: each is a round trip, and a no-op rollout is little else.
     // ensureRolloutSchema: a rollout recorded by an older version resumes with this version's functions.
-    [runner, applied, lockSettings, citus] = await Promise.all([
+    [runner, applied, lockSettings, citus, pathFacts] = await Promise.all([
       ensureRolloutSchema(pool).then(() => openRunnerSession(pool, rollout.id, versions[versions.length - 1] ?? '')),
       todo.length > 0 ? readAppliedVersions(pool, todo.map((t) => t.tenant), versions, settings.ledger) : new Map<string, Set<string>>(),
       todo.length > 0 ? readLockSettings(pool) : undefined,
       todo.length > 0 ? readCitusFacts(pool, profile) : undefined,
+      // Unreadable facts: every tenant keeps the path.
+      todo.length > 0 && pathPlan.free ? readSearchPathFacts(pool, pathPlan, todo.map((t) => t.tenant)).catch(() => undefined) : undefined,
     ]);
   } catch (error) {
     if (ownPool) await pool.end().catch(() => undefined);
@@ -141,10 +154,17 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     statementTimeoutMs: settings.statementTimeoutMs,
     ...(settings.ledger ? { ledger: settings.ledger } : {}),
     ...(citus?.installed === true ? { oneByOne: true } : {}),
+    // A Citus coordinator sends DDL on to the workers under its own rules for the path: it keeps the path there.
+    ...(pathFacts !== undefined && pathFacts.keepAll === undefined && citus?.installed !== true ? { searchPath: searchPathFor(pathFacts) } : {}),
     // Every tenant's lock watch polls on the runner's connection.
     watch: (target: WatchTarget) => watchLockWaits(() => Promise.resolve(runner.client), target, Math.max(50, Math.floor(settings.lockTimeoutMs / 3))),
   };
   const result: RolloutResult = { rolloutId: rollout.id, total: rollout.tenants.length, done: 0, skipped: 0, failed: 0, remaining: 0, elapsedMs: 0, concurrency: settings.concurrency, failures: [] };
+  if (todo.length > 0) {
+    result.searchPath = ctx.searchPath !== undefined && pathFacts !== undefined
+      ? { free: true, kept: todo.filter((t) => pathFacts?.keep.has(t.tenant) === true).length }
+      : { free: false, reason: !pathPlan.free ? pathPlan.reason : pathFacts?.keepAll ?? (citus?.installed === true ? 'Citus' : 'the database facts could not be read') };
+  }
   try {
     for (const row of rollout.tenants) {
       if (row.status === 'done') result.done++;
@@ -343,6 +363,11 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     await runner.close(result.failed === 0 && result.remaining === 0 && result.stopped === undefined && options.partial !== true ? 'finished' : 'stopped');
     if (ownPool) await pool.end().catch(() => undefined);
   }
+}
+
+/** A tenant's search_path when the migration needs none (search-path-check.ts): the session's when that is public. */
+function searchPathFor(facts: SearchPathFacts): (tenant: string) => string | null | undefined {
+  return (tenant) => (facts.keep.has(tenant) ? undefined : facts.sessionPublic ? null : 'public');
 }
 
 /** Whether `version` is recorded for the tenant (its commit went through), read on a fresh connection; undefined when unreachable. */

@@ -60,6 +60,11 @@ export interface UnitContext {
    * query that ran it, and a worker refuses a multi-statement text, run-statements.ts). Still one transaction.
    */
   oneByOne?: boolean;
+  /**
+   * The search_path of a tenant's transaction unit: null leaves the session's (the runner found the migration needs
+   * none for this tenant: plan-search-path.ts, search-path-check.ts); undefined: the tenant's schema and public.
+   */
+  searchPath?: (tenant: string) => string | null | undefined;
   watch(target: WatchTarget): LockWatchHandle;
 }
 
@@ -108,7 +113,7 @@ export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit:
   const { plan, rolloutId } = ctx;
   const rendered = unit.versions.map((v) => renderMigrationStep(plan, v.step, tenant));
   // One statement of bookkeeping before the migration (a second after it with a ledger), one message for the whole transaction (rollout-sql.ts).
-  let sql = `BEGIN;\n${buildOpenTenantSql(rolloutId, tenant, unit.versions, ctx.lockTimeoutMs, ctx.ledger)}\n`;
+  let sql = `BEGIN;\n${buildOpenTenantSql(rolloutId, tenant, unit.versions, ctx.lockTimeoutMs, ctx.ledger, ctx.searchPath?.(tenant))}\n`;
   const segments: { start: number; end: number }[] = [];
   for (const text of rendered) {
     segments.push({ start: sql.length, end: sql.length + text.length });
