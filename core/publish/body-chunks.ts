@@ -10,9 +10,10 @@
  * The cuts are statement starts in the placeholder body, found by the SQL
  * lexer at publish time and sealed with the row, as UTF-8 byte offsets with
  * the number of placeholder occurrences before each. They apply to a name that
- * reads the same in every placeholder context (render_text's fast path): the
- * rendered offset is then offset + occurrences × (name bytes − placeholder
- * bytes). Any other name runs the body in one EXECUTE, as before.
+ * reads the same in every placeholder context (render_text's fast path):
+ * create_tenant cuts the placeholder body there and renders each piece with
+ * one replace() just before running it (no placeholder spans a cut). Any other
+ * name runs the body rendered whole in one EXECUTE.
  */
 import { splitStatements } from '../sql/split-statements.js';
 import { utf8Length } from '../snapshot/sha256.js';

@@ -116,7 +116,7 @@ $tenantry_seal$;`;
 }
 
 /** The PL/pgSQL statement refusing row `s` as changed after publishing. */
-const RAISE_CHANGED = `RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s was changed after publishing (its checksum does not match); nothing was created.', s.label),
+export const RAISE_CHANGED = `RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s was changed after publishing (its checksum does not match); nothing was created.', s.label),
       HINT = 'Publish the snapshot again with tenantry publish.';`;
 
 /**

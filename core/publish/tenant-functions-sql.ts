@@ -20,7 +20,7 @@
 import { REGISTER_FUNCTION } from '../fleet/register-sql.js';
 import { POOL_SCHEMA } from '../pool/spare-name.js';
 import { TENANT_LOCK_CLASS } from '../provision/tenant-guard.js';
-import { PUBLISHED_TABLE } from './published-sql.js';
+import { PUBLISHED_TABLE, RAISE_CHANGED } from './published-sql.js';
 
 const SPARES = `${POOL_SCHEMA}.pool_spares`;
 /** The published row's columns but the body (buildPublishedSchemaSql). */
@@ -70,9 +70,18 @@ $tenantry_find$;`;
 /**
  * execute_published(s, tenant, sql, spare): runs rendered SQL of the snapshot with its session settings, put back
  * afterwards so the caller's transaction keeps its own. With `spare` NULL it first creates the schema when the body
- * does not; otherwise it first renames the spare to the tenant.
+ * does not; otherwise it first renames the spare to the tenant. With `sql` NULL it runs the stored body: it checks
+ * the row's seal and the body's checksum, then runs the body rendered for the tenant (render_text) or, for a name
+ * that reads the same in every placeholder context, the placeholder body's pieces between the sealed cuts
+ * (core/publish/body-chunks.ts), each rendered with one replace() just before it runs. The body is then copied
+ * twice in all (fetched and decompressed, kept), not rendered whole and copied from function to function: each
+ * large copy is fresh memory the backend takes from the kernel and gives back.
  */
 function executePublishedSql(): string {
+  // Piece i (bytes cuts[i] to cuts[i + 1] of the placeholder body) rendered for the tenant, or the rendered text.
+  const piece = `coalesce(rendered, replace(convert_from(substring(whole FROM cuts[i] + 1 FOR cuts[i + 1] - cuts[i]), 'UTF8'), s.placeholder, tenant))`;
+  const run = (indent: string) => `${indent}IF head IS NOT NULL THEN EXECUTE head; END IF;
+${indent}FOR i IN 1 .. cardinality(cuts) - 1 LOOP EXECUTE ${piece}; END LOOP;`;
   return `CREATE OR REPLACE FUNCTION _tenantry.execute_published(s ${PUBLISHED_TABLE}, tenant text, sql text, spare name) RETURNS void
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_run$
 DECLARE
@@ -80,47 +89,38 @@ DECLARE
   saved text[];
   head text;
   constraint_name text;
-  parts text[];
-  part text;
-  chunks jsonb;
+  rendered text := sql;
   whole bytea;
-  shift int;
-  cut int;
-  at int := 0;
+  cuts int[] := ARRAY[0, 0];
 BEGIN
+  IF sql IS NULL THEN
+    PERFORM _tenantry.check_published(s, false);
+    whole := (SELECT convert_to(p.body, 'UTF8') FROM ${PUBLISHED_TABLE} p WHERE p.label = s.label);
+    IF encode(sha256(whole), 'hex') IS DISTINCT FROM s.body_checksum THEN
+      ${RAISE_CHANGED}
+    END IF;
+    IF quote_ident(tenant) = tenant AND position('$' IN tenant) = 0 THEN
+      IF s.body_chunks IS NOT NULL AND octet_length(whole) IS DISTINCT FROM (s.body_chunks::jsonb->>'bytes')::int THEN
+        RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s does not match its cuts; nothing was created.', s.label);
+      END IF;
+      cuts := ARRAY[0] || ARRAY(SELECT (c->>0)::int FROM jsonb_array_elements(s.body_chunks::jsonb->'points') c) || octet_length(whole);
+    ELSE
+      rendered := _tenantry.render_text(s, tenant, convert_from(whole, 'UTF8'), s.occurrences);
+    END IF;
+  END IF;
   -- Each setting's value now, then the snapshot's (a quoted value unquoted): two statements, not four per setting
   -- (a claim's rename makes the session plan every statement it runs again).
   SELECT array_agg(e.key), array_agg(current_setting(e.key, true)) INTO names, saved FROM jsonb_each_text(s.session_settings::jsonb) e;
   PERFORM set_config(e.key, CASE WHEN e.value LIKE '''%''' THEN replace(substr(e.value, 2, length(e.value) - 2), '''''', '''') ELSE e.value END, true)
     FROM jsonb_each_text(s.session_settings::jsonb) e;
   head := CASE WHEN spare IS NOT NULL THEN format('ALTER SCHEMA %I RENAME TO %I', spare, tenant) WHEN NOT s.creates_schema THEN format('CREATE SCHEMA %I', tenant) END;
-  -- The body in EXECUTEs of a few dozen statements at the sealed cuts (core/publish/body-chunks.ts): one EXECUTE of
-  -- all of it holds every statement's memory to the end. Only for a name that reads the same in every context.
-  IF spare IS NULL AND s.body_chunks IS NOT NULL AND quote_ident(tenant) = tenant AND position('$' IN tenant) = 0 THEN
-    chunks := s.body_chunks::jsonb;
-    shift := octet_length(tenant) - octet_length(s.placeholder);
-    whole := convert_to(sql, 'UTF8');
-    IF octet_length(whole) IS DISTINCT FROM (chunks->>'bytes')::int + (chunks->>'occurrences')::int * shift THEN
-      RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s rendered to an unexpected length; nothing was created.', s.label);
-    END IF;
-    FOR i IN 0 .. jsonb_array_length(chunks->'points') - 1 LOOP
-      cut := (chunks->'points'->i->>0)::int + (chunks->'points'->i->>1)::int * shift;
-      parts := parts || convert_from(substring(whole FROM at + 1 FOR cut - at), 'UTF8');
-      at := cut;
-    END LOOP;
-    parts := parts || convert_from(substring(whole FROM at + 1), 'UTF8');
-  ELSE
-    parts := ARRAY[sql];
-  END IF;
   IF current_setting('transaction_isolation') = 'read committed' THEN
     -- published_for_tenant looked for the schema under the tenant's lock with a fresh snapshot, so no Tenantry path
     -- can have created it since: no subtransaction (a few percent of a whole tenant's time) around the body.
-    IF head IS NOT NULL THEN EXECUTE head; END IF;
-    FOREACH part IN ARRAY parts LOOP EXECUTE part; END LOOP;
+${run('    ')}
   ELSE
     BEGIN
-      IF head IS NOT NULL THEN EXECUTE head; END IF;
-      FOREACH part IN ARRAY parts LOOP EXECUTE part; END LOOP;
+${run('      ')}
     EXCEPTION WHEN unique_violation THEN
       -- Another transaction created the schema after this one's snapshot (REPEATABLE READ and SERIALIZABLE callers).
       GET STACKED DIAGNOSTICS constraint_name = CONSTRAINT_NAME;
@@ -138,7 +138,7 @@ $tenantry_run$;`;
 /** Builds the tenant from the published body and records it as 'published' (create_tenant, and a claim with no spare). */
 function buildFromBodySql(indent: string): string {
   return [
-    'PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);',
+    'PERFORM _tenantry.execute_published(s, tenant, NULL, NULL);',
     `PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');`,
     'RETURN tenant;',
   ].map((line) => indent + line).join('\n');
@@ -205,7 +205,7 @@ function claimTenantSql(): string {
   ELSIF spare IS NULL AND placed = 'local' THEN
     sharding := current_setting('citus.enable_schema_based_sharding');
     PERFORM set_config('citus.enable_schema_based_sharding', 'off', true);
-    PERFORM _tenantry.execute_published(s, tenant, _tenantry.render_published(s, tenant), NULL);
+    PERFORM _tenantry.execute_published(s, tenant, NULL, NULL);
     PERFORM set_config('citus.enable_schema_based_sharding', sharding, true);
     PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');
     RETURN tenant;

@@ -1,7 +1,7 @@
 /**
- * planBodyChunks: the cuts create_tenant makes in the rendered body (UTF-8 byte offsets shifted by the name's length
- * at each placeholder occurrence before them) fall exactly at statement starts of the rendered text, whatever the
- * name's length and with multibyte text before the cuts; bodies it must run whole get no cuts.
+ * planBodyChunks: the cuts create_tenant makes in the placeholder body (UTF-8 byte offsets; each piece is then
+ * rendered by itself) fall exactly at statement starts, with multibyte text before the cuts, and the pieces rendered
+ * for a name of any length make the body rendered whole; bodies it must run whole get no cuts.
  */
 import { describe, expect, it } from 'vitest';
 import { planBodyChunks, STATEMENTS_PER_CHUNK, type BodyChunks } from '../../../core/publish/body-chunks.js';
@@ -19,22 +19,22 @@ function body(n: number, placeholder = P): string {
   return out.join('\n\n') + '\n';
 }
 
-/** What execute_published does with the cuts for `name`: the rendered text cut at the shifted byte offsets. */
+/** What execute_published does with the cuts for `name`: the placeholder body cut at the byte offsets, each piece rendered. */
 function cut(text: string, chunks: BodyChunks, name: string, placeholder = P): string[] {
   const enc = new TextEncoder();
   const dec = new TextDecoder('utf-8', { fatal: true });
-  const rendered = enc.encode(text.split(placeholder).join(name));
-  const shift = enc.encode(name).length - enc.encode(placeholder).length;
-  expect(rendered.length).toBe(chunks.bytes + chunks.occurrences * shift);
+  const bytes = enc.encode(text);
+  expect(bytes.length).toBe(chunks.bytes);
   const parts: string[] = [];
   let at = 0;
   for (const [offset, before] of chunks.points) {
-    const to = offset + before * shift;
-    parts.push(dec.decode(rendered.subarray(at, to)));
-    at = to;
+    // The occurrences before each cut (sealed with it) are the placeholder body's own.
+    expect(dec.decode(bytes.subarray(0, offset)).split(placeholder).length - 1).toBe(before);
+    parts.push(dec.decode(bytes.subarray(at, offset)));
+    at = offset;
   }
-  parts.push(dec.decode(rendered.subarray(at)));
-  return parts;
+  parts.push(dec.decode(bytes.subarray(at)));
+  return parts.map((part) => part.split(placeholder).join(name));
 }
 
 describe('planBodyChunks', () => {
