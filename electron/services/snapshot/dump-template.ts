@@ -19,6 +19,7 @@ import { buildCarriedPartitionsSql, readForeignPartitions, type ForeignPartition
 import { readConfigTableHints } from '../catalog/read-config-table-hints.js';
 import { readLedgers, type LedgerRead } from './read-ledgers.js';
 import { readCitusTarget } from '../citus/compat-check.js';
+import { isConnectionLost } from '../provision/lost-connection.js';
 import type { CitusTarget } from '../../../core/api/contract.js';
 
 export interface TemplateDumpOptions extends DumpSchemaOptions {
@@ -106,32 +107,74 @@ export async function readTemplateCatalogForSnapshot(client: pg.ClientBase, opti
   return { catalog, shared, ledger, grants, configTables, ...(citus ? { citus } : {}) };
 }
 
+/**
+ * A dump that took longer than this (ms) is followed by a new connection for the catalog rather than the one held
+ * through it: a firewall or NAT that drops idle connections silently (no reset) would leave a query on the held one
+ * waiting for a TCP timeout, and such drops come after minutes of idleness, not seconds.
+ */
+export const HELD_CONNECTION_MAX_IDLE_MS = 60_000;
+
+/** An open connection and whether it has ended or failed since (the server closed it: idle_session_timeout, a proxy, pg_terminate_backend). */
+interface HeldClient {
+  client: pg.Client;
+  lost: () => boolean;
+}
+
+async function openHeldClient(profile: ConnectionProfile): Promise<HeldClient> {
+  const client = await openClient(profile);
+  let lost = false;
+  const markLost = (): void => {
+    lost = true;
+  };
+  client.on('error', markLost);
+  client.on('end', markLost);
+  return { client, lost: () => lost };
+}
+
+/**
+ * The catalog read after pg_dump, on the connection held through the dump when it is still usable; on a new one when
+ * the held one was closed meanwhile (before the read, or found closed by it: the read is read-only, so it is simply
+ * run again) or when the dump took so long that it might have been dropped silently.
+ */
+async function readCatalogAfterDump(profile: ConnectionProfile, options: TemplateDumpOptions, held: HeldClient, idleMs: number): Promise<TemplateCatalogRead> {
+  if (!held.lost() && idleMs <= HELD_CONNECTION_MAX_IDLE_MS) {
+    try {
+      return await readTemplateCatalogForSnapshot(held.client, options);
+    } catch (error) {
+      if (!held.lost() && !isConnectionLost(error)) throw error;
+    }
+  }
+  const fresh = await openClient(profile);
+  try {
+    return await readTemplateCatalogForSnapshot(fresh, options);
+  } finally {
+    await fresh.end();
+  }
+}
+
 /** Dumps `options.schema` and reads what the engine and the report need from the catalog. */
 export async function dumpTemplate(profile: ConnectionProfile, options: TemplateDumpOptions): Promise<TemplateDump> {
   // Partitions elsewhere are refused before any dump is made.
   options.onStage?.({ stage: 'check' });
-  // One connection before pg_dump (the partitions check, the existence check and the server version) and one after
-  // it (the catalog): each connection costs the server a backend start and cold catalog caches. None is held open
-  // while pg_dump runs, so a long dump cannot outlive an idle session timeout on it.
-  const early = await openClient(profile);
+  // One connection for the checks before pg_dump (partitions, existence, server version) and the catalog after it:
+  // each new connection costs the server a backend start and cold catalog caches (GitLab: ~100 ms of server CPU for
+  // the second one). It stays open, idle, while pg_dump runs; if the server or a proxy closes it meanwhile
+  // (idle_session_timeout), or the dump was long, the catalog is read on a new one (readCatalogAfterDump).
+  const held = await openHeldClient(profile);
   let partitions: ForeignPartitions;
-  let dumped: SchemaDump;
-  try {
-    partitions = await checkForeignPartitions(early, options.schema, options.carryPartitions ?? false);
-    options.onStage?.({ stage: 'dump' });
-    dumped = await dumpSchema(profile, options, early);
-  } finally {
-    await early.end().catch(() => undefined);
-  }
-  const { sql: dumpSql, ...dump } = dumped;
-  options.onDumped?.(dump);
-  options.onStage?.({ stage: 'catalog', bytes: dump.bytes });
-  const client = await openClient(profile);
+  let dumpSql: string;
+  let dump: Omit<SchemaDump, 'sql'>;
   let read: TemplateCatalogRead;
   try {
-    read = await readTemplateCatalogForSnapshot(client, options);
+    partitions = await checkForeignPartitions(held.client, options.schema, options.carryPartitions ?? false);
+    options.onStage?.({ stage: 'dump' });
+    const dumpStarted = performance.now();
+    ({ sql: dumpSql, ...dump } = await dumpSchema(profile, options, held.client));
+    options.onDumped?.(dump);
+    options.onStage?.({ stage: 'catalog', bytes: dump.bytes });
+    read = await readCatalogAfterDump(profile, options, held, performance.now() - dumpStarted);
   } finally {
-    await client.end();
+    await held.client.end().catch(() => undefined);
   }
   const { catalog, shared, ledger, grants, configTables, citus } = read;
   const carried = grants.grants.length > 0 ? [describeCarriedGrants(options.schema, grants.grants)] : [];

@@ -5,8 +5,8 @@
  * catalog that grows with every schema whole, and the work each does (buffers touched) does not grow with the
  * number of schemas beside the template (issue 11: snapshot time flat in tenant count). The previous queries
  * filtered pg_class by schema, which has no index: a scan of every tenant's relations.
- * Also: a snapshot opens two connections of its own (before pg_dump and after it), not four; each costs the server
- * a backend start and cold catalog caches.
+ * Also: a snapshot opens one connection of its own, held through pg_dump (not four, nor two: each costs the server
+ * a backend start and cold catalog caches), and a new one only when the held one was closed while pg_dump ran.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -110,7 +110,7 @@ describe('the snapshot catalog reads besides the shared objects', () => {
     }
   });
 
-  it('a snapshot connects twice: before pg_dump and after it (the Citus facts are read on the catalog connection)', async () => {
+  it('a snapshot connects once: its checks before pg_dump and the catalog after it share a connection (the Citus facts too)', async () => {
     const connect = vi.spyOn(pg.Client.prototype, 'connect');
     try {
       const result = await createTenantSnapshot(profileFor(cluster, 'app'), { schema: 'tmpl', carryPartitions: true });
@@ -121,10 +121,48 @@ describe('the snapshot catalog reads besides the shared objects', () => {
       ]);
       expect(result.carried.join('\n')).toContain('2 partitions of events (kept in parts)');
       expect(result.citus).toBeUndefined();
-      // Before: four (the partitions check, the existence check, the catalog, the Citus check).
-      expect(connect).toHaveBeenCalledTimes(2);
+      // Before: four (the partitions check, the existence check, the catalog, the Citus check), then two.
+      expect(connect).toHaveBeenCalledTimes(1);
     } finally {
       connect.mockRestore();
+    }
+  });
+
+  it('a snapshot whose held connection the server closes while pg_dump runs reads the catalog on a new one', async () => {
+    const expected = await createTenantSnapshot(profileFor(cluster, 'app'), { schema: 'tmpl', carryPartitions: true });
+    // pg_dump waits for its lock on tmpl.settings while the held connection idles; the server then ends that
+    // connection (as idle_session_timeout or a proxy would), and only then may pg_dump go on.
+    const locker = await cluster.connect('app');
+    const watcher = await cluster.connect('app');
+    const connect = vi.spyOn(pg.Client.prototype, 'connect');
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE tmpl.settings IN ACCESS EXCLUSIVE MODE');
+      const pending = createTenantSnapshot(profileFor(cluster, 'app'), { schema: 'tmpl', carryPartitions: true });
+      const sessions = async (): Promise<{ pid: number; state: string; waiting: boolean }[]> =>
+        (
+          await watcher.query<{ pid: number; state: string; waiting: boolean }>(
+            "select pid, state, wait_event_type is not distinct from 'Lock' as waiting from pg_catalog.pg_stat_activity where datname = 'app' and application_name = 'tenantry' and pid <> pg_catalog.pg_backend_pid()",
+          )
+        ).rows;
+      await vi.waitFor(async () => expect((await sessions()).some((s) => s.waiting)).toBe(true), { timeout: 30_000, interval: 50 });
+      const idle = (await sessions()).filter((s) => s.state === 'idle');
+      expect(idle).toHaveLength(1);
+      await watcher.query('select pg_catalog.pg_terminate_backend($1)', [idle[0]!.pid]);
+      await vi.waitFor(async () => expect((await sessions()).map((s) => s.pid)).not.toContain(idle[0]!.pid), { timeout: 30_000, interval: 50 });
+      await locker.query('COMMIT');
+      const result = await pending;
+      expect(connect).toHaveBeenCalledTimes(2);
+      expect(result.snapshot.body).toBe(expected.snapshot.body);
+      expect(result.snapshot.header.contexts).toEqual(expected.snapshot.header.contexts);
+      expect(result.configTables).toEqual(expected.configTables);
+      expect(result.ledger).toEqual(expected.ledger);
+      expect(result.shared).toEqual(expected.shared);
+    } finally {
+      connect.mockRestore();
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+      await watcher.end();
     }
   });
 
