@@ -19,6 +19,16 @@
  * catalog rows once; its cost per tenant is flat): the report says which rows
  * are extrapolated and from how many tenants. BENCH_FLEET_BUILD_MAX_TABLES=0
  * builds every size in full.
+ *
+ * BENCH_FLEET_CLUSTER_DIR=/path keeps the cluster there between runs: a run
+ * starts it again, builds only the tenants its databases lack (an interrupted
+ * build goes on where it stopped; tenants are committed 50 at a time) and
+ * leaves it for the next run, so the full sizes are built once (about 2 GB of
+ * disk per 1,000 tenants of 20 tables, 5 GB per 1,000 of 100; remove the
+ * directory when done). Verify all stops after BENCH_FLEET_VERIFY_ALL_MAX_MS
+ * (default 180,000; 0: no limit) and its time for every tenant is then
+ * EXTRAPOLATED from those it verified, said so (a verify costs seconds per
+ * tenant on a loaded machine: 1,000 took over 50 minutes).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -38,6 +48,10 @@ export interface FleetOptions {
   verifyAllCount: number;
   /** The most tables built per size (tenants × tables); 0: no limit. */
   buildMaxTables: number;
+  /** Where the cluster is kept between runs (its fleets built once); undefined: a throwaway cluster. */
+  clusterDir?: string;
+  /** Verify all stops after this long and is extrapolated from the tenants it verified; 0: no limit. */
+  verifyAllMaxMs: number;
   log(line: string): void;
 }
 
@@ -66,11 +80,14 @@ export interface FleetRow {
   loadAverage: number;
   /** `uptime`'s load averages (1, 5, 15 minutes) after the census. */
   uptime: string;
-  verifyAll?: { tenants: number; ms: number; equal: number };
+  /** `tenants` asked, `verified` of them in `ms` (fewer when the time limit stopped it), `equal` among those verified. */
+  verifyAll?: { tenants: number; verified: number; ms: number; equal: number };
+  /** Tenants built by this run (0: all were there from an earlier run, BENCH_FLEET_CLUSTER_DIR). */
+  builtNow: number;
 }
 
 export interface FleetResult {
-  options: Omit<FleetOptions, 'log'>;
+  options: Omit<FleetOptions, 'log' | 'clusterDir'> & { clusterKept: boolean };
   rows: FleetRow[];
 }
 
@@ -85,6 +102,8 @@ export function readFleetOptions(env: NodeJS.ProcessEnv, log: (line: string) => 
     sample: Number(env.BENCH_FLEET_SAMPLE ?? (quick ? 5 : 20)),
     verifyAllCount: Number(env.BENCH_FLEET_VERIFY_ALL ?? (quick ? 100 : 1000)),
     buildMaxTables: Number(env.BENCH_FLEET_BUILD_MAX_TABLES ?? 50000),
+    ...(env.BENCH_FLEET_CLUSTER_DIR ? { clusterDir: env.BENCH_FLEET_CLUSTER_DIR } : {}),
+    verifyAllMaxMs: Number(env.BENCH_FLEET_VERIFY_ALL_MAX_MS ?? 180000),
     log,
   };
 }
@@ -99,18 +118,26 @@ const tenantName = (i: number): string => `ten_${String(i).padStart(6, '0')}`;
 const BUILDERS = 2;
 
 /**
- * Builds `count` tenants as copies of the template DDL in the server (the fixture, not a measured figure): BUILDERS DO
- * loops side by side over interleaved ranges, 50 schemas per transaction, function bodies not checked (as pg_dump's
- * output sets it).
+ * Builds tenants 1..`count` that `database` lacks as copies of the template DDL in the server (the fixture, not a
+ * measured figure): BUILDERS DO loops side by side over interleaved ranges, 50 schemas per transaction, function bodies
+ * not checked (as pg_dump's output sets it). Returns how many it built.
  */
-async function buildTenants(cluster: Cluster, database: string, templateSql: string, count: number): Promise<void> {
+async function buildTenants(cluster: Cluster, database: string, templateSql: string, count: number): Promise<number> {
   const setup = await cluster.connect(database);
+  let missing: number;
   try {
-    await setup.query('CREATE TABLE public.fleet_bench_sql (sql text)');
+    await setup.query('CREATE TABLE IF NOT EXISTS public.fleet_bench_sql (sql text)');
+    await setup.query('TRUNCATE public.fleet_bench_sql');
     await setup.query('INSERT INTO public.fleet_bench_sql VALUES ($1)', [templateSql]);
+    const { rows } = await setup.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM generate_series(1, $1::int) i WHERE to_regnamespace('ten_' || lpad(i::text, 6, '0')) IS NULL`,
+      [count],
+    );
+    missing = rows[0]?.n ?? count;
   } finally {
     await setup.end();
   }
+  if (missing === 0) return 0;
   await Promise.all(
     Array.from({ length: BUILDERS }, async (_, b) => {
       const client = await cluster.connect(database);
@@ -121,6 +148,7 @@ DECLARE s text; i int; n int := 0;
 BEGIN
   SELECT sql INTO s FROM public.fleet_bench_sql;
   FOR i IN ${b + 1}..${count} BY ${BUILDERS} LOOP
+    CONTINUE WHEN to_regnamespace('ten_' || lpad(i::text, 6, '0')) IS NOT NULL;
     EXECUTE replace(s, 'fleet_tmpl', 'ten_' || lpad(i::text, 6, '0'));
     n := n + 1;
     IF n % 50 = 0 THEN COMMIT; END IF;
@@ -131,6 +159,7 @@ END $$`);
       }
     }),
   );
+  return missing;
 }
 
 /** The backend's CPU time so far (utime + stime from /proc; the cluster runs on this machine). */
@@ -147,19 +176,27 @@ async function cacheBytes(client: pg.ClientBase): Promise<number> {
 }
 
 export async function runFleetBench(options: FleetOptions): Promise<FleetResult> {
-  const cluster = await startCluster({ conf: { max_locks_per_transaction: 1024, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
+  const cluster = await startCluster({
+    conf: { max_locks_per_transaction: 1024, fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+    ...(options.clusterDir !== undefined ? { keepAt: options.clusterDir } : {}),
+  });
   const rows: FleetRow[] = [];
   try {
     for (const size of options.sizes) {
-      const database = await cluster.createDatabase(`fleet_${size.tenants}x${size.tables}`);
+      const database = `fleet_${size.tenants}x${size.tables}`;
       const templateSql = generateTemplateSql({ schema: 'fleet_tmpl', tables: size.tables });
-      await cluster.query(templateSql, database);
+      // A kept cluster has the database (and its template) from an earlier run.
+      const exists = await cluster.query(`SELECT 1 FROM pg_catalog.pg_database WHERE datname = '${database}'`);
+      if (exists.rowCount === 0) await cluster.createDatabase(database);
+      const hasTemplate = await cluster.query(`SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'fleet_tmpl'`, database);
+      if (hasTemplate.rowCount === 0) await cluster.query(templateSql, database);
       const built = options.buildMaxTables > 0 ? Math.min(size.tenants, Math.max(1, Math.floor(options.buildMaxTables / size.tables))) : size.tenants;
       const scale = size.tenants / built;
       options.log(`building ${built} tenants of ${size.tables} tables${built < size.tenants ? ` (of ${size.tenants}: the census is extrapolated)` : ''}…`);
       const t0 = performance.now();
-      await buildTenants(cluster, database, templateSql, built);
+      const builtNow = await buildTenants(cluster, database, templateSql, built);
       const buildMs = performance.now() - t0;
+      if (builtNow < built) options.log(`${built - builtNow} tenants were there from an earlier run (BENCH_FLEET_CLUSTER_DIR)`);
       const tenants = Array.from({ length: built }, (_, i) => tenantName(i + 1));
       const profile = profileOf(cluster, database);
       // Two connections: the census splits its key pass between two backends (one snapshot) from 1,000 schemas up.
@@ -207,13 +244,20 @@ export async function runFleetBench(options: FleetOptions): Promise<FleetResult>
           keyClasses: classes,
           loadAverage,
           uptime: loadavg().map((l) => l.toFixed(2)).join(', '),
+          builtNow,
         };
         if (size.tables <= 20 && options.verifyAllCount > 0) {
           const some = tenants.slice(0, options.verifyAllCount);
-          options.log(`verify all of ${some.length}…`);
+          options.log(`verify all of ${some.length}${options.verifyAllMaxMs > 0 ? ` (stopped after ${formatMs(options.verifyAllMaxMs)})` : ''}…`);
+          const stop = new AbortController();
+          const timer = options.verifyAllMaxMs > 0 ? setTimeout(() => stop.abort(), options.verifyAllMaxMs) : undefined;
           const a0 = performance.now();
-          const summary = await verifyAll(profile, { template: 'fleet_tmpl', tenants: some, concurrency: 2, record: false });
-          row.verifyAll = { tenants: some.length, ms: performance.now() - a0, equal: summary.equal };
+          try {
+            const summary = await verifyAll(profile, { template: 'fleet_tmpl', tenants: some, concurrency: 2, record: false, signal: stop.signal });
+            row.verifyAll = { tenants: some.length, verified: summary.total - summary.skipped, ms: performance.now() - a0, equal: summary.equal };
+          } finally {
+            clearTimeout(timer);
+          }
         }
         rows.push(row);
       } finally {
@@ -223,7 +267,17 @@ export async function runFleetBench(options: FleetOptions): Promise<FleetResult>
   } finally {
     await cluster.stop();
   }
-  return { options: { sizes: options.sizes, sample: options.sample, verifyAllCount: options.verifyAllCount, buildMaxTables: options.buildMaxTables }, rows };
+  return {
+    options: { sizes: options.sizes, sample: options.sample, verifyAllCount: options.verifyAllCount, buildMaxTables: options.buildMaxTables, verifyAllMaxMs: options.verifyAllMaxMs, clusterKept: options.clusterDir !== undefined },
+    rows,
+  };
+}
+
+/** Verify all's cell: every tenant's time, or the time limit's count and the whole EXTRAPOLATED from it. */
+function formatVerifyAll(v: NonNullable<FleetRow['verifyAll']>): string {
+  if (v.verified >= v.tenants) return `${v.tenants} tenants in ${formatMs(v.ms)} (${v.equal} equal)`;
+  const whole = v.verified > 0 ? formatMs((v.ms / v.verified) * v.tenants) : 'unknown';
+  return `${v.verified} of ${v.tenants} in ${formatMs(v.ms)} (time limit; ${v.equal} equal) — ${v.tenants}: ${whole} EXTRAPOLATED`;
 }
 
 export function formatFleetReport(result: FleetResult): string {
@@ -239,13 +293,13 @@ export function formatFleetReport(result: FleetResult): string {
       'verify all (concurrency 2)',
     ],
     result.rows.map((r) => [
-      `${r.tenants.toLocaleString('en-US')} × ${r.tables}${extrapolated(r)}`,
+      `${r.tenants.toLocaleString('en-US')} × ${r.tables}${extrapolated(r)} (${r.builtNow > 0 ? `${r.builtNow.toLocaleString('en-US')} built in ${formatMs(r.buildMs)}` : 'kept from an earlier run'})`,
       `${formatMs(r.censusMs)} (${formatMs(r.censusCpuMs)}; ${formatMs(r.clientCpuMs)}; ${(r.censusCpuMs / Math.max(1, r.tenants)).toFixed(2)} ms; ${r.uptime})`,
       `${r.cohorts} (${r.keyClasses})`,
       `${formatMs(r.verifyExtrapolatedMs)} (${formatMs(r.verifyPerTenantMs)}/tenant × ${r.tenants}, from a sample of ${r.verifySampleTenants})`,
       formatRatio(r.ratio),
       `${(r.cacheBytesBefore / 1048576).toFixed(1)} MB → ${(r.cacheBytesAfter / 1048576).toFixed(1)} MB`,
-      r.verifyAll ? `${r.verifyAll.tenants} tenants in ${formatMs(r.verifyAll.ms)} (${r.verifyAll.equal} equal)` : '—',
+      r.verifyAll ? formatVerifyAll(r.verifyAll) : '—',
     ]),
   );
   const target = result.rows.find((r) => r.tenants === 10000 && r.tables === 20);
@@ -262,8 +316,10 @@ export function formatFleetReport(result: FleetResult): string {
     'backends (the wall time depends on what else the machine runs: load averages 1/5/15 min beside it). Per-tenant verify',
     'is EXTRAPOLATED from a sample (mean time per tenant × tenant count). Rows marked EXTRAPOLATED were built and measured',
     'at fewer tenants (BENCH_FLEET_BUILD_MAX_TABLES) and their census figures scaled linearly; cohorts, key classes and',
-    'cache sizes are as measured. Tenants are built in the server by DO loops (build time not part of any figure). The',
-    'Tenants view in Chromium at 50,000 rows is the tenants-view section.',
+    'cache sizes are as measured. Tenants are built in the server by DO loops (build time not part of any figure;',
+    `${result.options.clusterKept ? 'kept between runs in BENCH_FLEET_CLUSTER_DIR' : 'a throwaway cluster; BENCH_FLEET_CLUSTER_DIR keeps it'}). Verify all stops after BENCH_FLEET_VERIFY_ALL_MAX_MS`,
+    `(${result.options.verifyAllMaxMs > 0 ? formatMs(result.options.verifyAllMaxMs) : 'no limit'}); a stopped one is EXTRAPOLATED from the tenants it verified. The Tenants view in Chromium at 50,000`,
+    'rows is the tenants-view section.',
     '',
     verdict,
     '',

@@ -5,7 +5,7 @@
  * `postgres` OS user through runuser with a directory that user owns.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chmodSync, copyFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync, copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,11 @@ export interface ClusterOptions {
   conf?: Record<string, string | number>;
   /** Password of the superuser `postgres`. */
   password?: string;
+  /**
+   * A directory to keep the cluster in: created (and initdb run) when it holds none, started again as it was when it
+   * holds one from an earlier run, and not removed by stop(). For benchmarks whose fixture takes long to build.
+   */
+  keepAt?: string;
 }
 
 export interface Cluster {
@@ -116,17 +121,23 @@ process.once('exit', () => {
 /** Starts a fresh cluster and waits until it accepts connections. */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const binDir = options.binDir ?? findSystemBinDir();
-  const password = options.password ?? 'pw-' + Math.random().toString(36).slice(2);
-  const base = mkdtempSync(join(tmpdir(), 'tenantry-pg-'));
-  chmodSync(base, 0o755);
-  giveToServerUser(base);
+  const base = options.keepAt ?? mkdtempSync(join(tmpdir(), 'tenantry-pg-'));
   const dataDir = join(base, 'data');
-  const pwFile = join(base, 'pwfile');
-  writeFileSync(pwFile, password + '\n', { mode: 0o600 });
-  giveToServerUser(pwFile);
-
-  await runAsServerUser(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--pwfile', pwFile, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
-  rmSync(pwFile);
+  const kept = options.keepAt !== undefined && existsSync(join(dataDir, 'PG_VERSION'));
+  // A kept cluster's password is kept beside it (the data directory holds only its hash).
+  const keptPassword = join(base, 'password');
+  const password = kept ? readFileSync(keptPassword, 'utf8').trim() : (options.password ?? 'pw-' + Math.random().toString(36).slice(2));
+  if (!kept) {
+    mkdirSync(base, { recursive: true });
+    chmodSync(base, 0o755);
+    giveToServerUser(base);
+    const pwFile = join(base, 'pwfile');
+    writeFileSync(pwFile, password + '\n', { mode: 0o600 });
+    giveToServerUser(pwFile);
+    await runAsServerUser(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--pwfile', pwFile, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+    rmSync(pwFile);
+    if (options.keepAt !== undefined) writeFileSync(keptPassword, password + '\n', { mode: 0o600 });
+  }
 
   const port = await findFreePort();
   const conf: Record<string, string | number> = {
@@ -194,6 +205,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     },
     async stop() {
       live.delete(cluster);
+      if (options.keepAt !== undefined) {
+        // Kept for the next run: a clean shutdown, so that it starts without recovery.
+        await runAsServerUser(join(binDir, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'fast']);
+        return;
+      }
       try {
         await runAsServerUser(join(binDir, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'immediate']);
       } finally {
