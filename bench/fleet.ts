@@ -24,7 +24,8 @@
  * starts it again, builds only the tenants its databases lack (an interrupted
  * build goes on where it stopped; tenants are committed 50 at a time) and
  * leaves it for the next run, so the full sizes are built once (about 2 GB of
- * disk per 1,000 tenants of 20 tables, 5 GB per 1,000 of 100; remove the
+ * disk per 1,000 tenants of 20 tables, 10 GB per 1,000 of 100: the default sizes
+ * in full, BENCH_FLEET_BUILD_MAX_TABLES=0, take about 31 GB; remove the
  * directory when done). Verify all stops after BENCH_FLEET_VERIFY_ALL_MAX_MS
  * (default 180,000; 0: no limit) and its time for every tenant is then
  * EXTRAPOLATED from those it verified, said so (a verify costs seconds per
