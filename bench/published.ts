@@ -41,7 +41,7 @@ const LABEL: Record<Method, string> = {
   floor: 'floor (rendered snapshot, one query, open connection)',
   driver: 'Tenantry driver path',
   create_tenant: 'SELECT _tenantry.create_tenant($1)',
-  render: '… of which: seal and checksum check + render in the database (not run)',
+  render: 'render_published: seal and checksum check + the whole body rendered in the database, as for a name that needs quoting (not run; create_tenant renders a plain name piece by piece while running)',
   claim_tenant: 'SELECT _tenantry.claim_tenant($1) (a spare is ready; the first claim on the connection)',
   clone_schema: 'clone_schema()-style catalog introspection',
 };

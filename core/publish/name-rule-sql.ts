@@ -63,6 +63,12 @@ DECLARE
   -- to ASCII, which give it the same verdict and compile faster (a fresh connection compiles each regex once).
   ascii_only boolean := octet_length(name) = length(name);
 BEGIN
+  -- The usual name, letters, digits and "_" only: of the checks below only the prefixes and the reserved names can
+  -- refuse it, so one statement decides (each statement is planned again after any schema is renamed, as at a claim).
+  IF name ~ '^[A-Za-z0-9_]{1,${MAX_TENANT_NAME_BYTES}}$' AND NOT starts_with(name, 'pg_') AND name <> 'public' AND name <> 'information_schema'
+     AND NOT starts_with(name, ${quoteLiteral(RESERVED_PREFIX)}) AND NOT name = ANY (protected_names) THEN
+    RETURN NULL;
+  END IF;
   IF name IS NULL OR name = '' THEN RETURN 'it is empty. Give a schema name of 1 to 63 bytes.'; END IF;
   IF octet_length(name) > ${MAX_TENANT_NAME_BYTES} THEN
     RETURN format(${quoteLiteral(`it is %s bytes long in UTF-8 and PostgreSQL truncates names to ${MAX_TENANT_NAME_BYTES} bytes, so it would name another schema. Choose a shorter name.`)}, octet_length(name));

@@ -107,11 +107,20 @@ ${checkFunctionSql()}
 ${renderFunctionSql()}`;
 }
 
+/**
+ * The seal of the row `row` (a table alias or a row variable) as an SQL expression: the text sealText builds, hashed.
+ * published_seal runs it; published_for_tenant and check_published write it inline (a LANGUAGE sql function is
+ * parsed and planned again at each call from PL/pgSQL).
+ */
+export function sealSql(row: string): string {
+  return `encode(sha256(convert_to(concat_ws(E'\\n', 'tenantry-published-1', ${row}.body_checksum, ${row}.template, ${row}.placeholder, ${row}.contexts,
+    ${row}.occurrences, ${row}.session_settings, CASE WHEN ${row}.creates_schema THEN 't' ELSE 'f' END, ${row}.claim_plan, 'chunks:' || ${row}.body_chunks), 'UTF8')), 'hex')`;
+}
+
 function publishedSealSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.published_seal(s ${PUBLISHED_TABLE}) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_seal$
-  SELECT encode(sha256(convert_to(concat_ws(E'\\n', 'tenantry-published-1', s.body_checksum, s.template, s.placeholder, s.contexts,
-    s.occurrences, s.session_settings, CASE WHEN s.creates_schema THEN 't' ELSE 'f' END, s.claim_plan, 'chunks:' || s.body_chunks), 'UTF8')), 'hex')
+  SELECT ${sealSql('s')}
 $tenantry_seal$;`;
 }
 
@@ -128,7 +137,7 @@ function checkFunctionSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.check_published(s ${PUBLISHED_TABLE}, whole boolean) RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_check$
 BEGIN
-  IF s.seal IS DISTINCT FROM _tenantry.published_seal(s) OR (whole AND encode(sha256(convert_to(s.body, 'UTF8')), 'hex') IS DISTINCT FROM s.body_checksum) THEN
+  IF s.seal IS DISTINCT FROM ${sealSql('s')} OR (whole AND encode(sha256(convert_to(s.body, 'UTF8')), 'hex') IS DISTINCT FROM s.body_checksum) THEN
     ${RAISE_CHANGED}
   END IF;
 END
@@ -138,7 +147,7 @@ $tenantry_check$;`;
 /**
  * render_published(s, tenant): the whole body for `tenant`, after checking the row's seal and the body's checksum
  * (the body read from the table when `s` has none); render_text(s, tenant, body, occurrences) renders any text of
- * the snapshot (the body, or the claim statements) whose occurrences are given.
+ * the snapshot (the body, or the claim statements) whose occurrences are given (NULL: the body's).
  */
 function renderFunctionSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.render_published(s ${PUBLISHED_TABLE}, tenant text) RETURNS text
@@ -177,6 +186,11 @@ BEGIN
   IF quote_ident(tenant) = tenant AND position('$' IN tenant) = 0 THEN
     RETURN replace(body, s.placeholder, tenant);
   END IF;
+  -- A row read without its contexts and occurrences (published_for_tenant): read them, sealed with the rest.
+  IF s.contexts IS NULL THEN
+    s := _tenantry.published_full(s.label, s.seal);
+  END IF;
+  occurrences := coalesce(occurrences, s.occurrences);
   ctxs := s.contexts::jsonb;
   FOR i IN 0 .. jsonb_array_length(ctxs) - 1 LOOP
     site := ctxs->i;

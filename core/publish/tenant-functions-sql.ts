@@ -20,38 +20,47 @@
 import { REGISTER_FUNCTION } from '../fleet/register-sql.js';
 import { POOL_SCHEMA } from '../pool/spare-name.js';
 import { TENANT_LOCK_CLASS } from '../provision/tenant-guard.js';
-import { PUBLISHED_TABLE, RAISE_CHANGED } from './published-sql.js';
+import { PUBLISHED_TABLE, RAISE_CHANGED, sealSql } from './published-sql.js';
 
 const SPARES = `${POOL_SCHEMA}.pool_spares`;
 /** The published row's columns but the body (buildPublishedSchemaSql). */
 const ROW_FIELDS = ['label', 'body_checksum', 'template', 'placeholder', 'contexts', 'occurrences', 'session_settings', 'creates_schema', 'seal', 'published_at', 'published_by', 'claim_plan', 'body_chunks'];
+/** What the entry points carry from call to call: all but the body and the placeholder contexts and occurrences, which only names that need quoting use. */
+const LIGHT_FIELDS = ROW_FIELDS.filter((f) => f !== 'contexts' && f !== 'occurrences');
 /** The register's SQL entry point (core/fleet/register-sql.ts), which publishing creates with the pool's bookkeeping. */
 const REGISTER_FN = REGISTER_FUNCTION.replace(/\(.*$/, '');
 
 /** The helpers and the two entry points, for buildPublishedSchemaSql. */
 export function buildTenantFunctionsSql(): string {
-  return [publishedForTenantSql(), executePublishedSql(), createTenantSql(), claimTenantSql()].join('\n');
+  return [publishedForTenantSql(), publishedFullSql(), executePublishedSql(), createTenantSql(), claimTenantSql()].join('\n');
 }
 
 /**
- * published_for_tenant(tenant, wanted): the published row (the label's, or the newest), after checking the name
- * and taking the tenant's advisory lock (the one provisioning takes, core/provision/tenant-guard.ts) and checking
- * that no schema has the name.
+ * published_for_tenant(tenant, wanted): the published row (the label's, or the newest), its seal checked, after
+ * checking the name and taking the tenant's advisory lock (the one provisioning takes, core/provision/tenant-guard.ts)
+ * and checking that no schema has the name. The row comes without the body and without the placeholder contexts and
+ * occurrences (render_text reads those when a name needs them): the entry points pass it from function to function,
+ * and each pass copies it whole.
  */
 function publishedForTenantSql(): string {
   return `CREATE OR REPLACE FUNCTION _tenantry.published_for_tenant(tenant text, wanted text) RETURNS ${PUBLISHED_TABLE}
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_find$
 DECLARE
   s ${PUBLISHED_TABLE};
+  sealed boolean;
   problem text;
 BEGIN
-  -- Every field but the body, which stays NULL: the row the entry points pass around would copy megabytes at each
-  -- call, and SELECT * would fetch and decompress it (about a millisecond at 400 tables); render_published reads it once.
-  SELECT ${ROW_FIELDS.map((f) => `p.${f}`).join(', ')} INTO ${ROW_FIELDS.map((f) => `s.${f}`).join(', ')}
+  -- The seal is computed here from the stored row, in the statement that reads it (SELECT * would also fetch and
+  -- decompress the body, about a millisecond at 400 tables).
+  SELECT ${LIGHT_FIELDS.map((f) => `p.${f}`).join(', ')}, p.seal IS NOT DISTINCT FROM ${sealSql('p')}
+    INTO ${LIGHT_FIELDS.map((f) => `s.${f}`).join(', ')}, sealed
     FROM ${PUBLISHED_TABLE} p WHERE wanted IS NULL OR p.label = wanted ORDER BY p.published_at DESC, p.label DESC LIMIT 1;
   IF s.label IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = CASE WHEN wanted IS NULL THEN 'tenantry: no snapshot is published in this database.' ELSE format('tenantry: no snapshot is published under the label %s.', to_json(wanted)) END,
       HINT = 'List the published snapshots with tenantry publish --list; publish one with tenantry publish --snapshot FILE.';
+  END IF;
+  IF NOT sealed THEN
+    ${RAISE_CHANGED}
   END IF;
   problem := _tenantry.tenant_name_problem(tenant, ARRAY(SELECT p.template FROM ${PUBLISHED_TABLE} p));
   IF problem IS NOT NULL THEN
@@ -65,6 +74,28 @@ BEGIN
   RETURN s;
 END
 $tenantry_find$;`;
+}
+
+/**
+ * published_full(label, seal): the row published under `label` with the seal `seal` (the one published_for_tenant
+ * read), all but the body, its seal checked: what render_text needs for a name that needs quoting.
+ */
+function publishedFullSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.published_full(label text, seal text) RETURNS ${PUBLISHED_TABLE}
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_full$
+DECLARE
+  s ${PUBLISHED_TABLE};
+BEGIN
+  SELECT ${ROW_FIELDS.map((f) => `p.${f}`).join(', ')} INTO ${ROW_FIELDS.map((f) => `s.${f}`).join(', ')}
+    FROM ${PUBLISHED_TABLE} p WHERE p.label = $1 AND p.seal = $2;
+  IF s.label IS NULL THEN
+    s.label := $1;
+    ${RAISE_CHANGED}
+  END IF;
+  PERFORM _tenantry.check_published(s, false);
+  RETURN s;
+END
+$tenantry_full$;`;
 }
 
 /**
@@ -94,7 +125,7 @@ DECLARE
   cuts int[] := ARRAY[0, 0];
 BEGIN
   IF sql IS NULL THEN
-    PERFORM _tenantry.check_published(s, false);
+    -- published_for_tenant checked the row's seal, which covers the body's checksum.
     whole := (SELECT convert_to(p.body, 'UTF8') FROM ${PUBLISHED_TABLE} p WHERE p.label = s.label);
     IF encode(sha256(whole), 'hex') IS DISTINCT FROM s.body_checksum THEN
       ${RAISE_CHANGED}
@@ -105,7 +136,7 @@ BEGIN
       END IF;
       cuts := ARRAY[0] || ARRAY(SELECT (c->>0)::int FROM jsonb_array_elements(s.body_chunks::jsonb->'points') c) || octet_length(whole);
     ELSE
-      rendered := _tenantry.render_text(s, tenant, convert_from(whole, 'UTF8'), s.occurrences);
+      rendered := _tenantry.render_text(s, tenant, convert_from(whole, 'UTF8'), NULL);
     END IF;
   END IF;
   -- Each setting's value now, then the snapshot's (a quoted value unquoted): two statements, not four per setting
@@ -199,30 +230,35 @@ function claimTenantSql(): string {
         AND (placed IS NULL OR (sp.placement IS NOT DISTINCT FROM 'local') = (placed = 'local'))
       ORDER BY sp.built_at, sp.schema_name LIMIT 1 FOR UPDATE OF sp SKIP LOCKED;
   END IF;
-  IF spare IS NULL AND placed = 'distributed' THEN
-    RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = format('tenantry: no distributed warm-pool spare of the published snapshot %s is free, and claim_tenant builds tenants on a Citus coordinator only locally; nothing was created.', s.label),
-      HINT = 'Fill the pool (tenantry pool fill), create the tenant with tenantry provision, or claim a local tenant with claim_tenant(name, label, ''local'').';
-  ELSIF spare IS NULL AND placed = 'local' THEN
-    sharding := current_setting('citus.enable_schema_based_sharding');
-    PERFORM set_config('citus.enable_schema_based_sharding', 'off', true);
-    PERFORM _tenantry.execute_published(s, tenant, NULL, NULL);
-    PERFORM set_config('citus.enable_schema_based_sharding', sharding, true);
-    PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');
-    RETURN tenant;
-  ELSIF spare IS NULL THEN
+  -- One test on the way to the spare (each statement is planned again after the rename).
+  IF spare IS NULL THEN
+    IF placed = 'distributed' THEN
+      RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = format('tenantry: no distributed warm-pool spare of the published snapshot %s is free, and claim_tenant builds tenants on a Citus coordinator only locally; nothing was created.', s.label),
+        HINT = 'Fill the pool (tenantry pool fill), create the tenant with tenantry provision, or claim a local tenant with claim_tenant(name, label, ''local'').';
+    ELSIF placed = 'local' THEN
+      sharding := current_setting('citus.enable_schema_based_sharding');
+      PERFORM set_config('citus.enable_schema_based_sharding', 'off', true);
+      PERFORM _tenantry.execute_published(s, tenant, NULL, NULL);
+      PERFORM set_config('citus.enable_schema_based_sharding', sharding, true);
+      PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'published');
+      RETURN tenant;
+    END IF;
 ${buildFromBodySql('    ')}
   END IF;
-  -- The seal covers the claim plan; the body itself is not run.
-  PERFORM _tenantry.check_published(s, false);
+  -- published_for_tenant checked the seal, which covers the claim plan; the body itself is not run. The plan is
+  -- dropped from the row, which is copied at each call below.
   plan := s.claim_plan::jsonb;
+  s.claim_plan := NULL;
   sql := _tenantry.render_text(s, tenant, plan->>'body', (plan->'occurrences')::text);
   PERFORM _tenantry.execute_published(s, tenant, sql, spare);
   -- Give back what default privileges gave a fresh schema (withheld while it was a spare).
-  FOR r IN SELECT a.grantee, a.privilege_type, a.is_grantable, g.rolname FROM aclexplode(withheld) a LEFT JOIN pg_roles g ON g.oid = a.grantee
-           WHERE a.grantee <> (SELECT nspowner FROM pg_namespace WHERE nspname = tenant) LOOP
-    EXECUTE format('GRANT %s ON SCHEMA %I TO %s%s', r.privilege_type, tenant,
-      CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
-  END LOOP;
+  IF withheld IS NOT NULL THEN
+    FOR r IN SELECT a.grantee, a.privilege_type, a.is_grantable, g.rolname FROM aclexplode(withheld) a LEFT JOIN pg_roles g ON g.oid = a.grantee
+             WHERE a.grantee <> (SELECT nspowner FROM pg_namespace WHERE nspname = tenant) LOOP
+      EXECUTE format('GRANT %s ON SCHEMA %I TO %s%s', r.privilege_type, tenant,
+        CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+  END IF;
   DELETE FROM ${SPARES} WHERE schema_name = spare;
   PERFORM ${REGISTER_FN}(tenant, s.template, s.body_checksum, s.label, 'claimed');
   PERFORM set_config('tenantry.claimed_spare', spare, true);

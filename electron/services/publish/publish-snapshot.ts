@@ -52,6 +52,7 @@ const HELPERS = [
   `_tenantry.render_published(${PUBLISHED_TABLE}, text)`,
   `_tenantry.render_text(${PUBLISHED_TABLE}, text, text, text)`,
   '_tenantry.published_for_tenant(text, text)',
+  '_tenantry.published_full(text, text)',
   `_tenantry.execute_published(${PUBLISHED_TABLE}, text, text, name)`,
 ];
 

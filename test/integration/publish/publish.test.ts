@@ -63,6 +63,7 @@ describe('an application role with only EXECUTE', () => {
       expect((await errorOf(c.query('delete from _tenantry.published_snapshots'))).code).toBe('42501');
       expect((await errorOf(c.query(`select _tenantry.tenant_name_problem('x', '{}')`))).code).toBe('42501');
       expect((await errorOf(c.query(`select _tenantry.render_published(p, 'x') from _tenantry.published_snapshots p`))).code).toBe('42501');
+      expect((await errorOf(c.query(`select _tenantry.published_full('v1', 'x')`))).code).toBe('42501');
       expect((await errorOf(c.query(`create or replace function _tenantry.create_tenant(name text, label text default null) returns text language sql as 'select 1::text'`))).code).toBe('42501');
     });
     expect(await schemaExists('sneaky')).toBe(false);
