@@ -43,48 +43,49 @@ describe('a migration that needs no search_path', () => {
 describe('a migration that keeps search_path', () => {
   it.each([
     // Creation positions: the object would land in public.
-    ['an unqualified CREATE TABLE', 'CREATE TABLE audit (id bigint);'],
-    ['an unqualified CREATE FUNCTION', 'CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;'],
-    ['an unqualified CREATE TYPE', "CREATE TYPE mood AS ENUM ('a');"],
-    ['an unqualified CREATE SEQUENCE', 'CREATE SEQUENCE s;'],
-    ['an unqualified CREATE VIEW', 'CREATE VIEW v AS SELECT 1;'],
-    ['CREATE TABLE AS (runs a query)', 'CREATE TABLE app.copy AS SELECT * FROM app.t_1;'],
-    ['an unqualified ALTER TABLE', 'ALTER TABLE t_1 ADD COLUMN x int;'],
-    ['an index on an unqualified table', 'CREATE INDEX i ON t_1 (name);'],
+    ['an unqualified CREATE TABLE', 'CREATE TABLE audit (id bigint);', /CREATE TABLE not qualified/],
+    ['an unqualified CREATE FUNCTION', 'CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;', /function not qualified/],
+    ['an unqualified CREATE TYPE', "CREATE TYPE mood AS ENUM ('a');", /CREATE TYPE not qualified/],
+    ['an unqualified CREATE SEQUENCE', 'CREATE SEQUENCE s;', /CREATE SEQUENCE not qualified/],
+    ['an unqualified CREATE VIEW', 'CREATE VIEW v AS SELECT 1;', /CREATE VIEW not qualified/],
+    ['CREATE TABLE AS (runs a query)', 'CREATE TABLE app.copy AS SELECT * FROM app.t_1;', /runs a query/],
+    ['an unqualified ALTER TABLE', 'ALTER TABLE t_1 ADD COLUMN x int;', /ALTER TABLE of a table not qualified/],
+    ['an index on an unqualified table', 'CREATE INDEX i ON t_1 (name);', /CREATE INDEX on a table not qualified/],
     // Statements that run the database's code.
-    ['DML (triggers)', "UPDATE app.t_1 SET name = 'x';"],
-    ['a DO block', 'DO $$ BEGIN PERFORM 1; END $$;'],
-    ['SET', 'SET LOCAL lock_timeout = 0;'],
-    ['a column type change (rewrite)', 'ALTER TABLE app.t_1 ALTER COLUMN name TYPE varchar(20);'],
-    ['a volatile default (rewrite)', 'ALTER TABLE app.t_1 ADD COLUMN u uuid DEFAULT gen_random_uuid();'],
-    ['a serial column (rewrite)', 'ALTER TABLE app.t_1 ADD COLUMN n serial;'],
-    ['an identity column (rewrite)', 'ALTER TABLE app.t_1 ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;'],
-    ['VALIDATE CONSTRAINT', 'ALTER TABLE app.t_1 VALIDATE CONSTRAINT c;'],
-    ["a check calling the tenant's own function", 'ALTER TABLE app.t_1 ADD CONSTRAINT c CHECK (app.ok(name));'],
-    ["a column of the tenant's own type (domain checks)", 'ALTER TABLE app.t_1 ADD COLUMN m app.mood;'],
-    ["an index expression with the tenant's function", 'CREATE INDEX i ON app.t_1 (app.norm(name));'],
+    ['DML (triggers)', "UPDATE app.t_1 SET name = 'x';", /other than DDL/],
+    ['a DO block', 'DO $$ BEGIN PERFORM 1; END $$;', /other than DDL/],
+    ['SET', 'SET LOCAL lock_timeout = 0;', /other than DDL/],
+    ['a column type change (rewrite)', 'ALTER TABLE app.t_1 ALTER COLUMN name TYPE varchar(20);', /TYPE may rewrite/],
+    ['a volatile default (rewrite)', 'ALTER TABLE app.t_1 ADD COLUMN u uuid DEFAULT gen_random_uuid();', /calling gen_random_uuid/],
+    ['a serial column (rewrite)', 'ALTER TABLE app.t_1 ADD COLUMN n serial;', /SERIAL may rewrite/],
+    ['an identity column (rewrite)', 'ALTER TABLE app.t_1 ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;', /GENERATED may rewrite/],
+    ['VALIDATE CONSTRAINT', 'ALTER TABLE app.t_1 VALIDATE CONSTRAINT c;', /VALIDATE may rewrite/],
+    ["a check calling the tenant's own function", 'ALTER TABLE app.t_1 ADD CONSTRAINT c CHECK (app.ok(name));', /\.ok of the tenant may run its code/],
+    ["a column of the tenant's own type (domain checks)", 'ALTER TABLE app.t_1 ADD COLUMN m app.mood;', /\.mood of the tenant may run its code/],
+    ["an index expression with the tenant's function", 'CREATE INDEX i ON app.t_1 (app.norm(name));', /\.norm of the tenant may run its code/],
     // Function bodies: validated at creation.
-    ['a SQL function (its body is analysed at creation)', 'CREATE FUNCTION app.f() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM t_1 $$;'],
-    ['an SQL-standard body (bound at creation)', 'CREATE FUNCTION app.f() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT 1; END;'],
-    ['a PL/pgSQL DECLARE (types resolved at creation)', 'CREATE FUNCTION app.f() RETURNS int LANGUAGE plpgsql AS $$ DECLARE m mood; BEGIN RETURN 1; END $$;'],
-    ['a default argument', 'CREATE FUNCTION app.f(a int DEFAULT 1) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN a; END $$;'],
-    ['SET search_path FROM CURRENT', 'CREATE FUNCTION app.f() RETURNS int LANGUAGE plpgsql SET search_path FROM CURRENT AS $$ BEGIN RETURN 1; END $$;'],
+    ['a SQL function (its body is analysed at creation)', 'CREATE FUNCTION app.f() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM t_1 $$;', /function in sql/],
+    ['an SQL-standard body (bound at creation)', 'CREATE FUNCTION app.f() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT 1; END;', /SQL-standard function body/],
+    ['a PL/pgSQL DECLARE (types resolved at creation)', 'CREATE FUNCTION app.f() RETURNS int LANGUAGE plpgsql AS $$ DECLARE m mood; BEGIN RETURN 1; END $$;', /with DECLARE/],
+    ['a default argument', 'CREATE FUNCTION app.f(a int DEFAULT 1) RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN a; END $$;', /argument with a default/],
+    ['SET search_path FROM CURRENT', 'CREATE FUNCTION app.f() RETURNS int LANGUAGE plpgsql SET search_path FROM CURRENT AS $$ BEGIN RETURN 1; END $$;', /search_path depends on the path/],
     // What observes the path.
-    ['a regclass literal', "ALTER TABLE app.t_1 ADD COLUMN c text DEFAULT 't_2'::regclass::text;"],
-    ['current_schema()', 'ALTER TABLE app.t_1 ADD COLUMN s text DEFAULT current_schema;'],
-    ['the schema named alone', 'GRANT USAGE ON SCHEMA app TO someone;'],
-  ])('%s', (_what, sql) => {
+    ['a regclass literal', "ALTER TABLE app.t_1 ADD COLUMN c text DEFAULT 't_2'::regclass::text;", /regclass depends on the path/],
+    ['current_schema()', 'ALTER TABLE app.t_1 ADD COLUMN s text DEFAULT current_schema;', /current_schema depends on the path/],
+    ['the schema named alone', 'GRANT USAGE ON SCHEMA app TO someone;', /tenant schema named alone/],
+  ])('%s', (_what, sql, reason) => {
     const p = judge(sql);
     expect(p.free).toBe(false);
+    if (!p.free) expect(p.reason).toMatch(reason);
   });
 
   it('a name the migration creates, used unqualified later, even derived (a serial sequence)', () => {
-    expect(judge('CREATE TYPE app.mood AS ENUM (\'a\');', 'ALTER TABLE app.t_1 ADD COLUMN m mood;').free).toBe(false);
-    expect(judge('CREATE TABLE app.items (id bigint);', "COMMENT ON SEQUENCE items_id_seq IS 'x';").free).toBe(false);
+    expect(judge('CREATE TYPE app.mood AS ENUM (\'a\');', 'ALTER TABLE app.t_1 ADD COLUMN m mood;')).toMatchObject({ free: false, reason: '"mood" may name "mood", which the migration creates' });
+    expect(judge('CREATE TABLE app.items (id bigint);', "COMMENT ON SEQUENCE items_id_seq IS 'x';")).toMatchObject({ free: false, reason: '"items_id_seq" may name "items", which the migration creates' });
   });
 
   it('one version that needs the path makes every version keep it', () => {
-    expect(judge(TYPICAL, 'CREATE TABLE audit (id bigint);').free).toBe(false);
+    expect(judge(TYPICAL, 'CREATE TABLE audit (id bigint);')).toMatchObject({ free: false, reason: expect.stringMatching(/^V2__m.sql: CREATE TABLE not qualified/) });
   });
 });
 
