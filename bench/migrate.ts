@@ -30,7 +30,10 @@
  *   beyond the migration's own statements while migrating.
  *
  * A second floor sets search_path to the tenant in each transaction, as Tenantry
- * does (not the issue's floor; it shows how much of the gap that setting is).
+ * does when the migration needs it (not the issue's floor; it shows how much of
+ * the gap that setting is). This migration needs none (every name that could
+ * resolve through the path is qualified or names nothing in a tenant:
+ * core/migrate/plan-search-path.ts), and the report says what Tenantry decided.
  *
  * The no-op row runs a new rollout of the same migration once everything has it.
  * Between contenders the migration is undone (untimed). BENCH_QUICK=1: 100×20, 40×100.
@@ -101,6 +104,8 @@ export interface MigrateSizeResult {
   tenantryMs: number;
   tenantryRunMs: number;
   noopMs: number;
+  /** How Tenantry set search_path in its runs (run-rollout.ts RolloutResult.searchPath). */
+  searchPath: string;
   /** Rounds of (floor at the best K, Tenantry) run alternately; the times above are their medians. */
   rounds: number;
   floorRoundsMs: number[];
@@ -135,6 +140,12 @@ export interface MigrateFigures {
   bookkeepingWall: number;
   /** Bookkeeping (CPU) against the floor with search_path set to the tenant (informative, not a target). */
   bookkeepingCpuSearchPath: number;
+}
+
+/** Tenantry's search_path decision in words. */
+function describeSearchPath(sp: RolloutResult['searchPath']): string {
+  if (sp === undefined) return 'not reported';
+  return sp.free ? `not set (the migration needs none; ${sp.kept} tenant(s) kept it)` : `set to the tenant (${sp.reason})`;
 }
 
 export function migrateFigures(s: MigrateSizeResult): MigrateFigures {
@@ -263,7 +274,7 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
   try {
     writeFileSync(join(migrationDir, 'V2__typical.sql'), UP);
     const settings: RolloutSettings = { lockTimeoutMs: 3000, statementTimeoutMs: 600_000, retries: 5, concurrency: best.k, canary: 0, continueOnError: false };
-    const once = async (): Promise<{ total: number; run: number; done: number; cpu: CpuUse; runCpu: CpuUse }> => {
+    const once = async (): Promise<{ total: number; run: number; done: number; cpu: CpuUse; runCpu: CpuUse; searchPath: RolloutResult['searchPath'] }> => {
       const mark0 = markCpu(cluster.dataDir);
       const t0 = performance.now();
       // As the CLI does it: one pool for the command.
@@ -289,7 +300,7 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
       const cpu = cpuBetween(mark0, end);
       const runCpu = cpuBetween(mark1, end);
       if (result.failed > 0) throw new Error(`bench rollout failed: ${JSON.stringify(result.failures[0])}`);
-      return { total: t2 - t0, run: t2 - t1, done: result.done, cpu, runCpu };
+      return { total: t2 - t0, run: t2 - t1, done: result.done, cpu, runCpu, searchPath: result.searchPath };
     };
     const floorRounds: { ms: number; cpu: CpuUse }[] = [];
     const floorSpRounds: { ms: number; cpu: CpuUse }[] = [];
@@ -304,7 +315,7 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
       runs.push(run);
       const f = floorRounds.at(-1) as { ms: number; cpu: CpuUse };
       opts.log(
-        `round ${round + 1}: floor K=${best.k} ${formatMs(f.ms)} (CPU ${formatMs(cpuTotal(f.cpu))}); tenantry ${formatMs(run.total)} (CPU ${formatMs(cpuTotal(run.cpu))}; run ${formatMs(run.run)}, CPU ${formatMs(cpuTotal(run.runCpu))}; ${run.done} done)`,
+        `round ${round + 1}: floor K=${best.k} ${formatMs(f.ms)} (CPU ${formatMs(cpuTotal(f.cpu))}); tenantry ${formatMs(run.total)} (CPU ${formatMs(cpuTotal(run.cpu))}; run ${formatMs(run.run)}, CPU ${formatMs(cpuTotal(run.runCpu))}; ${run.done} done; search_path ${describeSearchPath(run.searchPath)})`,
       );
       if (round === 0) {
         noopMs = (await once()).total;
@@ -324,6 +335,7 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
       tenantryMs: median(runs.map((r) => r.total)),
       tenantryRunMs: median(runs.map((r) => r.run)),
       noopMs,
+      searchPath: describeSearchPath(runs[0]?.searchPath),
       rounds: runs.length,
       floorRoundsMs: floorRounds.map((f) => f.ms),
       tenantryRunRoundsMs: runs.map((r) => r.run),
@@ -357,9 +369,9 @@ export function formatMigrateReport(result: MigrateBenchResult): string {
     [`${s.tenants} × ${s.tables} tables`, `psql -1 -f loop (${s.psqlSample} timed, extrapolated)`, formatMs(s.psqlLoopMs), formatRatio(s.psqlLoopMs / s.floorMs), ''],
     ['', 'one warm connection, sequential', formatMs(s.warmSequentialMs), formatRatio(s.warmSequentialMs / s.floorMs), ''],
     ['', `floor (K sweep: ${s.floor.map((f) => `K=${f.k} ${formatMs(f.ms)}`).join(', ')}; median of ${s.rounds} rounds at K=${s.bestK}: ${s.floorRoundsMs.map(formatMs).join(', ')}; ${cpu(s.floorCpu)})`, formatMs(s.floorMs), '1.00x', '1.00x'],
-    ['', `floor with search_path = the tenant (as Tenantry runs a migration; not the issue's floor; ${cpu(s.floorSearchPathCpu)})`, formatMs(s.floorSearchPathMs), formatRatio(s.floorSearchPathMs / s.floorMs), formatRatio(cpuTotal(s.floorSearchPathCpu) / cpuTotal(s.floorCpu))],
+    ['', `floor with search_path = the tenant (as Tenantry runs a migration that needs it; not the issue's floor; ${cpu(s.floorSearchPathCpu)})`, formatMs(s.floorSearchPathMs), formatRatio(s.floorSearchPathMs / s.floorMs), formatRatio(cpuTotal(s.floorSearchPathCpu) / cpuTotal(s.floorCpu))],
     ['', `Tenantry (plan + record + run, K=${s.bestK}; median of ${s.rounds} rounds alternating with the floor; ${cpu(s.tenantryCpu)})`, formatMs(s.tenantryMs), formatRatio(s.tenantryMs / s.floorMs), formatRatio(cpuTotal(s.tenantryCpu) / cpuTotal(s.floorCpu))],
-    ['', `Tenantry's run alone (runs ${s.tenantryRunRoundsMs.map(formatMs).join(', ')}; ${cpu(s.tenantryRunCpu)})`, formatMs(s.tenantryRunMs), formatRatio(s.tenantryRunMs / s.floorMs), formatRatio(cpuTotal(s.tenantryRunCpu) / cpuTotal(s.floorCpu))],
+    ['', `Tenantry's run alone (runs ${s.tenantryRunRoundsMs.map(formatMs).join(', ')}; ${cpu(s.tenantryRunCpu)}; search_path ${s.searchPath})`, formatMs(s.tenantryRunMs), formatRatio(s.tenantryRunMs / s.floorMs), formatRatio(cpuTotal(s.tenantryRunCpu) / cpuTotal(s.floorCpu))],
     ['', 'Tenantry no-op (everything applied)', formatMs(s.noopMs), '', ''],
   ]);
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
