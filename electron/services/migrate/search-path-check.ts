@@ -33,9 +33,14 @@ export interface SearchPathFacts {
   sessionPublic: boolean;
 }
 
-const TENANT_OBJECTS_SQL = `
-WITH n AS (SELECT oid, nspname FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[]))
-SELECT DISTINCT n.nspname::text AS schema FROM n JOIN (
+/**
+ * One statement (it runs once per run, on a backend that has touched none of these catalogs yet): the tenants whose
+ * schema holds an object of one of the names ($1 tenants, $2 names, $3 operators), the code in public those names
+ * could run (only the candidates' own rows are read, never all of pg_proc), event triggers, the session's path.
+ */
+const FACTS_SQL = `
+WITH n AS (SELECT oid, nspname FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[])),
+o AS (
   SELECT relnamespace AS ns FROM pg_catalog.pg_class WHERE relname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])
   UNION ALL SELECT typnamespace FROM pg_catalog.pg_type WHERE typname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])
   UNION ALL SELECT pronamespace FROM pg_catalog.pg_proc WHERE proname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])
@@ -49,35 +54,29 @@ SELECT DISTINCT n.nspname::text AS schema FROM n JOIN (
   UNION ALL SELECT opcnamespace FROM pg_catalog.pg_opclass WHERE opcname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])
   UNION ALL SELECT opfnamespace FROM pg_catalog.pg_opfamily WHERE opfname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])
   UNION ALL SELECT stxnamespace FROM pg_catalog.pg_statistic_ext WHERE stxname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])
-) o ON o.ns OPERATOR(pg_catalog.=) n.oid`;
-
-/** Code in public a name could reach, which would run with a different path; and event triggers. */
-const PUBLIC_CODE_SQL = `
-WITH p AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) 'public'),
-unsafe AS (
-  SELECT f.oid FROM pg_catalog.pg_proc f JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) f.prolang
-   WHERE (l.lanname OPERATOR(pg_catalog.<>) ALL (ARRAY['c', 'internal']::pg_catalog.name[]) OR f.prokind OPERATOR(pg_catalog.=) 'a')
-     AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(f.proconfig) AS c (setting) WHERE c.setting OPERATOR(pg_catalog.~~) 'search\\_path=%')
+),
+p AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) 'public'),
+t AS (SELECT oid, typname, typtype, typinput, typoutput, typreceive, typsend FROM pg_catalog.pg_type WHERE typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM p) AND typname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])),
+f AS (
+  SELECT oid AS fn, pg_catalog.concat('function ', proname) AS what FROM pg_catalog.pg_proc WHERE pronamespace OPERATOR(pg_catalog.=) (SELECT oid FROM p) AND proname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])
+  UNION ALL SELECT oprcode, pg_catalog.concat('operator ', oprname) FROM pg_catalog.pg_operator WHERE oprnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM p) AND oprname OPERATOR(pg_catalog.=) ANY ($3::pg_catalog.name[])
+  UNION ALL SELECT x.fn, pg_catalog.concat('type ', t.typname) FROM t, LATERAL (VALUES (t.typinput), (t.typoutput), (t.typreceive), (t.typsend)) AS x (fn)
+  UNION ALL SELECT k.castfunc, pg_catalog.concat('type ', t.typname) FROM t JOIN pg_catalog.pg_cast k ON k.castsource OPERATOR(pg_catalog.=) t.oid OR k.casttarget OPERATOR(pg_catalog.=) t.oid
 )
-SELECT pg_catalog.current_schemas(false) OPERATOR(pg_catalog.=) ARRAY['public']::pg_catalog.name[] AS session_public,
+SELECT ARRAY(SELECT DISTINCT n.nspname::text FROM n JOIN o ON o.ns OPERATOR(pg_catalog.=) n.oid) AS keep,
+  pg_catalog.current_schemas(false) OPERATOR(pg_catalog.=) ARRAY['public']::pg_catalog.name[] AS session_public,
   EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger WHERE evtenabled OPERATOR(pg_catalog.<>) 'D') AS event_trigger,
-  (SELECT pg_catalog.string_agg(what, ', ') FROM (
-     SELECT pg_catalog.concat('function ', proname) AS what FROM pg_catalog.pg_proc WHERE pronamespace OPERATOR(pg_catalog.=) (SELECT oid FROM p) AND proname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[]) AND oid IN (SELECT oid FROM unsafe)
-     UNION ALL SELECT pg_catalog.concat('operator ', oprname) FROM pg_catalog.pg_operator WHERE oprnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM p) AND oprname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[]) AND oprcode IN (SELECT oid FROM unsafe)
-     UNION ALL SELECT pg_catalog.concat('type ', typname) FROM pg_catalog.pg_type t WHERE typnamespace OPERATOR(pg_catalog.=) (SELECT oid FROM p) AND typname OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.name[])
-       AND (typtype OPERATOR(pg_catalog.=) ANY (ARRAY['d', 'r', 'm']::pg_catalog.char[]) OR typinput IN (SELECT oid FROM unsafe) OR typoutput IN (SELECT oid FROM unsafe)
-            OR typreceive IN (SELECT oid FROM unsafe) OR typsend IN (SELECT oid FROM unsafe)
-            OR EXISTS (SELECT 1 FROM pg_catalog.pg_cast k WHERE (k.castsource OPERATOR(pg_catalog.=) t.oid OR k.casttarget OPERATOR(pg_catalog.=) t.oid) AND k.castfunc IN (SELECT oid FROM unsafe)))
-  ) x) AS public_code`;
+  pg_catalog.concat_ws(', ',
+    (SELECT pg_catalog.string_agg(DISTINCT f.what, ', ') FROM f JOIN pg_catalog.pg_proc pr ON pr.oid OPERATOR(pg_catalog.=) f.fn JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) pr.prolang
+      WHERE (l.lanname OPERATOR(pg_catalog.<>) ALL (ARRAY['c', 'internal']::pg_catalog.name[]) OR pr.prokind OPERATOR(pg_catalog.=) 'a')
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(pr.proconfig) AS c (setting) WHERE c.setting OPERATOR(pg_catalog.~~) 'search\\_path=%')),
+    (SELECT pg_catalog.string_agg(pg_catalog.concat('type ', typname), ', ') FROM t WHERE typtype OPERATOR(pg_catalog.=) ANY (ARRAY['d', 'r', 'm']::pg_catalog."char"[]))
+  ) AS public_code`;
 
 /** Reads the facts for `schemas` (the tenants to run, the template among them when it runs). */
 export async function readSearchPathFacts(db: pg.Pool | pg.ClientBase, plan: Extract<SearchPathPlan, { free: true }>, schemas: readonly string[]): Promise<SearchPathFacts> {
-  const [objects, code] = await Promise.all([
-    db.query<{ schema: string }>(TENANT_OBJECTS_SQL, [schemas, plan.names, plan.operators]),
-    db.query<{ session_public: boolean; event_trigger: boolean; public_code: string | null }>(PUBLIC_CODE_SQL, [plan.names, plan.operators]),
-  ]);
-  const row = code.rows[0];
-  const keep = new Set(objects.rows.map((r) => r.schema));
-  const keepAll = row?.event_trigger === true ? 'an event trigger is enabled' : row?.public_code ? `public has ${row.public_code}` : row === undefined ? 'no answer' : undefined;
-  return { ...(keepAll !== undefined ? { keepAll } : {}), keep, sessionPublic: row?.session_public === true };
+  const { rows } = await db.query<{ keep: string[]; session_public: boolean; event_trigger: boolean; public_code: string }>(FACTS_SQL, [schemas, plan.names, plan.operators]);
+  const row = rows[0];
+  const keepAll = row === undefined ? 'no answer' : row.event_trigger ? 'an event trigger is enabled' : row.public_code !== '' ? `public has ${row.public_code}` : undefined;
+  return { ...(keepAll !== undefined ? { keepAll } : {}), keep: new Set(row?.keep ?? []), sessionPublic: row?.session_public === true };
 }

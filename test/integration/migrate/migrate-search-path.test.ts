@@ -99,4 +99,10 @@ ALTER TABLE tpl.items ADD CONSTRAINT items_account_fk FOREIGN KEY (account_id) R
     const result = await migrate('V6__label.sql', 'CREATE INDEX items_label_idx ON tpl.items (label(name));');
     expect(result.searchPath).toEqual({ free: false, reason: 'public has function label' });
   });
+
+  it('a domain in public named like one of the names keeps the path for every tenant (its checks would run with a different one)', async () => {
+    await cluster.query("CREATE DOMAIN public.label_text AS text CHECK (VALUE <> '');", DB);
+    const result = await migrate('V7__domain.sql', 'ALTER TABLE tpl.items ADD COLUMN l label_text;');
+    expect(result.searchPath).toEqual({ free: false, reason: 'public has type label_text' });
+  });
 });
