@@ -183,7 +183,7 @@ async function provisionWithDriver(pool: pg.Pool, profile: ConnectionProfile, te
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    if (signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
+    if (signal?.aborted) throw notStartedError(tenant);
     if (!touchesSession && !oneByOne) {
       // Fast path: SQL that cannot change session state needs no settings before/after, so guard, SQL and
       // COMMIT go as one simple query, one round trip like the floor. Error positions are moved back onto `sql`.
@@ -272,6 +272,15 @@ function createLockWatcher(profile: ConnectionProfile, timeoutMs: number): LockW
 }
 
 /** The blockers a LOCK_TIMEOUT error was raised with, so a batch can tell a wait on its own tenants from one on another session. */
+/** Cancel errors thrown before a tenant's work began (nothing was sent): a batch reports them as not started. */
+const NOT_STARTED = new WeakSet<Error>();
+
+function notStartedError(tenant: string): TenantryError {
+  const error = new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
+  NOT_STARTED.add(error);
+  return error;
+}
+
 const lockTimeoutBlockers = new WeakMap<TenantryError, LockBlocker[]>();
 
 function lockTimeoutError(tenant: string, watcher: LockWatcher, blockers: LockBlocker[], cause: unknown): TenantryError {
@@ -399,7 +408,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
     // The register row goes in the tenant's transaction: both exist afterwards or neither does.
     if (source.register) await ensureRegister(pool);
     const registerSql = source.register ? `${buildRegisterInsertSql({ ...source.register, tenant, how: 'built' })};\n` : '';
-    if (runOptions.signal?.aborted) throw new TenantryError('CANCELLED', `Creating tenant "${tenant}" was cancelled before it started.`);
+    if (runOptions.signal?.aborted) throw notStartedError(tenant);
     let note: string | undefined;
     if (via === 'driver') {
       note = await provisionWithDriver(pool, profile, tenant, sql, preamble, registerSql, runOptions.signal, sourceTouchesSession(source, sql), lockWatcher, placement !== undefined);
@@ -494,7 +503,9 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
           const info = isTenantryError(error) ? error.toInfo() : { code: 'INTERNAL' as const, userMessage: String(error) };
           const status = info.code === 'TENANT_EXISTS' ? 'exists' : info.code === 'CANCELLED' ? 'cancelled' : 'failed';
           if (status !== 'exists' && !many.continueOnError) stop = true;
-          progress = { tenant, status, elapsedMs: Math.round(performance.now() - t0), error: info };
+          // Cancelled before any of its work began: "not started", like the tenants the queue never reached; a
+          // cancelled tenant with an error was under way and rolled back.
+          progress = error instanceof Error && NOT_STARTED.has(error) ? { tenant, status: 'cancelled' } : { tenant, status, elapsedMs: Math.round(performance.now() - t0), error: info };
         }
         many.onProgress?.(progress);
         return progress;
@@ -508,7 +519,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
       failed: results.filter((r) => r.status === 'failed').length,
       exists: results.filter((r) => r.status === 'exists').length,
       claimed: results.filter((r) => r.via === 'claimed').length,
-      skipped: outcomes.filter((o) => o === undefined).length,
+      skipped: results.filter((r) => r.status === 'cancelled' && r.error === undefined).length,
       elapsedMs: Math.round(performance.now() - started),
     };
   }

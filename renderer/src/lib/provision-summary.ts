@@ -7,12 +7,15 @@ import { formatMs } from '../components/format';
  */
 export function formatProvisionSummary(summary: ProvisionResult, options: { cancelled?: boolean } = {}): string {
   const exists = summary.tenants.filter((t) => t.status === 'exists').length;
-  const notStarted = summary.tenants.filter((t) => t.status === 'cancelled' || t.status === 'queued').length;
+  // A cancelled tenant with an error was under way when Cancel came and was rolled back; without one it never started.
+  const notStarted = summary.tenants.filter((t) => (t.status === 'cancelled' && t.error === undefined) || t.status === 'queued').length;
+  const rolledBack = summary.tenants.filter((t) => t.status === 'cancelled' && t.error !== undefined).length;
+  const stopped = rolledBack > 0 ? `, ${rolledBack} cancelled and rolled back` : '';
   const claimed = summary.tenants.filter((t) => t.status === 'created' && t.via === 'claimed').length;
   const built = summary.created - claimed;
   const pool = claimed > 0 ? ` (${claimed} claimed from the warm pool${built > 0 ? `, ${built} built` : ''})` : '';
   if (options.cancelled === true) {
-    return `Cancelled: ${summary.created} created${summary.failed > 0 ? `, ${summary.failed} failed` : ''}${exists > 0 ? `, ${exists} already existed` : ''}, ${notStarted} not started${pool} in ${formatMs(summary.elapsedMs)}.`;
+    return `Cancelled: ${summary.created} created${summary.failed > 0 ? `, ${summary.failed} failed` : ''}${exists > 0 ? `, ${exists} already existed` : ''}${stopped}, ${notStarted} not started${pool} in ${formatMs(summary.elapsedMs)}.`;
   }
-  return `${summary.created} created, ${summary.failed} failed${exists > 0 ? `, ${exists} already existed (left untouched)` : ''}${notStarted > 0 ? `, ${notStarted} not started` : ''}${pool} in ${formatMs(summary.elapsedMs)}.`;
+  return `${summary.created} created, ${summary.failed} failed${exists > 0 ? `, ${exists} already existed (left untouched)` : ''}${stopped}${notStarted > 0 ? `, ${notStarted} not started` : ''}${pool} in ${formatMs(summary.elapsedMs)}.`;
 }

@@ -47,4 +47,15 @@ describe('formatProvisionSummary after Cancel', () => {
     ];
     expect(formatProvisionSummary({ created: 96, failed: 0, elapsedMs: 2000, tenants }, { cancelled: true })).toBe('Cancelled: 96 created, 104 not started in 2.0 s.');
   });
+
+  it('does not call a tenant that was under way and rolled back "not started" (CI: the row said cancelled, the summary 35 not started)', () => {
+    const tenants = [
+      { tenant: 'a', status: 'created' as const },
+      { tenant: 'b', status: 'cancelled' as const, error: { code: 'CANCELLED' as const, userMessage: 'Creating tenant "b" was cancelled and rolled back; nothing was created.' } },
+      { tenant: 'c', status: 'cancelled' as const },
+      { tenant: 'd', status: 'cancelled' as const },
+    ];
+    expect(formatProvisionSummary({ created: 1, failed: 0, elapsedMs: 388, tenants }, { cancelled: true })).toBe('Cancelled: 1 created, 1 cancelled and rolled back, 2 not started in 388 ms.');
+    expect(formatProvisionSummary({ created: 1, failed: 0, elapsedMs: 388, tenants })).toBe('1 created, 0 failed, 1 cancelled and rolled back, 2 not started in 388 ms.');
+  });
 });
