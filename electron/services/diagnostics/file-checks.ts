@@ -73,13 +73,23 @@ function checkKey(key: Loaded, cert: Loaded | undefined, passphrase: string | un
   try {
     keyObject = createPrivateKey(passphrase !== undefined ? { key: key.contents, passphrase } : { key: key.contents });
   } catch (error) {
-    facts.keyError = /passphrase|decrypt|bad decrypt/i.test((error as Error).message)
-      ? 'the key is encrypted and no (or a wrong) sslpassword is set'
-      : `not a private key: ${(error as Error).message}`;
+    facts.keyError = describeKeyError(key.contents, error);
     return;
   }
   const certificate = cert?.certificates?.[0];
   if (certificate) facts.matchesCertificate = certificate.checkPrivateKey(keyObject);
+}
+
+/**
+ * Why a key file could not be read. An encrypted PEM key read with a wrong password fails mostly as "bad decrypt",
+ * but about once in 256 passwords the decryption's padding looks valid and OpenSSL fails on the garbage instead
+ * ("DECODER routines::unsupported"): for an encrypted key, that is the password too.
+ */
+export function describeKeyError(contents: Buffer | string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const text = typeof contents === 'string' ? contents : contents.toString('latin1');
+  const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,\s*ENCRYPTED/.test(text);
+  return encrypted || /passphrase|decrypt/i.test(message) ? 'the key is encrypted and no (or a wrong) sslpassword is set' : `not a private key: ${message}`;
 }
 
 function isMissing(facts: FileFacts): boolean {
