@@ -3,6 +3,10 @@
  * browser's localStorage, which is per origin (http://127.0.0.1:PORT), so a new start of `tenantry ui` on
  * another port used to come up in the OS theme again. Two web servers on the same data folder stand for
  * one before and one after a restart.
+ *
+ * The backend's answer can come between the Theme select's first render and its subscription to changes
+ * (seen once in a clean-clone CI run: the select stayed on System above a dark page). The second test makes
+ * that order certain: an init script applies the backend's choice just before the select subscribes.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +53,41 @@ describe.skipIf(!hasChromium())('theme across web-mode ports', () => {
       await page.close();
     } finally {
       // The second server shares the first one's data folder: it must not delete it first.
+      await again.stop().catch(() => undefined);
+    }
+  });
+
+  it('shows Dark in the select when the choice arrived before the select subscribed', async () => {
+    const { app, browser } = journey;
+    const theme = browser.page.getByRole('combobox', { name: 'Theme' });
+    await theme.selectOption('dark');
+    await expect.poll(() => readFileSync(join(app.dataDir, 'settings.json'), 'utf8').includes('"dark"')).toBe(true);
+
+    const again = await startWebApp({ TENANTRY_DATA_DIR: app.dataDir });
+    try {
+      const page = await browser.context.newPage();
+      await page.emulateMedia({ colorScheme: 'light' });
+      // What startTheme does when the backend answers "dark", done once the select is on the page and before
+      // it subscribes (the first listener added while the select exists; listeners added at module load come
+      // before the first render).
+      await page.addInitScript(() => {
+        const add = window.addEventListener.bind(window);
+        let raced = false;
+        window.addEventListener = ((type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) => {
+          if (type === 'tenantry-theme' && !raced && document.querySelector('select[aria-label="Theme"]')) {
+            raced = true;
+            window.localStorage.setItem('tenantry-theme', 'dark');
+            document.documentElement.dataset.theme = 'dark';
+          }
+          add(type, listener, options);
+        }) as typeof window.addEventListener;
+      });
+      await new AppPage(page).open(again.url);
+      await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(22, 24, 29)');
+      await expect.poll(() => page.getByRole('combobox', { name: 'Theme' }).inputValue()).toBe('dark');
+      await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
+      await page.close();
+    } finally {
       await again.stop().catch(() => undefined);
     }
   });
