@@ -97,7 +97,7 @@ const sections: BenchSection[] = [
   },
   {
     name: 'migrate',
-    summary: 'a typical migration over 1,000 × 20-table and 200 × 100-table tenants: Tenantry vs psql -1 -f loop, one warm connection and the floor (BENCH_QUICK=1: 100 and 40)',
+    summary: 'a typical migration over 1,000 × 20-table and 200 × 100-table tenants: Tenantry vs psql -1 -f loop, one warm connection and the floor (BENCH_QUICK=1: 100 and 40; BENCH_MIGRATE_SIZES=200x100 for one size)',
     async run(log) {
       const { formatMigrateReport, readMigrateOptions, runMigrateBench } = await import('./migrate.js');
       const result = await runMigrateBench(readMigrateOptions(process.env, log));

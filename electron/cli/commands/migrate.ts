@@ -8,7 +8,7 @@ import { renderMigrationStep } from '../../../core/migrate/render-migration.js';
 import { parseLedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { describeRepeatedNames, findRepeatedNames } from '../../../core/provision/repeated-names.js';
 import { assertPlanRunnable, checkTenants, planAgainstTemplate, readMigrationFiles, readRollout, recordRollout, rehearse } from '../../services/migrate/prepare-migration.js';
-import { runRollout, type RolloutEvent, type RolloutResult } from '../../services/migrate/run-rollout.js';
+import { openRolloutConnections, runRollout, type RolloutEvent, type RolloutResult } from '../../services/migrate/run-rollout.js';
 import { listRollouts, type RolloutSettings, type StoredRollout } from '../../services/migrate/rollout-store.js';
 import type pg from 'pg';
 import type { MigrationFile } from '../../../core/migrate/migration-files.js';
@@ -193,6 +193,7 @@ async function runAndReport(profile: ConnectionProfile, pool: pg.Pool, rollout: 
   const interrupted = io.interrupts?.();
   let line = false;
   const outcomes: { tenant: string; status: 'migrated' | 'skipped' | 'failed'; ms: number }[] = [];
+  await openRolloutConnections(pool, rollout);
   const result = await runRollout(profile, rollout, {
     pool,
     ...(interrupted ? { signal: interrupted } : {}),

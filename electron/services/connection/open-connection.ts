@@ -37,6 +37,17 @@ export async function createPool(profile: ConnectionProfile, max: number, recycl
   return absorbConnectionErrors(new pg.Pool({ ...config, max, ...recycling }));
 }
 
+/**
+ * Opens `count` of the pool's connections now, all at once, and leaves them idle in the pool for the work that follows
+ * (a rollout's lanes and runner: a connection opened in the middle of the run costs it the new backend's start).
+ * Best effort: a connection that fails to open is left for the work to open and report. `count` must leave the pool
+ * room for nothing else at the same time: call it before other work uses the pool, never beside it.
+ */
+export async function openPoolConnections(pool: pg.Pool, count: number): Promise<void> {
+  const opened = await Promise.allSettled(Array.from({ length: Math.max(0, count) }, () => pool.connect()));
+  for (const c of opened) if (c.status === 'fulfilled') c.value.release();
+}
+
 /** Runs work on a pool of `max` connections for the profile and ends the pool afterwards, whatever happens. */
 export async function withPool<T>(profile: ConnectionProfile, work: (db: pg.Pool) => Promise<T>, max = 2): Promise<T> {
   const db = await createPool(profile, max);
