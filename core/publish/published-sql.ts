@@ -124,6 +124,12 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp SET standard_confor
 $tenantry_seal$;`;
 }
 
+/**
+ * The SQL condition on the variable `tenant`: the name reads the same in every placeholder context (quote_ident leaves
+ * it alone and it has no "$": no quote, backslash, comment mark or dollar tag to escape), so one replace() renders it.
+ */
+export const READS_THE_SAME = `quote_ident(tenant) = tenant AND position('$' IN tenant) = 0`;
+
 /** The PL/pgSQL statement refusing row `s` as changed after publishing. */
 export const RAISE_CHANGED = `RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s was changed after publishing (its checksum does not match); nothing was created.', s.label),
       HINT = 'Publish the snapshot again with tenantry publish.';`;
@@ -183,7 +189,7 @@ BEGIN
   -- A name quote_ident leaves alone and without "$" reads the same in every context (no quote, backslash, comment
   -- mark or dollar tag to escape): one replace() in C, without reading the contexts (the seal and the checksum
   -- already tie the occurrences to the body).
-  IF quote_ident(tenant) = tenant AND position('$' IN tenant) = 0 THEN
+  IF ${READS_THE_SAME} THEN
     RETURN replace(body, s.placeholder, tenant);
   END IF;
   -- A row read without its contexts and occurrences (published_for_tenant): read them, sealed with the rest.

@@ -18,9 +18,11 @@
  * passed over.
  */
 import { REGISTER_FUNCTION } from '../fleet/register-sql.js';
+import { DEFAULT_SESSION_SETTINGS } from '../provision/session-preamble.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { POOL_SCHEMA } from '../pool/spare-name.js';
 import { TENANT_LOCK_CLASS } from '../provision/tenant-guard.js';
-import { PUBLISHED_TABLE, RAISE_CHANGED, sealSql } from './published-sql.js';
+import { PUBLISHED_TABLE, RAISE_CHANGED, READS_THE_SAME, sealSql } from './published-sql.js';
 
 const SPARES = `${POOL_SCHEMA}.pool_spares`;
 /** The published row's columns but the body (buildPublishedSchemaSql). */
@@ -51,9 +53,11 @@ DECLARE
   problem text;
 BEGIN
   -- The seal is computed here from the stored row, in the statement that reads it (SELECT * would also fetch and
-  -- decompress the body, about a millisecond at 400 tables).
-  SELECT ${LIGHT_FIELDS.map((f) => `p.${f}`).join(', ')}, p.seal IS NOT DISTINCT FROM ${sealSql('p')}
-    INTO ${LIGHT_FIELDS.map((f) => `s.${f}`).join(', ')}, sealed
+  -- decompress the body, about a millisecond at 400 tables), and so is the name's verdict (raised after the seal's):
+  -- one statement, planned again at each claim (a claim's rename makes the session plan every statement again).
+  SELECT ${LIGHT_FIELDS.map((f) => `p.${f}`).join(', ')}, p.seal IS NOT DISTINCT FROM ${sealSql('p')},
+      _tenantry.tenant_name_problem(tenant, ARRAY(SELECT q.template FROM ${PUBLISHED_TABLE} q))
+    INTO ${LIGHT_FIELDS.map((f) => `s.${f}`).join(', ')}, sealed, problem
     FROM ${PUBLISHED_TABLE} p WHERE wanted IS NULL OR p.label = wanted ORDER BY p.published_at DESC, p.label DESC LIMIT 1;
   IF s.label IS NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = CASE WHEN wanted IS NULL THEN 'tenantry: no snapshot is published in this database.' ELSE format('tenantry: no snapshot is published under the label %s.', to_json(wanted)) END,
@@ -62,7 +66,6 @@ BEGIN
   IF NOT sealed THEN
     ${RAISE_CHANGED}
   END IF;
-  problem := _tenantry.tenant_name_problem(tenant, ARRAY(SELECT p.template FROM ${PUBLISHED_TABLE} p));
   IF problem IS NOT NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'invalid_name', MESSAGE = format('The tenant name %s cannot be used: %s', to_json(tenant), problem);
   END IF;
@@ -107,6 +110,13 @@ $tenantry_full$;`;
  * (core/publish/body-chunks.ts), each rendered with one replace() just before it runs. The body is then copied
  * twice in all (fetched and decompressed, kept), not rendered whole and copied from function to function: each
  * large copy is fresh memory the backend takes from the kernel and gives back.
+ *
+ * The function's SET clauses hold the settings pg_dump's preamble sets (USUAL_SETTINGS, search_path left pinned for
+ * the function's own statements): PostgreSQL puts a setting named in a SET clause back at the function's exit, a
+ * set_config(…, true) inside included. A snapshot with exactly those settings (the usual case) then costs one
+ * set_config (search_path '') and no statement to save and put back the rest; any other goes the general way, saving
+ * each of its settings and putting them back afterwards (a claim's rename makes the session plan each statement again,
+ * so statements are what a claim costs).
  */
 function executePublishedSql(): string {
   // Piece i (bytes cuts[i] to cuts[i + 1] of the placeholder body) rendered for the tenant, or the rendered text.
@@ -114,7 +124,7 @@ function executePublishedSql(): string {
   const run = (indent: string) => `${indent}IF head IS NOT NULL THEN EXECUTE head; END IF;
 ${indent}FOR i IN 1 .. cardinality(cuts) - 1 LOOP EXECUTE ${piece}; END LOOP;`;
   return `CREATE OR REPLACE FUNCTION _tenantry.execute_published(s ${PUBLISHED_TABLE}, tenant text, sql text, spare name) RETURNS void
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp SET standard_conforming_strings = on AS $tenantry_run$
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp ${usualSetClauses()} AS $tenantry_run$
 DECLARE
   names text[];
   saved text[];
@@ -130,7 +140,7 @@ BEGIN
     IF encode(sha256(whole), 'hex') IS DISTINCT FROM s.body_checksum THEN
       ${RAISE_CHANGED}
     END IF;
-    IF quote_ident(tenant) = tenant AND position('$' IN tenant) = 0 THEN
+    IF ${READS_THE_SAME} THEN
       IF s.body_chunks IS NOT NULL AND octet_length(whole) IS DISTINCT FROM (s.body_chunks::jsonb->>'bytes')::int THEN
         RAISE EXCEPTION USING ERRCODE = 'data_corrupted', MESSAGE = format('tenantry: the published snapshot %s does not match its cuts; nothing was created.', s.label);
       END IF;
@@ -139,11 +149,15 @@ BEGIN
       rendered := _tenantry.render_text(s, tenant, convert_from(whole, 'UTF8'), NULL);
     END IF;
   END IF;
-  -- Each setting's value now, then the snapshot's (a quoted value unquoted): two statements, not four per setting
-  -- (a claim's rename makes the session plan every statement it runs again).
-  SELECT array_agg(e.key), array_agg(current_setting(e.key, true)) INTO names, saved FROM jsonb_each_text(s.session_settings::jsonb) e;
-  PERFORM set_config(e.key, CASE WHEN e.value LIKE '''%''' THEN replace(substr(e.value, 2, length(e.value) - 2), '''''', '''') ELSE e.value END, true)
-    FROM jsonb_each_text(s.session_settings::jsonb) e;
+   IF s.session_settings::jsonb = ${quoteLiteral(JSON.stringify(USUAL_SETTINGS))}::jsonb THEN
+    -- The SET clauses set the rest; search_path is put back at the exit with them.
+    PERFORM set_config('search_path', '', true);
+  ELSE
+    -- Each setting's value now, then the snapshot's (a quoted value unquoted).
+    SELECT array_agg(e.key), array_agg(current_setting(e.key, true)) INTO names, saved FROM jsonb_each_text(s.session_settings::jsonb) e;
+    PERFORM set_config(e.key, CASE WHEN e.value LIKE '''%''' THEN replace(substr(e.value, 2, length(e.value) - 2), '''''', '''') ELSE e.value END, true)
+      FROM jsonb_each_text(s.session_settings::jsonb) e;
+  END IF;
   head := CASE WHEN spare IS NOT NULL THEN format('ALTER SCHEMA %I RENAME TO %I', spare, tenant) WHEN NOT s.creates_schema THEN format('CREATE SCHEMA %I', tenant) END;
   IF current_setting('transaction_isolation') = 'read committed' THEN
     -- published_for_tenant looked for the schema under the tenant's lock with a fresh snapshot, so no Tenantry path
@@ -161,9 +175,32 @@ ${run('      ')}
       RAISE;
     END;
   END IF;
-  PERFORM set_config(u.name, u.value, true) FROM unnest(names, saved) u(name, value) WHERE u.value IS NOT NULL;
+  IF names IS NOT NULL THEN
+    PERFORM set_config(u.name, u.value, true) FROM unnest(names, saved) u(name, value) WHERE u.value IS NOT NULL;
+  END IF;
 END
 $tenantry_run$;`;
+}
+
+/**
+ * The settings of a snapshot pg_dump wrote (its preamble, DEFAULT_SESSION_SETTINGS and the rest, as toPublishedRow
+ * stores them, client_encoding left out), which execute_published's SET clauses hold.
+ */
+export const USUAL_SETTINGS: Readonly<Record<string, string>> = {
+  ...DEFAULT_SESSION_SETTINGS,
+  statement_timeout: '0',
+  lock_timeout: '0',
+  idle_in_transaction_session_timeout: '0',
+  xmloption: 'content',
+  row_security: 'off',
+  default_tablespace: "''",
+  default_table_access_method: 'heap',
+};
+
+/** `SET name = value` for each usual setting but search_path (standard_conforming_strings first, as everywhere). */
+function usualSetClauses(): string {
+  const { search_path: _, standard_conforming_strings: sc, ...rest } = USUAL_SETTINGS;
+  return Object.entries({ standard_conforming_strings: sc, ...rest }).map(([name, value]) => `SET ${name} = ${value}`).join(' ');
 }
 
 /** Builds the tenant from the published body and records it as 'published' (create_tenant, and a claim with no spare). */
@@ -249,7 +286,9 @@ ${buildFromBodySql('    ')}
   -- dropped from the row, which is copied at each call below.
   plan := s.claim_plan::jsonb;
   s.claim_plan := NULL;
-  sql := _tenantry.render_text(s, tenant, plan->>'body', (plan->'occurrences')::text);
+  -- A name that reads the same everywhere is rendered here, as render_text would (one call and its statements fewer).
+  sql := CASE WHEN ${READS_THE_SAME} THEN replace(plan->>'body', s.placeholder, tenant)
+    ELSE _tenantry.render_text(s, tenant, plan->>'body', (plan->'occurrences')::text) END;
   PERFORM _tenantry.execute_published(s, tenant, sql, spare);
   -- Give back what default privileges gave a fresh schema (withheld while it was a spare).
   IF withheld IS NOT NULL THEN

@@ -12,6 +12,7 @@ import { parseSnapshot, serializeSnapshot, type Snapshot } from '../../../core/s
 import { renderSnapshot } from '../../../core/snapshot/render.js';
 import { sha256Hex } from '../../../core/snapshot/sha256.js';
 import { findTenantNameProblem } from '../../../core/tenant/tenant-name.js';
+import { USUAL_SETTINGS } from '../../../core/publish/tenant-functions-sql.js';
 import { main } from '../../../electron/cli/main.js';
 import { createPool } from '../../../electron/services/connection/open-connection.js';
 import { listPublished, publishSnapshot, unpublish } from '../../../electron/services/publish/publish-snapshot.js';
@@ -109,15 +110,44 @@ describe('in the caller\'s transaction', () => {
       await c.query('set local check_function_bodies = on');
       await c.query(`set local search_path = public`);
       await c.query('set local standard_conforming_strings = off');
+      await c.query(`set local lock_timeout = '7s'`);
       await c.query(`select _tenantry.create_tenant('rolled_back')`);
       expect((await c.query('show standard_conforming_strings')).rows[0].standard_conforming_strings).toBe('off');
       expect((await c.query('show check_function_bodies')).rows[0].check_function_bodies).toBe('on');
       expect((await c.query('show search_path')).rows[0].search_path).toBe('public');
+      expect((await c.query('show lock_timeout')).rows[0].lock_timeout).toBe('7s');
       await errorOf(c.query('select 1/0'));
       await c.query('rollback');
     });
     expect(await schemaExists('rolled_back')).toBe(false);
     expect((await cluster.query(`select 1 from _tenantry.tenants where tenant = 'rolled_back'`, 'app')).rowCount).toBe(0);
+  });
+
+  it('a pg_dump snapshot has the settings execute_published sets by its SET clauses; other settings are set and put back one by one', async () => {
+    // The demo template's snapshot, taken with pg_dump: the usual settings, which take the short way.
+    const usual = await cluster.query(`select session_settings::jsonb = ${pg.escapeLiteral(JSON.stringify(USUAL_SETTINGS))}::jsonb as usual from _tenantry.published_snapshots where label = 'v1'`, 'app');
+    expect(usual.rows).toEqual([{ usual: true }]);
+    // The same body with a setting of its own and one the usual list sets otherwise: the long way, the caller's own again after.
+    const odd: Snapshot = { ...snapshot, header: { ...snapshot.header, sessionSettings: { ...snapshot.header.sessionSettings, lock_timeout: "'3s'", work_mem: "'5MB'" } } };
+    await publishSnapshot(publisherDb, odd, { label: 'odd-settings', grants: [APP.user] });
+    try {
+      await asApp(async (c) => {
+        await c.query('begin');
+        await c.query(`set local lock_timeout = '7s'`);
+        await c.query(`set local search_path = public`);
+        await c.query(`set local work_mem = '3MB'`);
+        expect((await c.query(`select _tenantry.create_tenant('odd_settings', 'odd-settings') as t`)).rows[0].t).toBe('odd_settings');
+        expect((await c.query('show lock_timeout')).rows[0].lock_timeout).toBe('7s');
+        expect((await c.query('show search_path')).rows[0].search_path).toBe('public');
+        expect((await c.query('show work_mem')).rows[0].work_mem).toBe('3MB');
+        await c.query('commit');
+      });
+      const result = await verifyTenant(profileFor(cluster, 'app'), { template: TEMPLATE, tenant: 'odd_settings' });
+      expect(result.differences).toEqual([]);
+    } finally {
+      await dropTenant('odd_settings');
+      await unpublish(publisherDb, 'odd-settings');
+    }
   });
 
   it('concurrent calls with one name give one tenant and a clear error', async () => {
