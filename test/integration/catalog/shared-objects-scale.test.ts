@@ -18,6 +18,7 @@ import { readSharedObjects, SHARED_OBJECTS_SQL } from '../../../electron/service
 import { FACTS_SQL, readCatalogFacts, type TemplateCatalogFacts } from '../../../electron/services/catalog/read-catalog-facts.js';
 import { readTemplateCatalog } from '../../../electron/services/catalog/read-template-catalog.js';
 import { NAMESPACED_CLASSES, namespaceOfSql } from '../../../electron/services/catalog/template-objects-sql.js';
+import { CROSS_DEPENDENCIES_SQL, FOREIGN_SEQUENCE_DEFAULTS_SQL } from '../../../electron/services/verify/read-isolation-facts.js';
 import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { runSqlFile } from '../harness/corpus.js';
 
@@ -59,6 +60,33 @@ select distinct pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as
    and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
    and not exists (select 1 from pg_catalog.pg_depend x where x.classid = d.refclassid and x.objid = d.refobjid and x.deptype = 'e')
  order by 1, 2`;
+
+// Verify's isolation queries as they were before they started from the tenant's objects (frozen copies): every
+// schema's objects mapped to their namespace, so each verify grew with the number of schemas in the database.
+const OLD_CROSS_DEPENDENCIES_SQL = `
+with tenant as (select oid from pg_catalog.pg_namespace where nspname = $1),
+template as (select oid from pg_catalog.pg_namespace where nspname = $2),
+${OBJECT_SCHEMAS_CTE},
+f as (select * from objns where ns = (select oid from tenant)),
+t as (select * from objns where ns = (select oid from template))
+select pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) as from,
+       pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid) as to
+  from pg_catalog.pg_depend d
+  join f on f.classid = d.classid and f.objid = d.objid
+  join t on t.classid = d.refclassid and t.objid = d.refobjid
+ where not exists (select 1 from pg_catalog.pg_depend e where e.classid = d.refclassid and e.objid = d.refobjid and e.deptype = 'e')
+ order by 1, 2`;
+
+const OLD_FOREIGN_SEQUENCE_DEFAULTS_SQL = `
+select c.relname || '.' || a.attname as column, s.oid::regclass::text as sequence
+  from pg_catalog.pg_attrdef ad
+  join pg_catalog.pg_class c on c.oid = ad.adrelid
+  join pg_catalog.pg_attribute a on a.attrelid = ad.adrelid and a.attnum = ad.adnum
+  join pg_catalog.pg_depend d on d.classid = 'pg_catalog.pg_attrdef'::regclass and d.objid = ad.oid and d.refclassid = 'pg_catalog.pg_class'::regclass
+  join pg_catalog.pg_class s on s.oid = d.refobjid and s.relkind = 'S'
+ where c.relnamespace = (select oid from pg_catalog.pg_namespace where nspname = $1)
+   and s.relnamespace <> c.relnamespace
+ order by 1`;
 
 const OLD_ROLES_SQL = `
 with ns as (select oid from pg_catalog.pg_namespace where nspname = $1),
@@ -220,6 +248,7 @@ CREATE VIEW tmpl.active AS SELECT id, email FROM tmpl.accounts WHERE state = 'on
 ALTER TABLE tmpl.accounts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own ON tmpl.accounts USING (state = 'on');
 CREATE TABLE reporting.audit (account_id int REFERENCES tmpl.accounts, what text);
+CREATE TABLE reporting.log (id int DEFAULT nextval('tmpl.accounts_id_seq'::regclass), at timestamptz);
 CREATE VIEW reporting.active_accounts AS SELECT * FROM tmpl.active;
 CREATE FUNCTION reporting.count_active() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM tmpl.accounts $$;
 CREATE TRIGGER audit_touch BEFORE INSERT ON reporting.audit FOR EACH ROW EXECUTE FUNCTION tmpl.touch();
@@ -370,6 +399,37 @@ describe('shared objects of a template on unanalysed catalogs', () => {
     }
   });
 
+  it("verify's isolation queries give what the previous ones gave, for every pair of schemas", async () => {
+    let found = 0;
+    for (const [database, schemas] of SCHEMAS) {
+      const client = await cluster.connect(database);
+      try {
+        await client.query('set jit = off');
+        for (const tenant of schemas) {
+          const seqs = await client.query(FOREIGN_SEQUENCE_DEFAULTS_SQL, [tenant]);
+          expect(seqs.rows, `${database}.${tenant}`).toEqual((await client.query(OLD_FOREIGN_SEQUENCE_DEFAULTS_SQL, [tenant])).rows);
+          found += seqs.rowCount ?? 0;
+          for (const template of schemas) {
+            if (template === tenant) continue;
+            const deps = await client.query(CROSS_DEPENDENCIES_SQL, [tenant, template]);
+            expect(deps.rows, `${database}: ${tenant} -> ${template}`).toEqual((await client.query(OLD_CROSS_DEPENDENCIES_SQL, [tenant, template])).rows);
+            found += deps.rowCount ?? 0;
+          }
+        }
+      } finally {
+        await client.end();
+      }
+    }
+    // The comparison is not between two empty lists.
+    expect(found).toBeGreaterThan(10);
+    const client = await cluster.connect('app');
+    try {
+      expect((await client.query(FOREIGN_SEQUENCE_DEFAULTS_SQL, ['reporting'])).rows).toEqual([{ column: 'log.id', sequence: 'tmpl.accounts_id_seq' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('finds what other schemas hang on the template (the report the 82 s query made)', async () => {
     const client = await cluster.connect('app');
     try {
@@ -406,11 +466,14 @@ describe('shared objects of a template on unanalysed catalogs', () => {
         ['dependents', SHARED_OBJECTS_SQL.dependents, params],
         ['roles', SHARED_OBJECTS_SQL.roles, params],
         ['extensionMembers', SHARED_OBJECTS_SQL.extensionMembers, ['tmpl']],
+        ['verify: crossDependencies', CROSS_DEPENDENCIES_SQL, ['reporting', 'tmpl']],
+        ['verify: foreignSequenceDefaults', FOREIGN_SEQUENCE_DEFAULTS_SQL, ['reporting']],
       ];
       const before = new Map<string, number>();
       for (const [name, sql, p] of queries) before.set(name, await blocksTouched(client, sql, p));
       const oldBefore = await blocksTouched(client, OLD_DEPENDENTS_SQL, ['tmpl']);
       const oldFactsBefore = await blocksTouched(client, OLD_FACTS_SQL, ['tmpl']);
+      const oldCrossBefore = await blocksTouched(client, OLD_CROSS_DEPENDENCIES_SQL, ['reporting', 'tmpl']);
 
       await addTenants('app', 0, 60);
       for (const [name, sql, p] of queries) {
@@ -425,6 +488,10 @@ describe('shared objects of a template on unanalysed catalogs', () => {
       // So did the previous facts query (every catalog filtered by the schema: pg_class scanned whole).
       expect(await blocksTouched(client, OLD_FACTS_SQL, ['tmpl'])).toBeGreaterThan(oldFactsBefore * 1.25 + 10);
       expect(await factsRows(client, FACTS_SQL, 'tmpl')).toEqual(await factsRows(client, OLD_FACTS_SQL, 'tmpl'));
+      // And verify's previous cross-dependency query, which mapped every schema's objects (verify all grew with the
+      // square of the fleet).
+      expect(await blocksTouched(client, OLD_CROSS_DEPENDENCIES_SQL, ['reporting', 'tmpl'])).toBeGreaterThan(oldCrossBefore * 1.25 + 10);
+      expect((await client.query(CROSS_DEPENDENCIES_SQL, ['reporting', 'tmpl'])).rows).toEqual((await client.query(OLD_CROSS_DEPENDENCIES_SQL, ['reporting', 'tmpl'])).rows);
       // Same answers with the tenants there.
       await client.query('set jit = off');
       expect(await readSharedObjects(client, 'tmpl')).toEqual(await readSharedObjectsBefore(client, 'tmpl'));
