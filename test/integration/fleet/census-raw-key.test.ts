@@ -6,8 +6,9 @@
  * trees' locations and the schemas' own OIDs are normalised), and a change
  * inside an expression (a view's constant, a default's enum label, a check
  * constraint, an index expression or predicate, a generated column, a
- * trigger's WHEN, a policy), a sequence's owner or a rule gives a key and a
- * fingerprint of its own. The key pass split between two backends sharing an
+ * trigger's WHEN, a policy), a sequence's owner, a rule, an index on a
+ * matview or a partitioned table, or a view's INSTEAD OF trigger gives a key
+ * and a fingerprint of its own. The key pass split between two backends sharing an
  * exported snapshot gives the same keys as one backend.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -42,6 +43,9 @@ CREATE FUNCTION tmpl.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN
 CREATE TRIGGER item_touch BEFORE UPDATE ON tmpl.item FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION tmpl.touch();
 ALTER TABLE tmpl.item ENABLE ROW LEVEL SECURITY;
 CREATE POLICY item_visible ON tmpl.item USING (status <> 'archived');
+CREATE MATERIALIZED VIEW tmpl.item_codes AS SELECT id, code FROM tmpl.item WITH NO DATA;
+CREATE TABLE tmpl.part (id int, k int) PARTITION BY RANGE (k);
+CREATE TABLE tmpl.part_1 PARTITION OF tmpl.part FOR VALUES FROM (0) TO (10);
 `;
 const SAME = ['a', 'A Much Longer Tenant Name', "o'neil"];
 /** Each edited tenant, its change, and the one kind that must differ from the template. */
@@ -60,6 +64,11 @@ const EDITS: Record<string, { sql: string; kind: string }> = {
   // Sequences' owners are joined set-wise, rules and triggers read through their relation's index: each still counts.
   e_seq_owner: { sql: `ALTER SEQUENCE e_seq_owner.item_id_seq OWNED BY NONE`, kind: 'sequence' },
   e_rule: { sql: `CREATE RULE item_keep AS ON DELETE TO e_rule.item DO INSTEAD NOTHING`, kind: 'rule' },
+  // Indexes and triggers are read only for the relkinds that can have them: a matview's and a partitioned table's
+  // indexes, a view's INSTEAD OF trigger still count.
+  e_matview_index: { sql: `CREATE INDEX item_codes_code ON e_matview_index.item_codes (code)`, kind: 'index' },
+  e_part_index: { sql: `CREATE INDEX part_k ON e_part_index.part (k)`, kind: 'index' },
+  e_view_trigger: { sql: `CREATE TRIGGER active_items_insert INSTEAD OF INSERT ON e_view_trigger.active_items FOR EACH ROW EXECUTE FUNCTION e_view_trigger.touch()`, kind: 'trigger' },
 };
 
 describe('census raw key', () => {
