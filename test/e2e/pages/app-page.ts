@@ -299,8 +299,12 @@ export class ProvisionPage {
   }
 
   /** Tenant rows whose status cell reads exactly this status ("created", "not started", "failed"…). */
+  /**
+   * Rows whose status word is `status`. The word has its own element: the cell's text runs on into the error message
+   * below it ("cancelledCreating tenant …"), which a pattern on the whole cell did not match.
+   */
   rowsWithStatus(status: string): Locator {
-    return this.page.locator('tr[data-tenant]').filter({ has: this.page.locator('td:nth-child(2)', { hasText: new RegExp(`^\\s*${status}\\b`) }) });
+    return this.page.locator('tr[data-tenant]').filter({ has: this.page.locator('td:nth-child(2) .status-word', { hasText: new RegExp(`^\\s*${status}\\s*$`) }) });
   }
 
   async filterHistory(text: string): Promise<void> {
