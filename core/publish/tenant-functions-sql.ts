@@ -149,7 +149,7 @@ BEGIN
       rendered := _tenantry.render_text(s, tenant, convert_from(whole, 'UTF8'), NULL);
     END IF;
   END IF;
-   IF s.session_settings::jsonb = ${quoteLiteral(JSON.stringify(USUAL_SETTINGS))}::jsonb THEN
+  IF s.session_settings::jsonb = ${quoteLiteral(JSON.stringify(USUAL_SETTINGS))}::jsonb THEN
     -- The SET clauses set the rest; search_path is put back at the exit with them.
     PERFORM set_config('search_path', '', true);
   ELSE

@@ -4,6 +4,7 @@ import { basename, resolve } from 'node:path';
 import { TenantryError } from '../../../core/errors.js';
 import { describeRepeatedNames, findRepeatedNames } from '../../../core/provision/repeated-names.js';
 import { buildPsqlTenantScript } from '../../../core/provision/tenant-guard.js';
+import { cancelledAndRolledBack, neverStarted } from '../../../core/provision/cancelled-tenants.js';
 import { parseSnapshot } from '../../../core/snapshot/format.js';
 import { validateTenantName } from '../../../core/tenant/tenant-name.js';
 import { buildSessionPreamble } from '../../../core/provision/session-preamble.js';
@@ -50,7 +51,7 @@ export function formatSummary(summary: ProvisionSummary, via: ProvisionVia): str
   const built = summary.created - summary.claimed;
   const claimed = summary.claimed > 0 ? ` (${summary.claimed} claimed from the warm pool${built > 0 ? `, ${built} built` : ''})` : '';
   const unknown = summary.tenants.filter((t) => t.error?.code === 'PROVISION_OUTCOME_UNKNOWN');
-  const cancelled = summary.tenants.filter((t) => t.status === 'cancelled').length - summary.skipped;
+  const cancelled = summary.tenants.filter(cancelledAndRolledBack).length;
   const parts = [
     `${summary.created} created${claimed}`,
     `${summary.exists} already existed`,
@@ -61,12 +62,12 @@ export function formatSummary(summary: ProvisionSummary, via: ProvisionVia): str
   const lines = [`${parts.join(', ')} — ${summary.elapsedMs} ms via ${via}.`];
   lines.push(...listNames('Created', summary.tenants.filter((t) => t.status === 'created').map((t) => t.tenant)));
   for (const t of summary.tenants) {
-    if (t.status === 'failed' || t.status === 'exists' || (t.status === 'cancelled' && t.error)) {
+    if (t.status === 'failed' || t.status === 'exists' || cancelledAndRolledBack(t)) {
       lines.push(`  ${t.tenant}: [${t.error?.code ?? t.status}] ${t.error?.userMessage ?? ''}${t.error?.detail ? `\n    ${t.error.detail.replace(/\n/g, '\n    ')}` : ''}`);
     }
     if (t.status === 'created' && t.note) lines.push(`  ${t.tenant}: ${t.note}`);
   }
-  lines.push(...listNames('Not started', summary.tenants.filter((t) => t.status === 'cancelled' && !t.error).map((t) => t.tenant)));
+  lines.push(...listNames('Not started', summary.tenants.filter(neverStarted).map((t) => t.tenant)));
   return lines.join('\n') + '\n';
 }
 

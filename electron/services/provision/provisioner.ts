@@ -48,6 +48,7 @@ import { readCitusFacts } from '../citus/citus-target.js';
 import { runStatementsOneByOne } from '../citus/run-statements.js';
 import { findingsFor, incompatibleError, readReferenceTables, snapshotFindings } from '../citus/compat-check.js';
 import type { CitusFinding } from '../../../core/citus/compat-report.js';
+import { neverStarted } from '../../../core/provision/cancelled-tenants.js';
 
 /** What a tenant is made from: anything that renders the SQL for one tenant name (a parsed snapshot, a warm cache). */
 export interface TenantSource {
@@ -271,7 +272,6 @@ function createLockWatcher(profile: ConnectionProfile, timeoutMs: number): LockW
   };
 }
 
-/** The blockers a LOCK_TIMEOUT error was raised with, so a batch can tell a wait on its own tenants from one on another session. */
 /** Cancel errors thrown before a tenant's work began (nothing was sent): a batch reports them as not started. */
 const NOT_STARTED = new WeakSet<Error>();
 
@@ -281,6 +281,7 @@ function notStartedError(tenant: string): TenantryError {
   return error;
 }
 
+/** The blockers a LOCK_TIMEOUT error was raised with, so a batch can tell a wait on its own tenants from one on another session. */
 const lockTimeoutBlockers = new WeakMap<TenantryError, LockBlocker[]>();
 
 function lockTimeoutError(tenant: string, watcher: LockWatcher, blockers: LockBlocker[], cause: unknown): TenantryError {
@@ -519,7 +520,7 @@ export async function createProvisioner(profile: ConnectionProfile, options: Pro
       failed: results.filter((r) => r.status === 'failed').length,
       exists: results.filter((r) => r.status === 'exists').length,
       claimed: results.filter((r) => r.via === 'claimed').length,
-      skipped: results.filter((r) => r.status === 'cancelled' && r.error === undefined).length,
+      skipped: results.filter(neverStarted).length,
       elapsedMs: Math.round(performance.now() - started),
     };
   }

@@ -1,4 +1,5 @@
 import type { ProvisionResult } from '../../../core/api/contract';
+import { cancelledAndRolledBack, neverStarted } from '../../../core/provision/cancelled-tenants';
 import { formatMs } from '../components/format';
 
 /**
@@ -7,9 +8,8 @@ import { formatMs } from '../components/format';
  */
 export function formatProvisionSummary(summary: ProvisionResult, options: { cancelled?: boolean } = {}): string {
   const exists = summary.tenants.filter((t) => t.status === 'exists').length;
-  // A cancelled tenant with an error was under way when Cancel came and was rolled back; without one it never started.
-  const notStarted = summary.tenants.filter((t) => (t.status === 'cancelled' && t.error === undefined) || t.status === 'queued').length;
-  const rolledBack = summary.tenants.filter((t) => t.status === 'cancelled' && t.error !== undefined).length;
+  const notStarted = summary.tenants.filter((t) => neverStarted(t) || t.status === 'queued').length;
+  const rolledBack = summary.tenants.filter(cancelledAndRolledBack).length;
   const stopped = rolledBack > 0 ? `, ${rolledBack} cancelled and rolled back` : '';
   const claimed = summary.tenants.filter((t) => t.status === 'created' && t.via === 'claimed').length;
   const built = summary.created - claimed;

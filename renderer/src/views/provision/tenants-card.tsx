@@ -1,3 +1,4 @@
+import { neverStarted } from '../../../../core/provision/cancelled-tenants';
 import { ErrorBox } from '../../components/error-box';
 import { formatMs } from '../../components/format';
 import { formatProvisionSummary } from '../../lib/provision-summary';
@@ -70,7 +71,7 @@ export function TenantsCard({ batch }: { batch: ProvisionBatch }) {
                 <tr key={r.tenant} data-tenant={r.tenant}>
                   <td className="mono">{r.tenant}</td>
                   <td className={STATUS_CLASS[r.status]}>
-                    {r.status === 'running' ? <span className="dot busy" /> : null} <span className="status-word">{r.status === 'cancelled' && !r.error ? 'not started' : r.status}</span>
+                    {r.status === 'running' ? <span className="dot busy" /> : null} <span className="status-word">{neverStarted(r) ? 'not started' : r.status}</span>
                     {r.status === 'created' && r.elapsedMs !== undefined ? (
                       <span className="muted small-text">
                         {' '}
