@@ -35,15 +35,19 @@ const BEFORE = [' ', '(', ',', "''", ':', '=', '[', '{', '"', 'E\'\\n\'', 'E\'\\
  * 10,000 schemas a per-schema pattern would be compiled again for nearly every row.
  */
 export function normalise(expr: string): string {
+  // The expression is evaluated once (OFFSET 0 keeps the planner from substituting it back into every use).
+  return `(select ${normaliseColumn()} from (select (${expr})::text as v offset 0) z)`;
+}
+
+/** normalise()'s expression over a text column `v` in scope (the schema's s.q and s.qq too): for a set-based query that reads `v` once per row itself. */
+export function normaliseColumn(): string {
   let out = `(' ' || v)`;
   for (const before of BEFORE) {
     const b = before.startsWith('E') ? before : `'${before}'`;
     out = `replace(${out}, ${b} || s.q || '.', ${b} || '${SCHEMA_PLACEHOLDER}.')`;
     out = `replace(${out}, ${b} || s.qq || '.', ${b} || '${SCHEMA_PLACEHOLDER}.')`;
   }
-  // The expression is evaluated once (OFFSET 0 keeps the planner from substituting it back into every use).
-  const body = `case when v is null then null when strpos(v, s.q || '.') = 0 and strpos(v, s.qq || '.') = 0 then v else substr(${out}, 2) end`;
-  return `(select ${body} from (select (${expr})::text as v offset 0) z)`;
+  return `case when v is null then null when strpos(v, s.q || '.') = 0 and strpos(v, s.qq || '.') = 0 then v else substr(${out}, 2) end`;
 }
 
 /** A search_path setting (`search_path=a, b`) with the schema's own entry replaced. */

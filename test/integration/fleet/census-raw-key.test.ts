@@ -52,6 +52,9 @@ const SAME = ['a', 'A Much Longer Tenant Name', "o'neil"];
 const EDITS: Record<string, { sql: string; kind: string }> = {
   e_view: { sql: `CREATE OR REPLACE VIEW e_view.active_items AS SELECT id, code, status FROM e_view.item WHERE status = 'archived'`, kind: 'view' },
   e_default: { sql: `ALTER TABLE e_default.item ALTER status SET DEFAULT 'active'`, kind: 'column' },
+  // Columns' defaults and comments are hash-joined to the columns from sets of their own: each still counts.
+  e_column_comment: { sql: `COMMENT ON COLUMN e_column_comment.item.code IS 'the business key'`, kind: 'column' },
+  e_default_dropped: { sql: `ALTER TABLE e_default_dropped.item ALTER price DROP DEFAULT`, kind: 'column' },
   e_check: { sql: `ALTER TABLE e_check.item DROP CONSTRAINT code_len, ADD CONSTRAINT code_len CHECK (length(code) > 1)`, kind: 'constraint' },
   e_index_expr: { sql: `DROP INDEX e_index_expr.item_lower_code; CREATE INDEX item_lower_code ON e_index_expr.item (upper(code))`, kind: 'index' },
   e_index_pred: { sql: `DROP INDEX e_index_pred.item_active; CREATE INDEX item_active ON e_index_pred.item (id) WHERE status = 'draft'`, kind: 'index' },
