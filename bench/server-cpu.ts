@@ -99,3 +99,45 @@ export function readOtherCpu(dataDir: string): OtherCpu | undefined {
     return undefined;
   }
 }
+
+/**
+ * Waits until no client backend of `database` is left under the cluster's postmaster (nor any exited child not yet
+ * reaped), so that a CPU read afterwards holds the backends' exit and nothing of theirs runs on into the next
+ * measurement. A backend's process title names its database (`postgres: USER DATABASE HOST(PORT) STATE`); a process
+ * that is exiting has none, a zombie is not reaped yet: both are waited for too.
+ */
+export async function waitForBackendsGone(dataDir: string, database: string, timeoutMs = 30_000): Promise<void> {
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  const left = (): number => {
+    let n = 0;
+    let entries: string[];
+    try {
+      entries = readdirSync('/proc');
+    } catch {
+      return 0; // not Linux: nothing to wait for that this can see
+    }
+    for (const entry of entries) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const f = statFields(Number(entry));
+        if (Number(f[1]) !== postmaster) continue;
+        // An exiting process has no command line any more (its memory is gone) before it turns zombie.
+        const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+        if (f[0] === 'Z' || title === '' || title.includes(` ${database} `)) n++;
+      } catch {
+        // ended meanwhile
+      }
+    }
+    return n;
+  };
+  const deadline = performance.now() + timeoutMs;
+  while (left() > 0) {
+    if (performance.now() > deadline) throw new Error(`backends of ${database} still running after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
