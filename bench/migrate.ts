@@ -236,8 +236,14 @@ function markCpu(dataDir: string): CpuMark {
   return { client: process.cpuUsage(), server };
 }
 
-function endMark(dataDir: string): CpuMark {
+/**
+ * The end of a window whose connections `close` closes: this process's time once they are closed, the cluster's once
+ * their backends have exited (waitForBackendsGone; its polling of /proc is this process's time, left out).
+ */
+async function closeAndMark(dataDir: string, database: string, close: () => Promise<unknown>): Promise<CpuMark> {
+  await close();
   const client = process.cpuUsage();
+  await waitForBackendsGone(dataDir, database);
   return { client, server: clusterCpuMs(dataDir) };
 }
 
@@ -263,9 +269,8 @@ async function forEachConcurrently(target: BenchTarget, dataDir: string, items: 
     );
     const ms = performance.now() - t0;
     ended = true;
-    await Promise.all(clients.map((c) => c.end()));
-    await waitForBackendsGone(dataDir, target.database);
-    return { ms, cpu: cpuBetween(mark, endMark(dataDir)) };
+    const end = await closeAndMark(dataDir, target.database, () => Promise.all(clients.map((c) => c.end())));
+    return { ms, cpu: cpuBetween(mark, end) };
   } finally {
     if (!ended) await Promise.all(clients.map((c) => c.end()));
   }
@@ -379,11 +384,9 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
       // Autovacuum is off in the bench cluster: the vacuum and analyze of Tenantry's own rows (the rollout's tenant
       // rows, their marks' old versions, the record) are charged to it here.
       await pool.query(`VACUUM ANALYZE ${ROLLOUTS_TABLE}, ${ROLLOUT_TENANTS_TABLE}, ${APPLIED_TABLE}`);
-      await pool.end();
       // Read after the pool ended and its backends exited, as the floor's window closes: their time is in the
       // postmaster's children time then.
-      await waitForBackendsGone(cluster.dataDir, database);
-      const end = endMark(cluster.dataDir);
+      const end = await closeAndMark(cluster.dataDir, database, () => pool.end());
       const cpu = cpuBetween(mark0, end);
       const runCpu = cpuBetween(mark1, end);
       if (result.failed > 0) throw new Error(`bench rollout failed: ${JSON.stringify(result.failures[0])}`);
