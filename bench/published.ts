@@ -3,8 +3,17 @@
  * `SELECT _tenantry.claim_tenant($1)` as an application role would call them,
  * next to the floor (the rendered snapshot run directly as one query) and the
  * driver path, per generated template size; and a small `clone_schema()`-style
- * function that introspects the catalog on every call, for comparison.
+ * function that introspects the catalog on every call, for comparison; and the
+ * claim floor: what a claim must run (the spare's rename, the claim statements,
+ * the spare's row deleted, the register's row) sent by the client as one query.
  * One cluster with the server's durable defaults; nothing here is asserted.
+ *
+ * The methods run in a balanced order (balancedOrder): each follows each other
+ * one equally often. The order used to be one cycle rotated per round, so each
+ * method always followed the same one: the floor always ran right after
+ * clone_schema()'s reads of the whole catalog (which leave its pages hinted and
+ * pruned, warm in shared buffers) and create_tenant always right after the
+ * driver path had created a tenant.
  */
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -12,15 +21,20 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import type { ConnectionProfile } from '../core/connection/profile.js';
 import { parseSnapshot, serializeSnapshot } from '../core/snapshot/format.js';
-import { fillPool } from '../electron/services/pool/warm-pool.js';
+import { fillPool, getClaimPlan } from '../electron/services/pool/warm-pool.js';
 import { createProvisioner } from '../electron/services/provision/provisioner.js';
 import { publishSnapshot } from '../electron/services/publish/publish-snapshot.js';
 import { startCluster, type Cluster } from '../support/cluster.js';
 import { generateTemplateSql } from '../support/generate-template.js';
+import { buildRegisterInsertSql } from '../core/fleet/register-sql.js';
+import { POOL_SCHEMA } from '../core/pool/spare-name.js';
+import { buildSessionPreamble } from '../core/provision/session-preamble.js';
+import { buildClaimText } from '../core/publish/claim-text.js';
 import { CLONE_SCHEMA_SQL } from './alternatives/clone-schema.js';
 import { runFloor } from './alternatives/floor.js';
 import { openBenchClient, type BenchTarget } from './alternatives/target.js';
-import { makeBenchSnapshot } from './bench-snapshot.js';
+import { makeBenchSnapshot, type BenchSnapshot } from './bench-snapshot.js';
+import { quoteIdentifier, quoteLiteral } from '../core/sql/quote.js';
 import { describeMachine, formatMachine, type MachineInfo } from './machine.js';
 import { backendPid, timeBackend } from './server-cpu.js';
 import { formatMs, formatRatio, markdownTable, median } from './stats.js';
@@ -57,6 +71,9 @@ interface SizeResult {
   /** claim_tenant back to back on one warm connection (no other session's DDL in between): wall and CPU ms. */
   claimBackToBack: number;
   claimBackToBackCpu?: number;
+  /** The claim floor (claimFloorSql) the same way. */
+  claimFloorBackToBack: number;
+  claimFloorBackToBackCpu?: number;
 }
 
 interface Sample {
@@ -76,6 +93,39 @@ export function readPublishedOptions(env: NodeJS.ProcessEnv, log: (line: string)
   const quick = env.BENCH_QUICK === '1';
   const sizes = env.BENCH_SIZES ? env.BENCH_SIZES.split(',').map(Number).filter((n) => n > 0) : quick ? [20, 400] : [20, 100, 400];
   return { sizes, rounds: Number(env.BENCH_ROUNDS ?? (quick ? 3 : 5)), clone: env.BENCH_CLONE !== '0', log };
+}
+
+/**
+ * The order of the methods in round `r` of a balanced Latin square (Williams): over any n consecutive rounds (n even;
+ * for n odd, 2n) each method follows each other one equally often, and runs at each position equally often.
+ */
+export function balancedOrder<T>(items: readonly T[], r: number): T[] {
+  const n = items.length;
+  const row = Array.from({ length: n }, (_, k) => {
+    // 0, 1, n-1, 2, n-2, ... shifted by the round
+    const step = k % 2 === 1 ? (k + 1) / 2 : n - k / 2;
+    return ((k === 0 ? 0 : step) + r) % n;
+  });
+  return (Math.floor(r / n) % 2 === 1 && n % 2 === 1 ? row.reverse() : row).map((i) => items[i]!);
+}
+
+/**
+ * The claim floor for `tenant` on `spare`: what a claim of this snapshot must run, sent as one simple query in one
+ * transaction (no PL/pgSQL, no lookups): the snapshot's session settings as SET LOCAL, the spare's rename, the claim
+ * statements rendered for the tenant (the text claim_tenant runs), the spare's row deleted and the register's row.
+ * Picking the spare (its row locked FOR UPDATE SKIP LOCKED) is left out: the client picks it beforehand. The bench's
+ * spares withhold no privileges, so no GRANT is given back.
+ */
+function claimFloorSql(bench: BenchSnapshot, claimBody: string, spare: string, tenant: string): string {
+  const { header } = bench.snapshot;
+  return [
+    'BEGIN;',
+    buildSessionPreamble(header.sessionSettings) + `ALTER SCHEMA ${quoteIdentifier(spare)} RENAME TO ${quoteIdentifier(tenant)};`,
+    claimBody.split(header.placeholder).join(tenant),
+    `;\nDELETE FROM ${POOL_SCHEMA}.pool_spares WHERE schema_name = ${quoteLiteral(spare)};`,
+    `${buildRegisterInsertSql({ tenant, template: header.schema, snapshotChecksum: header.checksum, snapshotLabel: 'bench', how: 'claimed' })};`,
+    'COMMIT;',
+  ].join('\n');
 }
 
 /**
@@ -110,8 +160,10 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
   const rounds = opts.rounds * (tables <= 20 ? 4 : tables <= 100 ? 2 : 1);
   try {
     await publishSnapshot(adminPool, parseSnapshot(serializeSnapshot(bench.snapshot)), { label: 'bench', grants: [APP.user] });
-    opts.log(`[published ${tables}] building ${rounds + 6} spares`);
-    await fillPool(adminPool, bench.pool, { target: rounds + 6 });
+    // A spare per round, 6 for claim_tenant back to back and 7 for the claim floor's.
+    opts.log(`[published ${tables}] building ${rounds + 13} spares`);
+    await fillPool(adminPool, bench.pool, { target: rounds + 13 });
+    const claimBody = buildClaimText(bench.snapshot, getClaimPlan(bench.pool))?.body ?? '';
     // clone_schema() takes minutes per call at 400 tables: quick runs leave it out there.
     const methods = METHODS.filter((m) => m !== 'clone_schema' || (opts.clone && (tables < 400 || opts.rounds > 3)));
     const perTenant: Partial<Record<Method, number[]>> = {};
@@ -120,9 +172,8 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
     const cpuRatios: Partial<Record<Method, number[]>> = {};
     for (let r = 0; r < rounds; r++) {
       const round: Partial<Record<Method, Sample>> = {};
-      // Rotated order: no method always follows the same one (and the background work it leaves).
-      for (let k = 0; k < methods.length; k++) {
-        const method = methods[(k + r) % methods.length]!;
+      // Balanced order: no method always follows the same one (and the background work it leaves).
+      for (const method of balancedOrder(methods, r)) {
         const tenant = `${method}_${r}`;
         const sample = await measure(method, tenant);
         round[method] = sample;
@@ -143,7 +194,29 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
       const cpu = samples.slice(1).flatMap((x) => (x.cpu === undefined ? [] : [x.cpu]));
       return { wall: median(samples.slice(1).map((x) => x.wall)), ...(cpu.length > 0 ? { cpu: median(cpu) } : {}) };
     });
-    return { tables, rounds, perTenant, ratios, cpuPerTenant, cpuRatios, claimBackToBack: backToBack.wall, ...(backToBack.cpu !== undefined ? { claimBackToBackCpu: backToBack.cpu } : {}) };
+    // The claim floor the same way: a warm connection (one floor claim first), then back to back, the spare picked beforehand.
+    const floorBackToBack = await withWarmClient(admin, undefined, async (client, pid) => {
+      const samples: Sample[] = [];
+      for (let i = 0; i < 7; i++) {
+        const { rows } = await client.query<{ spare: string }>(`SELECT schema_name AS spare FROM ${POOL_SCHEMA}.pool_spares ORDER BY built_at, schema_name LIMIT 1`);
+        const sql = claimFloorSql(bench, claimBody, rows[0]!.spare, `b2b_floor_${i}`);
+        samples.push(await timeBackend(pid, () => client.query(sql)));
+      }
+      const cpu = samples.slice(2).flatMap((x) => (x.cpu === undefined ? [] : [x.cpu]));
+      return { wall: median(samples.slice(2).map((x) => x.wall)), ...(cpu.length > 0 ? { cpu: median(cpu) } : {}) };
+    });
+    return {
+      tables,
+      rounds,
+      perTenant,
+      ratios,
+      cpuPerTenant,
+      cpuRatios,
+      claimBackToBack: backToBack.wall,
+      ...(backToBack.cpu !== undefined ? { claimBackToBackCpu: backToBack.cpu } : {}),
+      claimFloorBackToBack: floorBackToBack.wall,
+      ...(floorBackToBack.cpu !== undefined ? { claimFloorBackToBackCpu: floorBackToBack.cpu } : {}),
+    };
   } finally {
     await driver.close();
     await adminPool.end();
@@ -219,6 +292,9 @@ export function formatPublishedReport(result: PublishedBenchResult): string {
     out.push(table((r) => r.cpuPerTenant, (r) => r.cpuRatios));
   }
   out.push('', `- claim_tenant back to back on one warm connection: ${s.map((r) => `${r.tables} tables ${formatMs(r.claimBackToBack)}${r.claimBackToBackCpu !== undefined ? ` (CPU ${formatMs(r.claimBackToBackCpu)})` : ''}`).join(', ')}`);
+  out.push(
+    `- claim floor back to back on one warm connection (what a claim must run: the snapshot's settings, the spare's rename, the claim statements, the spare's row deleted, the register's row, sent as one query; the spare picked beforehand): ${s.map((r) => `${r.tables} tables ${formatMs(r.claimFloorBackToBack)}${r.claimFloorBackToBackCpu !== undefined ? ` (CPU ${formatMs(r.claimFloorBackToBackCpu)})` : ''}`).join(', ')}`,
+  );
   out.push('', '### Targets (wall clock; server CPU beside it, which a machine busy with other work distorts far less)', '');
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
   const cpuNote = (values: number[] | undefined, ok: (v: number) => boolean, format: (v: number) => string) =>
@@ -232,7 +308,7 @@ export function formatPublishedReport(result: PublishedBenchResult): string {
     // On a warm connection (the issue's words): back to back, after a claim on the same connection.
     const cpu = big.claimBackToBackCpu;
     out.push(
-      `- claim_tenant under 10 ms at 400 tables on a warm connection (back to back): ${formatMs(big.claimBackToBack)} — ${verdict(big.claimBackToBack < 10)}${cpu !== undefined ? `; server CPU ${formatMs(cpu)} — ${verdict(cpu < 10)}` : ''} (the first claim on a connection: ${formatMs(median(big.perTenant.claim_tenant ?? []))}${big.cpuPerTenant.claim_tenant?.length ? `, server CPU ${formatMs(median(big.cpuPerTenant.claim_tenant))}` : ''})`,
+      `- claim_tenant under 10 ms at 400 tables on a warm connection (back to back): ${formatMs(big.claimBackToBack)} — ${verdict(big.claimBackToBack < 10)}${cpu !== undefined ? `; server CPU ${formatMs(cpu)} — ${verdict(cpu < 10)}` : ''} (the first claim on a connection: ${formatMs(median(big.perTenant.claim_tenant ?? []))}${big.cpuPerTenant.claim_tenant?.length ? `, server CPU ${formatMs(median(big.cpuPerTenant.claim_tenant))}` : ''}; the claim floor: ${formatMs(big.claimFloorBackToBack)}${big.claimFloorBackToBackCpu !== undefined ? `, server CPU ${formatMs(big.claimFloorBackToBackCpu)}` : ''})`,
     );
   } else {
     out.push('- claim_tenant under 10 ms at 400 tables: not measured in this run (BENCH_SIZES left out 400)');
