@@ -50,8 +50,11 @@ export interface RegisterRow extends RegisterEntry {
   fingerprintAt?: Date;
 }
 
-/** The upsert over six SQL expressions (tenant, template, checksum, label, how, who created it). */
-function upsertSql(tenant: string, template: string, checksum: string, label: string, how: string, createdBy: string): string {
+/**
+ * The upsert over six SQL expressions (tenant, template, checksum, label, how, who created it); also a format()
+ * template when given `%L`s (claim_tenant runs it in its one EXECUTE on a spare).
+ */
+export function buildRegisterUpsertSql(tenant: string, template: string, checksum: string, label: string, how: string, createdBy: string): string {
   return `INSERT INTO ${REGISTER_TABLE} AS r (tenant, template, snapshot_checksum, snapshot_label, how, created_by)
 VALUES (${tenant}, ${template}, ${checksum}, ${label}, ${how}, ${createdBy})
 ON CONFLICT (tenant) DO UPDATE SET template = excluded.template, snapshot_checksum = excluded.snapshot_checksum,
@@ -86,7 +89,7 @@ RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $tenantry
 BEGIN
   -- Called from SECURITY DEFINER functions (create_tenant, claim_tenant), where CURRENT_USER is their owner: the
   -- session's role is the application's that called them.
-  ${upsertSql('p_tenant', 'p_template', 'p_snapshot_checksum', 'p_snapshot_label', 'p_how', 'SESSION_USER')};
+  ${buildRegisterUpsertSql('p_tenant', 'p_template', 'p_snapshot_checksum', 'p_snapshot_label', 'p_how', 'SESSION_USER')};
 END
 $tenantry_register$;
 REVOKE ALL ON FUNCTION ${REGISTER_FUNCTION} FROM PUBLIC;`;
@@ -100,7 +103,7 @@ export function buildRegisterPresentSql(): string {
 /** The statement recording `entry`, with literals, for a tenant's own transaction (no trailing semicolon). */
 export function buildRegisterInsertSql(entry: RegisterEntry): string {
   const optional = (v: string | undefined) => (v === undefined ? 'NULL' : quoteLiteral(v));
-  return upsertSql(quoteLiteral(entry.tenant), quoteLiteral(entry.template), optional(entry.snapshotChecksum), optional(entry.snapshotLabel), quoteLiteral(entry.how), 'CURRENT_USER');
+  return buildRegisterUpsertSql(quoteLiteral(entry.tenant), quoteLiteral(entry.template), optional(entry.snapshotChecksum), optional(entry.snapshotLabel), quoteLiteral(entry.how), 'CURRENT_USER');
 }
 
 /** The statement removing a tenant's row (a no-op when it has none), for drop's transaction. */

@@ -59,9 +59,7 @@ LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp SET standard_co
 DECLARE
   found text;
   hex text;
-  -- A name of ASCII only (the usual case; UTF8 database: one byte per character) is checked against the classes cut
-  -- to ASCII, which give it the same verdict and compile faster (a fresh connection compiles each regex once).
-  ascii_only boolean := octet_length(name) = length(name);
+  ascii_only boolean;
 BEGIN
   -- The usual name, letters, digits and "_" only: of the checks below only the prefixes and the reserved names can
   -- refuse it, so one statement decides (each statement is planned again after any schema is renamed, as at a claim).
@@ -70,6 +68,9 @@ BEGIN
     RETURN NULL;
   END IF;
   IF name IS NULL OR name = '' THEN RETURN 'it is empty. Give a schema name of 1 to 63 bytes.'; END IF;
+  -- A name of ASCII only (the usual case; UTF8 database: one byte per character) is checked against the classes cut
+  -- to ASCII, which give it the same verdict and compile faster (a fresh connection compiles each regex once).
+  ascii_only := octet_length(name) = length(name);
   IF octet_length(name) > ${MAX_TENANT_NAME_BYTES} THEN
     RETURN format(${quoteLiteral(`it is %s bytes long in UTF-8 and PostgreSQL truncates names to ${MAX_TENANT_NAME_BYTES} bytes, so it would name another schema. Choose a shorter name.`)}, octet_length(name));
   END IF;

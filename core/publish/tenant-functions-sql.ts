@@ -17,7 +17,7 @@
  * publishing role cannot rename (built by a role it is not a member of) are
  * passed over.
  */
-import { REGISTER_FUNCTION } from '../fleet/register-sql.js';
+import { buildRegisterUpsertSql, REGISTER_FUNCTION } from '../fleet/register-sql.js';
 import { DEFAULT_SESSION_SETTINGS } from '../provision/session-preamble.js';
 import { quoteLiteral } from '../sql/quote.js';
 import { POOL_SCHEMA } from '../pool/spare-name.js';
@@ -34,7 +34,7 @@ const REGISTER_FN = REGISTER_FUNCTION.replace(/\(.*$/, '');
 
 /** The helpers and the two entry points, for buildPublishedSchemaSql. */
 export function buildTenantFunctionsSql(): string {
-  return [publishedForTenantSql(), publishedFullSql(), executePublishedSql(), createTenantSql(), claimTenantSql()].join('\n');
+  return [publishedForTenantSql(), publishedFullSql(), executePublishedSql(), runClaimSql(), createTenantSql(), claimTenantSql()].join('\n');
 }
 
 /**
@@ -59,14 +59,15 @@ BEGIN
       _tenantry.tenant_name_problem(tenant, ARRAY(SELECT q.template FROM ${PUBLISHED_TABLE} q))
     INTO ${LIGHT_FIELDS.map((f) => `s.${f}`).join(', ')}, sealed, problem
     FROM ${PUBLISHED_TABLE} p WHERE wanted IS NULL OR p.label = wanted ORDER BY p.published_at DESC, p.label DESC LIMIT 1;
-  IF s.label IS NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = CASE WHEN wanted IS NULL THEN 'tenantry: no snapshot is published in this database.' ELSE format('tenantry: no snapshot is published under the label %s.', to_json(wanted)) END,
-      HINT = 'List the published snapshots with tenantry publish --list; publish one with tenantry publish --snapshot FILE.';
-  END IF;
-  IF NOT sealed THEN
-    ${RAISE_CHANGED}
-  END IF;
-  IF problem IS NOT NULL THEN
+  -- One test on the way through (no row, seal, name: raised in that order).
+  IF s.label IS NULL OR NOT sealed OR problem IS NOT NULL THEN
+    IF s.label IS NULL THEN
+      RAISE EXCEPTION USING ERRCODE = 'undefined_object', MESSAGE = CASE WHEN wanted IS NULL THEN 'tenantry: no snapshot is published in this database.' ELSE format('tenantry: no snapshot is published under the label %s.', to_json(wanted)) END,
+        HINT = 'List the published snapshots with tenantry publish --list; publish one with tenantry publish --snapshot FILE.';
+    END IF;
+    IF NOT sealed THEN
+      ${RAISE_CHANGED}
+    END IF;
     RAISE EXCEPTION USING ERRCODE = 'invalid_name', MESSAGE = format('The tenant name %s cannot be used: %s', to_json(tenant), problem);
   END IF;
   -- Two creations (or claims) of one name queue up.
@@ -183,6 +184,47 @@ $tenantry_run$;`;
 }
 
 /**
+ * run_claim(sql): runs the text claimSqlFor built in one EXECUTE, with the settings pg_dump's preamble sets (the SET
+ * clauses, as execute_published's; the text sets search_path itself), put back at the exit. Owner only; not SECURITY
+ * DEFINER, so it runs nothing its caller could not run.
+ */
+function runClaimSql(): string {
+  return `CREATE OR REPLACE FUNCTION _tenantry.run_claim(sql text) RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp ${usualSetClauses()} AS $tenantry_run_claim$
+BEGIN
+  EXECUTE sql;
+END
+$tenantry_run_claim$;`;
+}
+
+/**
+ * All claim_tenant runs on the spare of pool row `sp` (namespace row `n`), as one text, or NULL: an SQL expression of
+ * claim_tenant's spare SELECT. In order, as the pool's own claim does them: search_path '' (as for the body), the
+ * rename, the claim statements rendered for the tenant, the schema privileges withheld from the spare given back, the
+ * spare's row deleted, the register's row (the calling session's role as its creator), tenantry.claimed_spare. One
+ * EXECUTE runs them: a claim's rename makes the session plan every PL/pgSQL statement again (and a committed claim
+ * makes the next one plan its statements again), while the statements of an EXECUTE are planned once anyway.
+ * NULL (claim_tenant then goes step by step) for a snapshot with other settings than run_claim's SET clauses hold,
+ * a caller's transaction in REPEATABLE READ or SERIALIZABLE (execute_published guards the rename there), and on a
+ * Citus node.
+ */
+function claimSqlFor(sp: string, n: string): string {
+  const claim = `CASE WHEN ${READS_THE_SAME} THEN replace(s.claim_plan::json->>'body', s.placeholder, tenant)
+        ELSE _tenantry.render_text(s, tenant, s.claim_plan::json->>'body', (s.claim_plan::json->'occurrences')::text) END`;
+  const grants = `(SELECT string_agg(format('GRANT %s ON SCHEMA %I TO %s%s', a.privilege_type, tenant, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.rolname) END,
+          CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END), E'\\n;\\n')
+        FROM aclexplode(${sp}.withheld_acl) a LEFT JOIN pg_roles g ON g.oid = a.grantee WHERE a.grantee <> ${n}.nspowner)`;
+  const register = quoteLiteral(buildRegisterUpsertSql('%L', '%L', '%L', '%L', quoteLiteral('claimed'), '%L'));
+  // Joined by a line break, ';' and a line break: a text ending in a line comment still ends before the next statement.
+  return `CASE WHEN s.session_settings::jsonb = ${quoteLiteral(JSON.stringify(USUAL_SETTINGS))}::jsonb AND current_setting('transaction_isolation') = 'read committed'
+        AND placed IS NULL AND to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
+      concat_ws(E'\\n;\\n', 'SET LOCAL search_path = ''''', format('ALTER SCHEMA %I RENAME TO %I', ${sp}.schema_name, tenant), ${claim}, ${grants},
+        format('DELETE FROM ${SPARES} WHERE schema_name = %L', ${sp}.schema_name),
+        format(${register}, tenant, s.template, s.body_checksum, s.label, session_user),
+        format('SELECT pg_catalog.set_config(''tenantry.claimed_spare'', %L, true)', ${sp}.schema_name)) END`;
+}
+
+/**
  * The settings of a snapshot pg_dump wrote (its preamble, DEFAULT_SESSION_SETTINGS and the rest, as toPublishedRow
  * stores them, client_encoding left out), which execute_published's SET clauses hold.
  */
@@ -260,14 +302,14 @@ function claimTenantSql(): string {
     `  IF pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NOT NULL THEN
     EXECUTE 'SELECT CASE WHEN groupid = 0 THEN $1 END FROM pg_catalog.pg_dist_local_group' INTO placed USING coalesce($3, 'distributed');
   END IF;
-  IF s.claim_plan IS NOT NULL THEN
-    -- A row whose schema was dropped by hand is passed over, so one bad row cannot block every claim.
-    SELECT sp.schema_name, sp.withheld_acl INTO spare, withheld FROM ${SPARES} sp JOIN pg_namespace n ON n.nspname = sp.schema_name
-      WHERE sp.snapshot_checksum = s.body_checksum AND pg_has_role(n.nspowner, 'USAGE')
-        AND (placed IS NULL OR (sp.placement IS NOT DISTINCT FROM 'local') = (placed = 'local'))
-      ORDER BY sp.built_at, sp.schema_name LIMIT 1 FOR UPDATE OF sp SKIP LOCKED;
-  END IF;
-  -- One test on the way to the spare (each statement is planned again after the rename).
+  -- The oldest free spare, its row locked (concurrent claims take different spares and never wait), and in the same
+  -- statement all the claim runs on it, as one text for one EXECUTE (claimSqlFor). A row whose schema was dropped by
+  -- hand is passed over, so one bad row cannot block every claim.
+  SELECT sp.schema_name, sp.withheld_acl, ${claimSqlFor('sp', 'n')} INTO spare, withheld, sql
+    FROM ${SPARES} sp JOIN pg_namespace n ON n.nspname = sp.schema_name
+    WHERE s.claim_plan IS NOT NULL AND sp.snapshot_checksum = s.body_checksum AND pg_has_role(n.nspowner, 'USAGE')
+      AND (placed IS NULL OR (sp.placement IS NOT DISTINCT FROM 'local') = (placed = 'local'))
+    ORDER BY sp.built_at, sp.schema_name LIMIT 1 FOR UPDATE OF sp SKIP LOCKED;
   IF spare IS NULL THEN
     IF placed = 'distributed' THEN
       RAISE EXCEPTION USING ERRCODE = 'no_data_found', MESSAGE = format('tenantry: no distributed warm-pool spare of the published snapshot %s is free, and claim_tenant builds tenants on a Citus coordinator only locally; nothing was created.', s.label),
@@ -282,11 +324,15 @@ function claimTenantSql(): string {
     END IF;
 ${buildFromBodySql('    ')}
   END IF;
-  -- published_for_tenant checked the seal, which covers the claim plan; the body itself is not run. The plan is
-  -- dropped from the row, which is copied at each call below.
+  IF sql IS NOT NULL THEN
+    PERFORM _tenantry.run_claim(sql);
+    RETURN tenant;
+  END IF;
+  -- Settings other than pg_dump's usual ones, or a caller in REPEATABLE READ or SERIALIZABLE (execute_published guards
+  -- the rename against a schema created meanwhile): step by step. published_for_tenant checked the seal, which covers
+  -- the claim plan; the body itself is not run. The plan is dropped from the row, which is copied at each call below.
   plan := s.claim_plan::jsonb;
   s.claim_plan := NULL;
-  -- A name that reads the same everywhere is rendered here, as render_text would (one call and its statements fewer).
   sql := CASE WHEN ${READS_THE_SAME} THEN replace(plan->>'body', s.placeholder, tenant)
     ELSE _tenantry.render_text(s, tenant, plan->>'body', (plan->'occurrences')::text) END;
   PERFORM _tenantry.execute_published(s, tenant, sql, spare);

@@ -54,6 +54,7 @@ const HELPERS = [
   '_tenantry.published_for_tenant(text, text)',
   '_tenantry.published_full(text, text)',
   `_tenantry.execute_published(${PUBLISHED_TABLE}, text, text, name)`,
+  '_tenantry.run_claim(text)',
 ];
 
 /** Publishes `snapshot` (parsed with parseSnapshot: sealed and contained) in one transaction. */

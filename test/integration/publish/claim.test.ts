@@ -202,6 +202,57 @@ describe('in the caller\'s transaction', () => {
   });
 });
 
+describe('what a claim gives back and leaves alone', () => {
+  /** Drops the ready spares, so the next fill builds the one a claim takes. */
+  async function emptyPool(): Promise<void> {
+    for (const spare of await spares()) {
+      await fixture.dropTenant(spare);
+      await fixture.cluster.query(`delete from _tenantry.pool_spares where schema_name = ${pg.escapeLiteral(spare)}`, 'app');
+    }
+  }
+
+  it.each(['granted_plain', 'Granted Corp'])('%j: the schema privileges withheld from the spare are given back; the caller keeps its settings', async (name) => {
+    await emptyPool();
+    await fixture.cluster.query(`alter default privileges for role publisher grant usage on schemas to ${APP.user}`, 'app');
+    try {
+      await fill(1);
+    } finally {
+      await fixture.cluster.query(`alter default privileges for role publisher revoke usage on schemas from ${APP.user}`, 'app');
+    }
+    const [spare] = await spares();
+    const withheld = await fixture.cluster.query(`select withheld_acl::text as acl from _tenantry.pool_spares where schema_name = ${pg.escapeLiteral(spare!)}`, 'app');
+    expect(withheld.rows[0].acl).toContain(`${APP.user}=U/publisher`);
+    const settings = await fixture.asApp(async (c) => {
+      await c.query(`set search_path = public; set lock_timeout = '7s'; set check_function_bodies = on`);
+      expect(await claimIn(c, name, false)).toBe(spare);
+      const { rows } = await c.query(`select current_setting('search_path') as search_path, current_setting('lock_timeout') as lock_timeout, current_setting('check_function_bodies') as check_function_bodies`);
+      await c.query('commit');
+      return rows[0];
+    });
+    expect(settings).toEqual({ search_path: 'public', lock_timeout: '7s', check_function_bodies: 'on' });
+    const { rows } = await fixture.cluster.query(`select has_schema_privilege(${pg.escapeLiteral(APP.user)}, oid, 'USAGE') as usage from pg_namespace where nspname = ${pg.escapeLiteral(name)}`, 'app');
+    expect(rows).toEqual([{ usage: true }]);
+    expect(await registered(name)).toMatchObject({ how: 'claimed', created_by: APP.user });
+    await expectVerified(name);
+  });
+
+  it('takes the spare in a REPEATABLE READ transaction too', async () => {
+    await fill(1);
+    const [spare] = await spares();
+    const taken = await fixture.asApp(async (c) => {
+      await c.query('begin isolation level repeatable read');
+      await c.query(`select _tenantry.claim_tenant('repeatable_claim')`);
+      const { rows } = await c.query(`select current_setting('tenantry.claimed_spare', true) as spare`);
+      await c.query('commit');
+      return (rows[0] as { spare: string }).spare;
+    });
+    expect(taken).toBe(spare);
+    expect(await spares()).toEqual([]);
+    expect(await registered('repeatable_claim')).toMatchObject({ how: 'claimed', snapshot_label: 'v1' });
+    await expectVerified('repeatable_claim');
+  });
+});
+
 describe('names and the stored claim statements', () => {
   it.each(hostileNames(TEMPLATE))('%j: refused before any spare is touched, or rendered as the pool renders it', async (name) => {
     await fill(1);
