@@ -8,7 +8,7 @@
 import type pg from 'pg';
 import type { CatalogObject, SchemaCatalog } from '../../../core/verify/compare-catalogs.js';
 import { partitionKey } from '../../../core/verify/carried-privileges.js';
-import { readSchemaObjects } from './read-schema-catalog.js';
+import { readSchemaObjects, VERIFY_SETTINGS_SQL } from './read-schema-catalog.js';
 
 const ACL = (acl: string, type: string, owner: string) => `(
   select string_agg(x, ', ' order by x) from (
@@ -109,7 +109,8 @@ export async function readPrivileges(client: pg.ClientBase, schema: string, opti
   const objects: CatalogObject[] = [];
   try {
     // Qualified type names in function signatures, as read-schema-catalog.ts prints them.
-    await client.query("select pg_catalog.set_config('search_path', '', true)");
+    // No JIT either (VERIFY_SETTINGS_SQL).
+    await client.query(VERIFY_SETTINGS_SQL);
     const ids = await readSchemaObjects(client, schema);
     if (ids === undefined) return { schema, objects: [] };
     const { rows } = await client.query<PrivilegeRow>(PRIVILEGES_SQL, [ids.namespace, ids.relations, ids.functions, ids.types]);

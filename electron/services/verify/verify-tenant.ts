@@ -65,7 +65,23 @@ async function planPrivileges(client: pg.ClientBase, template: string, carries: 
   return { options: { owners: carries.owners, privileges: carries.privileges, skipSchemaOwner }, notCompared };
 }
 
+/** Connections verify has turned JIT off on. */
+const withoutJit = new WeakSet<pg.ClientBase>();
+
+/**
+ * Turns JIT off for the session, once per connection (verify's connections are Tenantry's own: a verify's, verify
+ * all's pool, the census's). Beside thousands of tenants the catalogs are large enough for the planner's estimates to
+ * pass jit_above_cost, and compiling a catalog query cost more than running it (read-schema-catalog.ts,
+ * VERIFY_SETTINGS_SQL); every query verify sends is a catalog query.
+ */
+async function turnJitOff(client: pg.ClientBase): Promise<void> {
+  if (withoutJit.has(client)) return;
+  await client.query('SET jit = off');
+  withoutJit.add(client);
+}
+
 export async function readTemplateSide(client: pg.ClientBase, template: string, carries?: SnapshotCarries): Promise<TemplateSide> {
+  await turnJitOff(client);
   await requireSchema(client, template, 'SCHEMA_NOT_FOUND');
   const catalog = await readSchemaCatalog(client, template);
   const facts = await readCatalogFacts(client, template);
@@ -83,6 +99,7 @@ export async function readTemplateSide(client: pg.ClientBase, template: string, 
 }
 
 export async function compareWithTemplate(client: pg.ClientBase, template: string, side: TemplateSide, tenantName: string): Promise<VerifyResult> {
+  await turnJitOff(client);
   await requireSchema(client, tenantName, 'TENANT_NOT_FOUND');
   const tenant = await readSchemaCatalog(client, tenantName);
   const carried = matchCarriedPartitions(tenant, side.partitions);
