@@ -46,18 +46,8 @@ select c.relname || '.' || a.attname as column, s.oid::regclass::text as sequenc
 /** Isolation differences pg_depend shows between a tenant and its template. */
 export async function readIsolationFacts(client: pg.ClientBase, tenant: string, template: string): Promise<VerifyDifference[]> {
   const differences: VerifyDifference[] = [];
-  // One read-only transaction without JIT (read-schema-catalog.ts, VERIFY_SETTINGS_SQL, says why), rolled back; the session's search_path is
-  // kept (pg_describe_object and regclass print names by it).
-  await client.query('begin read only');
-  let deps: pg.QueryResult<{ from: string; to: string }>;
-  let seqs: pg.QueryResult<{ column: string; sequence: string }>;
-  try {
-    await client.query("select pg_catalog.set_config('jit', 'off', true)");
-    deps = await client.query<{ from: string; to: string }>(CROSS_DEPENDENCIES_SQL, [tenant, template]);
-    seqs = await client.query<{ column: string; sequence: string }>(FOREIGN_SEQUENCE_DEFAULTS_SQL, [tenant]);
-  } finally {
-    await client.query('rollback');
-  }
+  const deps = await client.query<{ from: string; to: string }>(CROSS_DEPENDENCIES_SQL, [tenant, template]);
+  const seqs = await client.query<{ column: string; sequence: string }>(FOREIGN_SEQUENCE_DEFAULTS_SQL, [tenant]);
   for (const row of deps.rows) {
     differences.push({ kind: 'isolation', object: row.from, detail: `depends on the template's ${row.to}` });
   }

@@ -109,7 +109,6 @@ export async function readPrivileges(client: pg.ClientBase, schema: string, opti
   const objects: CatalogObject[] = [];
   try {
     // Qualified type names in function signatures, as read-schema-catalog.ts prints them.
-    // No JIT either (VERIFY_SETTINGS_SQL).
     await client.query(VERIFY_SETTINGS_SQL);
     const ids = await readSchemaObjects(client, schema);
     if (ids === undefined) return { schema, objects: [] };

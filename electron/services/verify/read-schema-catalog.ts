@@ -22,13 +22,8 @@ import { NAMESPACED_CLASSES, namespaceOfSql, TEMPLATE_OBJECTS_CTE } from '../cat
 const NOT_EXT = (catalog: string, oid: string) =>
   `not exists (select 1 from pg_catalog.pg_depend e where e.classid = '${catalog}'::regclass and e.objid = ${oid} and e.deptype = 'e' offset 0)`;
 
-/**
- * What verify's read-only transactions set: an empty search_path, so every name PostgreSQL prints is qualified, and no
- * JIT. Beside thousands of tenants the catalogs are large enough for the planner's estimates to pass jit_above_cost,
- * and compiling a catalog query's expressions (about 300 functions) cost more than running it: at 10,000 tenants of 20
- * tables, verify's cross-dependency query took 234 ms, 240 ms of it JIT (EXPLAIN ANALYZE), for 75 rows.
- */
-export const VERIFY_SETTINGS_SQL = "select pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true)";
+/** What verify's read-only transactions set: an empty search_path, so every name PostgreSQL prints is qualified (JIT is off for the whole session: verify-tenant.ts, turnJitOff). */
+export const VERIFY_SETTINGS_SQL = "select pg_catalog.set_config('search_path', '', true)";
 
 /** What a query's $1 is: the schema's OID, or the OIDs of its objects in one catalog. */
 type Param = 'namespace' | 'relations' | 'constraints' | 'functions' | 'types';
@@ -231,7 +226,6 @@ export async function readSchemaCatalog(client: pg.ClientBase, schema: string): 
   await client.query('begin read only');
   try {
     // Qualify every printed name: set_config(..., true) lasts until the rollback below.
-    // No JIT either (VERIFY_SETTINGS_SQL).
     await client.query(VERIFY_SETTINGS_SQL);
     const ids = await readSchemaObjects(client, schema);
     if (ids === undefined) return { schema, objects };

@@ -71,8 +71,9 @@ const withoutJit = new WeakSet<pg.ClientBase>();
 /**
  * Turns JIT off for the session, once per connection (verify's connections are Tenantry's own: a verify's, verify
  * all's pool, the census's). Beside thousands of tenants the catalogs are large enough for the planner's estimates to
- * pass jit_above_cost, and compiling a catalog query cost more than running it (read-schema-catalog.ts,
- * VERIFY_SETTINGS_SQL); every query verify sends is a catalog query.
+ * pass jit_above_cost, and compiling a catalog query cost more than running it: at 10,000 tenants of 20 tables, the
+ * cross-dependency query took 234 ms, 240 ms of it JIT (319 functions), for 75 rows. Every query verify sends is a
+ * catalog query, and every read (readSchemaCatalog, readPrivileges, readIsolationFacts) runs after this.
  */
 async function turnJitOff(client: pg.ClientBase): Promise<void> {
   if (withoutJit.has(client)) return;
