@@ -29,7 +29,7 @@ export async function makeFleet(cluster: Cluster, db: string, n: number, prefix 
 }
 
 /** Tenants whose items table has the tags column, the index and the foreign key (the catalog's view of "migrated"). */
-export async function migratedInCatalog(cluster: Cluster, db: string): Promise<{ full: string[]; partial: string[] }> {
+export async function migratedInCatalog(cluster: Pick<Cluster, 'query'>, db: string): Promise<{ full: string[]; partial: string[] }> {
   const { rows } = await cluster.query(
     `SELECT n.nspname AS tenant,
             EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tags' AND NOT a.attisdropped) AS col,
@@ -48,7 +48,7 @@ export async function migratedInCatalog(cluster: Cluster, db: string): Promise<{
 }
 
 /** Tenants whose ledger holds `version`. */
-export async function ledgerHolders(cluster: Cluster, db: string, tenants: readonly string[], version: string): Promise<string[]> {
+export async function ledgerHolders(cluster: Pick<Cluster, 'query'>, db: string, tenants: readonly string[], version: string): Promise<string[]> {
   const union = tenants.map((t) => `SELECT '${t}' AS t FROM ${t}.schema_migrations WHERE version = '${version}'`).join(' UNION ALL ');
   const { rows } = await cluster.query(`SELECT t FROM (${union}) u ORDER BY t <> 'tpl', 1`, db);
   return rows.map((r) => String(r.t));
