@@ -316,15 +316,19 @@ own_types as materialized (
     from (select oid, typnamespace, typname, typrelid from pg_catalog.pg_type offset 0) t join s on s.oid = t.typnamespace left join rel r on r.oid = t.typrelid
    where t.typrelid = 0 or r.relkind = 'c'
 ),
--- The columns' defaults (but generated columns'), deparsed and normalised set-wise, hash-joined to the columns: a
--- subquery per column (to pg_attrdef, then to normalise the text) cost more than the deparsing (at 1,000 x 20 the
--- columns' part took 2.8 s of backend CPU that way, 2.4 s this way, medians of 5 alternated runs).
+-- The columns' defaults, deparsed and normalised set-wise, hash-joined to the columns: a subquery per column (to
+-- pg_attrdef, then to normalise the text) cost more than the deparsing (at 1,000 x 20 the columns' part took 2.8 s of
+-- backend CPU that way, 2.4 s this way, medians of 5 alternated runs). Each relation's defaults by its index (a hash
+-- join hashed all of pg_attrdef, defaults' trees included, and a generated-column check probed pg_attribute per
+-- default: at 10,000 x 20 the columns' part of 2,000 schemas took 7.5-8.1 s of backend CPU that way, 3.3-3.6 s this
+-- way). A generated column's expression refers to columns (Var nodes), which pg_get_expr cannot print without its
+-- relation: such a tree is left undeparsed here (the columns' part reads a generated column's tree itself, and a
+-- default never refers to a column). '{VAR ' cannot occur in a tree but as a Var node: constants are printed as bytes.
 defs as materialized (
   select z.adrelid, z.adnum, ${normaliseColumn().replaceAll('s.q', 'z.q')} as v
-    from (select ad.adrelid, ad.adnum, c.q, c.qq, pg_catalog.pg_get_expr(ad.adbin, 0)::text as v
-            from rel c join pg_catalog.pg_attrdef ad on ad.adrelid = c.oid
-            join pg_catalog.pg_attribute a on a.attrelid = ad.adrelid and a.attnum = ad.adnum
-           where c.relkind <> 'S' and a.attgenerated = '' offset 0) z
+    from (select ad.adrelid, ad.adnum, c.q, c.qq, case when pg_catalog.strpos(ad.adbin::text, '{VAR ') = 0 then pg_catalog.pg_get_expr(ad.adbin, 0)::text end as v
+            from rel c cross join lateral (select ad.adrelid, ad.adnum, ad.adbin from pg_catalog.pg_attrdef ad where ad.adrelid = c.oid offset 0) ad
+           where c.relkind <> 'S' offset 0) z
 ),
 -- The columns' comments, by one scan of pg_description hash-joined to rel rather than a probe per column.
 column_comments as materialized (
