@@ -40,7 +40,7 @@ import { openRunnerSession, type RunnerSession } from './runner-session.js';
 import { checkTemplateMigrated, type TemplateCheck } from './template-check.js';
 import type { CitusFacts } from '../../../core/citus/citus-facts.js';
 import { readCitusFacts } from '../citus/citus-target.js';
-import { groupUnits, runAloneUnit, runTransactionUnit, type UnitContext, type UnitOutcome } from './tenant-step.js';
+import { groupUnits, releaseLane, runAloneUnit, runTransactionUnit, type Lane, type UnitContext, type UnitOutcome } from './tenant-step.js';
 import { planSearchPath } from '../../../core/migrate/plan-search-path.js';
 import { readSearchPathFacts, type SearchPathFacts } from './search-path-check.js';
 import { ensureRolloutSchema, markSkipped, readAppliedVersions, recordFailure, recordFoundApplied, type RolloutSettings, type RolloutTenantRow, type StoredRollout } from './rollout-store.js';
@@ -211,24 +211,26 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     };
 
     /** One tenant: its units in order; true when it is finished (done, skipped or failed for good). */
-    const runTenant = async (w: Work): Promise<'done' | 'skipped' | 'failed' | 'retry' | 'lost'> => {
+    const runTenant = async (w: Work, lane: Lane): Promise<'done' | 'skipped' | 'failed' | 'retry' | 'lost'> => {
       const t0 = performance.now();
       const tenant = w.row.tenant;
       runner.started(tenant);
       options.onTenantStart?.(tenant, w.attempt + 1);
       let outcome: Awaited<ReturnType<typeof runUnits>> | undefined;
       try {
-        return (outcome = await runUnits(w, t0));
+        return (outcome = await runUnits(w, t0, lane));
       } finally {
         runner.ended(tenant, outcome === 'done' ? performance.now() - t0 : undefined);
       }
     };
-    const runUnits = async (w: Work, t0: number): Promise<'done' | 'skipped' | 'failed' | 'retry' | 'lost'> => {
+    const runUnits = async (w: Work, t0: number, lane: Lane): Promise<'done' | 'skipped' | 'failed' | 'retry' | 'lost'> => {
       const tenant = w.row.tenant;
       const units = groupUnits(w.pending);
       for (let k = 0; k < units.length; k++) {
         const unit = units[k] as (typeof units)[number];
-        const outcome = unit.kind === 'transaction' ? await runTransactionUnit(ctx, tenant, unit) : await runAloneUnit(ctx, tenant, unit);
+        // A unit that runs alone takes a connection of its own and closes it: the lane's goes back to the pool first.
+        if (unit.kind === 'alone') releaseLane(lane);
+        const outcome = unit.kind === 'transaction' ? await runTransactionUnit(ctx, tenant, unit, lane) : await runAloneUnit(ctx, tenant, unit);
         if (outcome.kind === 'ok') {
           w.pending = w.pending.filter((v) => !unit.versions.includes(v));
           continue;
@@ -291,6 +293,14 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
       const queue = [...items];
       let inFlight = 0;
       const lane = async (): Promise<void> => {
+        const held: Lane = {};
+        try {
+          await runLane(held);
+        } finally {
+          releaseLane(held);
+        }
+      };
+      const runLane = async (held: Lane): Promise<void> => {
         for (;;) {
           if (stop !== undefined) return;
           if (options.signal?.aborted) {
@@ -313,7 +323,7 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
           inFlight++;
           let outcome: Awaited<ReturnType<typeof runTenant>>;
           try {
-            outcome = await runTenant(w);
+            outcome = await runTenant(w, held);
           } finally {
             inFlight--;
           }

@@ -108,8 +108,26 @@ function locate(plan: MigrationPlan, version: MigrationVersion, rendered: string
   return { file: version.file, line: statement?.line ?? line, statement: text.replace(/\s+/g, ' ').trim().slice(0, 200) };
 }
 
-/** Runs a transaction unit for `tenant`. */
-export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit: Unit): Promise<UnitOutcome> {
+/**
+ * A lane of a wave (run-rollout.ts): the pooled connection it keeps for the transaction units of its tenants, one after
+ * another, taken at its first unit and given back when the wave ends (releaseLane) or before a unit that must run alone
+ * (which takes its own and closes it). Taking a connection from the pool for every tenant and giving it back cost
+ * the client more than the rest of a tenant's bookkeeping (issue 15). A broken connection is closed at once; the next
+ * unit takes another.
+ */
+export interface Lane {
+  client?: pg.PoolClient;
+}
+
+/** Gives the lane's connection back to the pool (its session settings are the pool's as before: statement_timeout). */
+export function releaseLane(lane: Lane): void {
+  const client = lane.client;
+  lane.client = undefined;
+  client?.release();
+}
+
+/** Runs a transaction unit for `tenant` on the lane's connection. */
+export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit: Unit, lane: Lane): Promise<UnitOutcome> {
   const { plan, rolloutId } = ctx;
   const rendered = unit.versions.map((v) => renderMigrationStep(plan, v.step, tenant));
   // One statement of bookkeeping before the migration (a second after it with a ledger), one message for the whole transaction (rollout-sql.ts).
@@ -120,7 +138,7 @@ export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit:
     sql += `${text}\n;\n`;
   }
   sql += `${buildCloseTenantSql(tenant, unit.versions, ctx.ledger)}\nCOMMIT;`;
-  const client = await ctx.pool.connect();
+  const client = lane.client ?? (lane.client = await ctx.pool.connect());
   const pid = (client as pg.PoolClient & { processID?: number }).processID;
   const watch = pid ? ctx.watch({ pid }) : undefined;
   let broken: Error | boolean | undefined;
@@ -155,7 +173,10 @@ export async function runTransactionUnit(ctx: UnitContext, tenant: string, unit:
     return { kind: 'error', error, ...(e.code !== undefined ? { sqlstate: e.code } : {}), ...where, blockers };
   } finally {
     watch?.stop();
-    client.release(broken);
+    if (broken !== undefined && broken !== false) {
+      lane.client = undefined;
+      client.release(broken);
+    }
   }
 }
 
