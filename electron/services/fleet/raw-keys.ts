@@ -66,22 +66,33 @@ export async function readRawKeys(client: pg.ClientBase, schemas: readonly strin
   const server = new Map<string, { schema: string; sums: Sums }>();
   const local = new Map<string, WordSums>();
   const oids = new Map<number, OidRows>();
-  for (;;) {
-    const { rows } = await client.query<Row>(`FETCH ${FETCH_ROWS} FROM tenantry_census_keys`);
-    if (rows.length === 0) break;
-    const lines: TreeLine[] = [];
-    const unknown = new Set<number>();
-    for (const row of rows) {
-      if (!row.tree) {
-        server.set(row.ns, { schema: row.schema!, sums: { sum0: BigInt(row.s0!), sum1: BigInt(row.s1!), n: BigInt(row.s2!) } });
-        continue;
+  const fetch = () => client.query<Row>(`FETCH ${FETCH_ROWS} FROM tenantry_census_keys`);
+  // The next batch is asked for before this one is hashed, so that the server computes it meanwhile (the client's
+  // hashing and the server's work overlap rather than take turns).
+  let pending: Promise<pg.QueryResult<Row>> | undefined = fetch();
+  try {
+    for (;;) {
+      const { rows } = await pending;
+      pending = undefined;
+      if (rows.length === 0) break;
+      const lines: TreeLine[] = [];
+      const unknown = new Set<number>();
+      for (const row of rows) {
+        if (!row.tree) {
+          server.set(row.ns, { schema: row.schema!, sums: { sum0: BigInt(row.s0!), sum1: BigInt(row.s1!), n: BigInt(row.s2!) } });
+          continue;
+        }
+        const line: TreeLine = { ns: row.ns, pieces: piecesOf(row) };
+        for (const p of line.pieces) if (typeof p !== 'string') for (const oid of p.oids) if (oid >= 0 && !oids.has(oid)) unknown.add(oid);
+        lines.push(line);
       }
-      const line: TreeLine = { ns: row.ns, pieces: piecesOf(row) };
-      for (const p of line.pieces) if (typeof p !== 'string') for (const oid of p.oids) if (oid >= 0 && !oids.has(oid)) unknown.add(oid);
-      lines.push(line);
+      if (unknown.size > 0) await lookUpOids(client, unknown, oids);
+      pending = fetch();
+      for (const line of lines) addLine(local, line, oids);
     }
-    if (unknown.size > 0) await lookUpOids(client, unknown, oids);
-    for (const line of lines) addLine(local, line, oids);
+  } finally {
+    // A batch asked for and not read (the hashing failed): wait for it, so that nothing is left running on the connection.
+    if (pending) await pending.catch(() => undefined);
   }
   await client.query('CLOSE tenantry_census_keys');
   return [...server].map(([ns, { schema, sums }]) => {
