@@ -172,7 +172,8 @@ const PARTS: Part[] = [
       { tree: 'k.conbin', ns: 'k.connamespace', q: 's' },
       'd.description',
     ],
-    from: `from pg_catalog.pg_constraint k join s on s.oid = k.connamespace
+    // The schemas' constraints by a semi join (the schemas hashed): joined plainly, the planner hashed all of pg_constraint.
+    from: `from (select k.* from pg_catalog.pg_constraint k where k.connamespace in (select s.oid from s) offset 0) k join s on s.oid = k.connamespace
      left join rel c on c.oid = k.conrelid
      ${COMMENT('d', 'pg_catalog.pg_constraint', 'k.oid')}`,
     hasTree: '(k.conbin is not null)',
@@ -313,8 +314,8 @@ own_types as materialized (
   -- One scan of pg_type hash-joined to the schemas; composite types' relations by a hash join to rel. (A nested loop of
   -- the schemas over pg_type, or an EXISTS over rel per pg_type row, is quadratic in the number of schemas.)
   select t.oid, t.typnamespace as ns, t.typname
-    from (select oid, typnamespace, typname, typrelid from pg_catalog.pg_type offset 0) t join s on s.oid = t.typnamespace left join rel r on r.oid = t.typrelid
-   where t.typrelid = 0 or r.relkind = 'c'
+    from pg_catalog.pg_type t left join rel r on r.oid = t.typrelid
+   where t.typnamespace in (select s.oid from s) and (t.typrelid = 0 or r.relkind = 'c')
 ),
 -- The columns' defaults, deparsed and normalised set-wise, hash-joined to the columns: a subquery per column (to
 -- pg_attrdef, then to normalise the text) cost more than the deparsing (at 1,000 x 20 the columns' part took 2.8 s of
