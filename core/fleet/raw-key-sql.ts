@@ -345,7 +345,14 @@ inh as (
 }
 
 /** PARTS with the ACL placeholders filled in (or '' without privileges). */
-function partsFor(privileges: boolean): Part[] {
+/**
+ * Catalog columns newer than PostgreSQL 14 that the parts read, each with what stands for it on an older server (where
+ * the property it records cannot be set, so every schema has the same value).
+ */
+const SINCE_15: Record<string, string> = { 'x.indnullsnotdistinct': 'false', 'k.confdelsetcols::text': 'null' };
+
+/** PARTS for a server of `serverVersionNum` (server_version_num; default: 15 or later). */
+function partsFor(privileges: boolean, serverVersionNum = 150000): Part[] {
   const acls: Record<string, string> = {
     '%ACL%': acl('c.relacl', 'c.relowner'),
     '%COLACL%': acl('a.attacl', 'c.relowner'),
@@ -354,7 +361,8 @@ function partsFor(privileges: boolean): Part[] {
     '%NSPACL%': acl('n.nspacl', 'n.nspowner'),
   };
   const fill = (sql: string) => sql.replace(/%[A-Z]+%/g, (m) => (privileges ? (acls[m] ?? m) : "''"));
-  return PARTS.map((part) => ({ ...part, fields: part.fields.map((f) => (typeof f === 'string' ? fill(f) : f)) }));
+  const older = (sql: string) => (serverVersionNum < 150000 ? (SINCE_15[sql] ?? sql) : sql);
+  return PARTS.map((part) => ({ ...part, fields: part.fields.map((f) => (typeof f === 'string' ? older(fill(f)) : f)) }));
 }
 
 /**
@@ -371,8 +379,8 @@ const KEY_SUMS = `(select l.ns, sum(l.h0)::text as sum0, sum(l.h1)::text as sum1
  * equal fingerprints over every kind). Without `privileges`, ACLs are left out of the key. The census runs
  * buildRawKeyStreamSql, which gives the same keys with the trees normalised by the client; tests compare the two.
  */
-export function buildRawKeySql(options: { privileges?: boolean } = {}): string {
-  const parts = partsFor(options.privileges !== false);
+export function buildRawKeySql(options: { privileges?: boolean; serverVersionNum?: number } = {}): string {
+  const parts = partsFor(options.privileges !== false, options.serverVersionNum);
   return `${withClause()},
 lines as (
 ${parts.map((p) => `select x.ns, x.line from (${serverLine(p)}) as x(ns, line)`).join('\nunion all\n')}
@@ -389,8 +397,8 @@ select s.nspname as schema, k.sum0 || ':' || k.sum1 || ':' || k.n as key
  * `ns`, segments s0..s3 and raw trees t1..t3 (see treeRows). The key is the server's sums plus the client's over these
  * lines (hashBytesExtended, core/fleet/pg-hash.ts), written `sum0:sum1:count` as buildRawKeySql writes it.
  */
-export function buildRawKeyStreamSql(options: { privileges?: boolean } = {}): string {
-  const parts = partsFor(options.privileges !== false);
+export function buildRawKeyStreamSql(options: { privileges?: boolean; serverVersionNum?: number } = {}): string {
+  const parts = partsFor(options.privileges !== false, options.serverVersionNum);
   const plain = parts.filter((p) => p.hasTree !== 'true');
   const trees = parts.filter((p) => p.hasTree !== undefined);
   const t = Array.from({ length: TREE_SLOTS }, (_, i) => i + 1);

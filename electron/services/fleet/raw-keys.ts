@@ -61,8 +61,11 @@ function piecesOf(row: Row): (string | MaskedTree)[] {
 /** The key of every existing schema of `schemas` (inside the caller's catalog snapshot), as buildRawKeySql gives it. */
 export async function readRawKeys(client: pg.ClientBase, schemas: readonly string[], privileges: boolean): Promise<{ schema: string; key: string }[]> {
   // A cursor is planned for its first rows unless told otherwise; this one is read to the end.
-  await client.query("SELECT pg_catalog.set_config('cursor_tuple_fraction', '1', true)");
-  await client.query(`DECLARE tenantry_census_keys NO SCROLL CURSOR FOR ${buildRawKeyStreamSql({ privileges })}`, [schemas]);
+  const { rows: settings } = await client.query<{ version: number }>(
+    "SELECT pg_catalog.set_config('cursor_tuple_fraction', '1', true), pg_catalog.current_setting('server_version_num')::int AS version",
+  );
+  const serverVersionNum = settings[0]!.version;
+  await client.query(`DECLARE tenantry_census_keys NO SCROLL CURSOR FOR ${buildRawKeyStreamSql({ privileges, serverVersionNum })}`, [schemas]);
   const server = new Map<string, { schema: string; sums: Sums }>();
   const local = new Map<string, WordSums>();
   const oids = new Map<number, OidRows>();
