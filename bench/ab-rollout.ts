@@ -176,11 +176,11 @@ async function child(kind: string, connFile: string): Promise<void> {
   const th1 = threadCpu();
   process.stderr.write(`threads ${JSON.stringify(Object.fromEntries(Object.entries(th1).map(([k, v]) => [k, v - (th0[k] ?? 0)])))}\n`);
   process.stderr.write(`window-us ${h0} ${process.hrtime.bigint() / 1000n}\n`);
+  await pool.query('VACUUM ANALYZE _tenantry.rollouts, _tenantry.rollout_tenants, _tenantry.migrations_applied');
   if (process.env.AB_PGSS === '1') {
-    const { rows } = await pool.query("SELECT calls, round(total_exec_time::numeric, 1) AS exec_ms, round(total_plan_time::numeric, 1) AS plan_ms, toplevel, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS q FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25");
+    const { rows } = await pool.query("SELECT calls, round(total_exec_time::numeric, 1) AS exec_ms, round(total_plan_time::numeric, 1) AS plan_ms, toplevel, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS q FROM pg_stat_statements WHERE query NOT LIKE 'COMMENT ON%' ORDER BY total_exec_time + total_plan_time DESC LIMIT 30");
     for (const r of rows) process.stderr.write(`pgss ${JSON.stringify(r)}\n`);
   }
-  await pool.query('VACUUM ANALYZE _tenantry.rollouts, _tenantry.rollout_tenants, _tenantry.migrations_applied');
   const m1 = await closeAndMark(c, () => pool.end());
   if (result.done !== c.tenants.length) throw new Error(`rollout: ${JSON.stringify(result).slice(0, 500)}`);
   process.stdout.write(JSON.stringify(between(m0, m1)) + '\n');
