@@ -161,16 +161,24 @@ export const LINES: Record<FingerprintKind, string> = {
      where (t.typtype in ('e', 'd', 'r', 'm') or (t.typtype = 'c' and c.relkind = 'c')) and ${NOT_EXT('pg_catalog.pg_type', 't.oid')}`,
 };
 
+/** A join of pg_class to the schemas in LINES (`pg_catalog.pg_class c [on c.oid = …] join s on s.oid = c.relnamespace`). */
+const SCHEMA_RELATIONS = /pg_catalog\.pg_class (\w+)( on \1\.oid = [\w.]+)? join s on s\.oid = \1\.relnamespace/g;
+
 /**
  * The query: one row per schema of $1 (text[]) and kind, `schema`, `kind`, `hash` (md5 of the kind's sorted
  * lines, '' when it has none), `objects` (how many lines). Schemas that do not exist give no rows. Run it with
  * search_path = ''. With `kinds`, only those kinds are read.
  */
 export function buildFingerprintSql(kinds: readonly FingerprintKind[] = FINGERPRINT_KINDS): string {
-  const parts = kinds.map((kind) => `select x.ns, '${kind}'::text as kind, x.line from (${LINES[kind]}) as x(ns, line)`);
+  const parts = kinds.map((kind) => `select x.ns, '${kind}'::text as kind, x.line from (${LINES[kind].replace(SCHEMA_RELATIONS, (_m, alias: string, on: string | undefined) => `srel ${alias}${on ?? ''} join s on s.oid = ${alias}.relnamespace`)}) as x(ns, line)`);
   return `with s as materialized (
   select n.oid, n.nspname, pg_catalog.quote_ident(n.nspname) as q, replace(pg_catalog.quote_ident(n.nspname), '''', '''''') as qq
     from pg_catalog.pg_namespace n where n.nspname = any($1::text[])
+),
+-- The schemas' relations, read in one scan of pg_class (it has no index on relnamespace) for every kind: at 10,000 x 20,
+-- each kind's own scan cost 0.2-0.6 s whatever the number of schemas, 2.6-3.0 s for the census's representatives.
+srel as materialized (
+  select c.* from pg_catalog.pg_class c where c.relnamespace in (select s.oid from s)
 ),
 lines as (
 ${parts.join('\nunion all\n')}
