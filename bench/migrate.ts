@@ -78,7 +78,17 @@
  *   (correlation 0.64-0.81).
  * So vs floor is judged on the median of each round's pair (adjacent windows) rather than on medians taken apart,
  * and the bookkeeping where it is not a few per cent of a figure that moves by tens of per cent: Tenantry's run minus
- * the floor on a one-statement migration (a comment per tenant), per round, over Tenantry's typical run.
+ * the floor on a one-statement migration (a comment per tenant), per round, over Tenantry's typical run. It errs
+ * against Tenantry, if anything: there its lanes' backends load PL/pgSQL (for rollout_tenant_open, ~3.5-4.5 ms of a
+ * fresh backend's CPU for its first call, ~0.4 ms later), which the floor's load for the typical migration's function
+ * too. Runs of it (session 12, 5 rounds each, load 1.8-4.6), bookkeeping / vs floor by the pairs:
+ * - 1,000 × 20, K = 4: 2.2 % / 1.05x and 1.9 % / 1.13x (bookkeeping per round 186-371 ms for the fleet, medians 305
+ *   and 285 ms, ~0.3 ms a tenant; pairs 0.86-1.23).
+ * - 200 × 100: 5.7 % / 0.99x at K = 8 (131-273 ms, median 174 ms) and 3.7 % / 1.13x at K = 2 (94-188 ms, median
+ *   110 ms). At 200 tenants a run's fixed part dominates: the lanes' first calls above (8 of them at K = 8), the
+ *   in-window VACUUM ANALYZE of Tenantry's tables (24-42 ms), two backends more than the floor, the reads before the
+ *   run (~5 ms).
+ * The pairs themselves still range from 0.77 to 1.26: vs floor is met by its median, not by a margin.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
