@@ -17,13 +17,6 @@
  * old order and 1.025x in the new, so the old order was not what kept
  * create_tenant near 1.05x; its per-round ratios spread over about ±15% on a
  * busy machine, so one run's median moves by a few percent.
- *
- * Every timed call starts from the same state: autovacuum is off, and right
- * before the call (after its warm-up, untimed) the catalogs a tenant's
- * creation writes are vacuumed and a checkpoint is taken. At 400 tables the
- * floor's own CPU had varied from 2.0 to 3.2 s between rounds, depending on
- * how long ago the last checkpoint was (pages logged whole once after each,
- * full_page_writes) and on the rolled-back warm-ups' dead rows.
  */
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -138,19 +131,15 @@ function claimFloorSql(bench: BenchSnapshot, claimBody: string, spare: string, t
   ].join('\n');
 }
 
-/** The catalogs a tenant's creation writes: vacuumed before each timed call. */
-const SETTLED_CATALOGS = ['pg_class', 'pg_attribute', 'pg_type', 'pg_depend', 'pg_shdepend', 'pg_constraint', 'pg_index', 'pg_attrdef', 'pg_sequence', 'pg_namespace', 'pg_proc', 'pg_description', 'pg_trigger', 'pg_rewrite', 'pg_init_privs'];
-
 /**
  * A fresh connection that has run a query and loaded PL/pgSQL, then `warm` (a refused name: the function's entry; or
  * the same call for another tenant, rolled back: a connection that has done this before), then `fn` once.
  */
-async function withWarmClient<T>(target: BenchTarget, warm: string | undefined, fn: (client: pg.Client, pid: number) => Promise<T>, settle?: () => Promise<void>): Promise<T> {
+async function withWarmClient<T>(target: BenchTarget, warm: string | undefined, fn: (client: pg.Client, pid: number) => Promise<T>): Promise<T> {
   const client = await openBenchClient(target);
   try {
     await client.query('SELECT 1; DO $$BEGIN END$$;');
     if (warm !== undefined) await client.query(warm).catch(async () => void (await client.query('ROLLBACK').catch(() => undefined)));
-    if (settle) await settle();
     return await fn(client, await backendPid(client));
   } finally {
     await client.end();
@@ -172,15 +161,6 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
   adminPool.on('error', () => undefined);
   const driver = await createProvisioner(profile, { via: 'driver', concurrency: 1 });
   const rounds = opts.rounds * (tables <= 20 ? 4 : tables <= 100 ? 2 : 1);
-  /**
-   * Untimed, right before each timed call (after its warm-up): the catalogs the call writes vacuumed (the warm-up's
-   * rolled-back rows and the earlier tenants' gone) and a checkpoint, so that every call starts from the same state: as
-   * many pages to log whole after a checkpoint (full_page_writes), no dead rows left by whoever ran before.
-   */
-  const settle = async () => {
-    await adminPool.query(`VACUUM ${SETTLED_CATALOGS.map((c) => `pg_catalog.${c}`).join(', ')}`);
-    await adminPool.query('CHECKPOINT');
-  };
   try {
     await publishSnapshot(adminPool, parseSnapshot(serializeSnapshot(bench.snapshot)), { label: 'bench', grants: [APP.user] });
     // A spare per round, 6 for claim_tenant back to back and 7 for the claim floor's.
@@ -250,7 +230,7 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
     switch (method) {
       case 'floor': {
         const sql = bench.sql(tenant);
-        return withWarmClient(admin, `BEGIN;\n${bench.sql(`${tenant}_warm`)}\n;ROLLBACK;`, (client, pid) => timeBackend(pid, () => runFloor(client, sql)), settle);
+        return withWarmClient(admin, `BEGIN;\n${bench.sql(`${tenant}_warm`)}\n;ROLLBACK;`, (client, pid) => timeBackend(pid, () => runFloor(client, sql)));
       }
       case 'driver': {
         // A fresh pooled connection, like the others (a backend that created many relations slows down).
@@ -258,22 +238,20 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
         const fresh = await driver.pool.connect();
         await fresh.query('SELECT 1; DO $$BEGIN END$$;');
         fresh.release();
-        await settle();
         const started = performance.now();
         await driver.provisionTenant(bench.source, tenant);
         return { wall: performance.now() - started };
       }
       case 'create_tenant':
-        return withWarmClient(app, `BEGIN; SELECT _tenantry.create_tenant('${tenant}_warm'); ROLLBACK;`, (client, pid) => timeBackend(pid, () => client.query('SELECT _tenantry.create_tenant($1)', [tenant])), settle);
+        return withWarmClient(app, `BEGIN; SELECT _tenantry.create_tenant('${tenant}_warm'); ROLLBACK;`, (client, pid) => timeBackend(pid, () => client.query('SELECT _tenantry.create_tenant($1)', [tenant])));
       case 'render':
         return withWarmClient(admin, undefined, (client, pid) =>
           timeBackend(pid, () => client.query(`SELECT pg_catalog.length(_tenantry.render_published(p, $1)) FROM _tenantry.published_snapshots p WHERE p.label = 'bench'`, [tenant])),
-          settle,
         );
       case 'claim_tenant':
-        return withWarmClient(app, `SELECT _tenantry.claim_tenant('')`, (client, pid) => timeBackend(pid, () => client.query('SELECT _tenantry.claim_tenant($1)', [tenant])), settle);
+        return withWarmClient(app, `SELECT _tenantry.claim_tenant('')`, (client, pid) => timeBackend(pid, () => client.query('SELECT _tenantry.claim_tenant($1)', [tenant])));
       case 'clone_schema':
-        return withWarmClient(admin, undefined, (client, pid) => timeBackend(pid, () => client.query(`SELECT bench_clone_schema('tmpl', $1)`, [tenant])), settle);
+        return withWarmClient(admin, undefined, (client, pid) => timeBackend(pid, () => client.query(`SELECT bench_clone_schema('tmpl', $1)`, [tenant])));
     }
   }
 }
@@ -282,8 +260,7 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
 export async function runPublishedBench(opts: PublishedBenchOptions): Promise<PublishedBenchResult> {
   const started = performance.now();
   const loadStart = loadavg()[0] ?? 0;
-  // No autovacuum: it would land in some calls' windows and not others (the catalogs are vacuumed before each call instead).
-  const cluster = await startCluster({ conf: { max_locks_per_transaction: 512, fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', autovacuum: 'off' } });
+  const cluster = await startCluster({ conf: { max_locks_per_transaction: 512, fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } });
   try {
     await cluster.query(`CREATE ROLE ${APP.user} LOGIN PASSWORD '${APP.password}'`);
     const client = await cluster.connect();
@@ -303,7 +280,6 @@ export function formatPublishedReport(result: PublishedBenchResult): string {
   const out = ['## Published snapshots (create_tenant / claim_tenant)', '', formatMachine(result.machine)];
   out.push(`- ${result.totalSeconds.toFixed(0)} s in all; 1-minute load average ${result.load.start.toFixed(1)} at the start, ${result.load.end.toFixed(1)} at the end (${result.machine.cores} cores)`);
   out.push('- Each call on a fresh connection that has run a query; the floor and create_tenant have also run the same call once for another tenant and rolled it back (a warm connection: both pay their one-time costs, catalog caches and compiled PL/pgSQL, beforehand); claim_tenant has entered the function once (a refused name), and then runs back to back on one connection (the target); create/claim as an EXECUTE-only role, in autocommit');
-  out.push('- Before each timed call (untimed): the catalogs a tenant writes vacuumed and a CHECKPOINT, autovacuum off: every call starts with the same pages to log whole and no one else\'s dead rows');
   out.push('- The server keeps its durable defaults (fsync, synchronous_commit on) for every method alike: each tenant, the floor\'s too, waits for one commit flush');
   out.push('- Tenant names need no quoting (e.g. create_tenant_3), the usual case: the name then reads the same in every placeholder context', '');
   const table = (per: (r: SizeResult) => Partial<Record<Method, number[]>>, ratios: (r: SizeResult) => Partial<Record<Method, number[]>>) =>
