@@ -203,46 +203,31 @@ function threadCpu(): Record<string, number> {
 }
 
 /**
- * How fast this machine runs fixed work right now: CPU ms of a compute loop and of random reads over 64 MB (cache
- * misses, as a backend walking catalogs has). Run right before and after a window: when the identical work of a
- * window costs more CPU, a slower machine shows here too.
+ * How fast this machine runs fixed work right now: CPU ms of `aluIters` steps of a compute loop and of `reads` random
+ * reads over `memory` (cache misses, as a backend walking catalogs has). When the identical work of a window costs
+ * more CPU, a slower machine shows here too. Two sizes: probeSpeed (64 MB) right before and after a window, probeSmall
+ * (about a millisecond; 8 MB, beyond L2, within L3) every 100 ms during it.
  */
-const probeMemory = new Int32Array(16 * 1024 * 1024);
-function probeSpeed(): { aluMs: number; memMs: number } {
+function probe(aluIters: number, memory: Int32Array, reads: number): { aluMs: number; memMs: number } {
   const t0 = process.cpuUsage();
   let x = 0x9e3779b9 | 0;
-  for (let i = 0; i < 30_000_000; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
+  for (let i = 0; i < aluIters; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
   const t1 = process.cpuUsage();
-  let sum = x & 1;
-  let j = 12345;
-  for (let i = 0; i < 3_000_000; i++) {
-    j = (Math.imul(j, 1103515245) + 12345) & (probeMemory.length - 1);
-    sum += probeMemory[j] as number;
-    probeMemory[j] = i;
+  let j = x & (memory.length - 1);
+  let sum = 0;
+  for (let i = 0; i < reads; i++) {
+    j = (Math.imul(j, 1103515245) + 12345) & (memory.length - 1);
+    sum += memory[j] as number;
+    memory[j] = i;
   }
   const t2 = process.cpuUsage();
   const ms = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1000;
   return { aluMs: ms(t0, t1) + (sum === -1 ? 1 : 0), memMs: ms(t1, t2) };
 }
-
-/** A probe of about a millisecond: a compute loop and random reads over 8 MB (beyond L2, within L3). */
+const probeMemory = new Int32Array(16 * 1024 * 1024);
 const probeCache = new Int32Array(2 * 1024 * 1024);
-function probeSmall(): { aluMs: number; cacheMs: number } {
-  const t0 = process.cpuUsage();
-  let x = 0x9e3779b9 | 0;
-  for (let i = 0; i < 1_000_000; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
-  const t1 = process.cpuUsage();
-  let j = x & (probeCache.length - 1);
-  let sum = 0;
-  for (let i = 0; i < 200_000; i++) {
-    j = (Math.imul(j, 1103515245) + 12345) & (probeCache.length - 1);
-    sum += probeCache[j] as number;
-    probeCache[j] = i;
-  }
-  const t2 = process.cpuUsage();
-  const ms = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1000;
-  return { aluMs: ms(t0, t1) + (sum === -1 ? 1 : 0), cacheMs: ms(t1, t2) };
-}
+const probeSpeed = () => probe(30_000_000, probeMemory, 3_000_000);
+const probeSmall = () => probe(1_000_000, probeCache, 200_000);
 
 function runChild(dist: string, kind: string, connFile: string): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
@@ -297,7 +282,7 @@ async function driver(rounds: number, contenders: { name: string; dist: string }
         const timer = setInterval(() => {
           const p = probeSmall();
           during.alu.push(p.aluMs);
-          during.cache.push(p.cacheMs);
+          during.cache.push(p.memMs);
         }, 100);
         const res = await runChild(ct.dist, ct.name === 'floor' ? 'floor' : 'tenantry', connFile);
         clearInterval(timer);
