@@ -13,6 +13,7 @@
  * after checking, under the tenant's lock, that no schema of that name exists.
  */
 import { quoteLiteral } from '../sql/quote.js';
+import { CENSUS_KEYS_DDL, CENSUS_KEYS_TABLE } from './stamp-sql.js';
 
 export const REGISTER_SCHEMA = '_tenantry';
 export const REGISTER_TABLE = '_tenantry.tenants';
@@ -92,12 +93,13 @@ BEGIN
   ${buildRegisterUpsertSql('p_tenant', 'p_template', 'p_snapshot_checksum', 'p_snapshot_label', 'p_how', 'SESSION_USER')};
 END
 $tenantry_register$;
-REVOKE ALL ON FUNCTION ${REGISTER_FUNCTION} FROM PUBLIC;`;
+REVOKE ALL ON FUNCTION ${REGISTER_FUNCTION} FROM PUBLIC;
+${CENSUS_KEYS_DDL};`;
 }
 
 /** A query answering (column `ok`) whether the register is there in this version's shape. */
 export function buildRegisterPresentSql(): string {
-  return `SELECT pg_catalog.to_regclass(${quoteLiteral(REGISTER_TABLE)}) IS NOT NULL AND pg_catalog.to_regprocedure(${quoteLiteral(REGISTER_FUNCTION)}) IS NOT NULL AS ok`;
+  return `SELECT pg_catalog.to_regclass(${quoteLiteral(REGISTER_TABLE)}) IS NOT NULL AND pg_catalog.to_regprocedure(${quoteLiteral(REGISTER_FUNCTION)}) IS NOT NULL AND pg_catalog.to_regclass(${quoteLiteral(CENSUS_KEYS_TABLE)}) IS NOT NULL AS ok`;
 }
 
 /** The statement recording `entry`, with literals, for a tenant's own transaction (no trailing semicolon). */

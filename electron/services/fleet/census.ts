@@ -8,7 +8,10 @@ import type { VerifyResult } from '../../../core/api/contract.js';
 import { TenantryError } from '../../../core/errors.js';
 import { combineFingerprint, describeCensus, groupCohorts, type Cohort, type KindHashes } from '../../../core/fleet/census.js';
 import { buildFingerprintSql, FINGERPRINT_KINDS, type FingerprintKind } from '../../../core/fleet/fingerprint-sql.js';
+import { buildRawKeyStreamSql } from '../../../core/fleet/raw-key-sql.js';
 import { buildFingerprintUpdateSql } from '../../../core/fleet/register-sql.js';
+import { buildExternalRefsSql, buildGlobalStampSql, buildStampSql, CENSUS_KEYS_READ_SQL, CENSUS_KEYS_TABLE, CENSUS_KEYS_WRITE_SQL } from '../../../core/fleet/stamp-sql.js';
+import { sha256Hex } from '../../../core/snapshot/sha256.js';
 import type { SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { verifyTenantWith } from '../verify/verify-tenant.js';
 import { readRawKeys } from './raw-keys.js';
@@ -35,8 +38,12 @@ async function inCatalogSnapshot<T>(client: pg.ClientBase, fn: () => Promise<T>,
     // 5 alternated runs). No memoize: the key pass looks up each index's and trigger's own row (unique keys), so a cache
     // in front of the lookups only misses; at 10,000 x 20 the key pass of 5,000 schemas took 19.8-21.2 s of backend CPU
     // without it, 21.8-22.8 s with it (3 alternated pairs, load 4-5). (Servers before 14 have no such setting.)
+    // How constants are printed (dates, intervals, time zones, floats, bytea) is pinned, so that keys kept by one
+    // census compare with keys computed by the next whatever the session's settings (core/fleet/stamp-sql.ts).
     await client.query(
-      "SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true), pg_catalog.set_config('work_mem', '64MB', true), pg_catalog.set_config('enable_mergejoin', 'off', true), CASE WHEN pg_catalog.current_setting('enable_memoize', true) IS NOT NULL THEN pg_catalog.set_config('enable_memoize', 'off', true) END",
+      "SELECT pg_catalog.set_config('search_path', '', true), pg_catalog.set_config('jit', 'off', true), pg_catalog.set_config('work_mem', '64MB', true), pg_catalog.set_config('enable_mergejoin', 'off', true), CASE WHEN pg_catalog.current_setting('enable_memoize', true) IS NOT NULL THEN pg_catalog.set_config('enable_memoize', 'off', true) END, " +
+        "pg_catalog.set_config('DateStyle', 'ISO, MDY', true), pg_catalog.set_config('IntervalStyle', 'postgres', true), pg_catalog.set_config('TimeZone', 'UTC', true), pg_catalog.set_config('extra_float_digits', '1', true), " +
+        "pg_catalog.set_config('bytea_output', 'hex', true), pg_catalog.set_config('quote_all_identifiers', 'off', true), pg_catalog.set_config('standard_conforming_strings', 'on', true)",
     );
     return await fn();
   } finally {
@@ -53,14 +60,88 @@ export const SPLIT_MIN_SCHEMAS = 1000;
  * schemas, one query on `client`.
  */
 async function readRawKeysSplit(client: pg.ClientBase, schemas: readonly string[], privileges: boolean, helper: pg.ClientBase | undefined, splitAt: number): Promise<{ schema: string; key: string }[]> {
-  if (!helper || schemas.length < Math.max(2, splitAt)) return readRawKeys(client, schemas, privileges);
+  return splitAcross(client, helper, schemas, splitAt, (c, part) => readRawKeys(c, part, privileges));
+}
+
+/** `read` over `schemas`, the second half on `helper` in the same snapshot when there are at least `splitAt` of them. */
+async function splitAcross<T>(client: pg.ClientBase, helper: pg.ClientBase | undefined, schemas: readonly string[], splitAt: number, read: (c: pg.ClientBase, part: readonly string[]) => Promise<T[]>): Promise<T[]> {
+  if (!helper || schemas.length < Math.max(2, splitAt)) return read(client, schemas);
   const { rows } = await client.query<{ id: string }>('SELECT pg_catalog.pg_export_snapshot() AS id');
   const half = Math.ceil(schemas.length / 2);
-  const [first, second] = await Promise.all([
-    readRawKeys(client, schemas.slice(0, half), privileges),
-    inCatalogSnapshot(helper, () => readRawKeys(helper, schemas.slice(half), privileges), rows[0]!.id),
-  ]);
+  const [first, second] = await Promise.all([read(client, schemas.slice(0, half)), inCatalogSnapshot(helper, () => read(helper, schemas.slice(half)), rows[0]!.id)]);
   return [...first, ...second];
+}
+
+/** A schema's key to keep in the bookkeeping schema, with the stamp it was computed at. */
+export interface KeptKey {
+  ns: string;
+  stamp: string;
+  key: string;
+}
+
+/** Where the keys of a census came from, and the keys it computed that may be kept for the next. */
+export interface KeyReuse {
+  /** Keys taken from the kept ones (their schemas' stamps unchanged). */
+  reused: number;
+  /** Keys computed by the key pass. */
+  computed: number;
+  /** The format the kept keys were looked up under (undefined: none could be read). */
+  format?: string;
+  /** Computed keys that may be kept (schemas whose key deparses nothing from outside the schema and the system). */
+  keep: KeptKey[];
+}
+
+/**
+ * Keys of `schemas`, reusing those kept by an earlier census (core/fleet/stamp-sql.ts) for every schema whose stamp is
+ * unchanged, in the caller's catalog snapshot. Without a readable keys table, the key pass over all of them.
+ */
+async function readKeysReusing(client: pg.ClientBase, schemas: readonly string[], privileges: boolean, helper: pg.ClientBase | undefined, splitAt: number): Promise<{ rows: { schema: string; key: string }[]; reuse: KeyReuse }> {
+  const { rows: can } = await client.query<{ ok: boolean; version: number }>(
+    `SELECT pg_catalog.to_regclass('${CENSUS_KEYS_TABLE}') IS NOT NULL AND pg_catalog.has_table_privilege('${CENSUS_KEYS_TABLE}', 'SELECT') AS ok, pg_catalog.current_setting('server_version_num')::int AS version`,
+  );
+  if (can[0]?.ok !== true) return readKeysAfresh(client, schemas, privileges, helper, splitAt);
+  const { rows: global } = await client.query<{ stamp: string }>(buildGlobalStampSql());
+  // The key's own SQL is part of the format: a Tenantry that computes keys differently reuses none of these.
+  const format = sha256Hex([global[0]!.stamp, String(privileges), buildRawKeyStreamSql({ privileges, serverVersionNum: can[0].version }), buildStampSql()].join('\n'));
+  const stamps = await splitAcross(client, helper, schemas, splitAt, async (c, part) => (await c.query<{ schema: string; ns: string; stamp: string }>(buildStampSql(), [part])).rows);
+  const { rows: kept } = await client.query<KeptKey>(CENSUS_KEYS_READ_SQL, [stamps.map((s) => s.ns), format]);
+  const keptBy = new Map(kept.map((k) => [k.ns, k]));
+  const rows: { schema: string; key: string }[] = [];
+  const misses: typeof stamps = [];
+  for (const s of stamps) {
+    const k = keptBy.get(s.ns);
+    if (k && k.stamp === s.stamp) rows.push({ schema: s.schema, key: k.key });
+    else misses.push(s);
+  }
+  const keep: KeptKey[] = [];
+  if (misses.length > 0) {
+    const computed = await readRawKeysSplit(client, misses.map((m) => m.schema), privileges, helper, splitAt);
+    const externalRows = await splitAcross(client, helper, misses.map((m) => m.schema), splitAt, async (c, part) => (await c.query<{ schema: string }>(buildExternalRefsSql(), [part])).rows);
+    const external = new Set(externalRows.map((r) => r.schema));
+    const missBy = new Map(misses.map((m) => [m.schema, m]));
+    for (const r of computed) {
+      rows.push(r);
+      const m = missBy.get(r.schema)!;
+      if (!external.has(r.schema)) keep.push({ ns: m.ns, stamp: m.stamp, key: r.key });
+    }
+  }
+  return { rows, reuse: { reused: stamps.length - misses.length, computed: misses.length, format, keep } };
+}
+
+/** Keys of `schemas` by the key pass over all of them (no kept key read or kept). */
+async function readKeysAfresh(client: pg.ClientBase, schemas: readonly string[], privileges: boolean, helper: pg.ClientBase | undefined, splitAt: number): Promise<{ rows: { schema: string; key: string }[]; reuse: KeyReuse }> {
+  const rows = await readRawKeysSplit(client, schemas, privileges, helper, splitAt);
+  return { rows, reuse: { reused: 0, computed: rows.length, keep: [] } };
+}
+
+/** Keeps `reuse.keep` for the next census; a role that may not write the table (or a read-only server) keeps nothing. */
+async function keepKeys(db: pg.Pool, reuse: KeyReuse): Promise<void> {
+  if (reuse.keep.length === 0 || reuse.format === undefined) return;
+  await db
+    .query(CENSUS_KEYS_WRITE_SQL, [reuse.keep.map((k) => k.ns), reuse.keep.map((k) => k.stamp), reuse.keep.map((k) => k.key), reuse.format])
+    .catch((error: unknown) => {
+      if (!['42501', '25006', '42P01'].includes((error as { code?: string }).code ?? '')) throw error;
+    });
 }
 
 /**
@@ -73,11 +154,13 @@ async function readRawKeysSplit(client: pg.ClientBase, schemas: readonly string[
 export async function readFingerprintsByKey(
   client: pg.ClientBase,
   schemas: readonly string[],
-  options: { kinds?: readonly FingerprintKind[]; always?: readonly string[]; helper?: pg.ClientBase; splitAt?: number } = {},
-): Promise<{ hashes: Map<string, KindHashes>; keys: Map<string, string>; classes: number }> {
+  options: { kinds?: readonly FingerprintKind[]; always?: readonly string[]; helper?: pg.ClientBase; splitAt?: number; reuse?: boolean } = {},
+): Promise<{ hashes: Map<string, KindHashes>; keys: Map<string, string>; classes: number; reuse: KeyReuse }> {
   const kinds = options.kinds ?? FINGERPRINT_KINDS;
   return inCatalogSnapshot(client, async () => {
-    const rows = await readRawKeysSplit(client, schemas, kinds.includes('privileges'), options.helper, options.splitAt ?? SPLIT_MIN_SCHEMAS);
+    const privileges = kinds.includes('privileges');
+    const splitAt = options.splitAt ?? SPLIT_MIN_SCHEMAS;
+    const { rows, reuse } = options.reuse === true ? await readKeysReusing(client, schemas, privileges, options.helper, splitAt) : await readKeysAfresh(client, schemas, privileges, options.helper, splitAt);
     const byKey = new Map<string, string[]>();
     for (const r of rows) {
       const members = byKey.get(r.key);
@@ -93,7 +176,7 @@ export async function readFingerprintsByKey(
       const rep = members.find((m) => full.has(m));
       for (const m of members) hashes.set(m, full.get(m) ?? full.get(rep!) ?? {});
     }
-    return { hashes, keys: new Map(rows.map((r) => [r.schema, r.key])), classes: byKey.size };
+    return { hashes, keys: new Map(rows.map((r) => [r.schema, r.key])), classes: byKey.size, reuse };
   });
 }
 
@@ -122,6 +205,11 @@ export interface CensusOptions {
   privileges?: boolean;
   /** Store each tenant's fingerprint in the register (default false; skipped when the role may not write it). */
   record?: boolean;
+  /**
+   * Reuse the keys an earlier census kept for schemas whose catalog rows are unchanged, and keep the keys computed now
+   * (default true; core/fleet/stamp-sql.ts). False computes every key afresh and keeps none.
+   */
+  reuseKeys?: boolean;
 }
 
 export interface CensusResult {
@@ -134,6 +222,8 @@ export interface CensusResult {
   /** Register tenants whose schema no longer exists (dropped outside Tenantry). */
   missing: string[];
   summary: string;
+  /** How many keys (one per schema, the template's too) came from an earlier census and how many were computed. */
+  keys: { reused: number; computed: number };
   elapsedMs: number;
 }
 
@@ -151,13 +241,15 @@ export async function takeCensus(db: pg.Pool, options: CensusOptions): Promise<C
   const free = db.idleCount > 0 || db.totalCount < (db.options.max ?? 10);
   const helper = schemas.length >= SPLIT_MIN_SCHEMAS && free ? await db.connect() : undefined;
   let hashes: Map<string, KindHashes>;
+  let reuse: KeyReuse;
   try {
-    ({ hashes } = await readFingerprintsByKey(client, schemas, { kinds, always: [options.template], ...(helper ? { helper } : {}) }));
+    ({ hashes, reuse } = await readFingerprintsByKey(client, schemas, { kinds, always: [options.template], reuse: options.reuseKeys !== false, ...(helper ? { helper } : {}) }));
   } finally {
     // The backends have read thousands of schemas' catalog rows into their caches: end them rather than keep them in the pool.
     client.release(true);
     helper?.release(true);
   }
+  await keepKeys(db, reuse);
   const templateHashes = hashes.get(options.template);
   if (!templateHashes) throw new TenantryError('SCHEMA_NOT_FOUND', `Template schema "${options.template}" does not exist in this database. Names are case-sensitive; run \`tenantry schemas\` to list them.`);
   hashes.delete(options.template);
@@ -178,6 +270,7 @@ export async function takeCensus(db: pg.Pool, options: CensusOptions): Promise<C
     cohorts,
     missing,
     summary: describeCensus(cohorts),
+    keys: { reused: reuse.reused, computed: reuse.computed },
     elapsedMs: Math.round(performance.now() - started),
   };
 }
