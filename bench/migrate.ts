@@ -42,7 +42,7 @@
  *
  * The no-op row runs a new rollout of the same migration once everything has it.
  * Between contenders the migration is undone (untimed). BENCH_QUICK=1: 100×20, 40×100; BENCH_MIGRATE_SIZES=200x100
- * runs the sizes given.
+ * runs the sizes given, BENCH_MIGRATE_KS=8 sweeps only the K given.
  *
  * Fairness between the contenders (session 11; before it, rounds of one run gave Tenantry/floor CPU ratios from
  * 0.89 to 1.56):
@@ -54,7 +54,9 @@
  *   a checkpoint is made and every backend is gone, untimed (settle): no contender pays for the garbage the one
  *   before it and the undo left, nor for a checkpoint that happens to fall in its window. Tenantry's own rows (the
  *   rollout's tenant rows and their marks' old versions, the record) are vacuumed and analysed inside its window,
- *   so what autovacuum would do for its bookkeeping stays in its figure. Each round's log line says what background
+ *   so what autovacuum would do for its bookkeeping stays in its figure; not charged is VACUUM's scan of all of
+ *   pg_class, which autovacuum runs at every visit of the database, rollout or not (vacuum-own-tables.ts; session
+ *   13: 19-27 ms of the 24-42 ms that session 12 charged at 200 × 100). Each round's log line says what background
  *   work (autovacuum, checkpoints) ran in each window.
  * - The order alternates between rounds: each undo leaves a dropped column behind in two tables of every tenant,
  *   so whoever ran second in every round found slightly wider tables.
@@ -98,12 +100,12 @@ import { planAgainstTemplate, recordRollout } from '../electron/services/migrate
 import { openRolloutConnections, runRollout, type RolloutResult } from '../electron/services/migrate/run-rollout.js';
 import { createPool } from '../electron/services/connection/open-connection.js';
 import type { RolloutSettings } from '../electron/services/migrate/rollout-store.js';
-import { APPLIED_TABLE, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE } from '../core/migrate/rollout-sql.js';
 import { startCluster, type Cluster } from '../support/cluster.js';
 import { generateTemplateSql } from '../support/generate-template.js';
 import { runPsqlFile } from './alternatives/psql-file.js';
 import { openBenchClient, type BenchTarget } from './alternatives/target.js';
 import { readOtherCpu, waitForBackendsGone } from './server-cpu.js';
+import { vacuumOwnTables } from './vacuum-own-tables.js';
 import { formatMs, formatRatio, markdownTable, median } from './stats.js';
 
 export interface MigrateBenchOptions {
@@ -121,10 +123,19 @@ export function readMigrateOptions(env: NodeJS.ProcessEnv, log: (line: string) =
   return {
     sizes: env.BENCH_MIGRATE_SIZES !== undefined ? parseSizes(env.BENCH_MIGRATE_SIZES) : quick ? [{ tenants: 100, tables: 20 }, { tenants: 40, tables: 100 }] : [{ tenants: 1000, tables: 20 }, { tenants: 200, tables: 100 }],
     psqlSample: Number(env.BENCH_PSQL_SAMPLE ?? (quick ? 30 : 100)),
-    ks: [1, 2, 4, 8],
+    ks: env.BENCH_MIGRATE_KS !== undefined ? parseKs(env.BENCH_MIGRATE_KS) : [1, 2, 4, 8],
     rounds: Number(env.BENCH_MIGRATE_ROUNDS ?? 3),
     log,
   };
+}
+
+/** `BENCH_MIGRATE_KS=8` or `2,8`: the floor's K to sweep (one K: every run at that K, to compare runs at the same K). */
+function parseKs(text: string): number[] {
+  return text.split(',').map((part) => {
+    const k = Number(part.trim());
+    if (!Number.isInteger(k) || k < 1) throw new Error(`BENCH_MIGRATE_KS: '${part}' is not a number of connections (e.g. 8)`);
+    return k;
+  });
 }
 
 /** `BENCH_MIGRATE_SIZES=200x100` or `1000x20,200x100`: TENANTSxTABLES, comma-separated (to run one size alone). */
@@ -220,6 +231,11 @@ export interface MigrateFigures {
   bookkeepingWall: number;
   /** Bookkeeping (CPU) against the floor with search_path set to the tenant (informative, not a target). */
   bookkeepingCpuSearchPath: number;
+}
+
+/** What of the in-window vacuum was left out of Tenantry's CPU (vacuum-own-tables.ts), in words. */
+function describeVacuumScan(scanMs: number | undefined): string {
+  return scanMs === undefined ? 'vacuum charged whole' : `vacuum's scan of pg_class ${formatMs(scanMs)}, left out twice`;
 }
 
 /** Tenantry's search_path decision in words. */
@@ -408,7 +424,7 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
   try {
     writeFileSync(join(migrationDir, 'V2__typical.sql'), UP);
     const settings: RolloutSettings = { lockTimeoutMs: 3000, statementTimeoutMs: 600_000, retries: 5, concurrency: best.k, canary: 0, continueOnError: false };
-    const once = async (up = UP): Promise<{ total: number; run: number; done: number; cpu: CpuUse; runCpu: CpuUse; searchPath: RolloutResult['searchPath'] }> => {
+    const once = async (up = UP): Promise<{ total: number; run: number; done: number; cpu: CpuUse; runCpu: CpuUse; searchPath: RolloutResult['searchPath']; vacuumScanMs: number | undefined }> => {
       const mark0 = markCpu(cluster.dataDir);
       const t0 = performance.now();
       // As the CLI does it: one pool for the command.
@@ -433,15 +449,17 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
       }
       const t2 = performance.now();
       // Autovacuum is off in the bench cluster: the vacuum and analyze of Tenantry's own rows (the rollout's tenant
-      // rows, their marks' old versions, the record) are charged to it here.
-      await pool.query(`VACUUM ANALYZE ${ROLLOUTS_TABLE}, ${ROLLOUT_TENANTS_TABLE}, ${APPLIED_TABLE}`);
+      // rows, their marks' old versions, the record) are charged to it here, but for VACUUM's scan of all of pg_class,
+      // which autovacuum runs at every visit of the database, rollout or not (vacuum-own-tables.ts).
+      const vacuum = await vacuumOwnTables(pool);
       // Read after the pool ended and its backends exited, as the floor's window closes: their time is in the
       // postmaster's children time then.
       const end = await closeAndMark(cluster.dataDir, database, () => pool.end());
-      const cpu = cpuBetween(mark0, end);
-      const runCpu = cpuBetween(mark1, end);
+      const own = (c: CpuUse): CpuUse => ({ clientMs: c.clientMs, serverMs: c.serverMs - vacuum.notOwnMs });
+      const cpu = own(cpuBetween(mark0, end));
+      const runCpu = own(cpuBetween(mark1, end));
       if (result.failed > 0) throw new Error(`bench rollout failed: ${JSON.stringify(result.failures[0])}`);
-      return { total: t2 - t0, run: t2 - t1, done: result.done, cpu, runCpu, searchPath: result.searchPath };
+      return { total: t2 - t0, run: t2 - t1, done: result.done, cpu, runCpu, searchPath: result.searchPath, vacuumScanMs: vacuum.scanMs };
     };
     const floorRounds: { ms: number; cpu: CpuUse }[] = [];
     const floorSpRounds: { ms: number; cpu: CpuUse }[] = [];
@@ -475,7 +493,7 @@ async function benchSize(cluster: Cluster, opts: MigrateBenchOptions, size: { te
         const w = await watched(once);
         const run = w.value;
         runs.push(run);
-        let line = `tenantry ${formatMs(run.total)} (CPU ${formatMs(cpuTotal(run.cpu))}; run ${formatMs(run.run)}, CPU ${formatMs(cpuTotal(run.runCpu))}; ${run.done} done; ${w.background}; search_path ${describeSearchPath(run.searchPath)})`;
+        let line = `tenantry ${formatMs(run.total)} (CPU ${formatMs(cpuTotal(run.cpu))}; run ${formatMs(run.run)}, CPU ${formatMs(cpuTotal(run.runCpu))}; ${run.done} done; ${w.background}; search_path ${describeSearchPath(run.searchPath)}; ${describeVacuumScan(run.vacuumScanMs)})`;
         if (round === 0) {
           noopMs = (await once()).total;
           line += `; no-op ${formatMs(noopMs)}`;
