@@ -114,16 +114,31 @@ function errorOf(outcome: Extract<UnitOutcome, { kind: 'error' }>, lockTimeoutMs
   return { code: 'MIGRATION_FAILED', message: `${message}; rolled back, nothing of this tenant's migration was kept.`, ...base };
 }
 
+/** The reads at the start of a run that go at once (runRollout): the runner session and four reads beside it. */
+const START_CONNECTIONS = 5;
+
 /**
- * Opens the connections a run of the rollout uses (its lanes, the runner session and the reads beside it: the
- * rollout's concurrency + 2) before it starts, as one batch: opened inside the run, each cost it a new backend's start in the
- * middle of the work (issue 15, bookkeeping <= 5 %: ~3 opens of ~17-21 ms server CPU at 100 tables). Call it before
+ * How many connections a run uses at once, in the common case: the lanes and the runner session (concurrency + 1), or
+ * the start's reads (START_CONNECTIONS) when there are fewer lanes, within the pool's concurrency + 2. The last of
+ * those is for a write beside busy lanes (a failure recorded, a tenant its guard skipped), rare enough to be opened
+ * when it happens: opened before every run, it cost each a backend's start and exit (about 3-4 ms of server CPU and
+ * as much of this process's for the SCRAM handshake) and ran nothing (issue 15; at K = 8 one of ten backends stayed
+ * idle through the run).
+ */
+export function countRolloutConnections(concurrency: number): number {
+  return Math.min(concurrency + 2, Math.max(concurrency + 1, START_CONNECTIONS));
+}
+
+/**
+ * Opens the connections a run of the rollout uses (countRolloutConnections: its lanes, the runner session, the reads at
+ * its start) before it starts, as one batch: opened inside the run, each cost it a new backend's start in the middle
+ * of the work (issue 15, bookkeeping <= 5 %: ~3 opens of ~17-21 ms server CPU at 100 tables). Call it before
  * runRollout on the pool passed to it, never beside other work on that pool (openPoolConnections).
  */
 export async function openRolloutConnections(pool: pg.Pool, rollout: { settings: RolloutSettings; tenants: readonly Pick<RolloutTenantRow, 'status'>[] }): Promise<void> {
   // A rollout with nothing left to run (the no-op) needs one connection, which the record already opened.
   if (rollout.tenants.every((t) => t.status === 'done' || t.status === 'skipped')) return;
-  await openPoolConnections(pool, rollout.settings.concurrency + 2);
+  await openPoolConnections(pool, countRolloutConnections(rollout.settings.concurrency));
 }
 
 /** Runs the rollout's pending tenants (see the file comment). */

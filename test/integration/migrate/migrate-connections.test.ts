@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionProfile } from '../../../core/connection/profile.js';
 import { createPool, openPoolConnections } from '../../../electron/services/connection/open-connection.js';
 import { planAgainstTemplate, recordRollout } from '../../../electron/services/migrate/prepare-migration.js';
-import { openRolloutConnections, runRollout } from '../../../electron/services/migrate/run-rollout.js';
+import { countRolloutConnections, openRolloutConnections, runRollout } from '../../../electron/services/migrate/run-rollout.js';
 import type { RolloutSettings } from '../../../electron/services/migrate/rollout-store.js';
 import { findFreePort, startCluster, type Cluster } from '../../../support/cluster.js';
 import { profileFor } from '../harness/profile.js';
@@ -56,6 +56,35 @@ describe('connections of a rollout', () => {
     const migrated = await migratedInCatalog(cluster, DB);
     expect(migrated.partial).toEqual([]);
     expect(migrated.full).toEqual(['tpl', ...tenants]);
+  });
+
+  it('opens as many as the lanes and the runner when they outnumber the reads at the start, and the run opens none', async () => {
+    // Concurrency 4: the lanes and the runner are 5, as many as the start's reads; the sixth connection of the pool
+    // (a write beside busy lanes) stays unopened.
+    const settings: RolloutSettings = { ...SETTINGS, concurrency: 4, canary: 0 };
+    const pool = await createPool(profile, settings.concurrency + 2);
+    try {
+      const plan = await planAgainstTemplate(profile, [{ name: 'V3__note.sql', sql: 'ALTER TABLE tpl.items ADD COLUMN note text;\n' }], { template: 'tpl' }, pool);
+      const rollout = await recordRollout(profile, plan, { tenants, includeTemplate: true, settings }, pool);
+      await openRolloutConnections(pool, rollout);
+      expect(pool.totalCount).toBe(settings.concurrency + 1);
+      let opened = 0;
+      pool.on('connect', () => void opened++);
+      const result = await runRollout(profile, rollout, { pool });
+      expect(result.failures).toEqual([]);
+      expect(result.concurrency).toBe(4);
+      expect(result.done).toBe(tenants.length + 1);
+      expect(opened).toBe(0);
+      expect(pool.totalCount).toBe(settings.concurrency + 1);
+    } finally {
+      await pool.end();
+    }
+    const { rows } = await cluster.query("SELECT count(*)::int AS n FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid WHERE c.relname = 'items' AND a.attname = 'note' AND NOT a.attisdropped", DB);
+    expect(rows[0]?.n).toBe(tenants.length + 1);
+  });
+
+  it('counts the connections a run uses at once: the lanes and the runner, at least the start reads, at most the pool', () => {
+    expect([1, 2, 3, 4, 8, 16].map(countRolloutConnections)).toEqual([3, 4, 5, 5, 9, 17]);
   });
 
   it('opens nothing for a rollout with nothing left to run (the no-op)', async () => {
