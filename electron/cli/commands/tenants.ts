@@ -54,8 +54,16 @@ function toTenantJson(r: RegisterRow, cohortOf: Map<string, string>): TenantJson
   };
 }
 
+/** Where a census's keys came from, for a person: "keys of 3 schema(s) computed, 9,998 reused from an earlier census". */
+export function describeKeys(keys: CensusResult['keys']): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (keys.reused === 0) return `keys of ${n(keys.computed)} schema(s) computed`;
+  if (keys.computed === 0) return `keys of all ${n(keys.reused)} schema(s) reused from an earlier census`;
+  return `keys of ${n(keys.computed)} schema(s) computed, ${n(keys.reused)} reused from an earlier census`;
+}
+
 function printCensus(io: CliIo, census: CensusResult): void {
-  io.stdout(`Template "${census.template}": ${census.tenants} tenant(s): ${census.summary} (${census.elapsedMs} ms).\n`);
+  io.stdout(`Template "${census.template}": ${census.tenants} tenant(s): ${census.summary} (${census.elapsedMs} ms; ${describeKeys(census.keys)}).\n`);
   for (const c of census.cohorts) {
     const kinds = c.differingKinds.length > 0 ? ` — differs in: ${c.differingKinds.join(', ')}` : '';
     const shown = c.members.slice(0, 10).join(', ') + (c.members.length > 10 ? `, … (${c.members.length - 10} more)` : '');
@@ -100,21 +108,24 @@ export const tenantsCommand: CliCommand = {
   name: 'tenants',
   summary: "List a template's tenants from the register, grouped into cohorts by structure",
   usage: [
-    'Usage: tenantry tenants --template S [--cohort C] [--no-privileges] [--json] [--url URL]',
+    'Usage: tenantry tenants --template S [--cohort C] [--no-privileges] [--fresh] [--json] [--url URL]',
     '       tenantry tenants adopt --template S [--min-match 0.8] [--yes] [--json] [--url URL]',
     '',
     'Reads the tenant register (_tenantry.tenants, written by every provisioning path),',
     'fingerprints the template and every tenant in a few catalog queries and groups the',
     'tenants into cohorts: equal to the template, equal to a snapshot (the shape most of',
     "its tenants have), or drifted. Each tenant's fingerprint is stored in the register.",
+    'A schema whose catalog rows are unchanged since an earlier census reuses the key that',
+    'census kept (_tenantry.census_keys); --fresh computes every key again.',
     '',
     '  --template S     the template schema',
     '  --cohort C       list only the tenants of cohort C (its id)',
     '  --no-privileges  leave privileges out of the comparison',
+    '  --fresh          reuse no kept key (and keep none)',
     '  --json           {"template", "summary", "cohorts": [{id, name, status, snapshot,',
     '                   differingKinds, size, members}], "tenants": [{tenant, template,',
     '                   snapshot, snapshotChecksum, how, createdAt, verifiedAt, verifyResult,',
-    '                   cohort}], "missing": [names]}',
+    '                   cohort}], "missing": [names], "keys": {reused, computed}}',
     '',
     'adopt: finds schemas not in the register whose relations and columns (with types)',
     'match the template at --min-match (default 0.8) or more, shows the evidence, and with',
@@ -123,20 +134,20 @@ export const tenantsCommand: CliCommand = {
   ].join('\n'),
   async run(argv, io) {
     if (argv[0] === 'adopt') return runAdopt(argv.slice(1), io);
-    const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, cohort: { type: 'string' }, 'no-privileges': { type: 'boolean' }, json: { type: 'boolean' } });
+    const values = parseOptions(argv, { ...CONNECTION_OPTIONS, template: { type: 'string' }, cohort: { type: 'string' }, 'no-privileges': { type: 'boolean' }, fresh: { type: 'boolean' }, json: { type: 'boolean' } });
     const template = requireOption(values, 'template');
     const only = stringOption(values, 'cohort');
     const profile = await resolveCliProfile(stringOption(values, 'url'), io, values);
     const db = await createPool(profile, 2);
     try {
-      const census = await takeCensus(db, { template, record: true, privileges: values['no-privileges'] !== true });
+      const census = await takeCensus(db, { template, record: true, privileges: values['no-privileges'] !== true, reuseKeys: values.fresh !== true });
       const cohorts = only === undefined ? census.cohorts : census.cohorts.filter((c) => c.id === only || c.fingerprint === only);
       if (only !== undefined && cohorts.length === 0) throw new UsageError(`No cohort "${only}" among the tenants of "${template}". Cohorts: ${census.cohorts.map((c) => c.id).join(', ') || 'none'}.`);
       const cohortOf = new Map(census.cohorts.flatMap((c) => c.members.map((m) => [m, c.id] as const)));
       const members = new Set(cohorts.flatMap((c) => c.members));
       const rows = (await readRegister(db, { template })).filter((r) => only === undefined || members.has(r.tenant));
       if (values.json === true) {
-        io.stdout(JSON.stringify({ template, summary: census.summary, cohorts: cohorts.map(toCohortJson), tenants: rows.map((r) => toTenantJson(r, cohortOf)), missing: census.missing }, null, 2) + '\n');
+        io.stdout(JSON.stringify({ template, summary: census.summary, cohorts: cohorts.map(toCohortJson), tenants: rows.map((r) => toTenantJson(r, cohortOf)), missing: census.missing, keys: census.keys }, null, 2) + '\n');
       } else {
         printCensus(io, { ...census, cohorts });
       }

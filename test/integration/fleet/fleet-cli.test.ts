@@ -94,6 +94,12 @@ describe('fleet CLI', () => {
 
     const only = JSON.parse((await cli('tenants', '--template', 'tmpl', '--cohort', hand!.id, '--json')).stdout) as { tenants: { tenant: string }[] };
     expect(only.tenants.map((t) => t.tenant)).toEqual(['t_hand']);
+    // Each census keeps its keys: the next reuses all six (the template's and five tenants'), --fresh none.
+    const again = JSON.parse((await cli('tenants', '--template', 'tmpl', '--json')).stdout) as { keys: { reused: number; computed: number } };
+    expect(again.keys).toEqual({ reused: 6, computed: 0 });
+    const fresh = JSON.parse((await cli('tenants', '--template', 'tmpl', '--fresh', '--json')).stdout) as { keys: { reused: number; computed: number } };
+    expect(fresh.keys).toEqual({ reused: 0, computed: 6 });
+    expect((await cli('drift', '--template', 'tmpl')).stdout).toContain('keys of all 6 schema(s) reused from an earlier census');
 
     const drift = await cli('drift', '--template', 'tmpl', '--json');
     expect(drift.code).toBe(4);
