@@ -180,3 +180,6 @@ export const CENSUS_KEYS_READ_SQL = `SELECT nsp::int8 AS ns, stamp, key FROM ${C
 export const CENSUS_KEYS_WRITE_SQL = `INSERT INTO ${CENSUS_KEYS_TABLE} AS k (nsp, format, stamp, key)
 SELECT u.nsp::oid, $4, u.stamp, u.key FROM unnest($1::int8[], $2::text[], $3::text[]) AS u(nsp, stamp, key)
 ON CONFLICT (nsp) DO UPDATE SET format = excluded.format, stamp = excluded.stamp, key = excluded.key, computed_at = excluded.computed_at`;
+
+/** Forgets the kept keys of schemas that no longer exist. */
+export const CENSUS_KEYS_FORGET_SQL = `DELETE FROM ${CENSUS_KEYS_TABLE} k WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.oid = k.nsp)`;

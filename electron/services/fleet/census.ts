@@ -10,7 +10,7 @@ import { combineFingerprint, describeCensus, groupCohorts, type Cohort, type Kin
 import { buildFingerprintSql, FINGERPRINT_KINDS, type FingerprintKind } from '../../../core/fleet/fingerprint-sql.js';
 import { buildRawKeyStreamSql } from '../../../core/fleet/raw-key-sql.js';
 import { buildFingerprintUpdateSql } from '../../../core/fleet/register-sql.js';
-import { buildExternalRefsSql, buildGlobalStampSql, buildStampSql, CENSUS_KEYS_READ_SQL, CENSUS_KEYS_TABLE, CENSUS_KEYS_WRITE_SQL } from '../../../core/fleet/stamp-sql.js';
+import { buildExternalRefsSql, buildGlobalStampSql, buildStampSql, CENSUS_KEYS_FORGET_SQL, CENSUS_KEYS_READ_SQL, CENSUS_KEYS_TABLE, CENSUS_KEYS_WRITE_SQL } from '../../../core/fleet/stamp-sql.js';
 import { sha256Hex } from '../../../core/snapshot/sha256.js';
 import type { SnapshotCarries } from '../../../core/verify/snapshot-carries.js';
 import { verifyTenantWith } from '../verify/verify-tenant.js';
@@ -134,14 +134,20 @@ async function readKeysAfresh(client: pg.ClientBase, schemas: readonly string[],
   return { rows, reuse: { reused: 0, computed: rows.length, keep: [] } };
 }
 
-/** Keeps `reuse.keep` for the next census; a role that may not write the table (or a read-only server) keeps nothing. */
+/**
+ * Keeps `reuse.keep` for the next census, in OID order (two censuses writing at once take the rows' locks in one
+ * order), and forgets the keys of schemas dropped since. Nothing the census reports depends on it: a role that may not
+ * write the table, a read-only server or any other failure leaves the next census to compute those keys.
+ */
 async function keepKeys(db: pg.Pool, reuse: KeyReuse): Promise<void> {
   if (reuse.keep.length === 0 || reuse.format === undefined) return;
-  await db
-    .query(CENSUS_KEYS_WRITE_SQL, [reuse.keep.map((k) => k.ns), reuse.keep.map((k) => k.stamp), reuse.keep.map((k) => k.key), reuse.format])
-    .catch((error: unknown) => {
-      if (!['42501', '25006', '42P01'].includes((error as { code?: string }).code ?? '')) throw error;
-    });
+  const keep = [...reuse.keep].sort((a, b) => Number(a.ns) - Number(b.ns));
+  try {
+    await db.query(CENSUS_KEYS_WRITE_SQL, [keep.map((k) => k.ns), keep.map((k) => k.stamp), keep.map((k) => k.key), reuse.format]);
+    await db.query(CENSUS_KEYS_FORGET_SQL);
+  } catch {
+    // The keys are not kept: the next census computes them.
+  }
 }
 
 /**

@@ -5,8 +5,9 @@
  * 17 has both. On each, tenants made by the template's own DDL share the
  * template's cohort, a tenant changed by hand lands in a cohort of its own
  * naming what differs, and the key pass gives every schema its full
- * fingerprint. Tenants are made with SQL (pg_dump 15 cannot dump a newer
- * server) and passed to the census by name.
+ * fingerprint; a census keeps its keys and the next reuses them but a changed
+ * tenant's. Tenants are made with SQL (pg_dump 15 cannot dump a newer server)
+ * and passed to the census by name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
@@ -16,6 +17,7 @@ import { findEmbeddedBinDir } from '../harness/embedded.js';
 import { profileFor } from '../harness/profile.js';
 import { createPool } from '../../../electron/services/connection/open-connection.js';
 import { readFingerprints, readFingerprintsByKey, takeCensus } from '../../../electron/services/fleet/census.js';
+import { ensureRegister } from '../../../electron/services/fleet/register.js';
 
 const DB = 'census';
 const SAME = ['t_same_1', 't_same_2'];
@@ -54,6 +56,17 @@ for (const major of [14, 17]) {
         expect(cohort?.members, tenant).toEqual([tenant]);
         expect(cohort?.differingKinds, tenant).toEqual([change.kind]);
       }
+    });
+
+    it('a census keeps its keys; the next reuses them, but computes a tenant changed since', async () => {
+      await ensureRegister(db);
+      const first = await takeCensus(db, { template: 'tmpl', tenants: schemas.slice(1) });
+      expect(first.keys).toEqual({ reused: 0, computed: schemas.length });
+      await cluster.query("COMMENT ON TABLE t_same_2.t_1 IS 'changed'", DB);
+      const next = await takeCensus(db, { template: 'tmpl', tenants: schemas.slice(1) });
+      expect(next.keys).toEqual({ reused: schemas.length - 1, computed: 1 });
+      expect(next.cohorts.find((c) => c.members.includes('t_same_2'))?.differingKinds).toEqual(['table']);
+      await cluster.query('COMMENT ON TABLE t_same_2.t_1 IS NULL', DB);
     });
 
     it('the key pass gives every schema its full fingerprint', async () => {

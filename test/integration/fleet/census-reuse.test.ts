@@ -8,7 +8,8 @@
  * reuses nothing. A change undone leaves the tenant with the template. A
  * renamed role reuses no key. A tenant whose default calls a function of
  * another schema is never reused, so that function renamed and replaced is
- * still seen. A role that may not read the kept keys gets the same census.
+ * still seen. A dropped schema's key is forgotten. A role that may not read
+ * the kept keys gets the same census.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
@@ -189,6 +190,17 @@ describe('census reusing kept keys', () => {
     const renamed = await takeCensus(db, { template: 'tmpl' });
     expect(renamed.keys.reused).toBe(0);
     expect(cohortsByTenant(renamed)).toEqual(cohortsByTenant(await takeCensus(db, { template: 'tmpl', reuseKeys: false })));
+  });
+
+  it("forgets a dropped schema's kept key", async () => {
+    const oid = (await cluster.query(`select oid::int8::text as oid from pg_namespace where nspname = 'o''neil'`, DB)).rows[0].oid as string;
+    await takeCensus(db, { template: 'tmpl' });
+    const kept = async () => (await cluster.query(`select count(*)::int as n from _tenantry.census_keys where nsp = ${oid}`, DB)).rows[0].n as number;
+    expect(await kept()).toBe(1);
+    await cluster.query(`DROP SCHEMA "o'neil" CASCADE; ALTER TABLE e_add_column.item ADD COLUMN later int`, DB);
+    const census = await takeCensus(db, { template: 'tmpl' });
+    expect(census.missing).toEqual(["o'neil"]);
+    expect(await kept()).toBe(0);
   });
 
   it('gives a role that may not read the kept keys the same census, computing every key', async () => {
