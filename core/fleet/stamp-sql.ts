@@ -31,6 +31,12 @@
  */
 const h = (alias: string, tag: number) => `pg_catalog.hashtidextended(${alias}.ctid, (((select ref.x from ref) - pg_catalog.age(${alias}.xmin)) & 4294967295) + ${tag * 4294967296})`;
 
+/**
+ * The same through text, for rows whose xmin may be a special xid (age() gives those INT_MAX, whatever the reference):
+ * the bootstrap rows of system objects, which the global stamp reads.
+ */
+const hText = (alias: string, tag: number) => `pg_catalog.hashtidextended(${alias}.ctid, ${alias}.xmin::text::int8 + ${tag * 4294967296})`;
+
 /** The CTE `ref`: the xid age() counts from in this transaction (age(3) + 3; 3 is the first normal xid). */
 const REF = `ref as materialized (select pg_catalog.age('3'::pg_catalog.xid)::int8 + 3 as x)`;
 
@@ -109,12 +115,11 @@ const SYSTEM_CATALOGS = ['pg_proc', 'pg_type', 'pg_class', 'pg_namespace', 'pg_o
  * every system object of SYSTEM_CATALOGS, and the settings that change how PostgreSQL prints constants.
  */
 export function buildGlobalStampSql(): string {
-  const system = SYSTEM_CATALOGS.map((c, i) => `select ${h('a', 40 + i)} as h from pg_catalog.${c} a where a.oid < 16384`).join('\n    union all\n    ');
-  return `with ${REF}
-select concat_ws('|',
+  const system = SYSTEM_CATALOGS.map((c, i) => `select ${hText('a', 40 + i)} as h from pg_catalog.${c} a where a.oid < 16384`).join('\n    union all\n    ');
+  return `select concat_ws('|',
   (select pg_catalog.bit_xor(pg_catalog.hashtextextended(r.oid::text || ':' || r.rolname, 0)) from pg_catalog.pg_roles r),
-  (select pg_catalog.bit_xor(${h('a', 30)}) from pg_catalog.pg_language a),
-  (select pg_catalog.bit_xor(${h('a', 31)}) from pg_catalog.pg_depend a where a.refclassid = 'pg_catalog.pg_extension'::regclass),
+  (select pg_catalog.bit_xor(${hText('a', 30)}) from pg_catalog.pg_language a),
+  (select pg_catalog.bit_xor(${hText('a', 31)}) from pg_catalog.pg_depend a where a.refclassid = 'pg_catalog.pg_extension'::regclass),
   (select pg_catalog.bit_xor(x.h) from (
     ${system}) x),
   pg_catalog.current_setting('server_version_num'),
