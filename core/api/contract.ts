@@ -389,6 +389,8 @@ export interface FleetInfo {
   tenants: FleetTenantColumns;
   /** How long the census took on the server. */
   censusMs: number;
+  /** Schemas (the template's too) whose key the census reused from an earlier one, and those it computed. */
+  keys: { reused: number; computed: number };
 }
 
 /** One tenant's outcome in a `fleet:verify` job. */

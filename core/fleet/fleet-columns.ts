@@ -47,5 +47,5 @@ export function toTenantColumns(rows: readonly RegisterRow[], cohorts: readonly 
 
 /** An empty answer: a database whose register holds no tenants (or no register at all). */
 export function emptyFleet(templates: FleetInfo['templates'] = []): FleetInfo {
-  return { templates, summary: 'no tenants', cohorts: [], missing: 0, tenants: { tenant: [], cohort: [], snapshot: [], how: [], createdAt: [], verifiedAt: [], verifyResult: [] }, censusMs: 0 };
+  return { templates, summary: 'no tenants', cohorts: [], missing: 0, tenants: { tenant: [], cohort: [], snapshot: [], how: [], createdAt: [], verifiedAt: [], verifyResult: [] }, censusMs: 0, keys: { reused: 0, computed: 0 } };
 }

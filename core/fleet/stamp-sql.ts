@@ -8,9 +8,12 @@
  * keys, policies and rules (views' too); the schema's constraints, functions and types with their enum labels and
  * ranges; and the comments on all of these. PostgreSQL never changes a catalog row in place for anything the key
  * reads (in-place updates are kept to statistics, frozen xids and flags the key does not read): every change writes a
- * row version with a new (ctid, xmin), and a removal lowers the count. So an unchanged stamp means the same rows;
- * the only way a change goes unseen is a row replaced at the same ctid by a transaction whose 32-bit id equals the
- * replaced row's (four billion transactions later), with every other changed row likewise.
+ * row version with a new (ctid, xmin) and a removal takes one away. So an unchanged stamp means the same rows. A change
+ * could go unseen only if every row it left behind sat in the slot of a row it replaced and had been written by a
+ * transaction whose 32-bit id equals that row's: a slot is free only once the row in it was removed by an earlier
+ * transaction and vacuumed, and the ids repeat only every four billion transactions (or if two 64-bit XORs collide).
+ * A row whose xmin is a special xid (a bootstrap object of the public schema) gives a stamp that changes every census:
+ * such a schema is computed every time, never wrongly reused.
  *
  * What the key reads outside the schema comes in three kinds, handled apart:
  * - raw OIDs of other objects (column types, operators, foreign keys' tables, trees' constants): they do not change;

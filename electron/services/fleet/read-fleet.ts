@@ -29,5 +29,6 @@ export async function readFleet(db: pg.Pool, template?: string): Promise<FleetIn
     missing: census.missing.length,
     tenants: toTenantColumns(rows, census.cohorts),
     censusMs: census.elapsedMs,
+    keys: census.keys,
   };
 }

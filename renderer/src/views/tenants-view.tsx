@@ -224,6 +224,12 @@ export function TenantsView() {
                       ? `${countOf(info.tenants.tenant.length, 'tenant')} registered, ${(info.tenants.tenant.length - info.missing).toLocaleString('en-US')} in ${countOf(info.cohorts.length, 'cohort')}`
                       : `${countOf(info.tenants.tenant.length, 'tenant')} in ${countOf(info.cohorts.length, 'cohort')}`}
                     <span className="muted"> · census {formatMs(info.censusMs)}</span>
+                    {info.keys.reused > 0 ? (
+                      <span className="muted" title="Schemas whose catalog rows are unchanged since the last census reuse the keys it kept; the others are read again.">
+                        {' '}
+                        · {info.keys.reused.toLocaleString('en-US')} of {(info.keys.reused + info.keys.computed).toLocaleString('en-US')} schemas unchanged
+                      </span>
+                    ) : null}
                   </span>
                 ) : null}
                 <span className="grow" />
