@@ -91,7 +91,16 @@ export interface FleetRow {
    * Censuses keeping and reusing keys (core/fleet/stamp-sql.ts), wall times: the first (no key kept: every key computed,
    * stamped and kept), the next (every key reused), and one after `changed` tenants were changed by hand (a comment).
    */
-  reuse?: { firstMs: number; nextMs: number; nextReused: number; changed: number; changedMs: number; changedComputed: number };
+  reuse?: {
+    firstMs: number;
+    nextMs: number;
+    nextReused: number;
+    changed: number;
+    changedMs: number;
+    changedComputed: number;
+    /** The reusing census's catalog work again on kept backends: server CPU (both backends) and this process's. */
+    cpu?: { serverMs: number; clientMs: number; reused: number };
+  };
 }
 
 export interface FleetResult {
@@ -260,6 +269,12 @@ export async function runFleetBench(options: FleetOptions): Promise<FleetResult>
         const own = process.cpuUsage(own0);
         const censusCpuMs = (await backendCpuMs(client)) + (await backendCpuMs(helper)) - cpu0;
         const clientCpuMs = (own.user + own.system) / 1000;
+        // And the census reusing the kept keys, on the same backends (the stamp pass, then the representatives).
+        const cpu1 = (await backendCpuMs(client)) + (await backendCpuMs(helper));
+        const own1 = process.cpuUsage();
+        const reused = await readFingerprintsByKey(client, ['fleet_tmpl', ...tenants], { always: ['fleet_tmpl'], helper, reuse: true });
+        const reuseOwn = process.cpuUsage(own1);
+        if (reuse) reuse.cpu = { serverMs: (await backendCpuMs(client)) + (await backendCpuMs(helper)) - cpu1, clientMs: (reuseOwn.user + reuseOwn.system) / 1000, reused: reused.reuse.reused };
         const after = await cacheBytes(client);
         client.release(true);
         helper.release(true);
@@ -345,7 +360,7 @@ export function formatFleetReport(result: FleetResult): string {
       `${(r.cacheBytesBefore / 1048576).toFixed(1)} MB → ${(r.cacheBytesAfter / 1048576).toFixed(1)} MB`,
       r.verifyAll ? formatVerifyAll(r.verifyAll) : '—',
       r.reuse
-        ? `${formatMs(r.reuse.firstMs * (r.tenants / r.measuredTenants))} / ${formatMs(r.reuse.nextMs * (r.tenants / r.measuredTenants))} (${r.reuse.nextReused.toLocaleString('en-US')} keys reused) / ${formatMs(r.reuse.changedMs * (r.tenants / r.measuredTenants))} (${r.reuse.changedComputed} computed)`
+        ? `${formatMs(r.reuse.firstMs * (r.tenants / r.measuredTenants))} / ${formatMs(r.reuse.nextMs * (r.tenants / r.measuredTenants))} (${r.reuse.nextReused.toLocaleString('en-US')} keys reused${r.reuse.cpu ? `; ${formatMs(r.reuse.cpu.serverMs * (r.tenants / r.measuredTenants))} server CPU, ${formatMs(r.reuse.cpu.clientMs * (r.tenants / r.measuredTenants))} client CPU` : ''}) / ${formatMs(r.reuse.changedMs * (r.tenants / r.measuredTenants))} (${r.reuse.changedComputed} computed)`
         : '—',
     ]),
   );
