@@ -91,6 +91,26 @@
  *   in-window VACUUM ANALYZE of Tenantry's tables (24-42 ms), two backends more than the floor, the reads before the
  *   run (~5 ms).
  * The pairs themselves still range from 0.77 to 1.26: vs floor is met by its median, not by a margin.
+ *
+ * What that fixed part is made of (session 13; a kept 200 × 100 cluster, the one-statement migration at K = 8, each
+ * backend's CPU from /proc/PID/schedstat, load 1-2):
+ * - With one tenant per lane (8 tenants) Tenantry's backends took 47-50 ms, the floor's 5-6 ms. A lane's first
+ *   rollout_tenant_open cost 3.4-4.2 ms on a fresh backend (0.3-0.45 ms later): loading PL/pgSQL ~0.9 ms, the
+ *   relation cache entries of migrations_applied ~0.9 ms, the INSERT's first plan ~0.9 ms, compiling the function
+ *   ~0.7 ms, what any backend pays for the catalog entries it first uses, once per lane. The runner session's
+ *   backend took 8-10 ms, the reads at the start 1-3 ms each on their fresh backends.
+ * - A lane's later tenants: 0.11 ms of server CPU each for rollout_tenant_open (171 µs against 60 µs for
+ *   BEGIN; SELECT 1; ROLLBACK, steady on one backend). Its set_config of application_name sends no ParameterStatus
+ *   (the value is back to the session's when the message ends).
+ * - The in-window VACUUM: 19-27 ms of it was VACUUM's scan of pg_class, left out since (vacuum-own-tables.ts).
+ * - One of the ten backends (K + 2) ran nothing; since, a run opens K + 1 beforehand (countRolloutConnections).
+ * - Client: in a fresh process, as the CLI runs, the run's client CPU was 63-91 ms against the floor's 22 ms; in a
+ *   process's fourth run 33 ms. The rest is V8 compiling Tenantry's code on its first run, which the bench, running
+ *   Tenantry many times in one process, mostly does not see (there it errs for Tenantry).
+ * Runs after these changes, 200 × 100 at K = 8 (BENCH_MIGRATE_KS=8): bookkeeping 5.9 % (5 rounds, 129-184 ms,
+ * median 173 ms; load 2.5-5.2), 4.6 % (5 rounds, 101-200 ms, median 131 ms; load 2.7-5.5) and 4.1 % (9 rounds,
+ * 125-206 ms, median 145 ms; load 1.4-6.0); the 19 rounds' median 145 ms, about 5 % of a typical run's 2.8-3.5 s.
+ * vs floor by the pairs 1.07x, 0.86x, 1.12x. At K = 8 on this machine the target is met or missed by the noise.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
