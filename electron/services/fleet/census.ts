@@ -33,7 +33,7 @@ async function inCatalogSnapshot<T>(client: pg.ClientBase, fn: () => Promise<T>,
     if (snapshot !== undefined) await client.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
     // JIT only adds compile time to a catalog query; hash joins over the catalog want more than the default work_mem.
     // No merge joins: the planner, misled by the CTEs' row estimates, sorted every column line (by type, then again by
-    // relation, spilling to disk) to merge-join the key pass's small lookups (own_types, defs, column_comments); hash
+    // relation, spilling to disk) to merge-join the key pass's small lookups (own_types, defs); hash
     // joins read each once. Key pass at 1,000 x 20: 5.4 s of backend CPU with merge joins, 4.75 s without (medians of
     // 5 alternated runs). No memoize: the key pass looks up each index's and trigger's own row (unique keys), so a cache
     // in front of the lookups only misses; at 10,000 x 20 the key pass of 5,000 schemas took 19.8-21.2 s of backend CPU
