@@ -47,8 +47,19 @@ const REF = `ref as materialized (select pg_catalog.age('3'::pg_catalog.xid)::in
 const xorOf = (catalog: string, where: string, tag: number) =>
   `coalesce((select pg_catalog.bit_xor(${h('a', tag)}) from ${catalog} a where ${where}), 0)`;
 
+/**
+ * Whether the namespace `ns` is one of the schemas (CTE s): NOT IN over a subquery is a hashed subplan, one hash lookup
+ * per row. (Written as a join or IN, the planner may choose a nested loop that scans every schema for every row, or a
+ * catalog for every relation, when a catalog's statistics are stale — see core/fleet/raw-key-sql.ts on comments.)
+ */
+const inSchemas = (ns: string) => `not (${ns} not in (select s.oid from s))`;
+
 /** The stamp of each existing schema of $1: `schema`, `ns` (its OID), `stamp` (the hashes of its rows combined by XOR, as text). */
 export function buildStampSql(): string {
+  // What hangs off relations is read per relation by an index (a probe is linear whatever the statistics); comments by
+  // a scan of pg_description, each one's object looked up by OID.
+  const ofRelation = (catalog: string, rel: string, tag: number, alias: string, where = '') =>
+    `select c.relnamespace, ${h(alias, tag)} from ${catalog} ${alias} join pg_catalog.pg_class c on c.oid = ${alias}.${rel} where ${inSchemas('c.relnamespace')}${where}`;
   return `with ${REF},
 s as materialized (
   select n.oid, n.nspname, ${h('n', 1)} as h from pg_catalog.pg_namespace n where n.nspname = any($1::text[])
@@ -61,49 +72,45 @@ rel as materialized (
              # ${xorOf('pg_catalog.pg_attrdef', 'a.adrelid = c.oid', 4)}
              # ${xorOf('pg_catalog.pg_trigger', 'a.tgrelid = c.oid', 6)} else 0 end
          # case when c.relkind in ('r', 'p', 'm') then ${xorOf('pg_catalog.pg_index', 'a.indrelid = c.oid', 5)} else 0 end
+         # case when c.relkind in ('r', 'p', 'f') then
+             ${xorOf('pg_catalog.pg_inherits', 'a.inhrelid = c.oid', 9)} # ${xorOf('pg_catalog.pg_policy', 'a.polrelid = c.oid', 11)} else 0 end
+         # case when c.relkind = 'p' then ${xorOf('pg_catalog.pg_partitioned_table', 'a.partrelid = c.oid', 10)} else 0 end
+         # case when c.relkind in ('r', 'p', 'v', 'm') then ${xorOf('pg_catalog.pg_rewrite', 'a.ev_class = c.oid', 12)} else 0 end
          # case when c.relkind = 'S' then
              ${xorOf('pg_catalog.pg_depend', "a.classid = 'pg_catalog.pg_class'::regclass and a.objid = c.oid and a.objsubid = 0", 7)}
              # ${xorOf('pg_catalog.pg_sequence', 'a.seqrelid = c.oid', 8)} else 0 end as h
-    from pg_catalog.pg_class c join s on s.oid = c.relnamespace
+    from pg_catalog.pg_class c
+   where ${inSchemas('c.relnamespace')}
 ),
 rows as (
   select s.oid as ns, s.h from s
   union all
   select c.ns, c.h from rel c
   union all
-  select c.ns, ${h('i', 9)} from pg_catalog.pg_inherits i join rel c on c.oid = i.inhrelid
+  select k.connamespace, ${h('k', 13)} from pg_catalog.pg_constraint k where ${inSchemas('k.connamespace')}
   union all
-  select c.ns, ${h('t', 10)} from pg_catalog.pg_partitioned_table t join rel c on c.oid = t.partrelid
+  select p.pronamespace, ${h('p', 14)} from pg_catalog.pg_proc p where ${inSchemas('p.pronamespace')}
   union all
-  select c.ns, ${h('p', 11)} from pg_catalog.pg_policy p join rel c on c.oid = p.polrelid
+  select t.typnamespace, ${h('t', 15)} from pg_catalog.pg_type t where ${inSchemas('t.typnamespace')}
   union all
-  -- Rules (views' too) by one scan of pg_rewrite hash-joined to rel: most relations have none.
-  select c.ns, w.h from (select w.ev_class, ${h('w', 12)} as h from pg_catalog.pg_rewrite w offset 0) w join rel c on c.oid = w.ev_class
+  select t.typnamespace, ${h('e', 16)} from pg_catalog.pg_enum e join pg_catalog.pg_type t on t.oid = e.enumtypid where ${inSchemas('t.typnamespace')}
   union all
-  select k.connamespace, ${h('k', 13)} from pg_catalog.pg_constraint k where k.connamespace in (select s.oid from s)
+  select t.typnamespace, ${h('r', 17)} from pg_catalog.pg_range r join pg_catalog.pg_type t on t.oid = r.rngtypid where ${inSchemas('t.typnamespace')}
   union all
-  select p.pronamespace, ${h('p', 14)} from pg_catalog.pg_proc p where p.pronamespace in (select s.oid from s)
-  union all
-  select t.typnamespace, ${h('t', 15)} from pg_catalog.pg_type t where t.typnamespace in (select s.oid from s)
-  union all
-  select t.typnamespace, ${h('e', 16)} from pg_catalog.pg_enum e join pg_catalog.pg_type t on t.oid = e.enumtypid where t.typnamespace in (select s.oid from s)
-  union all
-  select t.typnamespace, ${h('r', 17)} from pg_catalog.pg_range r join pg_catalog.pg_type t on t.oid = r.rngtypid where t.typnamespace in (select s.oid from s)
-  union all
-  -- Comments: on relations, indexes and columns by a hash join to rel; on other objects by a probe per comment.
-  select c.ns, ${h('d', 18)} from pg_catalog.pg_description d join rel c on c.oid = d.objoid where d.classoid = 'pg_catalog.pg_class'::regclass
+  -- Comments: on relations, indexes and columns; constraints; triggers; functions; types.
+  ${ofRelation('pg_catalog.pg_description', 'objoid', 18, 'd', " and d.classoid = 'pg_catalog.pg_class'::regclass")}
   union all
   select k.connamespace, ${h('d', 19)} from pg_catalog.pg_description d join pg_catalog.pg_constraint k on k.oid = d.objoid
-   where d.classoid = 'pg_catalog.pg_constraint'::regclass and k.connamespace in (select s.oid from s)
+   where d.classoid = 'pg_catalog.pg_constraint'::regclass and ${inSchemas('k.connamespace')}
   union all
-  select c.ns, ${h('d', 20)} from pg_catalog.pg_description d join pg_catalog.pg_trigger g on g.oid = d.objoid join rel c on c.oid = g.tgrelid
-   where d.classoid = 'pg_catalog.pg_trigger'::regclass
+  select c.relnamespace, ${h('d', 20)} from pg_catalog.pg_description d join pg_catalog.pg_trigger g on g.oid = d.objoid join pg_catalog.pg_class c on c.oid = g.tgrelid
+   where d.classoid = 'pg_catalog.pg_trigger'::regclass and ${inSchemas('c.relnamespace')}
   union all
   select p.pronamespace, ${h('d', 21)} from pg_catalog.pg_description d join pg_catalog.pg_proc p on p.oid = d.objoid
-   where d.classoid = 'pg_catalog.pg_proc'::regclass and p.pronamespace in (select s.oid from s)
+   where d.classoid = 'pg_catalog.pg_proc'::regclass and ${inSchemas('p.pronamespace')}
   union all
   select t.typnamespace, ${h('d', 22)} from pg_catalog.pg_description d join pg_catalog.pg_type t on t.oid = d.objoid
-   where d.classoid = 'pg_catalog.pg_type'::regclass and t.typnamespace in (select s.oid from s)
+   where d.classoid = 'pg_catalog.pg_type'::regclass and ${inSchemas('t.typnamespace')}
 )
 select s.nspname as schema, r.ns::int8 as ns, r.stamp
   from (select r.ns, pg_catalog.bit_xor(r.h)::text as stamp from rows r group by r.ns) r join s on s.oid = r.ns`;
