@@ -115,8 +115,19 @@ async function readKeysReusing(client: pg.ClientBase, schemas: readonly string[]
   }
   const keep: KeptKey[] = [];
   if (misses.length > 0) {
-    const computed = await readRawKeysSplit(client, misses.map((m) => m.schema), privileges, helper, splitAt);
-    const externalRows = await splitAcross(client, helper, misses.map((m) => m.schema), splitAt, async (c, part) => (await c.query<{ schema: string }>(buildExternalRefsSql(), [part])).rows);
+    const names = misses.map((m) => m.schema);
+    const readExternal = async (c: pg.ClientBase, part: readonly string[]) => (await c.query<{ schema: string }>(buildExternalRefsSql(), [part])).rows;
+    let computed: { schema: string; key: string }[];
+    let externalRows: { schema: string }[];
+    if (helper && names.length < Math.max(2, splitAt)) {
+      // Too few to split the key pass: the helper finds the external references meanwhile, in the same snapshot (at
+      // 10,000 x 20 with 100 tenants changed, ~0.5 s of the census's wall time).
+      const { rows: id } = await client.query<{ id: string }>('SELECT pg_catalog.pg_export_snapshot() AS id');
+      [computed, externalRows] = await Promise.all([readRawKeys(client, names, privileges), inCatalogSnapshot(helper, () => readExternal(helper, names), id[0]!.id)]);
+    } else {
+      computed = await readRawKeysSplit(client, names, privileges, helper, splitAt);
+      externalRows = await splitAcross(client, helper, names, splitAt, readExternal);
+    }
     const external = new Set(externalRows.map((r) => r.schema));
     const missBy = new Map(misses.map((m) => [m.schema, m]));
     for (const r of computed) {

@@ -11,13 +11,13 @@
  * still seen. A dropped schema's key is forgotten. A role that may not read
  * the kept keys gets the same census.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
 import { startCluster, type Cluster } from '../../../support/cluster.js';
 import { makeSnapshot, profileFor } from '../pool/pool-fixtures.js';
 import { createProvisioner, snapshotSource } from '../../../electron/services/provision/provisioner.js';
 import { createPool } from '../../../electron/services/connection/open-connection.js';
-import { takeCensus, type CensusResult } from '../../../electron/services/fleet/census.js';
+import { readFingerprintsByKey, takeCensus, type CensusResult } from '../../../electron/services/fleet/census.js';
 
 const DB = 'reuse';
 const TEMPLATE_SQL = `
@@ -190,6 +190,32 @@ describe('census reusing kept keys', () => {
     const renamed = await takeCensus(db, { template: 'tmpl' });
     expect(renamed.keys.reused).toBe(0);
     expect(cohortsByTenant(renamed)).toEqual(cohortsByTenant(await takeCensus(db, { template: 'tmpl', reuseKeys: false })));
+  });
+
+  it('with a second backend and too few changed schemas to split, finds their external references there, in the same snapshot', async () => {
+    const schemas = ['tmpl', 'same_a', 'x_ext', 'y_ext'];
+    const client = await db.connect();
+    const helper = await db.connect();
+    const sent = vi.spyOn(helper, 'query');
+    try {
+      const plain = await readFingerprintsByKey(client, schemas, { always: ['tmpl'] });
+      // Nothing kept for these four under this format yet (readFingerprintsByKey keeps nothing): all computed.
+      await cluster.query(`DELETE FROM _tenantry.census_keys`, DB);
+      const reusing = await readFingerprintsByKey(client, schemas, { always: ['tmpl'], helper, reuse: true });
+      expect(reusing.keys).toEqual(plain.keys);
+      expect(reusing.hashes).toEqual(plain.hashes);
+      expect(reusing.reuse.computed).toBe(4);
+      const texts = sent.mock.calls.map((call) => String(call[0]));
+      expect(texts.some((t) => /^SET TRANSACTION SNAPSHOT '[0-9A-F-]+'$/.test(t))).toBe(true);
+      expect(texts.filter((t) => t.includes("r.refclassid not in ('pg_catalog.pg_language'"))).toHaveLength(1);
+      // x_ext's default names public.old_code(), y_ext's public.next_code(): their keys are not to be kept; the others' are.
+      const oid = async (name: string) => (await cluster.query(`select oid::int8::text as oid from pg_namespace where nspname = '${name}'`, DB)).rows[0].oid as string;
+      expect(reusing.reuse.keep.map((k) => k.ns).sort()).toEqual([await oid('tmpl'), await oid('same_a')].sort());
+    } finally {
+      sent.mockRestore();
+      client.release();
+      helper.release();
+    }
   });
 
   it("forgets a dropped schema's kept key", async () => {
