@@ -30,6 +30,13 @@
  * (default 180,000; 0: no limit) and its time for every tenant is then
  * EXTRAPOLATED from those it verified, said so (a verify costs seconds per
  * tenant on a loaded machine: 1,000 took over 50 minutes).
+ *
+ * Then the censuses that keep and reuse keys (core/fleet/stamp-sql.ts): the
+ * first (kept keys emptied), the next, and one after 1 % of the tenants got a
+ * comment (removed afterwards). Session 13, 10,000 x 20, quiet machine (load
+ * 1.7-2.0), two runs: every key computed 29.8 / 32.4 s; first census keeping
+ * keys 42.2 / 41.9 s; next, every key reused, 7.6 / 8.0 s; after 100 tenants
+ * changed 9.5 / 9.9 s.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
