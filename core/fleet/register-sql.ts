@@ -97,9 +97,12 @@ REVOKE ALL ON FUNCTION ${REGISTER_FUNCTION} FROM PUBLIC;
 ${CENSUS_KEYS_DDL};`;
 }
 
-/** A query answering (column `ok`) whether the register is there in this version's shape. */
+/**
+ * A query answering (column `ok`) whether the register is there in this version's shape, and (`keys`) whether the
+ * census's kept keys are: an optional table, which a register made by an older Tenantry lacks until its owner runs this one.
+ */
 export function buildRegisterPresentSql(): string {
-  return `SELECT pg_catalog.to_regclass(${quoteLiteral(REGISTER_TABLE)}) IS NOT NULL AND pg_catalog.to_regprocedure(${quoteLiteral(REGISTER_FUNCTION)}) IS NOT NULL AND pg_catalog.to_regclass(${quoteLiteral(CENSUS_KEYS_TABLE)}) IS NOT NULL AS ok`;
+  return `SELECT pg_catalog.to_regclass(${quoteLiteral(REGISTER_TABLE)}) IS NOT NULL AND pg_catalog.to_regprocedure(${quoteLiteral(REGISTER_FUNCTION)}) IS NOT NULL AS ok, pg_catalog.to_regclass(${quoteLiteral(CENSUS_KEYS_TABLE)}) IS NOT NULL AS keys`;
 }
 
 /** The statement recording `entry`, with literals, for a tenant's own transaction (no trailing semicolon). */

@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
 import { buildRegisterPresentSql, buildRegisterSchemaSql, REGISTER_SCHEMA, REGISTER_TABLE, type RegisterHow, type RegisterRow, type VerifyResult } from '../../../core/fleet/register-sql.js';
+import { CENSUS_KEYS_DDL } from '../../../core/fleet/stamp-sql.js';
 import { buildWithholdSql } from '../../../core/pool/withhold-sql.js';
 import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 
@@ -32,7 +33,10 @@ export function ensureRegister(db: pg.Pool): Promise<void> {
 }
 
 async function createRegister(db: pg.Pool): Promise<void> {
-  const present = await db.query<{ ok: boolean }>(buildRegisterPresentSql());
+  const present = await db.query<{ ok: boolean; keys: boolean }>(buildRegisterPresentSql());
+  // The census's kept keys (core/fleet/stamp-sql.ts) in a register made by an older Tenantry: created when this role
+  // may, else left missing (the census then reuses and keeps nothing); never a reason to refuse to provision.
+  if (present.rows[0]?.ok === true && present.rows[0].keys !== true) await db.query(CENSUS_KEYS_DDL).catch(() => undefined);
   if (present.rows[0]?.ok !== true) {
     const client = await db.connect();
     let broken = false;

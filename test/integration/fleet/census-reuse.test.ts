@@ -18,6 +18,7 @@ import { makeSnapshot, profileFor } from '../pool/pool-fixtures.js';
 import { createProvisioner, snapshotSource } from '../../../electron/services/provision/provisioner.js';
 import { createPool } from '../../../electron/services/connection/open-connection.js';
 import { readFingerprintsByKey, takeCensus, type CensusResult } from '../../../electron/services/fleet/census.js';
+import { ensureRegister } from '../../../electron/services/fleet/register.js';
 
 const DB = 'reuse';
 const TEMPLATE_SQL = `
@@ -238,6 +239,29 @@ describe('census reusing kept keys', () => {
       expect(cohortsByTenant(census)).toEqual(cohortsByTenant(await takeCensus(db, { template: 'tmpl' })));
     } finally {
       await other.end();
+    }
+  });
+
+  it('a register made before the kept keys: a role that may write the register but not create tables still passes; the owner creates them', async () => {
+    await cluster.query(
+      `DROP TABLE _tenantry.census_keys; CREATE ROLE reg_writer LOGIN PASSWORD 'pw'; GRANT USAGE ON SCHEMA _tenantry TO reg_writer; GRANT SELECT, INSERT, UPDATE, DELETE ON _tenantry.tenants TO reg_writer`,
+      DB,
+    );
+    const writer = await createPool({ ...profileFor(cluster, DB), user: 'reg_writer', password: 'pw' }, 2);
+    try {
+      await ensureRegister(writer);
+      expect((await cluster.query(`select to_regclass('_tenantry.census_keys') is null as missing`, DB)).rows[0]).toEqual({ missing: true });
+      const census = await takeCensus(writer, { template: 'tmpl' });
+      expect(census.keys.reused).toBe(0);
+    } finally {
+      await writer.end();
+    }
+    const owner = await createPool(profileFor(cluster, DB), 2);
+    try {
+      await ensureRegister(owner);
+      expect((await cluster.query(`select to_regclass('_tenantry.census_keys') is null as missing`, DB)).rows[0]).toEqual({ missing: false });
+    } finally {
+      await owner.end();
     }
   });
 });
