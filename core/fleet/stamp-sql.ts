@@ -2,7 +2,7 @@
  * Catalog stamps (issue 14): what lets a census reuse a schema's key (core/fleet/raw-key-sql.ts) from an earlier
  * census instead of computing it again, exactly.
  *
- * A schema's stamp is a count and a sum of 64-bit hashes over the physical identity (ctid, xmin) of every catalog
+ * A schema's stamp is the XOR of 64-bit hashes of the physical identity (ctid, xmin) of every catalog
  * row the key is computed from: the schema's pg_namespace row; its relations' (indexes too) pg_class rows; their
  * columns, defaults, indexes, triggers, sequences' parameters and owning-column links, inheritance and partition
  * keys, policies and rules (views' too); the schema's constraints, functions and types with their enum labels and
@@ -11,7 +11,8 @@
  * row version with a new (ctid, xmin) and a removal takes one away. So an unchanged stamp means the same rows. A change
  * could go unseen only if every row it left behind sat in the slot of a row it replaced and had been written by a
  * transaction whose 32-bit id equals that row's: a slot is free only once the row in it was removed by an earlier
- * transaction and vacuumed, and the ids repeat only every four billion transactions (or if two 64-bit XORs collide).
+ * transaction and vacuumed, and the ids repeat only every four billion transactions (or if two 64-bit XORs collide;
+ * a removal, which takes a row's hash out of the XOR, is seen like any other change).
  * A row whose xmin is a special xid (a bootstrap object of the public schema) gives a stamp that changes every census:
  * such a schema is computed every time, never wrongly reused.
  *
