@@ -14,7 +14,9 @@
  * Env: AB_TENANTS (1000), AB_TABLES (20), AB_K (4), AB_KEEP (the kept cluster, /var/tmp/tenantry-ab-TxN),
  * AB_MIGRATION=cheap (the one-statement migration), AB_SUBSET=N (the first N tenants: the fixed part of a run),
  * AB_PGSS=1 (pg_stat_statements: the server's statements of a Tenantry window to stderr), AB_NODE_ARGS (e.g.
- * --cpu-prof; the child prints its window's hrtime bounds to stderr).
+ * --cpu-prof; the child prints its window's hrtime bounds to stderr), AB_WARM=N (N runs before the measured one in
+ * the same child, as the bench runs Tenantry), AB_TRACE=1 (each query's backend CPU from
+ * /proc/PID/schedstat around it, by statement, and every server process's CPU over the window, to stderr as `trace`).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -143,26 +145,138 @@ function clientFor(c: Conn): pg.Client {
   return client;
 }
 
+/**
+ * AB_TRACE=1: the backend CPU of every query (its backend's /proc/PID/schedstat before the query is sent and after its
+ * answer: a backend runs nothing else between), summed by statement (tenant names and literals folded), and each
+ * server process's CPU between two points of the window. Diagnostic only: the reads cost this process CPU.
+ */
+const traced = new Map<string, { calls: number; ms: number; firstMs: number; pids: Set<number> }>();
+function traceQueries(): void {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const cpu = (pid: number) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  proto.query = function (this: pg.Client & { processID?: number }, ...args: unknown[]) {
+    const pid = this.processID;
+    const first = args[0] as string | { text: string; name?: string };
+    const text = typeof first === 'string' ? first : first.text;
+    const key = text.replace(/\s+/g, ' ').replace(/'[^']*'/g, "'…'").replace(/\bt\d{4}\b/g, 'T').slice(0, 90);
+    const before = pid !== undefined ? cpu(pid) : 0;
+    const note = () => {
+      if (pid === undefined) return;
+      const ms = cpu(pid) - before;
+      const e = traced.get(key) ?? { calls: 0, ms: 0, firstMs: 0, pids: new Set<number>() };
+      if (!e.pids.has(pid)) e.firstMs += ms;
+      e.pids.add(pid);
+      e.calls++;
+      e.ms += ms;
+      traced.set(key, e);
+    };
+    const cb = args.at(-1);
+    if (typeof cb === 'function') {
+      args[args.length - 1] = (...r: unknown[]) => {
+        note();
+        return (cb as (...x: unknown[]) => unknown)(...r);
+      };
+      return original.apply(this, args);
+    }
+    const out = original.apply(this, args);
+    if (out instanceof Promise) return out.finally(note);
+    return out;
+  };
+}
+
+/** Every server process's CPU ms (schedstat), with what it is (its title). */
+function readProcesses(dataDir: string): Map<number, { title: string; ms: number }> {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const out = new Map<number, { title: string; ms: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(stat(Number(entry))[1]) !== postmaster) continue;
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim().replace(/\d+\.\d+\.\d+\.\d+\(\d+\)/, '').replace(/\s+/g, ' ');
+      out.set(Number(entry), { title, ms: Number(readFileSync(`/proc/${entry}/schedstat`, 'utf8').split(' ')[0]) / 1e6 });
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * The server processes' CPU between two reads (schedstat, nanoseconds) of those alive at the second: more precise than
+ * the clock ticks of utime/stime (10 ms per process), without the backends' exits (alike in both contenders, but for
+ * the runner's one backend more).
+ */
+function liveCpuMs(a: Map<number, { ms: number }>, b: Map<number, { ms: number }>): number {
+  let sum = 0;
+  for (const [pid, p] of b) sum += p.ms - (a.get(pid)?.ms ?? 0);
+  return sum;
+}
+
+function reportProcesses(label: string, a: Map<number, { title: string; ms: number }>, b: Map<number, { title: string; ms: number }>): void {
+  const rows = [...b].map(([pid, p]) => ({ pid, title: p.title, ms: Math.round((p.ms - (a.get(pid)?.ms ?? 0)) * 100) / 100, fresh: !a.has(pid) }));
+  process.stderr.write(`trace ${JSON.stringify({ label, procs: rows.filter((r) => r.ms > 0.01) })}\n`);
+}
+
+function reportTraced(label: string): void {
+  const rows = [...traced].map(([q, e]) => ({ q, calls: e.calls, ms: Math.round(e.ms * 100) / 100, firstMs: Math.round(e.firstMs * 100) / 100, backends: e.pids.size })).sort((x, y) => y.ms - x.ms);
+  process.stderr.write(`trace ${JSON.stringify({ label, queries: rows })}\n`);
+  traced.clear();
+}
+
 async function forEach(c: Conn, items: readonly string[], k: number, sql: (t: string) => string): Promise<Record<string, number>> {
   const clients = Array.from({ length: k }, () => clientFor(c));
   await Promise.all(clients.map((x) => x.connect()));
+  const p0 = readProcesses(c.dataDir);
   const m0 = mark(c.dataDir);
   let next = 0;
   await Promise.all(clients.map(async (x) => {
     while (next < items.length) await x.query(sql(items[next++] as string));
   }));
+  const p1 = readProcesses(c.dataDir);
+  if (process.env.AB_TRACE === '1') reportProcesses('floor', p0, p1);
   const m1 = await closeAndMark(c, () => Promise.all(clients.map((x) => x.end())));
-  return between(m0, m1);
+  return { ...between(m0, m1), serverLiveMs: liveCpuMs(p0, p1) };
 }
 
 async function child(kind: string, connFile: string): Promise<void> {
   const c = JSON.parse(readFileSync(connFile, 'utf8')) as Conn;
   // AB_SUBSET=N: the first N tenants only (the fixed part of a run against the part per tenant).
   if (process.env.AB_SUBSET !== undefined) c.tenants = c.tenants.slice(0, Number(process.env.AB_SUBSET));
+  const trace = process.env.AB_TRACE === '1';
+  if (trace) traceQueries();
   if (kind === 'floor') {
     process.stdout.write(JSON.stringify(await forEach(c, c.tenants, c.k, (t) => `BEGIN;\n${upFor(t)}\nCOMMIT;`)) + '\n');
+    if (trace) reportTraced('floor');
     return;
   }
+  // AB_WARM=N: N runs of the rollout (each undone) before the measured one, in this process: as the bench, which runs
+  // Tenantry several times in one process, measures it (V8 has compiled its code by then).
+  for (let i = 0; i < Number(process.env.AB_WARM ?? 0); i++) {
+    await tenantryOnce(c, false);
+    await undoInChild(c);
+  }
+  process.stdout.write(JSON.stringify(await tenantryOnce(c, trace)) + '\n');
+}
+
+/** The migration undone and the cluster settled, from a child (the driver's undo, without its Cluster). */
+async function undoInChild(c: Conn): Promise<void> {
+  await forEach(c, c.tenants, 4, DOWN);
+  const query = async (sql: string) => {
+    const x = clientFor(c);
+    await x.connect();
+    try {
+      return await x.query(sql);
+    } finally {
+      await x.end();
+    }
+  };
+  await query('DELETE FROM _tenantry.migrations_applied; DELETE FROM _tenantry.rollouts;');
+  await settleCluster({ query, dataDir: c.dataDir } as unknown as Parameters<typeof settleCluster>[0], c.database);
+}
+
+/** One rollout of the migration over the fleet, its run measured (see the file comment). */
+async function tenantryOnce(c: Conn, trace: boolean): Promise<Record<string, number>> {
   const profile: ConnectionProfile = { host: c.host, port: c.port, user: c.user, password: c.password, database: c.database, sslmode: 'disable' };
   const settings: RolloutSettings = { lockTimeoutMs: 3000, statementTimeoutMs: 600_000, retries: 5, concurrency: c.k, canary: 0, continueOnError: false };
   const pool = await createPool(profile, settings.concurrency + 2);
@@ -170,14 +284,24 @@ async function child(kind: string, connFile: string): Promise<void> {
   const rollout = await recordRollout(profile, plan, { tenants: c.tenants, includeTemplate: false, settings }, pool);
   await openRolloutConnections(pool, rollout);
   if (process.env.AB_PGSS === '1') await pool.query('SELECT pg_stat_statements_reset()');
+  traced.clear();
   const th0 = threadCpu();
+  const p0 = readProcesses(c.dataDir);
   const m0 = mark(c.dataDir);
   const h0 = process.hrtime.bigint() / 1000n;
   const result = await runRollout(profile, rollout, { pool });
   const th1 = threadCpu();
   process.stderr.write(`threads ${JSON.stringify(Object.fromEntries(Object.entries(th1).map(([k, v]) => [k, v - (th0[k] ?? 0)])))}\n`);
   process.stderr.write(`window-us ${h0} ${process.hrtime.bigint() / 1000n}\n`);
+  const p1 = readProcesses(c.dataDir);
+  if (trace) reportTraced('run');
   const vacuum = await vacuumOwnTables(pool);
+  const p2 = readProcesses(c.dataDir);
+  if (trace) {
+    reportTraced('vacuum');
+    reportProcesses('run', p0, p1);
+    reportProcesses('vacuum', p1, p2);
+  }
   if (process.env.AB_PGSS === '1') {
     const { rows } = await pool.query("SELECT calls, round(total_exec_time::numeric, 1) AS exec_ms, round(total_plan_time::numeric, 1) AS plan_ms, toplevel, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS q FROM pg_stat_statements WHERE query NOT LIKE 'COMMENT ON%' ORDER BY total_exec_time + total_plan_time DESC LIMIT 30");
     for (const r of rows) process.stderr.write(`pgss ${JSON.stringify(r)}\n`);
@@ -188,7 +312,8 @@ async function child(kind: string, connFile: string): Promise<void> {
   // The vacuum's scan of pg_class is not the rollout's (vacuum-own-tables.ts): out of the cluster's user time, where it runs.
   res.serverUserMs = (res.serverUserMs ?? 0) - vacuum.notOwnMs;
   res.vacuumScanMs = vacuum.scanMs ?? Number.NaN;
-  process.stdout.write(JSON.stringify(res) + '\n');
+  res.serverLiveMs = liveCpuMs(p0, p2) - vacuum.notOwnMs;
+  return res;
 }
 
 /** CPU ms per thread of this process, by thread name. */
