@@ -33,3 +33,20 @@ export async function readCitusFacts(pool: pg.Pool, profile?: ConnectionProfile,
   }
   return facts;
 }
+
+/**
+ * Whether Citus is installed in the pool's database: the facts the pool has read already, or pg_extension alone. A
+ * rollout needs no more at its start, and detectCitus's other half (is Citus available on the server,
+ * pg_available_extensions) reads every extension's control file: ~1.5 of its ~2.7 ms of server CPU on a fresh backend
+ * (issue 15).
+ */
+export async function readCitusInstalled(pool: pg.Pool, profile?: ConnectionProfile): Promise<boolean> {
+  const known = byPool.get(pool);
+  if (known) return (await known).installed;
+  try {
+    const { rows } = await pool.query<{ installed: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') AS installed");
+    return rows[0]?.installed === true;
+  } catch (error) {
+    throw profile ? toConnectionError(error, profile) : error;
+  }
+}

@@ -38,8 +38,7 @@ import { readLockSettings } from '../provision/lock-budget.js';
 import { describeBlockers, watchLockWaits, type WatchTarget } from '../provision/lock-watch.js';
 import { openRunnerSession, type RunnerSession } from './runner-session.js';
 import { checkTemplateMigrated, type TemplateCheck } from './template-check.js';
-import type { CitusFacts } from '../../../core/citus/citus-facts.js';
-import { readCitusFacts } from '../citus/citus-target.js';
+import { readCitusInstalled } from '../citus/citus-target.js';
 import { groupUnits, releaseLane, runAloneUnit, runTransactionUnit, type Lane, type UnitContext, type UnitOutcome } from './tenant-step.js';
 import { planSearchPath } from '../../../core/migrate/plan-search-path.js';
 import { readSearchPathFacts, type SearchPathFacts } from './search-path-check.js';
@@ -156,7 +155,7 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
   let runner: RunnerSession;
   let applied: Map<string, Set<string>>;
   let lockSettings: Awaited<ReturnType<typeof readLockSettings>> | undefined;
-  let citus: CitusFacts | undefined;
+  let citus: boolean | undefined;
   let pathFacts: SearchPathFacts | undefined;
   // Whether the migration needs the tenant on search_path (issue 15: setting it costs ~5 % of a rollout's server time).
   const pathPlan = planSearchPath(plan);
@@ -164,10 +163,10 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     // Independent reads at once: each is a round trip, and a no-op rollout is little else.
     // ensureRolloutSchema: a rollout recorded by an older version resumes with this version's functions.
     [runner, applied, lockSettings, citus, pathFacts] = await Promise.all([
-      ensureRolloutSchema(pool).then(() => openRunnerSession(pool, rollout.id, versions[versions.length - 1] ?? '')),
+      ensureRolloutSchema(pool).then(() => openRunnerSession(pool, rollout.id, versions[versions.length - 1] ?? '', rollout.state === 'recorded')),
       todo.length > 0 ? readAppliedVersions(pool, todo.map((t) => t.tenant), versions, settings.ledger) : new Map<string, Set<string>>(),
       todo.length > 0 ? readLockSettings(pool) : undefined,
-      todo.length > 0 ? readCitusFacts(pool, profile) : undefined,
+      todo.length > 0 ? readCitusInstalled(pool, profile) : undefined,
       // Unreadable facts: every tenant keeps the path.
       todo.length > 0 && pathPlan.free ? readSearchPathFacts(pool, pathPlan, todo.map((t) => t.tenant)).catch(() => undefined) : undefined,
     ]);
@@ -182,9 +181,9 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
     lockTimeoutMs: settings.lockTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     ...(settings.ledger ? { ledger: settings.ledger } : {}),
-    ...(citus?.installed === true ? { oneByOne: true } : {}),
+    ...(citus === true ? { oneByOne: true } : {}),
     // A Citus coordinator sends DDL on to the workers under its own rules for the path: it keeps the path there.
-    ...(pathFacts !== undefined && pathFacts.keepAll === undefined && citus?.installed !== true ? { searchPath: searchPathFor(pathFacts) } : {}),
+    ...(pathFacts !== undefined && pathFacts.keepAll === undefined && citus !== true ? { searchPath: searchPathFor(pathFacts) } : {}),
     // Every tenant's lock watch polls on the runner's connection.
     watch: (target: WatchTarget) => watchLockWaits(() => Promise.resolve(runner.client), target, Math.max(50, Math.floor(settings.lockTimeoutMs / 3))),
   };
@@ -192,7 +191,7 @@ export async function runRollout(profile: ConnectionProfile, rollout: StoredRoll
   if (todo.length > 0) {
     result.searchPath = ctx.searchPath !== undefined && pathFacts !== undefined
       ? { free: true, kept: todo.filter((t) => pathFacts?.keep.has(t.tenant) === true).length }
-      : { free: false, reason: !pathPlan.free ? pathPlan.reason : pathFacts?.keepAll ?? (citus?.installed === true ? 'Citus' : 'the database facts could not be read') };
+      : { free: false, reason: !pathPlan.free ? pathPlan.reason : pathFacts?.keepAll ?? (citus === true ? 'Citus' : 'the database facts could not be read') };
   }
   try {
     for (const row of rollout.tenants) {
