@@ -29,6 +29,15 @@ export const ROLLOUTS_TABLE = `${S}.rollouts`;
 export const ROLLOUT_TENANTS_TABLE = `${S}.rollout_tenants`;
 export const APPLIED_TABLE = `${S}.migrations_applied`;
 
+/**
+ * Room left on rollout_tenants' pages when rows are inserted: the runner's marks ('running', then 'done') update each
+ * row after it is recorded, and with room on its page an update is HOT (no new entry in the primary key's index, a
+ * dead version the next visit of the page prunes) rather than a new row version elsewhere with its index entry, which
+ * the mark's statement writes and the vacuum afterwards removes (issue 15, bookkeeping <= 5 %: marking 200 rows done
+ * 5.6 -> 3.7 ms of backend CPU, their vacuum 2.3 -> 0.5 ms beside its scan of pg_class; medians of 9, load 2.5).
+ */
+export const ROLLOUT_TENANTS_FILLFACTOR = 'fillfactor=50';
+
 /** Message prefixes the guard raises; the runner recognises them. */
 export const ALREADY_APPLIED_MARKER = 'tenantry: migration already applied to';
 export const TENANT_MISSING_MARKER = 'tenantry: tenant schema does not exist:';
@@ -66,6 +75,7 @@ CREATE TABLE IF NOT EXISTS ${ROLLOUT_TENANTS_TABLE} (
   updated_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
   PRIMARY KEY (rollout_id, tenant)
 );
+ALTER TABLE ${ROLLOUT_TENANTS_TABLE} SET (${ROLLOUT_TENANTS_FILLFACTOR});
 CREATE TABLE IF NOT EXISTS ${APPLIED_TABLE} (
   tenant name NOT NULL,
   version text NOT NULL,

@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import { TenantryError } from '../../../core/errors.js';
 import type { MigrationPlan } from '../../../core/migrate/plan-migration.js';
-import { ALREADY_APPLIED_MARKER, APPLIED_TABLE, applicationName, type AppliedVersion, buildCloseTenantSql, buildEffectiveStatusSql, buildOpenTenantSql, LEDGER_TENANT_FUNCTION, OPEN_TENANT_FUNCTION, textArraySql, ROLLOUT_FUNCTIONS_SQL, ROLLOUT_TABLES_SQL, type RolloutState, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
+import { ALREADY_APPLIED_MARKER, APPLIED_TABLE, applicationName, type AppliedVersion, buildCloseTenantSql, buildEffectiveStatusSql, buildOpenTenantSql, LEDGER_TENANT_FUNCTION, OPEN_TENANT_FUNCTION, textArraySql, ROLLOUT_FUNCTIONS_SQL, ROLLOUT_TABLES_SQL, type RolloutState, ROLLOUT_TENANTS_FILLFACTOR, ROLLOUT_TENANTS_TABLE, ROLLOUTS_TABLE, type LedgerTarget } from '../../../core/migrate/rollout-sql.js';
 import { quoteIdentifier, quoteLiteral } from '../../../core/sql/quote.js';
 import { ensurePoolSchema } from '../pool/warm-pool.js';
 
@@ -74,7 +74,8 @@ export async function ensureRolloutSchema(db: pg.Pool): Promise<void> {
   const present = await db.query<{ ok: boolean }>(
     `SELECT pg_catalog.to_regclass(${quoteLiteral(APPLIED_TABLE)}) IS NOT NULL AND pg_catalog.to_regclass(${quoteLiteral(ROLLOUT_TENANTS_TABLE)}) IS NOT NULL
         AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = pg_catalog.to_regclass(${quoteLiteral(ROLLOUTS_TABLE)}) AND attname = 'state_at' AND NOT attisdropped)
-        AND pg_catalog.to_regprocedure(${quoteLiteral(OPEN_TENANT_FUNCTION)}) IS NOT NULL AND pg_catalog.to_regprocedure(${quoteLiteral(LEDGER_TENANT_FUNCTION)}) IS NOT NULL AS ok`,
+        AND pg_catalog.to_regprocedure(${quoteLiteral(OPEN_TENANT_FUNCTION)}) IS NOT NULL AND pg_catalog.to_regprocedure(${quoteLiteral(LEDGER_TENANT_FUNCTION)}) IS NOT NULL
+        AND EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass(${quoteLiteral(ROLLOUT_TENANTS_TABLE)}) AND reloptions @> ARRAY[${quoteLiteral(ROLLOUT_TENANTS_FILLFACTOR)}]) AS ok`,
   );
   if (present.rows[0]?.ok === true) return;
   await ensurePoolSchema(db);
