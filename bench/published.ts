@@ -40,15 +40,23 @@ import { makeBenchSnapshot, type BenchSnapshot } from './bench-snapshot.js';
 import { quoteIdentifier, quoteLiteral } from '../core/sql/quote.js';
 import { describeMachine, formatMachine, type MachineInfo } from './machine.js';
 import { backendPid, timeBackend } from './server-cpu.js';
-import { formatMs, formatRatio, markdownTable, median } from './stats.js';
+import { chooseBenchDataDir, type BenchDataDir } from './data-dir.js';
+import { formatMs, formatRatio, markdownTable, median, medianInterval } from './stats.js';
 
 const APP = { user: 'bench_app', password: 'bench-app' };
+/** claim_tenant back to back: this many claims after the first on a connection, their median the target's figure. */
+const CLAIMS_BACK_TO_BACK = 15;
 
 export interface PublishedBenchOptions {
   sizes: number[];
   rounds: number;
   /** Also the clone_schema()-style function (slow at 400 tables: BENCH_CLONE=0 skips it). */
   clone: boolean;
+  /** Pairs of floor and create_tenant run one right after the other, per size, for the create_tenant target (BENCH_PAIRS; default pairsFor). */
+  pairs?: number;
+  quick: boolean;
+  /** Where the cluster lives (data-dir.ts). */
+  dataDir: BenchDataDir;
   log: (line: string) => void;
 }
 
@@ -77,6 +85,8 @@ interface SizeResult {
   /** The claim floor (claimFloorSql) the same way. */
   claimFloorBackToBack: number;
   claimFloorBackToBackCpu?: number;
+  /** create_tenant over the floor in adjacent pairs (pairsFor): wall and server CPU ratios, one per pair. */
+  paired: { wall: number[]; cpu: number[] };
 }
 
 interface Sample {
@@ -89,13 +99,26 @@ export interface PublishedBenchResult {
   sizes: SizeResult[];
   totalSeconds: number;
   load: { start: number; end: number };
+  dataDir: string;
 }
 
 /** Options from BENCH_* variables (BENCH_QUICK=1: 20 and 400 tables, 3 rounds, no clone_schema() at 400). */
 export function readPublishedOptions(env: NodeJS.ProcessEnv, log: (line: string) => void): PublishedBenchOptions {
   const quick = env.BENCH_QUICK === '1';
   const sizes = env.BENCH_SIZES ? env.BENCH_SIZES.split(',').map(Number).filter((n) => n > 0) : quick ? [20, 400] : [20, 100, 400];
-  return { sizes, rounds: Number(env.BENCH_ROUNDS ?? (quick ? 3 : 5)), clone: env.BENCH_CLONE !== '0', log };
+  // About a gigabyte per 100 tables of the largest size (its tenants and spares), at least 2.
+  const dataDir = chooseBenchDataDir(env, Math.max(2, Math.ceil(Math.max(...sizes) / 100)));
+  return { sizes, rounds: Number(env.BENCH_ROUNDS ?? (quick ? 3 : 5)), clone: env.BENCH_CLONE !== '0', ...(env.BENCH_PAIRS ? { pairs: Number(env.BENCH_PAIRS) } : {}), quick, dataDir, log };
+}
+
+/**
+ * How many adjacent floor/create_tenant pairs a size gets: 60 at 20 tables or fewer, 30 up to 100, 20 above (each
+ * pair costs about four builds of a tenant); BENCH_QUICK halves them, BENCH_PAIRS=N sets N for every size.
+ */
+export function pairsFor(tables: number, opts: Pick<PublishedBenchOptions, 'pairs' | 'quick'>): number {
+  if (opts.pairs !== undefined) return opts.pairs;
+  const base = tables <= 20 ? 60 : tables <= 100 ? 30 : 20;
+  return opts.quick ? base / 2 : base;
 }
 
 /**
@@ -163,9 +186,10 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
   const rounds = opts.rounds * (tables <= 20 ? 4 : tables <= 100 ? 2 : 1);
   try {
     await publishSnapshot(adminPool, parseSnapshot(serializeSnapshot(bench.snapshot)), { label: 'bench', grants: [APP.user] });
-    // A spare per round, 6 for claim_tenant back to back and 7 for the claim floor's.
-    opts.log(`[published ${tables}] building ${rounds + 13} spares`);
-    await fillPool(adminPool, bench.pool, { target: rounds + 13 });
+    // A spare per round, CLAIMS_BACK_TO_BACK + 1 for claim_tenant back to back and + 2 for the claim floor's.
+    const spares = rounds + 2 * CLAIMS_BACK_TO_BACK + 3;
+    opts.log(`[published ${tables}] building ${spares} spares`);
+    await fillPool(adminPool, bench.pool, { target: spares });
     const claimBody = buildClaimText(bench.snapshot, getClaimPlan(bench.pool))?.body ?? '';
     // clone_schema() takes minutes per call at 400 tables: quick runs leave it out there.
     const methods = METHODS.filter((m) => m !== 'clone_schema' || (opts.clone && (tables < 400 || opts.rounds > 3)));
@@ -191,16 +215,27 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
       }
       opts.log(`[published ${tables}] round ${r + 1}/${rounds}: ${methods.map((m) => `${m} ${formatMs(round[m]!.wall)}${round[m]!.cpu !== undefined ? ` (cpu ${formatMs(round[m]!.cpu!)})` : ''}`).join(', ')}`);
     }
+    // create_tenant against the floor in adjacent pairs, the order alternating (the target's figure).
+    const pairs = pairsFor(tables, opts);
+    const paired = { wall: [] as number[], cpu: [] as number[] };
+    for (let p = 0; p < pairs; p++) {
+      const pair: Partial<Record<Method, Sample>> = {};
+      for (const method of p % 2 === 0 ? (['floor', 'create_tenant'] as const) : (['create_tenant', 'floor'] as const)) pair[method] = await measure(method, `pair_${method}_${p}`);
+      const { floor, create_tenant: create } = pair as Record<'floor' | 'create_tenant', Sample>;
+      paired.wall.push(create.wall / floor.wall);
+      if (create.cpu !== undefined && floor.cpu !== undefined) paired.cpu.push(create.cpu / floor.cpu);
+    }
+    opts.log(`[published ${tables}] ${pairs} pairs: create_tenant / floor median ${formatRatio(median(paired.wall))} wall, ${formatRatio(median(paired.cpu))} server CPU`);
     const backToBack = await withWarmClient(app, `SELECT _tenantry.claim_tenant('')`, async (client, pid) => {
       const samples: Sample[] = [];
-      for (let i = 0; i < 6; i++) samples.push(await timeBackend(pid, () => client.query('SELECT _tenantry.claim_tenant($1)', [`b2b_${i}`])));
+      for (let i = 0; i <= CLAIMS_BACK_TO_BACK; i++) samples.push(await timeBackend(pid, () => client.query('SELECT _tenantry.claim_tenant($1)', [`b2b_${i}`])));
       const cpu = samples.slice(1).flatMap((x) => (x.cpu === undefined ? [] : [x.cpu]));
       return { wall: median(samples.slice(1).map((x) => x.wall)), ...(cpu.length > 0 ? { cpu: median(cpu) } : {}) };
     });
     // The claim floor the same way: a warm connection (one floor claim first), then back to back, the spare picked beforehand.
     const floorBackToBack = await withWarmClient(admin, undefined, async (client, pid) => {
       const samples: Sample[] = [];
-      for (let i = 0; i < 7; i++) {
+      for (let i = 0; i <= CLAIMS_BACK_TO_BACK + 1; i++) {
         const { rows } = await client.query<{ spare: string }>(`SELECT schema_name AS spare FROM ${POOL_SCHEMA}.pool_spares ORDER BY built_at, schema_name LIMIT 1`);
         const sql = claimFloorSql(bench, claimBody, rows[0]!.spare, `b2b_floor_${i}`);
         samples.push(await timeBackend(pid, () => client.query(sql)));
@@ -219,6 +254,7 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
       ...(backToBack.cpu !== undefined ? { claimBackToBackCpu: backToBack.cpu } : {}),
       claimFloorBackToBack: floorBackToBack.wall,
       ...(floorBackToBack.cpu !== undefined ? { claimFloorBackToBackCpu: floorBackToBack.cpu } : {}),
+      paired,
     };
   } finally {
     await driver.close();
@@ -260,7 +296,8 @@ async function benchSize(cluster: Cluster, opts: PublishedBenchOptions, tables: 
 export async function runPublishedBench(opts: PublishedBenchOptions): Promise<PublishedBenchResult> {
   const started = performance.now();
   const loadStart = loadavg()[0] ?? 0;
-  const cluster = await startCluster({ conf: { max_locks_per_transaction: 512, fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } });
+  opts.log(`[published] ${opts.dataDir.description}`);
+  const cluster = await startCluster({ ...(opts.dataDir.parentDir !== undefined ? { parentDir: opts.dataDir.parentDir } : {}), conf: { max_locks_per_transaction: 512, fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } });
   try {
     await cluster.query(`CREATE ROLE ${APP.user} LOGIN PASSWORD '${APP.password}'`);
     const client = await cluster.connect();
@@ -268,7 +305,7 @@ export async function runPublishedBench(opts: PublishedBenchOptions): Promise<Pu
     await client.end();
     const sizes: SizeResult[] = [];
     for (const tables of opts.sizes) sizes.push(await benchSize(cluster, opts, tables));
-    return { machine, sizes, totalSeconds: (performance.now() - started) / 1000, load: { start: loadStart, end: loadavg()[0] ?? 0 } };
+    return { machine, sizes, totalSeconds: (performance.now() - started) / 1000, load: { start: loadStart, end: loadavg()[0] ?? 0 }, dataDir: opts.dataDir.description };
   } finally {
     await cluster.stop();
   }
@@ -280,7 +317,7 @@ export function formatPublishedReport(result: PublishedBenchResult): string {
   const out = ['## Published snapshots (create_tenant / claim_tenant)', '', formatMachine(result.machine)];
   out.push(`- ${result.totalSeconds.toFixed(0)} s in all; 1-minute load average ${result.load.start.toFixed(1)} at the start, ${result.load.end.toFixed(1)} at the end (${result.machine.cores} cores)`);
   out.push('- Each call on a fresh connection that has run a query; the floor and create_tenant have also run the same call once for another tenant and rolled it back (a warm connection: both pay their one-time costs, catalog caches and compiled PL/pgSQL, beforehand); claim_tenant has entered the function once (a refused name), and then runs back to back on one connection (the target); create/claim as an EXECUTE-only role, in autocommit');
-  out.push('- The server keeps its durable defaults (fsync, synchronous_commit on) for every method alike: each tenant, the floor\'s too, waits for one commit flush');
+  out.push(`- The server keeps its durable defaults (fsync, synchronous_commit on) for every method alike: each tenant, the floor's too, waits for one commit flush; ${result.dataDir}`);
   out.push('- Tenant names need no quoting (e.g. create_tenant_3), the usual case: the name then reads the same in every placeholder context', '');
   const table = (per: (r: SizeResult) => Partial<Record<Method, number[]>>, ratios: (r: SizeResult) => Partial<Record<Method, number[]>>) =>
     markdownTable(
@@ -294,17 +331,28 @@ export function formatPublishedReport(result: PublishedBenchResult): string {
     out.push('', '### Per tenant, server CPU (the backend\'s own CPU time from /proc/PID/schedstat; leaves out waiting for a core and for the commit flush)', '');
     out.push(table((r) => r.cpuPerTenant, (r) => r.cpuRatios));
   }
-  out.push('', `- claim_tenant back to back on one warm connection: ${s.map((r) => `${r.tables} tables ${formatMs(r.claimBackToBack)}${r.claimBackToBackCpu !== undefined ? ` (CPU ${formatMs(r.claimBackToBackCpu)})` : ''}`).join(', ')}`);
+  out.push('', `- claim_tenant back to back on one warm connection (the median of ${CLAIMS_BACK_TO_BACK} claims after the first): ${s.map((r) => `${r.tables} tables ${formatMs(r.claimBackToBack)}${r.claimBackToBackCpu !== undefined ? ` (CPU ${formatMs(r.claimBackToBackCpu)})` : ''}`).join(', ')}`);
   out.push(
     `- claim floor back to back on one warm connection (what a claim must run: the snapshot's settings, the spare's rename, the claim statements, the spare's row deleted, the register's row, sent as one query; the spare picked beforehand): ${s.map((r) => `${r.tables} tables ${formatMs(r.claimFloorBackToBack)}${r.claimFloorBackToBackCpu !== undefined ? ` (CPU ${formatMs(r.claimFloorBackToBackCpu)})` : ''}`).join(', ')}`,
   );
   out.push('', '### Targets (wall clock; server CPU beside it, which a machine busy with other work distorts far less)', '');
   const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const spread = (values: number[]) => {
+    const interval = medianInterval(values);
+    const sorted = [...values].sort((a, b) => a - b);
+    const quartiles = sorted.length >= 4 ? `; middle half ${formatRatio(sorted[sorted.length >> 2]!)}–${formatRatio(sorted[(3 * sorted.length) >> 2]!)}` : '';
+    return interval ? ` (95% interval of the median ${formatRatio(interval[0])}–${formatRatio(interval[1])}${quartiles})` : '';
+  };
   const cpuNote = (values: number[] | undefined, ok: (v: number) => boolean, format: (v: number) => string) =>
     values && values.length > 0 ? `; server CPU ${format(median(values))} — ${verdict(ok(median(values)))}` : '';
   for (const r of s) {
-    const ratio = median(r.ratios.create_tenant ?? []);
-    out.push(`- create_tenant within 1.05x of the floor, ${r.tables} tables: ${formatRatio(ratio)} — ${verdict(ratio <= 1.05)}${cpuNote(r.cpuRatios.create_tenant, (v) => v <= 1.05, formatRatio)}`);
+    // Judged on the adjacent pairs (the rounds' ratio, in the tables above, pairs calls minutes apart).
+    const ratios = r.paired.wall.length > 0 ? r.paired : { wall: r.ratios.create_tenant ?? [], cpu: r.cpuRatios.create_tenant ?? [] };
+    const ratio = median(ratios.wall);
+    out.push(
+      `- create_tenant within 1.05x of the floor, ${r.tables} tables (${r.paired.wall.length > 0 ? `median of ${r.paired.wall.length} adjacent pairs, order alternating` : `median of ${r.rounds} rounds`}): ` +
+        `${formatRatio(ratio)}${spread(ratios.wall)} — ${verdict(ratio <= 1.05)}${cpuNote(ratios.cpu, (v) => v <= 1.05, formatRatio)}${ratios.cpu.length > 0 ? spread(ratios.cpu) : ''}`,
+    );
   }
   const big = s.find((r) => r.tables === 400);
   if (big) {

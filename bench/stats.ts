@@ -28,3 +28,31 @@ export function markdownTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map((_, i) => (i === 0 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
+
+/**
+ * A distribution-free confidence interval for the median of `values` (the order statistics whose ranks a binomial
+ * with p = 1/2 puts around the middle): [low, high] holding the true median with probability at least `level`, or
+ * undefined when there are too few values for that level (fewer than 6 at 0.95).
+ */
+export function medianInterval(values: readonly number[], level = 0.95): [number, number] | undefined {
+  const n = values.length;
+  const sorted = [...values].sort((a, b) => a - b);
+  // P(B <= j) for B ~ Binomial(n, 1/2), from the probabilities of each count (in logs: n may be in the hundreds).
+  const logChoose = (k: number) => logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+  let below = 0;
+  // The largest j with P(B < j) <= (1 - level) / 2: then [x(j), x(n + 1 - j)] (1-based) covers with >= level.
+  let j = 0;
+  for (let k = 0; k < n; k++) {
+    below += Math.exp(logChoose(k) - n * Math.LN2);
+    if (below > (1 - level) / 2) break;
+    j = k + 1;
+  }
+  if (j < 1) return undefined;
+  return [sorted[j - 1]!, sorted[n - j]!];
+}
+
+function logFactorial(n: number): number {
+  let sum = 0;
+  for (let i = 2; i <= n; i++) sum += Math.log(i);
+  return sum;
+}

@@ -37,6 +37,8 @@ export interface ClusterOptions {
    * holds one from an earlier run, and not removed by stop(). For benchmarks whose fixture takes long to build.
    */
   keepAt?: string;
+  /** The directory the throwaway cluster's own directory is made in (default the system's temporary directory). */
+  parentDir?: string;
 }
 
 export interface Cluster {
@@ -121,7 +123,7 @@ process.once('exit', () => {
 /** Starts a fresh cluster and waits until it accepts connections. */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const binDir = options.binDir ?? findSystemBinDir();
-  const base = options.keepAt ?? mkdtempSync(join(tmpdir(), 'tenantry-pg-'));
+  const base = options.keepAt ?? mkdtempSync(join(options.parentDir ?? tmpdir(), 'tenantry-pg-'));
   const dataDir = join(base, 'data');
   const kept = options.keepAt !== undefined && existsSync(join(dataDir, 'PG_VERSION'));
   // A kept cluster's password is kept beside it (the data directory holds only its hash).
