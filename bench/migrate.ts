@@ -111,6 +111,19 @@
  * median 173 ms; load 2.5-5.2), 4.6 % (5 rounds, 101-200 ms, median 131 ms; load 2.7-5.5) and 4.1 % (9 rounds,
  * 125-206 ms, median 145 ms; load 1.4-6.0); the 19 rounds' median 145 ms, about 5 % of a typical run's 2.8-3.5 s.
  * vs floor by the pairs 1.07x, 0.86x, 1.12x. At K = 8 on this machine the target is met or missed by the noise.
+ *
+ * Session 14 (bench/ab-rollout.ts AB_TRACE=1: each query's and each server process's CPU from schedstat; the
+ * one-statement migration at 200 × 100, K = 8, load 2-2.8): Tenantry's backends took 132-169 ms of a run, the floor's
+ * 48-77. Its tenants' transactions 117-119 ms against the floor's 47-53: the lanes' first ones 27-30 against 5-8, the
+ * others ~0.27 ms more each (on one warm backend rollout_tenant_open adds ~110 µs to a transaction of ~100; eight lanes
+ * on two cores about double every figure). Then the reads at the start ~18 ms (the search-path facts 9-10 of them:
+ * planning a query over 17 catalogs on a fresh backend), the runner's statements ~10 ms, the WAL writer ~4 ms more than
+ * the floor's, the vacuum ~5-8 ms beside its scan, a ninth backend's exit. Cut since, ~9 ms of server CPU a run:
+ * pg_settings, Citus's control files, the pg_stat_activity view at the runner's close, the reconcile of a rollout never
+ * run, marks that were not HOT updates (rollout_tenants fillfactor 50). Tried, left out: the open as two statements
+ * each lane prepares once (server -7 to -9 ms a run, client +12 to +15 ms). Two runs after these changes: bookkeeping
+ * 4.4 % (7 rounds, 86-287 ms, median 152 ms; load 1.3-4.3) and 4.1 % (7 rounds, 83-192 ms, median 161 ms; load
+ * 1.3-3.3); vs floor by the pairs 1.07x and 1.09x. Still within the noise of the 5 % line, not robustly under it.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
