@@ -134,6 +134,7 @@ import { openRolloutConnections, runRollout, type RolloutResult } from '../elect
 import { createPool } from '../electron/services/connection/open-connection.js';
 import type { RolloutSettings } from '../electron/services/migrate/rollout-store.js';
 import { startCluster, type Cluster } from '../support/cluster.js';
+import { exposeGc } from './gc.js';
 import { generateTemplateSql } from '../support/generate-template.js';
 import { runPsqlFile } from './alternatives/psql-file.js';
 import { openBenchClient, type BenchTarget } from './alternatives/target.js';
@@ -328,8 +329,19 @@ function clusterCpuMs(dataDir: string): number {
   return Number.NaN;
 }
 
-/** The walk over /proc for the cluster's time costs this process CPU too: at a start it comes before the client's mark, at an end after. */
+const collectGarbage = exposeGc();
+
+/**
+ * The walk over /proc for the cluster's time costs this process CPU too: at a start it comes before the client's mark,
+ * at an end after. A window starts after a full garbage collection: V8 collects when allocation makes it, so without
+ * one, the garbage of whatever ran before (the previous contender's window, the undo, the bench's own bookkeeping)
+ * was collected in whichever window came next. Session 14: the client's part of Tenantry's bookkeeping per round was
+ * 13-17 ms in five rounds of seven and 74-78 ms in the other two. For Tenantry's run, which starts after its plan and
+ * record, that collection is inside its whole window (vs floor) and outside the run's (bookkeeping): the run is
+ * charged for its own garbage, the plan for the plan's.
+ */
 function markCpu(dataDir: string): CpuMark {
+  collectGarbage?.();
   const server = clusterCpuMs(dataDir);
   return { client: process.cpuUsage(), server };
 }

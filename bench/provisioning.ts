@@ -12,8 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { exposeGc } from './gc.js';
 import pg from 'pg';
 import { startCluster, type Cluster } from '../support/cluster.js';
 import { CORPUS_DIR } from './paths.js';
@@ -491,18 +490,6 @@ async function benchTemplate(cluster: Cluster, opts: ProvisioningBenchOptions, n
     await ctx.driver.close();
     await ctx.psql.close();
     await cluster.query(`DROP DATABASE ${database} WITH (FORCE)`);
-  }
-}
-
-/** global.gc without needing `node --expose-gc` on the command line (npm run bench runs plain node). */
-function exposeGc(): (() => void) | undefined {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  try {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as () => void;
-  } catch {
-    return undefined;
   }
 }
 
