@@ -124,6 +124,10 @@
  * each lane prepares once (server -7 to -9 ms a run, client +12 to +15 ms). Two runs after these changes: bookkeeping
  * 4.4 % (7 rounds, 86-287 ms, median 152 ms; load 1.3-4.3) and 4.1 % (7 rounds, 83-192 ms, median 161 ms; load
  * 1.3-3.3); vs floor by the pairs 1.07x and 1.09x. Still within the noise of the 5 % line, not robustly under it.
+ * Tried by the lead: a full garbage collection before each window (the client's part of the bookkeeping had been
+ * 13-17 ms in five rounds and 74-78 ms in two). It made it 25-58 ms (median 44 against 27; 9 rounds, load 0.9-1.8),
+ * likely V8 dropping the compiled code of functions a forced collection finds idle: reverted. That run: bookkeeping
+ * 4.8 % (121-195 ms, median 146 ms), vs floor 0.96x by the pairs, 7.2x the psql loop, no-op 73 ms.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,7 +138,6 @@ import { openRolloutConnections, runRollout, type RolloutResult } from '../elect
 import { createPool } from '../electron/services/connection/open-connection.js';
 import type { RolloutSettings } from '../electron/services/migrate/rollout-store.js';
 import { startCluster, type Cluster } from '../support/cluster.js';
-import { exposeGc } from './gc.js';
 import { generateTemplateSql } from '../support/generate-template.js';
 import { runPsqlFile } from './alternatives/psql-file.js';
 import { openBenchClient, type BenchTarget } from './alternatives/target.js';
@@ -329,19 +332,8 @@ function clusterCpuMs(dataDir: string): number {
   return Number.NaN;
 }
 
-const collectGarbage = exposeGc();
-
-/**
- * The walk over /proc for the cluster's time costs this process CPU too: at a start it comes before the client's mark,
- * at an end after. A window starts after a full garbage collection: V8 collects when allocation makes it, so without
- * one, the garbage of whatever ran before (the previous contender's window, the undo, the bench's own bookkeeping)
- * was collected in whichever window came next. Session 14: the client's part of Tenantry's bookkeeping per round was
- * 13-17 ms in five rounds of seven and 74-78 ms in the other two. For Tenantry's run, which starts after its plan and
- * record, that collection is inside its whole window (vs floor) and outside the run's (bookkeeping): the run is
- * charged for its own garbage, the plan for the plan's.
- */
+/** The walk over /proc for the cluster's time costs this process CPU too: at a start it comes before the client's mark, at an end after. */
 function markCpu(dataDir: string): CpuMark {
-  collectGarbage?.();
   const server = clusterCpuMs(dataDir);
   return { client: process.cpuUsage(), server };
 }
